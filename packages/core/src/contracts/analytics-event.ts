@@ -1,0 +1,69 @@
+import { z } from "zod";
+import { ENGINE_NAMES } from "./job-request.ts";
+
+/** Producer-chosen id: the idempotency key of an event. */
+export const EventId = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9._:-]+$/, "may contain only letters, digits and . _ : -");
+
+/** `cv.downloaded`, `application.submitted`: lower-case dotted words. */
+export const EventType = z
+  .string()
+  .max(64)
+  .regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/, "must be dotted lower-case words, e.g. cv.downloaded");
+
+export const RESERVED_EVENT_PREFIX = "tailoring.";
+
+/** One analytics event as a producer sends it in `POST /v1/events`. */
+export const ProducerEvent = z
+  .object({
+    eventId: EventId,
+    type: EventType.refine((t) => !t.startsWith(RESERVED_EVENT_PREFIX), {
+      message: `the "${RESERVED_EVENT_PREFIX}" prefix is reserved for events cvpipe emits itself`,
+    }),
+    occurredAt: z.iso.datetime({ offset: true }),
+    properties: z
+      .record(z.string().max(64), z.union([z.string().max(500), z.number(), z.boolean()]))
+      .refine((p) => Object.keys(p).length <= 50, { message: "at most 50 properties" })
+      .optional(),
+  })
+  .strict();
+export type ProducerEvent = z.output<typeof ProducerEvent>;
+
+export const MAX_EVENTS_PER_REQUEST = 25;
+
+export const EventsRequest = z
+  .object({
+    events: z.array(ProducerEvent).min(1).max(MAX_EVENTS_PER_REQUEST),
+  })
+  .strict();
+export type EventsRequest = z.output<typeof EventsRequest>;
+
+export const TAILORING_OUTCOMES = ["succeeded", "failed"] as const;
+export type TailoringOutcome = (typeof TAILORING_OUTCOMES)[number];
+
+/** What the tailor reports about each finished job (`type: tailoring.outcome`). */
+export const TailoringOutcomeEvent = z
+  .object({
+    eventId: EventId,
+    type: z.literal("tailoring.outcome"),
+    occurredAt: z.iso.datetime({ offset: true }),
+    jobId: z.string().min(1),
+    engine: z.enum(ENGINE_NAMES),
+    outcome: z.enum(TAILORING_OUTCOMES),
+    errorCode: z.string().optional(),
+    latencyMs: z.number().nonnegative(),
+    matchScore: z.number().min(0).max(100).optional(),
+    inputTokens: z.number().int().nonnegative().optional(),
+    outputTokens: z.number().int().nonnegative().optional(),
+    missingKeywords: z.array(z.string().max(100)).max(50).default([]),
+  })
+  .strict();
+export type TailoringOutcomeEvent = z.output<typeof TailoringOutcomeEvent>;
+
+export const AnalyticsEvent = z.union([TailoringOutcomeEvent, ProducerEvent]);
+export type AnalyticsEvent = z.output<typeof AnalyticsEvent>;
+
+export const isOutcomeEvent = (e: AnalyticsEvent): e is TailoringOutcomeEvent => e.type === "tailoring.outcome";

@@ -1,0 +1,48 @@
+import { z } from "zod";
+import { AnalyticsEvent } from "./analytics-event.ts";
+import { JobDescription, TailoringOptions } from "./job-request.ts";
+
+/** Claim check: the payload lives in S3 because it was too large to travel inline. */
+export const BlobPointer = z
+  .object({ bucket: z.string().min(1), key: z.string().min(1), bytes: z.number().int().nonnegative() })
+  .strict();
+export type BlobPointer = z.output<typeof BlobPointer>;
+
+/** The tailoring input as it travels (inline) or is stored (claim check). */
+export const TailoringInput = z
+  .object({
+    cv: z.union([z.string(), z.record(z.string(), z.unknown())]),
+    job: JobDescription,
+    options: TailoringOptions.default({}),
+  })
+  .strict();
+export type TailoringInput = z.output<typeof TailoringInput>;
+
+/** Body of a message on tailoring-jobs.fifo. Versioned: consumers reject unknown versions as poison. */
+export const TailoringJobMessage = z
+  .object({
+    schema: z.literal("tailoring-job.v1"),
+    jobId: z.string().min(1),
+    tenantId: z.string().min(1),
+    userId: z.string().min(1),
+    submittedAt: z.iso.datetime({ offset: true }),
+    input: z.union([z.object({ inline: TailoringInput }).strict(), z.object({ blob: BlobPointer }).strict()]),
+  })
+  .strict();
+export type TailoringJobMessage = z.output<typeof TailoringJobMessage>;
+
+/** Body of a message on analytics-events.fifo. */
+export const AnalyticsEventMessage = z
+  .object({
+    schema: z.literal("analytics-event.v1"),
+    tenantId: z.string().min(1),
+    userId: z.string().min(1).optional(),
+    source: z.enum(["producer", "tailor"]),
+    receivedAt: z.iso.datetime({ offset: true }),
+    event: AnalyticsEvent,
+  })
+  .strict();
+export type AnalyticsEventMessage = z.output<typeof AnalyticsEventMessage>;
+
+/** FIFO group: one person's jobs keep their order; tenants proceed in parallel. */
+export const messageGroupId = (tenantId: string, userId: string | undefined): string => `${tenantId}#${userId ?? "-"}`;

@@ -1,0 +1,211 @@
+/**
+ * The one manifest of cvpipe's resources. `infra/` turns it into CDK
+ * constructs and `packages/local` into CreateQueue/CreateTable calls and
+ * pollers, so nothing about a resource is written twice.
+ */
+
+export type FunctionId = "ingress" | "tailor" | "analytics" | "reporter";
+export type QueueId = "tailoringJobs" | "analyticsEvents";
+export type TableId = "jobs" | "events" | "aggregates" | "reports";
+
+export interface FunctionSpec {
+  readonly id: FunctionId;
+  /** Entry file, relative to the repository root. Exports `handler`. */
+  readonly entry: string;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  readonly description: string;
+}
+
+export interface QueueSpec {
+  readonly id: QueueId;
+  readonly name: string;
+  readonly dlqName: string;
+  readonly consumer: FunctionId;
+  readonly visibilityTimeoutSeconds: number;
+  readonly maxReceiveCount: number;
+  readonly retentionSeconds: number;
+  readonly dlqRetentionSeconds: number;
+  /** Lambda event source: records per batch (SQS max for FIFO is 10). */
+  readonly batchSize: number;
+  /** Lambda event source: maximum concurrent invocations (AWS minimum is 2). */
+  readonly maxConcurrency: number;
+  /** Alarm when the oldest message is older than this. */
+  readonly maxAgeSeconds: number;
+}
+
+export interface KeySpec {
+  readonly name: string;
+  readonly type: "S" | "N";
+}
+
+export interface IndexSpec {
+  readonly name: string;
+  readonly partitionKey: KeySpec;
+  readonly sortKey: KeySpec;
+}
+
+export interface TableSpec {
+  readonly id: TableId;
+  readonly name: string;
+  readonly partitionKey: KeySpec;
+  readonly sortKey?: KeySpec;
+  readonly ttlAttribute?: string;
+  readonly indexes: readonly IndexSpec[];
+}
+
+export interface BucketSpec {
+  readonly id: "payloads";
+  readonly name: string;
+  /** Objects (claim-checked requests, large results) expire after this many days. */
+  readonly expireAfterDays: number;
+}
+
+export interface ScheduleSpec {
+  readonly id: "weeklyReport";
+  /** EventBridge cron expression, UTC. */
+  readonly cron: string;
+  readonly target: FunctionId;
+  readonly description: string;
+}
+
+const minutes = (n: number): number => n * 60;
+const days = (n: number): number => n * 86_400;
+
+export const functions = {
+  ingress: {
+    id: "ingress",
+    entry: "packages/functions/src/ingress.ts",
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    description: "Validates producer requests and enqueues jobs and events",
+  },
+  tailor: {
+    id: "tailor",
+    entry: "packages/functions/src/tailor.ts",
+    timeoutSeconds: 120,
+    memoryMb: 1024,
+    description: "Tailors CVs to job descriptions (FIFO consumer)",
+  },
+  analytics: {
+    id: "analytics",
+    entry: "packages/functions/src/analytics.ts",
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    description: "Stores analytics events and folds them into weekly aggregates",
+  },
+  reporter: {
+    id: "reporter",
+    entry: "packages/functions/src/reporter.ts",
+    timeoutSeconds: 60,
+    memoryMb: 512,
+    description: "Builds and sends the weekly analytics report",
+  },
+} as const satisfies Record<FunctionId, FunctionSpec>;
+
+/** Lambda's guidance: visibility timeout at least 6x the consumer's timeout. */
+export const VISIBILITY_TIMEOUT_FACTOR = 6;
+
+export const queues = {
+  tailoringJobs: {
+    id: "tailoringJobs",
+    name: "tailoring-jobs.fifo",
+    dlqName: "tailoring-jobs-dlq.fifo",
+    consumer: "tailor",
+    visibilityTimeoutSeconds: functions.tailor.timeoutSeconds * VISIBILITY_TIMEOUT_FACTOR,
+    maxReceiveCount: 3,
+    retentionSeconds: days(4),
+    dlqRetentionSeconds: days(14),
+    batchSize: 10,
+    maxConcurrency: 5,
+    maxAgeSeconds: minutes(15),
+  },
+  analyticsEvents: {
+    id: "analyticsEvents",
+    name: "analytics-events.fifo",
+    dlqName: "analytics-events-dlq.fifo",
+    consumer: "analytics",
+    visibilityTimeoutSeconds: functions.analytics.timeoutSeconds * VISIBILITY_TIMEOUT_FACTOR,
+    maxReceiveCount: 3,
+    retentionSeconds: days(4),
+    dlqRetentionSeconds: days(14),
+    batchSize: 10,
+    maxConcurrency: 2,
+    maxAgeSeconds: minutes(30),
+  },
+} as const satisfies Record<QueueId, QueueSpec>;
+
+export const tables = {
+  jobs: {
+    id: "jobs",
+    name: "cvpipe-jobs",
+    partitionKey: { name: "tenantId", type: "S" },
+    sortKey: { name: "jobId", type: "S" },
+    ttlAttribute: "expiresAt",
+    indexes: [
+      {
+        name: "byUser",
+        partitionKey: { name: "userKey", type: "S" },
+        sortKey: { name: "createdAt", type: "S" },
+      },
+    ],
+  },
+  events: {
+    id: "events",
+    name: "cvpipe-events",
+    partitionKey: { name: "tenantId", type: "S" },
+    sortKey: { name: "eventId", type: "S" },
+    ttlAttribute: "expiresAt",
+    indexes: [],
+  },
+  aggregates: {
+    id: "aggregates",
+    name: "cvpipe-aggregates",
+    partitionKey: { name: "week", type: "S" },
+    sortKey: { name: "shard", type: "S" },
+    ttlAttribute: "expiresAt",
+    indexes: [],
+  },
+  reports: {
+    id: "reports",
+    name: "cvpipe-reports",
+    partitionKey: { name: "week", type: "S" },
+    indexes: [],
+  },
+} as const satisfies Record<TableId, TableSpec>;
+
+export const buckets = {
+  payloads: { id: "payloads", name: "cvpipe-payloads", expireAfterDays: 30 },
+} as const satisfies Record<"payloads", BucketSpec>;
+
+export const schedules = {
+  weeklyReport: {
+    id: "weeklyReport",
+    cron: "cron(0 7 ? * MON *)",
+    target: "reporter",
+    description: "Weekly analytics report, Monday 07:00 UTC, for the previous ISO week",
+  },
+} as const satisfies Record<"weeklyReport", ScheduleSpec>;
+
+/**
+ * Environment variables each function reads, and which resource fills each.
+ * The CDK app and the local stack both derive function environments from this.
+ */
+export const functionResources = {
+  ingress: { queues: ["tailoringJobs", "analyticsEvents"], tables: ["jobs"], buckets: ["payloads"] },
+  tailor: { queues: ["analyticsEvents"], tables: ["jobs"], buckets: ["payloads"] },
+  analytics: { queues: [], tables: ["events", "aggregates"], buckets: [] },
+  reporter: { queues: [], tables: ["aggregates", "reports"], buckets: [] },
+} as const satisfies Record<
+  FunctionId,
+  { queues: readonly QueueId[]; tables: readonly TableId[]; buckets: readonly "payloads"[] }
+>;
+
+/** `tailoringJobs` → `TAILORING_JOBS`, used in env var names. */
+export const envName = (id: string): string => id.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase();
+export const queueUrlEnv = (id: QueueId): string => `${envName(id)}_QUEUE_URL`;
+export const tableNameEnv = (id: TableId): string => `${envName(id)}_TABLE`;
+export const bucketNameEnv = (id: "payloads"): string => `${envName(id)}_BUCKET`;
+
+export const topology = { functions, queues, tables, buckets, schedules, functionResources } as const;
+export type Topology = typeof topology;
