@@ -187,6 +187,30 @@ export const schedules = {
   },
 } as const satisfies Record<"weeklyReport", ScheduleSpec>;
 
+export interface RouteSpec {
+  readonly method: "GET" | "POST";
+  /** HTTP API route path; `{name}` marks a path parameter. */
+  readonly path: string;
+  /** false: no JWT authorizer (health, OpenAPI document). */
+  readonly auth: boolean;
+  readonly target: FunctionId;
+}
+
+export const api = {
+  routes: [
+    { method: "POST", path: "/v1/jobs", auth: true, target: "ingress" },
+    { method: "GET", path: "/v1/jobs", auth: true, target: "ingress" },
+    { method: "GET", path: "/v1/jobs/{jobId}", auth: true, target: "ingress" },
+    { method: "POST", path: "/v1/events", auth: true, target: "ingress" },
+    { method: "GET", path: "/v1/health", auth: false, target: "ingress" },
+    { method: "GET", path: "/v1/openapi.json", auth: false, target: "ingress" },
+  ],
+  /** JWT claim that scopes every read and write. */
+  tenantClaim: "tenantId",
+  /** Requests over this size are refused with 413 before parsing. */
+  maxBodyBytes: 1_048_576,
+} as const satisfies { routes: readonly RouteSpec[]; tenantClaim: string; maxBodyBytes: number };
+
 /**
  * Environment variables each function reads, and which resource fills each.
  * The CDK app and the local stack both derive function environments from this.
@@ -207,5 +231,5 @@ export const queueUrlEnv = (id: QueueId): string => `${envName(id)}_QUEUE_URL`;
 export const tableNameEnv = (id: TableId): string => `${envName(id)}_TABLE`;
 export const bucketNameEnv = (id: "payloads"): string => `${envName(id)}_BUCKET`;
 
-export const topology = { functions, queues, tables, buckets, schedules, functionResources } as const;
+export const topology = { functions, queues, tables, buckets, schedules, functionResources, api } as const;
 export type Topology = typeof topology;

@@ -1,0 +1,59 @@
+/**
+ * Every AWS client cvpipe uses is built here, and only here.
+ *
+ * Endpoints follow the SDK's standard variables — `AWS_ENDPOINT_URL_<SERVICE>`
+ * first, then `AWS_ENDPOINT_URL` — so the same code talks to AWS, the embedded
+ * stack, moto or LocalStack. We resolve them ourselves rather than leaving it
+ * to the SDK because the SQS client must get `endpoint` explicitly: otherwise
+ * it sends each request to the host inside the QueueUrl, and emulator queue
+ * URLs (`sqs.us-east-1.localhost`) do not resolve.
+ */
+import { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { S3Client } from "@aws-sdk/client-s3";
+import { SESClient } from "@aws-sdk/client-ses";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+
+export type ServiceId = "SQS" | "DYNAMODB" | "S3" | "SES" | "BEDROCK_RUNTIME";
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** The endpoint override for a service, or undefined for the SDK's default (real AWS). */
+export const endpointFor = (service: ServiceId, env: Env = process.env): string | undefined =>
+  env[`AWS_ENDPOINT_URL_${service}`] || env["AWS_ENDPOINT_URL"] || undefined;
+
+const base = (service: ServiceId, env: Env) => {
+  const endpoint = endpointFor(service, env);
+  return {
+    ...(endpoint ? { endpoint } : {}),
+    ...(env["AWS_REGION"] ? { region: env["AWS_REGION"] } : {}),
+    maxAttempts: Number(env["AWS_MAX_ATTEMPTS"] ?? 3),
+  };
+};
+
+export const createSqsClient = (env: Env = process.env): SQSClient => new SQSClient(base("SQS", env));
+
+export const createDynamoDbClient = (env: Env = process.env): DynamoDBClient =>
+  new DynamoDBClient(base("DYNAMODB", env));
+
+/** Document client: plain JS values in and out; `undefined` attributes are dropped, not rejected. */
+export const toDocumentClient = (client: DynamoDBClient): DynamoDBDocumentClient =>
+  DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+
+export const createDocumentClient = (env: Env = process.env): DynamoDBDocumentClient =>
+  toDocumentClient(createDynamoDbClient(env));
+
+export const createS3Client = (env: Env = process.env): S3Client =>
+  new S3Client({
+    ...base("S3", env),
+    // Emulators serve path-style only; virtual-hosted names would need wildcard DNS.
+    forcePathStyle: endpointFor("S3", env) !== undefined,
+  });
+
+export const createSesClient = (env: Env = process.env): SESClient => new SESClient(base("SES", env));
+
+export const createBedrockRuntimeClient = (env: Env = process.env): BedrockRuntimeClient =>
+  new BedrockRuntimeClient(base("BEDROCK_RUNTIME", env));

@@ -1,0 +1,42 @@
+import type { EngineName, JobStatus } from "../contracts/job-request.ts";
+import type { BlobPointer } from "../contracts/messages.ts";
+import type { ErrorCode } from "../errors.ts";
+import type { TailoringResult, TokenUsage } from "../tailoring/types.ts";
+
+export interface JobError {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly details?: unknown;
+  /** true: a dependency failed after every attempt; a DLQ redrive may run the job again. */
+  readonly retryable?: boolean;
+}
+
+/** One tailoring job as the jobs table holds it. */
+export interface JobRecord {
+  readonly tenantId: string;
+  readonly jobId: string;
+  readonly userId: string;
+  /** `tenantId#userId`: partition key of the by-user index. */
+  readonly userKey: string;
+  readonly status: JobStatus;
+  readonly engine: EngineName;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** Epoch seconds; DynamoDB TTL. Reads treat an expired item as absent. */
+  readonly expiresAt: number;
+  /** SHA-256 of the canonical request: detects an idempotency key reused for a different request. */
+  readonly requestHash: string;
+  readonly idempotencyKey?: string;
+  /** Processing attempts started (receive count as seen by the worker). */
+  readonly attempts: number;
+  readonly startedAt?: string;
+  readonly finishedAt?: string;
+  /** Inline result, when it fits in the item. */
+  readonly result?: TailoringResult;
+  /** Claim check: the result lives in S3 because it is over the item budget. */
+  readonly resultBlob?: BlobPointer;
+  readonly usage?: TokenUsage;
+  readonly error?: JobError;
+}
+
+export const userKey = (tenantId: string, userId: string): string => `${tenantId}#${userId}`;

@@ -1,0 +1,35 @@
+import type { BlobPointer } from "../contracts/messages.ts";
+import type { JobError, JobRecord } from "../jobs/job-record.ts";
+import type { TailoringResult, TokenUsage } from "../tailoring/types.ts";
+
+export type CreateJobOutcome = { readonly created: true } | { readonly created: false; readonly existing: JobRecord };
+
+export type StartOutcome =
+  | { readonly started: true; readonly record: JobRecord }
+  | { readonly started: false; readonly record: JobRecord | undefined };
+
+export interface JobCompletion {
+  readonly result?: TailoringResult;
+  readonly resultBlob?: BlobPointer;
+  readonly usage?: TokenUsage;
+}
+
+export interface JobPage {
+  readonly items: readonly JobRecord[];
+  readonly cursor?: string;
+}
+
+/** The jobs table. Every transition is a conditional write, so redelivery never produces a second result. */
+export interface JobStore {
+  /** Creates the job unless one with that id exists (then returns it). */
+  create(record: JobRecord): Promise<CreateJobOutcome>;
+  /** The job, or undefined when absent, expired or another tenant's. */
+  get(tenantId: string, jobId: string): Promise<JobRecord | undefined>;
+  /** QUEUED|PROCESSING|FAILED(retryable) → PROCESSING. Not started when the job is done or missing. */
+  start(tenantId: string, jobId: string, at: string): Promise<StartOutcome>;
+  /** PROCESSING → SUCCEEDED; false when the job was not PROCESSING (someone else finished it). */
+  succeed(tenantId: string, jobId: string, completion: JobCompletion, at: string): Promise<boolean>;
+  /** QUEUED|PROCESSING → FAILED; false when already terminal. */
+  fail(tenantId: string, jobId: string, error: JobError, at: string): Promise<boolean>;
+  listByUser(tenantId: string, userId: string, limit: number, cursor?: string): Promise<JobPage>;
+}

@@ -1,0 +1,135 @@
+import { type TailoringInput, TailoringInput as TailoringInputSchema, type TailoringJobMessage, messageGroupId } from "@cvpipe/core/contracts/messages";
+import type { AnalyticsEventMessage } from "@cvpipe/core/contracts/messages";
+import type { EngineName } from "@cvpipe/core/contracts/job-request";
+import type { TailoringOutcomeEvent } from "@cvpipe/core/contracts/analytics-event";
+import { parseWith } from "@cvpipe/core/contracts/parse";
+import { CvpipeError, isRetryable } from "@cvpipe/core/errors";
+import type { JobError, JobRecord } from "@cvpipe/core/jobs/job-record";
+import type { BlobStore } from "@cvpipe/core/ports/blob-store";
+import type { Clock } from "@cvpipe/core/ports/clock";
+import type { JobStore } from "@cvpipe/core/ports/job-store";
+import type { QueuePublisher } from "@cvpipe/core/ports/queue-publisher";
+import { tailorCv } from "@cvpipe/core/tailoring/tailor-cv";
+import type { TailoringEngine } from "@cvpipe/core/tailoring/types";
+import { toResume } from "./to-resume.ts";
+
+/** Results above this go to S3 (a DynamoDB item is at most 400 KB, attribute names included). */
+export const INLINE_RESULT_LIMIT_BYTES = 300_000;
+
+export interface ProcessJobDeps {
+  readonly jobs: JobStore;
+  readonly blobs: BlobStore;
+  readonly queue: QueuePublisher;
+  readonly clock: Clock;
+  readonly engines: Partial<Record<EngineName, TailoringEngine>>;
+  readonly bannedClaims: readonly string[];
+  readonly maxReceiveCount: number;
+}
+
+export interface Delivery {
+  /** ApproximateReceiveCount of the SQS record. */
+  readonly receiveCount: number;
+}
+
+export type ProcessOutcome = "succeeded" | "failed" | "already-done" | "missing";
+
+/**
+ * Tailors one job, exactly once in effect.
+ *
+ * Redelivery, Lambda retries and DLQ redrive all arrive here again with the
+ * same job id. The conditional `start` refuses a finished job, so a second
+ * result is never written; we then only re-publish the outcome event (its id
+ * is derived from the job id, so the analytics side counts it once) in case
+ * the earlier attempt died between finishing the job and publishing.
+ */
+export const processJob = async (deps: ProcessJobDeps, message: TailoringJobMessage, delivery: Delivery): Promise<ProcessOutcome> => {
+  const startedAt = deps.clock.now().toISOString();
+  const start = await deps.jobs.start(message.tenantId, message.jobId, startedAt);
+  if (!start.started) {
+    if (!start.record) return "missing";
+    await publishOutcome(deps, message, start.record);
+    return "already-done";
+  }
+
+  let error: JobError;
+  try {
+    const input = await loadInput(deps, message);
+    const engineName = input.options.engine ?? start.record.engine;
+    const engine = deps.engines[engineName];
+    if (!engine) {
+      throw new CvpipeError(`engine "${engineName}" is not configured here`, { code: "ENGINE_UNAVAILABLE" });
+    }
+    const cv = toResume(input.cv);
+    const result = await tailorCv(engine, { cv, job: input.job, options: input.options }, { bannedClaims: deps.bannedClaims });
+    const serialized = JSON.stringify(result);
+    const completion =
+      Buffer.byteLength(serialized) > INLINE_RESULT_LIMIT_BYTES
+        ? { resultBlob: await deps.blobs.put(`results/${message.tenantId}/${message.jobId}.json`, serialized, "application/json") }
+        : { result };
+    const finishedAt = deps.clock.now().toISOString();
+    await deps.jobs.succeed(message.tenantId, message.jobId, { ...completion, ...(result.usage ? { usage: result.usage } : {}) }, finishedAt);
+  } catch (caught) {
+    if (isRetryable(caught) && delivery.receiveCount < deps.maxReceiveCount) throw caught;
+    error = jobError(caught);
+    await deps.jobs.fail(message.tenantId, message.jobId, error, deps.clock.now().toISOString());
+    const record = await deps.jobs.get(message.tenantId, message.jobId);
+    if (record) await publishOutcome(deps, message, record);
+    // Out of attempts on a retryable failure: the job shows FAILED, and the message goes on to the DLQ
+    // so an operator can redrive it once the dependency is back (start() accepts a retryable failure).
+    if (isRetryable(caught)) throw caught;
+    return "failed";
+  }
+  const record = await deps.jobs.get(message.tenantId, message.jobId);
+  if (record) await publishOutcome(deps, message, record);
+  return "succeeded";
+};
+
+const loadInput = async (deps: ProcessJobDeps, message: TailoringJobMessage): Promise<TailoringInput> => {
+  if ("inline" in message.input) return message.input.inline;
+  const raw = await deps.blobs.get(message.input.blob);
+  return parseWith(TailoringInputSchema, JSON.parse(raw), "blob");
+};
+
+const jobError = (caught: unknown): JobError => {
+  if (caught instanceof CvpipeError) {
+    return { code: caught.code, message: caught.message, retryable: caught.retryable, ...(caught.details === undefined ? {} : { details: caught.details }) };
+  }
+  return { code: "INTERNAL_ERROR", message: "unexpected error while tailoring", retryable: true };
+};
+
+/** The outcome event is a pure function of the finished job record, so re-publishing is harmless. */
+export const outcomeEvent = (record: JobRecord): TailoringOutcomeEvent => {
+  const end = record.finishedAt ?? record.updatedAt;
+  const match = record.result?.match;
+  return {
+    eventId: `tailoring-outcome-${record.jobId}`,
+    type: "tailoring.outcome",
+    occurredAt: end,
+    jobId: record.jobId,
+    engine: record.engine,
+    outcome: record.status === "SUCCEEDED" ? "succeeded" : "failed",
+    ...(record.error ? { errorCode: record.error.code } : {}),
+    latencyMs: Math.max(0, Date.parse(end) - Date.parse(record.createdAt)),
+    ...(match ? { matchScore: match.score } : {}),
+    ...(record.usage ? { inputTokens: record.usage.inputTokens, outputTokens: record.usage.outputTokens } : {}),
+    missingKeywords: [...(match?.missingKeywords ?? [])].slice(0, 20),
+  };
+};
+
+const publishOutcome = async (deps: ProcessJobDeps, message: TailoringJobMessage, record: JobRecord): Promise<void> => {
+  if (record.status !== "SUCCEEDED" && record.status !== "FAILED") return;
+  const event = outcomeEvent(record);
+  const body: AnalyticsEventMessage = {
+    schema: "analytics-event.v1",
+    tenantId: record.tenantId,
+    userId: record.userId,
+    source: "tailor",
+    receivedAt: deps.clock.now().toISOString(),
+    event,
+  };
+  await deps.queue.send("analyticsEvents", {
+    body: JSON.stringify(body),
+    groupId: messageGroupId(message.tenantId, message.userId),
+    deduplicationId: event.eventId,
+  });
+};

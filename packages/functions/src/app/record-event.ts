@@ -1,0 +1,12 @@
+import type { AnalyticsEventMessage } from "@cvpipe/core/contracts/messages";
+
+/** Where an analytics record came from on the queue: the FIFO identity the exactly-once fold keys on. */
+export interface EventDelivery {
+  readonly sequenceNumber: string;
+  readonly messageGroupId: string;
+}
+
+/** Stores one analytics event and folds it into the weekly aggregates, each exactly once. */
+export interface EventRecorder {
+  record(message: AnalyticsEventMessage, delivery: EventDelivery): Promise<"recorded" | "duplicate">;
+}

@@ -1,0 +1,49 @@
+import { sha256Hex } from "@cvpipe/core/contracts/canonical-json";
+import { EventsRequest } from "@cvpipe/core/contracts/analytics-event";
+import { type AnalyticsEventMessage, messageGroupId } from "@cvpipe/core/contracts/messages";
+import { parseWith } from "@cvpipe/core/contracts/parse";
+import { ValidationError } from "@cvpipe/core/errors";
+import type { Clock } from "@cvpipe/core/ports/clock";
+import type { QueuePublisher } from "@cvpipe/core/ports/queue-publisher";
+import type { Caller } from "../http/api-request.ts";
+
+export interface SubmitEventsDeps {
+  readonly queue: QueuePublisher;
+  readonly clock: Clock;
+}
+
+/**
+ * Validates 1..25 producer events and enqueues them. All or nothing: a single
+ * invalid event rejects the request before anything is sent. The event id is
+ * the deduplication id, and the analytics worker stores each id once.
+ */
+export const submitEvents = async (deps: SubmitEventsDeps, caller: Caller, body: unknown): Promise<{ accepted: number; eventIds: string[] }> => {
+  const request = parseWith(EventsRequest, body, "body");
+  const seen = new Map<string, number>();
+  request.events.forEach((e, i) => {
+    const first = seen.get(e.eventId);
+    if (first !== undefined) {
+      throw new ValidationError([
+        { path: `body.events[${i}].eventId`, rule: "unique", message: `duplicates body.events[${first}].eventId` },
+      ]);
+    }
+    seen.set(e.eventId, i);
+  });
+  const receivedAt = deps.clock.now().toISOString();
+  const groupId = messageGroupId(caller.tenantId, caller.userId);
+  await deps.queue.sendBatch(
+    "analyticsEvents",
+    request.events.map((event) => {
+      const message: AnalyticsEventMessage = {
+        schema: "analytics-event.v1",
+        tenantId: caller.tenantId,
+        userId: caller.userId,
+        source: "producer",
+        receivedAt,
+        event,
+      };
+      return { body: JSON.stringify(message), groupId, deduplicationId: sha256Hex(`${caller.tenantId}:${event.eventId}`) };
+    }),
+  );
+  return { accepted: request.events.length, eventIds: request.events.map((e) => e.eventId) };
+};

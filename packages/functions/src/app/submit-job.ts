@@ -1,0 +1,126 @@
+import { canonicalJson, derivedId, sha256Hex } from "@cvpipe/core/contracts/canonical-json";
+import { type EngineName, type JobStatus, JobRequest } from "@cvpipe/core/contracts/job-request";
+import { messageGroupId, type TailoringJobMessage } from "@cvpipe/core/contracts/messages";
+import { parseWith } from "@cvpipe/core/contracts/parse";
+import { CvpipeError, ValidationError } from "@cvpipe/core/errors";
+import { type JobRecord, userKey } from "@cvpipe/core/jobs/job-record";
+import type { BlobStore } from "@cvpipe/core/ports/blob-store";
+import type { Clock } from "@cvpipe/core/ports/clock";
+import type { JobStore } from "@cvpipe/core/ports/job-store";
+import type { QueuePublisher } from "@cvpipe/core/ports/queue-publisher";
+import { resumeIssues } from "@cvpipe/core/resume/validate-resume";
+import type { Caller } from "../http/api-request.ts";
+
+/** Message bodies above this travel by claim check (S3 pointer); SQS's hard limit is 256 KiB. */
+export const INLINE_MESSAGE_LIMIT_BYTES = 200_000;
+
+export interface SubmitJobDeps {
+  readonly jobs: JobStore;
+  readonly queue: QueuePublisher;
+  readonly blobs: BlobStore;
+  readonly clock: Clock;
+  readonly newId: () => string;
+  readonly defaultEngine: EngineName;
+  readonly jobTtlDays: number;
+}
+
+export interface SubmittedJob {
+  readonly jobId: string;
+  readonly status: JobStatus;
+  /** false when an earlier request with the same Idempotency-Key created the job. */
+  readonly created: boolean;
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * Validates a tailoring request, records the job and enqueues it.
+ *
+ * Order matters: the job row is written before the message, so a worker never
+ * sees a message for a job it cannot find; if the send fails the request fails
+ * (503) and a retry with the same Idempotency-Key re-sends. A repeated key with
+ * the same request returns the first job — beyond SQS's 5-minute dedup window
+ * too, because the job id is derived from the key. The same key with a
+ * different request is refused.
+ */
+export const submitJob = async (
+  deps: SubmitJobDeps,
+  caller: Caller,
+  body: unknown,
+  idempotencyKey: string | undefined,
+): Promise<SubmittedJob> => {
+  if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+    throw new ValidationError([
+      { path: "headers.idempotency-key", rule: "format", message: "must be 1-255 printable ASCII characters, no spaces" },
+    ]);
+  }
+  const request = parseWith(JobRequest, body, "body");
+  if (typeof request.cv === "object") {
+    const issues = resumeIssues(request.cv, "body.cv");
+    if (issues.length > 0) throw new ValidationError(issues);
+  }
+
+  const now = deps.clock.now();
+  const requestHash = sha256Hex(canonicalJson(request));
+  const jobId = idempotencyKey ? derivedId("job", caller.tenantId, idempotencyKey) : deps.newId();
+  const engine = request.options?.engine ?? deps.defaultEngine;
+  const record: JobRecord = {
+    tenantId: caller.tenantId,
+    jobId,
+    userId: caller.userId,
+    userKey: userKey(caller.tenantId, caller.userId),
+    status: "QUEUED",
+    engine,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    expiresAt: Math.floor(now.getTime() / 1000) + deps.jobTtlDays * 86_400,
+    requestHash,
+    attempts: 0,
+    ...(idempotencyKey ? { idempotencyKey } : {}),
+  };
+
+  const outcome = await deps.jobs.create(record);
+  if (!outcome.created) {
+    const existing = outcome.existing;
+    if (existing.requestHash !== requestHash) {
+      throw new CvpipeError("this Idempotency-Key was already used for a different request", {
+        code: "IDEMPOTENCY_KEY_REUSED",
+        details: { jobId: existing.jobId },
+      });
+    }
+    // Still queued: the first attempt may have died between the row and the send. Sending again
+    // is safe — same deduplication id within 5 minutes, and the worker is idempotent by job id.
+    if (existing.status === "QUEUED") await enqueue(deps, caller, jobId, request, now);
+    return { jobId, status: existing.status, created: false };
+  }
+  await enqueue(deps, caller, jobId, request, now);
+  return { jobId, status: "QUEUED", created: true };
+};
+
+const enqueue = async (
+  deps: SubmitJobDeps,
+  caller: Caller,
+  jobId: string,
+  request: JobRequest,
+  now: Date,
+): Promise<void> => {
+  const input = { cv: request.cv, job: request.job, options: { engine: request.options?.engine ?? deps.defaultEngine, ...request.options } };
+  const inline: TailoringJobMessage = {
+    schema: "tailoring-job.v1",
+    jobId,
+    tenantId: caller.tenantId,
+    userId: caller.userId,
+    submittedAt: now.toISOString(),
+    input: { inline: input },
+  };
+  let body = JSON.stringify(inline);
+  if (Buffer.byteLength(body) > INLINE_MESSAGE_LIMIT_BYTES) {
+    const blob = await deps.blobs.put(`requests/${caller.tenantId}/${jobId}.json`, JSON.stringify(input), "application/json");
+    body = JSON.stringify({ ...inline, input: { blob } } satisfies TailoringJobMessage);
+  }
+  await deps.queue.send("tailoringJobs", {
+    body,
+    groupId: messageGroupId(caller.tenantId, caller.userId),
+    deduplicationId: jobId,
+  });
+};

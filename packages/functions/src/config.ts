@@ -1,0 +1,98 @@
+/**
+ * Environment configuration, parsed once per cold start. A missing or
+ * malformed variable fails the cold start with its own name; nothing falls
+ * back to a placeholder that would hide it.
+ */
+import { ENGINE_NAMES } from "@cvpipe/core/contracts/job-request";
+import { z } from "zod";
+
+const required = z.string().trim().min(1, "is required");
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const flag = z
+  .enum(["true", "false", "1", "0", ""])
+  .default("false")
+  .transform((v) => v === "true" || v === "1");
+
+const jsonStringArray = z
+  .string()
+  .default("[]")
+  .transform((raw, ctx) => {
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      if (Array.isArray(parsed) && parsed.every((x) => typeof x === "string")) return parsed as string[];
+    } catch {
+      // reported below
+    }
+    ctx.addIssue({ code: "custom", message: 'must be a JSON array of strings, e.g. ["guaranteed job"]' });
+    return z.NEVER;
+  });
+
+const emailList = z
+  .string()
+  .trim()
+  .min(1, "is required (comma-separated email addresses)")
+  .transform((raw) => raw.split(",").map((s) => s.trim()).filter(Boolean))
+  .pipe(z.array(z.email()).min(1));
+
+export const IngressConfig = z.object({
+  TAILORING_JOBS_QUEUE_URL: required,
+  ANALYTICS_EVENTS_QUEUE_URL: required,
+  JOBS_TABLE: required,
+  PAYLOADS_BUCKET: required,
+  DEFAULT_ENGINE: z.enum(ENGINE_NAMES).default("local"),
+  JOB_TTL_DAYS: positiveInt(30),
+});
+
+export const TailorConfig = z
+  .object({
+    ANALYTICS_EVENTS_QUEUE_URL: required,
+    JOBS_TABLE: required,
+    PAYLOADS_BUCKET: required,
+    DEFAULT_ENGINE: z.enum(ENGINE_NAMES).default("local"),
+    BEDROCK_MODEL_ID: z.string().trim().optional(),
+    BEDROCK_GUARDRAIL_ARN: z.string().trim().optional(),
+    BEDROCK_GUARDRAIL_VERSION: z.string().trim().default("DRAFT"),
+    ENABLE_PII_REDACTION: flag,
+    PROMPT_TEMPLATES_PATH: z.string().trim().optional(),
+    BANNED_CLAIMS: jsonStringArray,
+    MAX_RECEIVE_COUNT: positiveInt(3),
+  })
+  .superRefine((c, ctx) => {
+    if (c.DEFAULT_ENGINE === "bedrock" && !c.BEDROCK_MODEL_ID) {
+      ctx.addIssue({ code: "custom", path: ["BEDROCK_MODEL_ID"], message: "is required when DEFAULT_ENGINE=bedrock" });
+    }
+  });
+
+export const AnalyticsConfig = z.object({
+  EVENTS_TABLE: required,
+  AGGREGATES_TABLE: required,
+  EVENT_TTL_DAYS: positiveInt(14),
+});
+
+export const ReporterConfig = z.object({
+  AGGREGATES_TABLE: required,
+  REPORTS_TABLE: required,
+  REPORT_RECIPIENTS: emailList,
+  REPORT_SENDER: z.email(),
+});
+
+/** Thrown at cold start; the message lists every bad variable by name. */
+export class ConfigError extends Error {
+  constructor(fn: string, issues: readonly z.core.$ZodIssue[]) {
+    super(
+      `Invalid ${fn} configuration: ${issues.map((i) => `${i.path.join(".") || "(env)"} ${i.message}`).join("; ")}`,
+    );
+    this.name = "ConfigError";
+  }
+}
+
+export const parseConfig = <S extends z.ZodType>(fn: string, schema: S, env: NodeJS.ProcessEnv): z.output<S> => {
+  const result = schema.safeParse(env);
+  if (!result.success) throw new ConfigError(fn, result.error.issues);
+  return result.data;
+};
+
+export type IngressConfig = z.output<typeof IngressConfig>;
+export type TailorConfig = z.output<typeof TailorConfig>;
+export type AnalyticsConfig = z.output<typeof AnalyticsConfig>;
+export type ReporterConfig = z.output<typeof ReporterConfig>;

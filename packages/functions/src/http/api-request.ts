@@ -1,0 +1,57 @@
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
+import { api } from "@cvpipe/core/topology";
+import { CvpipeError, ValidationError } from "@cvpipe/core/errors";
+
+export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+
+export interface Caller {
+  readonly tenantId: string;
+  readonly userId: string;
+}
+
+/** Header lookup; API Gateway v2 lower-cases names, but be tolerant. */
+export const header = (event: ApiEvent, name: string): string | undefined => {
+  const wanted = name.toLowerCase();
+  for (const [k, v] of Object.entries(event.headers ?? {})) if (k.toLowerCase() === wanted) return v;
+  return undefined;
+};
+
+/** Tenant and user from the verified JWT's claims (the authorizer has already checked the signature). */
+export const callerOf = (event: ApiEvent): Caller => {
+  const claims = event.requestContext.authorizer?.jwt?.claims ?? {};
+  const tenantId = claims[api.tenantClaim];
+  const userId = claims["sub"];
+  if (typeof tenantId !== "string" || tenantId === "" || typeof userId !== "string" || userId === "") {
+    throw new CvpipeError(`the token must carry "${api.tenantClaim}" and "sub" claims`, { code: "UNAUTHORIZED" });
+  }
+  return { tenantId, userId };
+};
+
+/** The JSON body, after the content-type and size checks; errors name the rule. */
+export const jsonBody = (event: ApiEvent): unknown => {
+  const type = header(event, "content-type") ?? "";
+  if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type.trim())) {
+    throw new CvpipeError(`Content-Type must be application/json (got ${type ? `"${type}"` : "none"})`, {
+      code: "UNSUPPORTED_MEDIA_TYPE",
+    });
+  }
+  const raw = event.body ?? "";
+  const text = event.isBase64Encoded ? Buffer.from(raw, "base64").toString("utf8") : raw;
+  const bytes = Buffer.byteLength(text);
+  if (bytes > api.maxBodyBytes) {
+    throw new CvpipeError(`request body is ${bytes} bytes; the limit is ${api.maxBodyBytes}`, {
+      code: "PAYLOAD_TOO_LARGE",
+      details: { limitBytes: api.maxBodyBytes, bytes },
+    });
+  }
+  if (text.trim() === "") {
+    throw new ValidationError([{ path: "body", rule: "required", message: "request body is empty; send a JSON object" }]);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new ValidationError([
+      { path: "body", rule: "json", message: `body is not valid JSON: ${(error as Error).message}` },
+    ]);
+  }
+};

@@ -1,0 +1,42 @@
+import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { CvpipeError, type ErrorCode } from "@cvpipe/core/errors";
+
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  VALIDATION_ERROR: 400,
+  INVALID_CV: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  IDEMPOTENCY_KEY_REUSED: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  DEPENDENCY_UNAVAILABLE: 503,
+};
+
+const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 => ({
+  statusCode,
+  headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
+  body: JSON.stringify(body),
+});
+
+/** `{ success: true, code, data }` */
+export const success = (statusCode: number, code: string, data: unknown, headers?: Record<string, string>) =>
+  json(statusCode, { success: true, code, data }, headers);
+
+/** `{ success: false, code, error, details }` */
+export const failure = (statusCode: number, code: ErrorCode, error: string, details?: unknown) =>
+  json(statusCode, { success: false, code, error, ...(details === undefined ? {} : { details }) });
+
+/** Maps any thrown error to the envelope. Unexpected errors never leak their message. */
+export const errorResponse = (error: unknown): APIGatewayProxyStructuredResultV2 => {
+  if (error instanceof CvpipeError) {
+    const status = STATUS[error.code] ?? (error.retryable ? 503 : 500);
+    if (status >= 500 && error.code !== "DEPENDENCY_UNAVAILABLE") {
+      return failure(500, "INTERNAL_ERROR", "internal error");
+    }
+    const retry = status === 503 ? "a dependency is unavailable; retry with the same Idempotency-Key" : error.message;
+    return failure(status, error.code, retry, status === 503 ? undefined : error.details);
+  }
+  return failure(500, "INTERNAL_ERROR", "internal error");
+};

@@ -1,0 +1,69 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import type { SQSEvent, SQSRecord } from "aws-lambda";
+import { processFifoBatch, SkippedAfterGroupFailure } from "./fifo-batch.ts";
+import { fifoWorker } from "./fifo-worker.ts";
+import { createLogger } from "../logger.ts";
+
+const record = (messageId: string, group: string): SQSRecord => ({
+  messageId,
+  receiptHandle: `rh-${messageId}`,
+  body: JSON.stringify({ id: messageId }),
+  attributes: {
+    ApproximateReceiveCount: "1",
+    SentTimestamp: "1700000000000",
+    SenderId: "local",
+    ApproximateFirstReceiveTimestamp: "1700000000000",
+    MessageGroupId: group,
+    SequenceNumber: "1",
+    MessageDeduplicationId: messageId,
+  },
+  messageAttributes: {},
+  md5OfBody: "",
+  eventSource: "aws:sqs",
+  eventSourceARN: "arn:aws:sqs:us-east-1:000000000000:q.fifo",
+  awsRegion: "us-east-1",
+});
+
+const batch = [record("A1", "A"), record("A2", "A"), record("B1", "B"), record("A3", "A")];
+
+test("[A1, A2, B1, A3] with A2 failing: batchItemFailures are exactly A2 and A3", async () => {
+  process.env["POWERTOOLS_LOG_LEVEL"] = "SILENT";
+  const attempted: string[] = [];
+  const handler = fifoWorker("testWorker", createLogger("test"), async (r) => {
+    attempted.push(r.messageId);
+    if (r.messageId === "A2") throw new Error("boom");
+  });
+  const response = await handler({ Records: batch } as SQSEvent, {} as never);
+  assert.equal(response, { batchItemFailures: [{ itemIdentifier: "A2" }, { itemIdentifier: "A3" }] });
+  assert.equal(attempted, ["A1", "A2", "B1"], "A3 is never attempted after A2 fails");
+});
+
+test("all succeed: no failures", async () => {
+  const handler = fifoWorker("ok", createLogger("test"), async () => {});
+  assert.equal(await handler({ Records: batch } as SQSEvent, {} as never), { batchItemFailures: [] });
+});
+
+test("a failing first record of group B leaves group A untouched", async () => {
+  const results = await processFifoBatch(batch, async (r) => {
+    if (r.messageId === "B1") throw new Error("B down");
+  });
+  assert.equal(
+    results.map((r) => r.status),
+    ["fulfilled", "fulfilled", "rejected", "fulfilled"],
+  );
+});
+
+test("skipped records say which message failed first", async () => {
+  const results = await processFifoBatch(batch, async (r) => {
+    if (r.messageId === "A1") throw new Error("first");
+  });
+  const skipped = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").slice(1);
+  assert.is(skipped.length, 2);
+  for (const s of skipped) {
+    assert.instance(s.reason, SkippedAfterGroupFailure);
+    assert.match((s.reason as Error).message, "A1");
+  }
+});
+
+test.run();

@@ -1,0 +1,30 @@
+import type { SQSRecord } from "aws-lambda";
+import type { z } from "zod";
+import { parseWith } from "@cvpipe/core/contracts/parse";
+import { CvpipeError, ValidationError } from "@cvpipe/core/errors";
+
+/**
+ * The record's body parsed with a versioned message schema. A body that is not
+ * JSON or fails the schema is poison: a non-retryable error whose message names
+ * the record and field, so the record fails until it reaches the DLQ.
+ */
+export const parseRecordBody = <S extends z.ZodType>(record: SQSRecord, schema: S): z.output<S> => {
+  let json: unknown;
+  try {
+    json = JSON.parse(record.body);
+  } catch {
+    throw new CvpipeError(`message ${record.messageId}: body is not JSON`, { code: "POISON_MESSAGE" });
+  }
+  try {
+    return parseWith(schema, json, "body");
+  } catch (error) {
+    if (error instanceof ValidationError) {
+      throw new CvpipeError(`message ${record.messageId}: ${error.message}`, {
+        code: "POISON_MESSAGE",
+        details: error.issues,
+        cause: error,
+      });
+    }
+    throw error;
+  }
+};
