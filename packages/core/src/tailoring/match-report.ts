@@ -1,0 +1,42 @@
+import type { JobDescription } from "../contracts/job-request.ts";
+import type { Resume } from "../resume/resume.ts";
+import { jobKeywords, type Keyword } from "./job-keywords.ts";
+import { sectionTexts } from "./resume-text.ts";
+import { termKeys } from "./terms.ts";
+import type { MatchReport } from "./types.ts";
+
+const pct = (part: number, whole: number): number => (whole <= 0 ? 0 : Math.round((100 * part) / whole));
+
+/**
+ * How well a CV covers a job: the weighted share of the job's keywords found
+ * anywhere in the CV (0–100), which keywords matched and which are missing
+ * (heaviest first), and the same share per CV section.
+ */
+export const matchReport = (
+  cv: Resume,
+  job: JobDescription,
+  keywords: readonly Keyword[] = jobKeywords(job),
+): MatchReport => {
+  const sections = sectionTexts(cv);
+  const sectionKeys = Object.fromEntries(Object.entries(sections).map(([name, text]) => [name, termKeys(text)]));
+  const all = new Set(Object.values(sectionKeys).flatMap((keys) => [...keys]));
+  const total = keywords.reduce((sum, k) => sum + k.weight, 0);
+  const matched = keywords.filter((k) => all.has(k.key));
+  const missing = keywords.filter((k) => !all.has(k.key));
+  const perSection: Record<string, number> = {};
+  for (const [name, keys] of Object.entries(sectionKeys)) {
+    perSection[name] = pct(
+      keywords.filter((k) => keys.has(k.key)).reduce((sum, k) => sum + k.weight, 0),
+      total,
+    );
+  }
+  return {
+    score: pct(
+      matched.reduce((sum, k) => sum + k.weight, 0),
+      total,
+    ),
+    matchedKeywords: matched.map((k) => k.display),
+    missingKeywords: missing.map((k) => k.display),
+    sections: perSection,
+  };
+};
