@@ -1,0 +1,305 @@
+/**
+ * The weekly aggregate: what one analytics event adds to the aggregate of its
+ * ISO week, how aggregate items merge, and a brute-force recount to check both.
+ *
+ * Storage shape (one item per week and shard, every counter a top-level number
+ * attribute so a single `ADD` applies an event):
+ *
+ *   n_events n_outcome n_producer          totals
+ *   o:<outcome>  e:<engine>  x:<errorCode> tailoring outcomes by result, engine, failure code
+ *   t:<tenant>   tj:<tenant>               events / tailoring jobs per tenant
+ *   y:<type>                               producer events per type
+ *   lat_bNN lat_sum  sc_bNN sc_sum sc_n    latency and match-score histograms (+ sums for means)
+ *   tok_in tok_out                         token usage
+ *   kwc_NNNN (number) kwn_NNNN (string)    missing keywords, hashed into KEYWORD_SLOTS slots
+ *
+ * Missing keywords are bounded by construction: a keyword is counted in slot
+ * `fnv1a(keyword) mod 1024`, and the slot keeps the first keyword name it saw
+ * (`SET kwn = if_not_exists(kwn, :name)`). An item therefore never holds more
+ * than 2 × 1024 keyword attributes (≈ 110 KB at the 100-character keyword
+ * limit, far under DynamoDB's 400 KB item limit) however many distinct keywords
+ * a week sees. The price is that two keywords hashing to one slot share a count
+ * under the first name; with a few hundred distinct keywords a week the chance
+ * that a top-10 keyword collides is small, and the report shows top N only. A
+ * cap on distinct names would need a read before every write (or could not be
+ * expressed as a condition at all), and sharding keywords across more items
+ * would break "one UpdateItem per event".
+ *
+ * Outcome, engine, error-code and tenant labels come from cvpipe itself (enums,
+ * JWT claims), so they stay few. Producer event types are producer-chosen
+ * (validated, ≤ 64 chars); they are counted exactly — see the report notes.
+ */
+import { type AnalyticsEvent, isOutcomeEvent } from "../contracts/analytics-event.ts";
+import type { AnalyticsEventMessage } from "../contracts/messages.ts";
+import { fromCounters, type Histogram, histogramOf, LATENCY_MS, MATCH_SCORE, observe } from "./histogram.ts";
+import { type IsoWeek, isoWeekOf } from "./iso-week.ts";
+
+/** Aggregate items per week. The reporter reads exactly this many items per week, whatever the volume. */
+export const SHARD_COUNT = 16;
+export const KEYWORD_SLOTS = 1024;
+
+/** Attributes of an aggregate item that are not counters. */
+export const AGGREGATE_META_ATTRIBUTES = ["week", "shard", "pending", "expiresAt", "updatedAt"] as const;
+
+export const attr = {
+  events: "n_events",
+  outcomeEvents: "n_outcome",
+  producerEvents: "n_producer",
+  outcome: (o: string) => `o:${o}`,
+  engine: (e: string) => `e:${e}`,
+  errorCode: (c: string) => `x:${c}`,
+  tenant: (t: string) => `t:${t}`,
+  tenantJobs: (t: string) => `tj:${t}`,
+  type: (t: string) => `y:${t}`,
+  latencySum: "lat_sum",
+  scoreSum: "sc_sum",
+  scoreCount: "sc_n",
+  inputTokens: "tok_in",
+  outputTokens: "tok_out",
+  keywordCount: (slot: number) => `kwc_${String(slot).padStart(4, "0")}`,
+  keywordName: (slot: number) => `kwn_${String(slot).padStart(4, "0")}`,
+} as const;
+
+/** 32-bit FNV-1a over UTF-16 code units: stable, fast, good enough to spread keys. */
+export const fnv1a = (text: string): number => {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+};
+
+/** Identity of an event across every message that may carry it (eventId never contains `#`). */
+export const eventKey = (tenantId: string, eventId: string): string => `${tenantId}#${eventId}`;
+
+/**
+ * The aggregate item an event folds into. Derived from the event's identity,
+ * not from the message carrying it, so a redelivery, a redrive or a producer
+ * resend of the same event always lands on the same item.
+ */
+export const shardOf = (tenantId: string, eventId: string): string =>
+  `s${String(fnv1a(eventKey(tenantId, eventId)) % SHARD_COUNT).padStart(2, "0")}`;
+
+export const allShards = (): string[] =>
+  Array.from({ length: SHARD_COUNT }, (_, i) => `s${String(i).padStart(2, "0")}`);
+
+export const normalizeKeyword = (keyword: string): string =>
+  keyword.normalize("NFKC").trim().replace(/\s+/g, " ").toLowerCase();
+
+export const keywordSlot = (normalized: string): number => fnv1a(normalized) % KEYWORD_SLOTS;
+
+/** What one event adds to the aggregate item `(week, shard)`. */
+export interface AggregateIncrements {
+  readonly week: IsoWeek;
+  readonly shard: string;
+  readonly eventKey: string;
+  /** Attribute → amount to `ADD`. */
+  readonly counters: Readonly<Record<string, number>>;
+  /** Attribute → value to set only if absent (keyword slot names). */
+  readonly names: Readonly<Record<string, string>>;
+}
+
+/** The week an event belongs to: the ISO week (UTC) of when it happened, not of when it arrived. */
+export const weekOfEvent = (event: AnalyticsEvent): IsoWeek => isoWeekOf(new Date(event.occurredAt));
+
+const distinctKeywords = (keywords: readonly string[]): string[] => [
+  ...new Set(keywords.map(normalizeKeyword).filter((k) => k.length > 0)),
+];
+
+export const incrementsFor = (message: AnalyticsEventMessage): AggregateIncrements => {
+  const { event, tenantId } = message;
+  const counters: Record<string, number> = {};
+  const names: Record<string, string> = {};
+  const add = (name: string, n: number): void => {
+    if (n !== 0) counters[name] = (counters[name] ?? 0) + n;
+  };
+  add(attr.events, 1);
+  add(attr.tenant(tenantId), 1);
+  if (isOutcomeEvent(event)) {
+    add(attr.outcomeEvents, 1);
+    add(attr.tenantJobs(tenantId), 1);
+    add(attr.outcome(event.outcome), 1);
+    add(attr.engine(event.engine), 1);
+    if (event.outcome === "failed") add(attr.errorCode(event.errorCode ?? "UNKNOWN"), 1);
+    for (const [k, v] of Object.entries(observe(LATENCY_MS, event.latencyMs))) add(k, v);
+    add(attr.latencySum, event.latencyMs);
+    if (event.matchScore !== undefined) {
+      for (const [k, v] of Object.entries(observe(MATCH_SCORE, event.matchScore))) add(k, v);
+      add(attr.scoreSum, event.matchScore);
+      add(attr.scoreCount, 1);
+    }
+    add(attr.inputTokens, event.inputTokens ?? 0);
+    add(attr.outputTokens, event.outputTokens ?? 0);
+    for (const keyword of distinctKeywords(event.missingKeywords)) {
+      const slot = keywordSlot(keyword);
+      add(attr.keywordCount(slot), 1);
+      names[attr.keywordName(slot)] ??= keyword;
+    }
+  } else {
+    add(attr.producerEvents, 1);
+    add(attr.type(event.type), 1);
+  }
+  return {
+    week: weekOfEvent(event),
+    shard: shardOf(tenantId, event.eventId),
+    eventKey: eventKey(tenantId, event.eventId),
+    counters,
+    names,
+  };
+};
+
+/** One stored aggregate item, decoded: numbers are counters, `kwn_*` strings are keyword names. */
+export interface AggregateItem {
+  readonly week: IsoWeek;
+  readonly shard: string;
+  readonly counters: Readonly<Record<string, number>>;
+  readonly names: Readonly<Record<string, string>>;
+}
+
+/** Pure fold of increments into an item, exactly as the conditional UpdateItem does it. */
+export const applyIncrements = (item: AggregateItem | undefined, inc: AggregateIncrements): AggregateItem => {
+  const counters: Record<string, number> = { ...item?.counters };
+  for (const [k, v] of Object.entries(inc.counters)) counters[k] = (counters[k] ?? 0) + v;
+  const names: Record<string, string> = { ...item?.names };
+  for (const [k, v] of Object.entries(inc.names)) names[k] ??= v;
+  return { week: inc.week, shard: inc.shard, counters, names };
+};
+
+export interface Ranked {
+  readonly label: string;
+  readonly count: number;
+}
+
+/** The week's numbers, merged over its shards: what the report is built from. */
+export interface WeeklyAggregate {
+  readonly week: IsoWeek;
+  readonly events: number;
+  readonly outcomeEvents: number;
+  readonly producerEvents: number;
+  readonly byOutcome: Readonly<Record<string, number>>;
+  readonly byEngine: Readonly<Record<string, number>>;
+  readonly byErrorCode: Readonly<Record<string, number>>;
+  readonly byTenant: Readonly<Record<string, number>>;
+  readonly jobsByTenant: Readonly<Record<string, number>>;
+  readonly byType: Readonly<Record<string, number>>;
+  readonly latency: Histogram;
+  readonly latencySumMs: number;
+  readonly score: Histogram;
+  readonly scoreSum: number;
+  readonly scoreCount: number;
+  readonly tokens: { readonly input: number; readonly output: number };
+  /** Every keyword slot with a count, largest first (ties by name). */
+  readonly missingKeywords: readonly Ranked[];
+}
+
+const labelled = (counters: Readonly<Record<string, number>>, prefix: string): Record<string, number> => {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(counters)) {
+    if (k.startsWith(prefix) && v !== 0) out[k.slice(prefix.length)] = v;
+  }
+  return out;
+};
+
+export const rankDescending = (entries: Iterable<[string, number]>): Ranked[] =>
+  [...entries]
+    .filter(([, count]) => count !== 0)
+    .map(([label, count]) => ({ label, count }))
+    .sort((a, b) => b.count - a.count || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+
+/** Merges a week's shard items (any number, including none) into the week's numbers. */
+export const mergeAggregates = (week: IsoWeek, items: readonly AggregateItem[]): WeeklyAggregate => {
+  const counters: Record<string, number> = {};
+  const names: Record<string, string> = {};
+  const sorted = [...items].sort((a, b) => (a.shard < b.shard ? -1 : 1));
+  for (const item of sorted) {
+    if (item.week !== week) throw new RangeError(`mergeAggregates: item of ${item.week} in ${week}`);
+    for (const [k, v] of Object.entries(item.counters)) counters[k] = (counters[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(item.names)) names[k] ??= v;
+  }
+  const n = (name: string): number => counters[name] ?? 0;
+  const keywords = new Map<string, number>();
+  for (let slot = 0; slot < KEYWORD_SLOTS; slot++) {
+    const count = n(attr.keywordCount(slot));
+    if (count > 0) keywords.set(names[attr.keywordName(slot)] ?? `#${slot}`, count);
+  }
+  return {
+    week,
+    events: n(attr.events),
+    outcomeEvents: n(attr.outcomeEvents),
+    producerEvents: n(attr.producerEvents),
+    byOutcome: labelled(counters, "o:"),
+    byEngine: labelled(counters, "e:"),
+    byErrorCode: labelled(counters, "x:"),
+    byTenant: labelled(counters, "t:"),
+    jobsByTenant: labelled(counters, "tj:"),
+    byType: labelled(counters, "y:"),
+    latency: fromCounters(LATENCY_MS, counters),
+    latencySumMs: n(attr.latencySum),
+    score: fromCounters(MATCH_SCORE, counters),
+    scoreSum: n(attr.scoreSum),
+    scoreCount: n(attr.scoreCount),
+    tokens: { input: n(attr.inputTokens), output: n(attr.outputTokens) },
+    missingKeywords: rankDescending(keywords),
+  };
+};
+
+/**
+ * Brute force, for tests: the aggregates of every week computed straight from
+ * the distinct events (first message per tenant+eventId wins), without
+ * increments, shards or keyword slots.
+ */
+export const recount = (messages: Iterable<AnalyticsEventMessage>): Map<IsoWeek, WeeklyAggregate> => {
+  const seen = new Set<string>();
+  const byWeek = new Map<IsoWeek, AnalyticsEventMessage[]>();
+  for (const m of messages) {
+    const key = eventKey(m.tenantId, m.event.eventId);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const week = weekOfEvent(m.event);
+    const list = byWeek.get(week) ?? [];
+    list.push(m);
+    byWeek.set(week, list);
+  }
+  const out = new Map<IsoWeek, WeeklyAggregate>();
+  for (const [week, list] of byWeek) {
+    const count = (values: Iterable<string>): Record<string, number> => {
+      const r: Record<string, number> = {};
+      for (const v of values) r[v] = (r[v] ?? 0) + 1;
+      return r;
+    };
+    const outcomes = list.flatMap((m) => (isOutcomeEvent(m.event) ? [{ m, e: m.event }] : []));
+    const producers = list.filter((m) => !isOutcomeEvent(m.event));
+    const scores = outcomes.flatMap(({ e }) => (e.matchScore === undefined ? [] : [e.matchScore]));
+    const keywordCounts = new Map<string, number>();
+    for (const { e } of outcomes) {
+      for (const k of distinctKeywords(e.missingKeywords)) keywordCounts.set(k, (keywordCounts.get(k) ?? 0) + 1);
+    }
+    out.set(week, {
+      week,
+      events: list.length,
+      outcomeEvents: outcomes.length,
+      producerEvents: producers.length,
+      byOutcome: count(outcomes.map(({ e }) => e.outcome)),
+      byEngine: count(outcomes.map(({ e }) => e.engine)),
+      byErrorCode: count(outcomes.filter(({ e }) => e.outcome === "failed").map(({ e }) => e.errorCode ?? "UNKNOWN")),
+      byTenant: count(list.map((m) => m.tenantId)),
+      jobsByTenant: count(outcomes.map(({ m }) => m.tenantId)),
+      byType: count(producers.map((m) => m.event.type)),
+      latency: histogramOf(
+        LATENCY_MS,
+        outcomes.map(({ e }) => e.latencyMs),
+      ),
+      latencySumMs: outcomes.reduce((s, { e }) => s + e.latencyMs, 0),
+      score: histogramOf(MATCH_SCORE, scores),
+      scoreSum: scores.reduce((a, b) => a + b, 0),
+      scoreCount: scores.length,
+      tokens: {
+        input: outcomes.reduce((s, { e }) => s + (e.inputTokens ?? 0), 0),
+        output: outcomes.reduce((s, { e }) => s + (e.outputTokens ?? 0), 0),
+      },
+      missingKeywords: rankDescending(keywordCounts),
+    });
+  }
+  return out;
+};
