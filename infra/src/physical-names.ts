@@ -1,0 +1,15 @@
+/**
+ * Physical names: the topology's name plus the stage, so several stages can
+ * live in one account and operators recognise every resource by its topology
+ * name. FIFO queue names must keep their `.fifo` suffix.
+ */
+import { Aws } from "aws-cdk-lib";
+
+export const stagedName = (name: string, stage: string): string =>
+  name.endsWith(".fifo") ? `${name.slice(0, -".fifo".length)}-${stage}.fifo` : `${name}-${stage}`;
+
+/** Bucket names are global: account and region make them unique. */
+export const stagedBucketName = (name: string, stage: string): string =>
+  `${stagedName(name, stage)}-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
+
+export const stackName = (stage: string, part: "stateful" | "service"): string => `cvpipe-${stage}-${part}`;

@@ -1,0 +1,135 @@
+/**
+ * One Lambda function of the topology: its own role and log group (so grants
+ * stay per function and no managed policy is attached), Node 24 on arm64,
+ * ESM bundle with source maps, X-Ray tracing, and the errors, throttles and
+ * duration alarms every function gets.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { FunctionSpec } from "@cvpipe/core/topology";
+import { Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
+import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
+import * as iam from "aws-cdk-lib/aws-iam";
+import * as lambda from "aws-cdk-lib/aws-lambda";
+import * as nodejs from "aws-cdk-lib/aws-lambda-nodejs";
+import * as logs from "aws-cdk-lib/aws-logs";
+import { Construct } from "constructs";
+import type { AlarmTopic } from "./alarms.ts";
+import type { Config } from "./config.ts";
+import { infraRoot, repoRoot } from "./paths.ts";
+
+export interface PipelineFunctionProps {
+  readonly spec: FunctionSpec;
+  readonly config: Config;
+  readonly alarms: AlarmTopic;
+}
+
+/** Alarm when a single invocation uses more than this share of its timeout. */
+export const DURATION_ALARM_RATIO = 0.8;
+
+/** Lambda needs `Resource: *` for these X-Ray actions: they have no resource-level permissions. */
+export const XRAY_ACTIONS = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"] as const;
+
+export class PipelineFunction extends Construct {
+  readonly fn: lambda.Function;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+  readonly spec: FunctionSpec;
+
+  constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
+    super(scope, id);
+    const { spec, config, alarms } = props;
+    this.spec = spec;
+
+    this.logGroup = new logs.LogGroup(this, "Logs", {
+      retention: config.logRetention,
+      // The service stack is disposable; logs of a torn-down stage are not worth orphaning.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.role = new iam.Role(this, "Role", {
+      assumedBy: new iam.ServicePrincipal("lambda.amazonaws.com"),
+      description: `cvpipe ${config.stage} ${spec.id} function`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    const common = {
+      description: spec.description,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      timeout: Duration.seconds(spec.timeoutSeconds),
+      memorySize: spec.memoryMb,
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup: this.logGroup,
+      role: this.role,
+      environment: { NODE_OPTIONS: "--enable-source-maps", POWERTOOLS_SERVICE_NAME: `cvpipe-${spec.id}` },
+    } satisfies lambda.FunctionOptions & { runtime: lambda.Runtime };
+
+    this.fn = config.skipBundling
+      ? new lambda.Function(this, "Function", {
+          ...common,
+          code: lambda.Code.fromAsset(join(infraRoot, "stub")),
+          handler: "index.handler",
+        })
+      : new nodejs.NodejsFunction(this, "Function", {
+          ...common,
+          entry: existingEntry(spec),
+          handler: "handler",
+          projectRoot: repoRoot,
+          depsLockFilePath: join(repoRoot, "pnpm-lock.yaml"),
+          bundling: {
+            format: nodejs.OutputFormat.ESM,
+            target: "node24",
+            mainFields: ["module", "main"],
+            // Bundle the AWS SDK too: Lambda runs exactly the versions the tests ran.
+            externalModules: [],
+            minify: true,
+            sourceMap: true,
+            sourcesContent: false,
+            // ESM output still meets CommonJS dependencies that call require().
+            banner:
+              "import { createRequire as __cvpipeCreateRequire } from 'node:module'; const require = __cvpipeCreateRequire(import.meta.url);",
+            forceDockerBundling: false,
+            // aws-cdk-lib runs esbuild through `pnpm exec` from the repository root, where esbuild is not a
+            // dependency; infra's own bin directory makes it resolvable.
+            environment: { PATH: `${join(infraRoot, "node_modules", ".bin")}:${process.env["PATH"] ?? ""}` },
+          },
+        });
+
+    Validations.of(this.role).acknowledge({
+      id: "AwsSolutions-IAM5[Resource::*]",
+      reason: `Only ${XRAY_ACTIONS.join(" and ")} (active tracing): X-Ray has no resource-level permissions.`,
+    });
+
+    alarms.alarm(this, "ErrorsAlarm", `${spec.id}-errors`, {
+      alarmDescription: `${spec.id} function invocations failed (unhandled error or timeout).`,
+      metric: this.fn.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+    alarms.alarm(this, "ThrottlesAlarm", `${spec.id}-throttles`, {
+      alarmDescription: `${spec.id} function invocations were throttled (account or reserved concurrency).`,
+      metric: this.fn.metricThrottles({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+    alarms.alarm(this, "DurationAlarm", `${spec.id}-duration-near-timeout`, {
+      alarmDescription: `${spec.id} ran longer than ${DURATION_ALARM_RATIO * 100}% of its ${spec.timeoutSeconds}s timeout.`,
+      metric: this.fn.metricDuration({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: spec.timeoutSeconds * 1000 * DURATION_ALARM_RATIO,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+  }
+}
+
+const existingEntry = (spec: FunctionSpec): string => {
+  const entry = join(repoRoot, spec.entry);
+  if (!existsSync(entry)) {
+    throw new Error(
+      `Function ${spec.id}: entry ${spec.entry} does not exist. Write it, or synthesise with -c skipBundling=true.`,
+    );
+  }
+  return entry;
+};
