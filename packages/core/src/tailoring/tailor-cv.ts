@@ -1,6 +1,10 @@
-import { CvpipeError } from "../errors.ts";
-import type { Resume } from "../resume/resume.ts";
-import type { TailoringEngine, TailoringResult, TailorRequest } from "./types.ts";
+import { CvpipeError, summarizeIssues } from "../errors.ts";
+import { resumeIssues } from "../resume/validate-resume.ts";
+import { matchReport } from "./match-report.ts";
+import { renderHtml } from "./render-html.ts";
+import { renderMarkdown } from "./render-markdown.ts";
+import type { TailoringEngine, TailoringResult, TailorRequest, Violation } from "./types.ts";
+import { verifyGrounding } from "./verify-grounding.ts";
 
 export interface TailorCvOptions {
   /** Phrases that must never appear in output (`BANNED_CLAIMS`). */
@@ -8,12 +12,15 @@ export interface TailorCvOptions {
 }
 
 /**
- * Runs an engine and verifies its output against the source CV.
- * Throws CvpipeError(UNGROUNDED_CLAIM | BANNED_CLAIM) when verification fails.
+ * Runs an engine, then holds its output to the same bar whatever the engine:
+ * a valid JSON Resume (else `ENGINE_OUTPUT_INVALID`) that claims nothing the
+ * source CV does not (else `BANNED_CLAIM` or `UNGROUNDED_CLAIM`, with the
+ * violations as `details`). All three are final: retrying cannot fix them.
+ * Engine errors (e.g. a retryable `ENGINE_UNAVAILABLE`) pass through.
  *
- * PLACEHOLDER (foundation issue): verifies only banned claims and renders
- * trivially. The tailoring issue replaces it with the real verifier, match
- * report and renderings, keeping this signature.
+ * @example
+ * const result = await tailorCv(new LocalEngine(), { cv, job, options: {} }, { bannedClaims: [] });
+ * result.match.score; // 0–100
  */
 export const tailorCv = async (
   engine: TailoringEngine,
@@ -21,23 +28,38 @@ export const tailorCv = async (
   options: TailorCvOptions,
 ): Promise<TailoringResult> => {
   const output = await engine.tailor(request);
-  const text = JSON.stringify(output.resume).toLowerCase();
-  const banned = options.bannedClaims.find((c) => text.includes(c.toLowerCase()));
-  if (banned !== undefined) {
-    throw new CvpipeError(`tailored CV contains a banned claim: "${banned}"`, {
-      code: "BANNED_CLAIM",
-      details: [{ code: "BANNED_CLAIM", path: "(cv)", text: banned, reason: "listed in BANNED_CLAIMS" }],
+  const issues = resumeIssues(output.resume, "resume");
+  if (issues.length > 0) {
+    throw new CvpipeError(`the ${engine.name} engine returned an invalid JSON Resume: ${summarizeIssues(issues)}`, {
+      code: "ENGINE_OUTPUT_INVALID",
+      retryable: false,
+      details: issues,
     });
   }
-  const resume: Resume = output.resume;
+  const verification = verifyGrounding(request.cv, output.resume, options.bannedClaims);
+  if (!verification.passed) throw groundingError(verification.violations);
+  const resume = output.resume;
   return {
     engine: engine.name,
+    ...(output.modelId === undefined ? {} : { modelId: output.modelId }),
     resume,
-    markdown: `# ${resume.basics?.name ?? "CV"}\n`,
-    html: `<h1>${resume.basics?.name ?? "CV"}</h1>`,
-    match: { score: 0, matchedKeywords: [], missingKeywords: [], sections: {} },
-    verification: { passed: true, checkedFields: 0, violations: [] },
-    ...(output.usage ? { usage: output.usage } : {}),
-    ...(output.modelId ? { modelId: output.modelId } : {}),
+    markdown: renderMarkdown(resume),
+    html: renderHtml(resume),
+    match: matchReport(resume, request.job),
+    verification,
+    ...(output.usage === undefined ? {} : { usage: output.usage }),
   };
+};
+
+/** BANNED_CLAIM wins over UNGROUNDED_CLAIM; the message names the first offending text. */
+export const groundingError = (violations: readonly Violation[]): CvpipeError => {
+  const banned = violations.find((v) => v.code === "BANNED_CLAIM");
+  const first = banned ?? violations[0]!;
+  const what = first.code === "BANNED_CLAIM" ? "a banned claim" : "an ungrounded claim";
+  const more = violations.length > 1 ? ` (+${violations.length - 1} more)` : "";
+  return new CvpipeError(`tailored CV contains ${what}: "${first.text}" at ${first.path}: ${first.reason}${more}`, {
+    code: first.code,
+    retryable: false,
+    details: violations,
+  });
 };

@@ -1,0 +1,47 @@
+import { CvpipeError, ValidationError } from "../errors.ts";
+import { parseTextCv } from "../resume/parse-text-cv.ts";
+import type { Resume } from "../resume/resume.ts";
+import { resumeIssues } from "../resume/validate-resume.ts";
+
+/**
+ * A request's `cv` → a valid JSON Resume.
+ *
+ * - An object must already be one: otherwise a ValidationError
+ *   (`VALIDATION_ERROR`) whose issues point into it (`body.cv.work[2].startDate`).
+ * - Text is parsed (`parseTextCv`); if nothing CV-like comes out, or the result
+ *   would not validate, a CvpipeError `INVALID_CV` with field issues.
+ *
+ * @example
+ * const cv = normalizeCv(request.cv, "body.cv");
+ */
+export const normalizeCv = (cv: string | Record<string, unknown>, root = "cv"): Resume => {
+  if (typeof cv !== "string") {
+    const issues = resumeIssues(cv, root);
+    if (issues.length > 0) throw new ValidationError(issues);
+    return cv as Resume;
+  }
+  const parsed = parseTextCv(cv);
+  const issues = resumeIssues(parsed, root);
+  const found =
+    (parsed.work?.length ?? 0) +
+    (parsed.education?.length ?? 0) +
+    (parsed.skills?.length ?? 0) +
+    (parsed.projects?.length ?? 0) +
+    (parsed.basics?.summary ? 1 : 0);
+  if (found === 0) {
+    issues.push({
+      path: root,
+      rule: "sections",
+      message:
+        "no CV sections found: expected headings such as Experience, Education, Skills or Summary (Markdown # headings or lines of their own)",
+    });
+  }
+  if (issues.length > 0) {
+    throw new CvpipeError(`the text CV could not be read: ${issues[0]!.path}: ${issues[0]!.message}`, {
+      code: "INVALID_CV",
+      retryable: false,
+      details: issues,
+    });
+  }
+  return parsed;
+};

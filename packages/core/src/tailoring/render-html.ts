@@ -1,0 +1,60 @@
+import type { Resume } from "../resume/resume.ts";
+import { resumeView } from "./resume-view.ts";
+
+const ESCAPES: Readonly<Record<string, string>> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
+export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+
+/** Only web and mail links; anything else (javascript:, data:) is shown as text. */
+const safeHref = (href: string | undefined): string | undefined =>
+  href !== undefined && /^(https?:\/\/|mailto:)[^\s]+$/i.test(href) ? href : undefined;
+
+const CSS = `body{font-family:-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:#1f2328;max-width:50rem;margin:2rem auto;padding:0 1rem;line-height:1.45}
+h1{margin:0;font-size:1.9rem}h2{border-bottom:1px solid #d0d7de;padding-bottom:.2rem;margin-top:1.6rem;font-size:1.2rem;text-transform:uppercase;letter-spacing:.04em}
+h3{margin:.9rem 0 .1rem;font-size:1.02rem}.label{margin:.2rem 0;color:#57606a;font-size:1.1rem}.contact{margin:.4rem 0 0;padding:0;list-style:none;display:flex;flex-wrap:wrap;gap:.3rem 1rem;color:#57606a}
+.meta{color:#57606a;font-size:.9rem;margin:0}p{margin:.35rem 0}ul{margin:.3rem 0 .3rem 1.2rem;padding:0}a{color:#0969da}`;
+
+/** A tailored CV as one standalone HTML document: inline CSS, every text escaped, no external assets. */
+export const renderHtml = (cv: Resume): string => {
+  const view = resumeView(cv);
+  const e = escapeHtml;
+  const parts: string[] = [
+    "<!DOCTYPE html>",
+    '<html lang="en">',
+    "<head>",
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${e(view.name)}</title>`,
+    `<style>${CSS}</style>`,
+    "</head>",
+    "<body>",
+    "<header>",
+    `<h1>${e(view.name)}</h1>`,
+  ];
+  if (view.label) parts.push(`<p class="label">${e(view.label)}</p>`);
+  if (view.contact.length > 0) {
+    const items = view.contact.map((c) => {
+      const href = safeHref(c.href);
+      return `<li>${href ? `<a href="${e(href)}">${e(c.text)}</a>` : e(c.text)}</li>`;
+    });
+    parts.push(`<ul class="contact">${items.join("")}</ul>`);
+  }
+  parts.push("</header>", "<main>");
+  for (const section of view.sections) {
+    parts.push("<section>", `<h2>${e(section.title)}</h2>`);
+    for (const entry of section.entries) {
+      if (entry.heading) parts.push(`<h3>${e(entry.heading)}</h3>`);
+      if (entry.meta) parts.push(`<p class="meta">${e(entry.meta)}</p>`);
+      for (const p of entry.paragraphs) parts.push(`<p>${e(p)}</p>`);
+      if (entry.bullets.length > 0) parts.push(`<ul>${entry.bullets.map((b) => `<li>${e(b)}</li>`).join("")}</ul>`);
+    }
+    parts.push("</section>");
+  }
+  parts.push("</main>", "</body>", "</html>");
+  return `${parts.join("\n")}\n`;
+};
