@@ -1,0 +1,145 @@
+import {
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandOutput,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import {
+  AGGREGATE_META_ATTRIBUTES,
+  type AggregateIncrements,
+  type AggregateItem,
+} from "@cvpipe/core/analytics/aggregate";
+import { type IsoWeek, isoWeekEnd } from "@cvpipe/core/analytics/iso-week";
+import type { AggregateReader, AggregateStore, ApplyOutcome } from "@cvpipe/core/analytics/ports";
+import { tables } from "@cvpipe/core/topology";
+import { dependencyFailure, isConditionalCheckFailed } from "../aws-errors.ts";
+
+export interface DynamoAggregateStoreOptions {
+  /** Default: topology `tables.aggregates.name`. */
+  readonly tableName?: string;
+  /** Days after the end of its week an aggregate item is kept (TTL `expiresAt`). Default 400 (a year of deltas). */
+  readonly retentionDays?: number;
+  readonly clock?: { now(): Date };
+}
+
+const META = new Set<string>(AGGREGATE_META_ATTRIBUTES);
+
+/**
+ * The weekly aggregates table (`week` + `shard`). `apply` is the single
+ * conditional UpdateItem that makes the fold exactly-once (argument in
+ * `@cvpipe/core/analytics/fold-event`): counters are `ADD`ed and the event key
+ * joins the `pending` string set in the same write, unless it is already there.
+ */
+export class DynamoAggregateStore implements AggregateStore, AggregateReader {
+  readonly #db: DynamoDBDocumentClient;
+  readonly #table: string;
+  readonly #retentionSeconds: number;
+  readonly #clock: { now(): Date };
+
+  constructor(db: DynamoDBDocumentClient, options: DynamoAggregateStoreOptions = {}) {
+    this.#db = db;
+    this.#table = options.tableName ?? tables.aggregates.name;
+    this.#retentionSeconds = Math.round((options.retentionDays ?? 400) * 86_400);
+    this.#clock = options.clock ?? { now: () => new Date() };
+  }
+
+  async apply(inc: AggregateIncrements): Promise<ApplyOutcome> {
+    const names: Record<string, string> = { "#pending": "pending", "#exp": "expiresAt", "#upd": "updatedAt" };
+    const values: Record<string, unknown> = {
+      ":key": inc.eventKey,
+      ":keySet": new Set([inc.eventKey]),
+      ":exp": Math.floor(isoWeekEnd(inc.week).getTime() / 1000) + this.#retentionSeconds,
+      ":now": this.#clock.now().toISOString(),
+    };
+    const adds = ["#pending :keySet"];
+    Object.entries(inc.counters).forEach(([attribute, amount], i) => {
+      names[`#c${i}`] = attribute;
+      values[`:c${i}`] = amount;
+      adds.push(`#c${i} :c${i}`);
+    });
+    const sets = ["#exp = if_not_exists(#exp, :exp)", "#upd = :now"];
+    Object.entries(inc.names).forEach(([attribute, value], i) => {
+      names[`#n${i}`] = attribute;
+      values[`:n${i}`] = value;
+      sets.push(`#n${i} = if_not_exists(#n${i}, :n${i})`);
+    });
+    try {
+      await this.#db.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: { week: inc.week, shard: inc.shard },
+          UpdateExpression: `ADD ${adds.join(", ")} SET ${sets.join(", ")}`,
+          // The event key stays in `pending` until its raw event is marked folded: a rerun finds it here.
+          ConditionExpression: "NOT contains(#pending, :key)",
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return "applied";
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return "already-applied";
+      throw dependencyFailure("DynamoDB UpdateItem (fold aggregate)", error);
+    }
+  }
+
+  async settle(week: IsoWeek, shard: string, eventKey: string): Promise<void> {
+    try {
+      await this.#db.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: { week, shard },
+          UpdateExpression: "DELETE #pending :keySet",
+          // UpdateItem would otherwise create an empty item for an event whose aggregate expired.
+          ConditionExpression: "attribute_exists(#week)",
+          ExpressionAttributeNames: { "#pending": "pending", "#week": "week" },
+          ExpressionAttributeValues: { ":keySet": new Set([eventKey]) },
+        }),
+      );
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return;
+      throw dependencyFailure("DynamoDB UpdateItem (settle aggregate)", error);
+    }
+  }
+
+  /** All shard items of the week: one Query on the partition, at most SHARD_COUNT items. */
+  async readWeek(week: IsoWeek): Promise<AggregateItem[]> {
+    const nowSeconds = Math.floor(this.#clock.now().getTime() / 1000);
+    const items: AggregateItem[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      let out: QueryCommandOutput;
+      try {
+        out = await this.#db.send(
+          new QueryCommand({
+            TableName: this.#table,
+            KeyConditionExpression: "#week = :week",
+            ExpressionAttributeNames: { "#week": "week" },
+            ExpressionAttributeValues: { ":week": week },
+            ConsistentRead: true,
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        );
+      } catch (error) {
+        throw dependencyFailure("DynamoDB Query (weekly aggregates)", error);
+      }
+      for (const raw of out.Items ?? []) {
+        // Emulators never delete expired items: filter on every read.
+        if (typeof raw["expiresAt"] === "number" && raw["expiresAt"] <= nowSeconds) continue;
+        items.push(decodeItem(raw));
+      }
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+}
+
+export const decodeItem = (raw: Record<string, unknown>): AggregateItem => {
+  const counters: Record<string, number> = {};
+  const names: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (META.has(k)) continue;
+    if (typeof v === "number") counters[k] = v;
+    else if (typeof v === "string" && k.startsWith("kwn_")) names[k] = v;
+  }
+  return { week: String(raw["week"]), shard: String(raw["shard"]), counters, names };
+};
