@@ -13,16 +13,13 @@ export interface CvpipeStacks {
 
 export const buildCvpipe = (app: App): CvpipeStacks => {
   const config = readConfig(app.node);
-  // Account and region come from the CLI's credentials at deploy time; synth stays offline.
-  const account = process.env["CDK_DEFAULT_ACCOUNT"];
-  const region = process.env["CDK_DEFAULT_REGION"];
-  const env = { ...(account ? { account } : {}), ...(region ? { region } : {}) };
+  // Environment-agnostic on purpose: the same templates whoever synthesises them, offline; `cdk deploy`
+  // targets the account and region of the caller's credentials (AWS_PROFILE / AWS_REGION).
   const stateful = new StatefulStack(app, "Stateful", {
     stackName: stackName(config.stage, "stateful"),
     description: `cvpipe ${config.stage}: tables and payload bucket (retained)`,
     terminationProtection: true,
     config,
-    env,
   });
   const service = new ServiceStack(app, "Service", {
     stackName: stackName(config.stage, "service"),
@@ -30,7 +27,6 @@ export const buildCvpipe = (app: App): CvpipeStacks => {
     config,
     tables: stateful.tables,
     buckets: stateful.buckets,
-    env,
   });
   // cfn-lint's resource schema has no Tags on AWS::CloudWatch::Dashboard yet, although aws-cdk-lib renders them.
   const tagOptions = { excludeResourceTypes: ["AWS::CloudWatch::Dashboard"] };
