@@ -1,7 +1,7 @@
 import { canonicalJson, derivedId, sha256Hex } from "@cvpipe/core/contracts/canonical-json";
 import { type EngineName, type JobStatus, JobRequest } from "@cvpipe/core/contracts/job-request";
 import { messageGroupId, type TailoringJobMessage } from "@cvpipe/core/contracts/messages";
-import { parseWith } from "@cvpipe/core/contracts/parse";
+import { zodIssues } from "@cvpipe/core/contracts/field-issues";
 import { CvpipeError, ValidationError } from "@cvpipe/core/errors";
 import { type JobRecord, userKey } from "@cvpipe/core/jobs/job-record";
 import type { BlobStore } from "@cvpipe/core/ports/blob-store";
@@ -54,11 +54,7 @@ export const submitJob = async (
       { path: "headers.idempotency-key", rule: "format", message: "must be 1-255 printable ASCII characters, no spaces" },
     ]);
   }
-  const request = parseWith(JobRequest, body, "body");
-  if (typeof request.cv === "object") {
-    const issues = resumeIssues(request.cv, "body.cv");
-    if (issues.length > 0) throw new ValidationError(issues);
-  }
+  const request = parseRequest(body);
 
   const now = deps.clock.now();
   const requestHash = sha256Hex(canonicalJson(request));
@@ -95,6 +91,16 @@ export const submitJob = async (
   }
   await enqueue(deps, caller, jobId, request, now);
   return { jobId, status: "QUEUED", created: true };
+};
+
+/** Envelope (zod) and JSON Resume (official schema) problems, reported together. */
+const parseRequest = (body: unknown): JobRequest => {
+  const parsed = JobRequest.safeParse(body);
+  const cv = (body as { cv?: unknown } | null)?.cv;
+  const cvIssues = cv && typeof cv === "object" && !Array.isArray(cv) ? resumeIssues(cv, "body.cv") : [];
+  const issues = [...(parsed.success ? [] : zodIssues("body", parsed.error)), ...cvIssues];
+  if (issues.length > 0 || !parsed.success) throw new ValidationError(issues);
+  return parsed.data;
 };
 
 const enqueue = async (

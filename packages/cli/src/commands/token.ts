@@ -1,0 +1,22 @@
+import { parseArgs } from "node:util";
+import { mintToken, readKeys } from "@cvpipe/local/jwt-keys";
+import { settingsFromEnv } from "@cvpipe/local/settings";
+import { UsageError } from "../stack-info.ts";
+
+export const tokenHelp = `cvpipe token --tenant T --user U [--ttl SECONDS]
+  Mints a JWT for the embedded stack, signed with the key generated on its first start.
+  Claims: tenantId = T, sub = U. Default lifetime 3600 s.`;
+
+export const token = async (args: string[]): Promise<void> => {
+  const { values } = parseArgs({
+    args,
+    options: { tenant: { type: "string" }, user: { type: "string" }, ttl: { type: "string", default: "3600" } },
+    strict: true,
+  });
+  if (!values.tenant) throw new UsageError("--tenant is required");
+  if (!values.user) throw new UsageError("--user is required");
+  const ttlSeconds = Number(values.ttl);
+  if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1) throw new UsageError("--ttl must be a whole number of seconds");
+  const keys = readKeys(settingsFromEnv().dataDir);
+  console.log(await mintToken(keys, { tenantId: values.tenant, userId: values.user, ttlSeconds }));
+};

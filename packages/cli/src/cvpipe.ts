@@ -1,0 +1,43 @@
+/**
+ * `cvpipe`: the operator and producer CLI.
+ *   pnpm cvpipe <command> [options]      (pnpm cvpipe help)
+ */
+import { token, tokenHelp } from "./commands/token.ts";
+import { queuesCommand, queuesHelp } from "./commands/queues.ts";
+import { UsageError } from "./stack-info.ts";
+
+type Command = { run: (args: string[]) => Promise<void>; help: string };
+
+const commands: Record<string, Command> = {
+  token: { run: token, help: tokenHelp },
+  queues: { run: queuesCommand, help: queuesHelp },
+};
+
+const usage = () =>
+  `usage: pnpm cvpipe <command> [options]\n\n${Object.values(commands)
+    .map((c) => c.help)
+    .join("\n\n")}`;
+
+const [name, ...args] = process.argv.slice(2);
+if (!name || name === "help" || name === "--help" || name === "-h") {
+  console.log(usage());
+} else {
+  const command = commands[name];
+  if (!command) {
+    console.error(`cvpipe: unknown command "${name}"\n\n${usage()}`);
+    process.exitCode = 2;
+  } else {
+    try {
+      await command.run(args);
+    } catch (error) {
+      const e = error as Error & { code?: string };
+      if (e instanceof UsageError || e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" || e.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+        console.error(`cvpipe ${name}: ${e.message}\n\n${command.help}`);
+        process.exitCode = 2;
+      } else {
+        console.error(`cvpipe ${name}: ${e.name}: ${e.message}`);
+        process.exitCode = 1;
+      }
+    }
+  }
+}

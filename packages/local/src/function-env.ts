@@ -1,0 +1,16 @@
+import { bucketNameEnv, type FunctionId, functionResources, queueUrlEnv, queues, tableNameEnv, tables } from "@cvpipe/core/topology";
+import type { Provisioned } from "./provision.ts";
+
+/**
+ * The environment a function gets, derived from the topology exactly as the
+ * CDK app derives it: one variable per resource the function uses.
+ */
+export const resourceEnv = (fn: FunctionId, provisioned: Provisioned): Record<string, string> => {
+  const uses = functionResources[fn];
+  const env: Record<string, string> = {};
+  for (const q of uses.queues) env[queueUrlEnv(q)] = provisioned.queues[q].url;
+  for (const t of uses.tables) env[tableNameEnv(t)] = tables[t].name;
+  for (const b of uses.buckets) env[bucketNameEnv(b)] = provisioned.bucket;
+  if (fn === "tailor") env["MAX_RECEIVE_COUNT"] = String(queues.tailoringJobs.maxReceiveCount);
+  return env;
+};

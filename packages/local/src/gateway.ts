@@ -1,0 +1,211 @@
+/**
+ * A local stand-in for API Gateway HTTP API: matches the topology's routes,
+ * verifies the JWT like the JWT authorizer, and invokes the ingress handler with
+ * a payload-format-2.0 event shaped as AWS documents it.
+ */
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from "aws-lambda";
+import { api, type RouteSpec } from "@cvpipe/core/topology";
+import { HOST } from "./settings.ts";
+import { type LocalKeys, verifyToken } from "./jwt-keys.ts";
+import { lambdaContext, withTimeout } from "./lambda-context.ts";
+
+export type ApiHandler = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<APIGatewayProxyResultV2>;
+
+export interface GatewayOptions {
+  readonly port: number;
+  readonly keys: LocalKeys;
+  readonly handler: ApiHandler;
+  readonly timeoutSeconds: number;
+  readonly region: string;
+  readonly onRequest?: (line: string) => void;
+}
+
+/** API Gateway's own payload limit for HTTP APIs. */
+const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+const TEXT_TYPES = /^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded)|application\/[\w.+-]+\+(json|xml))/i;
+
+interface MatchedRoute {
+  readonly route: RouteSpec;
+  readonly pathParameters: Record<string, string>;
+}
+
+export const matchRoute = (method: string, path: string): MatchedRoute | undefined => {
+  for (const route of api.routes) {
+    if (route.method !== method) continue;
+    const names: string[] = [];
+    const pattern = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => {
+      names.push(name);
+      return "([^/]+)";
+    });
+    const m = new RegExp(`^${pattern}$`).exec(path);
+    if (!m) continue;
+    const pathParameters: Record<string, string> = {};
+    names.forEach((n, i) => {
+      pathParameters[n] = decodeURIComponent(m[i + 1] ?? "");
+    });
+    return { route, pathParameters };
+  }
+  return undefined;
+};
+
+/** API Gateway passes JWT claims as strings; arrays become `[a b]`. */
+const claimString = (value: unknown): string =>
+  Array.isArray(value) ? `[${value.join(" ")}]` : typeof value === "string" ? value : JSON.stringify(value);
+
+const apiTime = (d: Date): string => {
+  const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${p(d.getUTCDate())}/${months[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
+};
+
+const readBody = (req: IncomingMessage): Promise<Buffer | "too-large"> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_PAYLOAD_BYTES) chunks.push(c);
+    });
+    req.on("end", () => resolve(size > MAX_PAYLOAD_BYTES ? "too-large" : Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+
+/** Builds the payload-format-2.0 event for a matched request. */
+export const toApiEvent = (
+  req: IncomingMessage,
+  url: URL,
+  body: Buffer,
+  matched: MatchedRoute,
+  claims: Record<string, string> | undefined,
+  scopes: string[] | undefined,
+  region: string,
+): APIGatewayProxyEventV2WithJWTAuthorizer => {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v === undefined || k === "cookie") continue;
+    headers[k.toLowerCase()] = Array.isArray(v) ? v.join(",") : v;
+  }
+  const query: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
+  const cookies = req.headers.cookie?.split(";").map((c) => c.trim()).filter(Boolean);
+  const now = new Date();
+  const routeKey = `${matched.route.method} ${matched.route.path}`;
+  const isText = body.length === 0 || TEXT_TYPES.test(headers["content-type"] ?? "");
+  const event = {
+    version: "2.0",
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    ...(cookies && cookies.length > 0 ? { cookies } : {}),
+    headers,
+    ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
+    requestContext: {
+      accountId: "000000000000",
+      apiId: "local",
+      ...(claims ? { authorizer: { principalId: "", integrationLatency: 0, jwt: { claims, scopes: scopes ?? [] } } } : {}),
+      domainName: headers["host"] ?? `${HOST}`,
+      domainPrefix: (headers["host"] ?? "local").split(".")[0] ?? "local",
+      http: {
+        method: matched.route.method,
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? HOST,
+        userAgent: headers["user-agent"] ?? "",
+      },
+      requestId: randomUUID(),
+      routeKey,
+      stage: "$default",
+      time: apiTime(now),
+      timeEpoch: now.getTime(),
+    },
+    ...(Object.keys(matched.pathParameters).length > 0 ? { pathParameters: matched.pathParameters } : {}),
+    ...(body.length > 0 ? { body: isText ? body.toString("utf8") : body.toString("base64") } : {}),
+    isBase64Encoded: !isText,
+  };
+  void region;
+  return event as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
+};
+
+const send = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void => {
+  res.writeHead(status, { "content-type": "application/json", ...headers });
+  res.end(body);
+};
+
+/** API Gateway's responses for requests that never reach the integration. */
+const gatewayError = (res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}) =>
+  send(res, status, JSON.stringify({ message }), headers);
+
+/** Writes a Lambda proxy result the way API Gateway does for format 2.0. */
+const writeResult = (res: ServerResponse, result: APIGatewayProxyResultV2): void => {
+  if (typeof result === "object" && result !== null && "statusCode" in result) {
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
+    if (result.cookies?.length) res.setHeader("set-cookie", result.cookies);
+    const body = result.body ?? "";
+    res.writeHead(result.statusCode ?? 200, headers);
+    res.end(result.isBase64Encoded ? Buffer.from(body, "base64") : body);
+    return;
+  }
+  // Without a statusCode, API Gateway assumes 200 and a JSON body.
+  send(res, 200, typeof result === "string" ? result : JSON.stringify(result));
+};
+
+export const startGateway = async (options: GatewayOptions): Promise<{ url: string; port: number; server: Server }> => {
+  const server = createServer(async (req, res) => {
+    const started = Date.now();
+    const url = new URL(req.url ?? "/", `http://${req.headers.host ?? HOST}`);
+    const method = req.method ?? "GET";
+    let status = 0;
+    res.on("finish", () => {
+      status = res.statusCode;
+      options.onRequest?.(`${method} ${url.pathname} ${status} ${Date.now() - started}ms`);
+    });
+    try {
+      if (method === "GET" && url.pathname === "/.well-known/jwks.json") {
+        send(res, 200, JSON.stringify({ keys: [options.keys.publicJwk] }));
+        return;
+      }
+      const matched = matchRoute(method, url.pathname);
+      if (!matched) return gatewayError(res, 404, "Not Found");
+      const body = await readBody(req);
+      if (body === "too-large") return gatewayError(res, 413, "Request Entity Too Large");
+
+      let claims: Record<string, string> | undefined;
+      let scopes: string[] | undefined;
+      if (matched.route.auth) {
+        const auth = req.headers.authorization ?? "";
+        const token = /^Bearer\s+(\S+)$/i.exec(auth)?.[1];
+        if (!token) {
+          return gatewayError(res, 401, "Unauthorized", { "www-authenticate": 'Bearer error="invalid_request"' });
+        }
+        try {
+          const payload = await verifyToken(options.keys, token);
+          claims = Object.fromEntries(Object.entries(payload).map(([k, v]) => [k, claimString(v)]));
+          scopes = typeof payload["scope"] === "string" ? payload["scope"].split(" ") : [];
+        } catch (error) {
+          const reason = (error as Error).message.replaceAll('"', "'");
+          return gatewayError(res, 401, "Unauthorized", {
+            "www-authenticate": `Bearer error="invalid_token" error_description="${reason}"`,
+          });
+        }
+      }
+      const event = toApiEvent(req, url, body, matched, claims, scopes, options.region);
+      const context = lambdaContext("ingress", options.timeoutSeconds, options.region);
+      const result = await withTimeout(options.handler(event, context), options.timeoutSeconds * 1000);
+      if (result === "timeout") return gatewayError(res, 503, "Service Unavailable");
+      writeResult(res, result);
+    } catch (error) {
+      options.onRequest?.(`${method} ${url.pathname}: integration error ${(error as Error).message}`);
+      if (!res.headersSent) gatewayError(res, 500, "Internal Server Error");
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, HOST, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return { url: `http://${HOST}:${port}`, port, server };
+};

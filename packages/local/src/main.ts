@@ -1,0 +1,57 @@
+/**
+ * `pnpm start`: the embedded stack in the foreground. Ctrl-C stops it
+ * gracefully (in-flight work finishes, nothing unfinished is deleted); a
+ * second Ctrl-C exits at once.
+ */
+import { queues } from "@cvpipe/core/topology";
+import { settingsFromEnv } from "./settings.ts";
+import { startStack } from "./stack.ts";
+
+const settings = settingsFromEnv();
+const stamp = () => new Date().toISOString().slice(11, 19);
+const log = (line: string) => console.log(`${stamp()} ${line}`);
+
+log(`cvpipe embedded stack starting (data: ${settings.dataDir})`);
+const stack = await startStack({ settings, log }).catch((error: unknown) => {
+  console.error(`cvpipe: could not start: ${(error as Error).message}`);
+  if ((error as { code?: string }).code === "EADDRINUSE") {
+    console.error("a port is taken: is another stack running? Override with CVPIPE_API_PORT, CVPIPE_SQS_PORT, CVPIPE_DYNAMODB_PORT, CVPIPE_SES_PORT");
+  }
+  process.exit(1);
+});
+const { info } = stack;
+
+console.log(`
+  API (HTTP API v2 + JWT)   ${info.apiUrl}          routes under /v1, JWKS at /.well-known/jwks.json
+  SQS + S3 (fauxqs)         ${info.endpoints.sqs}
+  DynamoDB (dynalite)       ${info.endpoints.dynamodb}
+  SES (aws-ses-v2-local)    ${info.endpoints.ses}          sent mail: ${info.endpoints.ses}/ (web UI), /store (JSON)
+  queues                    ${Object.values(queues).map((q) => q.name).join(", ")} (+ DLQs)
+  weekly report             ${stack.scheduler?.next()?.toISOString() ?? "off"} next
+
+  token:  pnpm cvpipe token --tenant acme --user alice
+  aws:    aws --endpoint-url ${info.endpoints.sqs} sqs list-queues
+`);
+log("ready; Ctrl-C to stop");
+
+let stopping = false;
+const shutdown = (signal: string) => {
+  if (stopping) {
+    log(`${signal} again: exiting now`);
+    process.exit(130);
+  }
+  stopping = true;
+  log(`${signal}: stopping (waiting for in-flight work; ${signal} again to force)`);
+  stack.stop().then(
+    () => {
+      log("stopped");
+      process.exit(0);
+    },
+    (error: unknown) => {
+      console.error(`stop failed: ${(error as Error).message}`);
+      process.exit(1);
+    },
+  );
+};
+process.on("SIGINT", () => shutdown("SIGINT"));
+process.on("SIGTERM", () => shutdown("SIGTERM"));

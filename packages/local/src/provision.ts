@@ -1,0 +1,141 @@
+/**
+ * Creates the topology's queues, tables and bucket on the emulators. Idempotent:
+ * a second start finds and reuses what exists. Where an emulator lacks an API,
+ * the step is skipped knowingly and said in a log line.
+ */
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  UpdateTimeToLiveCommand,
+} from "@aws-sdk/client-dynamodb";
+import { CreateBucketCommand, PutBucketLifecycleConfigurationCommand, type S3Client } from "@aws-sdk/client-s3";
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient, SetQueueAttributesCommand } from "@aws-sdk/client-sqs";
+import { buckets, type QueueId, type QueueSpec, queues, type TableSpec, tables } from "@cvpipe/core/topology";
+
+export interface ProvisionedQueue {
+  readonly url: string;
+  readonly arn: string;
+  readonly dlqUrl: string;
+  readonly dlqArn: string;
+}
+
+export type Log = (line: string) => void;
+
+/** Overrides for tests that need redelivery sooner than the production visibility timeout. */
+export interface ProvisionOptions {
+  readonly visibilityTimeoutSeconds?: Partial<Record<QueueId, number>>;
+}
+
+const createQueue = async (sqs: SQSClient, name: string, attributes: Record<string, string>): Promise<{ url: string; arn: string }> => {
+  let url: string;
+  try {
+    url = (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }))).QueueUrl ?? "";
+  } catch (error) {
+    // The queue exists with other attributes (e.g. the topology changed): bring it in line.
+    if (!(error instanceof Error) || !/QueueAlreadyExists|QueueNameExists/.test(error.name)) throw error;
+    url = (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { FifoQueue: "true" } }))).QueueUrl ?? "";
+    const { FifoQueue: _fifo, ...settable } = attributes;
+    await sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: settable }));
+  }
+  const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }));
+  return { url, arn: attrs.Attributes?.["QueueArn"] ?? "" };
+};
+
+const provisionQueue = async (sqs: SQSClient, spec: QueueSpec, options: ProvisionOptions): Promise<ProvisionedQueue> => {
+  const dlq = await createQueue(sqs, spec.dlqName, {
+    FifoQueue: "true",
+    MessageRetentionPeriod: String(spec.dlqRetentionSeconds),
+  });
+  const main = await createQueue(sqs, spec.name, {
+    FifoQueue: "true",
+    VisibilityTimeout: String(options.visibilityTimeoutSeconds?.[spec.id] ?? spec.visibilityTimeoutSeconds),
+    MessageRetentionPeriod: String(spec.retentionSeconds),
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: spec.maxReceiveCount }),
+  });
+  return { url: main.url, arn: main.arn, dlqUrl: dlq.url, dlqArn: dlq.arn };
+};
+
+const keyType = (name: string, type: "HASH" | "RANGE") => ({ AttributeName: name, KeyType: type });
+
+const provisionTable = async (db: DynamoDBClient, spec: TableSpec, log: Log): Promise<void> => {
+  try {
+    await db.send(new DescribeTableCommand({ TableName: spec.name }));
+    return;
+  } catch (error) {
+    if (!(error instanceof Error) || error.name !== "ResourceNotFoundException") throw error;
+  }
+  const attributes = new Map<string, "S" | "N">();
+  for (const k of [spec.partitionKey, spec.sortKey, ...spec.indexes.flatMap((i) => [i.partitionKey, i.sortKey])]) {
+    if (k) attributes.set(k.name, k.type);
+  }
+  await db.send(
+    new CreateTableCommand({
+      TableName: spec.name,
+      BillingMode: "PAY_PER_REQUEST",
+      AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType })),
+      KeySchema: [keyType(spec.partitionKey.name, "HASH"), ...(spec.sortKey ? [keyType(spec.sortKey.name, "RANGE")] : [])],
+      ...(spec.indexes.length > 0
+        ? {
+            GlobalSecondaryIndexes: spec.indexes.map((i) => ({
+              IndexName: i.name,
+              KeySchema: [keyType(i.partitionKey.name, "HASH"), keyType(i.sortKey.name, "RANGE")],
+              Projection: { ProjectionType: "ALL" },
+            })),
+          }
+        : {}),
+    }),
+  );
+  if (spec.ttlAttribute) {
+    try {
+      await db.send(
+        new UpdateTimeToLiveCommand({
+          TableName: spec.name,
+          TimeToLiveSpecification: { AttributeName: spec.ttlAttribute, Enabled: true },
+        }),
+      );
+    } catch (error) {
+      log(
+        `table ${spec.name}: TTL on "${spec.ttlAttribute}" not set — the emulator has no UpdateTimeToLive (${(error as Error).name}); every read filters expired items instead`,
+      );
+    }
+  }
+  log(`table ${spec.name}: created`);
+};
+
+export interface Provisioned {
+  readonly queues: Record<QueueId, ProvisionedQueue>;
+  readonly bucket: string;
+}
+
+export const provision = async (
+  clients: { sqs: SQSClient; dynamoDb: DynamoDBClient; s3: S3Client },
+  log: Log,
+  options: ProvisionOptions = {},
+): Promise<Provisioned> => {
+  const provisionedQueues = {} as Record<QueueId, ProvisionedQueue>;
+  for (const spec of Object.values(queues)) {
+    provisionedQueues[spec.id] = await provisionQueue(clients.sqs, spec, options);
+  }
+  for (const spec of Object.values(tables)) await provisionTable(clients.dynamoDb, spec, log);
+
+  const bucket = buckets.payloads;
+  try {
+    await clients.s3.send(new CreateBucketCommand({ Bucket: bucket.name }));
+  } catch (error) {
+    if (!(error instanceof Error) || !/BucketAlreadyOwnedByYou|BucketAlreadyExists/.test(error.name)) throw error;
+  }
+  try {
+    await clients.s3.send(
+      new PutBucketLifecycleConfigurationCommand({
+        Bucket: bucket.name,
+        LifecycleConfiguration: {
+          Rules: [{ ID: "expire-payloads", Status: "Enabled", Filter: { Prefix: "" }, Expiration: { Days: bucket.expireAfterDays } }],
+        },
+      }),
+    );
+  } catch (error) {
+    log(`bucket ${bucket.name}: lifecycle expiry not set (${(error as Error).name}); objects are kept locally`);
+  }
+  return { queues: provisionedQueues, bucket: bucket.name };
+};

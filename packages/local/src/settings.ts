@@ -1,0 +1,34 @@
+import { join, resolve } from "node:path";
+
+/** Where the embedded stack listens and keeps its state. Every port is overridable; 0 picks a free one. */
+export interface LocalSettings {
+  readonly dataDir: string;
+  readonly apiPort: number;
+  readonly sqsPort: number;
+  readonly dynamoDbPort: number;
+  readonly sesPort: number;
+  readonly bedrockPort: number;
+  readonly region: string;
+}
+
+const port = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new Error(`${name} must be a port number 0-65535 (got "${raw}")`);
+  return n;
+};
+
+export const repoRoot = resolve(import.meta.dirname, "..", "..", "..");
+
+export const settingsFromEnv = (env: NodeJS.ProcessEnv = process.env): LocalSettings => ({
+  dataDir: resolve(env["CVPIPE_DATA_DIR"] ?? join(repoRoot, ".cvpipe")),
+  apiPort: port(env, "CVPIPE_API_PORT", 3000),
+  sqsPort: port(env, "CVPIPE_SQS_PORT", 4566),
+  dynamoDbPort: port(env, "CVPIPE_DYNAMODB_PORT", 8000),
+  sesPort: port(env, "CVPIPE_SES_PORT", 8005),
+  bedrockPort: port(env, "CVPIPE_BEDROCK_PORT", 8011),
+  region: env["AWS_REGION"] ?? "us-east-1",
+});
+
+export const HOST = "127.0.0.1";

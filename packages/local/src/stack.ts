@@ -1,0 +1,189 @@
+/**
+ * The embedded stack: emulators, provisioning from the topology, the HTTP
+ * gateway, one SQS poller per queue and the weekly scheduler, all in one
+ * process, running the same handler files the CDK app deploys.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createDynamoDbClient, createS3Client, createSqsClient } from "@cvpipe/aws/clients";
+import { type FunctionId, functions, type QueueId, queues, schedules } from "@cvpipe/core/topology";
+import { startEmulators } from "./emulators.ts";
+import { resourceEnv } from "./function-env.ts";
+import { type ApiHandler, startGateway } from "./gateway.ts";
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalKeys, loadOrCreateKeys } from "./jwt-keys.ts";
+import { type Provisioned, provision } from "./provision.ts";
+import { type ScheduledHandler, Scheduler } from "./scheduler.ts";
+import type { LocalSettings } from "./settings.ts";
+import { type SqsHandler, SqsPoller } from "./sqs-poller.ts";
+
+export interface StackOptions {
+  readonly settings: LocalSettings;
+  readonly log?: (line: string) => void;
+  /** Long-poll wait of the pollers (AWS uses 20 s; a stop waits up to this long). */
+  readonly waitTimeSeconds?: number;
+  /** Tests: shorter visibility timeouts so failed records come back sooner. */
+  readonly visibilityTimeoutSeconds?: Partial<Record<QueueId, number>>;
+  /** Tests: shorter function timeouts. */
+  readonly functionTimeoutSeconds?: Partial<Record<FunctionId, number>>;
+  /** Extra function environment (BANNED_CLAIMS, REPORT_RECIPIENTS, ...); wins over the defaults. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Start pollers (default true). Tests of queue contents turn them off. */
+  readonly pollers?: boolean;
+}
+
+export interface StackInfo {
+  readonly pid: number;
+  readonly dataDir: string;
+  readonly region: string;
+  readonly apiUrl: string;
+  readonly endpoints: { readonly sqs: string; readonly s3: string; readonly dynamodb: string; readonly ses: string };
+  readonly queues: Provisioned["queues"];
+  readonly bucket: string;
+  readonly jwt: { readonly issuer: string; readonly audience: string; readonly jwks: string };
+}
+
+export interface RunningStack {
+  readonly info: StackInfo;
+  readonly keys: LocalKeys;
+  readonly pollers: Readonly<Record<QueueId, SqsPoller | undefined>>;
+  readonly scheduler: Scheduler | undefined;
+  stop(): Promise<void>;
+}
+
+/** Local defaults for variables that AWS deployments get from CDK context. */
+const localDefaults = (): Record<string, string> => ({
+  REPORT_RECIPIENTS: "analytics-team@example.com",
+  REPORT_SENDER: "cvpipe-reports@example.com",
+  POWERTOOLS_LOG_LEVEL: "WARN",
+  POWERTOOLS_SERVICE_NAME: "cvpipe",
+});
+
+const isMissingModule = (error: unknown): boolean =>
+  error instanceof Error && "code" in error && (error as { code?: string }).code === "ERR_MODULE_NOT_FOUND";
+
+export const startStack = async (options: StackOptions): Promise<RunningStack> => {
+  const { settings } = options;
+  const log = options.log ?? ((line: string) => console.log(line));
+  mkdirSync(settings.dataDir, { recursive: true });
+
+  const emulators = await startEmulators(settings);
+  const keys = await loadOrCreateKeys(settings.dataDir);
+
+  // Handlers run in this process and read process.env, as they would in Lambda.
+  // Credentials are generated per start: the emulators accept any, and none is kept anywhere.
+  Object.assign(process.env, {
+    AWS_REGION: settings.region,
+    AWS_ACCESS_KEY_ID: `LOCAL${randomBytes(8).toString("hex").toUpperCase()}`,
+    AWS_SECRET_ACCESS_KEY: randomBytes(20).toString("base64url"),
+    AWS_ENDPOINT_URL_SQS: emulators.sqsEndpoint,
+    AWS_ENDPOINT_URL_S3: emulators.s3Endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamoDbEndpoint,
+    AWS_ENDPOINT_URL_SES: emulators.sesEndpoint,
+  });
+  for (const [k, v] of Object.entries(localDefaults())) process.env[k] ??= v;
+
+  let provisioned: Provisioned;
+  try {
+    provisioned = await provision(
+      { sqs: createSqsClient(), dynamoDb: createDynamoDbClient(), s3: createS3Client() },
+      log,
+      options.visibilityTimeoutSeconds ? { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds } : {},
+    );
+  } catch (error) {
+    await emulators.stop();
+    throw error;
+  }
+  for (const fn of Object.keys(functions) as FunctionId[]) Object.assign(process.env, resourceEnv(fn, provisioned));
+  Object.assign(process.env, options.env ?? {});
+
+  const timeout = (fn: FunctionId): number => options.functionTimeoutSeconds?.[fn] ?? functions[fn].timeoutSeconds;
+  const ingress = (await import("@cvpipe/functions/ingress")).handler as unknown as ApiHandler;
+  const consumers: Record<QueueId, SqsHandler> = {
+    tailoringJobs: (await import("@cvpipe/functions/tailor")).handler as unknown as SqsHandler,
+    analyticsEvents: (await import("@cvpipe/functions/analytics")).handler as unknown as SqsHandler,
+  };
+
+  const gateway = await startGateway({
+    port: settings.apiPort,
+    keys,
+    handler: ingress,
+    timeoutSeconds: timeout("ingress"),
+    region: settings.region,
+    onRequest: (line) => log(`api ${line}`),
+  }).catch(async (error: unknown) => {
+    await emulators.stop();
+    throw error;
+  });
+
+  const sqs = createSqsClient();
+  const pollers = {} as Record<QueueId, SqsPoller | undefined>;
+  for (const spec of Object.values(queues)) {
+    if (options.pollers === false) {
+      pollers[spec.id] = undefined;
+      continue;
+    }
+    const poller = new SqsPoller({
+      sqs,
+      functionName: spec.consumer,
+      queueUrl: provisioned.queues[spec.id].url,
+      queueArn: provisioned.queues[spec.id].arn,
+      region: settings.region,
+      handler: consumers[spec.id],
+      batchSize: spec.batchSize,
+      maxConcurrency: spec.maxConcurrency,
+      timeoutSeconds: timeout(spec.consumer),
+      waitTimeSeconds: options.waitTimeSeconds ?? 5,
+      log,
+    });
+    poller.start();
+    pollers[spec.id] = poller;
+  }
+
+  let scheduler: Scheduler | undefined;
+  try {
+    const reporterEntry: string = "@cvpipe/functions/reporter";
+    const reporter = ((await import(reporterEntry)) as { handler: unknown }).handler as ScheduledHandler;
+    scheduler = new Scheduler(schedules.weeklyReport, reporter, settings.region, timeout("reporter"), log);
+    scheduler.start();
+  } catch (error) {
+    if (!isMissingModule(error)) throw error;
+    log("schedule weeklyReport: no reporter function in this build; the schedule is off");
+  }
+
+  const info: StackInfo = {
+    pid: process.pid,
+    dataDir: settings.dataDir,
+    region: settings.region,
+    apiUrl: gateway.url,
+    endpoints: {
+      sqs: emulators.sqsEndpoint,
+      s3: emulators.s3Endpoint,
+      dynamodb: emulators.dynamoDbEndpoint,
+      ses: emulators.sesEndpoint,
+    },
+    queues: provisioned.queues,
+    bucket: provisioned.bucket,
+    jwt: { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, jwks: `${gateway.url}/.well-known/jwks.json` },
+  };
+  const infoFile = join(settings.dataDir, "stack.json");
+  writeFileSync(infoFile, `${JSON.stringify(info, null, 2)}\n`);
+
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopped ??= (async () => {
+      // Order: stop taking requests, let in-flight work finish, then the servers it talks to.
+      await new Promise<void>((resolve) => {
+        gateway.server.close(() => resolve());
+        gateway.server.closeIdleConnections();
+      });
+      await Promise.all(Object.values(pollers).map((p) => p?.stop()));
+      await scheduler?.stop();
+      await emulators.stop();
+      rmSync(infoFile, { force: true });
+    })();
+    return stopped;
+  };
+
+  return { info, keys, pollers, scheduler, stop };
+};
