@@ -1,0 +1,250 @@
+import {
+  type BedrockRuntimeClient,
+  ConverseCommand,
+  type ConverseCommandInput,
+  type ConverseCommandOutput,
+  type Message,
+} from "@aws-sdk/client-bedrock-runtime";
+import { CvpipeError, type FieldIssue, summarizeIssues } from "@cvpipe/core/errors";
+import type { Resume } from "@cvpipe/core/resume/resume";
+import { resumeIssues } from "@cvpipe/core/resume/validate-resume";
+import { resumeShapeProblems } from "@cvpipe/core/tailoring/resume-shape";
+import type { EngineOutput, TailoringEngine, TailorRequest, TokenUsage } from "@cvpipe/core/tailoring/types";
+import { redactPii } from "./pii.ts";
+import { fillTemplate, loadPromptTemplates, type PromptTemplates } from "./prompt-templates.ts";
+
+export interface BedrockEngineOptions {
+  /** `BEDROCK_MODEL_ID`: a model id or inference profile id/ARN. */
+  readonly modelId: string;
+  /** `BEDROCK_GUARDRAIL_ARN` + version. */
+  readonly guardrail?: { readonly identifier: string; readonly version: string };
+  /** `ENABLE_PII_REDACTION`: placeholders go to the model, originals come back. */
+  readonly piiRedaction: boolean;
+  /** Defaults from the repo; `loadPromptTemplates(PROMPT_TEMPLATES_PATH)` for overrides. */
+  readonly promptTemplates?: PromptTemplates;
+  /**
+   * Attempts per Converse call for throttling, 5xx and connection failures
+   * (on top of the SDK client's own retries). Afterwards the error is a
+   * retryable ENGINE_UNAVAILABLE and the queue's visibility timeout takes over.
+   */
+  readonly maxAttempts?: number;
+  /** Backoff base; the n-th retry waits up to base × 2^n (full jitter), capped at 8 s. */
+  readonly retryBaseDelayMs?: number;
+  /** Malformed answers are asked again this many times, then fail for good. */
+  readonly malformedRetries?: number;
+  readonly maxTokens?: number;
+  readonly temperature?: number;
+  /** For tests. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+const TRANSIENT_ERRORS = new Set([
+  "ThrottlingException",
+  "ServiceUnavailableException",
+  "InternalServerException",
+  "ModelNotReadyException",
+  "ModelTimeoutException",
+  "TooManyRequestsException",
+  "ServiceQuotaExceededException",
+  "TimeoutError",
+  "RequestTimeout",
+]);
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "ERR_HTTP2_STREAM_ERROR",
+]);
+
+interface AwsLikeError {
+  name?: string;
+  code?: string;
+  $metadata?: { httpStatusCode?: number };
+  $retryable?: unknown;
+}
+
+export const isTransientBedrockError = (error: unknown): boolean => {
+  const e = error as AwsLikeError;
+  const status = e?.$metadata?.httpStatusCode;
+  return (
+    TRANSIENT_ERRORS.has(e?.name ?? "") ||
+    NETWORK_CODES.has(e?.code ?? "") ||
+    (status !== undefined && (status === 429 || status >= 500)) ||
+    e?.$retryable !== undefined
+  );
+};
+
+/** The JSON object in a model's reply: inside a ```json fence, or from the first `{` to the last `}`. */
+export const extractJson = (text: string): unknown => {
+  const fence = /```(?:json|JSON)?\s*\n?([\s\S]*?)```/.exec(text);
+  const candidate = fence?.[1] ?? text;
+  const start = candidate.indexOf("{");
+  const end = candidate.lastIndexOf("}");
+  if (start < 0 || end <= start) throw new SyntaxError("the reply contains no JSON object");
+  return JSON.parse(candidate.slice(start, end + 1));
+};
+
+class MalformedAnswer extends Error {
+  readonly issues: readonly FieldIssue[];
+  constructor(message: string, issues: readonly FieldIssue[] = []) {
+    super(message);
+    this.name = "MalformedAnswer";
+    this.issues = issues;
+  }
+}
+
+const addUsage = (a: TokenUsage | undefined, b: ConverseCommandOutput["usage"]): TokenUsage | undefined => {
+  if (b === undefined) return a;
+  const input = (a?.inputTokens ?? 0) + (b.inputTokens ?? 0);
+  const output = (a?.outputTokens ?? 0) + (b.outputTokens ?? 0);
+  return {
+    inputTokens: input,
+    outputTokens: output,
+    totalTokens: (a?.totalTokens ?? 0) + (b.totalTokens ?? input + output),
+  };
+};
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Tailoring by a Bedrock model through the Converse API. The reply must be a
+ * JSON Resume; what it says is verified by `tailorCv` like any engine's.
+ *
+ * @example
+ * const engine = new BedrockEngine(createBedrockRuntimeClient(), { modelId: env.BEDROCK_MODEL_ID, piiRedaction: true });
+ * const result = await tailorCv(engine, request, { bannedClaims });
+ */
+export class BedrockEngine implements TailoringEngine {
+  readonly name = "bedrock" as const;
+  readonly #client: BedrockRuntimeClient;
+  readonly #options: BedrockEngineOptions;
+  readonly #templates: PromptTemplates;
+
+  constructor(client: BedrockRuntimeClient, options: BedrockEngineOptions) {
+    this.#client = client;
+    this.#options = options;
+    this.#templates = options.promptTemplates ?? loadPromptTemplates();
+  }
+
+  async tailor(request: TailorRequest): Promise<EngineOutput> {
+    const redaction = this.#options.piiRedaction ? redactPii(request.cv) : undefined;
+    const cv = redaction?.resume ?? request.cv;
+    const values = {
+      cv_json: JSON.stringify(cv, null, 2),
+      job_title: request.job.title ?? "",
+      job_company: request.job.company ?? "",
+      job_description: request.job.description,
+      max_highlights: String(request.options.maxHighlightsPerEntry ?? 4),
+      max_skills: String(request.options.maxSkills ?? 20),
+      max_words: String(request.options.maxWords ?? 900),
+    };
+    const messages: Message[] = [{ role: "user", content: [{ text: fillTemplate(this.#templates.user, values) }] }];
+    const system = [{ text: fillTemplate(this.#templates.system, values) }];
+    let usage: TokenUsage | undefined;
+    const malformedRetries = this.#options.malformedRetries ?? 1;
+
+    for (let attempt = 0; ; attempt++) {
+      const response = await this.#converse({ messages, system });
+      usage = addUsage(usage, response.usage);
+      const stop = response.stopReason;
+      if (stop === "guardrail_intervened" || stop === "content_filtered") {
+        throw new CvpipeError(`Bedrock stopped the answer (${stop})`, {
+          code: "ENGINE_OUTPUT_INVALID",
+          retryable: false,
+          details: { stopReason: stop },
+        });
+      }
+      const text = (response.output?.message?.content ?? [])
+        .map((block) => ("text" in block && typeof block.text === "string" ? block.text : ""))
+        .join("");
+      try {
+        const resume = this.#parse(text, redaction?.restore);
+        return {
+          resume,
+          modelId: this.#options.modelId,
+          ...(usage === undefined ? {} : { usage }),
+        };
+      } catch (error) {
+        if (!(error instanceof MalformedAnswer)) throw error;
+        if (attempt >= malformedRetries) {
+          throw new CvpipeError(`the model's answer is not a valid JSON Resume: ${error.message}`, {
+            code: "ENGINE_OUTPUT_INVALID",
+            retryable: false,
+            details:
+              error.issues.length > 0 ? error.issues : [{ path: "answer", rule: "json", message: error.message }],
+          });
+        }
+        // Ask again once, saying what was wrong.
+        messages.push(
+          { role: "assistant", content: [{ text: text.slice(0, 4000) || "(empty)" }] },
+          {
+            role: "user",
+            content: [
+              {
+                text: `That answer was not usable: ${error.message}. Reply with only the tailored CV as one JSON Resume object.`,
+              },
+            ],
+          },
+        );
+      }
+    }
+  }
+
+  #parse(text: string, restore: (<T>(value: T) => T) | undefined): Resume {
+    let json: unknown;
+    try {
+      json = extractJson(text);
+    } catch (error) {
+      throw new MalformedAnswer(`not JSON (${(error as Error).message})`);
+    }
+    if (json !== null && typeof json === "object" && "resume" in json && !("basics" in json) && !("work" in json)) {
+      json = (json as { resume: unknown }).resume;
+    }
+    const problems = resumeShapeProblems(json);
+    if (problems.length > 0) throw new MalformedAnswer(`wrong shape: ${problems.join("; ")}`);
+    const resume = (restore ? restore(json) : json) as Resume;
+    const issues = resumeIssues(resume, "resume");
+    if (issues.length > 0) throw new MalformedAnswer(summarizeIssues(issues), issues);
+    return resume;
+  }
+
+  async #converse(input: Pick<ConverseCommandInput, "messages" | "system">): Promise<ConverseCommandOutput> {
+    const { guardrail } = this.#options;
+    const command = new ConverseCommand({
+      modelId: this.#options.modelId,
+      ...input,
+      inferenceConfig: { maxTokens: this.#options.maxTokens ?? 4096, temperature: this.#options.temperature ?? 0 },
+      ...(guardrail === undefined
+        ? {}
+        : { guardrailConfig: { guardrailIdentifier: guardrail.identifier, guardrailVersion: guardrail.version } }),
+    });
+    const maxAttempts = Math.max(1, this.#options.maxAttempts ?? 3);
+    const sleep = this.#options.sleep ?? defaultSleep;
+    const base = this.#options.retryBaseDelayMs ?? 250;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#client.send(command);
+      } catch (error) {
+        const transient = isTransientBedrockError(error);
+        if (transient && attempt < maxAttempts) {
+          await sleep(Math.random() * Math.min(8000, base * 2 ** attempt));
+          continue;
+        }
+        const name = (error as AwsLikeError)?.name ?? "Error";
+        throw new CvpipeError(
+          transient
+            ? `Bedrock is unavailable after ${attempt} attempt(s): ${name}`
+            : `Bedrock rejected the request: ${name}: ${(error as Error)?.message ?? ""}`,
+          {
+            code: "ENGINE_UNAVAILABLE",
+            retryable: transient,
+            cause: error,
+            details: { awsError: name, attempts: attempt },
+          },
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,22 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { DEFAULT_SYSTEM_PROMPT, DEFAULT_USER_PROMPT } from "./default-prompts.ts";
+
+export interface PromptTemplates {
+  readonly system: string;
+  readonly user: string;
+}
+
+/** Repo defaults, each overridden by `<dir>/system.md` / `<dir>/user.md` when `dir` (PROMPT_TEMPLATES_PATH) has it. */
+export const loadPromptTemplates = (dir?: string): PromptTemplates => {
+  const read = (name: string, fallback: string): string => {
+    if (dir === undefined || dir === "") return fallback;
+    const path = join(dir, name);
+    return existsSync(path) ? readFileSync(path, "utf8") : fallback;
+  };
+  return { system: read("system.md", DEFAULT_SYSTEM_PROMPT), user: read("user.md", DEFAULT_USER_PROMPT) };
+};
+
+/** Replaces `{{name}}` placeholders; unknown placeholders are left as written. */
+export const fillTemplate = (template: string, values: Readonly<Record<string, string>>): string =>
+  template.replace(/\{\{\s*([a-z_]+)\s*\}\}/g, (whole, name: string) => values[name] ?? whole);

@@ -1,0 +1,168 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from "node:http2";
+import type { AddressInfo } from "node:net";
+import { modelAnswer, type Scenario, scenarioOf } from "./scenarios.ts";
+
+/**
+ * A local stand-in for the Bedrock Runtime Converse API, speaking its wire
+ * protocol (REST-JSON over HTTP/2 cleartext, since the SDK's Bedrock client
+ * is HTTP/2-only) so the real `BedrockRuntimeClient` can be pointed at it
+ * with `endpoint: server.url`.
+ *
+ * `POST /model/{modelId}/converse` answers like a well-behaved model by
+ * default: it reads the CV and job from the prompt's `<cv>` and
+ * `<job_description>` tags, tailors with the local engine and replies with
+ * the JSON Resume in a ```json fence. Other behaviours, for tests:
+ * - a model id ending in `scenario-<name>` (`good`, `malformed`, `wrong-shape`,
+ *   `throttled` (always), `throttled-<n>` (n × 429 then good), `unavailable`,
+ *   `hallucinating`, `guardrail`);
+ * - `server.script(...)`: queued replies, used first, one per request.
+ * Every request is recorded in `server.requests`.
+ */
+export interface BedrockServerOptions {
+  readonly port?: number;
+  readonly host?: "127.0.0.1";
+}
+
+export interface RecordedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly modelId: string | undefined;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Parsed JSON body (or the raw text when it is not JSON). */
+  readonly body: unknown;
+  /** The status the server answered with. */
+  status?: number;
+}
+
+/** One scripted reply: an AWS error, or a model answer (text + optional stop reason). */
+export type ScriptedReply =
+  | { readonly error: string; readonly status: number; readonly message?: string }
+  | { readonly text: string; readonly stopReason?: string };
+
+export interface BedrockServer {
+  readonly url: string;
+  readonly port: number;
+  readonly requests: RecordedRequest[];
+  /** Queue replies that take precedence over the model-id scenario. */
+  script(...replies: ScriptedReply[]): void;
+  close(): Promise<void>;
+}
+
+const CONVERSE_PATH = /^\/model\/([^/]+)\/converse\/?$/;
+
+export const startBedrockServer = async (options: BedrockServerOptions = {}): Promise<BedrockServer> => {
+  const requests: RecordedRequest[] = [];
+  const scripted: ScriptedReply[] = [];
+  /** Throttle counters per model id for `throttled-<n>`. */
+  const throttled = new Map<string, number>();
+  const server = createServer();
+  // The SDK keeps its HTTP/2 session open; close() must end it or the server never stops.
+  const sessions = new Set<ServerHttp2Session>();
+  server.on("session", (session: ServerHttp2Session) => {
+    sessions.add(session);
+    session.on("close", () => sessions.delete(session));
+  });
+
+  server.on("request", (req: Http2ServerRequest, res: Http2ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const started = Date.now();
+      const raw = Buffer.concat(chunks).toString("utf8");
+      let body: unknown = raw;
+      try {
+        body = raw === "" ? undefined : JSON.parse(raw);
+      } catch {
+        // kept raw; answered below as a ValidationException
+      }
+      const path = (req.url ?? "/").split("?")[0] ?? "/";
+      const match = CONVERSE_PATH.exec(path);
+      const modelId = match ? decodeURIComponent(match[1]!) : undefined;
+      const record: RecordedRequest = { method: req.method, path, modelId, headers: { ...req.headers }, body };
+      requests.push(record);
+
+      const sendJson = (status: number, payload: unknown, headers: Record<string, string> = {}): void => {
+        record.status = status;
+        res.writeHead(status, { "content-type": "application/json", "x-amzn-requestid": randomUUID(), ...headers });
+        res.end(JSON.stringify(payload));
+      };
+      // AWS REST-JSON errors: the type in `x-amzn-errortype`, the text in `message`.
+      const sendError = (status: number, type: string, message: string): void =>
+        sendJson(status, { message }, { "x-amzn-errortype": type });
+
+      if (req.method !== "POST" || modelId === undefined) {
+        sendError(404, "UnknownOperationException", `no operation at ${req.method} ${path}`);
+        return;
+      }
+      const messages = (body as { messages?: unknown } | undefined)?.messages;
+      if (typeof body !== "object" || body === null || !Array.isArray(messages) || messages.length === 0) {
+        sendError(400, "ValidationException", "messages: must contain at least one message");
+        return;
+      }
+
+      const next = scripted.shift();
+      let reply: ScriptedReply;
+      if (next !== undefined) {
+        reply = next;
+      } else {
+        const scenario: Scenario = scenarioOf(modelId);
+        if (scenario.kind === "throttled") {
+          const seen = throttled.get(modelId) ?? 0;
+          throttled.set(modelId, seen + 1);
+          if (scenario.times === undefined || seen < scenario.times) {
+            sendError(429, "ThrottlingException", "Too many requests, please wait before trying again.");
+            return;
+          }
+        }
+        if (scenario.kind === "unavailable") {
+          sendError(503, "ServiceUnavailableException", "Bedrock is unable to process your request.");
+          return;
+        }
+        try {
+          reply = modelAnswer(scenario, body as ConverseBody);
+        } catch (error) {
+          sendError(400, "ValidationException", (error as Error).message);
+          return;
+        }
+      }
+      if ("error" in reply) {
+        sendError(reply.status, reply.error, reply.message ?? reply.error);
+        return;
+      }
+      const inputTokens = Math.ceil(raw.length / 4);
+      const outputTokens = Math.ceil(reply.text.length / 4);
+      sendJson(200, {
+        output: { message: { role: "assistant", content: [{ text: reply.text }] } },
+        stopReason: reply.stopReason ?? "end_turn",
+        usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
+        metrics: { latencyMs: Date.now() - started },
+      });
+    });
+  });
+
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    requests,
+    script: (...replies) => {
+      scripted.push(...replies);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const session of sessions) session.destroy();
+      }),
+  };
+};
+
+export interface ConverseBody {
+  readonly messages: { role: string; content: { text?: string }[] }[];
+  readonly system?: { text?: string }[];
+}
