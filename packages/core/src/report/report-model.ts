@@ -1,0 +1,255 @@
+/**
+ * The weekly report as data: headline metrics with week-over-week deltas and
+ * ranked tables, built from two merged weeks. Rendering (text, HTML) only
+ * formats this model, so both parts of the email say the same thing.
+ */
+import { type Ranked, rankDescending, type WeeklyAggregate } from "../analytics/aggregate.ts";
+import { type HistogramSpec, isOpenEnded, LATENCY_MS, MATCH_SCORE, quantile } from "../analytics/histogram.ts";
+import { describeIsoWeek, type IsoWeek } from "../analytics/iso-week.ts";
+
+export const reportSubject = (week: IsoWeek): string => `CV Analytics Weekly Report - Week ${week}`;
+
+export type MetricFormat = "count" | "percent" | "ms" | "score";
+
+export interface Metric {
+  readonly label: string;
+  readonly format: MetricFormat;
+  /** undefined when there is nothing to measure (no jobs → no latency). */
+  readonly value: number | undefined;
+  readonly previous: number | undefined;
+  /** Which direction is good news, for colouring the change. */
+  readonly better: "up" | "down" | "neutral";
+  /** The value is a lower bound (quantile in the open-ended last bucket). */
+  readonly atLeast?: boolean;
+}
+
+export interface Row {
+  readonly label: string;
+  readonly count: number;
+  /** count / total of the table, 0..1: the bar's width. */
+  readonly share: number;
+  /** Same label last week (0 when absent). */
+  readonly previous: number;
+}
+
+export interface Table {
+  readonly title: string;
+  readonly note?: string;
+  readonly columns: { readonly label: string; readonly count: string };
+  readonly rows: readonly Row[];
+  /** Rows left out by the top-N cut. */
+  readonly more: number;
+}
+
+export interface WeeklyReport {
+  readonly week: IsoWeek;
+  readonly previousWeek: IsoWeek;
+  readonly period: string;
+  readonly subject: string;
+  readonly generatedAt: string;
+  readonly empty: boolean;
+  readonly metrics: readonly Metric[];
+  readonly tables: readonly Table[];
+  readonly notes: readonly string[];
+}
+
+export interface BuildOptions {
+  /** Rows per ranked table. Default 10. */
+  readonly topN?: number;
+  readonly generatedAt: Date;
+}
+
+const rows = (
+  current: Readonly<Record<string, number>>,
+  previous: Readonly<Record<string, number>>,
+  topN: number,
+): { rows: Row[]; more: number } => {
+  const ranked: Ranked[] = rankDescending(Object.entries(current));
+  const total = ranked.reduce((s, r) => s + r.count, 0);
+  return {
+    rows: ranked.slice(0, topN).map((r) => ({
+      label: r.label,
+      count: r.count,
+      share: total > 0 ? r.count / total : 0,
+      previous: previous[r.label] ?? 0,
+    })),
+    more: Math.max(0, ranked.length - topN),
+  };
+};
+
+const successRate = (a: WeeklyAggregate): number | undefined =>
+  a.outcomeEvents > 0 ? (a.byOutcome["succeeded"] ?? 0) / a.outcomeEvents : undefined;
+
+const bucketLabel = (lower: number, upper: number | undefined, unit: string): string =>
+  upper === undefined
+    ? `≥ ${lower.toLocaleString("en-US")}${unit}`
+    : `${lower.toLocaleString("en-US")}–${upper.toLocaleString("en-US")}${unit}`;
+
+const distribution = (
+  spec: HistogramSpec,
+  current: readonly number[],
+  previous: readonly number[],
+  unit: string,
+  groupBy = 1,
+): Row[] => {
+  const total = current.reduce((a, b) => a + b, 0);
+  const out: Row[] = [];
+  for (let i = 0; i < current.length; i += groupBy) {
+    const last = Math.min(i + groupBy, current.length) - 1;
+    let count = 0;
+    let prev = 0;
+    for (let j = i; j <= last; j++) {
+      count += current[j] ?? 0;
+      prev += previous[j] ?? 0;
+    }
+    const lower = i === 0 ? spec.min : spec.bounds[i - 1]!;
+    const upper = last < spec.bounds.length ? spec.bounds[last]! : spec.max;
+    out.push({ label: bucketLabel(lower, upper, unit), count, share: total > 0 ? count / total : 0, previous: prev });
+  }
+  // Trim empty buckets at both ends; keep gaps inside so the shape reads right.
+  const first = out.findIndex((r) => r.count > 0 || r.previous > 0);
+  if (first === -1) return [];
+  let end = out.length;
+  while (end > first && out[end - 1]!.count === 0 && out[end - 1]!.previous === 0) end--;
+  return out.slice(first, end);
+};
+
+export const buildWeeklyReport = (
+  current: WeeklyAggregate,
+  previous: WeeklyAggregate,
+  options: BuildOptions,
+): WeeklyReport => {
+  const topN = options.topN ?? 10;
+  const q = (a: WeeklyAggregate, spec: HistogramSpec, which: "latency" | "score", p: number) =>
+    quantile(spec, a[which], p);
+  const metrics: Metric[] = [
+    { label: "Analytics events", format: "count", value: current.events, previous: previous.events, better: "up" },
+    {
+      label: "Tailoring jobs finished",
+      format: "count",
+      value: current.outcomeEvents,
+      previous: previous.outcomeEvents,
+      better: "up",
+    },
+    {
+      label: "Success rate",
+      format: "percent",
+      value: successRate(current),
+      previous: successRate(previous),
+      better: "up",
+    },
+    {
+      label: "Latency p50",
+      format: "ms",
+      value: q(current, LATENCY_MS, "latency", 0.5),
+      previous: q(previous, LATENCY_MS, "latency", 0.5),
+      better: "down",
+      atLeast: isOpenEnded(LATENCY_MS, current.latency, 0.5),
+    },
+    {
+      label: "Latency p95",
+      format: "ms",
+      value: q(current, LATENCY_MS, "latency", 0.95),
+      previous: q(previous, LATENCY_MS, "latency", 0.95),
+      better: "down",
+      atLeast: isOpenEnded(LATENCY_MS, current.latency, 0.95),
+    },
+    {
+      label: "Match score p50",
+      format: "score",
+      value: q(current, MATCH_SCORE, "score", 0.5),
+      previous: q(previous, MATCH_SCORE, "score", 0.5),
+      better: "up",
+    },
+    {
+      label: "Match score p95",
+      format: "score",
+      value: q(current, MATCH_SCORE, "score", 0.95),
+      previous: q(previous, MATCH_SCORE, "score", 0.95),
+      better: "up",
+    },
+    {
+      label: "Input tokens",
+      format: "count",
+      value: current.tokens.input,
+      previous: previous.tokens.input,
+      better: "neutral",
+    },
+    {
+      label: "Output tokens",
+      format: "count",
+      value: current.tokens.output,
+      previous: previous.tokens.output,
+      better: "neutral",
+    },
+    {
+      label: "Producer events",
+      format: "count",
+      value: current.producerEvents,
+      previous: previous.producerEvents,
+      better: "up",
+    },
+  ];
+  const tables: Table[] = [];
+  const add = (
+    title: string,
+    columns: Table["columns"],
+    cur: Readonly<Record<string, number>>,
+    prev: Readonly<Record<string, number>>,
+    note?: string,
+  ) => {
+    const r = rows(cur, prev, topN);
+    if (r.rows.length > 0) tables.push({ title, columns, ...r, ...(note ? { note } : {}) });
+  };
+  add("Tailoring outcomes", { label: "Outcome", count: "Jobs" }, current.byOutcome, previous.byOutcome);
+  add("Jobs by engine", { label: "Engine", count: "Jobs" }, current.byEngine, previous.byEngine);
+  add("Failures by error code", { label: "Error code", count: "Jobs" }, current.byErrorCode, previous.byErrorCode);
+  add("Activity by tenant", { label: "Tenant", count: "Events" }, current.byTenant, previous.byTenant);
+  add("Producer events by type", { label: "Event type", count: "Events" }, current.byType, previous.byType);
+  const latencyRows = distribution(LATENCY_MS, current.latency, previous.latency, " ms");
+  if (current.outcomeEvents > 0 && latencyRows.length > 0) {
+    tables.push({
+      title: "Latency distribution",
+      columns: { label: "Latency", count: "Jobs" },
+      rows: latencyRows,
+      more: 0,
+    });
+  }
+  const scoreRows = distribution(MATCH_SCORE, current.score, previous.score, "", 2);
+  if (current.scoreCount > 0 && scoreRows.length > 0) {
+    tables.push({
+      title: "Match score distribution",
+      columns: { label: "Score", count: "Jobs" },
+      rows: scoreRows,
+      more: 0,
+    });
+  }
+  const keywords = Object.fromEntries(current.missingKeywords.map((k) => [k.label, k.count]));
+  const previousKeywords = Object.fromEntries(previous.missingKeywords.map((k) => [k.label, k.count]));
+  const kw = rows(keywords, previousKeywords, topN);
+  const succeeded = current.byOutcome["succeeded"] ?? 0;
+  if (kw.rows.length > 0) {
+    tables.push({
+      title: "Top missing keywords",
+      note: "Job requirements most often absent from the CVs tailored this week; bar = share of successful jobs missing it.",
+      columns: { label: "Keyword", count: "Jobs" },
+      // The bar of a keyword is its share of successful jobs, not of all keyword mentions.
+      rows: kw.rows.map((r) => ({ ...r, share: succeeded > 0 ? Math.min(1, r.count / succeeded) : 0 })),
+      more: kw.more,
+    });
+  }
+  return {
+    week: current.week,
+    previousWeek: previous.week,
+    period: describeIsoWeek(current.week),
+    subject: reportSubject(current.week),
+    generatedAt: options.generatedAt.toISOString(),
+    empty: current.events === 0,
+    metrics,
+    tables,
+    notes: [
+      "Weeks are ISO 8601 weeks in UTC (Monday to Sunday); changes compare with the previous ISO week.",
+      "Latency and score percentiles are estimated from fixed histogram buckets.",
+    ],
+  };
+};
