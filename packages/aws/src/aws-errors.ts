@@ -6,4 +6,7 @@ export const isConditionalCheckFailed = (error: unknown): boolean =>
 
 /** Wraps an unexpected SDK failure as retryable, naming the operation. */
 export const dependencyFailure = (operation: string, error: unknown): DependencyError =>
-  new DependencyError(`${operation} failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`, error);
+  new DependencyError(
+    `${operation} failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+    error,
+  );

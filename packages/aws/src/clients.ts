@@ -25,9 +25,16 @@ export const endpointFor = (service: ServiceId, env: Env = process.env): string 
 
 const base = (service: ServiceId, env: Env) => {
   const endpoint = endpointFor(service, env);
+  const keyId = env["AWS_ACCESS_KEY_ID"];
+  const secret = env["AWS_SECRET_ACCESS_KEY"];
+  const session = env["AWS_SESSION_TOKEN"];
   return {
     ...(endpoint ? { endpoint } : {}),
     ...(env["AWS_REGION"] ? { region: env["AWS_REGION"] } : {}),
+    // Keys given in `env` are used as they are (the SDK's own chain reads them from process.env anyway).
+    ...(keyId && secret
+      ? { credentials: { accessKeyId: keyId, secretAccessKey: secret, ...(session ? { sessionToken: session } : {}) } }
+      : {}),
     maxAttempts: Number(env["AWS_MAX_ATTEMPTS"] ?? 3),
   };
 };

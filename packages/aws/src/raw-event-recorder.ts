@@ -1,4 +1,4 @@
-import { PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { AnalyticsEventMessage } from "@cvpipe/core/contracts/messages";
 import { dependencyFailure, isConditionalCheckFailed } from "./aws-errors.ts";
 

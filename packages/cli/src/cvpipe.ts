@@ -2,8 +2,9 @@
  * `cvpipe`: the operator and producer CLI.
  *   pnpm cvpipe <command> [options]      (pnpm cvpipe help)
  */
-import { token, tokenHelp } from "./commands/token.ts";
+
 import { queuesCommand, queuesHelp } from "./commands/queues.ts";
+import { token, tokenHelp } from "./commands/token.ts";
 import { UsageError } from "./stack-info.ts";
 
 type Command = { run: (args: string[]) => Promise<void>; help: string };
@@ -31,7 +32,11 @@ if (!name || name === "help" || name === "--help" || name === "-h") {
       await command.run(args);
     } catch (error) {
       const e = error as Error & { code?: string };
-      if (e instanceof UsageError || e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" || e.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+      if (
+        e instanceof UsageError ||
+        e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ||
+        e.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE"
+      ) {
         console.error(`cvpipe ${name}: ${e.message}\n\n${command.help}`);
         process.exitCode = 2;
       } else {

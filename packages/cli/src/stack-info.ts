@@ -1,13 +1,15 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { StackInfo } from "@cvpipe/local/stack";
 import { settingsFromEnv } from "@cvpipe/local/settings";
+import type { StackInfo } from "@cvpipe/local/stack";
 
 /** The running embedded stack's endpoints, from the file it writes at start-up. */
 export const readStackInfo = (): StackInfo => {
   const file = join(settingsFromEnv().dataDir, "stack.json");
   if (!existsSync(file)) {
-    throw new UsageError(`no running stack found (${file} is missing): start it with "pnpm start", or set AWS_ENDPOINT_URL to talk to another endpoint`);
+    throw new UsageError(
+      `no running stack found (${file} is missing): start it with "pnpm start", or set AWS_ENDPOINT_URL to talk to another endpoint`,
+    );
   }
   return JSON.parse(readFileSync(file, "utf8")) as StackInfo;
 };

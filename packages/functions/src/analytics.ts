@@ -3,8 +3,9 @@
  * folds it into the weekly aggregates once, keyed on the event id and the FIFO
  * sequence number — never on the messageId, which a DLQ redrive changes.
  */
-import type { SQSRecord } from "aws-lambda";
+
 import { AnalyticsEventMessage } from "@cvpipe/core/contracts/messages";
+import type { SQSRecord } from "aws-lambda";
 import type { EventRecorder } from "./app/record-event.ts";
 import { analyticsDeps } from "./composition.ts";
 import { createLogger } from "./logger.ts";

@@ -6,25 +6,25 @@ import { randomUUID } from "node:crypto";
 import { createDynamoDbClient, createS3Client, createSqsClient, toDocumentClient } from "@cvpipe/aws/clients";
 import { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
 import { queueReachable, tableReachable } from "@cvpipe/aws/health-checks";
+import { RawEventRecorder } from "@cvpipe/aws/raw-event-recorder";
 import { S3BlobStore } from "@cvpipe/aws/s3-blob-store";
 import { SqsQueuePublisher } from "@cvpipe/aws/sqs-queue-publisher";
+import type { BlobStore } from "@cvpipe/core/ports/blob-store";
 import { systemClock } from "@cvpipe/core/ports/clock";
+import type { JobStore } from "@cvpipe/core/ports/job-store";
 import { LocalEngine } from "@cvpipe/core/tailoring/local-engine";
+import type { ProcessJobDeps } from "./app/process-job.ts";
+import type { EventRecorder } from "./app/record-event.ts";
+import type { SubmitEventsDeps } from "./app/submit-events.ts";
+import type { SubmitJobDeps } from "./app/submit-job.ts";
 import {
+  AnalyticsConfig as AnalyticsConfigSchema,
   type IngressConfig,
   IngressConfig as IngressConfigSchema,
   parseConfig,
   type TailorConfig,
   TailorConfig as TailorConfigSchema,
-  AnalyticsConfig as AnalyticsConfigSchema,
 } from "./config.ts";
-import type { EventRecorder } from "./app/record-event.ts";
-import { RawEventRecorder } from "@cvpipe/aws/raw-event-recorder";
-import type { ProcessJobDeps } from "./app/process-job.ts";
-import type { SubmitJobDeps } from "./app/submit-job.ts";
-import type { SubmitEventsDeps } from "./app/submit-events.ts";
-import type { BlobStore } from "@cvpipe/core/ports/blob-store";
-import type { JobStore } from "@cvpipe/core/ports/job-store";
 
 export interface HealthCheck {
   readonly name: string;

@@ -31,7 +31,12 @@ const emailList = z
   .string()
   .trim()
   .min(1, "is required (comma-separated email addresses)")
-  .transform((raw) => raw.split(",").map((s) => s.trim()).filter(Boolean))
+  .transform((raw) =>
+    raw
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.email()).min(1));
 
 export const IngressConfig = z.object({

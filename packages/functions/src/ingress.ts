@@ -2,16 +2,17 @@
  * Ingress λ: the HTTP API's only integration. Parses, calls the use case,
  * maps the result to the `{success, code, data}` envelope.
  */
+
+import { CvpipeError, ValidationError } from "@cvpipe/core/errors";
 import middy from "@middy/core";
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { CvpipeError, ValidationError } from "@cvpipe/core/errors";
+import { jobLinks, jobView } from "./app/job-view.ts";
+import { submitEvents } from "./app/submit-events.ts";
+import { submitJob } from "./app/submit-job.ts";
 import { type IngressDeps, ingressDeps } from "./composition.ts";
 import { type ApiEvent, callerOf, header, jsonBody } from "./http/api-request.ts";
 import { errorResponse, failure, success } from "./http/api-response.ts";
 import { openApiDocument } from "./http/openapi.ts";
-import { submitJob } from "./app/submit-job.ts";
-import { submitEvents } from "./app/submit-events.ts";
-import { jobLinks, jobView } from "./app/job-view.ts";
 import { createLogger } from "./logger.ts";
 
 const logger = createLogger("ingress");
@@ -25,19 +26,31 @@ const route = async (d: IngressDeps, event: ApiEvent): Promise<APIGatewayProxySt
       return success(200, "OK", openApiDocument());
     case "POST /v1/jobs": {
       const job = await submitJob(d, callerOf(event), jsonBody(event), header(event, "idempotency-key"));
-      return success(202, job.created ? "ACCEPTED" : "ALREADY_ACCEPTED", {
-        jobId: job.jobId,
-        status: job.status,
-        links: jobLinks(job.jobId),
-      }, { location: jobLinks(job.jobId).self });
+      return success(
+        202,
+        job.created ? "ACCEPTED" : "ALREADY_ACCEPTED",
+        {
+          jobId: job.jobId,
+          status: job.status,
+          links: jobLinks(job.jobId),
+        },
+        { location: jobLinks(job.jobId).self },
+      );
     }
     case "GET /v1/jobs": {
       const caller = callerOf(event);
       const limit = Number(event.queryStringParameters?.["limit"] ?? 20);
       if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-        throw new ValidationError([{ path: "query.limit", rule: "range", message: "must be an integer from 1 to 100" }]);
+        throw new ValidationError([
+          { path: "query.limit", rule: "range", message: "must be an integer from 1 to 100" },
+        ]);
       }
-      const page = await d.jobs.listByUser(caller.tenantId, caller.userId, limit, event.queryStringParameters?.["cursor"]);
+      const page = await d.jobs.listByUser(
+        caller.tenantId,
+        caller.userId,
+        limit,
+        event.queryStringParameters?.["cursor"],
+      );
       const items = await Promise.all(page.items.map((r) => jobView(r, d.blobs, false)));
       return success(200, "OK", { items, ...(page.cursor ? { cursor: page.cursor } : {}) });
     }
@@ -81,7 +94,8 @@ const ingress = async function ingress(event: ApiEvent): Promise<APIGatewayProxy
     return await route(deps, event);
   } catch (error) {
     const response = errorResponse(error);
-    if ((response.statusCode ?? 500) >= 500) logger.error("request failed", { routeKey: event.routeKey, error: error as Error });
+    if ((response.statusCode ?? 500) >= 500)
+      logger.error("request failed", { routeKey: event.routeKey, error: error as Error });
     return response;
   }
 };

@@ -2,8 +2,9 @@
  * Tailor λ: consumer of tailoring-jobs.fifo. FIFO-safe partial batches;
  * each record is one job, processed exactly once in effect (see processJob).
  */
-import type { SQSRecord } from "aws-lambda";
+
 import { TailoringJobMessage } from "@cvpipe/core/contracts/messages";
+import type { SQSRecord } from "aws-lambda";
 import type { ProcessJobDeps } from "./app/process-job.ts";
 import { processJob } from "./app/process-job.ts";
 import { tailorDeps } from "./composition.ts";

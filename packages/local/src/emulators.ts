@@ -4,8 +4,8 @@
  * fauxqs (SQS + S3), dynalite (DynamoDB), aws-ses-v2-local (SES).
  */
 import { mkdirSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import sesModule from "aws-ses-v2-local";
 import dynalite from "dynalite";

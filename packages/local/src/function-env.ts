@@ -1,4 +1,12 @@
-import { bucketNameEnv, type FunctionId, functionResources, queueUrlEnv, queues, tableNameEnv, tables } from "@cvpipe/core/topology";
+import {
+  bucketNameEnv,
+  type FunctionId,
+  functionResources,
+  queues,
+  queueUrlEnv,
+  tableNameEnv,
+  tables,
+} from "@cvpipe/core/topology";
 import type { Provisioned } from "./provision.ts";
 
 /**

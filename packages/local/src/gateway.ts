@@ -6,13 +6,16 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from "aws-lambda";
 import { api, type RouteSpec } from "@cvpipe/core/topology";
-import { HOST } from "./settings.ts";
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from "aws-lambda";
 import { type LocalKeys, verifyToken } from "./jwt-keys.ts";
 import { lambdaContext, withTimeout } from "./lambda-context.ts";
+import { HOST } from "./settings.ts";
 
-export type ApiHandler = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<APIGatewayProxyResultV2>;
+export type ApiHandler = (
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+  context: Context,
+) => Promise<APIGatewayProxyResultV2>;
 
 export interface GatewayOptions {
   readonly port: number;
@@ -25,7 +28,8 @@ export interface GatewayOptions {
 
 /** API Gateway's own payload limit for HTTP APIs. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
-const TEXT_TYPES = /^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded)|application\/[\w.+-]+\+(json|xml))/i;
+const TEXT_TYPES =
+  /^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded)|application\/[\w.+-]+\+(json|xml))/i;
 
 interface MatchedRoute {
   readonly route: RouteSpec;
@@ -81,7 +85,6 @@ export const toApiEvent = (
   matched: MatchedRoute,
   claims: Record<string, string> | undefined,
   scopes: string[] | undefined,
-  region: string,
 ): APIGatewayProxyEventV2WithJWTAuthorizer => {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) {
@@ -90,7 +93,10 @@ export const toApiEvent = (
   }
   const query: Record<string, string> = {};
   for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
-  const cookies = req.headers.cookie?.split(";").map((c) => c.trim()).filter(Boolean);
+  const cookies = req.headers.cookie
+    ?.split(";")
+    .map((c) => c.trim())
+    .filter(Boolean);
   const now = new Date();
   const routeKey = `${matched.route.method} ${matched.route.path}`;
   const isText = body.length === 0 || TEXT_TYPES.test(headers["content-type"] ?? "");
@@ -105,7 +111,9 @@ export const toApiEvent = (
     requestContext: {
       accountId: "000000000000",
       apiId: "local",
-      ...(claims ? { authorizer: { principalId: "", integrationLatency: 0, jwt: { claims, scopes: scopes ?? [] } } } : {}),
+      ...(claims
+        ? { authorizer: { principalId: "", integrationLatency: 0, jwt: { claims, scopes: scopes ?? [] } } }
+        : {}),
       domainName: headers["host"] ?? `${HOST}`,
       domainPrefix: (headers["host"] ?? "local").split(".")[0] ?? "local",
       http: {
@@ -125,7 +133,6 @@ export const toApiEvent = (
     ...(body.length > 0 ? { body: isText ? body.toString("utf8") : body.toString("base64") } : {}),
     isBase64Encoded: !isText,
   };
-  void region;
   return event as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
 };
 
@@ -192,7 +199,7 @@ export const startGateway = async (options: GatewayOptions): Promise<{ url: stri
           });
         }
       }
-      const event = toApiEvent(req, url, body, matched, claims, scopes, options.region);
+      const event = toApiEvent(req, url, body, matched, claims, scopes);
       const context = lambdaContext("ingress", options.timeoutSeconds, options.region);
       const result = await withTimeout(options.handler(event, context), options.timeoutSeconds * 1000);
       if (result === "timeout") return gatewayError(res, 503, "Service Unavailable");

@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { exportJWK, generateKeyPair, importJWK, type JWK, jwtVerify, type JWTPayload, SignJWT } from "jose";
+import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload, jwtVerify, SignJWT } from "jose";
 
 export const LOCAL_ISSUER = "https://cvpipe.local/issuer";
 export const LOCAL_AUDIENCE = "cvpipe";
@@ -63,6 +63,10 @@ export const mintToken = async (keys: LocalKeys, request: TokenRequest): Promise
 /** Verifies signature, issuer, audience and expiry, as API Gateway's JWT authorizer does. */
 export const verifyToken = async (keys: LocalKeys, token: string): Promise<JWTPayload> => {
   const key = await importJWK(keys.publicJwk, ALG);
-  const { payload } = await jwtVerify(token, key, { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, algorithms: [ALG] });
+  const { payload } = await jwtVerify(token, key, {
+    issuer: LOCAL_ISSUER,
+    audience: LOCAL_AUDIENCE,
+    algorithms: [ALG],
+  });
   return payload;
 };

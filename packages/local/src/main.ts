@@ -15,7 +15,9 @@ log(`cvpipe embedded stack starting (data: ${settings.dataDir})`);
 const stack = await startStack({ settings, log }).catch((error: unknown) => {
   console.error(`cvpipe: could not start: ${(error as Error).message}`);
   if ((error as { code?: string }).code === "EADDRINUSE") {
-    console.error("a port is taken: is another stack running? Override with CVPIPE_API_PORT, CVPIPE_SQS_PORT, CVPIPE_DYNAMODB_PORT, CVPIPE_SES_PORT");
+    console.error(
+      "a port is taken: is another stack running? Override with CVPIPE_API_PORT, CVPIPE_SQS_PORT, CVPIPE_DYNAMODB_PORT, CVPIPE_SES_PORT",
+    );
   }
   process.exit(1);
 });
@@ -26,7 +28,9 @@ console.log(`
   SQS + S3 (fauxqs)         ${info.endpoints.sqs}
   DynamoDB (dynalite)       ${info.endpoints.dynamodb}
   SES (aws-ses-v2-local)    ${info.endpoints.ses}          sent mail: ${info.endpoints.ses}/ (web UI), /store (JSON)
-  queues                    ${Object.values(queues).map((q) => q.name).join(", ")} (+ DLQs)
+  queues                    ${Object.values(queues)
+    .map((q) => q.name)
+    .join(", ")} (+ DLQs)
   weekly report             ${stack.scheduler?.next()?.toISOString() ?? "off"} next
 
   token:  pnpm cvpipe token --tenant acme --user alice

@@ -10,7 +10,12 @@ import {
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
 import { CreateBucketCommand, PutBucketLifecycleConfigurationCommand, type S3Client } from "@aws-sdk/client-s3";
-import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient, SetQueueAttributesCommand } from "@aws-sdk/client-sqs";
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  SetQueueAttributesCommand,
+  type SQSClient,
+} from "@aws-sdk/client-sqs";
 import { buckets, type QueueId, type QueueSpec, queues, type TableSpec, tables } from "@cvpipe/core/topology";
 
 export interface ProvisionedQueue {
@@ -27,14 +32,19 @@ export interface ProvisionOptions {
   readonly visibilityTimeoutSeconds?: Partial<Record<QueueId, number>>;
 }
 
-const createQueue = async (sqs: SQSClient, name: string, attributes: Record<string, string>): Promise<{ url: string; arn: string }> => {
+const createQueue = async (
+  sqs: SQSClient,
+  name: string,
+  attributes: Record<string, string>,
+): Promise<{ url: string; arn: string }> => {
   let url: string;
   try {
     url = (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }))).QueueUrl ?? "";
   } catch (error) {
     // The queue exists with other attributes (e.g. the topology changed): bring it in line.
     if (!(error instanceof Error) || !/QueueAlreadyExists|QueueNameExists/.test(error.name)) throw error;
-    url = (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { FifoQueue: "true" } }))).QueueUrl ?? "";
+    url =
+      (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { FifoQueue: "true" } }))).QueueUrl ?? "";
     const { FifoQueue: _fifo, ...settable } = attributes;
     await sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: settable }));
   }
@@ -42,7 +52,11 @@ const createQueue = async (sqs: SQSClient, name: string, attributes: Record<stri
   return { url, arn: attrs.Attributes?.["QueueArn"] ?? "" };
 };
 
-const provisionQueue = async (sqs: SQSClient, spec: QueueSpec, options: ProvisionOptions): Promise<ProvisionedQueue> => {
+const provisionQueue = async (
+  sqs: SQSClient,
+  spec: QueueSpec,
+  options: ProvisionOptions,
+): Promise<ProvisionedQueue> => {
   const dlq = await createQueue(sqs, spec.dlqName, {
     FifoQueue: "true",
     MessageRetentionPeriod: String(spec.dlqRetentionSeconds),
@@ -74,7 +88,10 @@ const provisionTable = async (db: DynamoDBClient, spec: TableSpec, log: Log): Pr
       TableName: spec.name,
       BillingMode: "PAY_PER_REQUEST",
       AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType })),
-      KeySchema: [keyType(spec.partitionKey.name, "HASH"), ...(spec.sortKey ? [keyType(spec.sortKey.name, "RANGE")] : [])],
+      KeySchema: [
+        keyType(spec.partitionKey.name, "HASH"),
+        ...(spec.sortKey ? [keyType(spec.sortKey.name, "RANGE")] : []),
+      ],
       ...(spec.indexes.length > 0
         ? {
             GlobalSecondaryIndexes: spec.indexes.map((i) => ({
@@ -130,7 +147,14 @@ export const provision = async (
       new PutBucketLifecycleConfigurationCommand({
         Bucket: bucket.name,
         LifecycleConfiguration: {
-          Rules: [{ ID: "expire-payloads", Status: "Enabled", Filter: { Prefix: "" }, Expiration: { Days: bucket.expireAfterDays } }],
+          Rules: [
+            {
+              ID: "expire-payloads",
+              Status: "Enabled",
+              Filter: { Prefix: "" },
+              Expiration: { Days: bucket.expireAfterDays },
+            },
+          ],
         },
       }),
     );

@@ -4,9 +4,9 @@
  * Like EventBridge, it does not replay fire times missed while it was down.
  */
 import { randomUUID } from "node:crypto";
-import type { Context, ScheduledEvent } from "aws-lambda";
 import { nextFireTime, parseCron } from "@cvpipe/core/schedule/eventbridge-cron";
 import type { ScheduleSpec } from "@cvpipe/core/topology";
+import type { Context, ScheduledEvent } from "aws-lambda";
 import { lambdaContext, withTimeout } from "./lambda-context.ts";
 
 export type ScheduledHandler = (event: ScheduledEvent, context: Context) => Promise<unknown>;
@@ -32,7 +32,13 @@ export class Scheduler {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<unknown> = Promise.resolve();
 
-  constructor(spec: ScheduleSpec, handler: ScheduledHandler, region: string, timeoutSeconds: number, log: (line: string) => void) {
+  constructor(
+    spec: ScheduleSpec,
+    handler: ScheduledHandler,
+    region: string,
+    timeoutSeconds: number,
+    log: (line: string) => void,
+  ) {
     this.#spec = spec;
     this.#handler = handler;
     this.#region = region;

@@ -15,7 +15,8 @@ const port = (env: NodeJS.ProcessEnv, name: string, fallback: number): number =>
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new Error(`${name} must be a port number 0-65535 (got "${raw}")`);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535)
+    throw new Error(`${name} must be a port number 0-65535 (got "${raw}")`);
   return n;
 };
 

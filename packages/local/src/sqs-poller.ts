@@ -95,7 +95,8 @@ export const failedIdentifiers = (response: unknown, records: readonly SQSRecord
   const ids = new Set(records.map((r) => r.messageId));
   const failed = new Set<string>();
   for (const entry of list) {
-    const id = typeof entry === "object" && entry !== null ? (entry as { itemIdentifier?: unknown }).itemIdentifier : undefined;
+    const id =
+      typeof entry === "object" && entry !== null ? (entry as { itemIdentifier?: unknown }).itemIdentifier : undefined;
     if (typeof id !== "string" || id === "" || !ids.has(id)) return "malformed";
     failed.add(id);
   }
@@ -190,7 +191,8 @@ export class SqsPoller {
       );
       for (const f of out.Failed ?? []) o.log(`${o.functionName}: delete failed for entry ${f.Id}: ${f.Message}`);
     }
-    if (outcome !== "ok") o.log(`${o.functionName}: batch of ${records.length}: ${outcome}, ${failed.size} left for redelivery`);
+    if (outcome !== "ok")
+      o.log(`${o.functionName}: batch of ${records.length}: ${outcome}, ${failed.size} left for redelivery`);
     this.reports.push({ received: records.length, deleted: done.length, failed: failed.size, outcome });
   }
 
@@ -199,9 +201,15 @@ export class SqsPoller {
       .send(
         new ChangeMessageVisibilityBatchCommand({
           QueueUrl: this.#o.queueUrl,
-          Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? "", VisibilityTimeout: 0 })),
+          Entries: messages.map((m, i) => ({
+            Id: String(i),
+            ReceiptHandle: m.ReceiptHandle ?? "",
+            VisibilityTimeout: 0,
+          })),
         }),
       )
-      .catch((error: unknown) => this.#o.log(`${this.#o.functionName}: release on stop failed: ${(error as Error).message}`));
+      .catch((error: unknown) =>
+        this.#o.log(`${this.#o.functionName}: release on stop failed: ${(error as Error).message}`),
+      );
   }
 }

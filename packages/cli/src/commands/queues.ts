@@ -6,7 +6,11 @@ import { useStackEndpoints } from "../stack-info.ts";
 export const queuesHelp = `cvpipe queues
   Depth of every queue and DLQ: visible, in flight, delayed, and the age of the oldest message.`;
 
-const ATTRS = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"] as const;
+const ATTRS = [
+  "ApproximateNumberOfMessages",
+  "ApproximateNumberOfMessagesNotVisible",
+  "ApproximateNumberOfMessagesDelayed",
+] as const;
 
 export const queuesCommand = async (_args: string[]): Promise<void> => {
   useStackEndpoints();
@@ -15,12 +19,15 @@ export const queuesCommand = async (_args: string[]): Promise<void> => {
   for (const spec of Object.values(queues)) {
     for (const name of [spec.name, spec.dlqName]) {
       const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
-      const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: [...ATTRS] }));
+      const { Attributes = {} } = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl, AttributeNames: [...ATTRS] }),
+      );
       rows.push([name, ...ATTRS.map((a) => Attributes[a] ?? "?")]);
     }
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  "));
+  for (const r of rows)
+    console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  "));
   const dlqDepth = rows.filter((r) => r[0]!.includes("-dlq")).reduce((n, r) => n + Number(r[1]), 0);
   if (dlqDepth > 0) console.log(`\n${dlqDepth} message(s) in dead-letter queues: see "cvpipe dlq peek" and RUNBOOK.md`);
 };

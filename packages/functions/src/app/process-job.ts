@@ -1,7 +1,12 @@
-import { type TailoringInput, TailoringInput as TailoringInputSchema, type TailoringJobMessage, messageGroupId } from "@cvpipe/core/contracts/messages";
-import type { AnalyticsEventMessage } from "@cvpipe/core/contracts/messages";
-import type { EngineName } from "@cvpipe/core/contracts/job-request";
 import type { TailoringOutcomeEvent } from "@cvpipe/core/contracts/analytics-event";
+import type { EngineName } from "@cvpipe/core/contracts/job-request";
+import type { AnalyticsEventMessage } from "@cvpipe/core/contracts/messages";
+import {
+  messageGroupId,
+  type TailoringInput,
+  TailoringInput as TailoringInputSchema,
+  type TailoringJobMessage,
+} from "@cvpipe/core/contracts/messages";
 import { parseWith } from "@cvpipe/core/contracts/parse";
 import { CvpipeError, isRetryable } from "@cvpipe/core/errors";
 import type { JobError, JobRecord } from "@cvpipe/core/jobs/job-record";
@@ -42,7 +47,11 @@ export type ProcessOutcome = "succeeded" | "failed" | "already-done" | "missing"
  * is derived from the job id, so the analytics side counts it once) in case
  * the earlier attempt died between finishing the job and publishing.
  */
-export const processJob = async (deps: ProcessJobDeps, message: TailoringJobMessage, delivery: Delivery): Promise<ProcessOutcome> => {
+export const processJob = async (
+  deps: ProcessJobDeps,
+  message: TailoringJobMessage,
+  delivery: Delivery,
+): Promise<ProcessOutcome> => {
   const startedAt = deps.clock.now().toISOString();
   const start = await deps.jobs.start(message.tenantId, message.jobId, startedAt);
   if (!start.started) {
@@ -60,14 +69,29 @@ export const processJob = async (deps: ProcessJobDeps, message: TailoringJobMess
       throw new CvpipeError(`engine "${engineName}" is not configured here`, { code: "ENGINE_UNAVAILABLE" });
     }
     const cv = toResume(input.cv);
-    const result = await tailorCv(engine, { cv, job: input.job, options: input.options }, { bannedClaims: deps.bannedClaims });
+    const result = await tailorCv(
+      engine,
+      { cv, job: input.job, options: input.options },
+      { bannedClaims: deps.bannedClaims },
+    );
     const serialized = JSON.stringify(result);
     const completion =
       Buffer.byteLength(serialized) > INLINE_RESULT_LIMIT_BYTES
-        ? { resultBlob: await deps.blobs.put(`results/${message.tenantId}/${message.jobId}.json`, serialized, "application/json") }
+        ? {
+            resultBlob: await deps.blobs.put(
+              `results/${message.tenantId}/${message.jobId}.json`,
+              serialized,
+              "application/json",
+            ),
+          }
         : { result };
     const finishedAt = deps.clock.now().toISOString();
-    await deps.jobs.succeed(message.tenantId, message.jobId, { ...completion, ...(result.usage ? { usage: result.usage } : {}) }, finishedAt);
+    await deps.jobs.succeed(
+      message.tenantId,
+      message.jobId,
+      { ...completion, ...(result.usage ? { usage: result.usage } : {}) },
+      finishedAt,
+    );
   } catch (caught) {
     if (isRetryable(caught) && delivery.receiveCount < deps.maxReceiveCount) throw caught;
     error = jobError(caught);
@@ -92,7 +116,12 @@ const loadInput = async (deps: ProcessJobDeps, message: TailoringJobMessage): Pr
 
 const jobError = (caught: unknown): JobError => {
   if (caught instanceof CvpipeError) {
-    return { code: caught.code, message: caught.message, retryable: caught.retryable, ...(caught.details === undefined ? {} : { details: caught.details }) };
+    return {
+      code: caught.code,
+      message: caught.message,
+      retryable: caught.retryable,
+      ...(caught.details === undefined ? {} : { details: caught.details }),
+    };
   }
   return { code: "INTERNAL_ERROR", message: "unexpected error while tailoring", retryable: true };
 };

@@ -1,5 +1,5 @@
-import { sha256Hex } from "@cvpipe/core/contracts/canonical-json";
 import { EventsRequest } from "@cvpipe/core/contracts/analytics-event";
+import { sha256Hex } from "@cvpipe/core/contracts/canonical-json";
 import { type AnalyticsEventMessage, messageGroupId } from "@cvpipe/core/contracts/messages";
 import { parseWith } from "@cvpipe/core/contracts/parse";
 import { ValidationError } from "@cvpipe/core/errors";
@@ -17,7 +17,11 @@ export interface SubmitEventsDeps {
  * invalid event rejects the request before anything is sent. The event id is
  * the deduplication id, and the analytics worker stores each id once.
  */
-export const submitEvents = async (deps: SubmitEventsDeps, caller: Caller, body: unknown): Promise<{ accepted: number; eventIds: string[] }> => {
+export const submitEvents = async (
+  deps: SubmitEventsDeps,
+  caller: Caller,
+  body: unknown,
+): Promise<{ accepted: number; eventIds: string[] }> => {
   const request = parseWith(EventsRequest, body, "body");
   const seen = new Map<string, number>();
   request.events.forEach((e, i) => {
@@ -42,7 +46,11 @@ export const submitEvents = async (deps: SubmitEventsDeps, caller: Caller, body:
         receivedAt,
         event,
       };
-      return { body: JSON.stringify(message), groupId, deduplicationId: sha256Hex(`${caller.tenantId}:${event.eventId}`) };
+      return {
+        body: JSON.stringify(message),
+        groupId,
+        deduplicationId: sha256Hex(`${caller.tenantId}:${event.eventId}`),
+      };
     }),
   );
   return { accepted: request.events.length, eventIds: request.events.map((e) => e.eventId) };

@@ -1,7 +1,7 @@
 import { canonicalJson, derivedId, sha256Hex } from "@cvpipe/core/contracts/canonical-json";
-import { type EngineName, type JobStatus, JobRequest } from "@cvpipe/core/contracts/job-request";
-import { messageGroupId, type TailoringJobMessage } from "@cvpipe/core/contracts/messages";
 import { zodIssues } from "@cvpipe/core/contracts/field-issues";
+import { type EngineName, JobRequest, type JobStatus } from "@cvpipe/core/contracts/job-request";
+import { messageGroupId, type TailoringJobMessage } from "@cvpipe/core/contracts/messages";
 import { CvpipeError, ValidationError } from "@cvpipe/core/errors";
 import { type JobRecord, userKey } from "@cvpipe/core/jobs/job-record";
 import type { BlobStore } from "@cvpipe/core/ports/blob-store";
@@ -51,7 +51,11 @@ export const submitJob = async (
 ): Promise<SubmittedJob> => {
   if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
     throw new ValidationError([
-      { path: "headers.idempotency-key", rule: "format", message: "must be 1-255 printable ASCII characters, no spaces" },
+      {
+        path: "headers.idempotency-key",
+        rule: "format",
+        message: "must be 1-255 printable ASCII characters, no spaces",
+      },
     ]);
   }
   const request = parseRequest(body);
@@ -110,7 +114,11 @@ const enqueue = async (
   request: JobRequest,
   now: Date,
 ): Promise<void> => {
-  const input = { cv: request.cv, job: request.job, options: { engine: request.options?.engine ?? deps.defaultEngine, ...request.options } };
+  const input = {
+    cv: request.cv,
+    job: request.job,
+    options: { engine: request.options?.engine ?? deps.defaultEngine, ...request.options },
+  };
   const inline: TailoringJobMessage = {
     schema: "tailoring-job.v1",
     jobId,
@@ -121,7 +129,11 @@ const enqueue = async (
   };
   let body = JSON.stringify(inline);
   if (Buffer.byteLength(body) > INLINE_MESSAGE_LIMIT_BYTES) {
-    const blob = await deps.blobs.put(`requests/${caller.tenantId}/${jobId}.json`, JSON.stringify(input), "application/json");
+    const blob = await deps.blobs.put(
+      `requests/${caller.tenantId}/${jobId}.json`,
+      JSON.stringify(input),
+      "application/json",
+    );
     body = JSON.stringify({ ...inline, input: { blob } } satisfies TailoringJobMessage);
   }
   await deps.queue.send("tailoringJobs", {

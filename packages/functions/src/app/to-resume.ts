@@ -1,6 +1,6 @@
 import { ValidationError } from "@cvpipe/core/errors";
-import type { Resume } from "@cvpipe/core/resume/resume";
 import { parseTextCv } from "@cvpipe/core/resume/parse-text-cv";
+import type { Resume } from "@cvpipe/core/resume/resume";
 import { resumeIssues } from "@cvpipe/core/resume/validate-resume";
 
 /** The request's CV as a valid JSON Resume: text/Markdown is parsed, objects are checked. */

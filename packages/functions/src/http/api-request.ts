@@ -1,6 +1,6 @@
-import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
-import { api } from "@cvpipe/core/topology";
 import { CvpipeError, ValidationError } from "@cvpipe/core/errors";
+import { api } from "@cvpipe/core/topology";
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 
@@ -45,7 +45,9 @@ export const jsonBody = (event: ApiEvent): unknown => {
     });
   }
   if (text.trim() === "") {
-    throw new ValidationError([{ path: "body", rule: "required", message: "request body is empty; send a JSON object" }]);
+    throw new ValidationError([
+      { path: "body", rule: "required", message: "request body is empty; send a JSON object" },
+    ]);
   }
   try {
     return JSON.parse(text) as unknown;

@@ -1,5 +1,5 @@
-import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { CvpipeError, type ErrorCode } from "@cvpipe/core/errors";
+import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
   VALIDATION_ERROR: 400,
@@ -14,7 +14,11 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   DEPENDENCY_UNAVAILABLE: 503,
 };
 
-const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 => ({
+const json = (
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): APIGatewayProxyStructuredResultV2 => ({
   statusCode,
   headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
   body: JSON.stringify(body),

@@ -1,5 +1,5 @@
 import { EventsRequest } from "@cvpipe/core/contracts/analytics-event";
-import { JobRequest, JOB_STATUSES } from "@cvpipe/core/contracts/job-request";
+import { JOB_STATUSES, JobRequest } from "@cvpipe/core/contracts/job-request";
 import { api } from "@cvpipe/core/topology";
 import { z } from "zod";
 
@@ -15,7 +15,11 @@ const envelopeError = {
       type: "array",
       items: {
         type: "object",
-        properties: { path: { type: "string", examples: ["body.cv.work[2].startDate"] }, rule: { type: "string" }, message: { type: "string" } },
+        properties: {
+          path: { type: "string", examples: ["body.cv.work[2].startDate"] },
+          rule: { type: "string" },
+          message: { type: "string" },
+        },
       },
     },
   },
@@ -28,7 +32,12 @@ const ok = (data: object) => ({
 });
 
 const errors = (...codes: number[]) =>
-  Object.fromEntries(codes.map((c) => [String(c), { description: "error", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } }]));
+  Object.fromEntries(
+    codes.map((c) => [
+      String(c),
+      { description: "error", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+    ]),
+  );
 
 /** OpenAPI 3.1 document generated from the zod schemas the handlers validate with. */
 export const openApiDocument = () => ({
@@ -52,11 +61,34 @@ export const openApiDocument = () => ({
       post: {
         summary: "Submit a tailoring job",
         parameters: [
-          { name: "Idempotency-Key", in: "header", required: false, schema: { type: "string", maxLength: 255 }, description: "Same key + same body returns the first job, however late the retry." },
+          {
+            name: "Idempotency-Key",
+            in: "header",
+            required: false,
+            schema: { type: "string", maxLength: 255 },
+            description: "Same key + same body returns the first job, however late the retry.",
+          },
         ],
-        requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/JobRequest" } } } },
+        requestBody: {
+          required: true,
+          content: { "application/json": { schema: { $ref: "#/components/schemas/JobRequest" } } },
+        },
         responses: {
-          "202": { description: "accepted", content: { "application/json": { schema: ok({ type: "object", properties: { jobId: { type: "string" }, status: { enum: [...JOB_STATUSES] }, links: { type: "object" } } }) } } },
+          "202": {
+            description: "accepted",
+            content: {
+              "application/json": {
+                schema: ok({
+                  type: "object",
+                  properties: {
+                    jobId: { type: "string" },
+                    status: { enum: [...JOB_STATUSES] },
+                    links: { type: "object" },
+                  },
+                }),
+              },
+            },
+          },
           ...errors(400, 401, 409, 413, 415, 503),
         },
       },
@@ -79,11 +111,22 @@ export const openApiDocument = () => ({
     "/v1/events": {
       post: {
         summary: "Record 1-25 analytics events",
-        requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/EventsRequest" } } } },
+        requestBody: {
+          required: true,
+          content: { "application/json": { schema: { $ref: "#/components/schemas/EventsRequest" } } },
+        },
         responses: { "202": { description: "accepted" }, ...errors(400, 401, 413, 415, 503) },
       },
     },
-    "/v1/health": { get: { summary: "Liveness and dependency checks", security: [], responses: { "200": { description: "healthy" }, "503": { description: "a dependency is down" } } } },
-    "/v1/openapi.json": { get: { summary: "This document", security: [], responses: { "200": { description: "OpenAPI 3.1" } } } },
+    "/v1/health": {
+      get: {
+        summary: "Liveness and dependency checks",
+        security: [],
+        responses: { "200": { description: "healthy" }, "503": { description: "a dependency is down" } },
+      },
+    },
+    "/v1/openapi.json": {
+      get: { summary: "This document", security: [], responses: { "200": { description: "OpenAPI 3.1" } } },
+    },
   },
 });

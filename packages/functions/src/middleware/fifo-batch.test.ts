@@ -1,9 +1,9 @@
+import type { SQSEvent, SQSRecord } from "aws-lambda";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import type { SQSEvent, SQSRecord } from "aws-lambda";
+import { createLogger } from "../logger.ts";
 import { processFifoBatch, SkippedAfterGroupFailure } from "./fifo-batch.ts";
 import { fifoWorker } from "./fifo-worker.ts";
-import { createLogger } from "../logger.ts";
 
 const record = (messageId: string, group: string): SQSRecord => ({
   messageId,

@@ -1,7 +1,7 @@
+import type { Logger } from "@aws-lambda-powertools/logger";
 import middy from "@middy/core";
 import sqsPartialBatchFailure from "@middy/sqs-partial-batch-failure";
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
-import type { Logger } from "@aws-lambda-powertools/logger";
 import { processFifoBatch } from "./fifo-batch.ts";
 
 /**

@@ -1,7 +1,7 @@
-import type { SQSRecord } from "aws-lambda";
-import type { z } from "zod";
 import { parseWith } from "@cvpipe/core/contracts/parse";
 import { CvpipeError, ValidationError } from "@cvpipe/core/errors";
+import type { SQSRecord } from "aws-lambda";
+import type { z } from "zod";
 
 /**
  * The record's body parsed with a versioned message schema. A body that is not

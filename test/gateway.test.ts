@@ -1,0 +1,154 @@
+/**
+ * The local HTTP gateway: API Gateway HTTP API payload-format-2.0 events, and
+ * the JWT authorizer's refusals.
+ */
+
+import { startGateway } from "@cvpipe/local/gateway";
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalKeys, loadOrCreateKeys, mintToken } from "@cvpipe/local/jwt-keys";
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
+import { generateKeyPair, importJWK, SignJWT } from "jose";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { tempDataDir } from "./support/stack.ts";
+
+const seen: APIGatewayProxyEventV2WithJWTAuthorizer[] = [];
+let keys: LocalKeys;
+let url: string;
+let close: () => Promise<void>;
+
+test.before(async () => {
+  keys = await loadOrCreateKeys(tempDataDir());
+  const gw = await startGateway({
+    port: 0,
+    keys,
+    timeoutSeconds: 2,
+    region: "eu-west-1",
+    handler: async (event) => {
+      seen.push(event);
+      if (event.rawPath === "/v1/jobs/slow") await new Promise((r) => setTimeout(r, 3000));
+      return { statusCode: 201, headers: { "x-echo": event.routeKey }, body: JSON.stringify({ ok: true }) };
+    },
+  });
+  url = gw.url;
+  close = () => new Promise((r) => gw.server.close(() => r()));
+});
+test.after(async () => close());
+
+const call = (path: string, init: RequestInit = {}) => fetch(`${url}${path}`, init);
+
+test("a verified request becomes a payload-format-2.0 event with the JWT claims as strings", async () => {
+  const token = await mintToken(keys, { tenantId: "acme", userId: "alice" });
+  const res = await call("/v1/jobs/job-123?include=result&x=1&x=2", {
+    method: "GET",
+    headers: { authorization: `Bearer ${token}`, "X-Custom": "Yes", cookie: "a=1; b=2" },
+  });
+  assert.is(res.status, 201);
+  assert.is(res.headers.get("x-echo"), "GET /v1/jobs/{jobId}");
+  const e = seen.at(-1)!;
+  assert.is(e.version, "2.0");
+  assert.is(e.routeKey, "GET /v1/jobs/{jobId}");
+  assert.is(e.rawPath, "/v1/jobs/job-123");
+  assert.is(e.rawQueryString, "include=result&x=1&x=2");
+  assert.equal(e.queryStringParameters, { include: "result", x: "1,2" });
+  assert.equal(e.pathParameters, { jobId: "job-123" });
+  assert.equal(e.cookies, ["a=1", "b=2"]);
+  assert.is(e.headers["x-custom"], "Yes", "header names are lower-cased");
+  assert.is(e.requestContext.http.method, "GET");
+  assert.is(e.requestContext.http.path, "/v1/jobs/job-123");
+  assert.is(e.requestContext.stage, "$default");
+  assert.is(e.requestContext.routeKey, "GET /v1/jobs/{jobId}");
+  assert.match(e.requestContext.time, /^\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d \+0000$/);
+  assert.type(e.requestContext.timeEpoch, "number");
+  const claims = e.requestContext.authorizer.jwt.claims;
+  assert.is(claims["tenantId"], "acme");
+  assert.is(claims["sub"], "alice");
+  assert.is(claims["iss"], LOCAL_ISSUER);
+  assert.type(claims["exp"], "string", "numeric claims arrive as strings, as API Gateway sends them");
+  assert.equal(e.requestContext.authorizer.jwt.scopes, ["cvpipe/jobs", "cvpipe/events"]);
+  assert.is(e.isBase64Encoded, false);
+});
+
+test("JSON bodies pass as text; binary bodies base64-encoded", async () => {
+  const token = await mintToken(keys, { tenantId: "acme", userId: "alice" });
+  await call("/v1/events", {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: '{"a":1}',
+  });
+  assert.is(seen.at(-1)!.body, '{"a":1}');
+  assert.is(seen.at(-1)!.isBase64Encoded, false);
+  await call("/v1/events", {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/octet-stream" },
+    body: new Uint8Array([0, 255, 1]),
+  });
+  assert.is(seen.at(-1)!.body, Buffer.from([0, 255, 1]).toString("base64"));
+  assert.is(seen.at(-1)!.isBase64Encoded, true);
+});
+
+const refused = async (headers: Record<string, string>, why: RegExp) => {
+  const before = seen.length;
+  const res = await call("/v1/jobs", {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: "{}",
+  });
+  assert.is(res.status, 401);
+  assert.equal(await res.json(), { message: "Unauthorized" });
+  assert.match(res.headers.get("www-authenticate") ?? "", why);
+  assert.is(seen.length, before, "the handler is never invoked");
+};
+
+test("JWT: missing or malformed Authorization header is refused", async () => {
+  await refused({}, /invalid_request/);
+  await refused({ authorization: "Basic abc" }, /invalid_request/);
+  await refused({ authorization: "Bearer not.a.jwt" }, /invalid_token/);
+});
+
+test("JWT: a token signed by another key is refused", async () => {
+  const other = await generateKeyPair("ES256");
+  const token = await new SignJWT({ tenantId: "acme" })
+    .setProtectedHeader({ alg: "ES256", kid: keys.kid })
+    .setIssuer(LOCAL_ISSUER)
+    .setAudience(LOCAL_AUDIENCE)
+    .setSubject("alice")
+    .setExpirationTime("1h")
+    .sign(other.privateKey);
+  await refused({ authorization: `Bearer ${token}` }, /signature/);
+});
+
+/** A token signed with the stack's own key but with the given issuer and audience. */
+const signed = async (issuer: string, audience: string) =>
+  new SignJWT({ tenantId: "acme" })
+    .setProtectedHeader({ alg: "ES256", kid: keys.kid })
+    .setIssuer(issuer)
+    .setAudience(audience)
+    .setSubject("alice")
+    .setExpirationTime("1h")
+    .sign(await importJWK(keys.privateJwk, "ES256"));
+
+test("JWT: expired, wrong audience and wrong issuer are refused", async () => {
+  await refused(
+    { authorization: `Bearer ${await mintToken(keys, { tenantId: "a", userId: "u", ttlSeconds: -10 })}` },
+    /exp/,
+  );
+  await refused({ authorization: `Bearer ${await signed(LOCAL_ISSUER, "someone-else")}` }, /aud/);
+  await refused({ authorization: `Bearer ${await signed("https://evil.example", LOCAL_AUDIENCE)}` }, /iss/);
+});
+
+test("unauthenticated routes need no token; unknown routes are API Gateway's 404", async () => {
+  const health = await call("/v1/health");
+  assert.is(health.status, 201);
+  assert.is(seen.at(-1)!.requestContext.authorizer, undefined);
+  const missing = await call("/v2/nothing");
+  assert.is(missing.status, 404);
+  assert.equal(await missing.json(), { message: "Not Found" });
+});
+
+test("an integration that outlives the function timeout is a 503", async () => {
+  const token = await mintToken(keys, { tenantId: "acme", userId: "alice" });
+  const res = await call("/v1/jobs/slow", { headers: { authorization: `Bearer ${token}` } });
+  assert.is(res.status, 503);
+});
+
+test.run();

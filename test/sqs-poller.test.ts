@@ -1,0 +1,195 @@
+/**
+ * The local SQS event source against real fauxqs: Lambda's partial batch
+ * contract (ReportBatchItemFailures), whole-batch failures and timeouts.
+ */
+
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  SendMessageBatchCommand,
+  type SQSClient,
+} from "@aws-sdk/client-sqs";
+import { createSqsClient } from "@cvpipe/aws/clients";
+import { type Emulators, startEmulators } from "@cvpipe/local/emulators";
+import { failedIdentifiers, type SqsHandler, SqsPoller } from "@cvpipe/local/sqs-poller";
+import type { SQSEvent } from "aws-lambda";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { testSettings, until } from "./support/stack.ts";
+
+let emulators: Emulators;
+let sqs: SQSClient;
+let n = 0;
+
+test.before(async () => {
+  emulators = await startEmulators(await testSettings());
+  sqs = createSqsClient({
+    AWS_REGION: "us-east-1",
+    AWS_ENDPOINT_URL_SQS: emulators.sqsEndpoint,
+    AWS_ACCESS_KEY_ID: "t",
+    AWS_SECRET_ACCESS_KEY: "t",
+  });
+});
+test.after(async () => emulators.stop());
+
+/** A FIFO queue with a 1 s visibility timeout holding one message in each of `groups`. */
+const queueWith = async (groups: string[]) => {
+  const name = `poller-${++n}.fifo`;
+  const { QueueUrl } = await sqs.send(
+    new CreateQueueCommand({ QueueName: name, Attributes: { FifoQueue: "true", VisibilityTimeout: "1" } }),
+  );
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }));
+  await sqs.send(
+    new SendMessageBatchCommand({
+      QueueUrl,
+      Entries: groups.map((g, i) => ({
+        Id: String(i),
+        MessageBody: `body-${g}`,
+        MessageGroupId: g,
+        MessageDeduplicationId: `${name}-${g}`,
+      })),
+    }),
+  );
+  return { url: QueueUrl!, arn: Attributes!["QueueArn"]! };
+};
+
+const depth = async (url: string) => {
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    }),
+  );
+  return (
+    Number(Attributes["ApproximateNumberOfMessages"]) + Number(Attributes["ApproximateNumberOfMessagesNotVisible"])
+  );
+};
+
+const poller = (q: { url: string; arn: string }, handler: SqsHandler, timeoutSeconds = 5) =>
+  new SqsPoller({
+    sqs,
+    functionName: "test",
+    queueUrl: q.url,
+    queueArn: q.arn,
+    region: "us-east-1",
+    handler,
+    batchSize: 10,
+    maxConcurrency: 1,
+    timeoutSeconds,
+    waitTimeSeconds: 1,
+    log: () => {},
+  });
+
+test("records arrive in Lambda's SQS shape", async () => {
+  const q = await queueWith(["g1"]);
+  let event: SQSEvent | undefined;
+  const p = poller(q, async (e) => {
+    event = e;
+  });
+  p.start();
+  await until("a batch", async () => event);
+  await p.stop();
+  const r = event!.Records[0]!;
+  assert.is(r.body, "body-g1");
+  assert.is(r.eventSource, "aws:sqs");
+  assert.is(r.eventSourceARN, q.arn);
+  assert.is(r.awsRegion, "us-east-1");
+  assert.is(r.attributes.MessageGroupId, "g1");
+  assert.is(r.attributes.ApproximateReceiveCount, "1");
+  assert.ok(/^\d+$/.test(r.attributes.SequenceNumber ?? ""), "FIFO SequenceNumber present");
+  assert.ok(r.receiptHandle.length > 0 && r.md5OfBody.length === 32);
+});
+
+test("a failed record is redelivered; the others are deleted", async () => {
+  const q = await queueWith(["a", "b", "c"]);
+  const received: Array<[string, string]> = [];
+  const p = poller(q, async (e) => {
+    for (const r of e.Records) received.push([r.body, r.attributes.ApproximateReceiveCount]);
+    const b = e.Records.find((r) => r.body === "body-b" && r.attributes.ApproximateReceiveCount === "1");
+    return { batchItemFailures: b ? [{ itemIdentifier: b.messageId }] : [] };
+  });
+  p.start();
+  await until("b redelivered", async () => (received.some(([b, c]) => b === "body-b" && c === "2") ? true : undefined));
+  await until("queue empty", async () => ((await depth(q.url)) === 0 ? true : undefined));
+  await p.stop();
+  assert.equal(received.filter(([b]) => b === "body-a").length, 1, "a delivered once");
+  assert.equal(received.filter(([b]) => b === "body-c").length, 1, "c delivered once");
+  assert.equal(
+    received.filter(([b]) => b === "body-b").map(([, c]) => c),
+    ["1", "2"],
+  );
+  assert.ok(p.reports.some((r) => r.outcome === "partial" && r.failed === 1));
+});
+
+test("a malformed response fails the whole batch", async () => {
+  const q = await queueWith(["x", "y"]);
+  const counts = new Map<string, number>();
+  let calls = 0;
+  const p = poller(q, async (e) => {
+    calls++;
+    for (const r of e.Records) counts.set(r.body, (counts.get(r.body) ?? 0) + 1);
+    // First call: an identifier that is not in the batch — Lambda treats that as a total failure.
+    return calls === 1 ? { batchItemFailures: [{ itemIdentifier: "no-such-message" }] } : {};
+  });
+  p.start();
+  await until("queue empty", async () => ((await depth(q.url)) === 0 ? true : undefined));
+  await p.stop();
+  assert.ok(p.reports.some((r) => r.outcome === "malformed-response" && r.deleted === 0));
+  assert.is(counts.get("body-x"), 2, "x redelivered after the malformed response");
+  assert.is(counts.get("body-y"), 2, "y redelivered after the malformed response");
+});
+
+test("a thrown error or a timeout leaves every record for redelivery", async () => {
+  const q = await queueWith(["t"]);
+  let calls = 0;
+  const p = poller(
+    q,
+    async () => {
+      calls++;
+      if (calls === 1) throw new Error("crash");
+      if (calls === 2) await new Promise((r) => setTimeout(r, 1500));
+      return undefined;
+    },
+    1,
+  );
+  p.start();
+  await until("third delivery", async () => (calls >= 3 ? true : undefined));
+  await until("queue empty", async () => ((await depth(q.url)) === 0 ? true : undefined));
+  await p.stop();
+  assert.equal(
+    p.reports.slice(0, 3).map((r) => r.outcome),
+    ["error", "timeout", "ok"],
+  );
+});
+
+test("Lambda's response rules", () => {
+  const records = [{ messageId: "m1" }, { messageId: "m2" }] as never[];
+  assert.equal(failedIdentifiers(undefined, records), new Set());
+  assert.equal(failedIdentifiers(null, records), new Set());
+  assert.equal(failedIdentifiers({}, records), new Set());
+  assert.equal(failedIdentifiers({ batchItemFailures: null }, records), new Set());
+  assert.equal(failedIdentifiers({ batchItemFailures: [{ itemIdentifier: "m2" }] }, records), new Set(["m2"]));
+  assert.is(failedIdentifiers({ batchItemFailures: [{ itemIdentifier: "" }] }, records), "malformed");
+  assert.is(failedIdentifiers({ batchItemFailures: [{ itemIdentifier: null }] }, records), "malformed");
+  assert.is(failedIdentifiers({ batchItemFailures: [{ id: "m1" }] }, records), "malformed");
+  assert.is(failedIdentifiers({ batchItemFailures: "m1" }, records), "malformed");
+  assert.is(failedIdentifiers("ok", records), "malformed");
+});
+
+test("stop() waits for the in-flight batch and deletes only what finished", async () => {
+  const q = await queueWith(["s"]);
+  let started = false;
+  let finished = false;
+  const p = poller(q, async () => {
+    started = true;
+    await new Promise((r) => setTimeout(r, 500));
+    finished = true;
+  });
+  p.start();
+  await until("batch started", async () => (started ? true : undefined));
+  await p.stop();
+  assert.ok(finished, "stop waited for the invocation");
+  assert.is(await depth(q.url), 0, "the finished record was deleted");
+});
+
+test.run();
