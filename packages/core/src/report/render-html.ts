@@ -64,7 +64,7 @@ const renderTable = (t: Table): string => {
       ? `<tr><td colspan="5" style="font-size:13px;color:${MUTED};padding:6px 8px;">… and ${t.more} more</td></tr>`
       : "";
   // Column widths live on the header row only; the body cells follow it.
-  return `${section(t.title, t.note)}${TABLE}<tr>${headCell(escapeHtml(t.columns.label), "left", "34%")}${headCell(escapeHtml(t.columns.count), "right", "12%")}${headCell("Share", "right", "10%")}${headCell("", "left", "30%")}${headCell("vs last week", "right", "14%")}</tr>${body}${more}</table>`;
+  return `${section(t.title, t.note)}${TABLE}<tr>${headCell(escapeHtml(t.columns.label), "left", "34%")}${headCell(escapeHtml(t.columns.count), "right", "12%")}${headCell("Share", "right", "10%")}${headCell("", "left", "30%")}${headCell("Change", "right", "14%")}</tr>${body}${more}</table>`;
 };
 
 const shell = (report: WeeklyReport, inner: string): string =>
