@@ -52,6 +52,16 @@ Object.assign(env, {
   PATH: [dirname(process.execPath), join(infraRoot, "node_modules", ".bin"), process.env["PATH"] ?? ""].join(delimiter),
 });
 
+// Real bundling: aws-cdk-lib picks the package manager from pnpm-lock.yaml and runs `pnpm exec -- esbuild`.
+const skipBundling = args.some((a) => /^skipBundling=true$/.test(a));
+if (!skipBundling && spawnSync("pnpm", ["--version"], { env }).status !== 0) {
+  console.error(
+    "Bundling the functions needs `pnpm` on PATH (aws-cdk-lib runs esbuild through `pnpm exec`): run this via " +
+      "`pnpm synth` (or `npx pnpm@10 synth`), or pass `-c skipBundling=true` for stub handlers.",
+  );
+  process.exit(1);
+}
+
 const started = performance.now();
 const synth = spawnSync(
   process.execPath,
