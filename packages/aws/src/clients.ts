@@ -62,5 +62,6 @@ export const createS3Client = (env: Env = process.env): S3Client =>
 
 export const createSesClient = (env: Env = process.env): SESClient => new SESClient(base("SES", env));
 
+/** One attempt per call: BedrockEngine runs its own backoff, and the two would multiply. */
 export const createBedrockRuntimeClient = (env: Env = process.env): BedrockRuntimeClient =>
-  new BedrockRuntimeClient(base("BEDROCK_RUNTIME", env));
+  new BedrockRuntimeClient({ ...base("BEDROCK_RUNTIME", env), maxAttempts: 1 });

@@ -114,11 +114,12 @@ export class DynamoJobStore implements JobStore {
       values[":blob"] = completion.resultBlob;
     }
     if (completion.usage) {
-      sets.push("usage = :usage");
+      sets.push("#usage = :usage");
       values[":usage"] = completion.usage;
     }
     return this.#transition(tenantId, jobId, "#status = :processing", `SET ${sets.join(", ")}`, values, {
       "#result": completion.result ? "result" : undefined,
+      "#usage": completion.usage ? "usage" : undefined,
     });
   }
 

@@ -3,7 +3,15 @@
  * builds its dependencies once per cold start through these functions.
  */
 import { randomUUID } from "node:crypto";
-import { createDynamoDbClient, createS3Client, createSqsClient, toDocumentClient } from "@cvpipe/aws/clients";
+import { BedrockEngine } from "@cvpipe/aws/bedrock/bedrock-engine";
+import { loadPromptTemplates } from "@cvpipe/aws/bedrock/prompt-templates";
+import {
+  createBedrockRuntimeClient,
+  createDynamoDbClient,
+  createS3Client,
+  createSqsClient,
+  toDocumentClient,
+} from "@cvpipe/aws/clients";
 import { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
 import { queueReachable, tableReachable } from "@cvpipe/aws/health-checks";
 import { RawEventRecorder } from "@cvpipe/aws/raw-event-recorder";
@@ -76,9 +84,19 @@ export const tailorDeps = (env: NodeJS.ProcessEnv = process.env): ProcessJobDeps
 };
 
 /** The local engine is always there; Bedrock when a model is configured. */
-const tailoringEngines = (_config: TailorConfig, _env: NodeJS.ProcessEnv): ProcessJobDeps["engines"] => ({
-  local: new LocalEngine(),
-});
+const tailoringEngines = (config: TailorConfig, env: NodeJS.ProcessEnv): ProcessJobDeps["engines"] => {
+  const local = new LocalEngine();
+  if (!config.BEDROCK_MODEL_ID) return { local };
+  const bedrock = new BedrockEngine(createBedrockRuntimeClient(env), {
+    modelId: config.BEDROCK_MODEL_ID,
+    piiRedaction: config.ENABLE_PII_REDACTION,
+    promptTemplates: loadPromptTemplates(config.PROMPT_TEMPLATES_PATH),
+    ...(config.BEDROCK_GUARDRAIL_ARN
+      ? { guardrail: { identifier: config.BEDROCK_GUARDRAIL_ARN, version: config.BEDROCK_GUARDRAIL_VERSION } }
+      : {}),
+  });
+  return { local, bedrock };
+};
 
 /** FOUNDATION STAND-IN until the analytics issue lands its stores (see RawEventRecorder). */
 export const analyticsDeps = (env: NodeJS.ProcessEnv = process.env): EventRecorder => {

@@ -27,6 +27,7 @@ console.log(`
   API (HTTP API v2 + JWT)   ${info.apiUrl}          routes under /v1, JWKS at /.well-known/jwks.json
   SQS + S3 (fauxqs)         ${info.endpoints.sqs}
   DynamoDB (dynalite)       ${info.endpoints.dynamodb}
+  Bedrock Runtime stand-in  ${info.endpoints.bedrock}          Converse over h2c; jobs with options.engine "bedrock" use it
   SES (aws-ses-v2-local)    ${info.endpoints.ses}          sent mail: ${info.endpoints.ses}/ (web UI), /store (JSON)
   queues                    ${Object.values(queues)
     .map((q) => q.name)

@@ -8,6 +8,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createDynamoDbClient, createS3Client, createSqsClient } from "@cvpipe/aws/clients";
 import { type FunctionId, functions, type QueueId, queues, schedules } from "@cvpipe/core/topology";
+import { startBedrockServer } from "./bedrock-server/bedrock-server.ts";
 import { startEmulators } from "./emulators.ts";
 import { resourceEnv } from "./function-env.ts";
 import { type ApiHandler, startGateway } from "./gateway.ts";
@@ -37,7 +38,13 @@ export interface StackInfo {
   readonly dataDir: string;
   readonly region: string;
   readonly apiUrl: string;
-  readonly endpoints: { readonly sqs: string; readonly s3: string; readonly dynamodb: string; readonly ses: string };
+  readonly endpoints: {
+    readonly bedrock: string;
+    readonly sqs: string;
+    readonly s3: string;
+    readonly dynamodb: string;
+    readonly ses: string;
+  };
   readonly queues: Provisioned["queues"];
   readonly bucket: string;
   readonly jwt: { readonly issuer: string; readonly audience: string; readonly jwks: string };
@@ -53,6 +60,7 @@ export interface RunningStack {
 
 /** Local defaults for variables that AWS deployments get from CDK context. */
 const localDefaults = (): Record<string, string> => ({
+  BEDROCK_MODEL_ID: "local.cvpipe-bedrock-stand-in",
   REPORT_RECIPIENTS: "analytics-team@example.com",
   REPORT_SENDER: "cvpipe-reports@example.com",
   POWERTOOLS_LOG_LEVEL: "WARN",
@@ -68,6 +76,13 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
   mkdirSync(settings.dataDir, { recursive: true });
 
   const emulators = await startEmulators(settings);
+  // Bedrock cannot run here: a local server speaking the Bedrock Runtime protocol (h2c) stands in.
+  const bedrock = await startBedrockServer({ port: settings.bedrockPort, host: "127.0.0.1" }).catch(
+    async (error: unknown) => {
+      await emulators.stop();
+      throw error;
+    },
+  );
   const keys = await loadOrCreateKeys(settings.dataDir);
 
   // Handlers run in this process and read process.env, as they would in Lambda.
@@ -80,6 +95,7 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
     AWS_ENDPOINT_URL_S3: emulators.s3Endpoint,
     AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamoDbEndpoint,
     AWS_ENDPOINT_URL_SES: emulators.sesEndpoint,
+    AWS_ENDPOINT_URL_BEDROCK_RUNTIME: bedrock.url,
   });
   for (const [k, v] of Object.entries(localDefaults())) process.env[k] ??= v;
 
@@ -157,6 +173,7 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
     region: settings.region,
     apiUrl: gateway.url,
     endpoints: {
+      bedrock: bedrock.url,
       sqs: emulators.sqsEndpoint,
       s3: emulators.s3Endpoint,
       dynamodb: emulators.dynamoDbEndpoint,
@@ -179,6 +196,7 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
       });
       await Promise.all(Object.values(pollers).map((p) => p?.stop()));
       await scheduler?.stop();
+      await bedrock.close();
       await emulators.stop();
       rmSync(infoFile, { force: true });
     })();

@@ -14,9 +14,9 @@ import type { BlobStore } from "@cvpipe/core/ports/blob-store";
 import type { Clock } from "@cvpipe/core/ports/clock";
 import type { JobStore } from "@cvpipe/core/ports/job-store";
 import type { QueuePublisher } from "@cvpipe/core/ports/queue-publisher";
+import { normalizeCv } from "@cvpipe/core/tailoring/normalize-cv";
 import { tailorCv } from "@cvpipe/core/tailoring/tailor-cv";
 import type { TailoringEngine } from "@cvpipe/core/tailoring/types";
-import { toResume } from "./to-resume.ts";
 
 /** Results above this go to S3 (a DynamoDB item is at most 400 KB, attribute names included). */
 export const INLINE_RESULT_LIMIT_BYTES = 300_000;
@@ -68,7 +68,7 @@ export const processJob = async (
     if (!engine) {
       throw new CvpipeError(`engine "${engineName}" is not configured here`, { code: "ENGINE_UNAVAILABLE" });
     }
-    const cv = toResume(input.cv);
+    const cv = normalizeCv(input.cv);
     const result = await tailorCv(
       engine,
       { cv, job: input.job, options: input.options },

@@ -9,6 +9,7 @@ import type { Clock } from "@cvpipe/core/ports/clock";
 import type { JobStore } from "@cvpipe/core/ports/job-store";
 import type { QueuePublisher } from "@cvpipe/core/ports/queue-publisher";
 import { resumeIssues } from "@cvpipe/core/resume/validate-resume";
+import { normalizeCv } from "@cvpipe/core/tailoring/normalize-cv";
 import type { Caller } from "../http/api-request.ts";
 
 /** Message bodies above this travel by claim check (S3 pointer); SQS's hard limit is 256 KiB. */
@@ -104,6 +105,8 @@ const parseRequest = (body: unknown): JobRequest => {
   const cvIssues = cv && typeof cv === "object" && !Array.isArray(cv) ? resumeIssues(cv, "body.cv") : [];
   const issues = [...(parsed.success ? [] : zodIssues("body", parsed.error)), ...cvIssues];
   if (issues.length > 0 || !parsed.success) throw new ValidationError(issues);
+  // A text CV that cannot be read fails here (INVALID_CV, 400), not later in the worker.
+  if (typeof parsed.data.cv === "string") normalizeCv(parsed.data.cv, "body.cv");
   return parsed.data;
 };
 

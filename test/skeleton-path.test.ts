@@ -1,0 +1,192 @@
+/**
+ * End to end through HTTP, as a producer: POST /v1/jobs → tailoring queue →
+ * tailor λ → jobs table → GET /v1/jobs/{id}; POST /v1/events → analytics queue
+ * → analytics λ → events table. Real emulators, real handlers, real SDK clients.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { createDocumentClient } from "@cvpipe/aws/clients";
+import { tables } from "@cvpipe/core/topology";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { repoRoot, startTestStack, type TestStack, until } from "./support/stack.ts";
+
+const sample = (name: string) => JSON.parse(readFileSync(join(repoRoot, "events", "http", name), "utf8"));
+let stack: TestStack;
+
+test.before(async () => {
+  stack = await startTestStack();
+});
+test.after(async () => stack.close());
+
+test("a JSON Resume job is accepted (202) and completes; GET shows the result", async () => {
+  const res = await stack.api.request("POST", "/v1/jobs", { body: sample("post-job.valid.json") });
+  assert.is(res.status, 202);
+  assert.is(res.body.success, true);
+  assert.is(res.body.code, "ACCEPTED");
+  assert.is(res.body.data.status, "QUEUED");
+  const jobId: string = res.body.data.jobId;
+  assert.is(res.body.data.links.self, `/v1/jobs/${jobId}`);
+  assert.is(res.headers.get("location"), `/v1/jobs/${jobId}`);
+
+  const job = await stack.api.waitForJob(jobId);
+  assert.is(job.status, "SUCCEEDED", JSON.stringify(job.error));
+  assert.is(job.engine, "local");
+  assert.is(job.attempts, 1);
+  assert.is(job.result.resume.basics.name, "Dana Okafor", "identity unchanged");
+  assert.type(job.result.markdown, "string");
+  assert.type(job.result.match.score, "number");
+  assert.is(job.result.verification.passed, true);
+  assert.is(job.tenantId, undefined, "internal keys are not exposed");
+});
+
+test("the bedrock engine (through the local Bedrock Runtime server) completes a job and records token usage", async () => {
+  const body = sample("post-job.valid.json");
+  const res = await stack.api.request("POST", "/v1/jobs", { body: { ...body, options: { engine: "bedrock" } } });
+  assert.is(res.status, 202);
+  const job = await stack.api.waitForJob(res.body.data.jobId);
+  assert.is(job.status, "SUCCEEDED", JSON.stringify(job.error));
+  assert.is(job.engine, "bedrock");
+  assert.ok(job.usage.inputTokens > 0 && job.usage.outputTokens > 0, JSON.stringify(job.usage));
+  assert.is(job.result.modelId, "local.cvpipe-bedrock-stand-in");
+  assert.is(job.result.verification.passed, true);
+});
+
+test("an unreadable text CV is refused at the door (400 INVALID_CV), not in the worker", async () => {
+  const res = await stack.api.request("POST", "/v1/jobs", {
+    body: {
+      cv: "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor",
+      job: sample("post-job.valid.json").job,
+    },
+  });
+  assert.is(res.status, 400);
+  assert.is(res.body.code, "INVALID_CV");
+  assert.is(res.body.details[0].path, "body.cv");
+});
+
+test("a Markdown CV is parsed and tailored", async () => {
+  const res = await stack.api.request("POST", "/v1/jobs", { body: sample("post-job.text-cv.json") });
+  assert.is(res.status, 202);
+  const job = await stack.api.waitForJob(res.body.data.jobId);
+  assert.is(job.status, "SUCCEEDED", JSON.stringify(job.error));
+  assert.ok(job.result.resume.basics, "parsed into JSON Resume");
+});
+
+test("another tenant's job is a 404; the same tenant's other user can't list it either", async () => {
+  const res = await stack.api.request("POST", "/v1/jobs", {
+    body: sample("post-job.valid.json"),
+    tenant: "acme",
+    user: "bob",
+  });
+  const jobId = res.body.data.jobId;
+  const other = await stack.api.request("GET", `/v1/jobs/${jobId}`, { tenant: "globex", user: "bob" });
+  assert.is(other.status, 404);
+  assert.is(other.body.code, "NOT_FOUND");
+  const list = await stack.api.request("GET", "/v1/jobs?limit=5", { tenant: "acme", user: "carol" });
+  assert.is(list.status, 200);
+  assert.equal(list.body.data.items, []);
+  const own = await stack.api.request("GET", "/v1/jobs?limit=5", { tenant: "acme", user: "bob" });
+  assert.equal(
+    own.body.data.items.map((j: { jobId: string }) => j.jobId),
+    [jobId],
+  );
+});
+
+test("Idempotency-Key: the same request returns the same job; a different one is refused", async () => {
+  const body = sample("post-job.valid.json");
+  const headers = { "idempotency-key": "order-42" };
+  const first = await stack.api.request("POST", "/v1/jobs", { body, headers });
+  assert.is(first.status, 202);
+  await stack.api.waitForJob(first.body.data.jobId);
+  const again = await stack.api.request("POST", "/v1/jobs", { body, headers });
+  assert.is(again.status, 202);
+  assert.is(again.body.code, "ALREADY_ACCEPTED");
+  assert.is(again.body.data.jobId, first.body.data.jobId);
+  assert.is(again.body.data.status, "SUCCEEDED");
+  const changed = await stack.api.request("POST", "/v1/jobs", {
+    body: { ...body, job: { ...body.job, title: "Staff Engineer" } },
+    headers,
+  });
+  assert.is(changed.status, 409);
+  assert.is(changed.body.code, "IDEMPOTENCY_KEY_REUSED");
+  const job = await stack.api.waitForJob(first.body.data.jobId);
+  assert.is(job.attempts, 1, "processed once");
+});
+
+test("invalid requests: 400 naming each field and rule; 415 and bad JSON too", async () => {
+  const res = await stack.api.request("POST", "/v1/jobs", { body: sample("post-job.invalid.json") });
+  assert.is(res.status, 400);
+  assert.is(res.body.success, false);
+  assert.is(res.body.code, "VALIDATION_ERROR");
+  const paths = res.body.details.map((d: { path: string }) => d.path);
+  for (const p of [
+    "body.job.description",
+    "body.options.engine",
+    "body.cv.basics.email",
+    "body.cv.work[0].startDate",
+  ]) {
+    assert.ok(paths.includes(p), `${p} in ${paths.join(", ")}`);
+  }
+  const media = await stack.api.request("POST", "/v1/jobs", {
+    rawBody: "{}",
+    headers: { "content-type": "text/plain" },
+  });
+  assert.is(media.status, 415);
+  assert.is(media.body.code, "UNSUPPORTED_MEDIA_TYPE");
+  const broken = await stack.api.request("POST", "/v1/jobs", {
+    rawBody: "{not json",
+    headers: { "content-type": "application/json" },
+  });
+  assert.is(broken.status, 400);
+  assert.is(broken.body.details[0].path, "body");
+  assert.is(broken.body.details[0].rule, "json");
+});
+
+test("analytics events are stored once each in the events table", async () => {
+  const body = sample("post-events.valid.json");
+  const res = await stack.api.request("POST", "/v1/events", { body, tenant: "events-co" });
+  assert.is(res.status, 202);
+  assert.is(res.body.data.accepted, 3);
+  const db = createDocumentClient();
+  for (const e of body.events) {
+    const item = await until(`event ${e.eventId}`, async () => {
+      const out = await db.send(
+        new GetCommand({ TableName: tables.events.name, Key: { tenantId: "events-co", eventId: e.eventId } }),
+      );
+      return out.Item;
+    });
+    assert.is(item["expiresAt"] > Date.now() / 1000 + 13 * 86_400, true, "TTL about 14 days out");
+  }
+});
+
+test("an invalid event rejects the whole request: nothing is enqueued", async () => {
+  const res = await stack.api.request("POST", "/v1/events", {
+    body: {
+      events: [
+        { eventId: "ok-1", type: "cv.viewed", occurredAt: "2026-11-16T09:00:00Z" },
+        { eventId: "bad 2", type: "Viewed", occurredAt: "yesterday" },
+      ],
+    },
+    tenant: "events-bad",
+  });
+  assert.is(res.status, 400);
+  const paths = res.body.details.map((d: { path: string }) => d.path).sort();
+  assert.equal(paths, ["body.events[1].eventId", "body.events[1].occurredAt", "body.events[1].type"]);
+  await new Promise((r) => setTimeout(r, 1500));
+  const out = await createDocumentClient().send(
+    new GetCommand({ TableName: tables.events.name, Key: { tenantId: "events-bad", eventId: "ok-1" } }),
+  );
+  assert.is(out.Item, undefined, "the valid sibling was not enqueued either");
+});
+
+test("health and the OpenAPI document need no token", async () => {
+  const health = await stack.api.request("GET", "/v1/health", { token: null });
+  assert.is(health.status, 200);
+  assert.ok(health.body.data.checks.every((c: { ok: boolean }) => c.ok));
+  const doc = await stack.api.request("GET", "/v1/openapi.json", { token: null });
+  assert.is(doc.body.data.openapi, "3.1.0");
+  assert.ok(doc.body.data.components.schemas.JobRequest.properties.cv);
+});
+
+test.run();
