@@ -53,7 +53,11 @@ Object.assign(env, {
 });
 
 // Real bundling: aws-cdk-lib picks the package manager from pnpm-lock.yaml and runs `pnpm exec -- esbuild`.
-const skipBundling = args.some((a) => /^skipBundling=true$/.test(a));
+const fromArgs = args.map((a) => /^skipBundling=(true|false)$/.exec(a)?.[1]).findLast((v) => v !== undefined);
+const fromCdkJson = (
+  JSON.parse(readFileSync(join(infraRoot, "cdk.json"), "utf8")) as { context?: { skipBundling?: unknown } }
+).context?.skipBundling;
+const skipBundling = fromArgs !== undefined ? fromArgs === "true" : fromCdkJson === true || fromCdkJson === "true";
 if (!skipBundling && spawnSync("pnpm", ["--version"], { env }).status !== 0) {
   console.error(
     "Bundling the functions needs `pnpm` on PATH (aws-cdk-lib runs esbuild through `pnpm exec`): run this via " +
