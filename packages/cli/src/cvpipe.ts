@@ -3,7 +3,10 @@
  *   pnpm cvpipe <command> [options]      (pnpm cvpipe help)
  */
 
+import { dlqCommand, dlqHelp } from "./commands/dlq.ts";
+import { jobsCommand, jobsHelp } from "./commands/jobs.ts";
 import { queuesCommand, queuesHelp } from "./commands/queues.ts";
+import { reportCommand, reportHelp } from "./commands/report.ts";
 import { token, tokenHelp } from "./commands/token.ts";
 import { UsageError } from "./stack-info.ts";
 
@@ -12,6 +15,9 @@ type Command = { run: (args: string[]) => Promise<void>; help: string };
 const commands: Record<string, Command> = {
   token: { run: token, help: tokenHelp },
   queues: { run: queuesCommand, help: queuesHelp },
+  dlq: { run: dlqCommand, help: dlqHelp },
+  jobs: { run: jobsCommand, help: jobsHelp },
+  report: { run: reportCommand, help: reportHelp },
 };
 
 const usage = () =>

@@ -3,23 +3,28 @@
  * builds its dependencies once per cold start through these functions.
  */
 import { randomUUID } from "node:crypto";
+import { AnalyticsFold } from "@cvpipe/aws/analytics/analytics-fold";
+import { DynamoAggregateStore } from "@cvpipe/aws/analytics/dynamo-aggregate-store";
 import { BedrockEngine } from "@cvpipe/aws/bedrock/bedrock-engine";
 import { loadPromptTemplates } from "@cvpipe/aws/bedrock/prompt-templates";
 import {
   createBedrockRuntimeClient,
   createDynamoDbClient,
   createS3Client,
+  createSesClient,
   createSqsClient,
   toDocumentClient,
 } from "@cvpipe/aws/clients";
 import { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
 import { queueReachable, tableReachable } from "@cvpipe/aws/health-checks";
-import { RawEventRecorder } from "@cvpipe/aws/raw-event-recorder";
+import { DynamoReportLedger } from "@cvpipe/aws/report/dynamo-report-ledger";
+import { SesMailer } from "@cvpipe/aws/report/ses-mailer";
 import { S3BlobStore } from "@cvpipe/aws/s3-blob-store";
 import { SqsQueuePublisher } from "@cvpipe/aws/sqs-queue-publisher";
 import type { BlobStore } from "@cvpipe/core/ports/blob-store";
 import { systemClock } from "@cvpipe/core/ports/clock";
 import type { JobStore } from "@cvpipe/core/ports/job-store";
+import type { SendWeeklyReportPorts } from "@cvpipe/core/report/send-weekly-report";
 import { LocalEngine } from "@cvpipe/core/tailoring/local-engine";
 import type { ProcessJobDeps } from "./app/process-job.ts";
 import type { EventRecorder } from "./app/record-event.ts";
@@ -30,6 +35,7 @@ import {
   type IngressConfig,
   IngressConfig as IngressConfigSchema,
   parseConfig,
+  ReporterConfig as ReporterConfigSchema,
   type TailorConfig,
   TailorConfig as TailorConfigSchema,
 } from "./config.ts";
@@ -98,8 +104,33 @@ const tailoringEngines = (config: TailorConfig, env: NodeJS.ProcessEnv): Process
   return { local, bedrock };
 };
 
-/** FOUNDATION STAND-IN until the analytics issue lands its stores (see RawEventRecorder). */
+/** The analytics consumer: each event stored once and folded into its week exactly once. */
 export const analyticsDeps = (env: NodeJS.ProcessEnv = process.env): EventRecorder => {
   const config = parseConfig("analytics", AnalyticsConfigSchema, env);
-  return new RawEventRecorder(toDocumentClient(createDynamoDbClient(env)), config.EVENTS_TABLE, config.EVENT_TTL_DAYS);
+  return new AnalyticsFold(toDocumentClient(createDynamoDbClient(env)), {
+    eventsTable: config.EVENTS_TABLE,
+    aggregatesTable: config.AGGREGATES_TABLE,
+    eventTtlDays: config.EVENT_TTL_DAYS,
+  });
+};
+
+export interface ReporterDeps {
+  readonly ports: SendWeeklyReportPorts;
+  readonly recipients: readonly string[];
+  readonly sender: string;
+}
+
+export const reporterDeps = (env: NodeJS.ProcessEnv = process.env): ReporterDeps => {
+  const config = parseConfig("reporter", ReporterConfigSchema, env);
+  const db = toDocumentClient(createDynamoDbClient(env));
+  return {
+    ports: {
+      aggregates: new DynamoAggregateStore(db, { tableName: config.AGGREGATES_TABLE }),
+      ledger: new DynamoReportLedger(db, { tableName: config.REPORTS_TABLE }),
+      mailer: new SesMailer(createSesClient(env)),
+      clock: systemClock,
+    },
+    recipients: config.REPORT_RECIPIENTS,
+    sender: config.REPORT_SENDER,
+  };
 };

@@ -12,7 +12,10 @@ const stamp = () => new Date().toISOString().slice(11, 19);
 const log = (line: string) => console.log(`${stamp()} ${line}`);
 
 log(`cvpipe embedded stack starting (data: ${settings.dataDir})`);
-const stack = await startStack({ settings, log }).catch((error: unknown) => {
+// CVPIPE_CONSUMERS=off: accept requests but leave queues untouched (maintenance, inspection).
+const consumers = process.env["CVPIPE_CONSUMERS"] !== "off";
+if (!consumers) log("CVPIPE_CONSUMERS=off: queue consumers are paused; messages stay queued");
+const stack = await startStack({ settings, log, pollers: consumers }).catch((error: unknown) => {
   console.error(`cvpipe: could not start: ${(error as Error).message}`);
   if ((error as { code?: string }).code === "EADDRINUSE") {
     console.error(

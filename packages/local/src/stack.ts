@@ -54,21 +54,18 @@ export interface RunningStack {
   readonly info: StackInfo;
   readonly keys: LocalKeys;
   readonly pollers: Readonly<Record<QueueId, SqsPoller | undefined>>;
-  readonly scheduler: Scheduler | undefined;
+  readonly scheduler: Scheduler;
   stop(): Promise<void>;
 }
 
 /** Local defaults for variables that AWS deployments get from CDK context. */
-const localDefaults = (): Record<string, string> => ({
+export const localDefaults = (): Record<string, string> => ({
   BEDROCK_MODEL_ID: "local.cvpipe-bedrock-stand-in",
   REPORT_RECIPIENTS: "analytics-team@example.com",
   REPORT_SENDER: "cvpipe-reports@example.com",
   POWERTOOLS_LOG_LEVEL: "WARN",
   POWERTOOLS_SERVICE_NAME: "cvpipe",
 });
-
-const isMissingModule = (error: unknown): boolean =>
-  error instanceof Error && "code" in error && (error as { code?: string }).code === "ERR_MODULE_NOT_FOUND";
 
 export const startStack = async (options: StackOptions): Promise<RunningStack> => {
   const { settings } = options;
@@ -156,16 +153,9 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
     pollers[spec.id] = poller;
   }
 
-  let scheduler: Scheduler | undefined;
-  try {
-    const reporterEntry: string = "@cvpipe/functions/reporter";
-    const reporter = ((await import(reporterEntry)) as { handler: unknown }).handler as ScheduledHandler;
-    scheduler = new Scheduler(schedules.weeklyReport, reporter, settings.region, timeout("reporter"), log);
-    scheduler.start();
-  } catch (error) {
-    if (!isMissingModule(error)) throw error;
-    log("schedule weeklyReport: no reporter function in this build; the schedule is off");
-  }
+  const reporter = (await import("@cvpipe/functions/reporter")).handler as unknown as ScheduledHandler;
+  const scheduler = new Scheduler(schedules.weeklyReport, reporter, settings.region, timeout("reporter"), log);
+  scheduler.start();
 
   const info: StackInfo = {
     pid: process.pid,

@@ -1,0 +1,43 @@
+/**
+ * Reporter λ: fired by EventBridge (`cron(0 7 ? * MON *)`) for the previous ISO
+ * week, or invoked directly with `{ "week": "2026-W47", "force": true }`.
+ * Sends once per week: the week is claimed with a conditional write first.
+ */
+
+import { isIsoWeek } from "@cvpipe/core/analytics/iso-week";
+import { ValidationError } from "@cvpipe/core/errors";
+import { reportWeekFor, type SendWeeklyReportResult, sendWeeklyReport } from "@cvpipe/core/report/send-weekly-report";
+import middy from "@middy/core";
+import type { ScheduledEvent } from "aws-lambda";
+import { type ReporterDeps, reporterDeps } from "./composition.ts";
+import { createLogger } from "./logger.ts";
+
+const logger = createLogger("reporter");
+let deps: ReporterDeps | undefined;
+
+/** A manual run: which week, and whether to send again. */
+export interface ReportRequest {
+  readonly week?: string;
+  readonly force?: boolean;
+}
+
+const weekOf = (event: ScheduledEvent | ReportRequest): { week: string; force: boolean } => {
+  if ("detail-type" in event) return { week: reportWeekFor(new Date(event.time)), force: false };
+  const week = event.week ?? reportWeekFor(new Date());
+  if (!isIsoWeek(week)) {
+    throw new ValidationError([
+      { path: "week", rule: "iso_week", message: `"${week}" is not an ISO week like 2026-W47` },
+    ]);
+  }
+  return { week, force: event.force === true };
+};
+
+const report = async function report(event: ScheduledEvent | ReportRequest): Promise<SendWeeklyReportResult> {
+  deps ??= reporterDeps();
+  const { week, force } = weekOf(event);
+  const result = await sendWeeklyReport(deps.ports, { week, recipients: deps.recipients, sender: deps.sender, force });
+  logger.info("weekly report", { ...result });
+  return result;
+};
+
+export const handler = middy(report);

@@ -1,0 +1,133 @@
+/**
+ * Restart persistence, with the stack as a real process (`pnpm start`'s entry)
+ * stopped by SIGTERM: messages still queued at the stop are processed after the
+ * next start, nothing is lost, nothing is processed twice, and a job finished
+ * before the stop is still readable.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { createDocumentClient, createSqsClient } from "@cvpipe/aws/clients";
+import { readKeys } from "@cvpipe/local/jwt-keys";
+import type { LocalSettings } from "@cvpipe/local/settings";
+import { queues, tables } from "@cvpipe/core/topology";
+import { ApiClient, repoRoot, testSettings, until } from "./support/stack.ts";
+
+let settings: LocalSettings;
+let output = "";
+
+const start = async (extraEnv: Record<string, string> = {}): Promise<ChildProcess> => {
+  const child = spawn(process.execPath, [join(repoRoot, "packages/local/src/main.ts")], {
+    env: {
+      ...process.env,
+      POWERTOOLS_LOG_LEVEL: "SILENT",
+      CVPIPE_DATA_DIR: settings.dataDir,
+      CVPIPE_API_PORT: String(settings.apiPort),
+      CVPIPE_SQS_PORT: String(settings.sqsPort),
+      CVPIPE_DYNAMODB_PORT: String(settings.dynamoDbPort),
+      CVPIPE_SES_PORT: String(settings.sesPort),
+      CVPIPE_BEDROCK_PORT: String(settings.bedrockPort),
+      ...extraEnv,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout!.on("data", (d) => {
+    output += d;
+  });
+  child.stderr!.on("data", (d) => {
+    output += d;
+  });
+  const marker = output.length;
+  await until("stack ready", async () => (output.slice(marker).includes("ready;") ? true : undefined), 30_000);
+  return child;
+};
+
+const stop = (child: ChildProcess): Promise<number | null> =>
+  new Promise((resolve) => {
+    child.once("exit", (code) => resolve(code));
+    child.kill("SIGTERM");
+  });
+
+const api = () => new ApiClient(`http://127.0.0.1:${settings.apiPort}`, { keys: readKeys(settings.dataDir) });
+
+const useEndpoints = () => {
+  const info = JSON.parse(readFileSync(join(settings.dataDir, "stack.json"), "utf8"));
+  Object.assign(process.env, {
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
+    AWS_ENDPOINT_URL_SQS: info.endpoints.sqs,
+    AWS_ENDPOINT_URL_DYNAMODB: info.endpoints.dynamodb,
+  });
+  return info;
+};
+
+const body = JSON.parse(readFileSync(join(repoRoot, "events/http/post-job.valid.json"), "utf8"));
+
+test.before(async () => {
+  settings = await testSettings();
+});
+test.after(() => rmSync(settings.dataDir, { recursive: true, force: true }));
+
+test("queued work survives a stop; nothing lost, nothing twice; finished jobs stay readable", async () => {
+  // Run 1: one job completes.
+  let child = await start();
+  const first = await api().request("POST", "/v1/jobs", { body });
+  const done = await api().waitForJob(first.body.data.jobId);
+  assert.is(done.status, "SUCCEEDED");
+  assert.is(await stop(child), 0, "graceful stop exits 0");
+
+  // Run 2: consumers paused; five jobs from two users wait on the queue when the stack stops.
+  child = await start({ CVPIPE_CONSUMERS: "off" });
+  const queued: string[] = [];
+  for (let i = 0; i < 5; i++) {
+    const res = await api().request("POST", "/v1/jobs", { body, user: i % 2 === 0 ? "alice" : "bob" });
+    assert.is(res.status, 202);
+    queued.push(res.body.data.jobId);
+  }
+  const info = useEndpoints();
+  const attrs = await createSqsClient().send(
+    new GetQueueAttributesCommand({ QueueUrl: info.queues.tailoringJobs.url, AttributeNames: ["ApproximateNumberOfMessages"] }),
+  );
+  assert.is(attrs.Attributes?.["ApproximateNumberOfMessages"], "5", "five messages queued at the stop");
+  assert.is(await stop(child), 0);
+
+  // Run 3: everything is processed exactly once.
+  child = await start();
+  try {
+    for (const jobId of queued) {
+      const job = await api().waitForJob(jobId, { user: queued.indexOf(jobId) % 2 === 0 ? "alice" : "bob", timeoutMs: 30_000 });
+      assert.is(job.status, "SUCCEEDED", jobId);
+      assert.is(job.attempts, 1, `${jobId} processed once`);
+    }
+    const before = await api().request("GET", `/v1/jobs/${first.body.data.jobId}`);
+    assert.is(before.status, 200);
+    assert.is(before.body.data.status, "SUCCEEDED");
+    assert.is(before.body.data.result.resume.basics.name, "Dana Okafor");
+
+    // One outcome event per job reaches the events table, no more.
+    useEndpoints();
+    const events = await until("six outcome events", async () => {
+      const out = await createDocumentClient().send(
+        new QueryCommand({ TableName: tables.events.name, KeyConditionExpression: "tenantId = :t", ExpressionAttributeValues: { ":t": "acme" } }),
+      );
+      const outcomes = (out.Items ?? []).filter((i) => String(i["eventId"]).startsWith("tailoring-outcome-"));
+      return outcomes.length >= 6 ? outcomes : undefined;
+    });
+    assert.is(events.length, 6);
+    const depth = await createSqsClient().send(
+      new GetQueueAttributesCommand({ QueueUrl: info.queues.tailoringJobs.url, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }),
+    );
+    assert.is(depth.Attributes?.["ApproximateNumberOfMessages"], "0");
+    assert.is(depth.Attributes?.["ApproximateNumberOfMessagesNotVisible"], "0");
+    void queues;
+  } finally {
+    await stop(child);
+  }
+});
+
+test.run();
