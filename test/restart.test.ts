@@ -7,14 +7,14 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { test } from "uvu";
-import * as assert from "uvu/assert";
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { createDocumentClient, createSqsClient } from "@cvpipe/aws/clients";
+import { queues, tables } from "@cvpipe/core/topology";
 import { readKeys } from "@cvpipe/local/jwt-keys";
 import type { LocalSettings } from "@cvpipe/local/settings";
-import { queues, tables } from "@cvpipe/core/topology";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
 import { ApiClient, repoRoot, testSettings, until } from "./support/stack.ts";
 
 let settings: LocalSettings;
@@ -91,7 +91,10 @@ test("queued work survives a stop; nothing lost, nothing twice; finished jobs st
   }
   const info = useEndpoints();
   const attrs = await createSqsClient().send(
-    new GetQueueAttributesCommand({ QueueUrl: info.queues.tailoringJobs.url, AttributeNames: ["ApproximateNumberOfMessages"] }),
+    new GetQueueAttributesCommand({
+      QueueUrl: info.queues.tailoringJobs.url,
+      AttributeNames: ["ApproximateNumberOfMessages"],
+    }),
   );
   assert.is(attrs.Attributes?.["ApproximateNumberOfMessages"], "5", "five messages queued at the stop");
   assert.is(await stop(child), 0);
@@ -100,7 +103,10 @@ test("queued work survives a stop; nothing lost, nothing twice; finished jobs st
   child = await start();
   try {
     for (const jobId of queued) {
-      const job = await api().waitForJob(jobId, { user: queued.indexOf(jobId) % 2 === 0 ? "alice" : "bob", timeoutMs: 30_000 });
+      const job = await api().waitForJob(jobId, {
+        user: queued.indexOf(jobId) % 2 === 0 ? "alice" : "bob",
+        timeoutMs: 30_000,
+      });
       assert.is(job.status, "SUCCEEDED", jobId);
       assert.is(job.attempts, 1, `${jobId} processed once`);
     }
@@ -113,14 +119,21 @@ test("queued work survives a stop; nothing lost, nothing twice; finished jobs st
     useEndpoints();
     const events = await until("six outcome events", async () => {
       const out = await createDocumentClient().send(
-        new QueryCommand({ TableName: tables.events.name, KeyConditionExpression: "tenantId = :t", ExpressionAttributeValues: { ":t": "acme" } }),
+        new QueryCommand({
+          TableName: tables.events.name,
+          KeyConditionExpression: "tenantId = :t",
+          ExpressionAttributeValues: { ":t": "acme" },
+        }),
       );
       const outcomes = (out.Items ?? []).filter((i) => String(i["eventId"]).startsWith("tailoring-outcome-"));
       return outcomes.length >= 6 ? outcomes : undefined;
     });
     assert.is(events.length, 6);
     const depth = await createSqsClient().send(
-      new GetQueueAttributesCommand({ QueueUrl: info.queues.tailoringJobs.url, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }),
+      new GetQueueAttributesCommand({
+        QueueUrl: info.queues.tailoringJobs.url,
+        AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+      }),
     );
     assert.is(depth.Attributes?.["ApproximateNumberOfMessages"], "0");
     assert.is(depth.Attributes?.["ApproximateNumberOfMessagesNotVisible"], "0");
