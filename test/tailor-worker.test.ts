@@ -1,0 +1,162 @@
+/**
+ * The tailor worker on the embedded stack: idempotent by job id under
+ * redelivery, poison messages reach the DLQ without holding up other groups,
+ * and a job that ran out of attempts on a dependency failure completes after a
+ * DLQ redrive — once.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { GetQueueAttributesCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { createDocumentClient, createSqsClient } from "@cvpipe/aws/clients";
+import { peekDlq, redriveDlq } from "@cvpipe/aws/dlq";
+import type { TailoringJobMessage } from "@cvpipe/core/contracts/messages";
+import { tables } from "@cvpipe/core/topology";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { repoRoot, startTestStack, type TestStack, until } from "./support/stack.ts";
+
+const body = JSON.parse(readFileSync(join(repoRoot, "events/http/post-job.valid.json"), "utf8"));
+let stack: TestStack;
+
+test.before(async () => {
+  stack = await startTestStack({
+    visibilityTimeoutSeconds: { tailoringJobs: 3 },
+    // Nine throttled answers, then good ones: three deliveries x three engine attempts run out.
+    env: { BEDROCK_MODEL_ID: "local.cvpipe-scenario-throttled-9" },
+  });
+});
+test.after(async () => stack.close());
+
+const queueDepth = async (url: string) => {
+  const { Attributes = {} } = await createSqsClient().send(
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    }),
+  );
+  return (
+    Number(Attributes["ApproximateNumberOfMessages"]) + Number(Attributes["ApproximateNumberOfMessagesNotVisible"])
+  );
+};
+
+const outcomeEvents = async (tenant: string, jobId: string) => {
+  const out = await createDocumentClient().send(
+    new QueryCommand({
+      TableName: tables.events.name,
+      KeyConditionExpression: "tenantId = :t AND eventId = :e",
+      ExpressionAttributeValues: { ":t": tenant, ":e": `tailoring-outcome-${jobId}` },
+    }),
+  );
+  return out.Items ?? [];
+};
+
+test("redelivering a finished job's message produces no second result and no second outcome", async () => {
+  const res = await stack.api.request("POST", "/v1/jobs", { body, tenant: "idem" });
+  const jobId = res.body.data.jobId;
+  const done = await stack.api.waitForJob(jobId, { tenant: "idem" });
+  assert.is(done.status, "SUCCEEDED");
+
+  // The same job arrives again with a fresh messageId — as after a Lambda retry or a redrive.
+  const message: TailoringJobMessage = {
+    schema: "tailoring-job.v1",
+    jobId,
+    tenantId: "idem",
+    userId: "alice",
+    submittedAt: new Date().toISOString(),
+    input: { inline: { cv: body.cv, job: body.job, options: {} } },
+  };
+  await createSqsClient().send(
+    new SendMessageCommand({
+      QueueUrl: stack.info.queues.tailoringJobs.url,
+      MessageBody: JSON.stringify(message),
+      MessageGroupId: "idem#alice",
+      MessageDeduplicationId: "replay-1",
+    }),
+  );
+  await new Promise((r) => setTimeout(r, 300));
+  await until("queue drained", async () =>
+    (await queueDepth(stack.info.queues.tailoringJobs.url)) === 0 ? true : undefined,
+  );
+  const again = await stack.api.waitForJob(jobId, { tenant: "idem" });
+  assert.is(again.attempts, 1, "never started again");
+  assert.is(again.finishedAt, done.finishedAt, "the result was not rewritten");
+  await until("outcome stored", async () => ((await outcomeEvents("idem", jobId)).length === 1 ? true : undefined));
+  assert.is((await outcomeEvents("idem", jobId)).length, 1);
+});
+
+test("a poison message reaches the DLQ after maxReceiveCount; other groups carry on", async () => {
+  const sqs = createSqsClient();
+  await sqs.send(
+    new SendMessageCommand({
+      QueueUrl: stack.info.queues.tailoringJobs.url,
+      MessageBody: JSON.stringify({ schema: "tailoring-job.v9", jobId: "x" }),
+      MessageGroupId: "poison#p",
+      MessageDeduplicationId: "poison-1",
+    }),
+  );
+  const res = await stack.api.request("POST", "/v1/jobs", { body, tenant: "healthy" });
+  const job = await stack.api.waitForJob(res.body.data.jobId, { tenant: "healthy" });
+  assert.is(job.status, "SUCCEEDED", "another group is not blocked by the poison message");
+
+  const dead = await until(
+    "poison in the DLQ",
+    async () => {
+      const messages = await peekDlq(sqs, stack.info.queues.tailoringJobs.dlqUrl);
+      return messages.find((m) => m.groupId === "poison#p");
+    },
+    30_000,
+  );
+  assert.is(dead.receiveCount >= 1, true);
+  assert.equal(dead.json, { schema: "tailoring-job.v9", jobId: "x" }, "body kept as sent");
+  assert.ok(
+    stack.lines.some((l) => l.includes("tailor: batch")),
+    "failures were logged by the poller",
+  );
+});
+
+test("a job that exhausted its attempts on throttling completes once after a DLQ redrive", async () => {
+  const res = await stack.api.request("POST", "/v1/jobs", {
+    body: { ...body, options: { engine: "bedrock" } },
+    tenant: "throttle",
+  });
+  const jobId: string = res.body.data.jobId;
+  const failed = await stack.api.waitForJob(jobId, { tenant: "throttle", timeoutMs: 40_000 });
+  assert.is(failed.status, "FAILED");
+  assert.is(failed.error.code, "ENGINE_UNAVAILABLE");
+  assert.is(failed.error.retryable, true);
+  assert.is(failed.attempts, 3);
+
+  const sqs = createSqsClient();
+  const q = stack.info.queues.tailoringJobs;
+  await until(
+    "the job's message in the DLQ",
+    async () =>
+      (await peekDlq(sqs, q.dlqUrl)).some((m) => (m.json as { jobId?: string })?.jobId === jobId) ? true : undefined,
+    30_000,
+  );
+  const report = await redriveDlq(sqs, {
+    sourceUrl: q.url,
+    sourceArn: q.arn,
+    dlqUrl: q.dlqUrl,
+    dlqArn: q.dlqArn,
+    filter: (m) => (m.json as { jobId?: string })?.jobId === jobId,
+  });
+  assert.is(report.method, "send-then-delete", "fauxqs has no move tasks");
+  assert.is(report.moved.length, 1);
+  assert.ok(report.skipped.length >= 1, "the poison message was left alone");
+
+  const done = await until(
+    "redriven job done",
+    async () => {
+      const r = await stack.api.request("GET", `/v1/jobs/${jobId}`, { tenant: "throttle" });
+      return r.body.data.status === "SUCCEEDED" ? r.body.data : undefined;
+    },
+    30_000,
+  );
+  assert.is(done.attempts, 4);
+  assert.is(done.error, undefined, "the earlier failure is cleared");
+  assert.ok(done.usage.inputTokens > 0);
+});
+
+test.run();
