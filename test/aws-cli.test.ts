@@ -1,0 +1,60 @@
+/**
+ * Standard AWS tooling works against the embedded stack: the `aws` CLI lists
+ * the topology's queues and tables (skipped, saying so, where the CLI is absent).
+ */
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { queues, tables } from "@cvpipe/core/topology";
+import { startTestStack, type TestStack } from "./support/stack.ts";
+
+const run = promisify(execFile);
+let stack: TestStack;
+let hasCli = true;
+
+test.before(async () => {
+  hasCli = await run("aws", ["--version"]).then(
+    () => true,
+    () => false,
+  );
+  if (!hasCli) console.log("aws CLI not installed: skipping the CLI checks");
+  stack = await startTestStack({ pollers: false });
+});
+test.after(async () => stack.close());
+
+const aws = async (endpoint: string, ...args: string[]) =>
+  JSON.parse(
+    (
+      await run("aws", ["--endpoint-url", endpoint, "--region", "us-east-1", "--output", "json", ...args], {
+        env: { ...process.env, AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local", AWS_PAGER: "" },
+      })
+    ).stdout,
+  );
+
+test("aws sqs list-queues shows every queue and DLQ", async () => {
+  if (!hasCli) return;
+  const out = await aws(stack.info.endpoints.sqs, "sqs", "list-queues");
+  const names = (out.QueueUrls as string[]).map((u) => u.split("/").pop()).sort();
+  assert.equal(names, Object.values(queues).flatMap((q) => [q.name, q.dlqName]).sort());
+});
+
+test("aws sqs get-queue-attributes shows the redrive policy from the topology", async () => {
+  if (!hasCli) return;
+  const out = await aws(stack.info.endpoints.sqs, "sqs", "get-queue-attributes", "--queue-url", stack.info.queues.tailoringJobs.url, "--attribute-names", "All");
+  const policy = JSON.parse(out.Attributes.RedrivePolicy);
+  assert.is(policy.maxReceiveCount, queues.tailoringJobs.maxReceiveCount);
+  assert.is(policy.deadLetterTargetArn, stack.info.queues.tailoringJobs.dlqArn);
+  assert.is(out.Attributes.FifoQueue, "true");
+  assert.is(Number(out.Attributes.VisibilityTimeout), queues.tailoringJobs.visibilityTimeoutSeconds);
+});
+
+test("aws dynamodb list-tables and describe-table show the topology's tables and index", async () => {
+  if (!hasCli) return;
+  const out = await aws(stack.info.endpoints.dynamodb, "dynamodb", "list-tables");
+  assert.equal([...out.TableNames].sort(), Object.values(tables).map((t) => t.name).sort());
+  const jobs = await aws(stack.info.endpoints.dynamodb, "dynamodb", "describe-table", "--table-name", tables.jobs.name);
+  assert.equal(jobs.Table.GlobalSecondaryIndexes.map((i: { IndexName: string }) => i.IndexName), ["byUser"]);
+});
+
+test.run();
