@@ -16,6 +16,7 @@ import {
   SetQueueAttributesCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
+import { createTableInput } from "@cvpipe/aws/table-definitions";
 import { buckets, type QueueId, type QueueSpec, queues, type TableSpec, tables } from "@cvpipe/core/topology";
 
 export interface ProvisionedQueue {
@@ -70,8 +71,6 @@ const provisionQueue = async (
   return { url: main.url, arn: main.arn, dlqUrl: dlq.url, dlqArn: dlq.arn };
 };
 
-const keyType = (name: string, type: "HASH" | "RANGE") => ({ AttributeName: name, KeyType: type });
-
 const provisionTable = async (db: DynamoDBClient, spec: TableSpec, log: Log): Promise<void> => {
   try {
     await db.send(new DescribeTableCommand({ TableName: spec.name }));
@@ -79,30 +78,7 @@ const provisionTable = async (db: DynamoDBClient, spec: TableSpec, log: Log): Pr
   } catch (error) {
     if (!(error instanceof Error) || error.name !== "ResourceNotFoundException") throw error;
   }
-  const attributes = new Map<string, "S" | "N">();
-  for (const k of [spec.partitionKey, spec.sortKey, ...spec.indexes.flatMap((i) => [i.partitionKey, i.sortKey])]) {
-    if (k) attributes.set(k.name, k.type);
-  }
-  await db.send(
-    new CreateTableCommand({
-      TableName: spec.name,
-      BillingMode: "PAY_PER_REQUEST",
-      AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType })),
-      KeySchema: [
-        keyType(spec.partitionKey.name, "HASH"),
-        ...(spec.sortKey ? [keyType(spec.sortKey.name, "RANGE")] : []),
-      ],
-      ...(spec.indexes.length > 0
-        ? {
-            GlobalSecondaryIndexes: spec.indexes.map((i) => ({
-              IndexName: i.name,
-              KeySchema: [keyType(i.partitionKey.name, "HASH"), keyType(i.sortKey.name, "RANGE")],
-              Projection: { ProjectionType: "ALL" },
-            })),
-          }
-        : {}),
-    }),
-  );
+  await db.send(new CreateTableCommand(createTableInput(spec)));
   if (spec.ttlAttribute) {
     try {
       await db.send(

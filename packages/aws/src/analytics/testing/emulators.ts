@@ -1,19 +1,16 @@
 /**
  * Real AWS-protocol servers for integration tests, on 127.0.0.1 and a random
- * port: dynalite (DynamoDB) and aws-ses-v2-local (SES). Both packages are
- * dependencies of @cvpipe/local, so they are resolved from there.
+ * port: dynalite (DynamoDB) and aws-ses-v2-local (SES).
  */
 
-import { createRequire } from "node:module";
 import type { AddressInfo, Server } from "node:net";
-import { join } from "node:path";
 import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from "@aws-sdk/client-dynamodb";
 import { SESClient } from "@aws-sdk/client-ses";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { type TableId, tables } from "@cvpipe/core/topology";
-
-const repoRoot = join(import.meta.dirname, "..", "..", "..", "..", "..");
-const requireFromLocal = createRequire(join(repoRoot, "packages", "local", "package.json"));
+import sesModule from "aws-ses-v2-local";
+import dynalite from "dynalite";
+import { createTableInput } from "../../table-definitions.ts";
 
 const credentials = { accessKeyId: "test", secretAccessKey: "test" };
 const region = "us-east-1";
@@ -38,7 +35,6 @@ export interface DynamoEmulator {
 }
 
 export async function startDynalite(): Promise<DynamoEmulator> {
-  const dynalite = requireFromLocal("dynalite") as (options: { createTableMs: number }) => Server;
   const server = dynalite({ createTableMs: 0 });
   const port = await listen(server);
   const endpoint = `http://127.0.0.1:${port}`;
@@ -57,37 +53,11 @@ export async function startDynalite(): Promise<DynamoEmulator> {
   };
 }
 
-/** CreateTable for each table id, straight from the topology (keys, GSIs), on-demand billing. */
+/** CreateTable for each table id, straight from the topology (the same input the stack provisions with). */
 export async function createTables(client: DynamoDBClient, ids: readonly TableId[]): Promise<void> {
   for (const id of ids) {
-    const spec = tables[id];
-    const keys = [spec.partitionKey, ...("sortKey" in spec && spec.sortKey ? [spec.sortKey] : [])];
-    const indexKeys = spec.indexes.flatMap((i) => [i.partitionKey, i.sortKey]);
-    const definitions = new Map([...keys, ...indexKeys].map((k) => [k.name, k.type]));
-    await client.send(
-      new CreateTableCommand({
-        TableName: spec.name,
-        BillingMode: "PAY_PER_REQUEST",
-        AttributeDefinitions: [...definitions].map(([AttributeName, AttributeType]) => ({
-          AttributeName,
-          AttributeType,
-        })),
-        KeySchema: keys.map((k, i) => ({ AttributeName: k.name, KeyType: i === 0 ? "HASH" : "RANGE" })),
-        ...(spec.indexes.length > 0
-          ? {
-              GlobalSecondaryIndexes: spec.indexes.map((i) => ({
-                IndexName: i.name,
-                KeySchema: [
-                  { AttributeName: i.partitionKey.name, KeyType: "HASH" as const },
-                  { AttributeName: i.sortKey.name, KeyType: "RANGE" as const },
-                ],
-                Projection: { ProjectionType: "ALL" as const },
-              })),
-            }
-          : {}),
-      }),
-    );
-    await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1 }, { TableName: spec.name });
+    await client.send(new CreateTableCommand(createTableInput(tables[id])));
+    await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1 }, { TableName: tables[id].name });
   }
 }
 
@@ -109,10 +79,8 @@ export interface SesEmulator {
 }
 
 export async function startSesLocal(): Promise<SesEmulator> {
-  const module = requireFromLocal("aws-ses-v2-local") as {
-    default: (config: { host: string; port: number }) => Promise<Server>;
-  };
-  const server = await module.default({ host: "127.0.0.1", port: 0 });
+  // A CommonJS module whose `exports.default` is the server factory.
+  const server = await sesModule.default({ host: "127.0.0.1", port: 0 });
   const port = (server.address() as AddressInfo).port;
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new SESClient({ endpoint, region, credentials, maxAttempts: 1 });
