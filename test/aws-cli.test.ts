@@ -4,9 +4,9 @@
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import { queues, tables } from "@cvpipe/core/topology";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { queues, tables } from "@cvpipe/core/topology";
 import { startTestStack, type TestStack } from "./support/stack.ts";
 
 const run = promisify(execFile);
@@ -36,12 +36,25 @@ test("aws sqs list-queues shows every queue and DLQ", async () => {
   if (!hasCli) return;
   const out = await aws(stack.info.endpoints.sqs, "sqs", "list-queues");
   const names = (out.QueueUrls as string[]).map((u) => u.split("/").pop()).sort();
-  assert.equal(names, Object.values(queues).flatMap((q) => [q.name, q.dlqName]).sort());
+  assert.equal(
+    names,
+    Object.values(queues)
+      .flatMap((q) => [q.name, q.dlqName])
+      .sort(),
+  );
 });
 
 test("aws sqs get-queue-attributes shows the redrive policy from the topology", async () => {
   if (!hasCli) return;
-  const out = await aws(stack.info.endpoints.sqs, "sqs", "get-queue-attributes", "--queue-url", stack.info.queues.tailoringJobs.url, "--attribute-names", "All");
+  const out = await aws(
+    stack.info.endpoints.sqs,
+    "sqs",
+    "get-queue-attributes",
+    "--queue-url",
+    stack.info.queues.tailoringJobs.url,
+    "--attribute-names",
+    "All",
+  );
   const policy = JSON.parse(out.Attributes.RedrivePolicy);
   assert.is(policy.maxReceiveCount, queues.tailoringJobs.maxReceiveCount);
   assert.is(policy.deadLetterTargetArn, stack.info.queues.tailoringJobs.dlqArn);
@@ -52,9 +65,17 @@ test("aws sqs get-queue-attributes shows the redrive policy from the topology", 
 test("aws dynamodb list-tables and describe-table show the topology's tables and index", async () => {
   if (!hasCli) return;
   const out = await aws(stack.info.endpoints.dynamodb, "dynamodb", "list-tables");
-  assert.equal([...out.TableNames].sort(), Object.values(tables).map((t) => t.name).sort());
+  assert.equal(
+    [...out.TableNames].sort(),
+    Object.values(tables)
+      .map((t) => t.name)
+      .sort(),
+  );
   const jobs = await aws(stack.info.endpoints.dynamodb, "dynamodb", "describe-table", "--table-name", tables.jobs.name);
-  assert.equal(jobs.Table.GlobalSecondaryIndexes.map((i: { IndexName: string }) => i.IndexName), ["byUser"]);
+  assert.equal(
+    jobs.Table.GlobalSecondaryIndexes.map((i: { IndexName: string }) => i.IndexName),
+    ["byUser"],
+  );
 });
 
 test.run();

@@ -6,9 +6,10 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { GetQueueAttributesCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { createDocumentClient, createSqsClient } from "@cvpipe/aws/clients";
+import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { createDocumentClient, createS3Client, createSqsClient } from "@cvpipe/aws/clients";
 import { peekDlq, redriveDlq } from "@cvpipe/aws/dlq";
 import type { TailoringJobMessage } from "@cvpipe/core/contracts/messages";
 import { tables } from "@cvpipe/core/topology";
@@ -23,7 +24,7 @@ test.before(async () => {
   stack = await startTestStack({
     visibilityTimeoutSeconds: { tailoringJobs: 3 },
     // Nine throttled answers, then good ones: three deliveries x three engine attempts run out.
-    env: { BEDROCK_MODEL_ID: "local.cvpipe-scenario-throttled-9" },
+    env: { BEDROCK_MODEL_ID: "local.cvpipe-scenario-throttled-9", INLINE_RESULT_LIMIT_BYTES: "20000" },
   });
 });
 test.after(async () => stack.close());
@@ -157,6 +158,40 @@ test("a job that exhausted its attempts on throttling completes once after a DLQ
   assert.is(done.attempts, 4);
   assert.is(done.error, undefined, "the earlier failure is cleared");
   assert.ok(done.usage.inputTokens > 0);
+});
+
+test("large requests travel by claim check and large results are stored in S3; the API reads both back", async () => {
+  // ~260 KB of CV: over the inline message limit (200 KB), under the API's 1 MiB.
+  const padding = Array.from({ length: 120 }, (_, i) => ({
+    name: `Contract client ${i + 1}`,
+    position: "Consultant",
+    startDate: "2015-01",
+    endDate: "2015-12",
+    highlights: Array.from(
+      { length: 6 },
+      (_, j) =>
+        `Delivered engagement ${i + 1}.${j + 1} for the client, covering ${"requirements analysis and delivery planning ".repeat(6)}`,
+    ),
+  }));
+  const big = { ...body, cv: { ...body.cv, work: [...body.cv.work, ...padding] } };
+  assert.ok(Buffer.byteLength(JSON.stringify(big)) > 200_000);
+  const res = await stack.api.request("POST", "/v1/jobs", { body: big, tenant: "bigco" });
+  assert.is(res.status, 202);
+  const jobId = res.body.data.jobId;
+  const job = await stack.api.waitForJob(jobId, { tenant: "bigco", timeoutMs: 30_000 });
+  assert.is(job.status, "SUCCEEDED", JSON.stringify(job.error));
+  assert.is(job.result.resume.basics.name, "Dana Okafor");
+
+  const s3 = createS3Client();
+  const objects = await s3.send(new ListObjectsV2Command({ Bucket: stack.info.bucket }));
+  const keys = (objects.Contents ?? []).map((o) => o.Key);
+  assert.ok(keys.includes(`requests/bigco/${jobId}.json`), `claim-checked request in ${keys.join(", ")}`);
+  assert.ok(keys.includes(`results/bigco/${jobId}.json`), "result stored in S3");
+  const item = await createDocumentClient().send(
+    new GetCommand({ TableName: tables.jobs.name, Key: { tenantId: "bigco", jobId } }),
+  );
+  assert.is(item.Item?.["result"], undefined, "the job item holds a pointer, not the result");
+  assert.is(item.Item?.["resultBlob"].key, `results/bigco/${jobId}.json`);
 });
 
 test.run();

@@ -86,6 +86,7 @@ export const tailorDeps = (env: NodeJS.ProcessEnv = process.env): ProcessJobDeps
     engines: tailoringEngines(config, env),
     bannedClaims: config.BANNED_CLAIMS,
     maxReceiveCount: config.MAX_RECEIVE_COUNT,
+    inlineResultLimitBytes: config.INLINE_RESULT_LIMIT_BYTES,
   };
 };
 

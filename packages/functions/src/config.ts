@@ -61,6 +61,8 @@ export const TailorConfig = z
     PROMPT_TEMPLATES_PATH: z.string().trim().optional(),
     BANNED_CLAIMS: jsonStringArray,
     MAX_RECEIVE_COUNT: positiveInt(3),
+    /** Results larger than this are stored in S3 (DynamoDB items are at most 400 KB). */
+    INLINE_RESULT_LIMIT_BYTES: z.coerce.number().int().min(1).max(350_000).default(300_000),
   })
   .superRefine((c, ctx) => {
     if (c.DEFAULT_ENGINE === "bedrock" && !c.BEDROCK_MODEL_ID) {

@@ -18,9 +18,6 @@ import { normalizeCv } from "@cvpipe/core/tailoring/normalize-cv";
 import { tailorCv } from "@cvpipe/core/tailoring/tailor-cv";
 import type { TailoringEngine } from "@cvpipe/core/tailoring/types";
 
-/** Results above this go to S3 (a DynamoDB item is at most 400 KB, attribute names included). */
-export const INLINE_RESULT_LIMIT_BYTES = 300_000;
-
 export interface ProcessJobDeps {
   readonly jobs: JobStore;
   readonly blobs: BlobStore;
@@ -29,6 +26,8 @@ export interface ProcessJobDeps {
   readonly engines: Partial<Record<EngineName, TailoringEngine>>;
   readonly bannedClaims: readonly string[];
   readonly maxReceiveCount: number;
+  /** Results above this go to S3 (a DynamoDB item is at most 400 KB, attribute names included). */
+  readonly inlineResultLimitBytes: number;
 }
 
 export interface Delivery {
@@ -76,7 +75,7 @@ export const processJob = async (
     );
     const serialized = JSON.stringify(result);
     const completion =
-      Buffer.byteLength(serialized) > INLINE_RESULT_LIMIT_BYTES
+      Buffer.byteLength(serialized) > deps.inlineResultLimitBytes
         ? {
             resultBlob: await deps.blobs.put(
               `results/${message.tenantId}/${message.jobId}.json`,
