@@ -7,7 +7,7 @@
 import { AnalyticsEventMessage } from "@cvpipe/core/contracts/messages";
 import type { SQSRecord } from "aws-lambda";
 import type { EventRecorder } from "./app/record-event.ts";
-import { analyticsDeps } from "./composition.ts";
+import { analyticsDeps, releaseRecords } from "./composition.ts";
 import { createLogger } from "./logger.ts";
 import { fifoWorker } from "./middleware/fifo-worker.ts";
 import { parseRecordBody } from "./middleware/record-body.ts";
@@ -25,4 +25,4 @@ const recordEvent = async function recordEvent(record: SQSRecord): Promise<void>
   logger.debug("event recorded", { eventId: message.event.eventId, type: message.event.type, outcome });
 };
 
-export const handler = fifoWorker("analyticsBatch", logger, recordEvent);
+export const handler = fifoWorker("analyticsBatch", logger, recordEvent, releaseRecords);

@@ -21,6 +21,7 @@ import { DynamoReportLedger } from "@cvpipe/aws/report/dynamo-report-ledger";
 import { SesMailer } from "@cvpipe/aws/report/ses-mailer";
 import { S3BlobStore } from "@cvpipe/aws/s3-blob-store";
 import { SqsQueuePublisher } from "@cvpipe/aws/sqs-queue-publisher";
+import { VisibilityReleaser } from "@cvpipe/aws/sqs-visibility";
 import type { BlobStore } from "@cvpipe/core/ports/blob-store";
 import { systemClock } from "@cvpipe/core/ports/clock";
 import type { JobStore } from "@cvpipe/core/ports/job-store";
@@ -39,6 +40,7 @@ import {
   type TailorConfig,
   TailorConfig as TailorConfigSchema,
 } from "./config.ts";
+import type { ReleaseRecords } from "./middleware/fifo-worker.ts";
 
 export interface HealthCheck {
   readonly name: string;
@@ -134,4 +136,13 @@ export const reporterDeps = (env: NodeJS.ProcessEnv = process.env): ReporterDeps
     recipients: config.REPORT_RECIPIENTS,
     sender: config.REPORT_SENDER,
   };
+};
+
+let releaser: VisibilityReleaser | undefined;
+
+/** For the FIFO workers: releases poison records at once (see fifoWorker). */
+export const releaseRecords = (env: NodeJS.ProcessEnv = process.env): ReleaseRecords => {
+  releaser ??= new VisibilityReleaser(createSqsClient(env));
+  const r = releaser;
+  return (queueArn, handles) => r.release(queueArn, handles);
 };

@@ -7,7 +7,7 @@ import { TailoringJobMessage } from "@cvpipe/core/contracts/messages";
 import type { SQSRecord } from "aws-lambda";
 import type { ProcessJobDeps } from "./app/process-job.ts";
 import { processJob } from "./app/process-job.ts";
-import { tailorDeps } from "./composition.ts";
+import { releaseRecords, tailorDeps } from "./composition.ts";
 import { createLogger } from "./logger.ts";
 import { fifoWorker } from "./middleware/fifo-worker.ts";
 import { parseRecordBody } from "./middleware/record-body.ts";
@@ -22,4 +22,4 @@ const tailorRecord = async function tailorRecord(record: SQSRecord): Promise<voi
   logger.info("job processed", { jobId: message.jobId, tenantId: message.tenantId, outcome });
 };
 
-export const handler = fifoWorker("tailorBatch", logger, tailorRecord);
+export const handler = fifoWorker("tailorBatch", logger, tailorRecord, releaseRecords);

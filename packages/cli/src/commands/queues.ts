@@ -4,7 +4,7 @@ import { queues } from "@cvpipe/core/topology";
 import { useStackEndpoints } from "../stack-info.ts";
 
 export const queuesHelp = `cvpipe queues
-  Depth of every queue and DLQ: visible, in flight, delayed, and the age of the oldest message.`;
+  Depth of every queue and DLQ: visible, in flight and delayed messages.`;
 
 const ATTRS = [
   "ApproximateNumberOfMessages",

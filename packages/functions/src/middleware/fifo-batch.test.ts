@@ -1,9 +1,10 @@
+import { CvpipeError } from "@cvpipe/core/errors";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createLogger } from "../logger.ts";
 import { processFifoBatch, SkippedAfterGroupFailure } from "./fifo-batch.ts";
-import { fifoWorker } from "./fifo-worker.ts";
+import { fifoWorker, poisonReleases } from "./fifo-worker.ts";
 
 const record = (messageId: string, group: string): SQSRecord => ({
   messageId,
@@ -64,6 +65,32 @@ test("skipped records say which message failed first", async () => {
     assert.instance(s.reason, SkippedAfterGroupFailure);
     assert.match((s.reason as Error).message, "A1");
   }
+});
+
+test("poison records, and their group's records skipped after them, are released at once, in order", async () => {
+  const released: string[][] = [];
+  const handler = fifoWorker(
+    "poisonWorker",
+    createLogger("test"),
+    async (r) => {
+      if (r.messageId === "A2") throw new CvpipeError("bad body", { code: "POISON_MESSAGE" });
+      if (r.messageId === "B1") throw new Error("DynamoDB down");
+    },
+    () => async (_arn, handles) => {
+      released.push([...handles]);
+    },
+  );
+  const response = await handler({ Records: batch } as SQSEvent, {} as never);
+  assert.equal(
+    response.batchItemFailures.map((f) => f.itemIdentifier),
+    ["A2", "B1", "A3"],
+  );
+  assert.equal(released, [["rh-A2", "rh-A3"]], "B1 (retryable) keeps its visibility timeout as backoff");
+});
+
+test("no release without poison", () => {
+  const results: PromiseSettledResult<void>[] = batch.map(() => ({ status: "rejected", reason: new Error("x") }));
+  assert.equal(poisonReleases(batch, results), []);
 });
 
 test.run();

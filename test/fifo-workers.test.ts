@@ -116,6 +116,25 @@ test("a poison message reaches the DLQ after maxReceiveCount; other groups carry
   );
 });
 
+test("poison skips the visibility timeout: it reaches the DLQ in seconds, not maxReceiveCount x 180 s", async () => {
+  const sqs = createSqsClient();
+  const q = stack.info.queues.analyticsEvents; // production visibility timeout (180 s) in this stack
+  await sqs.send(
+    new SendMessageCommand({
+      QueueUrl: q.url,
+      MessageBody: "not json at all",
+      MessageGroupId: "poison#a",
+      MessageDeduplicationId: "poison-a",
+    }),
+  );
+  const dead = await until(
+    "poison in the analytics DLQ",
+    async () => (await peekDlq(sqs, q.dlqUrl)).find((m) => m.groupId === "poison#a"),
+    20_000,
+  );
+  assert.is(dead.body, "not json at all");
+});
+
 test("a job that exhausted its attempts on throttling completes once after a DLQ redrive", async () => {
   const res = await stack.api.request("POST", "/v1/jobs", {
     body: { ...body, options: { engine: "bedrock" } },
