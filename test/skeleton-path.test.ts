@@ -180,6 +180,68 @@ test("an invalid event rejects the whole request: nothing is enqueued", async ()
   assert.is(out.Item, undefined, "the valid sibling was not enqueued either");
 });
 
+test("hostile input never causes a 5xx or a stuck job", async () => {
+  const long = await stack.api.request("GET", `/v1/jobs/${"x".repeat(2000)}`);
+  assert.is(long.status, 404);
+  const cursor = await stack.api.request("GET", "/v1/jobs?cursor=eyJub3QiOiJhIGN1cnNvciJ9");
+  assert.is(cursor.status, 400);
+  assert.is(cursor.body.details[0].path, "query.cursor");
+  const limit = await stack.api.request("GET", "/v1/jobs?limit=0");
+  assert.is(limit.status, 400);
+  assert.is(limit.body.details[0].path, "query.limit");
+  for (const raw of ["[]", "null", "42", '"cv"']) {
+    const res = await stack.api.request("POST", "/v1/jobs", {
+      rawBody: raw,
+      headers: { "content-type": "application/json" },
+    });
+    assert.is(res.status, 400, raw);
+    assert.is(res.body.code, "VALIDATION_ERROR");
+  }
+  const tooMany = await stack.api.request("POST", "/v1/events", {
+    body: {
+      events: Array.from({ length: 26 }, (_, i) => ({
+        eventId: `e${i}`,
+        type: "cv.viewed",
+        occurredAt: "2026-11-16T09:00:00Z",
+      })),
+    },
+  });
+  assert.is(tooMany.status, 400);
+  assert.is(tooMany.body.details[0].path, "body.events");
+  const oddTenant = await stack.api.request("GET", "/v1/jobs", { tenant: "has spaces and / slashes" });
+  assert.is(oddTenant.status, 401);
+  assert.is(oddTenant.body.code, "UNAUTHORIZED");
+
+  // Characters SQS refuses in a message body travel escaped and come back unchanged.
+  const cv = structuredClone(sample("post-job.valid.json"));
+  cv.cv.work[0].highlights[0] += " \uffff";
+  const res = await stack.api.request("POST", "/v1/jobs", { body: cv, tenant: "unicode" });
+  assert.is(res.status, 202);
+  const job = await stack.api.waitForJob(res.body.data.jobId, { tenant: "unicode" });
+  assert.is(job.status, "SUCCEEDED", JSON.stringify(job.error));
+});
+
+test("paging through a user's jobs with the cursor", async () => {
+  const ids: string[] = [];
+  for (let i = 0; i < 3; i++)
+    ids.push(
+      (await stack.api.request("POST", "/v1/jobs", { body: sample("post-job.valid.json"), tenant: "pager" })).body.data
+        .jobId,
+    );
+  const first = await stack.api.request("GET", "/v1/jobs?limit=2", { tenant: "pager" });
+  assert.is(first.body.data.items.length, 2);
+  const second = await stack.api.request("GET", `/v1/jobs?limit=2&cursor=${first.body.data.cursor}`, {
+    tenant: "pager",
+  });
+  const seen = [...first.body.data.items, ...second.body.data.items].map((j: { jobId: string }) => j.jobId);
+  assert.equal([...seen].sort(), [...ids].sort());
+  const stolen = await stack.api.request("GET", `/v1/jobs?cursor=${first.body.data.cursor}`, {
+    tenant: "pager",
+    user: "mallory",
+  });
+  assert.is(stolen.status, 400, "another user's cursor is refused");
+});
+
 test("health and the OpenAPI document need no token", async () => {
   const health = await stack.api.request("GET", "/v1/health", { token: null });
   assert.is(health.status, 200);

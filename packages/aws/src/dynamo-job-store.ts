@@ -5,6 +5,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { ValidationError } from "@cvpipe/core/errors";
 import type { JobError, JobRecord } from "@cvpipe/core/jobs/job-record";
 import { userKey } from "@cvpipe/core/jobs/job-record";
 import type { CreateJobOutcome, JobCompletion, JobPage, JobStore, StartOutcome } from "@cvpipe/core/ports/job-store";
@@ -22,13 +23,33 @@ const live = (item: Record<string, unknown> | undefined): JobRecord | undefined 
 const encodeCursor = (key: Record<string, unknown> | undefined): string | undefined =>
   key ? Buffer.from(JSON.stringify(key)).toString("base64url") : undefined;
 
-const decodeCursor = (cursor: string | undefined): Record<string, unknown> | undefined => {
+/** A cursor is only ever one this store issued for this user: anything else is refused by name. */
+const decodeCursor = (cursor: string | undefined, expectedUserKey: string): Record<string, unknown> | undefined => {
   if (!cursor) return undefined;
+  let key: unknown;
   try {
-    return JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as Record<string, unknown>;
+    key = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
   } catch {
-    return undefined;
+    key = undefined;
   }
+  const k = key as Record<string, unknown> | undefined;
+  const valid =
+    k !== undefined &&
+    k !== null &&
+    typeof k === "object" &&
+    Object.keys(k).sort().join(",") === "createdAt,jobId,tenantId,userKey" &&
+    Object.values(k).every((v) => typeof v === "string") &&
+    k["userKey"] === expectedUserKey;
+  if (!valid) {
+    throw new ValidationError([
+      {
+        path: "query.cursor",
+        rule: "cursor",
+        message: "is not a cursor returned by this listing; omit it to start over",
+      },
+    ]);
+  }
+  return k;
 };
 
 /** JobStore over the jobs table (see topology `tables.jobs`). */
@@ -135,7 +156,7 @@ export class DynamoJobStore implements JobStore {
   }
 
   async listByUser(tenantId: string, userId: string, limit: number, cursor?: string): Promise<JobPage> {
-    const start = decodeCursor(cursor);
+    const start = decodeCursor(cursor, userKey(tenantId, userId));
     try {
       const out = await this.#db.send(
         new QueryCommand({

@@ -16,6 +16,7 @@ import { openApiDocument } from "./http/openapi.ts";
 import { createLogger } from "./logger.ts";
 
 const logger = createLogger("ingress");
+const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 let deps: IngressDeps | undefined;
 
 const route = async (d: IngressDeps, event: ApiEvent): Promise<APIGatewayProxyStructuredResultV2> => {
@@ -57,7 +58,8 @@ const route = async (d: IngressDeps, event: ApiEvent): Promise<APIGatewayProxySt
     case "GET /v1/jobs/{jobId}": {
       const caller = callerOf(event);
       const jobId = event.pathParameters?.["jobId"] ?? "";
-      const record = await d.jobs.get(caller.tenantId, jobId);
+      // Job ids are UUID-shaped; anything else cannot exist (and must not reach DynamoDB's key limits).
+      const record = JOB_ID.test(jobId) ? await d.jobs.get(caller.tenantId, jobId) : undefined;
       // Another tenant's job is indistinguishable from a missing one.
       if (!record) throw new CvpipeError(`no job ${jobId}`, { code: "NOT_FOUND" });
       return success(200, "OK", await jobView(record, d.blobs));

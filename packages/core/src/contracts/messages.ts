@@ -46,3 +46,12 @@ export type AnalyticsEventMessage = z.output<typeof AnalyticsEventMessage>;
 
 /** FIFO group: one person's jobs keep their order; tenants proceed in parallel. */
 export const messageGroupId = (tenantId: string, userId: string | undefined): string => `${tenantId}#${userId ?? "-"}`;
+
+/**
+ * A message body as JSON that SQS accepts whatever the content. SQS refuses
+ * characters outside #x9 #xA #xD #x20-#xD7FF #xE000-#xFFFD #x10000-#x10FFFF;
+ * JSON.stringify already escapes control characters and lone surrogates, which
+ * leaves U+FFFE and U+FFFF — escaped here, so the value reads back unchanged.
+ */
+export const messageBody = (value: unknown): string =>
+  JSON.stringify(value).replace(/[\uFFFE\uFFFF]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);

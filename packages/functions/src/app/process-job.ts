@@ -1,7 +1,8 @@
 import type { TailoringOutcomeEvent } from "@cvpipe/core/contracts/analytics-event";
 import type { EngineName } from "@cvpipe/core/contracts/job-request";
-import type { AnalyticsEventMessage } from "@cvpipe/core/contracts/messages";
 import {
+  type AnalyticsEventMessage,
+  messageBody,
   messageGroupId,
   type TailoringInput,
   TailoringInput as TailoringInputSchema,
@@ -156,7 +157,7 @@ const publishOutcome = async (deps: ProcessJobDeps, message: TailoringJobMessage
     event,
   };
   await deps.queue.send("analyticsEvents", {
-    body: JSON.stringify(body),
+    body: messageBody(body),
     groupId: messageGroupId(message.tenantId, message.userId),
     deduplicationId: event.eventId,
   });

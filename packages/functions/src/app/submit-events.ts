@@ -1,6 +1,6 @@
 import { EventsRequest } from "@cvpipe/core/contracts/analytics-event";
 import { sha256Hex } from "@cvpipe/core/contracts/canonical-json";
-import { type AnalyticsEventMessage, messageGroupId } from "@cvpipe/core/contracts/messages";
+import { type AnalyticsEventMessage, messageBody, messageGroupId } from "@cvpipe/core/contracts/messages";
 import { parseWith } from "@cvpipe/core/contracts/parse";
 import { ValidationError } from "@cvpipe/core/errors";
 import type { Clock } from "@cvpipe/core/ports/clock";
@@ -47,7 +47,7 @@ export const submitEvents = async (
         event,
       };
       return {
-        body: JSON.stringify(message),
+        body: messageBody(message),
         groupId,
         deduplicationId: sha256Hex(`${caller.tenantId}:${event.eventId}`),
       };

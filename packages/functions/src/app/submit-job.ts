@@ -1,7 +1,7 @@
 import { canonicalJson, derivedId, sha256Hex } from "@cvpipe/core/contracts/canonical-json";
 import { zodIssues } from "@cvpipe/core/contracts/field-issues";
 import { type EngineName, JobRequest, type JobStatus } from "@cvpipe/core/contracts/job-request";
-import { messageGroupId, type TailoringJobMessage } from "@cvpipe/core/contracts/messages";
+import { messageBody, messageGroupId, type TailoringJobMessage } from "@cvpipe/core/contracts/messages";
 import { CvpipeError, ValidationError } from "@cvpipe/core/errors";
 import { type JobRecord, userKey } from "@cvpipe/core/jobs/job-record";
 import type { BlobStore } from "@cvpipe/core/ports/blob-store";
@@ -94,7 +94,23 @@ export const submitJob = async (
     if (existing.status === "QUEUED") await enqueue(deps, caller, jobId, request, now);
     return { jobId, status: existing.status, created: false };
   }
-  await enqueue(deps, caller, jobId, request, now);
+  try {
+    await enqueue(deps, caller, jobId, request, now);
+  } catch (error) {
+    // Without an Idempotency-Key the caller cannot retry into this job: close it rather than
+    // leave it QUEUED for ever. With a key, a retry re-sends (see above), so it stays QUEUED.
+    if (!idempotencyKey) {
+      await deps.jobs
+        .fail(
+          caller.tenantId,
+          jobId,
+          { code: "DEPENDENCY_UNAVAILABLE", message: "the job could not be enqueued; submit it again" },
+          deps.clock.now().toISOString(),
+        )
+        .catch(() => undefined);
+    }
+    throw error;
+  }
   return { jobId, status: "QUEUED", created: true };
 };
 
@@ -130,14 +146,14 @@ const enqueue = async (
     submittedAt: now.toISOString(),
     input: { inline: input },
   };
-  let body = JSON.stringify(inline);
+  let body = messageBody(inline);
   if (Buffer.byteLength(body) > INLINE_MESSAGE_LIMIT_BYTES) {
     const blob = await deps.blobs.put(
       `requests/${caller.tenantId}/${jobId}.json`,
       JSON.stringify(input),
       "application/json",
     );
-    body = JSON.stringify({ ...inline, input: { blob } } satisfies TailoringJobMessage);
+    body = messageBody({ ...inline, input: { blob } } satisfies TailoringJobMessage);
   }
   await deps.queue.send("tailoringJobs", {
     body,

@@ -4,6 +4,9 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 
+/** Tenant and user ids become key parts and FIFO group ids: keep them short and plain. */
+const CLAIM_VALUE = /^[A-Za-z0-9._:@|+=-]{1,128}$/;
+
 export interface Caller {
   readonly tenantId: string;
   readonly userId: string;
@@ -23,6 +26,12 @@ export const callerOf = (event: ApiEvent): Caller => {
   const userId = claims["sub"];
   if (typeof tenantId !== "string" || tenantId === "" || typeof userId !== "string" || userId === "") {
     throw new CvpipeError(`the token must carry "${api.tenantClaim}" and "sub" claims`, { code: "UNAUTHORIZED" });
+  }
+  if (!CLAIM_VALUE.test(tenantId) || !CLAIM_VALUE.test(userId)) {
+    throw new CvpipeError(
+      `"${api.tenantClaim}" and "sub" must be 1-128 characters: letters, digits and . _ : @ | + = -`,
+      { code: "UNAUTHORIZED" },
+    );
   }
   return { tenantId, userId };
 };
