@@ -41,16 +41,16 @@ const measure = async (
 };
 
 const cases: Array<[string, () => unknown | Promise<unknown>]> = [
-  ["baseline: schema-validate CV", () => pairs.forEach((p) => resumeIssues(p.cv))],
-  ["local engine", () => pairs.forEach((p) => tailorLocally({ cv: p.cv, job: p.job, options: {} }))],
-  ["verifier", () => pairs.forEach((p, i) => verifyGrounding(p.cv, tailored[i]!, []))],
+  ["baseline: schema-validate CV", () => pairs.map((p) => resumeIssues(p.cv))],
+  ["local engine", () => pairs.map((p) => tailorLocally({ cv: p.cv, job: p.job, options: {} }))],
+  ["verifier", () => pairs.map((p, i) => verifyGrounding(p.cv, tailored[i]!, []))],
   [
     "tailorCv (full pipeline)",
     async () => {
       for (const p of pairs) await tailorCv(engine, { cv: p.cv, job: p.job, options: {} }, { bannedClaims: [] });
     },
   ],
-  ["parse text CV", () => texts.forEach((t) => parseTextCv(t))],
+  ["parse text CV", () => texts.map((t) => parseTextCv(t))],
 ];
 
 const results: Array<[string, number]> = [];
