@@ -173,6 +173,15 @@ test("an invalid event rejects the whole request: nothing is enqueued", async ()
   assert.is(res.status, 400);
   const paths = res.body.details.map((d: { path: string }) => d.path).sort();
   assert.equal(paths, ["body.events[1].eventId", "body.events[1].occurredAt", "body.events[1].type"]);
+  const future = await stack.api.request("POST", "/v1/events", {
+    body: {
+      events: [{ eventId: "f-1", type: "cv.viewed", occurredAt: new Date(Date.now() + 3 * 86_400_000).toISOString() }],
+    },
+  });
+  assert.is(future.status, 400);
+  assert.equal(future.body.details, [
+    { path: "body.events[0].occurredAt", rule: "not_future", message: "is more than 24 hours in the future" },
+  ]);
   await new Promise((r) => setTimeout(r, 1500));
   const out = await createDocumentClient().send(
     new GetCommand({ TableName: tables.events.name, Key: { tenantId: "events-bad", eventId: "ok-1" } }),

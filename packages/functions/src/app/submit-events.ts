@@ -2,10 +2,12 @@ import { EventsRequest } from "@cvpipe/core/contracts/analytics-event";
 import { sha256Hex } from "@cvpipe/core/contracts/canonical-json";
 import { type AnalyticsEventMessage, messageBody, messageGroupId } from "@cvpipe/core/contracts/messages";
 import { parseWith } from "@cvpipe/core/contracts/parse";
-import { ValidationError } from "@cvpipe/core/errors";
+import { type FieldIssue, ValidationError } from "@cvpipe/core/errors";
 import type { Clock } from "@cvpipe/core/ports/clock";
 import type { QueuePublisher } from "@cvpipe/core/ports/queue-publisher";
 import type { Caller } from "../http/api-request.ts";
+
+const MAX_FUTURE_MS = 24 * 3_600_000;
 
 export interface SubmitEventsDeps {
   readonly queue: QueuePublisher;
@@ -13,9 +15,10 @@ export interface SubmitEventsDeps {
 }
 
 /**
- * Validates 1..25 producer events and enqueues them. All or nothing: a single
- * invalid event rejects the request before anything is sent. The event id is
- * the deduplication id, and the analytics worker stores each id once.
+ * Validates 1..25 producer events and enqueues them. A single invalid event
+ * rejects the request before anything is sent. The event id is the
+ * deduplication id and the analytics worker stores each id once, so a request
+ * that failed part-way (503) is simply sent again.
  */
 export const submitEvents = async (
   deps: SubmitEventsDeps,
@@ -23,17 +26,30 @@ export const submitEvents = async (
   body: unknown,
 ): Promise<{ accepted: number; eventIds: string[] }> => {
   const request = parseWith(EventsRequest, body, "body");
+  const now = deps.clock.now();
+  const issues: FieldIssue[] = [];
   const seen = new Map<string, number>();
   request.events.forEach((e, i) => {
     const first = seen.get(e.eventId);
     if (first !== undefined) {
-      throw new ValidationError([
-        { path: `body.events[${i}].eventId`, rule: "unique", message: `duplicates body.events[${first}].eventId` },
-      ]);
+      issues.push({
+        path: `body.events[${i}].eventId`,
+        rule: "unique",
+        message: `duplicates body.events[${first}].eventId`,
+      });
     }
     seen.set(e.eventId, i);
+    // A future-dated event would sit in a week not yet reported; allow a day of clock skew.
+    if (Date.parse(e.occurredAt) > now.getTime() + MAX_FUTURE_MS) {
+      issues.push({
+        path: `body.events[${i}].occurredAt`,
+        rule: "not_future",
+        message: "is more than 24 hours in the future",
+      });
+    }
   });
-  const receivedAt = deps.clock.now().toISOString();
+  if (issues.length > 0) throw new ValidationError(issues);
+  const receivedAt = now.toISOString();
   const groupId = messageGroupId(caller.tenantId, caller.userId);
   await deps.queue.sendBatch(
     "analyticsEvents",
