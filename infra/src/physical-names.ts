@@ -3,10 +3,10 @@
  * live in one account and operators recognise every resource by its topology
  * name. FIFO queue names must keep their `.fifo` suffix.
  */
+import { stagedName } from "@cvpipe/core/topology";
 import { Aws } from "aws-cdk-lib";
 
-export const stagedName = (name: string, stage: string): string =>
-  name.endsWith(".fifo") ? `${name.slice(0, -".fifo".length)}-${stage}.fifo` : `${name}-${stage}`;
+export { stagedName };
 
 /** Bucket names are global: account and region make them unique. */
 export const stagedBucketName = (name: string, stage: string): string =>

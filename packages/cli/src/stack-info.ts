@@ -1,32 +1,15 @@
+/**
+ * What the CLI talks to: the running embedded stack (default, found through
+ * `.cvpipe/stack.json`) or a deployed stage (`CVPIPE_STAGE=prod` with the usual
+ * AWS credentials and region), whose physical names follow the topology.
+ */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { GetQueueAttributesCommand, GetQueueUrlCommand } from "@aws-sdk/client-sqs";
+import { createSqsClient } from "@cvpipe/aws/clients";
+import { type QueueId, queues, stagedName, type TableId, tables } from "@cvpipe/core/topology";
 import { settingsFromEnv } from "@cvpipe/local/settings";
 import type { StackInfo } from "@cvpipe/local/stack";
-
-/** The running embedded stack's endpoints, from the file it writes at start-up. */
-export const readStackInfo = (): StackInfo => {
-  const file = join(settingsFromEnv().dataDir, "stack.json");
-  if (!existsSync(file)) {
-    throw new UsageError(
-      `no running stack found (${file} is missing): start it with "pnpm start", or set AWS_ENDPOINT_URL to talk to another endpoint`,
-    );
-  }
-  return JSON.parse(readFileSync(file, "utf8")) as StackInfo;
-};
-
-/** Points the AWS SDK at the running local stack unless the caller already chose endpoints. */
-export const useStackEndpoints = (): StackInfo | undefined => {
-  if (process.env["AWS_ENDPOINT_URL"] || process.env["AWS_ENDPOINT_URL_SQS"]) return undefined;
-  const info = readStackInfo();
-  process.env["AWS_REGION"] ??= info.region;
-  process.env["AWS_ACCESS_KEY_ID"] ??= "local";
-  process.env["AWS_SECRET_ACCESS_KEY"] ??= "local";
-  process.env["AWS_ENDPOINT_URL_SQS"] = info.endpoints.sqs;
-  process.env["AWS_ENDPOINT_URL_S3"] = info.endpoints.s3;
-  process.env["AWS_ENDPOINT_URL_DYNAMODB"] = info.endpoints.dynamodb;
-  process.env["AWS_ENDPOINT_URL_SES"] = info.endpoints.ses;
-  return info;
-};
 
 /** A mistake in how the command was called: printed without a stack trace, exit code 2. */
 export class UsageError extends Error {
@@ -35,3 +18,73 @@ export class UsageError extends Error {
     this.name = "UsageError";
   }
 }
+
+export interface QueueTarget {
+  readonly url: string;
+  readonly arn: string;
+  readonly dlqUrl: string;
+  readonly dlqArn: string;
+}
+
+export interface Target {
+  /** "local" or the stage name. */
+  readonly name: string;
+  readonly queues: Readonly<Record<QueueId, QueueTarget>>;
+  readonly tables: Readonly<Record<TableId, string>>;
+  /** Where previews are written by default. */
+  readonly workDir: string;
+}
+
+/** The running embedded stack's description, from the file it writes at start-up. */
+export const readStackInfo = (): StackInfo => {
+  const file = join(settingsFromEnv().dataDir, "stack.json");
+  if (!existsSync(file)) {
+    throw new UsageError(
+      `no running stack found (${file} is missing): start it with "pnpm start", or set CVPIPE_STAGE to work on a deployed stage`,
+    );
+  }
+  return JSON.parse(readFileSync(file, "utf8")) as StackInfo;
+};
+
+const localTarget = (): Target => {
+  const info = readStackInfo();
+  // Point the SDK at the stack's emulators (any credentials will do there).
+  process.env["AWS_REGION"] ??= info.region;
+  process.env["AWS_ACCESS_KEY_ID"] ??= "local";
+  process.env["AWS_SECRET_ACCESS_KEY"] ??= "local";
+  process.env["AWS_ENDPOINT_URL_SQS"] = info.endpoints.sqs;
+  process.env["AWS_ENDPOINT_URL_S3"] = info.endpoints.s3;
+  process.env["AWS_ENDPOINT_URL_DYNAMODB"] = info.endpoints.dynamodb;
+  process.env["AWS_ENDPOINT_URL_SES"] = info.endpoints.ses;
+  const names = Object.fromEntries(Object.values(tables).map((t) => [t.id, t.name])) as Record<TableId, string>;
+  return { name: "local", queues: info.queues, tables: names, workDir: info.dataDir };
+};
+
+const stageTarget = async (stage: string): Promise<Target> => {
+  const sqs = createSqsClient();
+  const queueTarget = async (name: string): Promise<{ url: string; arn: string }> => {
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }));
+    return { url: QueueUrl ?? "", arn: Attributes?.["QueueArn"] ?? "" };
+  };
+  const resolved = {} as Record<QueueId, QueueTarget>;
+  for (const q of Object.values(queues)) {
+    const main = await queueTarget(stagedName(q.name, stage));
+    const dlq = await queueTarget(stagedName(q.dlqName, stage));
+    resolved[q.id] = { url: main.url, arn: main.arn, dlqUrl: dlq.url, dlqArn: dlq.arn };
+  }
+  const names = Object.fromEntries(Object.values(tables).map((t) => [t.id, stagedName(t.name, stage)])) as Record<
+    TableId,
+    string
+  >;
+  return { name: stage, queues: resolved, tables: names, workDir: join(process.cwd(), ".cvpipe") };
+};
+
+let target: Promise<Target> | undefined;
+
+/** The target for this invocation, resolved once. */
+export const resolveTarget = (): Promise<Target> => {
+  const stage = process.env["CVPIPE_STAGE"];
+  target ??= stage ? stageTarget(stage) : Promise.resolve(localTarget());
+  return target;
+};

@@ -225,6 +225,13 @@ export const functionResources = {
   { queues: readonly QueueId[]; tables: readonly TableId[]; buckets: readonly "payloads"[] }
 >;
 
+/**
+ * A resource's physical name in a deployed stage: the topology name plus the
+ * stage (`cvpipe-jobs-prod`, `tailoring-jobs-prod.fifo`). FIFO names keep `.fifo`.
+ */
+export const stagedName = (name: string, stage: string): string =>
+  name.endsWith(".fifo") ? `${name.slice(0, -".fifo".length)}-${stage}.fifo` : `${name}-${stage}`;
+
 /** `tailoringJobs` → `TAILORING_JOBS`, used in env var names. */
 export const envName = (id: string): string => id.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase();
 export const queueUrlEnv = (id: QueueId): string => `${envName(id)}_QUEUE_URL`;

@@ -3,8 +3,8 @@ import { createDocumentClient, createSqsClient } from "@cvpipe/aws/clients";
 import { type DlqFilter, type DlqMessage, peekDlq, redriveDlq } from "@cvpipe/aws/dlq";
 import { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
 import type { JobRecord } from "@cvpipe/core/jobs/job-record";
-import { type QueueId, queues, tables } from "@cvpipe/core/topology";
-import { readStackInfo, UsageError, useStackEndpoints } from "../stack-info.ts";
+import { type QueueId, queues } from "@cvpipe/core/topology";
+import { resolveTarget, UsageError } from "../stack-info.ts";
 
 export const dlqHelp = `cvpipe dlq peek   --queue tailoring|analytics [--limit N] [--json]
 cvpipe dlq redrive --queue tailoring|analytics [--job ID] [--tenant T] [--error CODE] [--limit N] [--dry-run]
@@ -70,11 +70,10 @@ export const dlqCommand = async (args: string[]): Promise<void> => {
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
     throw new UsageError("--limit must be a positive whole number");
 
-  useStackEndpoints();
-  const info = readStackInfo();
-  const urls = info.queues[queueId];
+  const target = await resolveTarget();
+  const urls = target.queues[queueId];
   const sqs = createSqsClient();
-  const jobs = new DynamoJobStore(createDocumentClient(), tables.jobs.name);
+  const jobs = new DynamoJobStore(createDocumentClient(), target.tables.jobs);
 
   if (sub === "peek") {
     const messages = await Promise.all((await peekDlq(sqs, urls.dlqUrl, limit ?? 50)).map((m) => describe(jobs, m)));

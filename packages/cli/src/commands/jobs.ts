@@ -1,8 +1,7 @@
 import { parseArgs } from "node:util";
 import { createDocumentClient } from "@cvpipe/aws/clients";
 import { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
-import { tables } from "@cvpipe/core/topology";
-import { UsageError, useStackEndpoints } from "../stack-info.ts";
+import { resolveTarget, UsageError } from "../stack-info.ts";
 
 export const jobsHelp = `cvpipe jobs get  --tenant T JOB_ID
 cvpipe jobs list --tenant T --user U [--limit N]
@@ -17,8 +16,8 @@ export const jobsCommand = async (args: string[]): Promise<void> => {
     strict: true,
   });
   if (!values.tenant) throw new UsageError("--tenant is required");
-  useStackEndpoints();
-  const jobs = new DynamoJobStore(createDocumentClient(), tables.jobs.name);
+  const target = await resolveTarget();
+  const jobs = new DynamoJobStore(createDocumentClient(), target.tables.jobs);
   if (sub === "get") {
     const id = positionals[0];
     if (!id) throw new UsageError("give the job id");

@@ -1,7 +1,7 @@
-import { GetQueueAttributesCommand, GetQueueUrlCommand } from "@aws-sdk/client-sqs";
+import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { createSqsClient } from "@cvpipe/aws/clients";
 import { queues } from "@cvpipe/core/topology";
-import { useStackEndpoints } from "../stack-info.ts";
+import { resolveTarget } from "../stack-info.ts";
 
 export const queuesHelp = `cvpipe queues
   Depth of every queue and DLQ: visible, in flight and delayed messages.`;
@@ -13,12 +13,13 @@ const ATTRS = [
 ] as const;
 
 export const queuesCommand = async (_args: string[]): Promise<void> => {
-  useStackEndpoints();
+  const target = await resolveTarget();
   const sqs = createSqsClient();
   const rows: string[][] = [["queue", "visible", "in flight", "delayed"]];
   for (const spec of Object.values(queues)) {
-    for (const name of [spec.name, spec.dlqName]) {
-      const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
+    const q = target.queues[spec.id];
+    for (const QueueUrl of [q.url, q.dlqUrl]) {
+      const name = QueueUrl.split("/").pop() ?? QueueUrl;
       const { Attributes = {} } = await sqs.send(
         new GetQueueAttributesCommand({ QueueUrl, AttributeNames: [...ATTRS] }),
       );

@@ -3,9 +3,9 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { isIsoWeek } from "@cvpipe/core/analytics/iso-week";
 import { renderWeeklyReport, reportWeekFor } from "@cvpipe/core/report/send-weekly-report";
-import { resourceEnv } from "@cvpipe/local/function-env";
+import { tableNameEnv } from "@cvpipe/core/topology";
 import { localDefaults } from "@cvpipe/local/stack";
-import { readStackInfo, UsageError, useStackEndpoints } from "../stack-info.ts";
+import { resolveTarget, UsageError } from "../stack-info.ts";
 
 export const reportHelp = `cvpipe report preview [--week 2026-W47] [--out DIR]
 cvpipe report send    [--week 2026-W47] [--force]
@@ -13,12 +13,17 @@ cvpipe report send    [--week 2026-W47] [--force]
   send: runs the reporter now; a week already sent is refused unless --force.
   The week defaults to the one a Monday run would report: the previous ISO week.`;
 
-/** Reporter configuration for a run against the local stack (the same variables Lambda gets). */
-const reporterEnv = () => {
-  useStackEndpoints();
-  const info = readStackInfo();
-  const env = resourceEnv("reporter", { queues: info.queues, bucket: info.bucket });
-  for (const [k, v] of Object.entries({ ...localDefaults(), ...env })) process.env[k] ??= v;
+/**
+ * The reporter's configuration for a run from here: the variables Lambda gets.
+ * Locally the stack's defaults fill in recipients and sender; for a deployed
+ * stage REPORT_RECIPIENTS and REPORT_SENDER must be set by the operator.
+ */
+const reporterEnv = async () => {
+  const target = await resolveTarget();
+  process.env[tableNameEnv("aggregates")] = target.tables.aggregates;
+  process.env[tableNameEnv("reports")] = target.tables.reports;
+  if (target.name === "local") for (const [k, v] of Object.entries(localDefaults())) process.env[k] ??= v;
+  return target;
 };
 
 export const reportCommand = async (args: string[]): Promise<void> => {
@@ -30,13 +35,13 @@ export const reportCommand = async (args: string[]): Promise<void> => {
   });
   const week = values.week ?? reportWeekFor(new Date());
   if (!isIsoWeek(week)) throw new UsageError(`--week "${week}" is not an ISO week like 2026-W47`);
-  reporterEnv();
+  const target = await reporterEnv();
   const { reporterDeps } = await import("@cvpipe/functions/composition");
 
   if (sub === "preview") {
     const deps = reporterDeps();
     const rendered = await renderWeeklyReport(deps.ports, week);
-    const dir = resolve(values.out ?? join(readStackInfo().dataDir, "reports"));
+    const dir = resolve(values.out ?? join(target.workDir, "reports"));
     mkdirSync(dir, { recursive: true });
     const html = join(dir, `report-${week}.html`);
     const text = join(dir, `report-${week}.txt`);

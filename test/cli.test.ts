@@ -1,0 +1,116 @@
+/**
+ * The operator CLI as an operator runs it: a separate process against the
+ * running embedded stack (or a stage named by CVPIPE_STAGE), its output and
+ * exit codes.
+ */
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { CreateQueueCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
+import { createSqsClient } from "@cvpipe/aws/clients";
+import { queues, stagedName } from "@cvpipe/core/topology";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { repoRoot, startTestStack, type TestStack, tempDataDir } from "./support/stack.ts";
+
+const exec = promisify(execFile);
+let stack: TestStack;
+
+const cvpipe = (args: string[], env: Record<string, string> = {}) =>
+  exec(process.execPath, [join(repoRoot, "packages/cli/src/cvpipe.ts"), ...args], {
+    env: { ...process.env, CVPIPE_DATA_DIR: stack.info.dataDir, ...env },
+  }).then(
+    (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
+  );
+
+test.before(async () => {
+  stack = await startTestStack({ pollers: false });
+});
+test.after(async () => stack.close());
+
+test("queues: a depth table; a DLQ with messages points at the runbook", async () => {
+  const sqs = createSqsClient();
+  await sqs.send(
+    new SendMessageCommand({
+      QueueUrl: stack.info.queues.tailoringJobs.dlqUrl,
+      MessageBody: JSON.stringify({ schema: "tailoring-job.v1", jobId: "0000", tenantId: "acme" }),
+      MessageGroupId: "acme#alice",
+      MessageDeduplicationId: "dead-1",
+    }),
+  );
+  const r = await cvpipe(["queues"]);
+  assert.is(r.code, 0, r.err);
+  assert.match(r.out, /tailoring-jobs-dlq\.fifo\s+1\s+0\s+0/);
+  assert.match(r.out, /1 message\(s\) in dead-letter queues: see "cvpipe dlq peek" and RUNBOOK\.md/);
+});
+
+test("dlq peek lists without removing; redrive --dry-run moves nothing; redrive moves it back", async () => {
+  const peek = await cvpipe(["dlq", "peek", "--queue", "tailoring"]);
+  assert.is(peek.code, 0, peek.err);
+  assert.match(peek.out, /tailoring-jobs-dlq\.fifo: 1 message\(s\)/);
+  assert.match(peek.out, /group=acme#alice .*job 0000 tenant=acme/);
+  const dry = await cvpipe(["dlq", "redrive", "--queue", "tailoring", "--dry-run"]);
+  assert.match(dry.out, /would move 1 message\(s\) to tailoring-jobs\.fifo; 0 left in the DLQ/);
+  assert.match((await cvpipe(["queues"])).out, /tailoring-jobs-dlq\.fifo\s+1\s/);
+  const moved = await cvpipe(["dlq", "redrive", "--queue", "tailoring", "--tenant", "acme"]);
+  assert.is(moved.code, 0, moved.err);
+  assert.match(moved.out, /moved 1 message\(s\) to tailoring-jobs\.fifo/);
+  const after = (await cvpipe(["queues"])).out;
+  assert.match(after, /tailoring-jobs\.fifo\s+1\s/);
+  assert.match(after, /tailoring-jobs-dlq\.fifo\s+0\s/);
+});
+
+test("jobs list and get read the jobs table", async () => {
+  const body = JSON.parse(readFileSync(join(repoRoot, "events/http/post-job.valid.json"), "utf8"));
+  const res = await stack.api.request("POST", "/v1/jobs", { body, tenant: "cli", user: "olga" });
+  const list = await cvpipe(["jobs", "list", "--tenant", "cli", "--user", "olga"]);
+  assert.match(list.out, new RegExp(`${res.body.data.jobId}\\s+QUEUED`));
+  const get = await cvpipe(["jobs", "get", "--tenant", "cli", res.body.data.jobId]);
+  assert.is(JSON.parse(get.out).status, "QUEUED");
+  const missing = await cvpipe(["jobs", "get", "--tenant", "cli", "nope"]);
+  assert.is(missing.code, 1);
+  assert.match(missing.err, /no job nope for tenant cli/);
+});
+
+test("mistakes are named, with the command's help, exit 2", async () => {
+  const unknownFlag = await cvpipe(["dlq", "peek", "--queue", "tailoring", "--bogus"]);
+  assert.is(unknownFlag.code, 2);
+  assert.match(unknownFlag.err, /--bogus/);
+  assert.match(unknownFlag.err, /cvpipe dlq peek/);
+  const badQueue = await cvpipe(["dlq", "peek", "--queue", "orders"]);
+  assert.is(badQueue.code, 2);
+  assert.match(badQueue.err, /--queue must be one of tailoring, analytics/);
+  const badWeek = await cvpipe(["report", "preview", "--week", "2026-W54"]);
+  assert.is(badWeek.code, 2);
+  assert.match(badWeek.err, /not an ISO week/);
+  const noStack = await cvpipe(["queues"], { CVPIPE_DATA_DIR: tempDataDir() });
+  assert.is(noStack.code, 2);
+  assert.match(noStack.err, /no running stack found .* start it with "pnpm start"/);
+  const unknown = await cvpipe(["frobnicate"]);
+  assert.is(unknown.code, 2);
+  assert.match(unknown.err, /unknown command "frobnicate"/);
+});
+
+test("CVPIPE_STAGE: the same commands find a deployed stage's resources by their staged names", async () => {
+  const sqs = createSqsClient();
+  for (const q of Object.values(queues)) {
+    for (const name of [q.name, q.dlqName]) {
+      await sqs.send(new CreateQueueCommand({ QueueName: stagedName(name, "qa"), Attributes: { FifoQueue: "true" } }));
+    }
+  }
+  const r = await cvpipe(["queues"], {
+    CVPIPE_STAGE: "qa",
+    CVPIPE_DATA_DIR: tempDataDir(),
+    AWS_ENDPOINT_URL: stack.info.endpoints.sqs,
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "x",
+    AWS_SECRET_ACCESS_KEY: "x",
+  });
+  assert.is(r.code, 0, r.err);
+  assert.match(r.out, /tailoring-jobs-qa\.fifo\s+0/);
+  assert.match(r.out, /analytics-events-dlq-qa\.fifo\s+0/);
+});
+
+test.run();
