@@ -7,6 +7,7 @@ import { startGateway } from "@cvpipe/local/gateway";
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalKeys, loadOrCreateKeys, mintToken } from "@cvpipe/local/jwt-keys";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
 import { generateKeyPair, importJWK, SignJWT } from "jose";
+import { connect } from "node:net";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { tempDataDir } from "./support/stack.ts";
@@ -149,6 +150,29 @@ test("an integration that outlives the function timeout is a 503", async () => {
   const token = await mintToken(keys, { tenantId: "acme", userId: "alice" });
   const res = await call("/v1/jobs/slow", { headers: { authorization: `Bearer ${token}` } });
   assert.is(res.status, 503);
+});
+
+/** Sends raw bytes, for requests fetch() refuses to make. */
+const raw = (request: string): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const { port } = new URL(url);
+    const socket = connect(Number(port), "127.0.0.1", () => socket.end(request));
+    let data = "";
+    socket.on("data", (d) => {
+      data += d;
+    });
+    socket.on("end", () => resolve(data));
+    socket.on("error", reject);
+  });
+
+test("a hostile Host header or a broken %-escape never takes the gateway down", async () => {
+  const badHost = await raw("GET /v1/health HTTP/1.1\r\nHost: [bad\r\nConnection: close\r\n\r\n");
+  assert.match(badHost, /^HTTP\/1\.1 201/, "served; the Host header is not used to parse the URL");
+  const token = await mintToken(keys, { tenantId: "acme", userId: "alice" });
+  const res = await call("/v1/jobs/%E0%A4%A", { headers: { authorization: `Bearer ${token}` } });
+  assert.is(res.status, 201);
+  assert.equal(seen.at(-1)!.pathParameters, { jobId: "%E0%A4%A" });
+  assert.is((await call("/v1/health")).status, 201, "still up");
 });
 
 test.run();

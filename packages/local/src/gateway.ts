@@ -47,12 +47,21 @@ export const matchRoute = (method: string, path: string): MatchedRoute | undefin
     const m = new RegExp(`^${pattern}$`).exec(path);
     if (!m) continue;
     const pathParameters: Record<string, string> = {};
-    names.forEach((n, i) => {
-      pathParameters[n] = decodeURIComponent(m[i + 1] ?? "");
-    });
+    for (const [i, n] of names.entries()) {
+      // A malformed %-escape is passed on as sent rather than failing the request.
+      pathParameters[n] = safeDecode(m[i + 1] ?? "");
+    }
     return { route, pathParameters };
   }
   return undefined;
+};
+
+const safeDecode = (raw: string): string => {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
 };
 
 /** API Gateway passes JWT claims as strings; arrays become `[a b]`. */
@@ -163,8 +172,10 @@ const writeResult = (res: ServerResponse, result: APIGatewayProxyResultV2): void
 export const startGateway = async (options: GatewayOptions): Promise<{ url: string; port: number; server: Server }> => {
   const server = createServer(async (req, res) => {
     const started = Date.now();
-    const url = new URL(req.url ?? "/", `http://${req.headers.host ?? HOST}`);
     const method = req.method ?? "GET";
+    // The Host header is the client's to send: never let it decide whether the URL parses.
+    const url = URL.parse(req.url ?? "/", `http://${HOST}`);
+    if (!url) return gatewayError(res, 400, "Bad Request");
     let status = 0;
     res.on("finish", () => {
       status = res.statusCode;
