@@ -35,7 +35,14 @@ test("queues: a depth table; a DLQ with messages points at the runbook", async (
   await sqs.send(
     new SendMessageCommand({
       QueueUrl: stack.info.queues.tailoringJobs.dlqUrl,
-      MessageBody: JSON.stringify({ schema: "tailoring-job.v1", jobId: "0000", tenantId: "acme" }),
+      MessageBody: JSON.stringify({
+        schema: "tailoring-job.v1",
+        jobId: "0000",
+        tenantId: "acme",
+        userId: "alice",
+        submittedAt: "2026-11-20T10:00:00Z",
+        input: { inline: { cv: "x".repeat(60), job: { description: "A job description long enough." }, options: {} } },
+      }),
       MessageGroupId: "acme#alice",
       MessageDeduplicationId: "dead-1",
     }),
@@ -49,17 +56,42 @@ test("queues: a depth table; a DLQ with messages points at the runbook", async (
 test("dlq peek lists without removing; redrive --dry-run moves nothing; redrive moves it back", async () => {
   const peek = await cvpipe(["dlq", "peek", "--queue", "tailoring"]);
   assert.is(peek.code, 0, peek.err);
-  assert.match(peek.out, /tailoring-jobs-dlq\.fifo: 1 message\(s\)/);
+  assert.match(peek.out, /tailoring-jobs-dlq\.fifo: 1 message\(s\); showing 1/);
   assert.match(peek.out, /group=acme#alice .*job 0000 tenant=acme/);
   const dry = await cvpipe(["dlq", "redrive", "--queue", "tailoring", "--dry-run"]);
-  assert.match(dry.out, /would move 1 message\(s\) to tailoring-jobs\.fifo; 0 left in the DLQ/);
+  assert.match(
+    dry.out,
+    /dry run: 1 of the 1 group head\(s\) in tailoring-jobs-dlq\.fifo would move to tailoring-jobs\.fifo/,
+  );
   assert.match((await cvpipe(["queues"])).out, /tailoring-jobs-dlq\.fifo\s+1\s/);
   const moved = await cvpipe(["dlq", "redrive", "--queue", "tailoring", "--tenant", "acme"]);
   assert.is(moved.code, 0, moved.err);
-  assert.match(moved.out, /moved 1 message\(s\) to tailoring-jobs\.fifo/);
+  assert.match(moved.out, /moved 1 message\(s\) to tailoring-jobs\.fifo; 0 left in tailoring-jobs-dlq\.fifo/);
   const after = (await cvpipe(["queues"])).out;
   assert.match(after, /tailoring-jobs\.fifo\s+1\s/);
   assert.match(after, /tailoring-jobs-dlq\.fifo\s+0\s/);
+});
+
+test("poison is named in peek and can be selected with --error POISON_MESSAGE; a group's second message shows behind its head", async () => {
+  const sqs = createSqsClient();
+  const dlq = stack.info.queues.analyticsEvents.dlqUrl;
+  for (const [i, body] of ["{not json", '{"schema":"analytics-event.v0"}'].entries()) {
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: dlq,
+        MessageBody: body,
+        MessageGroupId: "p#q",
+        MessageDeduplicationId: `p-${i}`,
+      }),
+    );
+  }
+  const peek = await cvpipe(["dlq", "peek", "--queue", "analytics"]);
+  assert.match(peek.out, /analytics-events-dlq\.fifo: 2 message\(s\); showing 1/);
+  assert.match(peek.out, /POISON_MESSAGE \(body is not JSON\)/);
+  assert.match(peek.out, /1 more wait behind these in their FIFO groups/);
+  const moved = await cvpipe(["dlq", "redrive", "--queue", "analytics", "--error", "POISON_MESSAGE"]);
+  assert.match(moved.out, /moved 2 message\(s\) to analytics-events\.fifo; 0 left/);
+  assert.match(moved.out, /POISON_MESSAGE \(body\.schema: /);
 });
 
 test("jobs list and get read the jobs table", async () => {

@@ -3,11 +3,11 @@
  * the JWT authorizer's refusals.
  */
 
+import { connect } from "node:net";
 import { startGateway } from "@cvpipe/local/gateway";
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalKeys, loadOrCreateKeys, mintToken } from "@cvpipe/local/jwt-keys";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
 import { generateKeyPair, importJWK, SignJWT } from "jose";
-import { connect } from "node:net";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { tempDataDir } from "./support/stack.ts";

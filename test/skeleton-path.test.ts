@@ -112,6 +112,10 @@ test("Idempotency-Key: the same request returns the same job; a different one is
   assert.is(changed.body.code, "IDEMPOTENCY_KEY_REUSED");
   const job = await stack.api.waitForJob(first.body.data.jobId);
   assert.is(job.attempts, 1, "processed once");
+  const otherUser = await stack.api.request("POST", "/v1/jobs", { body, headers, user: "bob" });
+  assert.is(otherUser.status, 202);
+  assert.is(otherUser.body.code, "ACCEPTED", "keys are scoped to the caller: bob's key is his own");
+  assert.is.not(otherUser.body.data.jobId, first.body.data.jobId);
 });
 
 test("invalid requests: 400 naming each field and rule; 415 and bad JSON too", async () => {
@@ -220,6 +224,39 @@ test("hostile input never causes a 5xx or a stuck job", async () => {
   const oddTenant = await stack.api.request("GET", "/v1/jobs", { tenant: "has spaces and / slashes" });
   assert.is(oddTenant.status, 401);
   assert.is(oddTenant.body.code, "UNAUTHORIZED");
+
+  let deep: unknown = "x";
+  for (let i = 0; i < 3000; i++) deep = [deep];
+  const nested = await stack.api.request("POST", "/v1/jobs", {
+    body: { cv: { x: deep }, job: sample("post-job.valid.json").job },
+  });
+  assert.is(nested.status, 400);
+  assert.is(nested.body.details.find((d: { rule: string }) => d.rule === "max_depth")?.rule, "max_depth");
+  const huge = structuredClone(sample("post-job.valid.json"));
+  huge.cv.basics.summary = "x".repeat(300_000);
+  const oversized = await stack.api.request("POST", "/v1/jobs", { body: huge });
+  assert.is(oversized.status, 400);
+  assert.equal(oversized.body.details, [
+    { path: "body.cv.basics.summary", rule: "max_length", message: "is 300000 characters; the limit is 20000" },
+  ]);
+  const empty = await stack.api.request("POST", "/v1/jobs", {
+    body: { cv: { basics: { name: "Nobody" } }, job: sample("post-job.valid.json").job },
+  });
+  assert.is(empty.status, 400);
+  assert.is(empty.body.details[0].rule, "content");
+  const noCv = await stack.api.request("POST", "/v1/jobs", {
+    body: { cv: 42, job: sample("post-job.valid.json").job },
+  });
+  assert.equal(noCv.body.details[0], {
+    path: "body.cv",
+    rule: "invalid_union",
+    message: "must be a JSON Resume object or a plain-text/Markdown CV string",
+  });
+  const reserved = await stack.api.request("POST", "/v1/events", {
+    body: { events: [{ eventId: "tailoring-outcome-123", type: "cv.viewed", occurredAt: "2026-11-16T09:00:00Z" }] },
+  });
+  assert.is(reserved.status, 400);
+  assert.is(reserved.body.details[0].path, "body.events[0].eventId");
 
   // Characters SQS refuses in a message body travel escaped and come back unchanged.
   const cv = structuredClone(sample("post-job.valid.json"));

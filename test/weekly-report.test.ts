@@ -7,7 +7,7 @@ import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { isoWeekOf, isoWeekStart, nextIsoWeek } from "@cvpipe/core/analytics/iso-week";
+import { isoWeekOf, isoWeekStart, nextIsoWeek, previousIsoWeek } from "@cvpipe/core/analytics/iso-week";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { repoRoot, startTestStack, type TestStack, tempDataDir, until } from "./support/stack.ts";
@@ -78,22 +78,28 @@ test("jobs and events this week show up in Monday's email, sent once", async () 
   assert.ok(Buffer.byteLength(email.body.html ?? "") < 100_000);
 });
 
-test("cvpipe report send refuses a week already sent, and --force sends again", async () => {
+test("cvpipe report send refuses an unfinished week and a week already sent; --force sends anyway", async () => {
   const cli = (...args: string[]) =>
     run(process.execPath, [join(repoRoot, "packages/cli/src/cvpipe.ts"), "report", "send", "--week", week, ...args], {
       env: { ...process.env, CVPIPE_DATA_DIR: stack.info.dataDir, REPORT_RECIPIENTS: "ops@example.com" },
     }).then(
-      (r) => ({ code: 0, out: r.stdout }),
-      (e: { code: number; stdout: string }) => ({ code: e.code, out: e.stdout }),
+      (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
     );
-  const refused = await cli();
-  assert.is(refused.code, 3);
-  assert.match(refused.out, /already sent/);
-  assert.is((await emails()).length, 1);
+  // This week has not ended: sending it now would make Monday's real run skip it.
+  const early = await cli();
+  assert.is(early.code, 2);
+  assert.match(early.err, new RegExp(`week: ${week} has not ended yet`));
+  const lastWeek = await cli("--week", previousIsoWeek(week));
+  assert.is(lastWeek.code, 0, lastWeek.err);
+  const again = await cli("--week", previousIsoWeek(week));
+  assert.is(again.code, 3);
+  assert.match(again.out, /already sent/);
+  assert.is((await emails()).length, 2);
   const forced = await cli("--force");
   assert.is(forced.code, 0, forced.out);
   assert.match(forced.out, /^sent CV Analytics Weekly Report/);
-  assert.is((await emails()).length, 2);
+  assert.is((await emails()).length, 3);
 });
 
 test.run();

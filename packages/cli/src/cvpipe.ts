@@ -3,6 +3,7 @@
  *   pnpm cvpipe <command> [options]      (pnpm cvpipe help)
  */
 
+import { ValidationError } from "@cvpipe/core/errors";
 import { dlqCommand, dlqHelp } from "./commands/dlq.ts";
 import { jobsCommand, jobsHelp } from "./commands/jobs.ts";
 import { queuesCommand, queuesHelp } from "./commands/queues.ts";
@@ -41,10 +42,19 @@ if (!name || name === "help" || name === "--help" || name === "-h") {
       if (
         e instanceof UsageError ||
         e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ||
-        e.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE"
+        e.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" ||
+        e.code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL"
       ) {
         console.error(`cvpipe ${name}: ${e.message}\n\n${command.help}`);
         process.exitCode = 2;
+      } else if (e instanceof ValidationError) {
+        console.error(`cvpipe ${name}: ${e.issues.map((i) => `${i.path}: ${i.message}`).join("\n")}`);
+        process.exitCode = 2;
+      } else if (e.code === "ECONNREFUSED" || /ECONNREFUSED/.test(e.message)) {
+        console.error(
+          `cvpipe ${name}: nothing answers at the stack's endpoints (${e.message}); is "pnpm start" still running?`,
+        );
+        process.exitCode = 1;
       } else {
         console.error(`cvpipe ${name}: ${e.name}: ${e.message}`);
         process.exitCode = 1;

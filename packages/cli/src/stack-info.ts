@@ -43,7 +43,23 @@ export const readStackInfo = (): StackInfo => {
       `no running stack found (${file} is missing): start it with "pnpm start", or set CVPIPE_STAGE to work on a deployed stage`,
     );
   }
-  return JSON.parse(readFileSync(file, "utf8")) as StackInfo;
+  const info = JSON.parse(readFileSync(file, "utf8")) as StackInfo;
+  if (!isRunning(info.pid)) {
+    throw new UsageError(
+      `${file} is from a stack (pid ${info.pid}) that is no longer running: start it with "pnpm start"`,
+    );
+  }
+  return info;
+};
+
+const isRunning = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, owned by someone else.
+    return (error as { code?: string }).code === "EPERM";
+  }
 };
 
 const localTarget = (): Target => {

@@ -4,7 +4,7 @@
  * Sends once per week: the week is claimed with a conditional write first.
  */
 
-import { isIsoWeek } from "@cvpipe/core/analytics/iso-week";
+import { isIsoWeek, isoWeekEnd } from "@cvpipe/core/analytics/iso-week";
 import { ValidationError } from "@cvpipe/core/errors";
 import { reportWeekFor, type SendWeeklyReportResult, sendWeeklyReport } from "@cvpipe/core/report/send-weekly-report";
 import middy from "@middy/core";
@@ -29,7 +29,19 @@ const weekOf = (event: ScheduledEvent | ReportRequest): { week: string; force: b
       { path: "week", rule: "iso_week", message: `"${week}" is not an ISO week like 2026-W47` },
     ]);
   }
-  return { week, force: event.force === true };
+  const force = event.force === true;
+  // Sending a week before it ends would record it as SENT and make Monday's real run skip it.
+  const ends = isoWeekEnd(week);
+  if (!force && ends.getTime() > Date.now()) {
+    throw new ValidationError([
+      {
+        path: "week",
+        rule: "ended",
+        message: `${week} has not ended yet (it ends ${ends.toISOString()}); force sends a partial week`,
+      },
+    ]);
+  }
+  return { week, force };
 };
 
 const report = async function report(event: ScheduledEvent | ReportRequest): Promise<SendWeeklyReportResult> {

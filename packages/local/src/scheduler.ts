@@ -57,7 +57,11 @@ export class Scheduler {
     // setTimeout caps at ~24.8 days; re-arm in steps so long waits stay exact.
     const delay = Math.min(at.getTime() - Date.now(), 2 ** 31 - 1);
     this.#timer = setTimeout(() => {
-      if (Date.now() >= at.getTime()) void this.trigger(at);
+      if (Date.now() >= at.getTime()) {
+        this.trigger(at).catch((error: unknown) =>
+          this.#log(`schedule ${this.#spec.id}: ${this.#spec.target} failed: ${(error as Error).message}`),
+        );
+      }
       this.start();
     }, delay);
     this.#timer.unref();

@@ -20,6 +20,9 @@ import {
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
 import { lambdaContext, withTimeout } from "./lambda-context.ts";
 
+/** Recent invocations kept for inspection. */
+const MAX_REPORTS = 1000;
+
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<unknown>;
 
 export interface PollerOptions {
@@ -151,7 +154,9 @@ export class SqsPoller {
         await this.#release(messages);
         break;
       }
-      await this.#invoke(messages);
+      await this.#invoke(messages).catch((error: unknown) =>
+        this.#o.log(`${this.#o.functionName}: batch handling failed: ${(error as Error).message}`),
+      );
     }
   }
 
@@ -183,17 +188,25 @@ export class SqsPoller {
     }
     const done = records.filter((r) => !failed.has(r.messageId));
     if (done.length > 0) {
-      const out = await o.sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: o.queueUrl,
-          Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })),
-        }),
-      );
-      for (const f of out.Failed ?? []) o.log(`${o.functionName}: delete failed for entry ${f.Id}: ${f.Message}`);
+      // A failed delete means redelivery, which the consumers are idempotent against: log, carry on.
+      try {
+        const out = await o.sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: o.queueUrl,
+            Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })),
+          }),
+        );
+        for (const f of out.Failed ?? []) o.log(`${o.functionName}: delete failed for entry ${f.Id}: ${f.Message}`);
+      } catch (error) {
+        o.log(
+          `${o.functionName}: delete failed (${(error as Error).name}); ${done.length} record(s) will be redelivered`,
+        );
+      }
     }
     if (outcome !== "ok")
       o.log(`${o.functionName}: batch of ${records.length}: ${outcome}, ${failed.size} left for redelivery`);
     this.reports.push({ received: records.length, deleted: done.length, failed: failed.size, outcome });
+    if (this.reports.length > MAX_REPORTS) this.reports.splice(0, this.reports.length - MAX_REPORTS);
   }
 
   async #release(messages: Message[]): Promise<void> {

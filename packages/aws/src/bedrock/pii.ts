@@ -14,7 +14,8 @@ export interface Redaction {
 }
 
 const URL_RE = /\b(?:https?:\/\/|www\.)[^\s"<>()]+/gi;
-const EMAIL_RE = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+// Bounded parts (RFC 5321: 64-char local part): an unbounded run would make the search quadratic.
+const EMAIL_RE = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}/g;
 const PHONE_RE = /\+\d[\d\s().-]{6,}\d|\(\d{3}\)\s?\d{3}[\s.-]\d{4}/g;
 const DATE_KEY = /date$/i;
 

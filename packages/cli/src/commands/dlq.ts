@@ -1,16 +1,22 @@
 import { parseArgs } from "node:util";
+import { GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { createDocumentClient, createSqsClient } from "@cvpipe/aws/clients";
 import { type DlqFilter, type DlqMessage, peekDlq, redriveDlq } from "@cvpipe/aws/dlq";
 import { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
+import { zodIssues } from "@cvpipe/core/contracts/field-issues";
+import { AnalyticsEventMessage, TailoringJobMessage } from "@cvpipe/core/contracts/messages";
 import type { JobRecord } from "@cvpipe/core/jobs/job-record";
 import { type QueueId, queues } from "@cvpipe/core/topology";
 import { resolveTarget, UsageError } from "../stack-info.ts";
 
 export const dlqHelp = `cvpipe dlq peek   --queue tailoring|analytics [--limit N] [--json]
 cvpipe dlq redrive --queue tailoring|analytics [--job ID] [--tenant T] [--error CODE] [--limit N] [--dry-run]
-  peek: lists dead-lettered messages without removing them, with the job's status and error.
+  peek: lists dead-lettered messages without removing them, with the job's status and error
+    (POISON_MESSAGE and the reason when no consumer can read the body). FIFO hands out only the
+    first message of each group at a time, so peek shows group heads; each peek counts as a receive.
   redrive: moves them back to the source queue, keeping group and order; filters narrow it
-  (--error matches the job's recorded error code). --dry-run shows what would move.`;
+    (--error matches the job's error code, or POISON_MESSAGE). A message behind a non-matching
+    one stays with it, to keep its group's order. --dry-run judges the group heads only.`;
 
 const QUEUE_NAMES: Record<string, QueueId> = { tailoring: "tailoringJobs", analytics: "analyticsEvents" };
 
@@ -20,37 +26,66 @@ interface Described {
   readonly jobId?: string;
   readonly eventId?: string;
   readonly job?: JobRecord;
+  /** Why no consumer can read the body, when it is poison. */
+  readonly poison?: string;
 }
 
-const describe = async (jobs: DynamoJobStore, m: DlqMessage): Promise<Described> => {
+const SCHEMAS = { tailoringJobs: TailoringJobMessage, analyticsEvents: AnalyticsEventMessage } as const;
+
+const describe = async (queueId: QueueId, jobs: DynamoJobStore, m: DlqMessage): Promise<Described> => {
   const body = (m.json ?? {}) as { tenantId?: string; jobId?: string; event?: { eventId?: string } };
   const tenantId = typeof body.tenantId === "string" ? body.tenantId : undefined;
   const jobId = typeof body.jobId === "string" ? body.jobId : undefined;
   const eventId = typeof body.event?.eventId === "string" ? body.event.eventId : undefined;
   const job = tenantId && jobId ? await jobs.get(tenantId, jobId) : undefined;
+  let poison: string | undefined;
+  if (m.json === undefined) poison = "body is not JSON";
+  else {
+    const parsed = SCHEMAS[queueId].safeParse(m.json);
+    const first = parsed.success ? undefined : zodIssues("body", parsed.error)[0];
+    if (first) poison = `${first.path}: ${first.message}`;
+  }
   return {
     message: m,
     ...(tenantId ? { tenantId } : {}),
     ...(jobId ? { jobId } : {}),
     ...(eventId ? { eventId } : {}),
     ...(job ? { job } : {}),
+    ...(poison ? { poison } : {}),
   };
 };
 
+/** The error code an operator filters on: the job's recorded error, or POISON_MESSAGE for unreadable bodies. */
+const errorCodeOf = (d: Described): string | undefined => (d.poison ? "POISON_MESSAGE" : d.job?.error?.code);
+
 const line = (d: Described): string => {
-  const what = d.jobId
-    ? `job ${d.jobId}`
-    : d.eventId
-      ? `event ${d.eventId}`
-      : d.message.json === undefined
-        ? "unparseable body"
+  const what = d.poison
+    ? `POISON_MESSAGE (${d.poison})`
+    : d.jobId
+      ? `job ${d.jobId}`
+      : d.eventId
+        ? `event ${d.eventId}`
         : "unknown body";
   const status = d.job ? ` ${d.job.status}${d.job.error ? ` ${d.job.error.code}: ${d.job.error.message}` : ""}` : "";
   return `${d.message.messageId}  group=${d.message.groupId}  received=${d.message.receiveCount}  sent=${d.message.sentAt}  ${what}${d.tenantId ? ` tenant=${d.tenantId}` : ""}${status}`;
 };
 
+const depth = async (sqs: SQSClient, url: string): Promise<number> => {
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    }),
+  );
+  return (
+    Number(Attributes["ApproximateNumberOfMessages"] ?? 0) +
+    Number(Attributes["ApproximateNumberOfMessagesNotVisible"] ?? 0)
+  );
+};
+
 export const dlqCommand = async (args: string[]): Promise<void> => {
   const [sub, ...rest] = args;
+  if (sub !== "peek" && sub !== "redrive") throw new UsageError(`use "dlq peek" or "dlq redrive" (got "${sub ?? ""}")`);
   const { values } = parseArgs({
     args: rest,
     options: {
@@ -75,48 +110,65 @@ export const dlqCommand = async (args: string[]): Promise<void> => {
   const sqs = createSqsClient();
   const jobs = new DynamoJobStore(createDocumentClient(), target.tables.jobs);
 
+  const dlqName = urls.dlqUrl.split("/").pop() ?? queues[queueId].dlqName;
+  const sourceName = urls.url.split("/").pop() ?? queues[queueId].name;
+  const total = await depth(sqs, urls.dlqUrl);
+
   if (sub === "peek") {
-    const messages = await Promise.all((await peekDlq(sqs, urls.dlqUrl, limit ?? 50)).map((m) => describe(jobs, m)));
-    if (values.json) {
-      console.log(JSON.stringify(messages, null, 2));
-      return;
-    }
-    console.log(`${queues[queueId].dlqName}: ${messages.length} message(s)${limit ? ` (limit ${limit})` : ""}`);
-    for (const d of messages) console.log(line(d));
-    return;
-  }
-  if (sub === "redrive") {
-    const filter: DlqFilter | undefined =
-      values.job || values.tenant || values.error
-        ? async (m) => {
-            const d = await describe(jobs, m);
-            if (values.job && d.jobId !== values.job && d.eventId !== values.job) return false;
-            if (values.tenant && d.tenantId !== values.tenant) return false;
-            if (values.error && d.job?.error?.code !== values.error) return false;
-            return true;
-          }
-        : undefined;
-    const report = await redriveDlq(sqs, {
-      sourceUrl: urls.url,
-      sourceArn: urls.arn,
-      dlqUrl: urls.dlqUrl,
-      dlqArn: urls.dlqArn,
-      ...(filter ? { filter } : {}),
-      dryRun: values["dry-run"],
-      ...(limit ? { limit } : {}),
-    });
-    if (report.method === "move-task") {
-      console.log(
-        `started an SQS message move task ${report.taskHandle ?? ""} from ${queues[queueId].dlqName} to ${queues[queueId].name}`,
-      );
-      return;
-    }
-    const verb = values["dry-run"] ? "would move" : "moved";
-    console.log(
-      `${verb} ${report.moved.length} message(s) to ${queues[queueId].name}; ${report.skipped.length} left in the DLQ`,
+    const messages = await Promise.all(
+      (await peekDlq(sqs, urls.dlqUrl, limit ?? 50)).map((m) => describe(queueId, jobs, m)),
     );
-    for (const m of report.moved) console.log(`  ${verb}: ${line(await describe(jobs, m))}`);
+    if (values.json) {
+      console.log(JSON.stringify({ total, shown: messages }, null, 2));
+      return;
+    }
+    console.log(`${dlqName}: ${total} message(s); showing ${messages.length}${limit ? ` (limit ${limit})` : ""}`);
+    for (const d of messages) console.log(line(d));
+    if (total > messages.length) {
+      console.log(
+        `(${total - messages.length} more wait behind these in their FIFO groups; they show once the ones ahead move)`,
+      );
+    }
     return;
   }
-  throw new UsageError(`unknown dlq command "${sub ?? ""}": use peek or redrive`);
+
+  const filter: DlqFilter | undefined =
+    values.job || values.tenant || values.error
+      ? async (m) => {
+          const d = await describe(queueId, jobs, m);
+          if (values.job && d.jobId !== values.job && d.eventId !== values.job) return false;
+          if (values.tenant && d.tenantId !== values.tenant) return false;
+          if (values.error && errorCodeOf(d) !== values.error) return false;
+          return true;
+        }
+      : undefined;
+  const report = await redriveDlq(sqs, {
+    sourceUrl: urls.url,
+    sourceArn: urls.arn,
+    dlqUrl: urls.dlqUrl,
+    dlqArn: urls.dlqArn,
+    ...(filter ? { filter } : {}),
+    dryRun: values["dry-run"],
+    ...(limit ? { limit } : {}),
+  });
+  if (report.method === "move-task") {
+    console.log(
+      `started an SQS message move task ${report.taskHandle ?? ""} from ${dlqName} to ${sourceName} (${total} message(s))`,
+    );
+    return;
+  }
+  if (values["dry-run"]) {
+    console.log(
+      `dry run: ${report.moved.length} of the ${report.moved.length + report.skipped.length} group head(s) in ${dlqName} would move to ${sourceName}; ${total} message(s) in the DLQ`,
+    );
+    console.log(
+      "(messages behind a moving head are judged when the run reaches them; behind a staying head they stay)",
+    );
+  } else {
+    console.log(
+      `moved ${report.moved.length} message(s) to ${sourceName}; ${await depth(sqs, urls.dlqUrl)} left in ${dlqName}`,
+    );
+  }
+  const verb = values["dry-run"] ? "would move" : "moved";
+  for (const m of report.moved) console.log(`  ${verb}: ${line(await describe(queueId, jobs, m))}`);
 };

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { IDENTITY_RULE, IDENTITY_VALUE } from "@cvpipe/core/contracts/identity";
 import { mintToken, readKeys } from "@cvpipe/local/jwt-keys";
 import { settingsFromEnv } from "@cvpipe/local/settings";
 import { UsageError } from "../stack-info.ts";
@@ -15,6 +16,14 @@ export const token = async (args: string[]): Promise<void> => {
   });
   if (!values.tenant) throw new UsageError("--tenant is required");
   if (!values.user) throw new UsageError("--user is required");
+  for (const [flag, value] of [
+    ["--tenant", values.tenant],
+    ["--user", values.user],
+  ] as const) {
+    if (!IDENTITY_VALUE.test(value)) {
+      throw new UsageError(`${flag} must be ${IDENTITY_RULE} (the API refuses others)`);
+    }
+  }
   const ttlSeconds = Number(values.ttl);
   if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1) throw new UsageError("--ttl must be a whole number of seconds");
   const keys = readKeys(settingsFromEnv().dataDir);

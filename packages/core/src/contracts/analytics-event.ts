@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ENGINE_NAMES } from "./job-request.ts";
 
-/** Producer-chosen id: the idempotency key of an event. */
+/** Producer-chosen id, unique within the tenant: the idempotency key of an event (a repeat is stored once). */
 export const EventId = z
   .string()
   .min(1)
@@ -15,17 +15,26 @@ export const EventType = z
   .regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/, "must be dotted lower-case words, e.g. cv.downloaded");
 
 export const RESERVED_EVENT_PREFIX = "tailoring.";
+/** Outcome events use `tailoring-outcome-<jobId>`; a producer id must never collide with one. */
+export const RESERVED_EVENT_ID_PREFIX = "tailoring-";
 
 /** One analytics event as a producer sends it in `POST /v1/events`. */
 export const ProducerEvent = z
   .object({
-    eventId: EventId,
+    eventId: EventId.refine((id) => !id.startsWith(RESERVED_EVENT_ID_PREFIX), {
+      message: `the "${RESERVED_EVENT_ID_PREFIX}" prefix is reserved for events cvpipe emits itself`,
+    }),
     type: EventType.refine((t) => !t.startsWith(RESERVED_EVENT_PREFIX), {
       message: `the "${RESERVED_EVENT_PREFIX}" prefix is reserved for events cvpipe emits itself`,
     }),
     occurredAt: z.iso.datetime({ offset: true }),
     properties: z
-      .record(z.string().max(64), z.union([z.string().max(500), z.number(), z.boolean()]))
+      .record(
+        z.string().max(64),
+        z.union([z.string().max(500), z.number(), z.boolean()], {
+          error: "values must be strings (≤ 500 characters), numbers or booleans",
+        }),
+      )
       .refine((p) => Object.keys(p).length <= 50, { message: "at most 50 properties" })
       .optional(),
   })

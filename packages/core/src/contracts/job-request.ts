@@ -39,10 +39,16 @@ export type TailoringOptions = z.output<typeof TailoringOptions>;
  */
 export const JobRequest = z
   .object({
-    cv: z.union([
-      z.string().trim().min(50, "a text CV must be at least 50 characters").max(MAX_CV_TEXT_CHARS),
-      z.record(z.string(), z.unknown()),
-    ]),
+    cv: z.union(
+      [
+        z.string().trim().min(50, "a text CV must be at least 50 characters").max(MAX_CV_TEXT_CHARS),
+        z.record(z.string(), z.unknown()),
+      ],
+      {
+        error: (issue) =>
+          issue.input === undefined ? "is required" : "must be a JSON Resume object or a plain-text/Markdown CV string",
+      },
+    ),
     job: JobDescription,
     options: TailoringOptions.optional(),
   })

@@ -222,7 +222,8 @@ const isAllCapsHeading = (line: string): boolean => {
 
 // ---------------------------------------------------------------- header
 
-const EMAIL_RE = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
+// Bounded parts (RFC 5321: 64-char local part): an unbounded run would make the search quadratic.
+const EMAIL_RE = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}/;
 const URL_RE =
   /\b(?:https?:\/\/|www\.)[^\s|,;<>()]+|\b(?:linkedin\.com|github\.com|gitlab\.com|twitter\.com|x\.com)\/[^\s|,;<>()]+/i;
 const PHONE_RE = /(?:\+|\(?\d)[\d\s().-]{6,}\d/;
@@ -248,7 +249,7 @@ const normalizeUrl = (raw: string): string | undefined => {
 const stripMarkdown = (text: string): string =>
   text
     .replace(/^\s*#+\s*/, "")
-    .replace(/\[([^\]]*)\]\(([^)]*)\)/g, "$1 $2")
+    .replace(/\[([^\]\n]{0,500})\]\(([^)\n]{0,500})\)/g, "$1 $2")
     .replace(/(\*\*|__)/g, "")
     .trim();
 

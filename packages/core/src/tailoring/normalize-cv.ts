@@ -14,21 +14,31 @@ import { resumeIssues } from "../resume/validate-resume.ts";
  * @example
  * const cv = normalizeCv(request.cv, "body.cv");
  */
+/** Something to tailor: at least one work, education, skills or projects entry, or a summary. */
+const hasContent = (cv: Resume): boolean =>
+  (cv.work?.length ?? 0) +
+    (cv.education?.length ?? 0) +
+    (cv.skills?.length ?? 0) +
+    (cv.projects?.length ?? 0) +
+    (cv.basics?.summary ? 1 : 0) >
+  0;
+
 export const normalizeCv = (cv: string | Record<string, unknown>, root = "cv"): Resume => {
   if (typeof cv !== "string") {
     const issues = resumeIssues(cv, root);
+    if (issues.length === 0 && !hasContent(cv as Resume)) {
+      issues.push({
+        path: root,
+        rule: "content",
+        message: "has nothing to tailor: add work, education, skills or projects entries, or basics.summary",
+      });
+    }
     if (issues.length > 0) throw new ValidationError(issues);
     return cv as Resume;
   }
   const parsed = parseTextCv(cv);
   const issues = resumeIssues(parsed, root);
-  const found =
-    (parsed.work?.length ?? 0) +
-    (parsed.education?.length ?? 0) +
-    (parsed.skills?.length ?? 0) +
-    (parsed.projects?.length ?? 0) +
-    (parsed.basics?.summary ? 1 : 0);
-  if (found === 0) {
+  if (!hasContent(parsed)) {
     issues.push({
       path: root,
       rule: "sections",

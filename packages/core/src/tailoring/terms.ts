@@ -26,20 +26,36 @@ interface Token {
 // Keeps "node.js", "ci/cd", "c++", "c#", "a/b", "full-stack" and ".net" whole.
 const TOKEN_RE = /\.?[A-Za-z0-9][A-Za-z0-9+#]*(?:[./-][A-Za-z0-9+#]+)*[+#]*/g;
 
-// URLs and e-mail addresses are addresses, not skills.
-const ADDRESS_RE = /\b(?:https?:\/\/|www\.)\S+|\S+@\S+\.\S+/gi;
+// URLs and e-mail addresses are addresses, not skills. Checked per whitespace-separated
+// chunk with anchored patterns, so the cost stays linear however long a run of text is.
+const URL_START_RE = /https?:\/\/|www\./i;
+const EMAIL_RE = /^[^@]+@[^@]+\.[^@]+$/;
+
+const dropAddresses = (input: string): string =>
+  input.replace(/\S+/g, (chunk) => {
+    if (EMAIL_RE.test(chunk)) return " ";
+    const url = chunk.search(URL_START_RE);
+    return url < 0 ? chunk : `${chunk.slice(0, url)} `;
+  });
+
+const SENTENCE_END = /[.!?:;•\-*+|()\n"“]/;
 
 export const tokenize = (input: string): Token[] => {
   const out: Token[] = [];
-  const text = input.replace(ADDRESS_RE, " ");
+  const text = dropAddresses(input);
   for (const m of text.matchAll(TOKEN_RE)) {
     let raw = m[0];
     // ".NET" is a token; a leading dot elsewhere ("end.Next") is punctuation.
     if (raw.startsWith(".") && !/^\.net$/i.test(raw)) raw = raw.slice(1);
-    const before = text.slice(0, m.index).trimEnd();
-    const prev = before.at(-1);
-    const sentenceStart =
-      prev === undefined || /[.!?:;•\-*+|()\n"“]/.test(prev) || /\n\s*$/.test(text.slice(0, m.index));
+    // Look back over the whitespace before the token (not the whole prefix: that would be quadratic).
+    let i = m.index - 1;
+    let newline = false;
+    while (i >= 0 && /\s/.test(text[i]!)) {
+      if (text[i] === "\n") newline = true;
+      i--;
+    }
+    const prev = i >= 0 ? text[i] : undefined;
+    const sentenceStart = prev === undefined || newline || SENTENCE_END.test(prev);
     out.push({ text: raw, lower: raw.toLowerCase(), sentenceStart });
   }
   return out;

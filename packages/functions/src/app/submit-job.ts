@@ -1,6 +1,7 @@
 import { canonicalJson, derivedId, sha256Hex } from "@cvpipe/core/contracts/canonical-json";
 import { zodIssues } from "@cvpipe/core/contracts/field-issues";
 import { type EngineName, JobRequest, type JobStatus } from "@cvpipe/core/contracts/job-request";
+import { jsonLimitIssues } from "@cvpipe/core/contracts/json-limits";
 import { messageBody, messageGroupId, type TailoringJobMessage } from "@cvpipe/core/contracts/messages";
 import { CvpipeError, ValidationError } from "@cvpipe/core/errors";
 import { type JobRecord, userKey } from "@cvpipe/core/jobs/job-record";
@@ -14,6 +15,9 @@ import type { Caller } from "../http/api-request.ts";
 
 /** Message bodies above this travel by claim check (S3 pointer); SQS's hard limit is 256 KiB. */
 export const INLINE_MESSAGE_LIMIT_BYTES = 200_000;
+
+/** Longest single string in a JSON Resume CV (a summary or highlight is far shorter). */
+export const MAX_CV_FIELD_CHARS = 20_000;
 
 export interface SubmitJobDeps {
   readonly jobs: JobStore;
@@ -63,7 +67,8 @@ export const submitJob = async (
 
   const now = deps.clock.now();
   const requestHash = sha256Hex(canonicalJson(request));
-  const jobId = idempotencyKey ? derivedId("job", caller.tenantId, idempotencyKey) : deps.newId();
+  // Keys are scoped to the caller (tenant + user), as SQS deduplication is scoped to the message group.
+  const jobId = idempotencyKey ? derivedId("job", caller.tenantId, caller.userId, idempotencyKey) : deps.newId();
   const engine = request.options?.engine ?? deps.defaultEngine;
   const record: JobRecord = {
     tenantId: caller.tenantId,
@@ -118,11 +123,17 @@ export const submitJob = async (
 const parseRequest = (body: unknown): JobRequest => {
   const parsed = JobRequest.safeParse(body);
   const cv = (body as { cv?: unknown } | null)?.cv;
-  const cvIssues = cv && typeof cv === "object" && !Array.isArray(cv) ? resumeIssues(cv, "body.cv") : [];
+  const cvIssues =
+    cv && typeof cv === "object" && !Array.isArray(cv)
+      ? [
+          ...resumeIssues(cv, "body.cv"),
+          ...jsonLimitIssues(cv, "body.cv", { maxDepth: 8, maxStringChars: MAX_CV_FIELD_CHARS }),
+        ]
+      : [];
   const issues = [...(parsed.success ? [] : zodIssues("body", parsed.error)), ...cvIssues];
   if (issues.length > 0 || !parsed.success) throw new ValidationError(issues);
-  // A text CV that cannot be read fails here (INVALID_CV, 400), not later in the worker.
-  if (typeof parsed.data.cv === "string") normalizeCv(parsed.data.cv, "body.cv");
+  // A CV with nothing to tailor, or a text CV that cannot be read, fails here (400), not in the worker.
+  normalizeCv(parsed.data.cv, "body.cv");
   return parsed.data;
 };
 

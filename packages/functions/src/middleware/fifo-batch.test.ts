@@ -67,12 +67,14 @@ test("skipped records say which message failed first", async () => {
   }
 });
 
-test("poison records, and their group's records skipped after them, are released at once, in order", async () => {
+test("a poison record does not hold its group, and is released at once; a retryable failure does hold", async () => {
   const released: string[][] = [];
+  const attempted: string[] = [];
   const handler = fifoWorker(
     "poisonWorker",
     createLogger("test"),
     async (r) => {
+      attempted.push(r.messageId);
       if (r.messageId === "A2") throw new CvpipeError("bad body", { code: "POISON_MESSAGE" });
       if (r.messageId === "B1") throw new Error("DynamoDB down");
     },
@@ -80,12 +82,13 @@ test("poison records, and their group's records skipped after them, are released
       released.push([...handles]);
     },
   );
-  const response = await handler({ Records: batch } as SQSEvent, {} as never);
+  const response = await handler({ Records: [...batch, record("B2", "B")] } as SQSEvent, {} as never);
   assert.equal(
     response.batchItemFailures.map((f) => f.itemIdentifier),
-    ["A2", "B1", "A3"],
+    ["A2", "B1", "B2"],
   );
-  assert.equal(released, [["rh-A2", "rh-A3"]], "B1 (retryable) keeps its visibility timeout as backoff");
+  assert.equal(attempted, ["A1", "A2", "B1", "A3"], "A3 runs after the poison A2; B2 waits behind B1");
+  assert.equal(released, [["rh-A2"]], "only the poison record skips its visibility timeout");
 });
 
 test("no release without poison", () => {

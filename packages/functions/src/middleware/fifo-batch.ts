@@ -20,6 +20,8 @@ export type RecordProcessor = (record: SQSRecord) => Promise<void>;
 export const processFifoBatch = async (
   records: readonly SQSRecord[],
   processRecord: RecordProcessor,
+  /** false for failures that must not hold the group (poison: it can never succeed, so there is no order to keep). */
+  blocksGroup: (error: unknown) => boolean = () => true,
 ): Promise<PromiseSettledResult<void>[]> => {
   const failedGroups = new Map<string, string>();
   const results: PromiseSettledResult<void>[] = [];
@@ -34,7 +36,7 @@ export const processFifoBatch = async (
       await processRecord(record);
       results.push({ status: "fulfilled", value: undefined });
     } catch (reason) {
-      failedGroups.set(group, record.messageId);
+      if (blocksGroup(reason)) failedGroups.set(group, record.messageId);
       results.push({ status: "rejected", reason });
     }
   }

@@ -3,7 +3,7 @@ import { CvpipeError } from "@cvpipe/core/errors";
 import middy from "@middy/core";
 import sqsPartialBatchFailure from "@middy/sqs-partial-batch-failure";
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
-import { processFifoBatch, SkippedAfterGroupFailure } from "./fifo-batch.ts";
+import { processFifoBatch } from "./fifo-batch.ts";
 
 /** Makes records visible again now (SQS ChangeMessageVisibility 0). */
 export type ReleaseRecords = (queueArn: string, receiptHandles: readonly string[]) => Promise<void>;
@@ -11,26 +11,19 @@ export type ReleaseRecords = (queueArn: string, receiptHandles: readonly string[
 const isPoison = (reason: unknown): boolean => reason instanceof CvpipeError && reason.code === "POISON_MESSAGE";
 
 /**
- * Poison records (bodies no version of the consumer can read) will fail on
- * every delivery. Instead of holding their group for a visibility timeout per
- * try, release them — and the records of their group skipped after them, in
- * order — so they reach the DLQ after maxReceiveCount quick tries and the
- * group moves on. Other failures keep the visibility timeout as their backoff.
+ * Poison records (bodies no version of the consumer can read) fail on every
+ * delivery. They do not hold their group (later records of the group are
+ * processed), and instead of waiting out a visibility timeout per try they are
+ * released at once, so they reach the DLQ after maxReceiveCount quick tries.
+ * Other failures hold the group and keep the visibility timeout as backoff.
  */
-export const poisonReleases = (records: readonly SQSRecord[], results: readonly PromiseSettledResult<void>[]) => {
-  const poisonedGroups = new Set<string>();
-  const handles: string[] = [];
-  records.forEach((record, i) => {
-    const result = results[i];
-    if (result?.status !== "rejected") return;
-    const group = record.attributes.MessageGroupId ?? "";
-    if (isPoison(result.reason)) poisonedGroups.add(group);
-    if (isPoison(result.reason) || (result.reason instanceof SkippedAfterGroupFailure && poisonedGroups.has(group))) {
-      handles.push(record.receiptHandle);
-    }
-  });
-  return handles;
-};
+export const poisonReleases = (records: readonly SQSRecord[], results: readonly PromiseSettledResult<void>[]) =>
+  records
+    .filter((_, i) => {
+      const result = results[i];
+      return result?.status === "rejected" && isPoison(result.reason);
+    })
+    .map((r) => r.receiptHandle);
 
 /**
  * A FIFO queue consumer as a Lambda handler: FIFO-safe partial batch response
@@ -44,7 +37,7 @@ export const fifoWorker = (
   release?: () => ReleaseRecords,
 ) => {
   const worker = async (event: SQSEvent): Promise<PromiseSettledResult<void>[]> => {
-    const results = await processFifoBatch(event.Records, processRecord);
+    const results = await processFifoBatch(event.Records, processRecord, (error) => !isPoison(error));
     const handles = poisonReleases(event.Records, results);
     const arn = event.Records[0]?.eventSourceARN;
     if (release && arn && handles.length > 0) {
