@@ -40,8 +40,9 @@ const route = async (d: IngressDeps, event: ApiEvent): Promise<APIGatewayProxySt
     }
     case "GET /v1/jobs": {
       const caller = callerOf(event);
-      const limit = Number(event.queryStringParameters?.["limit"] ?? 20);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+      const rawLimit = event.queryStringParameters?.["limit"] ?? "20";
+      const limit = Number(rawLimit);
+      if (!/^\d{1,3}$/.test(rawLimit) || limit < 1 || limit > 100) {
         throw new ValidationError([
           { path: "query.limit", rule: "range", message: "must be an integer from 1 to 100" },
         ]);

@@ -39,18 +39,24 @@ export type TailoringOptions = z.output<typeof TailoringOptions>;
  */
 export const JobRequest = z
   .object({
-    cv: z.union(
-      [
-        z.string().trim().min(50, "a text CV must be at least 50 characters").max(MAX_CV_TEXT_CHARS),
-        z.record(z.string(), z.unknown()),
-      ],
-      {
-        error: (issue) =>
-          issue.input === undefined ? "is required" : "must be a JSON Resume object or a plain-text/Markdown CV string",
-      },
-    ),
-    job: JobDescription,
-    options: TailoringOptions.optional(),
+    cv: z
+      .union(
+        [
+          z.string().trim().min(50, "a text CV must be at least 50 characters").max(MAX_CV_TEXT_CHARS),
+          z.record(z.string(), z.unknown()),
+        ],
+        {
+          error: (issue) =>
+            issue.input === undefined
+              ? "is required"
+              : "must be a JSON Resume object or a plain-text/Markdown CV string",
+        },
+      )
+      .describe(
+        "The CV: a JSON Resume object (https://jsonresume.org/schema, checked against the official schema; at most 20,000 characters per field) or plain text / Markdown with headings such as Experience, Education, Skills.",
+      ),
+    job: JobDescription.describe("The job description to tailor the CV to."),
+    options: TailoringOptions.optional().describe("Engine and length budgets; defaults apply when omitted."),
   })
   .strict();
 export type JobRequest = z.output<typeof JobRequest>;

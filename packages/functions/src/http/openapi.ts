@@ -31,13 +31,102 @@ const ok = (data: object) => ({
   properties: { success: { const: true }, code: { type: "string" }, data },
 });
 
+/** Refusals by the gateway itself (JWT authorizer, payload limit): API Gateway's own body, not the envelope. */
+const gatewayError = {
+  type: "object",
+  required: ["message"],
+  properties: { message: { type: "string", examples: ["Unauthorized", "Request Entity Too Large"] } },
+};
+
+const ERROR_TEXT: Record<number, string> = {
+  400: "invalid request: `details` lists every broken rule with its field path",
+  401: 'missing, invalid or expired token (the gateway answers `{"message":"Unauthorized"}` and a `www-authenticate` header saying why), or a token without usable tenant/sub claims (envelope, UNAUTHORIZED)',
+  404: "not found (another tenant's job is not found either)",
+  409: "IDEMPOTENCY_KEY_REUSED: the key was used for a different request",
+  413: "PAYLOAD_TOO_LARGE over 1 MiB (envelope); over 10 MB the gateway answers itself",
+  415: "UNSUPPORTED_MEDIA_TYPE: send application/json",
+  500: "INTERNAL_ERROR: a bug; never caused by request content",
+  503: "DEPENDENCY_UNAVAILABLE: retry (with the same Idempotency-Key for jobs)",
+};
+
 const errors = (...codes: number[]) =>
   Object.fromEntries(
-    codes.map((c) => [
+    [...codes, 500].map((c) => [
       String(c),
-      { description: "error", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+      {
+        description: ERROR_TEXT[c] ?? "error",
+        content: {
+          "application/json": {
+            schema:
+              c === 401 || c === 413
+                ? { oneOf: [{ $ref: "#/components/schemas/Error" }, { $ref: "#/components/schemas/GatewayError" }] }
+                : { $ref: "#/components/schemas/Error" },
+          },
+        },
+      },
     ]),
   );
+
+const jobSchema = {
+  type: "object",
+  required: ["jobId", "status", "engine", "createdAt", "updatedAt", "attempts", "links"],
+  properties: {
+    jobId: { type: "string", format: "uuid" },
+    status: { enum: [...JOB_STATUSES] },
+    engine: { enum: ["local", "bedrock"] },
+    createdAt: { type: "string", format: "date-time" },
+    updatedAt: { type: "string", format: "date-time" },
+    startedAt: { type: "string", format: "date-time" },
+    finishedAt: { type: "string", format: "date-time" },
+    attempts: { type: "integer", description: "processing starts (redeliveries included)" },
+    usage: {
+      type: "object",
+      properties: {
+        inputTokens: { type: "integer" },
+        outputTokens: { type: "integer" },
+        totalTokens: { type: "integer" },
+      },
+    },
+    result: {
+      type: "object",
+      description: "present when SUCCEEDED (GET /v1/jobs/{jobId} only)",
+      properties: {
+        resume: { type: "object", description: "the tailored CV, a JSON Resume" },
+        markdown: { type: "string" },
+        html: { type: "string", description: "standalone HTML document" },
+        match: {
+          type: "object",
+          properties: {
+            score: { type: "number", minimum: 0, maximum: 100 },
+            matchedKeywords: { type: "array", items: { type: "string" } },
+            missingKeywords: { type: "array", items: { type: "string" } },
+            sections: { type: "object", additionalProperties: { type: "number" } },
+          },
+        },
+        verification: {
+          type: "object",
+          properties: {
+            passed: { type: "boolean" },
+            checkedFields: { type: "integer" },
+            violations: { type: "array", items: { type: "object" } },
+          },
+        },
+        modelId: { type: "string" },
+      },
+    },
+    error: {
+      type: "object",
+      description: "present when FAILED",
+      properties: {
+        code: { type: "string", examples: ["UNGROUNDED_CLAIM", "BANNED_CLAIM", "ENGINE_UNAVAILABLE"] },
+        message: { type: "string" },
+        details: {},
+        retryable: { type: "boolean" },
+      },
+    },
+    links: { type: "object", properties: { self: { type: "string" } } },
+  },
+};
 
 /** OpenAPI 3.1 document generated from the zod schemas the handlers validate with. */
 export const openApiDocument = () => ({
@@ -53,6 +142,8 @@ export const openApiDocument = () => ({
       JobRequest: z.toJSONSchema(JobRequest, { io: "input", unrepresentable: "any" }),
       EventsRequest: z.toJSONSchema(EventsRequest, { io: "input", unrepresentable: "any" }),
       Error: envelopeError,
+      GatewayError: gatewayError,
+      Job: jobSchema,
     },
   },
   security: [{ jwt: [] }],
@@ -65,8 +156,9 @@ export const openApiDocument = () => ({
             name: "Idempotency-Key",
             in: "header",
             required: false,
-            schema: { type: "string", maxLength: 255 },
-            description: "Same key + same body returns the first job, however late the retry.",
+            schema: { type: "string", pattern: "^[\\x21-\\x7e]{1,255}$" },
+            description:
+              "1-255 printable ASCII characters, no spaces. Scoped to the caller (tenant + user): the same key and body returns the first job, however late the retry; the same key with another body is a 409.",
           },
         ],
         requestBody: {
@@ -98,14 +190,36 @@ export const openApiDocument = () => ({
           { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 100 } },
           { name: "cursor", in: "query", schema: { type: "string" } },
         ],
-        responses: { "200": { description: "jobs" }, ...errors(400, 401) },
+        responses: {
+          "200": {
+            description: "jobs, without results; `cursor` when there are more",
+            content: {
+              "application/json": {
+                schema: ok({
+                  type: "object",
+                  properties: {
+                    items: { type: "array", items: { $ref: "#/components/schemas/Job" } },
+                    cursor: { type: "string" },
+                  },
+                }),
+              },
+            },
+          },
+          ...errors(400, 401),
+        },
       },
     },
     "/v1/jobs/{jobId}": {
       get: {
         summary: "A job's status; the tailored CV, match and verification reports when done",
         parameters: [{ name: "jobId", in: "path", required: true, schema: { type: "string" } }],
-        responses: { "200": { description: "job" }, ...errors(401, 404) },
+        responses: {
+          "200": {
+            description: "the job",
+            content: { "application/json": { schema: ok({ $ref: "#/components/schemas/Job" }) } },
+          },
+          ...errors(401, 404),
+        },
       },
     },
     "/v1/events": {
@@ -115,7 +229,20 @@ export const openApiDocument = () => ({
           required: true,
           content: { "application/json": { schema: { $ref: "#/components/schemas/EventsRequest" } } },
         },
-        responses: { "202": { description: "accepted" }, ...errors(400, 401, 413, 415, 503) },
+        responses: {
+          "202": {
+            description: "accepted; each eventId is stored once per tenant, so re-sending is safe",
+            content: {
+              "application/json": {
+                schema: ok({
+                  type: "object",
+                  properties: { accepted: { type: "integer" }, eventIds: { type: "array", items: { type: "string" } } },
+                }),
+              },
+            },
+          },
+          ...errors(400, 401, 413, 415, 503),
+        },
       },
     },
     "/v1/health": {
