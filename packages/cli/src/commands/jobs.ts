@@ -4,14 +4,19 @@ import { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
 import { resolveTarget, UsageError } from "../stack-info.ts";
 
 export const jobsHelp = `cvpipe jobs get  --tenant T JOB_ID
-cvpipe jobs list --tenant T --user U [--limit N]
+cvpipe jobs list --tenant T --user U [--limit N] [--cursor C]
   Reads the jobs table directly (operators); producers use GET /v1/jobs.`;
 
 export const jobsCommand = async (args: string[]): Promise<void> => {
   const [sub, ...rest] = args;
   const { values, positionals } = parseArgs({
     args: rest,
-    options: { tenant: { type: "string" }, user: { type: "string" }, limit: { type: "string", default: "20" } },
+    options: {
+      tenant: { type: "string" },
+      user: { type: "string" },
+      limit: { type: "string", default: "20" },
+      cursor: { type: "string" },
+    },
     allowPositionals: true,
     strict: true,
   });
@@ -39,12 +44,16 @@ export const jobsCommand = async (args: string[]): Promise<void> => {
   }
   if (sub === "list") {
     if (!values.user) throw new UsageError("--user is required");
-    const page = await jobs.listByUser(values.tenant, values.user, Number(values.limit));
+    const limit = Number(values.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+      throw new UsageError("--limit must be a whole number from 1 to 100");
+    const page = await jobs.listByUser(values.tenant, values.user, limit, values.cursor);
     for (const j of page.items)
       console.log(
         `${j.jobId}  ${j.status.padEnd(10)} ${j.engine.padEnd(7)} ${j.createdAt}${j.error ? `  ${j.error.code}` : ""}`,
       );
     if (page.items.length === 0) console.log("no jobs");
+    if (page.cursor) console.log(`more: --cursor ${page.cursor}`);
     return;
   }
   throw new UsageError(`unknown jobs command "${sub ?? ""}": use get or list`);
