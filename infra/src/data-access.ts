@@ -2,7 +2,8 @@
  * Grants on the stateful resources, written out instead of aws-cdk-lib's
  * `grant*` helpers so no statement carries a wildcard it does not need:
  * DynamoDB indexes are named from the topology (no `index/*`), and S3 access
- * is object get/put only (no listing, no deletes: the lifecycle expires).
+ * is object get/put (no deletes: the lifecycle expires) plus ListBucket on the
+ * bucket itself, which HeadBucket — the ingress health check — requires.
  */
 import type { IndexSpec } from "@cvpipe/core/topology";
 import { Aws, Validations } from "aws-cdk-lib";
@@ -43,6 +44,9 @@ export const grantObjects = (role: iam.Role, bucketName: string): void => {
   const objects = `arn:${Aws.PARTITION}:s3:::${bucketName}/*`;
   role.addToPrincipalPolicy(
     new iam.PolicyStatement({ actions: ["s3:GetObject", "s3:PutObject"], resources: [objects] }),
+  );
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({ actions: ["s3:ListBucket"], resources: [`arn:${Aws.PARTITION}:s3:::${bucketName}`] }),
   );
   Validations.of(role).acknowledge({
     id: `AwsSolutions-IAM5[Resource::${nagForm(objects)}]`,

@@ -16,7 +16,7 @@ import {
   toDocumentClient,
 } from "@cvpipe/aws/clients";
 import { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
-import { queueReachable, tableReachable } from "@cvpipe/aws/health-checks";
+import { bucketReachable, queueReachable, tableReachable } from "@cvpipe/aws/health-checks";
 import { DynamoReportLedger } from "@cvpipe/aws/report/dynamo-report-ledger";
 import { SesMailer } from "@cvpipe/aws/report/ses-mailer";
 import { S3BlobStore } from "@cvpipe/aws/s3-blob-store";
@@ -56,6 +56,7 @@ export interface IngressDeps extends SubmitJobDeps, SubmitEventsDeps {
 export const ingressDeps = (env: NodeJS.ProcessEnv = process.env): IngressDeps => {
   const config: IngressConfig = parseConfig("ingress", IngressConfigSchema, env);
   const sqs = createSqsClient(env);
+  const s3 = createS3Client(env);
   const dynamo = createDynamoDbClient(env);
   const db = toDocumentClient(dynamo);
   return {
@@ -64,7 +65,7 @@ export const ingressDeps = (env: NodeJS.ProcessEnv = process.env): IngressDeps =
       tailoringJobs: config.TAILORING_JOBS_QUEUE_URL,
       analyticsEvents: config.ANALYTICS_EVENTS_QUEUE_URL,
     }),
-    blobs: new S3BlobStore(createS3Client(env), config.PAYLOADS_BUCKET),
+    blobs: new S3BlobStore(s3, config.PAYLOADS_BUCKET),
     clock: systemClock,
     newId: randomUUID,
     defaultEngine: config.DEFAULT_ENGINE,
@@ -73,6 +74,7 @@ export const ingressDeps = (env: NodeJS.ProcessEnv = process.env): IngressDeps =
       { name: "jobs table", run: () => tableReachable(dynamo, config.JOBS_TABLE) },
       { name: "tailoring queue", run: () => queueReachable(sqs, config.TAILORING_JOBS_QUEUE_URL) },
       { name: "analytics queue", run: () => queueReachable(sqs, config.ANALYTICS_EVENTS_QUEUE_URL) },
+      { name: "payloads bucket", run: () => bucketReachable(s3, config.PAYLOADS_BUCKET) },
     ],
   };
 };
