@@ -14,11 +14,25 @@ const KIND_RANK: Record<TermKind, number> = { skill: 3, acronym: 2, proper: 1, w
 export const DEFAULT_KEYWORD_LIMIT = 40;
 
 /**
+ * Role words name the job, not what it needs: every engineering ad repeats
+ * "engineer". They still tell jobs apart (the match score keeps them), but
+ * when ranking one CV's highlights they must not outweigh the skills.
+ */
+const ROLE_WORDS = new Set(["engin", "develop", "role"]);
+
+export interface KeywordOptions {
+  readonly limit?: number;
+  /** Weigh role words (engineer, developer, role) as 1, for ranking within a CV. */
+  readonly discountRoleWords?: boolean;
+}
+
+/**
  * The job's keywords, heaviest first: term frequency (log-damped) × what kind
  * of term it is, doubled when the title names it. The company's own name is
  * not a requirement and is left out.
  */
-export const jobKeywords = (job: JobDescription, limit = DEFAULT_KEYWORD_LIMIT): Keyword[] => {
+export const jobKeywords = (job: JobDescription, options: KeywordOptions = {}): Keyword[] => {
+  const limit = options.limit ?? DEFAULT_KEYWORD_LIMIT;
   const companyKeys = new Set(job.company === undefined ? [] : extractTerms(job.company).map((t) => t.key));
   const titleKeys = new Set(job.title === undefined ? [] : extractTerms(job.title).map((t) => t.key));
   const stats = new Map<string, { tf: number; kind: TermKind; first: number; surfaces: Map<string, number> }>();
@@ -37,7 +51,8 @@ export const jobKeywords = (job: JobDescription, limit = DEFAULT_KEYWORD_LIMIT):
   });
   const keywords = [...stats.entries()].map(([key, s]) => {
     const display = [...s.surfaces.entries()].sort((a, b) => b[1] - a[1])[0]![0];
-    const weight = (1 + Math.log(s.tf)) * KIND_FACTOR[s.kind] * (titleKeys.has(key) ? 2 : 1);
+    const role = options.discountRoleWords === true && s.kind !== "skill" && ROLE_WORDS.has(key);
+    const weight = role ? 1 : (1 + Math.log(s.tf)) * KIND_FACTOR[s.kind] * (titleKeys.has(key) ? 2 : 1);
     return { key, display, weight, first: s.first };
   });
   keywords.sort((a, b) => b.weight - a.weight || a.first - b.first);

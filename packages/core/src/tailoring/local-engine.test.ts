@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { Resume } from "../resume/resume.ts";
@@ -87,6 +89,15 @@ test("maxWords drops the least relevant highlights first", async () => {
   const count = (r: Resume): number => (r.work ?? []).reduce((n, w) => n + (w.highlights ?? []).length, 0);
   assert.ok(count(tight) < count(roomy), `${count(tight)} < ${count(roomy)}`);
   assert.equal(resumeIssues(tight), []);
+});
+
+test("role words in the ad (engineer) do not outrank the skills it asks for", async () => {
+  // The repository's sample request: a backend job that says "engineer" often and asks for Lambda, SQS, DynamoDB.
+  const sample = JSON.parse(
+    readFileSync(join(import.meta.dirname, "..", "..", "..", "..", "events", "http", "post-job.valid.json"), "utf8"),
+  );
+  const { resume } = await new LocalEngine().tailor({ cv: sample.cv, job: sample.job, options: {} });
+  assert.match(resume.work?.[0]?.highlights?.[0] ?? "", /AWS Lambda, SQS and DynamoDB/);
 });
 
 test.run();

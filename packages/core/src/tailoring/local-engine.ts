@@ -53,7 +53,7 @@ export const tailorLocally = ({ cv, job, options }: TailorRequest): Resume => {
   const maxHighlights = options.maxHighlightsPerEntry ?? DEFAULT_BUDGETS.maxHighlightsPerEntry;
   const maxSkills = options.maxSkills ?? DEFAULT_BUDGETS.maxSkills;
   const maxWords = options.maxWords ?? DEFAULT_BUDGETS.maxWords;
-  const keywords = jobKeywords(job);
+  const keywords = jobKeywords(job, { discountRoleWords: true });
   const out: Resume = structuredClone(cv);
 
   // One corpus for the whole CV, so relevance is comparable across sections.
