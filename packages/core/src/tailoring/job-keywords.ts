@@ -6,11 +6,13 @@ export interface Keyword {
   /** How the job ad writes it (most frequent spelling). */
   readonly display: string;
   readonly weight: number;
+  /** Skill, acronym, proper noun or plain word. */
+  readonly kind: TermKind;
 }
 
 /** Known skills, acronyms and proper nouns say more about a job than common words. */
 const KIND_FACTOR: Record<TermKind, number> = { skill: 3, acronym: 2.5, proper: 1.8, word: 1 };
-const KIND_RANK: Record<TermKind, number> = { skill: 3, acronym: 2, proper: 1, word: 0 };
+export const KIND_RANK: Record<TermKind, number> = { skill: 3, acronym: 2, proper: 1, word: 0 };
 export const DEFAULT_KEYWORD_LIMIT = 40;
 
 /**
@@ -53,8 +55,8 @@ export const jobKeywords = (job: JobDescription, options: KeywordOptions = {}): 
     const display = [...s.surfaces.entries()].sort((a, b) => b[1] - a[1])[0]![0];
     const role = options.discountRoleWords === true && s.kind !== "skill" && ROLE_WORDS.has(key);
     const weight = role ? 1 : (1 + Math.log(s.tf)) * KIND_FACTOR[s.kind] * (titleKeys.has(key) ? 2 : 1);
-    return { key, display, weight, first: s.first };
+    return { key, display, weight, kind: s.kind, first: s.first };
   });
   keywords.sort((a, b) => b.weight - a.weight || a.first - b.first);
-  return keywords.slice(0, limit).map(({ key, display, weight }) => ({ key, display, weight }));
+  return keywords.slice(0, limit).map(({ key, display, weight, kind }) => ({ key, display, weight, kind }));
 };

@@ -1,6 +1,6 @@
 import type { JobDescription } from "../contracts/job-request.ts";
 import type { Resume } from "../resume/resume.ts";
-import { jobKeywords, type Keyword } from "./job-keywords.ts";
+import { jobKeywords, KIND_RANK, type Keyword } from "./job-keywords.ts";
 import { sectionTexts } from "./resume-text.ts";
 import { termKeys } from "./terms.ts";
 import type { MatchReport } from "./types.ts";
@@ -10,7 +10,7 @@ const pct = (part: number, whole: number): number => (whole <= 0 ? 0 : Math.roun
 /**
  * How well a CV covers a job: the weighted share of the job's keywords found
  * anywhere in the CV (0–100), which keywords matched and which are missing
- * (heaviest first), and the same share per CV section.
+ * (named skills and tools first, then by weight), and the same share per CV section.
  */
 export const matchReport = (
   cv: Resume,
@@ -22,7 +22,10 @@ export const matchReport = (
   const all = new Set(Object.values(sectionKeys).flatMap((keys) => [...keys]));
   const total = keywords.reduce((sum, k) => sum + k.weight, 0);
   const matched = keywords.filter((k) => all.has(k.key));
-  const missing = keywords.filter((k) => !all.has(k.key));
+  // Named skills and tools first: "Terraform" is a more useful gap to report than "write".
+  const missing = keywords
+    .filter((k) => !all.has(k.key))
+    .sort((a, b) => KIND_RANK[b.kind] - KIND_RANK[a.kind] || b.weight - a.weight);
   const perSection: Record<string, number> = {};
   for (const [name, keys] of Object.entries(sectionKeys)) {
     perSection[name] = pct(
