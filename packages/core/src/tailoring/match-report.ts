@@ -1,6 +1,6 @@
 import type { JobDescription } from "../contracts/job-request.ts";
 import type { Resume } from "../resume/resume.ts";
-import { jobKeywords, KIND_RANK, type Keyword } from "./job-keywords.ts";
+import { jobKeywords, type Keyword, KIND_RANK } from "./job-keywords.ts";
 import { sectionTexts } from "./resume-text.ts";
 import { termKeys } from "./terms.ts";
 import type { MatchReport } from "./types.ts";

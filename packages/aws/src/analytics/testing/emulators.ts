@@ -4,16 +4,17 @@
  */
 
 import type { AddressInfo, Server } from "node:net";
-import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from "@aws-sdk/client-dynamodb";
-import { SESClient } from "@aws-sdk/client-ses";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { CreateTableCommand, type DynamoDBClient, waitUntilTableExists } from "@aws-sdk/client-dynamodb";
+import type { SESClient } from "@aws-sdk/client-ses";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { type TableId, tables } from "@cvpipe/core/topology";
 import sesModule from "aws-ses-v2-local";
 import dynalite from "dynalite";
+import { createDynamoDbClient, createSesClient, toDocumentClient } from "../../clients.ts";
 import { createTableInput } from "../../table-definitions.ts";
 
-const credentials = { accessKeyId: "test", secretAccessKey: "test" };
-const region = "us-east-1";
+/** Built like every other client (clients.ts), pointed at the emulator. */
+const testEnv = { AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test" };
 
 const listen = (server: Server): Promise<number> =>
   new Promise((resolve, reject) => {
@@ -38,10 +39,8 @@ export async function startDynalite(): Promise<DynamoEmulator> {
   const server = dynalite({ createTableMs: 0 });
   const port = await listen(server);
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = new DynamoDBClient({ endpoint, region, credentials, maxAttempts: 2 });
-  const documentClient = DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  const client = createDynamoDbClient({ ...testEnv, AWS_ENDPOINT_URL_DYNAMODB: endpoint, AWS_MAX_ATTEMPTS: "2" });
+  const documentClient = toDocumentClient(client);
   return {
     endpoint,
     client,
@@ -83,7 +82,7 @@ export async function startSesLocal(): Promise<SesEmulator> {
   const server = await sesModule.default({ host: "127.0.0.1", port: 0 });
   const port = (server.address() as AddressInfo).port;
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = new SESClient({ endpoint, region, credentials, maxAttempts: 1 });
+  const client = createSesClient({ ...testEnv, AWS_ENDPOINT_URL_SES: endpoint, AWS_MAX_ATTEMPTS: "1" });
   return {
     endpoint,
     client,
