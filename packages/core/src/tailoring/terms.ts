@@ -32,11 +32,13 @@ const URL_START_RE = /https?:\/\/|www\./i;
 const EMAIL_RE = /^[^@]+@[^@]+\.[^@]+$/;
 
 const dropAddresses = (input: string): string =>
-  input.replace(/\S+/g, (chunk) => {
-    if (EMAIL_RE.test(chunk)) return " ";
-    const url = chunk.search(URL_START_RE);
-    return url < 0 ? chunk : `${chunk.slice(0, url)} `;
-  });
+  !input.includes("@") && !input.includes("//") && !/www\./i.test(input)
+    ? input
+    : input.replace(/\S+/g, (chunk) => {
+        if (EMAIL_RE.test(chunk)) return " ";
+        const url = chunk.search(URL_START_RE);
+        return url < 0 ? chunk : `${chunk.slice(0, url)} `;
+      });
 
 const SENTENCE_END = /[.!?:;•\-*+|()\n"“]/;
 
