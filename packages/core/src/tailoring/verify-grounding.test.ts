@@ -116,4 +116,111 @@ test("catches a changed location or profile", () => {
   assert.is(only(edit((cv) => (cv.basics!.profiles = []))).path, "basics.profiles");
 });
 
+const fails = (cv: Resume, banned: string[] = []) => {
+  const report = verifyGrounding(source, cv, banned);
+  assert.is(report.passed, false, "should fail");
+  return report.violations;
+};
+
+test("a number cut out of a source sentence is caught (60% → 0%)", () => {
+  const v = fails(edit((cv) => (cv.work![0]!.highlights = ["0% on the payments API."])));
+  assert.equal(
+    v.map((x) => x.text),
+    ["0%"],
+  );
+  // Source: "Cut p99 latency by 40% on the payments API." → a bounded slice is still fine:
+  assert.ok(
+    verifyGrounding(
+      source,
+      edit((cv) => (cv.work![0]!.highlights = ["Cut p99 latency by 40%"])),
+    ).passed,
+  );
+});
+
+test("a number found only inside a date does not ground prose", () => {
+  const v = fails(edit((cv) => (cv.work![0]!.highlights = ["Grew the team to 2020 engineers."])));
+  assert.ok(
+    v.some((x) => x.text === "2020"),
+    JSON.stringify(v),
+  );
+});
+
+test("numbers written as words are checked like digits", () => {
+  const v = fails(edit((cv) => (cv.work![0]!.highlights = ["Led the move to Kubernetes with twelve engineers."])));
+  assert.equal(
+    v.map((x) => x.text),
+    ["twelve"],
+  );
+});
+
+test("fullwidth digits and names in other scripts are caught", () => {
+  assert.ok(
+    fails(edit((cv) => (cv.work![0]!.highlights = ["Cut p99 latency by ４５% on the payments API."]))).some(
+      (x) => x.text === "45%",
+    ),
+  );
+  assert.ok(
+    fails(edit((cv) => (cv.work![0]!.highlights = ["Led the move to Kubernetes at Ørsted."]))).some(
+      (x) => x.text === "ørsted",
+    ),
+  );
+});
+
+test("links and e-mail addresses in prose must be the source's", () => {
+  const v = fails(
+    edit((cv) => (cv.basics!.summary = "Backend engineer. Contact https://evil.example/cv or bait@evil.example.")),
+  );
+  assert.equal(v.map((x) => x.text).sort(), ["bait@evil.example", "https://evil.example/cv"]);
+  assert.ok(
+    verifyGrounding(
+      source,
+      edit((cv) => (cv.basics!.summary = "See https://github.com/jane.")),
+    ).passed,
+  );
+});
+
+test("organisation fields beyond the employer (company, awarder, language) must be the source's", () => {
+  assert.ok(
+    fails(edit((cv) => ((cv.work![0] as Record<string, unknown>)["company"] = "Google"))).some(
+      (x) => x.text === "Google",
+    ),
+  );
+  assert.ok(
+    fails(edit((cv) => (cv.awards = [{ title: "Leader of the year", awarder: "Gartner" }]))).some(
+      (x) => x.text === "Gartner",
+    ),
+  );
+  assert.ok(fails(edit((cv) => (cv.languages = [{ language: "Mandarin" }]))).some((x) => x.text === "Mandarin"));
+  assert.ok(
+    fails(edit((cv) => (cv.meta = { note: "Worked at Google as a Distinguished Engineer" }))).some(
+      (x) => x.path === "meta.note",
+    ),
+  );
+});
+
+test("banned claims are found through invisible characters, look-alike letters, hyphens, entities and field splits", () => {
+  const banned = ["security clearance"];
+  for (const text of [
+    "Holds secu\u200Brity clearance.",
+    "Holds secu\u00ADrity clearance.",
+    "Holds s\u0435curity clearance.",
+    "Holds security-clearance.",
+    "Holds security&#x20;clearance.",
+  ]) {
+    const v = fails(
+      edit((cv) => (cv.work![0]!.highlights = ["Led the move to Kubernetes.", text])),
+      banned,
+    );
+    assert.ok(
+      v.some((x) => x.code === "BANNED_CLAIM"),
+      text,
+    );
+  }
+  const split = fails(
+    edit((cv) => (cv.work![0]!.highlights = ["Led the move to Kubernetes. Active security", "clearance."])),
+    banned,
+  );
+  assert.ok(split.some((x) => x.code === "BANNED_CLAIM" && x.path === "(across fields)"));
+});
+
 test.run();

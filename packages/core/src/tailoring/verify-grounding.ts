@@ -107,7 +107,7 @@ export const verifyGrounding = (
   });
 
   for (const leaf of stringLeaves(tailored)) {
-    if (leaf.path.startsWith("meta") || leaf.path === "$schema") continue;
+    if (META_FIELDS.test(leaf.path) || leaf.path === "$schema") continue;
     if (/(^|\.)(startDate|endDate|date|releaseDate)$/.test(leaf.path) && !handled.has(leaf.path)) {
       mark(leaf.path);
       if (!index.dates.has(leaf.text)) ungrounded(leaf.path, leaf.text, "date does not appear in the source CV");
@@ -115,21 +115,24 @@ export const verifyGrounding = (
     }
     if (handled.has(leaf.path)) continue;
     checked++;
+    // Names of organisations, awarders, languages...: the whole value must be one the source has.
+    if (NAME_FIELDS.test(leaf.path) && !containsBounded(index.text, normalize(leaf.text))) {
+      ungrounded(leaf.path, leaf.text, "name does not appear in the source CV");
+      continue;
+    }
     for (const v of freeTextIssues(index, leaf.text)) ungrounded(leaf.path, v.text, v.reason);
   }
 
-  for (const leaf of stringLeaves(tailored)) {
-    const text = normalize(leaf.text);
-    for (const claim of bannedClaims) {
-      const phrase = normalize(claim);
-      if (phrase !== "" && containsPhrase(text, phrase)) {
-        violations.push({
-          code: "BANNED_CLAIM",
-          path: leaf.path,
-          text: claim,
-          reason: `"${claim}" is listed in BANNED_CLAIMS`,
-        });
-      }
+  const leaves = stringLeaves(tailored).map((l) => ({ path: l.path, text: loosen(normalize(l.text)) }));
+  const everything = leaves.map((l) => l.text).join(" ");
+  for (const claim of bannedClaims) {
+    const phrase = loosen(normalize(claim));
+    if (phrase === "") continue;
+    const found = leaves.filter((l) => containsPhrase(l.text, phrase)).map((l) => l.path);
+    // A phrase split across neighbouring fields still reads as the claim.
+    const paths = found.length > 0 ? found : containsPhrase(everything, phrase) ? ["(across fields)"] : [];
+    for (const path of paths) {
+      violations.push({ code: "BANNED_CLAIM", path, text: claim, reason: `"${claim}" is listed in BANNED_CLAIMS` });
     }
   }
 
@@ -138,15 +141,79 @@ export const verifyGrounding = (
 
 // ---------------------------------------------------------------- source index
 
-const normalize = (text: string): string =>
+// Letters from other scripts that look like Latin ones ("sеcurity" with a Cyrillic е).
+const CONFUSABLES: Readonly<Record<string, string>> = {
+  а: "a",
+  е: "e",
+  о: "o",
+  р: "p",
+  с: "c",
+  у: "y",
+  х: "x",
+  і: "i",
+  ј: "j",
+  ѕ: "s",
+  ԁ: "d",
+  ӏ: "l",
+  ɡ: "g",
+  α: "a",
+  ο: "o",
+  ν: "v",
+  τ: "t",
+  ι: "i",
+  κ: "k",
+  ρ: "p",
+  υ: "u",
+  χ: "x",
+};
+const CONFUSABLE_RE = new RegExp(`[${Object.keys(CONFUSABLES).join("")}]`, "g");
+
+/** `&#x61;`, `&#97;` and the common named entities, as the text would display. */
+const decodeEntities = (text: string): string =>
   text
+    .replace(/&#x([0-9a-f]{1,6});/gi, (_m, hex: string) =>
+      String.fromCodePoint(Math.min(Number.parseInt(hex, 16), 0x10ffff)),
+    )
+    .replace(/&#(\d{1,7});/g, (_m, dec: string) => String.fromCodePoint(Math.min(Number(dec), 0x10ffff)))
+    .replace(/&(amp|lt|gt|quot|apos|nbsp);/g, (_m, name: string) =>
+      name === "amp"
+        ? "&"
+        : name === "lt"
+          ? "<"
+          : name === "gt"
+            ? ">"
+            : name === "quot"
+              ? '"'
+              : name === "apos"
+                ? "'"
+                : " ",
+    );
+
+/** Text as a reader sees it: entities decoded, width and look-alike letters folded, invisible characters gone. */
+const normalize = (text: string): string =>
+  decodeEntities(text)
     .normalize("NFKC")
     .toLowerCase()
+    .replace(/[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]/g, "")
+    .replace(CONFUSABLE_RE, (c) => CONFUSABLES[c] ?? c)
     .replace(/[‘’]/g, "'")
     .replace(/[“”]/g, '"')
     .replace(/[–—]/g, "-")
     .replace(/\s+/g, " ")
     .trim();
+
+/** For banned phrases: punctuation and hyphens between words count as spaces ("security-clearance"). */
+const loosen = (normalized: string): string => normalized.replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+
+/** `needle` occurs in `haystack` as whole words: not "0% adoption" inside "60% adoption". */
+const containsBounded = (haystack: string, needle: string): boolean => {
+  if (needle === "") return true;
+  const edge = (c: string | undefined): boolean => c === undefined || !/[\p{L}\p{N}$€£%.,]/u.test(c);
+  for (let at = haystack.indexOf(needle); at >= 0; at = haystack.indexOf(needle, at + 1)) {
+    if (edge(haystack[at - 1]) && edge(haystack[at + needle.length])) return true;
+  }
+  return false;
+};
 
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -173,6 +240,10 @@ export const numbersIn = (text: string): string[] =>
 
 interface SourceIndex {
   readonly text: string;
+  /** URLs and e-mail addresses anywhere in the source, normalized. */
+  readonly addresses: ReadonlySet<string>;
+  /** Every word as written, folded (number words and non-ASCII names are checked against these). */
+  readonly words: ReadonlySet<string>;
   readonly strings: ReadonlySet<string>;
   readonly numbers: ReadonlySet<string>;
   readonly terms: ReadonlySet<string>;
@@ -189,11 +260,17 @@ const indexSource = (source: Resume): SourceIndex => {
   const terms = new Set<string>();
   const tokens = new Set<string>();
   const dates = new Set<string>();
+  const words = new Set<string>();
+  const addresses = new Set<string>();
   for (const leaf of leaves) {
-    for (const n of numbersIn(leaf.text)) {
+    const isDate = /(^|\.)(startDate|endDate|date|releaseDate)$/.test(leaf.path);
+    // A number in prose must come from prose: "team of 27" is not grounded by "2022-06-27".
+    for (const n of isDate ? [] : numbersIn(leaf.text.normalize("NFKC"))) {
       numbers.add(n);
       numbers.add(n.replace(/%$/, ""));
     }
+    for (const a of addressesIn(leaf.text)) addresses.add(a);
+    for (const w of wordsIn(leaf.text)) words.add(w);
     for (const t of extractTerms(leaf.text)) terms.add(t.key);
     for (const t of tokenize(leaf.text)) tokens.add(t.lower);
     if (/(^|\.)(startDate|endDate|date|releaseDate)$/.test(leaf.path)) dates.add(leaf.text);
@@ -201,6 +278,8 @@ const indexSource = (source: Resume): SourceIndex => {
   return {
     text,
     strings,
+    addresses,
+    words,
     numbers,
     terms,
     tokens,
@@ -304,13 +383,54 @@ const checkEntry = <T extends Record<string, unknown>>(c: EntryCheck<T>): void =
 
 const CHECKED_KINDS = new Set(["skill", "acronym", "proper"]);
 
+/** Bookkeeping a tailored CV may set itself; every other `meta` field is checked like prose. */
+const META_FIELDS = /^meta\.(lastModified|version|canonical)$/;
+
+/** Fields that name someone or something: checked whole, not word by word. */
+const NAME_FIELDS =
+  /(^|\.)(name|company|entity|organization|institution|awarder|issuer|publisher|network|language|fluency|level|title|position|studyType|area|roles\[\d+\])$/;
+
+/** Quantities written as words: a changed one is an inflated claim like a changed digit. */
+const NUMBER_WORDS: ReadonlySet<string> = new Set(
+  `zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen
+  seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred hundreds thousand
+  thousands million millions billion billions trillion dozen dozens twice thrice double doubled triple tripled
+  quadruple quadrupled tenfold half`.split(/\s+/),
+);
+
+/** Words as a reader sees them (letters and digits of any script), folded. */
+const wordsIn = (text: string): string[] => normalize(text).match(/[\p{L}\p{N}]+/gu) ?? [];
+
+/** URLs and e-mail addresses, normalized, without trailing punctuation. */
+const addressesIn = (text: string): string[] =>
+  (
+    decodeEntities(text)
+      .normalize("NFKC")
+      .match(/(?:https?:\/\/|www\.)[^\s<>()"']+|[^\s<>()"'@]{1,64}@[^\s<>()"'@]{1,253}/gi) ?? []
+  )
+    .map((a) => a.toLowerCase().replace(/[.,;:!?\]]+$/, ""))
+    .filter((a) => a.includes("."));
+
 /** Numbers and skill-like terms in a piece of free text that the source does not have. */
-const freeTextIssues = (index: SourceIndex, text: string): { text: string; reason: string }[] => {
+const freeTextIssues = (index: SourceIndex, raw: string): { text: string; reason: string }[] => {
+  const text = decodeEntities(raw).normalize("NFKC");
   const n = normalize(text);
-  if (n === "" || index.strings.has(n) || index.text.includes(n)) return [];
+  if (n === "" || index.strings.has(n) || containsBounded(index.text, n)) return [];
   const issues: { text: string; reason: string }[] = [];
   for (const number of new Set(numbersIn(text))) {
     if (!index.numbers.has(number)) issues.push({ text: number, reason: "number does not appear in the source CV" });
+  }
+  for (const address of new Set(addressesIn(text))) {
+    if (!index.addresses.has(address)) {
+      issues.push({ text: address, reason: "link or address does not appear in the source CV" });
+    }
+  }
+  for (const word of new Set(wordsIn(text))) {
+    if (index.words.has(word)) continue;
+    if (NUMBER_WORDS.has(word)) issues.push({ text: word, reason: "number does not appear in the source CV" });
+    // Names written with letters outside ASCII ("Ørsted") slip past the term extractor: check them whole.
+    else if (/[^\x00-\x7f]/.test(word))
+      issues.push({ text: word, reason: `"${word}" does not appear in the source CV` });
   }
   const seen = new Set<string>();
   for (const term of extractTerms(text)) {
