@@ -161,6 +161,15 @@ export class BedrockEngine implements TailoringEngine {
         .join("");
       try {
         const resume = this.#parse(text, redaction?.restore);
+        // A placeholder the model invented or mangled can't be put back: storing it would lose the CV's details.
+        const leftovers = redaction?.leftovers(resume) ?? [];
+        if (leftovers.length > 0) {
+          throw new CvpipeError(`the model's answer has placeholders that can't be restored: ${leftovers.join(", ")}`, {
+            code: "ENGINE_OUTPUT_INVALID",
+            retryable: false,
+            details: { placeholders: leftovers },
+          });
+        }
         return {
           resume,
           modelId: this.#options.modelId,

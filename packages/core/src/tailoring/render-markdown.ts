@@ -1,7 +1,20 @@
 import type { Resume } from "../resume/resume.ts";
 import { resumeView } from "./resume-view.ts";
 
-const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, " ").trim();
+/**
+ * CV text as literal Markdown text: `&`, `<`, `>` become entities (no raw
+ * HTML, no autolinks) and backslashes, brackets, `!` before `[` and backticks
+ * are backslash-escaped (no links, images or code spans). Other Markdown
+ * punctuation is left alone so ordinary text reads as written.
+ */
+export const escapeMarkdown = (text: string): string =>
+  text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/[\\`[\]]|!(?=\[)/g, "\\$&");
+
+const oneLine = (text: string): string => escapeMarkdown(text.replace(/\s*\n\s*/g, " ").trim());
 
 /** A tailored CV as Markdown: `#` name, `##` sections, `###` entries, bullets for highlights. */
 export const renderMarkdown = (cv: Resume): string => {
@@ -10,7 +23,7 @@ export const renderMarkdown = (cv: Resume): string => {
   if (view.label) out.push("", `**${oneLine(view.label)}**`);
   if (view.contact.length > 0) out.push("", view.contact.map((c) => oneLine(c.text)).join(" | "));
   for (const section of view.sections) {
-    out.push("", `## ${section.title}`);
+    out.push("", `## ${oneLine(section.title)}`);
     for (const e of section.entries) {
       out.push("");
       if (e.heading) out.push(`### ${oneLine(e.heading)}`);

@@ -1,0 +1,160 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
+import { CvpipeError } from "@cvpipe/core/errors";
+import type { Resume } from "@cvpipe/core/resume/resume";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { BedrockEngine } from "./bedrock-engine.ts";
+import { redactPii } from "./pii.ts";
+
+const repoRoot = join(import.meta.dirname, "..", "..", "..", "..");
+const loadEvalCv = (file: string): Resume =>
+  JSON.parse(readFileSync(join(repoRoot, "..", "shared", "eval", "resumes", file), "utf8")) as Resume;
+
+const cv: Resume = {
+  basics: {
+    name: "Jo Li",
+    email: "jo.li@example.org",
+    phone: "+44 20 7946 0958",
+    summary: "JO LI leads platform work. Li ships Linux tooling; jo-li-dev on GitHub; call 02079460958.",
+    profiles: [
+      { network: "GitHub", username: "jo-li-dev", url: "https://github.com/jo-li-dev" },
+      { network: "Mastodon", username: "jl" },
+    ],
+  },
+  work: [
+    {
+      name: "Acme",
+      position: "Engineer",
+      startDate: "2020-01",
+      highlights: [
+        "Mentored by jo li himself; reachable on 020 7946 0958 or +44 (0)20-7946-0958 or 0044 20 7946 0958.",
+        "Built a delivery pipeline for Liverpool clients.",
+      ],
+    },
+  ],
+};
+
+const prompt = (resume: Resume): string => JSON.stringify(resume);
+
+test("profile user names are redacted in their field and in the text, and restored", () => {
+  const r = redactPii(cv);
+  const text = prompt(r.resume);
+  assert.not.ok(text.includes("jo-li-dev"), text);
+  assert.not.ok(/"username":\s*"jl"/.test(text), text);
+  const profiles = r.resume.basics?.profiles ?? [];
+  assert.match(String(profiles[0]?.username), /^\[USERNAME_\d+\]$/);
+  assert.match(String(profiles[1]?.username), /^\[USERNAME_\d+\]$/);
+  assert.equal(r.restore(r.resume), cv);
+});
+
+test("names match case-insensitively, short parts included, whole words only", () => {
+  const r = redactPii(cv);
+  const summary = r.resume.basics?.summary ?? "";
+  assert.not.match(summary, /\bjo\b|\bli\b/i);
+  assert.match(summary, /^\[NAME_\d+\] leads platform work\. \[NAME_\d+\] ships Linux tooling/);
+  const highlights = r.resume.work?.[0]?.highlights ?? [];
+  assert.match(highlights[0] ?? "", /^Mentored by \[NAME_\d+\] himself/);
+  // "li" inside other words stays.
+  assert.is(highlights[1], "Built a delivery pipeline for Liverpool clients.");
+  assert.equal(r.restore(r.resume), cv);
+});
+
+test("the phone number is found by its digits in other formats", () => {
+  const r = redactPii(cv);
+  const text = prompt(r.resume);
+  for (const form of ["02079460958", "020 7946 0958", "(0)20-7946-0958", "0044 20 7946 0958", "7946"]) {
+    assert.not.ok(text.includes(form), `${form} reached the prompt: ${text}`);
+  }
+  assert.match(
+    r.resume.work?.[0]?.highlights?.[0] ?? "",
+    /reachable on \[PHONE_\d+\] or \[PHONE_\d+\] or \[PHONE_\d+\]\.$/,
+  );
+  assert.equal(r.restore(r.resume), cv);
+});
+
+test("a national phone number is found in international form too, and other numbers are left alone", () => {
+  const uk: Resume = {
+    basics: { name: "Ann Body", phone: "020 7946 0958" },
+    work: [{ name: "Acme", summary: "Call +44 20 7946 0958. Served 2079460 users, 4420 7946 teams." }],
+  };
+  const r = redactPii(uk);
+  assert.match(r.resume.work?.[0]?.summary ?? "", /^Call \[PHONE_\d+\]\. Served 2079460 users, 4420 7946 teams\.$/);
+  assert.equal(r.restore(r.resume), uk);
+});
+
+const fakeClient = (reply: string): BedrockRuntimeClient =>
+  ({
+    send: async () => ({
+      output: { message: { role: "assistant", content: [{ text: reply }] } },
+      stopReason: "end_turn",
+      usage: { inputTokens: 10, outputTokens: 10, totalTokens: 20 },
+    }),
+  }) as unknown as BedrockRuntimeClient;
+
+const tailorWith = (reply: string): Promise<unknown> =>
+  new BedrockEngine(fakeClient(reply), { modelId: "m", piiRedaction: true, malformedRetries: 0 }).tailor({
+    cv,
+    job: { title: "Engineer", description: "Platform work." },
+    options: {},
+  });
+
+test("the engine restores exact placeholders from the model's answer", async () => {
+  const r = redactPii(cv);
+  const output = (await tailorWith(JSON.stringify(r.resume))) as { resume: Resume };
+  assert.equal(output.resume, cv);
+});
+
+for (const leftover of ["[EMAIL_3]", "[NAME 1]", "[name_1]", "[ NAME_1 ]", "[Phone-1]", "USERNAME_1"]) {
+  test(`a leftover placeholder ${leftover} fails the engine with ENGINE_OUTPUT_INVALID`, async () => {
+    const r = redactPii(cv);
+    const answer = structuredClone(r.resume) as Resume;
+    answer.work![0]!.highlights![1] = `Built a pipeline with ${leftover}.`;
+    try {
+      await tailorWith(JSON.stringify(answer));
+      assert.unreachable("expected a rejection");
+    } catch (error) {
+      assert.instance(error, CvpipeError);
+      const e = error as CvpipeError;
+      assert.is(e.code, "ENGINE_OUTPUT_INVALID");
+      assert.is(e.retryable, false);
+      assert.ok(e.message.includes(leftover), e.message);
+      assert.equal(e.details, { placeholders: [leftover] });
+    }
+  });
+}
+
+test("a placeholder-like token already in the CV is not a leftover", () => {
+  const own: Resume = { basics: { name: "Ann Body" }, work: [{ name: "Acme", summary: "Templated [NAME 1] fields." }] };
+  const r = redactPii(own);
+  assert.equal(r.leftovers(r.restore(r.resume)), []);
+  assert.equal(r.leftovers({ summary: "[NAME 2]" }), ["[NAME 2]"]);
+});
+
+test("round trip on an eval CV: nothing personal in the prompt, restore(redact(x)) is x", () => {
+  const real = loadEvalCv("03-data-engineer.json");
+  const b = real.basics!;
+  const r = redactPii(real);
+  const text = prompt(r.resume).toLowerCase();
+  const secrets = [
+    b.name,
+    b.email,
+    b.phone,
+    "555 0100 003",
+    "5550100003",
+    b.url,
+    b.location?.address,
+    b.location?.postalCode,
+    ...(b.profiles ?? []).flatMap((p) => [p.username, p.url]),
+  ].filter((s): s is string => typeof s === "string" && s !== "");
+  assert.ok(secrets.length >= 6, `too few secrets to check: ${secrets.join(", ")}`);
+  for (const secret of secrets) {
+    assert.not.ok(text.includes(secret.toLowerCase()), `${secret} reached the prompt`);
+  }
+  assert.not.equal(r.resume, real);
+  assert.equal(r.restore(r.resume), real);
+  assert.equal(r.leftovers(r.restore(r.resume)), []);
+});
+
+test.run();
