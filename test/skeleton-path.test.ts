@@ -257,6 +257,17 @@ test("hostile input never causes a 5xx or a stuck job", async () => {
   });
   assert.is(reserved.status, 400);
   assert.is(reserved.body.details[0].path, "body.events[0].eventId");
+  const unknownType = await stack.api.request("POST", "/v1/events", {
+    body: { events: [{ eventId: "u-1", type: "cv.teleported", occurredAt: "2026-11-16T09:00:00Z" }] },
+  });
+  assert.is(unknownType.status, 400);
+  assert.is(unknownType.body.details[0].rule, "catalogue");
+  assert.match(unknownType.body.details[0].message, /known: cv\.viewed, cv\.downloaded/);
+  const ancient = await stack.api.request("POST", "/v1/events", {
+    body: { events: [{ eventId: "a-1", type: "cv.viewed", occurredAt: "0050-06-15T09:00:00Z" }] },
+  });
+  assert.is(ancient.status, 400);
+  assert.is(ancient.body.details[0].path, "body.events[0].occurredAt");
 
   // Characters SQS refuses in a message body travel escaped and come back unchanged.
   const cv = structuredClone(sample("post-job.valid.json"));

@@ -60,7 +60,12 @@ export const createS3Client = (env: Env = process.env): S3Client =>
     forcePathStyle: endpointFor("S3", env) !== undefined,
   });
 
-export const createSesClient = (env: Env = process.env): SESClient => new SESClient(base("SES", env));
+/**
+ * One attempt per call: a retried SendEmail whose first response was lost sends
+ * the email twice. The reporter's claim/lease decides when to try again.
+ */
+export const createSesClient = (env: Env = process.env): SESClient =>
+  new SESClient({ ...base("SES", env), maxAttempts: 1 });
 
 /** One attempt per call: BedrockEngine runs its own backoff, and the two would multiply. */
 export const createBedrockRuntimeClient = (env: Env = process.env): BedrockRuntimeClient =>

@@ -22,7 +22,14 @@ const recordEvent = async function recordEvent(record: SQSRecord): Promise<void>
     sequenceNumber: record.attributes.SequenceNumber ?? "0",
     messageGroupId: record.attributes.MessageGroupId ?? "",
   });
-  logger.debug("event recorded", { eventId: message.event.eventId, type: message.event.type, outcome });
+  if (outcome === "stale") {
+    logger.warn("event not counted: received longer ago than duplicates can be detected", {
+      eventId: message.event.eventId,
+      receivedAt: message.receivedAt,
+    });
+  } else {
+    logger.debug("event recorded", { eventId: message.event.eventId, type: message.event.type, outcome });
+  }
 };
 
 export const handler = fifoWorker("analyticsBatch", logger, recordEvent, releaseRecords);

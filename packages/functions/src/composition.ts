@@ -70,6 +70,7 @@ export const ingressDeps = (env: NodeJS.ProcessEnv = process.env): IngressDeps =
     newId: randomUUID,
     defaultEngine: config.DEFAULT_ENGINE,
     jobTtlDays: config.JOB_TTL_DAYS,
+    eventTypes: config.EVENT_TYPES,
     health: [
       { name: "jobs table", run: () => tableReachable(dynamo, config.JOBS_TABLE) },
       { name: "tailoring queue", run: () => queueReachable(sqs, config.TAILORING_JOBS_QUEUE_URL) },

@@ -3,6 +3,7 @@
  * malformed variable fails the cold start with its own name; nothing falls
  * back to a placeholder that would hide it.
  */
+import { DEFAULT_EVENT_TYPES, EventType, MAX_EVENT_TYPES } from "@cvpipe/core/contracts/analytics-event";
 import { ENGINE_NAMES } from "@cvpipe/core/contracts/job-request";
 import { z } from "zod";
 
@@ -39,6 +40,31 @@ const emailList = z
   )
   .pipe(z.array(z.email()).min(1));
 
+const eventTypeList = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    if (raw === undefined || raw.trim() === "") return [...DEFAULT_EVENT_TYPES] as string[];
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      if (
+        Array.isArray(parsed) &&
+        parsed.length > 0 &&
+        parsed.length <= MAX_EVENT_TYPES &&
+        parsed.every((t) => typeof t === "string" && EventType.safeParse(t).success)
+      ) {
+        return parsed as string[];
+      }
+    } catch {
+      // reported below
+    }
+    ctx.addIssue({
+      code: "custom",
+      message: `must be a JSON array of 1-${MAX_EVENT_TYPES} event types like "cv.downloaded"`,
+    });
+    return z.NEVER;
+  });
+
 export const IngressConfig = z.object({
   TAILORING_JOBS_QUEUE_URL: required,
   ANALYTICS_EVENTS_QUEUE_URL: required,
@@ -46,6 +72,7 @@ export const IngressConfig = z.object({
   PAYLOADS_BUCKET: required,
   DEFAULT_ENGINE: z.enum(ENGINE_NAMES).default("local"),
   JOB_TTL_DAYS: positiveInt(30),
+  EVENT_TYPES: eventTypeList,
 });
 
 export const TailorConfig = z

@@ -5,14 +5,17 @@
  */
 
 import { isIsoWeek, isoWeekEnd } from "@cvpipe/core/analytics/iso-week";
-import { ValidationError } from "@cvpipe/core/errors";
+import { CvpipeError, ValidationError } from "@cvpipe/core/errors";
 import { reportWeekFor, type SendWeeklyReportResult, sendWeeklyReport } from "@cvpipe/core/report/send-weekly-report";
+import { functions } from "@cvpipe/core/topology";
 import middy from "@middy/core";
 import type { ScheduledEvent } from "aws-lambda";
 import { type ReporterDeps, reporterDeps } from "./composition.ts";
 import { createLogger } from "./logger.ts";
 
 const logger = createLogger("reporter");
+/** A claim outlives one run (the function's timeout) twice over, and no more. */
+const LEASE_SECONDS = 2 * functions.reporter.timeoutSeconds;
 let deps: ReporterDeps | undefined;
 
 /** A manual run: which week, and whether to send again. */
@@ -47,8 +50,22 @@ const weekOf = (event: ScheduledEvent | ReportRequest): { week: string; force: b
 const report = async function report(event: ScheduledEvent | ReportRequest): Promise<SendWeeklyReportResult> {
   deps ??= reporterDeps();
   const { week, force } = weekOf(event);
-  const result = await sendWeeklyReport(deps.ports, { week, recipients: deps.recipients, sender: deps.sender, force });
+  const result = await sendWeeklyReport(deps.ports, {
+    week,
+    recipients: deps.recipients,
+    sender: deps.sender,
+    force,
+    leaseSeconds: LEASE_SECONDS,
+  });
   logger.info("weekly report", { ...result });
+  // On the schedule, a claim held by a run that died must not end the week's attempts: fail, so
+  // Lambda's asynchronous retries (about 1 and 3 minutes later) come back after the lease expires.
+  if ("detail-type" in event && result.status === "skipped" && result.reason === "in-progress") {
+    throw new CvpipeError(`${week} is claimed by another run; retrying after its lease`, {
+      code: "DEPENDENCY_UNAVAILABLE",
+      retryable: true,
+    });
+  }
   return result;
 };
 

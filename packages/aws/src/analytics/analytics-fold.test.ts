@@ -83,8 +83,11 @@ test("the event TTL is configurable, and an expired raw event counts as absent",
 
 test("crash between the raw write and the fold, then DLQ redrive with a new SequenceNumber: counted once", async () => {
   const week = "2026-W40";
-  const fold = new AnalyticsFold(db.documentClient);
   const [m] = sampleMessages({ week, count: 1, seed: 4, idPrefix: "crash", outcomeShare: 1 });
+  // The redrive comes a day after the event was received: well inside the dedup window.
+  const fold = new AnalyticsFold(db.documentClient, {
+    clock: { now: () => new Date(Date.parse(m!.body.receivedAt) + 86_400_000) },
+  });
   const record = { body: m!.body, sequenceNumber: "18000000000000000100", messageGroupId: m!.messageGroupId };
   const crashBeforeFold: AggregateStore = {
     apply: async () => {

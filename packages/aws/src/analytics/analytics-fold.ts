@@ -27,8 +27,12 @@ export interface AnalyticsFoldOptions {
 export class AnalyticsFold {
   readonly events: DynamoEventStore;
   readonly aggregates: DynamoAggregateStore;
+  readonly #clock: { now(): Date };
+  readonly #dedupWindowMs: number;
 
   constructor(db: DynamoDBDocumentClient, options: AnalyticsFoldOptions = {}) {
+    this.#clock = options.clock ?? { now: () => new Date() };
+    this.#dedupWindowMs = (options.eventTtlDays ?? 14) * 86_400_000;
     const clock = options.clock ? { clock: options.clock } : {};
     this.events = new DynamoEventStore(db, {
       ...(options.eventsTable ? { tableName: options.eventsTable } : {}),
@@ -44,15 +48,19 @@ export class AnalyticsFold {
 
   /** Detailed outcome, for logs and tests. */
   fold(record: AnalyticsRecord): Promise<FoldOutcome> {
-    return foldAnalyticsRecord({ events: this.events, aggregates: this.aggregates }, record);
+    return foldAnalyticsRecord({ events: this.events, aggregates: this.aggregates }, record, {
+      now: this.#clock.now(),
+      dedupWindowMs: this.#dedupWindowMs,
+    });
   }
 
   /** Shape of the handler's `EventRecorder` port. */
   async record(
     message: AnalyticsEventMessage,
     delivery: { readonly sequenceNumber: string; readonly messageGroupId: string },
-  ): Promise<"recorded" | "duplicate"> {
+  ): Promise<"recorded" | "duplicate" | "stale"> {
     const outcome = await this.fold({ body: message, ...delivery });
+    if (outcome === "stale") return "stale";
     return outcome === "folded" || outcome === "recovered" ? "recorded" : "duplicate";
   }
 }

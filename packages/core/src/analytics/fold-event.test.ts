@@ -148,4 +148,20 @@ test("FIFO simulation with crashes at every step, redeliveries, DLQ and redrive 
   );
 });
 
+test("a message received longer ago than the dedup window is not folded (a late DLQ redrive cannot double count)", async () => {
+  const { aggregates, ports } = setup();
+  const received = Date.parse(one!.body.receivedAt);
+  const window = { dedupWindowMs: 14 * 86_400_000 };
+  assert.is(await foldAnalyticsRecord(ports, record("100"), { ...window, now: new Date(received + 60_000) }), "folded");
+  // 15 days later the raw event (the dedup record) may be gone; the FIFO DLQ reset the message's clock.
+  const late = { ...window, now: new Date(received + 15 * 86_400_000) };
+  assert.is(await foldAnalyticsRecord(ports, record("900"), late), "stale");
+  assert.is(await eventsCounted(aggregates), 1);
+  // Inside the window the ordinary dedup answers.
+  assert.is(
+    await foldAnalyticsRecord(ports, record("950"), { ...window, now: new Date(received + 13 * 86_400_000) }),
+    "duplicate",
+  );
+});
+
 test.run();

@@ -58,9 +58,14 @@
  * SequenceNumber (zero-padded, compared as a string) is kept on the raw event to
  * identify the owner message; exactness rests on the event key.
  *
- * Limits: the raw event's TTL (default 14 days from storing) outlives any
- * message carrying the event (queue retention 4 days, DLQ 14 days from the
- * original enqueue), so no redelivery or redrive can outlive the dedup record.
+ * Limits: the dedup record is the raw event, which lives for its TTL (default
+ * 14 days from storing). A FIFO DLQ resets a message's enqueue time, so a
+ * message can outlive it (redriven late, or redriven again and again). Hence
+ * the staleness rule: a message first received (`receivedAt`, fixed at ingress,
+ * and for outcome events the job's finish time) longer ago than the dedup
+ * window is not folded ("stale") — its event may have been counted already
+ * and there is no record left to tell. The first storing is never earlier than
+ * `receivedAt`, so any younger message still finds the record if one was made.
  * A producer re-sending an eventId after the TTL is counted as a new event.
  * An event whose owner message stays in the DLQ is counted when it is redriven.
  */
@@ -102,7 +107,15 @@ export type FoldOutcome =
   /** Already counted; nothing added. */
   | "duplicate"
   /** Stored by another message group that has not folded it yet; that group's message will. */
-  | "owned-elsewhere";
+  | "owned-elsewhere"
+  /** Received longer ago than the dedup window: not counted (it may have been already). */
+  | "stale";
+
+export interface FoldOptions {
+  readonly now: Date;
+  /** How long the dedup record (the raw event) lives: the raw event TTL. */
+  readonly dedupWindowMs: number;
+}
 
 /**
  * Folds one record. Throws (retryable DependencyError from the adapters) when a
@@ -114,8 +127,16 @@ export type FoldOutcome =
  *     sequenceNumber: r.attributes.SequenceNumber!, messageGroupId: r.attributes.MessageGroupId!,
  *   });
  */
-export async function foldAnalyticsRecord(ports: FoldPorts, record: AnalyticsRecord): Promise<FoldOutcome> {
+export async function foldAnalyticsRecord(
+  ports: FoldPorts,
+  record: AnalyticsRecord,
+  options?: FoldOptions,
+): Promise<FoldOutcome> {
   const { body, messageGroupId } = record;
+  // An hour of margin for clocks: the record is stored after receivedAt, never before.
+  if (options && options.now.getTime() - Date.parse(body.receivedAt) > options.dedupWindowMs - 3_600_000) {
+    return "stale";
+  }
   const sequenceNumber = padSequenceNumber(record.sequenceNumber);
   const fresh = incrementsFor(body);
   const put = await ports.events.putOnce({

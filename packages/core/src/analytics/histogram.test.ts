@@ -103,4 +103,11 @@ test("merging shards gives the same quantiles as one histogram of everything", (
   assert.is(quantile(LATENCY_MS, merged, 0.95), quantile(LATENCY_MS, histogramOf(LATENCY_MS, values), 0.95));
 });
 
+test("a quantile on the top edge of the bucket before the last is not reported as open-ended", () => {
+  // 19 x 300 s and 1 x 600 s: p95 falls exactly on the 200-500 s bucket's top edge, not in the ≥ 500 s bucket.
+  const h = histogramOf(LATENCY_MS, [...Array.from({ length: 19 }, () => 300_000), 600_000]);
+  assert.not.ok(isOpenEnded(LATENCY_MS, h, 0.95));
+  assert.ok(isOpenEnded(LATENCY_MS, h, 1));
+});
+
 test.run();

@@ -114,6 +114,17 @@ export const quantile = (spec: HistogramSpec, histogram: Histogram, q: number): 
 
 /** True when the quantile fell in the open-ended last bucket (the value is a lower bound). */
 export const isOpenEnded = (spec: HistogramSpec, histogram: Histogram, q: number): boolean => {
-  const value = quantile(spec, histogram, q);
-  return value !== undefined && spec.max === undefined && value >= spec.bounds[spec.bounds.length - 1]!;
+  if (spec.max !== undefined) return false;
+  const n = histogram.reduce((a, b) => a + b, 0);
+  if (n === 0) return false;
+  // Which bucket holds the quantile — not whether its interpolated value touches the last bound
+  // (a rank on the top edge of the bucket before it would read as open-ended).
+  const rank = q * n;
+  let before = 0;
+  for (let i = 0; i < histogram.length; i++) {
+    const count = histogram[i]!;
+    if (count > 0 && before + count >= rank) return i >= spec.bounds.length;
+    before += count;
+  }
+  return false;
 };

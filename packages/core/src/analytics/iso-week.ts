@@ -54,8 +54,12 @@ export const formatIsoWeek = (parts: IsoWeekParts): IsoWeek => {
 };
 
 const assertValidParts = ({ year, week }: IsoWeekParts): void => {
-  if (!Number.isInteger(year) || year < 1 || year > 9999) {
-    throw new ValidationError([{ path: "week", rule: "iso_week", message: `year ${year} is out of range` }]);
+  // Date.UTC maps years 0-99 onto 1900-1999, so the week arithmetic is only sound from year 100;
+  // cvpipe has no business before 1970.
+  if (!Number.isInteger(year) || year < 1970 || year > 9999) {
+    throw new ValidationError([
+      { path: "week", rule: "iso_week", message: `year ${year} is out of range (1970-9999)` },
+    ]);
   }
   if (!Number.isInteger(week) || week < 1 || week > weeksInIsoYear(year)) {
     throw new ValidationError([

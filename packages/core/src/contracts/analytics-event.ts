@@ -15,6 +15,29 @@ export const EventType = z
   .regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/, "must be dotted lower-case words, e.g. cv.downloaded");
 
 export const RESERVED_EVENT_PREFIX = "tailoring.";
+
+/**
+ * The producer event types counted by default (`EVENT_TYPES` overrides). A
+ * catalogue, not a free-for-all: each type is a counter on the weekly
+ * aggregate items, so the number of types must stay bounded.
+ */
+export const DEFAULT_EVENT_TYPES = [
+  "cv.viewed",
+  "cv.downloaded",
+  "cv.shared",
+  "cv.exported",
+  "job.viewed",
+  "job.saved",
+  "application.started",
+  "application.submitted",
+  "application.withdrawn",
+  "search.performed",
+  "profile.updated",
+  "feedback.submitted",
+] as const;
+
+/** Upper bound on a configured catalogue (keeps aggregate items far below DynamoDB's 400 KB). */
+export const MAX_EVENT_TYPES = 100;
 /** Outcome events use `tailoring-outcome-<jobId>`; a producer id must never collide with one. */
 export const RESERVED_EVENT_ID_PREFIX = "tailoring-";
 
@@ -27,7 +50,12 @@ export const ProducerEvent = z
     type: EventType.refine((t) => !t.startsWith(RESERVED_EVENT_PREFIX), {
       message: `the "${RESERVED_EVENT_PREFIX}" prefix is reserved for events cvpipe emits itself`,
     }),
-    occurredAt: z.iso.datetime({ offset: true }),
+    occurredAt: z.iso
+      .datetime({ offset: true })
+      // (A malformed value is already reported by the format check.)
+      .refine((t) => Number.isNaN(Date.parse(t)) || Date.parse(t) >= Date.UTC(2000, 0, 1), {
+        message: "must be in the year 2000 or later",
+      }),
     properties: z
       .record(
         z.string().max(64),

@@ -153,7 +153,8 @@ const publishOutcome = async (deps: ProcessJobDeps, message: TailoringJobMessage
     tenantId: record.tenantId,
     userId: record.userId,
     source: "tailor",
-    receivedAt: deps.clock.now().toISOString(),
+    // Fixed by the job, not by this publish: a re-published outcome must look as old as the first.
+    receivedAt: event.occurredAt,
     event,
   };
   await deps.queue.send("analyticsEvents", {

@@ -8,5 +8,6 @@ export interface EventDelivery {
 
 /** Stores one analytics event and folds it into the weekly aggregates, each exactly once. */
 export interface EventRecorder {
-  record(message: AnalyticsEventMessage, delivery: EventDelivery): Promise<"recorded" | "duplicate">;
+  /** "stale": received longer ago than duplicates can be detected, so not counted. */
+  record(message: AnalyticsEventMessage, delivery: EventDelivery): Promise<"recorded" | "duplicate" | "stale">;
 }

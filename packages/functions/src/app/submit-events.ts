@@ -12,6 +12,8 @@ const MAX_FUTURE_MS = 24 * 3_600_000;
 export interface SubmitEventsDeps {
   readonly queue: QueuePublisher;
   readonly clock: Clock;
+  /** The event types this deployment counts (EVENT_TYPES). */
+  readonly eventTypes: readonly string[];
 }
 
 /**
@@ -39,6 +41,13 @@ export const submitEvents = async (
       });
     }
     seen.set(e.eventId, i);
+    if (!deps.eventTypes.includes(e.type)) {
+      issues.push({
+        path: `body.events[${i}].type`,
+        rule: "catalogue",
+        message: `"${e.type}" is not a known event type; known: ${deps.eventTypes.join(", ")}`,
+      });
+    }
     // A future-dated event would sit in a week not yet reported; allow a day of clock skew.
     if (Date.parse(e.occurredAt) > now.getTime() + MAX_FUTURE_MS) {
       issues.push({

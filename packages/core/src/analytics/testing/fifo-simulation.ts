@@ -91,7 +91,7 @@ export async function simulateFifo(
     crashes: { "before-put": 0, "after-put": 0, "after-apply": 0, "after-mark": 0, "after-settle": 0 },
     movedToDlq: 0,
     redriven: 0,
-    outcomes: { folded: 0, recovered: 0, duplicate: 0, "owned-elsewhere": 0 },
+    outcomes: { folded: 0, recovered: 0, duplicate: 0, "owned-elsewhere": 0, stale: 0 },
   };
   // Non-consecutive, increasing, 20+ digits like real SequenceNumbers.
   let seq = 18_000_000_000_000_000_000n;
