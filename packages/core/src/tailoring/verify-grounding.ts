@@ -429,7 +429,7 @@ const freeTextIssues = (index: SourceIndex, raw: string): { text: string; reason
     if (index.words.has(word)) continue;
     if (NUMBER_WORDS.has(word)) issues.push({ text: word, reason: "number does not appear in the source CV" });
     // Names written with letters outside ASCII ("Ørsted") slip past the term extractor: check them whole.
-    else if (/[^\x00-\x7f]/.test(word))
+    else if (/[^\p{ASCII}]/u.test(word))
       issues.push({ text: word, reason: `"${word}" does not appear in the source CV` });
   }
   const seen = new Set<string>();
