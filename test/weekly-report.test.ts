@@ -7,7 +7,10 @@ import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { createDocumentClient } from "@cvpipe/aws/clients";
+import { DynamoReportLedger } from "@cvpipe/aws/report/dynamo-report-ledger";
 import { isoWeekOf, isoWeekStart, nextIsoWeek, previousIsoWeek } from "@cvpipe/core/analytics/iso-week";
+import { tables } from "@cvpipe/core/topology";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { repoRoot, startTestStack, type TestStack, tempDataDir, until } from "./support/stack.ts";
@@ -100,6 +103,28 @@ test("cvpipe report send refuses an unfinished week and a week already sent; --f
   assert.is(forced.code, 0, forced.out);
   assert.match(forced.out, /^sent CV Analytics Weekly Report/);
   assert.is((await emails()).length, 3);
+});
+
+test("a scheduled run that meets a live claim fails, so Lambda retries it after the lease", async () => {
+  const older = previousIsoWeek(previousIsoWeek(week));
+  const ledger = new DynamoReportLedger(createDocumentClient(), { tableName: tables.reports.name });
+  const now = new Date();
+  const held = await ledger.claim(older, {
+    owner: "a-run-that-died",
+    now,
+    leaseUntil: new Date(now.getTime() + 60_000),
+    force: false,
+  });
+  assert.ok(held.claimed);
+  const monday = new Date(isoWeekStart(nextIsoWeek(older)).getTime() + 7 * 3_600_000);
+  const before = (await emails()).length;
+  try {
+    await stack.scheduler.trigger(monday);
+    assert.unreachable("the scheduled run should fail while the claim is live");
+  } catch (error) {
+    assert.match((error as Error).message, new RegExp(`${older} is claimed by another run`));
+  }
+  assert.is((await emails()).length, before, "nothing sent meanwhile");
 });
 
 test.run();
