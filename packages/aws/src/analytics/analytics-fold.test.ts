@@ -8,6 +8,7 @@ import type { AggregateStore } from "@cvpipe/core/analytics/ports";
 import { diffAggregates } from "@cvpipe/core/analytics/testing/compare";
 import { CRASH_POINTS, simulateFifo } from "@cvpipe/core/analytics/testing/fifo-simulation";
 import { sampleMessages } from "@cvpipe/core/analytics/testing/sample-events";
+import { rejects } from "@cvpipe/core/testing/rejects";
 import { tables } from "@cvpipe/core/topology";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -26,15 +27,6 @@ test.before(async () => {
 test.after(async () => {
   await db.close();
 });
-
-const rejects = async (run: () => Promise<unknown>): Promise<void> => {
-  try {
-    await run();
-  } catch {
-    return;
-  }
-  assert.unreachable("expected a rejection");
-};
 
 const pendingMarkers = async (): Promise<number> => {
   const out = await db.documentClient.send(new ScanCommand({ TableName: tables.aggregates.name }));

@@ -1,6 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { ValidationError } from "../errors.ts";
+import { rejects } from "../testing/rejects.ts";
 import { mergeAggregates, recount } from "./aggregate.ts";
 import { foldAnalyticsRecord, padSequenceNumber } from "./fold-event.ts";
 import type { AggregateStore, EventStore } from "./ports.ts";
@@ -10,14 +11,6 @@ import { MemoryAggregateStore, MemoryEventStore } from "./testing/memory-stores.
 import { sampleMessages } from "./testing/sample-events.ts";
 
 const WEEK = "2026-W47";
-const rejects = async (run: () => Promise<unknown>): Promise<void> => {
-  try {
-    await run();
-  } catch {
-    return;
-  }
-  assert.unreachable("expected a rejection");
-};
 const setup = () => {
   const events = new MemoryEventStore();
   const aggregates = new MemoryAggregateStore();
