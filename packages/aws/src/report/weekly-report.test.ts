@@ -37,12 +37,14 @@ test.before(async () => {
   [db, ses] = await Promise.all([startDynalite(), startSesLocal()]);
   await createTables(db.client, ["events", "aggregates", "reports"]);
   // A realistic week and the week before it, folded through the real fold.
-  const fold = new AnalyticsFold(db.documentClient);
   let seq = 18_000_000_000_000_000_000n;
   for (const [week, count, seed] of [
     ["2026-W47", 240, 1],
     ["2026-W46", 160, 2],
   ] as const) {
+    // Each week is folded as its events arrive, at its own end — never on the real clock, which
+    // would make fixed weeks stale as the calendar moves.
+    const fold = new AnalyticsFold(db.documentClient, { clock: { now: () => isoWeekEnd(week) } });
     for (const m of sampleMessages({ week, count, seed, idPrefix: week })) {
       seq += 7n;
       await fold.fold({ body: m.body, sequenceNumber: seq.toString(), messageGroupId: m.messageGroupId });
