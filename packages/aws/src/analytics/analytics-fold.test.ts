@@ -82,6 +82,7 @@ test("crash between the raw write and the fold, then DLQ redrive with a new Sequ
   });
   const record = { body: m!.body, sequenceNumber: "18000000000000000100", messageGroupId: m!.messageGroupId };
   const crashBeforeFold: AggregateStore = {
+    fence: (w, s, k) => fold.aggregates.fence(w, s, k),
     apply: async () => {
       throw new Error("Lambda timed out before the fold");
     },
@@ -125,6 +126,57 @@ test("FIFO run with redeliveries, crashes at every step, DLQ and redrive equals 
   console.log(
     `  fold run: ${stats.deliveries} deliveries, crashes ${JSON.stringify(stats.crashes)}, DLQ ${stats.movedToDlq}, outcomes ${JSON.stringify(stats.outcomes)}`,
   );
+});
+
+test("an attempt that stalls before its write while another runs start to finish adds nothing (real conditional writes)", async () => {
+  const now = new Date("2026-09-10T12:00:00Z");
+  const fold = new AnalyticsFold(db.documentClient, { clock: { now: () => now } });
+  const [m] = sampleMessages({ week: "2026-W37", count: 1, seed: 5, idPrefix: "stall" });
+  const record = { body: m!.body, sequenceNumber: "18000000000000000300", messageGroupId: m!.messageGroupId };
+  let resume!: () => void;
+  const gate = new Promise<void>((r) => (resume = r));
+  let reached!: () => void;
+  const atApply = new Promise<void>((r) => (reached = r));
+  const stalled: AggregateStore = {
+    fence: (w, s, k) => fold.aggregates.fence(w, s, k),
+    apply: async (inc, fence) => {
+      reached();
+      await gate;
+      return fold.aggregates.apply(inc, fence);
+    },
+    settle: (w, s, k) => fold.aggregates.settle(w, s, k),
+  };
+  const b = foldAnalyticsRecord({ events: fold.events, aggregates: stalled }, record);
+  await atApply;
+  assert.is(await fold.fold(record), "folded");
+  resume();
+  assert.is(await b, "duplicate");
+  assert.is(mergeAggregates("2026-W37", await fold.aggregates.readWeek("2026-W37")).events, 1);
+  assert.is(await pendingMarkers(), 0);
+});
+
+test("overlapping processors (8 at once per record, as after deliveries past the visibility timeout) count each event once", async () => {
+  const week = "2026-W36"; // a week no other test here writes
+  const now = new Date("2026-09-06T12:00:00Z");
+  const fold = new AnalyticsFold(db.documentClient, { clock: { now: () => now } });
+  const messages = sampleMessages({ week, count: 40, seed: 21, idPrefix: "overlap" });
+  const outcomes = await Promise.all(
+    messages.flatMap((m, i) =>
+      Array.from({ length: 8 }, (_, copy) =>
+        fold.fold({
+          body: m.body,
+          sequenceNumber: String(18_100_000_000_000_000_000n + BigInt(i * 10 + copy)),
+          messageGroupId: copy % 2 === 0 ? m.messageGroupId : `${m.body.tenantId}#redrive`,
+        }),
+      ),
+    ),
+  );
+  // "folded" = this processor's increments went in: once per event. (Others see it pending or folded.)
+  assert.is(outcomes.filter((o) => o === "folded").length, 40);
+  const got = mergeAggregates(week, await fold.aggregates.readWeek(week));
+  assert.equal(diffAggregates(got, recount(messages.map((m) => m.body)).get(week)!), []);
+  assert.is(got.events, 40);
+  assert.is(await pendingMarkers(), 0);
 });
 
 test("reads filter expired aggregate items", async () => {

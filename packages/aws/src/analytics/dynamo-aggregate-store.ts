@@ -1,13 +1,15 @@
 import {
   type DynamoDBDocumentClient,
+  GetCommand,
   QueryCommand,
   type QueryCommandOutput,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import {
-  AGGREGATE_META_ATTRIBUTES,
   type AggregateIncrements,
   type AggregateItem,
+  fenceAttribute,
+  isMetaAttribute,
 } from "@cvpipe/core/analytics/aggregate";
 import { type IsoWeek, isoWeekEnd } from "@cvpipe/core/analytics/iso-week";
 import type { AggregateReader, AggregateStore, ApplyOutcome } from "@cvpipe/core/analytics/ports";
@@ -22,13 +24,12 @@ export interface DynamoAggregateStoreOptions {
   readonly clock?: { now(): Date };
 }
 
-const META = new Set<string>(AGGREGATE_META_ATTRIBUTES);
-
 /**
  * The weekly aggregates table (`week` + `shard`). `apply` is the single
  * conditional UpdateItem that makes the fold exactly-once (argument in
  * `@cvpipe/core/analytics/fold-event`): counters are `ADD`ed and the event key
- * joins the `pending` string set in the same write, unless it is already there.
+ * joins the `pending` string set in the same write, unless it is already there
+ * or the event's fence slot (`f_NNN`) moved since the caller read it.
  */
 export class DynamoAggregateStore implements AggregateStore, AggregateReader {
   readonly #db: DynamoDBDocumentClient;
@@ -43,8 +44,46 @@ export class DynamoAggregateStore implements AggregateStore, AggregateReader {
     this.#clock = options.clock ?? { now: () => new Date() };
   }
 
-  async apply(inc: AggregateIncrements): Promise<ApplyOutcome> {
-    const names: Record<string, string> = { "#pending": "pending", "#exp": "expiresAt", "#upd": "updatedAt" };
+  async fence(week: IsoWeek, shard: string, eventKey: string): Promise<number> {
+    const item = await this.#slotState(week, shard, eventKey, "fence read");
+    return item.fence;
+  }
+
+  async #slotState(
+    week: IsoWeek,
+    shard: string,
+    eventKey: string,
+    what: string,
+  ): Promise<{ fence: number; pending: boolean }> {
+    const fence = fenceAttribute(eventKey);
+    try {
+      const out = await this.#db.send(
+        new GetCommand({
+          TableName: this.#table,
+          Key: { week, shard },
+          ConsistentRead: true,
+          ProjectionExpression: "#fence, #pending",
+          ExpressionAttributeNames: { "#fence": fence, "#pending": "pending" },
+        }),
+      );
+      const value = out.Item?.[fence];
+      const pending = out.Item?.["pending"];
+      return {
+        fence: typeof value === "number" ? value : 0,
+        pending: pending instanceof Set && pending.has(eventKey),
+      };
+    } catch (error) {
+      throw dependencyFailure(`DynamoDB GetItem (aggregate ${what})`, error);
+    }
+  }
+
+  async apply(inc: AggregateIncrements, fence: number): Promise<ApplyOutcome> {
+    const names: Record<string, string> = {
+      "#pending": "pending",
+      "#exp": "expiresAt",
+      "#upd": "updatedAt",
+      "#fence": fenceAttribute(inc.eventKey),
+    };
     const values: Record<string, unknown> = {
       ":key": inc.eventKey,
       ":keySet": new Set([inc.eventKey]),
@@ -70,16 +109,20 @@ export class DynamoAggregateStore implements AggregateStore, AggregateReader {
           Key: { week: inc.week, shard: inc.shard },
           UpdateExpression: `ADD ${adds.join(", ")} SET ${sets.join(", ")}`,
           // The event key stays in `pending` until its raw event is marked folded: a rerun finds it here.
-          ConditionExpression: "NOT contains(#pending, :key)",
+          // The fence slot must be as the caller read it before seeing the raw event unfolded.
+          ConditionExpression: `NOT contains(#pending, :key) AND ${fence === 0 ? "attribute_not_exists(#fence)" : "#fence = :fence"}`,
           ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+          ExpressionAttributeValues: fence === 0 ? values : { ...values, ":fence": fence },
         }),
       );
       return "applied";
     } catch (error) {
-      if (isConditionalCheckFailed(error)) return "already-applied";
-      throw dependencyFailure("DynamoDB UpdateItem (fold aggregate)", error);
+      if (!isConditionalCheckFailed(error)) throw dependencyFailure("DynamoDB UpdateItem (fold aggregate)", error);
     }
+    // Which half of the condition failed: pending is never removed before the fence moves, so
+    // "pending" here means this event's increments are in.
+    const state = await this.#slotState(inc.week, inc.shard, inc.eventKey, "fold check");
+    return state.pending ? "already-applied" : "fence-moved";
   }
 
   async settle(week: IsoWeek, shard: string, eventKey: string): Promise<void> {
@@ -88,11 +131,13 @@ export class DynamoAggregateStore implements AggregateStore, AggregateReader {
         new UpdateCommand({
           TableName: this.#table,
           Key: { week, shard },
-          UpdateExpression: "DELETE #pending :keySet",
+          // Forgetting the marker and moving the fence in ONE write is what fences out a processor
+          // that saw the event unfolded before it was folded (fold-event.ts, "at most once").
+          UpdateExpression: "DELETE #pending :keySet ADD #fence :one",
           // UpdateItem would otherwise create an empty item for an event whose aggregate expired.
           ConditionExpression: "attribute_exists(#week)",
-          ExpressionAttributeNames: { "#pending": "pending", "#week": "week" },
-          ExpressionAttributeValues: { ":keySet": new Set([eventKey]) },
+          ExpressionAttributeNames: { "#pending": "pending", "#week": "week", "#fence": fenceAttribute(eventKey) },
+          ExpressionAttributeValues: { ":keySet": new Set([eventKey]), ":one": 1 },
         }),
       );
     } catch (error) {
@@ -137,7 +182,7 @@ export const decodeItem = (raw: Record<string, unknown>): AggregateItem => {
   const counters: Record<string, number> = {};
   const names: Record<string, string> = {};
   for (const [k, v] of Object.entries(raw)) {
-    if (META.has(k)) continue;
+    if (isMetaAttribute(k)) continue;
     if (typeof v === "number") counters[k] = v;
     else if (typeof v === "string" && k.startsWith("kwn_")) names[k] = v;
   }

@@ -29,7 +29,7 @@
  * JWT claims), so they stay few. Producer event types are producer-chosen
  * (validated, ≤ 64 chars); they are counted exactly — see the report notes.
  */
-import { type AnalyticsEvent, isOutcomeEvent } from "../contracts/analytics-event.ts";
+import { type AnalyticsEvent, isOutcomeEvent, isRetractionEvent } from "../contracts/analytics-event.ts";
 import type { AnalyticsEventMessage } from "../contracts/messages.ts";
 import { fromCounters, type Histogram, histogramOf, LATENCY_MS, MATCH_SCORE, observe } from "./histogram.ts";
 import { type IsoWeek, isoWeekOf } from "./iso-week.ts";
@@ -38,8 +38,15 @@ import { type IsoWeek, isoWeekOf } from "./iso-week.ts";
 export const SHARD_COUNT = 16;
 export const KEYWORD_SLOTS = 1024;
 
+/** Fence counters per aggregate item (see fold-event.ts): more slots, fewer unrelated fold retries. */
+export const FENCE_SLOTS = 256;
+
 /** Attributes of an aggregate item that are not counters. */
 export const AGGREGATE_META_ATTRIBUTES = ["week", "shard", "pending", "expiresAt", "updatedAt"] as const;
+
+/** Fence attributes (`f_NNN`) are bookkeeping too, not counters. */
+export const isMetaAttribute = (name: string): boolean =>
+  (AGGREGATE_META_ATTRIBUTES as readonly string[]).includes(name) || /^f_\d{3}$/.test(name);
 
 export const attr = {
   events: "n_events",
@@ -81,6 +88,10 @@ export const eventKey = (tenantId: string, eventId: string): string => `${tenant
 export const shardOf = (tenantId: string, eventId: string): string =>
   `s${String(fnv1a(eventKey(tenantId, eventId)) % SHARD_COUNT).padStart(2, "0")}`;
 
+/** The fence slot of an event inside its item; hashed apart from the shard so slots spread within an item. */
+export const fenceAttribute = (key: string): string =>
+  `f_${String(fnv1a(`fence:${key}`) % FENCE_SLOTS).padStart(3, "0")}`;
+
 export const allShards = (): string[] =>
   Array.from({ length: SHARD_COUNT }, (_, i) => `s${String(i).padStart(2, "0")}`);
 
@@ -107,8 +118,24 @@ const distinctKeywords = (keywords: readonly string[]): string[] => [
   ...new Set(keywords.map(normalizeKeyword).filter((k) => k.length > 0)),
 ];
 
+/**
+ * What one event adds to its week. A retraction adds the negation of the
+ * outcome it supersedes (in that outcome's week), under its own event key.
+ */
 export const incrementsFor = (message: AnalyticsEventMessage): AggregateIncrements => {
   const { event, tenantId } = message;
+  if (isRetractionEvent(event)) {
+    const taken = incrementsFor({ ...message, event: event.supersedes });
+    const counters: Record<string, number> = {};
+    for (const [k, v] of Object.entries(taken.counters)) counters[k] = -v;
+    return {
+      week: taken.week,
+      shard: shardOf(tenantId, event.eventId),
+      eventKey: eventKey(tenantId, event.eventId),
+      counters,
+      names: {},
+    };
+  }
   const counters: Record<string, number> = {};
   const names: Record<string, string> = {};
   const add = (name: string, n: number): void => {
@@ -250,11 +277,16 @@ export const mergeAggregates = (week: IsoWeek, items: readonly AggregateItem[]):
  * increments, shards or keyword slots.
  */
 export const recount = (messages: Iterable<AnalyticsEventMessage>): Map<IsoWeek, WeeklyAggregate> => {
+  const all = [...messages];
+  // A retracted outcome counts for nothing, and neither does its retraction.
+  const retracted = new Set(
+    all.flatMap((m) => (isRetractionEvent(m.event) ? [eventKey(m.tenantId, m.event.supersedes.eventId)] : [])),
+  );
   const seen = new Set<string>();
   const byWeek = new Map<IsoWeek, AnalyticsEventMessage[]>();
-  for (const m of messages) {
+  for (const m of all) {
     const key = eventKey(m.tenantId, m.event.eventId);
-    if (seen.has(key)) continue;
+    if (seen.has(key) || retracted.has(key) || isRetractionEvent(m.event)) continue;
     seen.add(key);
     const week = weekOfEvent(m.event);
     const list = byWeek.get(week) ?? [];
@@ -269,7 +301,7 @@ export const recount = (messages: Iterable<AnalyticsEventMessage>): Map<IsoWeek,
       return r;
     };
     const outcomes = list.flatMap((m) => (isOutcomeEvent(m.event) ? [{ m, e: m.event }] : []));
-    const producers = list.filter((m) => !isOutcomeEvent(m.event));
+    const producers = list.filter((m) => !isOutcomeEvent(m.event) && !isRetractionEvent(m.event));
     const scores = outcomes.flatMap(({ e }) => (e.matchScore === undefined ? [] : [e.matchScore]));
     const keywordCounts = new Map<string, number>();
     for (const { e } of outcomes) {

@@ -1,5 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import type { TailoringOutcomeEvent } from "../contracts/analytics-event.ts";
+import type { AnalyticsEventMessage } from "../contracts/messages.ts";
 import { ValidationError } from "../errors.ts";
 import { rejects } from "../testing/rejects.ts";
 import { mergeAggregates, recount } from "./aggregate.ts";
@@ -55,6 +57,7 @@ test("a record folds once; its redelivery is a duplicate", async () => {
 test("crash between the raw write and the fold: the rerun folds", async () => {
   const { aggregates, events, ports } = setup();
   const crashing: AggregateStore = {
+    fence: (w, s, k) => aggregates.fence(w, s, k),
     apply: async () => {
       throw new Error("crash before the fold");
     },
@@ -88,20 +91,134 @@ test("crash between the fold and the mark, then DLQ redrive with a new, higher S
   );
 });
 
-test("the same event from another message group is left to its owner", async () => {
+test("the same event from another message group counts once, whichever group folds it", async () => {
   const { aggregates, events, ports } = setup();
   const crashing: AggregateStore = {
+    fence: (w, s, k) => aggregates.fence(w, s, k),
     apply: async () => {
-      throw new Error("owner crashes before the fold");
+      throw new Error("the first carrier crashes before the fold");
     },
     settle: (w, s, k) => aggregates.settle(w, s, k),
   };
   await rejects(() => foldAnalyticsRecord({ events, aggregates: crashing }, record("100")));
-  assert.is(await foldAnalyticsRecord(ports, record("200", "acme#someone-else")), "owned-elsewhere");
-  assert.is(await eventsCounted(aggregates), 0);
-  assert.is(await foldAnalyticsRecord(ports, record("100")), "folded");
+  // Fences make the fold safe whoever runs it: the other group's message need not wait for the first.
+  assert.is(await foldAnalyticsRecord(ports, record("200", "acme#someone-else")), "folded");
+  assert.is(await foldAnalyticsRecord(ports, record("100")), "duplicate");
   assert.is(await foldAnalyticsRecord(ports, record("300", "acme#someone-else")), "duplicate");
   assert.is(await eventsCounted(aggregates), 1);
+});
+
+test("two overlapping deliveries of one record count it once (the second read 'unfolded' before the first settled)", async () => {
+  const { aggregates, events, ports } = setup();
+  let resume!: () => void;
+  const gate = new Promise<void>((r) => (resume = r));
+  let reached!: () => void;
+  const atApply = new Promise<void>((r) => (reached = r));
+  // Attempt B (a redelivery past the visibility timeout, or an overrunning local handler) stalls
+  // just before its apply, after it has stored the event and seen it unfolded.
+  const stalled: AggregateStore = {
+    fence: (w, s, k) => aggregates.fence(w, s, k),
+    apply: async (inc, fence) => {
+      reached();
+      await gate;
+      return aggregates.apply(inc, fence);
+    },
+    settle: (w, s, k) => aggregates.settle(w, s, k),
+  };
+  const b = foldAnalyticsRecord({ events, aggregates: stalled }, record("100"));
+  await atApply;
+  // Attempt A runs start to finish meanwhile.
+  assert.is(await foldAnalyticsRecord(ports, record("100")), "folded");
+  resume();
+  assert.is(await b, "duplicate");
+  assert.is(await eventsCounted(aggregates), 1);
+});
+
+/** A job that failed (retryable, out of attempts), was redriven and succeeded: its three events. */
+const redrivenJob = () => {
+  const occurredAt = "2026-11-18T10:00:00.000Z";
+  const failed: TailoringOutcomeEvent = {
+    eventId: "tailoring-outcome-j1-3",
+    type: "tailoring.outcome",
+    occurredAt,
+    jobId: "j1",
+    engine: "bedrock",
+    outcome: "failed",
+    errorCode: "ENGINE_UNAVAILABLE",
+    latencyMs: 40_000,
+    missingKeywords: [],
+  };
+  const succeeded: TailoringOutcomeEvent = {
+    eventId: "tailoring-outcome-j1-4",
+    type: "tailoring.outcome",
+    occurredAt: "2026-11-19T08:00:00.000Z",
+    jobId: "j1",
+    engine: "bedrock",
+    outcome: "succeeded",
+    latencyMs: 900_000,
+    matchScore: 77,
+    inputTokens: 1200,
+    outputTokens: 300,
+    missingKeywords: ["kubernetes"],
+  };
+  const msg = (event: AnalyticsEventMessage["event"]): AnalyticsEventMessage => ({
+    schema: "analytics-event.v1",
+    tenantId: "acme",
+    userId: "alice",
+    source: "tailor",
+    receivedAt: event.occurredAt,
+    event,
+  });
+  return {
+    group: "acme#alice",
+    failed: msg(failed),
+    retraction: msg({
+      eventId: "tailoring-retraction-j1-3",
+      type: "tailoring.retraction",
+      occurredAt,
+      jobId: "j1",
+      supersedes: failed,
+    }),
+    succeeded: msg(succeeded),
+  };
+};
+
+test("a redriven job that then succeeds counts once, as succeeded, with its score and tokens", async () => {
+  const { aggregates, ports } = setup();
+  const job = redrivenJob();
+  const fold = (body: AnalyticsEventMessage, seq: string) =>
+    foldAnalyticsRecord(ports, { body, sequenceNumber: seq, messageGroupId: job.group });
+  assert.is(await fold(job.failed, "100"), "folded");
+  assert.is(mergeAggregates(WEEK, await aggregates.readWeek(WEEK)).byOutcome["failed"], 1);
+  // The redriven success is published with the retraction of the failure before it; both may repeat.
+  for (const seq of ["200", "250"]) {
+    await fold(job.retraction, seq);
+    await fold(job.succeeded, String(Number(seq) + 1));
+  }
+  const week = mergeAggregates(WEEK, await aggregates.readWeek(WEEK));
+  assert.equal(week, recount([job.failed, job.retraction, job.succeeded]).get(WEEK));
+  assert.equal(week.byOutcome, { succeeded: 1 });
+  assert.equal(week.byErrorCode, {});
+  assert.is(week.outcomeEvents, 1);
+  assert.is(week.events, 1);
+  assert.is(week.latencySumMs, 900_000);
+  assert.is(week.scoreCount, 1);
+  assert.equal(week.tokens, { input: 1200, output: 300 });
+});
+
+test("a retraction that arrives before the outcome it takes back (still in the DLQ): that outcome never counts", async () => {
+  const { aggregates, ports } = setup();
+  const job = redrivenJob();
+  const fold = (body: AnalyticsEventMessage, seq: string) =>
+    foldAnalyticsRecord(ports, { body, sequenceNumber: seq, messageGroupId: job.group });
+  await fold(job.retraction, "200");
+  await fold(job.succeeded, "201");
+  assert.equal(mergeAggregates(WEEK, await aggregates.readWeek(WEEK)).byOutcome, { succeeded: 1 });
+  // The failure's own message is redriven from the analytics DLQ afterwards.
+  assert.is(await fold(job.failed, "900"), "duplicate");
+  const week = mergeAggregates(WEEK, await aggregates.readWeek(WEEK));
+  assert.equal(week.byOutcome, { succeeded: 1 });
+  assert.is(week.events, 1);
 });
 
 test("a resend with different content counts the stored copy", async () => {

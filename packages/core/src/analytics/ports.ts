@@ -29,17 +29,26 @@ export interface EventStore {
   get(tenantId: string, eventId: string): Promise<StoredEvent | undefined>;
 }
 
-export type ApplyOutcome = "applied" | "already-applied";
+/**
+ * "already-applied": the item holds the event as pending (an earlier apply went in).
+ * "fence-moved": an event of the same fence slot settled since the fence was read; read again.
+ */
+export type ApplyOutcome = "applied" | "already-applied" | "fence-moved";
 
 /** The weekly aggregates table, write side. */
 export interface AggregateStore {
+  /** The current value of the event's fence slot in item `(week, shard)`; 0 when absent. */
+  fence(week: IsoWeek, shard: string, eventKey: string): Promise<number>;
   /**
    * Adds the increments to item `(inc.week, inc.shard)` and records `inc.eventKey`
-   * as pending there, in one conditional write; "already-applied" when the item
-   * already holds that event as pending.
+   * as pending there, in one conditional write: only if the event is not pending
+   * there and its fence slot still holds `fence`.
    */
-  apply(inc: AggregateIncrements): Promise<ApplyOutcome>;
-  /** Forgets the pending marker (idempotent). Call only after the raw event is marked folded. */
+  apply(inc: AggregateIncrements, fence: number): Promise<ApplyOutcome>;
+  /**
+   * Forgets the pending marker and advances the event's fence slot, in one write
+   * (idempotent in effect). Call only after the raw event is marked folded.
+   */
   settle(week: IsoWeek, shard: string, eventKey: string): Promise<void>;
 }
 

@@ -100,7 +100,28 @@ export const TailoringOutcomeEvent = z
   .strict();
 export type TailoringOutcomeEvent = z.output<typeof TailoringOutcomeEvent>;
 
-export const AnalyticsEvent = z.union([TailoringOutcomeEvent, ProducerEvent]);
+/**
+ * Takes back an outcome a job no longer has (`type: tailoring.retraction`): a
+ * job that FAILED for a retryable reason and was redriven ends again, and only
+ * its last outcome may count. It carries the outcome it supersedes, so the fold
+ * can take back exactly what that outcome added — or, when that outcome never
+ * arrived, make sure it never will count (see fold-event.ts).
+ */
+export const TailoringRetractionEvent = z
+  .object({
+    eventId: EventId,
+    type: z.literal("tailoring.retraction"),
+    /** The superseded outcome's time: the retraction lands in that outcome's week. */
+    occurredAt: z.iso.datetime({ offset: true }),
+    jobId: z.string().min(1),
+    supersedes: TailoringOutcomeEvent,
+  })
+  .strict();
+export type TailoringRetractionEvent = z.output<typeof TailoringRetractionEvent>;
+
+export const AnalyticsEvent = z.union([TailoringOutcomeEvent, TailoringRetractionEvent, ProducerEvent]);
 export type AnalyticsEvent = z.output<typeof AnalyticsEvent>;
 
 export const isOutcomeEvent = (e: AnalyticsEvent): e is TailoringOutcomeEvent => e.type === "tailoring.outcome";
+export const isRetractionEvent = (e: AnalyticsEvent): e is TailoringRetractionEvent =>
+  e.type === "tailoring.retraction";

@@ -65,8 +65,9 @@ const crashingPorts = (ports: FoldPorts, crash: (p: CrashPoint) => void): FoldPo
     get: (t, id) => ports.events.get(t, id),
   };
   const aggregates: AggregateStore = {
-    apply: async (inc) => {
-      const r = await ports.aggregates.apply(inc);
+    fence: (w, s, k) => ports.aggregates.fence(w, s, k),
+    apply: async (inc, fence) => {
+      const r = await ports.aggregates.apply(inc, fence);
       crash("after-apply"); // the write landed, the response is lost
       return r;
     },
@@ -91,7 +92,7 @@ export async function simulateFifo(
     crashes: { "before-put": 0, "after-put": 0, "after-apply": 0, "after-mark": 0, "after-settle": 0 },
     movedToDlq: 0,
     redriven: 0,
-    outcomes: { folded: 0, recovered: 0, duplicate: 0, "owned-elsewhere": 0, stale: 0 },
+    outcomes: { folded: 0, recovered: 0, duplicate: 0, stale: 0 },
   };
   // Non-consecutive, increasing, 20+ digits like real SequenceNumbers.
   let seq = 18_000_000_000_000_000_000n;

@@ -2,7 +2,7 @@
  * In-memory EventStore / AggregateStore / AggregateReader with the same
  * conditional semantics as the DynamoDB adapters, for pure tests.
  */
-import { type AggregateIncrements, type AggregateItem, applyIncrements } from "../aggregate.ts";
+import { type AggregateIncrements, type AggregateItem, applyIncrements, fenceAttribute } from "../aggregate.ts";
 import type { IsoWeek } from "../iso-week.ts";
 import type {
   AggregateReader,
@@ -38,11 +38,17 @@ export class MemoryEventStore implements EventStore {
 export class MemoryAggregateStore implements AggregateStore, AggregateReader {
   readonly items = new Map<string, AggregateItem>();
   readonly pending = new Map<string, Set<string>>();
+  readonly fences = new Map<string, number>();
 
-  async apply(inc: AggregateIncrements): Promise<ApplyOutcome> {
+  async fence(week: IsoWeek, shard: string, eventKey: string): Promise<number> {
+    return this.fences.get(`${week}|${shard}|${fenceAttribute(eventKey)}`) ?? 0;
+  }
+
+  async apply(inc: AggregateIncrements, fence: number): Promise<ApplyOutcome> {
     const key = `${inc.week}|${inc.shard}`;
     const pending = this.pending.get(key) ?? new Set<string>();
     if (pending.has(inc.eventKey)) return "already-applied";
+    if ((await this.fence(inc.week, inc.shard, inc.eventKey)) !== fence) return "fence-moved";
     this.items.set(key, applyIncrements(this.items.get(key), inc));
     pending.add(inc.eventKey);
     this.pending.set(key, pending);
@@ -50,7 +56,10 @@ export class MemoryAggregateStore implements AggregateStore, AggregateReader {
   }
 
   async settle(week: IsoWeek, shard: string, eventKey: string): Promise<void> {
+    if (!this.items.has(`${week}|${shard}`)) return;
     this.pending.get(`${week}|${shard}`)?.delete(eventKey);
+    const slot = `${week}|${shard}|${fenceAttribute(eventKey)}`;
+    this.fences.set(slot, (this.fences.get(slot) ?? 0) + 1);
   }
 
   /** Writes whole items (for report tests that fold increments in memory). */
