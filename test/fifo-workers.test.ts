@@ -9,8 +9,11 @@ import { join } from "node:path";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { GetQueueAttributesCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoAggregateStore } from "@cvpipe/aws/analytics/dynamo-aggregate-store";
 import { createDocumentClient, createS3Client, createSqsClient } from "@cvpipe/aws/clients";
 import { peekDlq, redriveDlq } from "@cvpipe/aws/dlq";
+import { mergeAggregates } from "@cvpipe/core/analytics/aggregate";
+import { isoWeekOf } from "@cvpipe/core/analytics/iso-week";
 import type { TailoringJobMessage } from "@cvpipe/core/contracts/messages";
 import { tables } from "@cvpipe/core/topology";
 import { test } from "uvu";
@@ -46,7 +49,7 @@ const outcomeEvents = async (tenant: string, jobId: string) => {
     new QueryCommand({
       TableName: tables.events.name,
       KeyConditionExpression: "tenantId = :t AND eventId = :e",
-      ExpressionAttributeValues: { ":t": tenant, ":e": `tailoring-outcome-${jobId}` },
+      ExpressionAttributeValues: { ":t": tenant, ":e": `tailoring-outcome-${jobId}-1` },
     }),
   );
   return out.Items ?? [];
@@ -177,6 +180,35 @@ test("a job that exhausted its attempts on throttling completes once after a DLQ
   assert.is(done.attempts, 4);
   assert.is(done.error, undefined, "the earlier failure is cleared");
   assert.ok(done.usage.inputTokens > 0);
+
+  // The week's figures show the job's final outcome once: succeeded, with its tokens — the
+  // failure that preceded the redrive is taken back.
+  const weeks = [...new Set([isoWeekOf(new Date(failed.finishedAt)), isoWeekOf(new Date(done.finishedAt))])];
+  const store = new DynamoAggregateStore(createDocumentClient(), { tableName: tables.aggregates.name });
+  const counted = async () => {
+    const merged = await Promise.all(weeks.map(async (w) => mergeAggregates(w, await store.readWeek(w))));
+    const sum = (f: (a: (typeof merged)[number]) => number | undefined) => merged.reduce((n, a) => n + (f(a) ?? 0), 0);
+    return {
+      jobs: sum((a) => a.jobsByTenant["throttle"]),
+      succeeded: sum((a) => a.byOutcome["succeeded"]),
+      failed: sum((a) => a.byOutcome["failed"]),
+      engineUnavailable: sum((a) => a.byErrorCode["ENGINE_UNAVAILABLE"]),
+      inputTokens: sum((a) => a.tokens.input),
+    };
+  };
+  const figures = await until(
+    "the success folded",
+    async () => {
+      const c = await counted();
+      return c.succeeded > 0 && c.failed === 0 ? c : undefined;
+    },
+    20_000,
+  ).catch(async () => counted());
+  assert.is(figures.jobs, 1, `the job counts once: ${JSON.stringify(figures)}`);
+  assert.is(figures.failed, 0, "the superseded failure is retracted");
+  assert.is(figures.engineUnavailable, 0);
+  assert.ok(figures.succeeded >= 1);
+  assert.ok(figures.inputTokens >= done.usage.inputTokens, "the success's tokens are counted");
 });
 
 test("large requests travel by claim check and large results are stored in S3; the API reads both back", async () => {
@@ -205,12 +237,12 @@ test("large requests travel by claim check and large results are stored in S3; t
   const objects = await s3.send(new ListObjectsV2Command({ Bucket: stack.info.bucket }));
   const keys = (objects.Contents ?? []).map((o) => o.Key);
   assert.ok(keys.includes(`requests/bigco/${jobId}.json`), `claim-checked request in ${keys.join(", ")}`);
-  assert.ok(keys.includes(`results/bigco/${jobId}.json`), "result stored in S3");
+  assert.ok(keys.includes(`results/bigco/${jobId}/attempt-1.json`), "result stored in S3, under its attempt");
   const item = await createDocumentClient().send(
     new GetCommand({ TableName: tables.jobs.name, Key: { tenantId: "bigco", jobId } }),
   );
   assert.is(item.Item?.["result"], undefined, "the job item holds a pointer, not the result");
-  assert.is(item.Item?.["resultBlob"].key, `results/bigco/${jobId}.json`);
+  assert.is(item.Item?.["resultBlob"].key, `results/bigco/${jobId}/attempt-1.json`);
 });
 
 test.run();

@@ -6,19 +6,18 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { ValidationError } from "@cvpipe/core/errors";
+import { outcomeEvent } from "@cvpipe/core/jobs/job-outcome";
 import type { JobError, JobRecord } from "@cvpipe/core/jobs/job-record";
 import { userKey } from "@cvpipe/core/jobs/job-record";
+import { type Clock, systemClock } from "@cvpipe/core/ports/clock";
 import type { CreateJobOutcome, JobCompletion, JobPage, JobStore, StartOutcome } from "@cvpipe/core/ports/job-store";
 import { dependencyFailure, isConditionalCheckFailed } from "./aws-errors.ts";
 
-const nowSeconds = (): number => Math.floor(Date.now() / 1000);
-
-const live = (item: Record<string, unknown> | undefined): JobRecord | undefined => {
-  if (!item) return undefined;
-  // TTL deletion runs up to 48 h late and emulators never run it: expiry is checked on every read.
-  if (typeof item["expiresAt"] === "number" && item["expiresAt"] <= nowSeconds()) return undefined;
-  return item as unknown as JobRecord;
-};
+export interface DynamoJobStoreOptions {
+  readonly clock: Clock;
+  /** Default: "byUser" (topology `tables.jobs.gsis`). */
+  readonly byUserIndex?: string;
+}
 
 const encodeCursor = (key: Record<string, unknown> | undefined): string | undefined =>
   key ? Buffer.from(JSON.stringify(key)).toString("base64url") : undefined;
@@ -57,33 +56,48 @@ export class DynamoJobStore implements JobStore {
   readonly #db: DynamoDBDocumentClient;
   readonly #table: string;
   readonly #byUserIndex: string;
+  readonly #clock: Clock;
 
-  constructor(db: DynamoDBDocumentClient, tableName: string, byUserIndex = "byUser") {
+  constructor(db: DynamoDBDocumentClient, tableName: string, options: DynamoJobStoreOptions = { clock: systemClock }) {
     this.#db = db;
     this.#table = tableName;
-    this.#byUserIndex = byUserIndex;
+    this.#byUserIndex = options.byUserIndex ?? "byUser";
+    this.#clock = options.clock;
+  }
+
+  #nowSeconds(): number {
+    return Math.floor(this.#clock.now().getTime() / 1000);
+  }
+
+  #live(item: Record<string, unknown> | undefined): JobRecord | undefined {
+    if (!item) return undefined;
+    // TTL deletion runs up to 48 h late and emulators never run it: expiry is checked on every read.
+    if (typeof item["expiresAt"] === "number" && item["expiresAt"] <= this.#nowSeconds()) return undefined;
+    return item as unknown as JobRecord;
   }
 
   async create(record: JobRecord): Promise<CreateJobOutcome> {
-    try {
-      await this.#db.send(
-        new PutCommand({
-          TableName: this.#table,
-          Item: record,
-          ConditionExpression: "attribute_not_exists(jobId)",
-        }),
-      );
-      return { created: true };
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw dependencyFailure("DynamoDB PutItem (job)", error);
+    // Two rounds: the second only when the first met a copy that expired in between.
+    for (let round = 0; round < 2; round++) {
+      try {
+        await this.#db.send(
+          new PutCommand({
+            TableName: this.#table,
+            Item: record,
+            // An expired item is absent as far as cvpipe is concerned (TTL deletes it up to 48 h late) —
+            // but only one of two racing requests may replace it: the condition is the arbiter.
+            ConditionExpression: "attribute_not_exists(jobId) OR expiresAt <= :now",
+            ExpressionAttributeValues: { ":now": this.#nowSeconds() },
+          }),
+        );
+        return { created: true };
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw dependencyFailure("DynamoDB PutItem (job)", error);
+      }
+      const existing = await this.#getRaw(record.tenantId, record.jobId);
+      if (existing) return { created: false, existing };
     }
-    const existing = await this.#getRaw(record.tenantId, record.jobId);
-    if (existing) return { created: false, existing };
-    // The existing item had expired (TTL not yet applied): replace it.
-    await this.#db
-      .send(new PutCommand({ TableName: this.#table, Item: record }))
-      .catch((e: unknown) => Promise.reject(dependencyFailure("DynamoDB PutItem (job)", e)));
-    return { created: true };
+    throw dependencyFailure("DynamoDB PutItem (job)", new Error("the item kept changing under the write"));
   }
 
   async get(tenantId: string, jobId: string): Promise<JobRecord | undefined> {
@@ -91,24 +105,52 @@ export class DynamoJobStore implements JobStore {
   }
 
   async start(tenantId: string, jobId: string, at: string): Promise<StartOutcome> {
+    // Fast path: a queued job, or a PROCESSING one whose attempt died or overran (a redelivery takes
+    // it over; the older attempt's writes then fail their attempt condition).
+    const started = await this.#startIf(tenantId, jobId, at, "#status IN (:queued, :processing)", {
+      ":queued": "QUEUED",
+      ":processing": "PROCESSING",
+    });
+    if (started) return { started: true, record: started };
+    const current = await this.#getRaw(tenantId, jobId);
+    if (current?.status !== "FAILED" || current.error?.retryable !== true) {
+      return { started: false, record: current };
+    }
+    // A job that FAILED for a retryable reason (a dependency, after every attempt) runs again when an
+    // operator redrives its message; the failure's outcome is kept so the next ending retracts it.
+    const again = await this.#startIf(
+      tenantId,
+      jobId,
+      at,
+      "#status = :failed AND attempts = :attempt",
+      { ":failed": "FAILED", ":attempt": current.attempts, ":superseded": [outcomeEvent(current)], ":none": [] },
+      "supersededOutcomes = list_append(if_not_exists(supersededOutcomes, :none), :superseded)",
+    );
+    if (again) return { started: true, record: again };
+    return { started: false, record: await this.#getRaw(tenantId, jobId) };
+  }
+
+  async #startIf(
+    tenantId: string,
+    jobId: string,
+    at: string,
+    condition: string,
+    values: Record<string, unknown>,
+    extraSet?: string,
+  ): Promise<JobRecord | undefined> {
     try {
       const out = await this.#db.send(
         new UpdateCommand({
           TableName: this.#table,
           Key: { tenantId, jobId },
-          // A redelivered job may already be PROCESSING (the previous attempt crashed): take it over.
-          // A job that FAILED for a retryable reason (a dependency, after every attempt) is run again
-          // when an operator redrives its message from the DLQ; any other finished job is left alone.
-          ConditionExpression:
-            "attribute_exists(jobId) AND (#status IN (:queued, :processing) OR (#status = :failed AND #error.retryable = :true))",
-          UpdateExpression:
-            "SET #status = :processing, updatedAt = :at, startedAt = :at, attempts = if_not_exists(attempts, :zero) + :one REMOVE #error, finishedAt",
+          // An expired job is gone: it never runs, whatever its status says.
+          ConditionExpression: `attribute_exists(jobId) AND expiresAt > :now AND ${condition}`,
+          UpdateExpression: `SET #status = :processingNow, updatedAt = :at, startedAt = :at, attempts = if_not_exists(attempts, :zero) + :one${extraSet ? `, ${extraSet}` : ""} REMOVE #error, finishedAt`,
           ExpressionAttributeNames: { "#status": "status", "#error": "error" },
           ExpressionAttributeValues: {
-            ":queued": "QUEUED",
-            ":processing": "PROCESSING",
-            ":failed": "FAILED",
-            ":true": true,
+            ...values,
+            ":processingNow": "PROCESSING",
+            ":now": this.#nowSeconds(),
             ":at": at,
             ":zero": 0,
             ":one": 1,
@@ -116,16 +158,27 @@ export class DynamoJobStore implements JobStore {
           ReturnValues: "ALL_NEW",
         }),
       );
-      return { started: true, record: out.Attributes as JobRecord };
+      return out.Attributes as JobRecord;
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw dependencyFailure("DynamoDB UpdateItem (start job)", error);
-      return { started: false, record: await this.#getRaw(tenantId, jobId) };
+      return undefined;
     }
   }
 
-  async succeed(tenantId: string, jobId: string, completion: JobCompletion, at: string): Promise<boolean> {
+  async succeed(
+    tenantId: string,
+    jobId: string,
+    attempt: number,
+    completion: JobCompletion,
+    at: string,
+  ): Promise<boolean> {
     const sets = ["#status = :succeeded", "updatedAt = :at", "finishedAt = :at"];
-    const values: Record<string, unknown> = { ":succeeded": "SUCCEEDED", ":processing": "PROCESSING", ":at": at };
+    const values: Record<string, unknown> = {
+      ":succeeded": "SUCCEEDED",
+      ":processing": "PROCESSING",
+      ":at": at,
+      ":attempt": attempt,
+    };
     if (completion.result) {
       sets.push("#result = :result");
       values[":result"] = completion.result;
@@ -138,19 +191,35 @@ export class DynamoJobStore implements JobStore {
       sets.push("#usage = :usage");
       values[":usage"] = completion.usage;
     }
-    return this.#transition(tenantId, jobId, "#status = :processing", `SET ${sets.join(", ")}`, values, {
-      "#result": completion.result ? "result" : undefined,
-      "#usage": completion.usage ? "usage" : undefined,
-    });
-  }
-
-  async fail(tenantId: string, jobId: string, error: JobError, at: string): Promise<boolean> {
+    // Only the attempt that is still the job's current one may finish it.
     return this.#transition(
       tenantId,
       jobId,
-      "#status IN (:queued, :processing)",
+      "#status = :processing AND attempts = :attempt",
+      `SET ${sets.join(", ")}`,
+      values,
+      {
+        "#result": completion.result ? "result" : undefined,
+        "#usage": completion.usage ? "usage" : undefined,
+      },
+    );
+  }
+
+  async fail(tenantId: string, jobId: string, error: JobError, at: string, attempt?: number): Promise<boolean> {
+    const values: Record<string, unknown> = {
+      ":failed": "FAILED",
+      ":processing": "PROCESSING",
+      ":at": at,
+      ":error": error,
+    };
+    if (attempt === undefined) values[":queued"] = "QUEUED";
+    else values[":attempt"] = attempt;
+    return this.#transition(
+      tenantId,
+      jobId,
+      attempt === undefined ? "#status IN (:queued, :processing)" : "#status = :processing AND attempts = :attempt",
       "SET #status = :failed, updatedAt = :at, finishedAt = :at, #error = :error",
-      { ":failed": "FAILED", ":queued": "QUEUED", ":processing": "PROCESSING", ":at": at, ":error": error },
+      values,
       { "#error": "error" },
     );
   }
@@ -169,7 +238,7 @@ export class DynamoJobStore implements JobStore {
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       );
-      const items = (out.Items ?? []).map((i) => live(i)).filter((i): i is JobRecord => i !== undefined);
+      const items = (out.Items ?? []).map((i) => this.#live(i)).filter((i): i is JobRecord => i !== undefined);
       const next = encodeCursor(out.LastEvaluatedKey);
       return next ? { items, cursor: next } : { items };
     } catch (error) {
@@ -182,7 +251,7 @@ export class DynamoJobStore implements JobStore {
       const out = await this.#db.send(
         new GetCommand({ TableName: this.#table, Key: { tenantId, jobId }, ConsistentRead: true }),
       );
-      return live(out.Item);
+      return this.#live(out.Item);
     } catch (error) {
       throw dependencyFailure("DynamoDB GetItem (job)", error);
     }

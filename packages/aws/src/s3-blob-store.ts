@@ -1,6 +1,6 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { BlobPointer } from "@cvpipe/core/contracts/messages";
-import type { BlobStore } from "@cvpipe/core/ports/blob-store";
+import { BlobNotFoundError, type BlobStore } from "@cvpipe/core/ports/blob-store";
 import { dependencyFailure } from "./aws-errors.ts";
 
 /** BlobStore over the payloads bucket. */
@@ -30,6 +30,7 @@ export class S3BlobStore implements BlobStore {
       const out = await this.#s3.send(new GetObjectCommand({ Bucket: pointer.bucket, Key: pointer.key }));
       return (await out.Body?.transformToString("utf8")) ?? "";
     } catch (error) {
+      if (error instanceof Error && error.name === "NoSuchKey") throw new BlobNotFoundError(pointer);
       throw dependencyFailure(`S3 GetObject ${pointer.key}`, error);
     }
   }

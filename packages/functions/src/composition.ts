@@ -60,7 +60,7 @@ export const ingressDeps = (env: NodeJS.ProcessEnv = process.env): IngressDeps =
   const dynamo = createDynamoDbClient(env);
   const db = toDocumentClient(dynamo);
   return {
-    jobs: new DynamoJobStore(db, config.JOBS_TABLE),
+    jobs: new DynamoJobStore(db, config.JOBS_TABLE, { clock: systemClock }),
     queue: new SqsQueuePublisher(sqs, {
       tailoringJobs: config.TAILORING_JOBS_QUEUE_URL,
       analyticsEvents: config.ANALYTICS_EVENTS_QUEUE_URL,
@@ -84,7 +84,7 @@ export const tailorDeps = (env: NodeJS.ProcessEnv = process.env): ProcessJobDeps
   const config = parseConfig("tailor", TailorConfigSchema, env);
   const db = toDocumentClient(createDynamoDbClient(env));
   return {
-    jobs: new DynamoJobStore(db, config.JOBS_TABLE),
+    jobs: new DynamoJobStore(db, config.JOBS_TABLE, { clock: systemClock }),
     blobs: new S3BlobStore(createS3Client(env), config.PAYLOADS_BUCKET),
     queue: new SqsQueuePublisher(createSqsClient(env), { analyticsEvents: config.ANALYTICS_EVENTS_QUEUE_URL }),
     clock: systemClock,

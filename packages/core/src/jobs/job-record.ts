@@ -1,3 +1,4 @@
+import type { TailoringOutcomeEvent } from "../contracts/analytics-event.ts";
 import type { EngineName, JobStatus } from "../contracts/job-request.ts";
 import type { BlobPointer } from "../contracts/messages.ts";
 import type { ErrorCode } from "../errors.ts";
@@ -27,8 +28,17 @@ export interface JobRecord {
   /** SHA-256 of the canonical request: detects an idempotency key reused for a different request. */
   readonly requestHash: string;
   readonly idempotencyKey?: string;
-  /** Processing attempts started (receive count as seen by the worker). */
+  /**
+   * Processing attempts started. Also the fence of an attempt: every write of an
+   * attempt (its result, its failure) is conditional on this still being its
+   * number, so an overlapping older attempt can never overwrite a newer one.
+   */
   readonly attempts: number;
+  /**
+   * Outcomes published for earlier endings of this job (a retryable failure that
+   * an operator redrove): each is retracted when the job ends again.
+   */
+  readonly supersededOutcomes?: readonly TailoringOutcomeEvent[];
   readonly startedAt?: string;
   readonly finishedAt?: string;
   /** Inline result, when it fits in the item. */

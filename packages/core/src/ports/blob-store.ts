@@ -1,7 +1,18 @@
 import type { BlobPointer } from "../contracts/messages.ts";
 
+/** The object a pointer names does not exist (deleted, expired, never written): retrying cannot help. */
+export class BlobNotFoundError extends Error {
+  readonly pointer: BlobPointer;
+  constructor(pointer: BlobPointer) {
+    super(`object s3://${pointer.bucket}/${pointer.key} does not exist`);
+    this.name = "BlobNotFoundError";
+    this.pointer = pointer;
+  }
+}
+
 /** Large payloads (claim checks, big results). */
 export interface BlobStore {
   put(key: string, body: string, contentType: string): Promise<BlobPointer>;
+  /** The object's body; BlobNotFoundError when it does not exist, DependencyError when the store failed. */
   get(pointer: BlobPointer): Promise<string>;
 }

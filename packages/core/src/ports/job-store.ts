@@ -25,11 +25,18 @@ export interface JobStore {
   create(record: JobRecord): Promise<CreateJobOutcome>;
   /** The job, or undefined when absent, expired or another tenant's. */
   get(tenantId: string, jobId: string): Promise<JobRecord | undefined>;
-  /** QUEUED|PROCESSING|FAILED(retryable) → PROCESSING. Not started when the job is done or missing. */
+  /**
+   * QUEUED|PROCESSING|FAILED(retryable) → PROCESSING as a new attempt (`attempts + 1`);
+   * from FAILED, the failure's outcome joins `supersededOutcomes`. Not started when
+   * the job is done, missing or expired.
+   */
   start(tenantId: string, jobId: string, at: string): Promise<StartOutcome>;
-  /** PROCESSING → SUCCEEDED; false when the job was not PROCESSING (someone else finished it). */
-  succeed(tenantId: string, jobId: string, completion: JobCompletion, at: string): Promise<boolean>;
-  /** QUEUED|PROCESSING → FAILED; false when already terminal. */
-  fail(tenantId: string, jobId: string, error: JobError, at: string): Promise<boolean>;
+  /** PROCESSING → SUCCEEDED for `attempt` only; false when another attempt took over or finished it. */
+  succeed(tenantId: string, jobId: string, attempt: number, completion: JobCompletion, at: string): Promise<boolean>;
+  /**
+   * QUEUED|PROCESSING → FAILED; with `attempt`, only while that attempt is the
+   * current one. false when already terminal or taken over.
+   */
+  fail(tenantId: string, jobId: string, error: JobError, at: string, attempt?: number): Promise<boolean>;
   listByUser(tenantId: string, userId: string, limit: number, cursor?: string): Promise<JobPage>;
 }

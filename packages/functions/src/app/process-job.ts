@@ -1,4 +1,3 @@
-import type { TailoringOutcomeEvent } from "@cvpipe/core/contracts/analytics-event";
 import type { EngineName } from "@cvpipe/core/contracts/job-request";
 import {
   type AnalyticsEventMessage,
@@ -10,8 +9,9 @@ import {
 } from "@cvpipe/core/contracts/messages";
 import { parseWith } from "@cvpipe/core/contracts/parse";
 import { CvpipeError, isRetryable } from "@cvpipe/core/errors";
+import { finishedJobEvents } from "@cvpipe/core/jobs/job-outcome";
 import type { JobError, JobRecord } from "@cvpipe/core/jobs/job-record";
-import type { BlobStore } from "@cvpipe/core/ports/blob-store";
+import { BlobNotFoundError, type BlobStore } from "@cvpipe/core/ports/blob-store";
 import type { Clock } from "@cvpipe/core/ports/clock";
 import type { JobStore } from "@cvpipe/core/ports/job-store";
 import type { QueuePublisher } from "@cvpipe/core/ports/queue-publisher";
@@ -36,16 +36,23 @@ export interface Delivery {
   readonly receiveCount: number;
 }
 
-export type ProcessOutcome = "succeeded" | "failed" | "already-done" | "missing";
+/** "superseded": a newer attempt of the same job took over while this one ran; it wrote nothing. */
+export type ProcessOutcome = "succeeded" | "failed" | "already-done" | "missing" | "superseded";
 
 /**
  * Tailors one job, exactly once in effect.
  *
  * Redelivery, Lambda retries and DLQ redrive all arrive here again with the
  * same job id. The conditional `start` refuses a finished job, so a second
- * result is never written; we then only re-publish the outcome event (its id
- * is derived from the job id, so the analytics side counts it once) in case
- * the earlier attempt died between finishing the job and publishing.
+ * result is never written; we then only re-publish the job's events (ids
+ * derived from the job and attempt, so the analytics side counts each once)
+ * in case the earlier attempt died between finishing the job and publishing.
+ *
+ * Two attempts can overlap (an invocation delayed past the visibility
+ * timeout; locally, a handler that overran): `start` makes each one a new
+ * attempt number, every write of an attempt is conditional on that number
+ * still being the job's, and a large result is stored under the attempt's own
+ * key — so only the attempt that won is ever visible, whole.
  */
 export const processJob = async (
   deps: ProcessJobDeps,
@@ -60,6 +67,7 @@ export const processJob = async (
     return "already-done";
   }
 
+  const attempt = start.record.attempts;
   let error: JobError;
   try {
     const input = await loadInput(deps, message);
@@ -79,23 +87,33 @@ export const processJob = async (
       Buffer.byteLength(serialized) > deps.inlineResultLimitBytes
         ? {
             resultBlob: await deps.blobs.put(
-              `results/${message.tenantId}/${message.jobId}.json`,
+              `results/${message.tenantId}/${message.jobId}/attempt-${attempt}.json`,
               serialized,
               "application/json",
             ),
           }
         : { result };
     const finishedAt = deps.clock.now().toISOString();
-    await deps.jobs.succeed(
+    const won = await deps.jobs.succeed(
       message.tenantId,
       message.jobId,
+      attempt,
       { ...completion, ...(result.usage ? { usage: result.usage } : {}) },
       finishedAt,
     );
+    // A newer attempt owns the job: its result (and outcome) stand, this one's blob is never pointed at.
+    if (!won) return "superseded";
   } catch (caught) {
     if (isRetryable(caught) && delivery.receiveCount < deps.maxReceiveCount) throw caught;
     error = jobError(caught);
-    await deps.jobs.fail(message.tenantId, message.jobId, error, deps.clock.now().toISOString());
+    const failed = await deps.jobs.fail(
+      message.tenantId,
+      message.jobId,
+      error,
+      deps.clock.now().toISOString(),
+      attempt,
+    );
+    if (!failed) return "superseded";
     const record = await deps.jobs.get(message.tenantId, message.jobId);
     if (record) await publishOutcome(deps, message, record);
     // Out of attempts on a retryable failure: the job shows FAILED, and the message goes on to the DLQ
@@ -110,7 +128,19 @@ export const processJob = async (
 
 const loadInput = async (deps: ProcessJobDeps, message: TailoringJobMessage): Promise<TailoringInput> => {
   if ("inline" in message.input) return message.input.inline;
-  const raw = await deps.blobs.get(message.input.blob);
+  let raw: string;
+  try {
+    raw = await deps.blobs.get(message.input.blob);
+  } catch (error) {
+    // Gone for good (deleted, expired): a permanent failure of this job, not a reason to hold its group.
+    if (error instanceof BlobNotFoundError) {
+      throw new CvpipeError("the job's claim-checked request is no longer stored; submit the job again", {
+        code: "INPUT_MISSING",
+        details: { key: error.pointer.key },
+      });
+    }
+    throw error;
+  }
   return parseWith(TailoringInputSchema, JSON.parse(raw), "blob");
 };
 
@@ -126,40 +156,24 @@ const jobError = (caught: unknown): JobError => {
   return { code: "INTERNAL_ERROR", message: "unexpected error while tailoring", retryable: true };
 };
 
-/** The outcome event is a pure function of the finished job record, so re-publishing is harmless. */
-export const outcomeEvent = (record: JobRecord): TailoringOutcomeEvent => {
-  const end = record.finishedAt ?? record.updatedAt;
-  const match = record.result?.match;
-  return {
-    eventId: `tailoring-outcome-${record.jobId}`,
-    type: "tailoring.outcome",
-    occurredAt: end,
-    jobId: record.jobId,
-    engine: record.engine,
-    outcome: record.status === "SUCCEEDED" ? "succeeded" : "failed",
-    ...(record.error ? { errorCode: record.error.code } : {}),
-    latencyMs: Math.max(0, Date.parse(end) - Date.parse(record.createdAt)),
-    ...(match ? { matchScore: match.score } : {}),
-    ...(record.usage ? { inputTokens: record.usage.inputTokens, outputTokens: record.usage.outputTokens } : {}),
-    missingKeywords: [...(match?.missingKeywords ?? [])].slice(0, 20),
-  };
-};
-
 const publishOutcome = async (deps: ProcessJobDeps, message: TailoringJobMessage, record: JobRecord): Promise<void> => {
   if (record.status !== "SUCCEEDED" && record.status !== "FAILED") return;
-  const event = outcomeEvent(record);
-  const body: AnalyticsEventMessage = {
-    schema: "analytics-event.v1",
-    tenantId: record.tenantId,
-    userId: record.userId,
-    source: "tailor",
-    // Fixed by the job, not by this publish: a re-published outcome must look as old as the first.
-    receivedAt: event.occurredAt,
-    event,
-  };
-  await deps.queue.send("analyticsEvents", {
-    body: messageBody(body),
-    groupId: messageGroupId(message.tenantId, message.userId),
-    deduplicationId: event.eventId,
+  // Retractions of earlier endings first, then the outcome that stands: one group, in order.
+  const bodies = finishedJobEvents(record).map((event) => {
+    const body: AnalyticsEventMessage = {
+      schema: "analytics-event.v1",
+      tenantId: record.tenantId,
+      userId: record.userId,
+      source: "tailor",
+      // Fixed by the job, not by this publish: a re-published event must look as old as the first.
+      receivedAt: event.type === "tailoring.outcome" ? event.occurredAt : (record.finishedAt ?? record.updatedAt),
+      event,
+    };
+    return {
+      body: messageBody(body),
+      groupId: messageGroupId(message.tenantId, message.userId),
+      deduplicationId: event.eventId,
+    };
   });
+  await deps.queue.sendBatch("analyticsEvents", bodies);
 };
