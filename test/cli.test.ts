@@ -61,8 +61,9 @@ test("dlq peek lists without removing; redrive --dry-run moves nothing; redrive 
   const dry = await cvpipe(["dlq", "redrive", "--queue", "tailoring", "--dry-run"]);
   assert.match(
     dry.out,
-    /dry run: 1 of the 1 group head\(s\) in tailoring-jobs-dlq\.fifo would move to tailoring-jobs\.fifo/,
+    /dry run: 1 of 1 message\(s\) judged would move from tailoring-jobs-dlq\.fifo to tailoring-jobs\.fifo/,
   );
+  assert.match(dry.out, /would move: .*job 0000/);
   assert.match((await cvpipe(["queues"])).out, /tailoring-jobs-dlq\.fifo\s+1\s/);
   const moved = await cvpipe(["dlq", "redrive", "--queue", "tailoring", "--tenant", "acme"]);
   assert.is(moved.code, 0, moved.err);
@@ -92,6 +93,43 @@ test("poison is named in peek and can be selected with --error POISON_MESSAGE; a
   const moved = await cvpipe(["dlq", "redrive", "--queue", "analytics", "--error", "POISON_MESSAGE"]);
   assert.match(moved.out, /moved 2 message\(s\) to analytics-events\.fifo; 0 left/);
   assert.match(moved.out, /POISON_MESSAGE \(body\.schema: /);
+});
+
+test("dlq redrive --job: a message behind a kept one stays, and the output says why and what was not reached", async () => {
+  const sqs = createSqsClient();
+  for (const jobId of ["0001", "0002"]) {
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: stack.info.queues.tailoringJobs.dlqUrl,
+        MessageBody: JSON.stringify({
+          schema: "tailoring-job.v1",
+          jobId,
+          tenantId: "acme",
+          userId: "bob",
+          submittedAt: "2026-11-20T10:00:00Z",
+          input: {
+            inline: { cv: "x".repeat(60), job: { description: "A job description long enough." }, options: {} },
+          },
+        }),
+        MessageGroupId: "acme#bob",
+        MessageDeduplicationId: `dead-${jobId}`,
+      }),
+    );
+  }
+  // fauxqs hands out one message per group: 0002 is never reached while 0001 stays
+  // (test/dlq-redrive-moto.test.ts covers an SQS that hands out both at once).
+  const dry = await cvpipe(["dlq", "redrive", "--queue", "tailoring", "--job", "0002", "--dry-run"]);
+  assert.is(dry.code, 0, dry.err);
+  assert.match(dry.out, /dry run: 0 of 1 message\(s\) judged would move/);
+  assert.match(dry.out, /\(1 not reached: .*behind a message that stays they stay\)/);
+  assert.match(dry.out, /would keep: .*job 0001 tenant=acme — the filter \(--job 0002\) does not match/);
+  const real = await cvpipe(["dlq", "redrive", "--queue", "tailoring", "--job", "0002"]);
+  assert.match(real.out, /moved 0 message\(s\) to tailoring-jobs\.fifo; 2 left in tailoring-jobs-dlq\.fifo/);
+  assert.match(real.out, /\(1 more not reached: they wait behind the kept messages of their groups\)/);
+  assert.match(real.out, /kept: .*job 0001 tenant=acme — the filter \(--job 0002\) does not match/);
+  const whole = await cvpipe(["dlq", "redrive", "--queue", "tailoring", "--tenant", "acme"]);
+  assert.match(whole.out, /moved 2 message\(s\) to tailoring-jobs\.fifo; 0 left/);
+  assert.match(whole.out, /moved: .*job 0001[\s\S]*moved: .*job 0002/, "in the group's order");
 });
 
 test("jobs list and get read the jobs table", async () => {
