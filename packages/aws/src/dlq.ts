@@ -2,10 +2,10 @@
  * Dead-letter queue inspection and redrive.
  *
  * Redrive moves messages back to their source queue keeping MessageGroupId and
- * order. Without a filter, on an endpoint that supports it (AWS), it starts an
- * SQS message move task. Otherwise (a filter, or an emulator without move
- * tasks) it moves message by message: send to the source, then delete from the
- * DLQ. A crash between the two leaves the message in the DLQ; the next run
+ * order. Without a filter, a limit or a dry run, on an endpoint that supports
+ * it (AWS), it starts an SQS message move task. Otherwise it moves message by
+ * message: send to the source, then delete from the DLQ; a message that stays
+ * keeps every later message of its group with it. A crash between the two leaves the message in the DLQ; the next run
  * sends it again with the same deduplication id (derived from the DLQ
  * messageId), which SQS drops within its 5-minute window — and past it the
  * consumers are idempotent by job / event id, so nothing is done twice.
@@ -77,25 +77,27 @@ const release = async (sqs: SQSClient, queueUrl: string, messages: readonly Mess
 
 /**
  * Reads up to `limit` DLQ messages without removing them: each is received,
- * then made visible again. FIFO hands out one message per group at a time, so
- * a group's later messages show only after the run releases the earlier ones.
+ * then made visible again. SQS FIFO does not hand out a group's messages while
+ * earlier ones of that group are in flight: one receive may return several
+ * messages of a group (AWS, moto) or only the first (fauxqs), and the rest
+ * show only once those leave the queue — so a peek sees each group's front.
  */
 export const peekDlq = async (sqs: SQSClient, dlqUrl: string, limit = 50): Promise<DlqMessage[]> => {
-  const held: Message[] = [];
-  const seen = new Set<string>();
+  // messageId → the latest received copy (a re-received message has a new receipt handle).
+  const held = new Map<string, Message>();
+  const order: Message[] = [];
   try {
-    while (held.length < limit) {
-      const batch = (await receive(sqs, dlqUrl, 30)).filter((m) => !seen.has(m.MessageId ?? ""));
-      if (batch.length === 0) break;
-      for (const m of batch) {
-        seen.add(m.MessageId ?? "");
-        held.push(m);
-      }
+    while (order.length < limit) {
+      const batch = await receive(sqs, dlqUrl, 30);
+      const fresh = batch.filter((m) => !held.has(m.MessageId ?? ""));
+      for (const m of batch) held.set(m.MessageId ?? "", m);
+      if (fresh.length === 0) break;
+      order.push(...fresh);
     }
   } finally {
-    await release(sqs, dlqUrl, held);
+    await release(sqs, dlqUrl, [...held.values()]);
   }
-  return held.slice(0, limit).map(toDlqMessage);
+  return order.slice(0, limit).map(toDlqMessage);
 };
 
 export interface RedriveOptions {
@@ -109,10 +111,27 @@ export interface RedriveOptions {
   readonly limit?: number;
 }
 
+/**
+ * Why a received message stays in the DLQ:
+ * - `filter`: the filter does not match it;
+ * - `group`: an earlier message of its group stays (`behind`), so it stays too — moving it would run it first;
+ * - `limit`: the run had already moved (dry run: would have moved) `limit` messages.
+ */
+export type KeepReason = "filter" | "group" | "limit";
+
+export interface KeptMessage {
+  readonly message: DlqMessage;
+  readonly reason: KeepReason;
+  /** For `group`: the first message of the group that stays (its own reason is `filter` or `limit`). */
+  readonly behind?: DlqMessage;
+}
+
 export interface RedriveReport {
   readonly method: "move-task" | "send-then-delete";
+  /** Moved (dry run: would move), in the order judged. */
   readonly moved: readonly DlqMessage[];
-  readonly skipped: readonly DlqMessage[];
+  /** Received and left in the DLQ, in the order judged, each with why. Messages the run never received are in neither list. */
+  readonly skipped: readonly KeptMessage[];
   readonly taskHandle?: string;
 }
 
@@ -125,6 +144,16 @@ const isUnsupported = (error: unknown): boolean =>
     `${error.name} ${error.message}`,
   );
 
+/**
+ * Moves DLQ messages back to their source queue.
+ *
+ * Group order: messages are judged in the order SQS hands them out, which
+ * within a group is the group's order. Once one message of a group stays
+ * (filter false, limit reached), every later message of that group in the run
+ * stays too, whatever the filter says of it. The dry run applies the same
+ * rules to the same messages; it only reaches fewer of them, because a message
+ * it would move stays in flight and SQS holds back the rest of its group.
+ */
 export const redriveDlq = async (sqs: SQSClient, options: RedriveOptions): Promise<RedriveReport> => {
   if (!options.filter && !options.dryRun && options.limit === undefined) {
     try {
@@ -138,37 +167,55 @@ export const redriveDlq = async (sqs: SQSClient, options: RedriveOptions): Promi
     }
   }
   const moved: DlqMessage[] = [];
-  const skipped: DlqMessage[] = [];
-  const held: Message[] = [];
+  const skipped: KeptMessage[] = [];
+  // Every received copy not deleted, by messageId (latest receipt handle): given back at the end,
+  // on failure too, so the next run sees them at once rather than after the visibility timeout.
+  const held = new Map<string, Message>();
   const seen = new Set<string>();
+  // groupId → the group's first message that stays. Not left to SQS's group lock: a kept message
+  // whose visibility runs out comes back in a batch together with the messages behind it.
+  const stays = new Map<string, DlqMessage>();
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
   try {
     while (moved.length < limit) {
-      const batch = (await receive(sqs, options.dlqUrl, 60)).filter((m) => !seen.has(m.MessageId ?? ""));
-      if (batch.length === 0) break;
-      for (const m of batch) {
+      const batch = await receive(sqs, options.dlqUrl, 60);
+      for (const m of batch) held.set(m.MessageId ?? "", m);
+      const fresh = batch.filter((m) => !seen.has(m.MessageId ?? ""));
+      if (fresh.length === 0) break;
+      for (const m of fresh) {
         seen.add(m.MessageId ?? "");
         const message = toDlqMessage(m);
-        const wanted = moved.length < limit && (options.filter ? await options.filter(message) : true);
-        if (!wanted || options.dryRun) {
-          (wanted ? moved : skipped).push(message);
-          held.push(m);
+        // A standard queue has no groups (groupId ""): nothing to keep in order there.
+        const first = message.groupId ? stays.get(message.groupId) : undefined;
+        const reason: KeepReason | undefined = first
+          ? "group"
+          : moved.length >= limit
+            ? "limit"
+            : options.filter && !(await options.filter(message))
+              ? "filter"
+              : undefined;
+        if (reason) {
+          skipped.push({ message, reason, ...(first ? { behind: first } : {}) });
+          if (!first && message.groupId) stays.set(message.groupId, message);
           continue;
         }
-        await sqs.send(
-          new SendMessageCommand({
-            QueueUrl: options.sourceUrl,
-            MessageBody: message.body,
-            MessageGroupId: message.groupId,
-            MessageDeduplicationId: redriveDedupId(message.messageId),
-          }),
-        );
-        await sqs.send(new DeleteMessageCommand({ QueueUrl: options.dlqUrl, ReceiptHandle: m.ReceiptHandle ?? "" }));
+        if (!options.dryRun) {
+          await sqs.send(
+            new SendMessageCommand({
+              QueueUrl: options.sourceUrl,
+              MessageBody: message.body,
+              MessageGroupId: message.groupId,
+              MessageDeduplicationId: redriveDedupId(message.messageId),
+            }),
+          );
+          await sqs.send(new DeleteMessageCommand({ QueueUrl: options.dlqUrl, ReceiptHandle: m.ReceiptHandle ?? "" }));
+          held.delete(message.messageId);
+        }
         moved.push(message);
       }
     }
   } finally {
-    await release(sqs, options.dlqUrl, held);
+    await release(sqs, options.dlqUrl, [...held.values()]);
   }
   return { method: "send-then-delete", moved, skipped };
 };

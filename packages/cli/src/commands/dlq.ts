@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { createDocumentClient, createSqsClient } from "@cvpipe/aws/clients";
-import { type DlqFilter, type DlqMessage, peekDlq, redriveDlq } from "@cvpipe/aws/dlq";
+import { type DlqFilter, type DlqMessage, type KeptMessage, peekDlq, redriveDlq } from "@cvpipe/aws/dlq";
 import { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
 import { zodIssues } from "@cvpipe/core/contracts/field-issues";
 import { AnalyticsEventMessage, TailoringJobMessage } from "@cvpipe/core/contracts/messages";
@@ -12,11 +12,14 @@ import { resolveTarget, UsageError } from "../stack-info.ts";
 export const dlqHelp = `cvpipe dlq peek   --queue tailoring|analytics [--limit N] [--json]
 cvpipe dlq redrive --queue tailoring|analytics [--job ID] [--tenant T] [--error CODE] [--limit N] [--dry-run]
   peek: lists dead-lettered messages without removing them, with the job's status and error
-    (POISON_MESSAGE and the reason when no consumer can read the body). FIFO hands out only the
-    first message of each group at a time, so peek shows group heads; each peek counts as a receive.
+    (POISON_MESSAGE and the reason when no consumer can read the body). FIFO holds back a group's
+    later messages while earlier ones are out, so peek shows the front of each group (one message
+    or several, as SQS hands them out); each peek counts as a receive.
   redrive: moves them back to the source queue, keeping group and order; filters narrow it
-    (--error matches the job's error code, or POISON_MESSAGE). A message behind a non-matching
-    one stays with it, to keep its group's order. --dry-run judges the group heads only.`;
+    (--error matches the job's error code, or POISON_MESSAGE). Once a message of a group stays
+    (filter does not match, --limit reached), every later message of that group stays with it,
+    so nothing runs ahead of a message it followed. Each message kept is listed with why.
+    --dry-run applies the same rules to the messages it can see: the front of each group.`;
 
 const QUEUE_NAMES: Record<string, QueueId> = { tailoring: "tailoringJobs", analytics: "analyticsEvents" };
 
@@ -132,23 +135,39 @@ export const dlqCommand = async (args: string[]): Promise<void> => {
     return;
   }
 
+  // One job lookup per message: the filter's judgement and the printed line read the same record.
+  const described = new Map<string, Described>();
+  const describeOnce = async (m: DlqMessage): Promise<Described> => {
+    let d = described.get(m.messageId);
+    if (!d) {
+      d = await describe(queueId, jobs, m);
+      described.set(m.messageId, d);
+    }
+    return d;
+  };
+  const criteria = [
+    values.job ? `--job ${values.job}` : "",
+    values.tenant ? `--tenant ${values.tenant}` : "",
+    values.error ? `--error ${values.error}` : "",
+  ].filter(Boolean);
   const filter: DlqFilter | undefined =
-    values.job || values.tenant || values.error
+    criteria.length > 0
       ? async (m) => {
-          const d = await describe(queueId, jobs, m);
+          const d = await describeOnce(m);
           if (values.job && d.jobId !== values.job && d.eventId !== values.job) return false;
           if (values.tenant && d.tenantId !== values.tenant) return false;
           if (values.error && errorCodeOf(d) !== values.error) return false;
           return true;
         }
       : undefined;
+  const dryRun = values["dry-run"];
   const report = await redriveDlq(sqs, {
     sourceUrl: urls.url,
     sourceArn: urls.arn,
     dlqUrl: urls.dlqUrl,
     dlqArn: urls.dlqArn,
     ...(filter ? { filter } : {}),
-    dryRun: values["dry-run"],
+    dryRun,
     ...(limit ? { limit } : {}),
   });
   if (report.method === "move-task") {
@@ -157,18 +176,42 @@ export const dlqCommand = async (args: string[]): Promise<void> => {
     );
     return;
   }
-  if (values["dry-run"]) {
+  const label = (d: Described): string =>
+    d.poison ? "POISON_MESSAGE" : d.jobId ? `job ${d.jobId}` : d.eventId ? `event ${d.eventId}` : "a message";
+  const why = async (k: KeptMessage): Promise<string> => {
+    if (k.reason === "filter") return `the filter (${criteria.join(" ")}) does not match`;
+    if (k.reason === "limit") return `the limit (${limit}) is reached`;
+    const behind = k.behind ? await describeOnce(k.behind) : undefined;
+    return `behind ${behind ? `${label(behind)} (message ${behind.message.messageId})` : "an earlier message"}, which stays: a group keeps its order`;
+  };
+
+  const judged = report.moved.length + report.skipped.length;
+  if (dryRun) {
     console.log(
-      `dry run: ${report.moved.length} of the ${report.moved.length + report.skipped.length} group head(s) in ${dlqName} would move to ${sourceName}; ${total} message(s) in the DLQ`,
+      `dry run: ${report.moved.length} of ${judged} message(s) judged would move from ${dlqName} to ${sourceName}; ${total} message(s) in the DLQ`,
     );
-    console.log(
-      "(messages behind a moving head are judged when the run reaches them; behind a staying head they stay)",
-    );
+    if (total > judged) {
+      console.log(
+        `(${total - judged} not reached: SQS holds back a group's later messages while earlier ones are out, and a dry run moves nothing; the real run judges them by the same rules, and behind a message that stays they stay)`,
+      );
+    }
   } else {
+    const left = await depth(sqs, urls.dlqUrl);
+    console.log(`moved ${report.moved.length} message(s) to ${sourceName}; ${left} left in ${dlqName}`);
+    if (left > report.skipped.length) {
+      const stopped = limit !== undefined && report.moved.length >= limit;
+      console.log(
+        `(${left - report.skipped.length} more not reached: ${stopped ? "the run stopped at --limit, or they" : "they"} wait behind the kept messages of their groups)`,
+      );
+    }
+  }
+  for (const m of report.moved) console.log(`  ${dryRun ? "would move" : "moved"}: ${line(await describeOnce(m))}`);
+  for (const k of report.skipped) {
+    console.log(`  ${dryRun ? "would keep" : "kept"}: ${line(await describeOnce(k.message))} — ${await why(k)}`);
+  }
+  if (report.skipped.some((k) => k.reason === "group")) {
     console.log(
-      `moved ${report.moved.length} message(s) to ${sourceName}; ${await depth(sqs, urls.dlqUrl)} left in ${dlqName}`,
+      "(a group moves from its front only: redrive the message it stays behind first, or the whole group without a filter)",
     );
   }
-  const verb = values["dry-run"] ? "would move" : "moved";
-  for (const m of report.moved) console.log(`  ${verb}: ${line(await describe(queueId, jobs, m))}`);
 };
