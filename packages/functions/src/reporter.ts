@@ -1,13 +1,31 @@
 /**
  * Reporter λ: fired by EventBridge (`cron(0 7 ? * MON *)`) for the previous ISO
  * week, or invoked directly with `{ "week": "2026-W47", "force": true }`.
- * Sends once per week: the week is claimed with a conditional write first.
+ * Sends once per week: the week is claimed with a conditional write first
+ * (states and transitions: packages/core/src/report/send-weekly-report.ts).
+ *
+ * A week whose outcome needs a person — SES may have accepted the email but
+ * nobody knows (UNCERTAIN), or it went out and SENT could not be recorded — is
+ * logged at error level and counted as the metric `cvpipe ReportSendUncertain`
+ * (an EMF line; infra alarms on it). The run then returns normally: a retry
+ * could only meet the same UNCERTAIN week again.
  */
 
+import { emfLine } from "@cvpipe/aws/report/emf";
 import { isIsoWeek, isoWeekEnd } from "@cvpipe/core/analytics/iso-week";
 import { CvpipeError, ValidationError } from "@cvpipe/core/errors";
-import { reportWeekFor, type SendWeeklyReportResult, sendWeeklyReport } from "@cvpipe/core/report/send-weekly-report";
-import { functions } from "@cvpipe/core/topology";
+import {
+  REPORT_METRIC_DIMENSION,
+  REPORT_METRIC_NAMESPACE,
+  REPORT_SEND_UNCERTAIN_METRIC,
+} from "@cvpipe/core/report/metrics";
+import {
+  needsOperator,
+  reportWeekFor,
+  type SendWeeklyReportResult,
+  sendWeeklyReport,
+} from "@cvpipe/core/report/send-weekly-report";
+import { functions, tableNameEnv, tables } from "@cvpipe/core/topology";
 import middy from "@middy/core";
 import type { ScheduledEvent } from "aws-lambda";
 import { type ReporterDeps, reporterDeps } from "./composition.ts";
@@ -24,9 +42,9 @@ export interface ReportRequest {
   readonly force?: boolean;
 }
 
-const weekOf = (event: ScheduledEvent | ReportRequest): { week: string; force: boolean } => {
+const weekOf = (event: ScheduledEvent | ReportRequest, now: Date): { week: string; force: boolean } => {
   if ("detail-type" in event) return { week: reportWeekFor(new Date(event.time)), force: false };
-  const week = event.week ?? reportWeekFor(new Date());
+  const week = event.week ?? reportWeekFor(now);
   if (!isIsoWeek(week)) {
     throw new ValidationError([
       { path: "week", rule: "iso_week", message: `"${week}" is not an ISO week like 2026-W47` },
@@ -35,7 +53,7 @@ const weekOf = (event: ScheduledEvent | ReportRequest): { week: string; force: b
   const force = event.force === true;
   // Sending a week before it ends would record it as SENT and make Monday's real run skip it.
   const ends = isoWeekEnd(week);
-  if (!force && ends.getTime() > Date.now()) {
+  if (!force && ends.getTime() > now.getTime()) {
     throw new ValidationError([
       {
         path: "week",
@@ -47,9 +65,16 @@ const weekOf = (event: ScheduledEvent | ReportRequest): { week: string; force: b
   return { week, force };
 };
 
+/** What the operator should do about a result that needs one (the RUNBOOK's "weekly email" section). */
+const operatorAction = (result: SendWeeklyReportResult): string =>
+  result.status === "sent"
+    ? "the email went out but SENT was not recorded; the week will read UNCERTAIN: do not force a re-send"
+    : "check whether the email arrived; if it did not, send it again with `cvpipe report send --week <week> --force`";
+
 const report = async function report(event: ScheduledEvent | ReportRequest): Promise<SendWeeklyReportResult> {
   deps ??= reporterDeps();
-  const { week, force } = weekOf(event);
+  const now = deps.ports.clock.now();
+  const { week, force } = weekOf(event, now);
   const result = await sendWeeklyReport(deps.ports, {
     week,
     recipients: deps.recipients,
@@ -57,6 +82,22 @@ const report = async function report(event: ScheduledEvent | ReportRequest): Pro
     force,
     leaseSeconds: LEASE_SECONDS,
   });
+  if (needsOperator(result)) {
+    logger.error("weekly report needs an operator", { ...result, action: operatorAction(result) });
+    // Only Lambda ships stdout to CloudWatch; a CLI run prints its own message instead.
+    if (process.env["AWS_LAMBDA_FUNCTION_NAME"])
+      process.stdout.write(
+        `${emfLine({
+          namespace: REPORT_METRIC_NAMESPACE,
+          name: REPORT_SEND_UNCERTAIN_METRIC,
+          value: 1,
+          dimensions: { [REPORT_METRIC_DIMENSION]: process.env[tableNameEnv("reports")] ?? tables.reports.name },
+          at: deps.ports.clock.now(),
+          properties: { fn: "reporter", week, status: result.status },
+        })}\n`,
+      );
+    return result;
+  }
   logger.info("weekly report", { ...result });
   // On the schedule, a claim held by a run that died must not end the week's attempts: fail, so
   // Lambda's asynchronous retries (about 1 and 3 minutes later) come back after the lease expires.

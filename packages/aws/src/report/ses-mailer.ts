@@ -1,5 +1,5 @@
 import { type SESClient, SendEmailCommand } from "@aws-sdk/client-ses";
-import { CvpipeError, DependencyError } from "@cvpipe/core/errors";
+import { MailOutcomeUnknownError, MailRejectedError } from "@cvpipe/core/report/mail-errors";
 import type { Mailer, OutgoingEmail } from "@cvpipe/core/report/ports";
 
 /** SES rejections that no retry fixes: the sender or configuration must change first. */
@@ -13,6 +13,37 @@ const PERMANENT = new Set([
   "ValidationError",
 ]);
 
+/** Failures before the request left this process: nothing can have reached SES. */
+const NEVER_SENT = new Set(["CredentialsProviderError"]);
+/** Socket errors raised while connecting, before a byte of the request was written. */
+const NOT_CONNECTED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+
+/** What the SDK attaches to its errors (ServiceException and the retry middleware), and Node's socket code. */
+interface SdkErrorShape {
+  readonly name?: string;
+  readonly code?: string;
+  readonly $metadata?: { readonly httpStatusCode?: number; readonly attempts?: number };
+}
+
+/**
+ * Did SES definitely not accept the message? Only when it answered a single
+ * request with a 4xx (MessageRejected, Throttling, a validation or
+ * configuration error: SES processed nothing), or when the request never left
+ * the process (no credentials, connection refused, no DNS). Everything else — a timeout, a reset connection, a 5xx, a 2xx
+ * without a MessageId, a request that was retried (an earlier attempt may
+ * have been accepted; the client makes one attempt for this reason, see
+ * clients.ts) — may have sent the email.
+ */
+export const sesRejected = (error: unknown): { readonly rejected: boolean; readonly retryable: boolean } => {
+  const e = (typeof error === "object" && error !== null ? error : {}) as SdkErrorShape;
+  const name = e.name ?? "Error";
+  const status = e.$metadata?.httpStatusCode;
+  const attempts = e.$metadata?.attempts ?? 1;
+  const answered4xx = status !== undefined && status >= 400 && status < 500;
+  const neverSent = NEVER_SENT.has(name) || NOT_CONNECTED.has(e.code ?? "");
+  return { rejected: attempts <= 1 && (answered4xx || neverSent), retryable: !PERMANENT.has(name) };
+};
+
 /** Mailer over SES v1 `SendEmail`: one multipart/alternative message (text + HTML), UTF-8. */
 export class SesMailer implements Mailer {
   readonly #ses: SESClient;
@@ -24,6 +55,7 @@ export class SesMailer implements Mailer {
   }
 
   async send(email: OutgoingEmail): Promise<{ messageId: string }> {
+    let messageId: string | undefined;
     try {
       const out = await this.#ses.send(
         new SendEmailCommand({
@@ -36,15 +68,20 @@ export class SesMailer implements Mailer {
           ...(this.#configurationSet ? { ConfigurationSetName: this.#configurationSet } : {}),
         }),
       );
-      if (!out.MessageId) throw new Error("SES accepted the message but returned no MessageId");
-      return { messageId: out.MessageId };
+      messageId = out.MessageId;
     } catch (error) {
       const name = error instanceof Error ? error.name : "Error";
-      const message = `SES SendEmail failed: ${name}: ${error instanceof Error ? error.message : String(error)}`;
-      if (PERMANENT.has(name)) {
-        throw new CvpipeError(message, { code: "DEPENDENCY_UNAVAILABLE", retryable: false, cause: error });
+      const detail = `${name}: ${error instanceof Error ? error.message : String(error)}`;
+      const verdict = sesRejected(error);
+      if (verdict.rejected) {
+        throw new MailRejectedError(`SES SendEmail rejected: ${detail}`, {
+          retryable: verdict.retryable,
+          cause: error,
+        });
       }
-      throw new DependencyError(message, error);
+      throw new MailOutcomeUnknownError(`SES SendEmail outcome unknown: ${detail}`, error);
     }
+    if (!messageId) throw new MailOutcomeUnknownError("SES SendEmail outcome unknown: accepted without a MessageId");
+    return { messageId };
   }
 }

@@ -1,17 +1,28 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { isIsoWeek } from "@cvpipe/core/analytics/iso-week";
-import { renderWeeklyReport, reportWeekFor } from "@cvpipe/core/report/send-weekly-report";
+import { type IsoWeek, isIsoWeek } from "@cvpipe/core/analytics/iso-week";
+import { formatLateArrival } from "@cvpipe/core/report/format";
+import type { ReportRecord } from "@cvpipe/core/report/ports";
+import { renderWeeklyReport, reportWeekFor, type SendWeeklyReportResult } from "@cvpipe/core/report/send-weekly-report";
+import { lookbackWeeks } from "@cvpipe/core/report/sent-figures";
 import { tableNameEnv } from "@cvpipe/core/topology";
 import { localDefaults } from "@cvpipe/local/stack";
 import { resolveTarget, UsageError } from "../stack-info.ts";
 
 export const reportHelp = `cvpipe report preview [--week 2026-W47] [--out DIR]
 cvpipe report send    [--week 2026-W47] [--force]
+cvpipe report status  [--week 2026-W47] [--weeks 8]
   preview: writes the week's email (HTML and text) to files without sending.
-  send: runs the reporter now; a week already sent is refused unless --force.
+  send: runs the reporter now; a week already sent, or UNCERTAIN (an earlier run's
+    SES call has an unknown outcome), is refused unless --force. Exit 3: not sent;
+    exit 4: the outcome needs a person (see the message).
+  status: the reports ledger for the week and the ones before it.
   The week defaults to the one a Monday run would report: the previous ISO week.`;
+
+/** Exit codes of `report send` besides 0 (sent) and 2 (usage). */
+const NOT_SENT = 3;
+const NEEDS_OPERATOR = 4;
 
 /**
  * The reporter's configuration for a run from here: the variables Lambda gets.
@@ -26,11 +37,86 @@ const reporterEnv = async () => {
   return target;
 };
 
+const forceHint = (week: IsoWeek): string =>
+  `Check whether the email arrived (the recipients' inboxes, SES sending statistics). If it did not, send it again:\n  cvpipe report send --week ${week} --force`;
+
+/** One line per week for `report status`: the state as the reporter would act on it. */
+export const describeWeek = (record: ReportRecord | undefined, now: Date): { state: string; note: string } => {
+  if (!record) return { state: "-", note: "never claimed (a run would send it)" };
+  const expired = record.leaseUntil !== undefined && record.leaseUntil.getTime() < now.getTime();
+  switch (record.status) {
+    case "SENT":
+      return { state: "SENT", note: `${record.sentAt ?? "?"}  MessageId ${record.messageId ?? "?"}` };
+    case "FAILED":
+      return { state: "FAILED", note: `nothing went out; a run sends it again. ${record.lastError ?? ""}`.trim() };
+    case "UNCERTAIN":
+      return {
+        state: "UNCERTAIN",
+        note: `${record.lastError ?? "SES outcome unknown"} — only --force sends it again`,
+      };
+    case "SENDING":
+      return expired
+        ? {
+            state: "UNCERTAIN",
+            note: `its run called SES at ${record.sendingAt ?? "?"} and never recorded the outcome — only --force sends it again`,
+          }
+        : { state: "SENDING", note: `a run is calling SES (claim until ${record.leaseUntil?.toISOString() ?? "?"})` };
+    case "CLAIMED":
+      return expired
+        ? { state: "CLAIMED", note: "its run died before calling SES: nothing went out; a run sends it again" }
+        : { state: "CLAIMED", note: `a run is preparing it (claim until ${record.leaseUntil?.toISOString() ?? "?"})` };
+  }
+};
+
+const printSendResult = (week: IsoWeek, result: SendWeeklyReportResult): void => {
+  switch (result.status) {
+    case "sent":
+      if (result.recorded) {
+        console.log(`sent ${result.subject} (SES MessageId ${result.messageId}, attempt ${result.attempt})`);
+      } else {
+        console.log(
+          `sent ${result.subject} (SES MessageId ${result.messageId}), but SENT could not be recorded in the reports table.\n` +
+            `${week} will read UNCERTAIN once its claim expires. The email did go out: do not send it again with --force.`,
+        );
+        process.exitCode = NEEDS_OPERATOR;
+      }
+      for (const late of result.lateArrivals) console.log(`  ${formatLateArrival(late)}`);
+      return;
+    case "uncertain":
+      console.log(
+        `outcome unknown: SES may or may not have accepted ${result.subject} (${result.reason}).\n` +
+          `${week} is now UNCERTAIN: no automatic run will send it again.\n${forceHint(week)}`,
+      );
+      process.exitCode = NEEDS_OPERATOR;
+      return;
+    case "skipped":
+      if (result.reason === "already-sent") {
+        console.log(
+          `not sent: ${week} was already sent (MessageId ${result.messageId ?? "?"}); use --force to send again`,
+        );
+      } else if (result.reason === "uncertain") {
+        console.log(
+          `not sent: ${week} is UNCERTAIN: an earlier run called SES and its outcome is unknown` +
+            `${result.detail ? ` (${result.detail})` : ""}.\n${forceHint(week)}`,
+        );
+      } else {
+        console.log(`not sent: another run is sending ${week} right now`);
+      }
+      process.exitCode = NOT_SENT;
+      return;
+  }
+};
+
 export const reportCommand = async (args: string[]): Promise<void> => {
   const [sub, ...rest] = args;
   const { values } = parseArgs({
     args: rest,
-    options: { week: { type: "string" }, out: { type: "string" }, force: { type: "boolean", default: false } },
+    options: {
+      week: { type: "string" },
+      out: { type: "string" },
+      force: { type: "boolean", default: false },
+      weeks: { type: "string" },
+    },
     strict: true,
   });
   const week = values.week ?? reportWeekFor(new Date());
@@ -48,23 +134,28 @@ export const reportCommand = async (args: string[]): Promise<void> => {
     writeFileSync(html, rendered.html);
     writeFileSync(text, rendered.text);
     console.log(`${rendered.subject}\n  html: ${html} (${Buffer.byteLength(rendered.html)} bytes)\n  text: ${text}`);
+    for (const late of rendered.report.lateArrivals) console.log(`  ${formatLateArrival(late)}`);
     return;
   }
   if (sub === "send") {
     const { handler } = await import("@cvpipe/functions/reporter");
-    const result = await handler({ week, force: values.force }, {} as never);
-    if (result.status === "sent") {
-      console.log(`sent ${result.subject} (SES MessageId ${result.messageId}, attempt ${result.attempt})`);
-    } else if (result.reason === "already-sent") {
-      console.log(
-        `not sent: ${week} was already sent (MessageId ${result.messageId ?? "?"}); use --force to send again`,
-      );
-      process.exitCode = 3;
-    } else {
-      console.log(`not sent: another run is sending ${week} right now`);
-      process.exitCode = 3;
+    printSendResult(week, await handler({ week, force: values.force }, {} as never));
+    return;
+  }
+  if (sub === "status") {
+    const count = Number(values.weeks ?? 8);
+    if (!Number.isInteger(count) || count < 1 || count > 53) throw new UsageError("--weeks must be 1 to 53");
+    const deps = reporterDeps();
+    const weeks = [week, ...lookbackWeeks(week, count - 1)];
+    const records = await Promise.all(weeks.map((w) => deps.ports.ledger.read(w)));
+    const now = deps.ports.clock.now();
+    console.log(`${"week".padEnd(9)} ${"state".padEnd(10)} ${"tries".padStart(5)}  note`);
+    for (const [i, w] of weeks.entries()) {
+      const record = records[i];
+      const { state, note } = describeWeek(record, now);
+      console.log(`${w.padEnd(9)} ${state.padEnd(10)} ${String(record?.attempts ?? 0).padStart(5)}  ${note}`);
     }
     return;
   }
-  throw new UsageError(`unknown report command "${sub ?? ""}": use preview or send`);
+  throw new UsageError(`unknown report command "${sub ?? ""}": use preview, send or status`);
 };

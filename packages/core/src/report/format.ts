@@ -56,3 +56,7 @@ export const formatRowChange = (count: number, previous: number): Change => {
   const delta = count - previous;
   return { text: delta === 0 ? "±0" : `${delta > 0 ? "+" : "−"}${formatCount(Math.abs(delta))}`, tone: "flat" };
 };
+
+/** `Late arrivals: 30 events for 2026-W46 (after its report was sent)`. */
+export const formatLateArrival = (late: { readonly week: string; readonly events: number }): string =>
+  `Late arrivals: ${formatCount(late.events)} ${late.events === 1 ? "event" : "events"} for ${late.week} (after its report was sent)`;

@@ -4,7 +4,15 @@
  * attributes Outlook honours); bars are two table cells whose widths are
  * percentages. No images, no data URIs, no scripts, no external resources.
  */
-import { type Change, formatChange, formatCount, formatRowChange, formatValue, type Tone } from "./format.ts";
+import {
+  type Change,
+  formatChange,
+  formatCount,
+  formatLateArrival,
+  formatRowChange,
+  formatValue,
+  type Tone,
+} from "./format.ts";
 import type { Table, WeeklyReport } from "./report-model.ts";
 
 const escapeHtml = (text: string): string =>
@@ -79,13 +87,23 @@ const shell = (report: WeeklyReport, inner: string): string =>
   `<p style="${FONT}font-size:12px;line-height:1.5;color:${MUTED};margin:32px 0 0 0;border-top:1px solid ${RULE};padding-top:12px;">${report.notes.map(escapeHtml).join("<br>")}<br>Generated ${escapeHtml(report.generatedAt)}.</p>` +
   `</td></tr></table></td></tr></table></body></html>`;
 
+/** One line per earlier week whose total grew after its email went out; nothing when none did. */
+const lateArrivals = (report: WeeklyReport): string =>
+  report.lateArrivals
+    .map(
+      (late) =>
+        `<p style="${FONT}font-size:14px;color:${INK};margin:16px 0 0 0;padding:8px 12px;border-left:3px solid ${ACCENT};background-color:#f9fafb;">${escapeHtml(formatLateArrival(late))}</p>`,
+    )
+    .join("");
+
 export const renderReportHtml = (report: WeeklyReport): string => {
   if (report.empty) {
-    const previous = report.metrics.find((m) => m.label === "Analytics events")?.previous ?? 0;
+    const previous = report.metrics.find((m) => m.key === "events")?.previous ?? 0;
     return shell(
       report,
       `<p style="${FONT}font-size:16px;color:${INK};margin:28px 0 8px 0;"><strong>No activity.</strong> No analytics events were recorded in week ${escapeHtml(report.week)}.</p>` +
-        `<p style="${FONT}font-size:14px;color:${MUTED};margin:0;">Previous week (${escapeHtml(report.previousWeek)}): ${formatCount(previous)} events.</p>`,
+        `<p style="${FONT}font-size:14px;color:${MUTED};margin:0;">Previous week (${escapeHtml(report.previousWeek)}): ${formatCount(previous)} events.</p>` +
+        lateArrivals(report),
     );
   }
   const summary = report.metrics
@@ -95,5 +113,5 @@ export const renderReportHtml = (report: WeeklyReport): string => {
     )
     .join("");
   const summaryTable = `${section("Summary")}${TABLE}<tr>${headCell("Metric")}${headCell("This week", "right")}${headCell("Last week", "right")}${headCell("Change", "right")}</tr>${summary}</table>`;
-  return shell(report, summaryTable + report.tables.map(renderTable).join(""));
+  return shell(report, summaryTable + lateArrivals(report) + report.tables.map(renderTable).join(""));
 };

@@ -1,4 +1,4 @@
-import { formatChange, formatCount, formatRowChange, formatValue } from "./format.ts";
+import { formatChange, formatCount, formatLateArrival, formatRowChange, formatValue } from "./format.ts";
 import type { Table, WeeklyReport } from "./report-model.ts";
 
 const BAR_WIDTH = 20;
@@ -30,14 +30,18 @@ const renderTable = (t: Table): string[] => {
   return lines;
 };
 
+const lateArrivals = (report: WeeklyReport): string[] =>
+  report.lateArrivals.length === 0 ? [] : ["", ...report.lateArrivals.map(formatLateArrival)];
+
 /** The text/plain part: aligned columns and `#` bars, readable in any mail client. */
 export const renderReportText = (report: WeeklyReport): string => {
   const lines = [report.subject, `${report.period} (UTC)`, ""];
   if (report.empty) {
-    const previous = report.metrics.find((m) => m.label === "Analytics events")?.previous ?? 0;
+    const previous = report.metrics.find((m) => m.key === "events")?.previous ?? 0;
     lines.push(
       `No activity: no analytics events were recorded in week ${report.week}.`,
       `Previous week (${report.previousWeek}): ${formatCount(previous)} events.`,
+      ...lateArrivals(report),
       "",
       `Generated ${report.generatedAt}.`,
     );
@@ -51,6 +55,7 @@ export const renderReportText = (report: WeeklyReport): string => {
       `${pad(m.label, labelWidth)}  ${padStart(formatValue(m.format, m.value, m.atLeast), 12)}  ${padStart(formatValue(m.format, m.previous), 12)}  ${formatChange(m).text}`,
     );
   }
+  lines.push(...lateArrivals(report));
   for (const t of report.tables) lines.push("", ...renderTable(t));
   lines.push("", ...report.notes, `Generated ${report.generatedAt}.`);
   return `${lines.join("\n")}\n`;

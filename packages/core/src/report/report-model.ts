@@ -2,16 +2,23 @@
  * The weekly report as data: headline metrics with week-over-week deltas and
  * ranked tables, built from two merged weeks. Rendering (text, HTML) only
  * formats this model, so both parts of the email say the same thing.
+ *
+ * "Last week" is what last week's email showed when it was sent (its figures
+ * from the report ledger), not last week's total now: events that arrived for
+ * it afterwards are listed as late arrivals instead (see sent-figures.ts).
  */
 import { type Ranked, rankDescending, type WeeklyAggregate } from "../analytics/aggregate.ts";
 import { type HistogramSpec, isOpenEnded, LATENCY_MS, MATCH_SCORE, quantile } from "../analytics/histogram.ts";
 import { describeIsoWeek, type IsoWeek } from "../analytics/iso-week.ts";
+import type { LateArrival, SentFigures } from "./sent-figures.ts";
 
 export const reportSubject = (week: IsoWeek): string => `CV Analytics Weekly Report - Week ${week}`;
 
 export type MetricFormat = "count" | "percent" | "ms" | "score";
 
 export interface Metric {
+  /** Stable name, as the report ledger records the figure. */
+  readonly key: string;
   readonly label: string;
   readonly format: MetricFormat;
   /** undefined when there is nothing to measure (no jobs → no latency). */
@@ -33,6 +40,8 @@ export interface Row {
 }
 
 export interface Table {
+  /** Stable name, as the report ledger records the rows. */
+  readonly key: string;
   readonly title: string;
   readonly note?: string;
   readonly columns: { readonly label: string; readonly count: string };
@@ -50,6 +59,8 @@ export interface WeeklyReport {
   readonly empty: boolean;
   readonly metrics: readonly Metric[];
   readonly tables: readonly Table[];
+  /** Events counted for earlier weeks after their emails went out, newest week first. */
+  readonly lateArrivals: readonly LateArrival[];
   readonly notes: readonly string[];
 }
 
@@ -57,12 +68,29 @@ export interface BuildOptions {
   /** Rows per ranked table. Default 10. */
   readonly topN?: number;
   readonly generatedAt: Date;
+  /** What the previous week's email showed; the "Last week" column then uses these, not `previous`. */
+  readonly previousShown?: SentFigures;
+  readonly lateArrivals?: readonly LateArrival[];
 }
+
+/** Last week's count of a row: as shown in its email when there is one, else as counted now. */
+type PreviousOf = (label: string, live: number) => number;
+
+const previousOf = (shown: SentFigures | undefined, key: string): PreviousOf => {
+  if (!shown) return (_label, live) => live;
+  const table = shown.tables[key];
+  // Not in last week's email: the table had no rows, every count was 0.
+  if (!table) return () => 0;
+  const counts = new Map(table.rows);
+  // A label the email did not show was 0 unless the top-N cut hid it; then only its count now is known.
+  return (label, live) => counts.get(label) ?? (table.more === 0 ? 0 : live);
+};
 
 const rows = (
   current: Readonly<Record<string, number>>,
   previous: Readonly<Record<string, number>>,
   topN: number,
+  prev: PreviousOf,
 ): { rows: Row[]; more: number } => {
   const ranked: Ranked[] = rankDescending(Object.entries(current));
   const total = ranked.reduce((s, r) => s + r.count, 0);
@@ -71,7 +99,7 @@ const rows = (
       label: r.label,
       count: r.count,
       share: total > 0 ? r.count / total : 0,
-      previous: previous[r.label] ?? 0,
+      previous: prev(r.label, previous[r.label] ?? 0),
     })),
     more: Math.max(0, ranked.length - topN),
   };
@@ -90,6 +118,7 @@ const distribution = (
   current: readonly number[],
   previous: readonly number[],
   unit: string,
+  prevOf: PreviousOf,
   groupBy = 1,
 ): Row[] => {
   const total = current.reduce((a, b) => a + b, 0);
@@ -104,7 +133,8 @@ const distribution = (
     }
     const lower = i === 0 ? spec.min : spec.bounds[i - 1]!;
     const upper = last < spec.bounds.length ? spec.bounds[last]! : spec.max;
-    out.push({ label: bucketLabel(lower, upper, unit), count, share: total > 0 ? count / total : 0, previous: prev });
+    const label = bucketLabel(lower, upper, unit);
+    out.push({ label, count, share: total > 0 ? count / total : 0, previous: prevOf(label, prev) });
   }
   // Trim empty buckets at both ends; keep gaps inside so the shape reads right.
   const first = out.findIndex((r) => r.count > 0 || r.previous > 0);
@@ -120,11 +150,20 @@ export const buildWeeklyReport = (
   options: BuildOptions,
 ): WeeklyReport => {
   const topN = options.topN ?? 10;
+  const shown = options.previousShown;
   const q = (a: WeeklyAggregate, spec: HistogramSpec, which: "latency" | "score", p: number) =>
     quantile(spec, a[which], p);
-  const metrics: Metric[] = [
-    { label: "Analytics events", format: "count", value: current.events, previous: previous.events, better: "up" },
+  const live: Metric[] = [
     {
+      key: "events",
+      label: "Analytics events",
+      format: "count",
+      value: current.events,
+      previous: previous.events,
+      better: "up",
+    },
+    {
+      key: "jobs",
       label: "Tailoring jobs finished",
       format: "count",
       value: current.outcomeEvents,
@@ -132,6 +171,7 @@ export const buildWeeklyReport = (
       better: "up",
     },
     {
+      key: "successRate",
       label: "Success rate",
       format: "percent",
       value: successRate(current),
@@ -139,6 +179,7 @@ export const buildWeeklyReport = (
       better: "up",
     },
     {
+      key: "latencyP50",
       label: "Latency p50",
       format: "ms",
       value: q(current, LATENCY_MS, "latency", 0.5),
@@ -147,6 +188,7 @@ export const buildWeeklyReport = (
       atLeast: isOpenEnded(LATENCY_MS, current.latency, 0.5),
     },
     {
+      key: "latencyP95",
       label: "Latency p95",
       format: "ms",
       value: q(current, LATENCY_MS, "latency", 0.95),
@@ -155,6 +197,7 @@ export const buildWeeklyReport = (
       atLeast: isOpenEnded(LATENCY_MS, current.latency, 0.95),
     },
     {
+      key: "scoreP50",
       label: "Match score p50",
       format: "score",
       value: q(current, MATCH_SCORE, "score", 0.5),
@@ -162,6 +205,7 @@ export const buildWeeklyReport = (
       better: "up",
     },
     {
+      key: "scoreP95",
       label: "Match score p95",
       format: "score",
       value: q(current, MATCH_SCORE, "score", 0.95),
@@ -169,6 +213,7 @@ export const buildWeeklyReport = (
       better: "up",
     },
     {
+      key: "inputTokens",
       label: "Input tokens",
       format: "count",
       value: current.tokens.input,
@@ -176,6 +221,7 @@ export const buildWeeklyReport = (
       better: "neutral",
     },
     {
+      key: "outputTokens",
       label: "Output tokens",
       format: "count",
       value: current.tokens.output,
@@ -183,6 +229,7 @@ export const buildWeeklyReport = (
       better: "neutral",
     },
     {
+      key: "producerEvents",
       label: "Producer events",
       format: "count",
       value: current.producerEvents,
@@ -190,34 +237,47 @@ export const buildWeeklyReport = (
       better: "up",
     },
   ];
+  // Last week as its email showed it; a metric that email did not carry keeps its count now.
+  const metrics = shown
+    ? live.map((m) => (m.key in shown.metrics ? { ...m, previous: shown.metrics[m.key] ?? undefined } : m))
+    : live;
   const tables: Table[] = [];
   const add = (
+    key: string,
     title: string,
     columns: Table["columns"],
     cur: Readonly<Record<string, number>>,
     prev: Readonly<Record<string, number>>,
     note?: string,
   ) => {
-    const r = rows(cur, prev, topN);
-    if (r.rows.length > 0) tables.push({ title, columns, ...r, ...(note ? { note } : {}) });
+    const r = rows(cur, prev, topN, previousOf(shown, key));
+    if (r.rows.length > 0) tables.push({ key, title, columns, ...r, ...(note ? { note } : {}) });
   };
-  add("Tailoring outcomes", { label: "Outcome", count: "Jobs" }, current.byOutcome, previous.byOutcome);
-  add("Jobs by engine", { label: "Engine", count: "Jobs" }, current.byEngine, previous.byEngine);
-  add("Failures by error code", { label: "Error code", count: "Jobs" }, current.byErrorCode, previous.byErrorCode);
-  add("Activity by tenant", { label: "Tenant", count: "Events" }, current.byTenant, previous.byTenant);
-  add("Producer events by type", { label: "Event type", count: "Events" }, current.byType, previous.byType);
-  const latencyRows = distribution(LATENCY_MS, current.latency, previous.latency, " ms");
+  add("outcomes", "Tailoring outcomes", { label: "Outcome", count: "Jobs" }, current.byOutcome, previous.byOutcome);
+  add("engines", "Jobs by engine", { label: "Engine", count: "Jobs" }, current.byEngine, previous.byEngine);
+  add(
+    "errorCodes",
+    "Failures by error code",
+    { label: "Error code", count: "Jobs" },
+    current.byErrorCode,
+    previous.byErrorCode,
+  );
+  add("tenants", "Activity by tenant", { label: "Tenant", count: "Events" }, current.byTenant, previous.byTenant);
+  add("types", "Producer events by type", { label: "Event type", count: "Events" }, current.byType, previous.byType);
+  const latencyRows = distribution(LATENCY_MS, current.latency, previous.latency, " ms", previousOf(shown, "latency"));
   if (current.outcomeEvents > 0 && latencyRows.length > 0) {
     tables.push({
+      key: "latency",
       title: "Latency distribution",
       columns: { label: "Latency", count: "Jobs" },
       rows: latencyRows,
       more: 0,
     });
   }
-  const scoreRows = distribution(MATCH_SCORE, current.score, previous.score, "", 2);
+  const scoreRows = distribution(MATCH_SCORE, current.score, previous.score, "", previousOf(shown, "score"), 2);
   if (current.scoreCount > 0 && scoreRows.length > 0) {
     tables.push({
+      key: "score",
       title: "Match score distribution",
       columns: { label: "Score", count: "Jobs" },
       rows: scoreRows,
@@ -226,10 +286,11 @@ export const buildWeeklyReport = (
   }
   const keywords = Object.fromEntries(current.missingKeywords.map((k) => [k.label, k.count]));
   const previousKeywords = Object.fromEntries(previous.missingKeywords.map((k) => [k.label, k.count]));
-  const kw = rows(keywords, previousKeywords, topN);
+  const kw = rows(keywords, previousKeywords, topN, previousOf(shown, "keywords"));
   const succeeded = current.byOutcome["succeeded"] ?? 0;
   if (kw.rows.length > 0) {
     tables.push({
+      key: "keywords",
       title: "Top missing keywords",
       note: "Job requirements most often absent from the CVs tailored this week; bar = share of successful jobs missing it.",
       columns: { label: "Keyword", count: "Jobs" },
@@ -237,6 +298,17 @@ export const buildWeeklyReport = (
       rows: kw.rows.map((r) => ({ ...r, share: succeeded > 0 ? Math.min(1, r.count / succeeded) : 0 })),
       more: kw.more,
     });
+  }
+  const notes = [
+    "Weeks are ISO 8601 weeks in UTC (Monday to Sunday); changes compare with the previous ISO week.",
+    "Latency and score percentiles are estimated from fixed histogram buckets.",
+  ];
+  if (shown) {
+    notes.push(`"Last week" is what the ${previous.week} report showed (figures read ${shown.at}), not its total now.`);
+  }
+  const late = options.lateArrivals ?? [];
+  if (late.length > 0) {
+    notes.push("Late arrivals count in the week they happened in; that week's report is not sent again.");
   }
   return {
     week: current.week,
@@ -247,9 +319,7 @@ export const buildWeeklyReport = (
     empty: current.events === 0,
     metrics,
     tables,
-    notes: [
-      "Weeks are ISO 8601 weeks in UTC (Monday to Sunday); changes compare with the previous ISO week.",
-      "Latency and score percentiles are estimated from fixed histogram buckets.",
-    ],
+    lateArrivals: late,
+    notes,
   };
 };

@@ -1,5 +1,15 @@
 import type { IsoWeek } from "../../analytics/iso-week.ts";
-import type { ClaimOutcome, ClaimRequest, Mailer, OutgoingEmail, ReportLedger, ReportStatus } from "../ports.ts";
+import { MailRejectedError } from "../mail-errors.ts";
+import type {
+  ClaimOutcome,
+  ClaimRequest,
+  Mailer,
+  OutgoingEmail,
+  ReportLedger,
+  ReportRecord,
+  ReportStatus,
+} from "../ports.ts";
+import type { SentFigures } from "../sent-figures.ts";
 
 interface Entry {
   status: ReportStatus;
@@ -7,6 +17,9 @@ interface Entry {
   leaseUntil: Date;
   attempts: number;
   messageId?: string;
+  lastError?: string;
+  sentFigures?: SentFigures;
+  sendingFigures?: SentFigures;
 }
 
 /** ReportLedger with the DynamoDB adapter's transitions, for pure tests. */
@@ -15,37 +28,77 @@ export class MemoryReportLedger implements ReportLedger {
 
   async claim(week: IsoWeek, r: ClaimRequest): Promise<ClaimOutcome> {
     const e = this.entries.get(week);
-    const leaseLive = e?.status === "CLAIMED" && e.leaseUntil.getTime() >= r.now.getTime();
-    if (e && (leaseLive || (e.status === "SENT" && !r.force))) {
-      return e.status === "SENT"
-        ? { claimed: false, status: "SENT", messageId: e.messageId }
-        : { claimed: false, status: "CLAIMED", owner: e.owner, leaseUntil: e.leaseUntil };
+    const held = e?.status === "CLAIMED" || e?.status === "SENDING";
+    const leaseLive = held && e.leaseUntil.getTime() >= r.now.getTime();
+    const claimable = !e || e.status === "FAILED" || (e.status === "CLAIMED" && !leaseLive) || (r.force && !leaseLive);
+    if (e && !claimable) {
+      if (e.status === "SENDING" && !leaseLive) {
+        // Its run reached SES and never came back: the outcome is unknown.
+        e.status = "UNCERTAIN";
+        e.lastError = `run ${e.owner} called SES and never recorded the outcome (lease expired)`;
+      }
+      if (e.status === "SENT") return { claimed: false, status: "SENT", messageId: e.messageId };
+      if (e.status === "UNCERTAIN") return { claimed: false, status: "UNCERTAIN", reason: e.lastError };
+      return {
+        claimed: false,
+        status: e.status === "SENDING" ? "SENDING" : "CLAIMED",
+        owner: e.owner,
+        leaseUntil: e.leaseUntil,
+      };
     }
     const attempts = (e?.attempts ?? 0) + 1;
-    this.entries.set(week, {
-      status: "CLAIMED",
-      owner: r.owner,
-      leaseUntil: r.leaseUntil,
-      attempts,
-      ...(e?.messageId ? { messageId: e.messageId } : {}),
-    });
+    const { sendingFigures: _, ...kept } = e ?? {};
+    this.entries.set(week, { ...kept, status: "CLAIMED", owner: r.owner, leaseUntil: r.leaseUntil, attempts });
     return { claimed: true, attempt: attempts };
   }
 
-  async markSent(week: IsoWeek, owner: string, messageId: string): Promise<boolean> {
+  async markSending(week: IsoWeek, owner: string, figures: SentFigures): Promise<boolean> {
     const e = this.entries.get(week);
     if (e?.status !== "CLAIMED" || e.owner !== owner) return false;
-    Object.assign(e, { status: "SENT", messageId });
+    Object.assign(e, { status: "SENDING", sendingFigures: figures });
     return true;
   }
 
-  async release(week: IsoWeek, owner: string): Promise<void> {
+  async markSent(week: IsoWeek, owner: string, messageId: string, figures: SentFigures): Promise<boolean> {
     const e = this.entries.get(week);
-    if (e && e.status === "CLAIMED" && e.owner === owner) e.status = "FAILED";
+    if (e?.status === "SENT" && e.messageId === messageId) return true;
+    if (e?.status !== "SENDING" || e.owner !== owner) return false;
+    Object.assign(e, { status: "SENT", messageId, sentFigures: figures });
+    delete e.sendingFigures;
+    return true;
+  }
+
+  async markUncertain(week: IsoWeek, owner: string, reason: string): Promise<void> {
+    const e = this.entries.get(week);
+    if (e?.status === "SENDING" && e.owner === owner) Object.assign(e, { status: "UNCERTAIN", lastError: reason });
+  }
+
+  async release(week: IsoWeek, owner: string, reason: string): Promise<void> {
+    const e = this.entries.get(week);
+    if (e && (e.status === "CLAIMED" || e.status === "SENDING") && e.owner === owner) {
+      Object.assign(e, { status: "FAILED", lastError: reason });
+      delete e.sendingFigures;
+    }
+  }
+
+  async read(week: IsoWeek): Promise<ReportRecord | undefined> {
+    const e = this.entries.get(week);
+    if (!e) return undefined;
+    return {
+      week,
+      status: e.status,
+      attempts: e.attempts,
+      owner: e.owner,
+      leaseUntil: e.leaseUntil,
+      ...(e.messageId ? { messageId: e.messageId } : {}),
+      ...(e.lastError ? { lastError: e.lastError } : {}),
+      ...(e.sentFigures ? { sentFigures: e.sentFigures } : {}),
+      ...(e.sendingFigures ? { sendingFigures: e.sendingFigures } : {}),
+    };
   }
 }
 
-/** Records what it sends; `failNext` makes the next n sends throw. */
+/** Records what it sends; `failNext` makes the next n sends fail with a definite (retryable) rejection. */
 export class MemoryMailer implements Mailer {
   readonly sent: OutgoingEmail[] = [];
   failNext = 0;
@@ -53,7 +106,9 @@ export class MemoryMailer implements Mailer {
   async send(email: OutgoingEmail): Promise<{ messageId: string }> {
     if (this.failNext > 0) {
       this.failNext -= 1;
-      throw new Error("Throttling: Maximum sending rate exceeded.");
+      throw new MailRejectedError("SES SendEmail rejected: Throttling: Maximum sending rate exceeded.", {
+        retryable: true,
+      });
     }
     this.sent.push(email);
     return { messageId: `mem-${this.sent.length}` };
