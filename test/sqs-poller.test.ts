@@ -32,11 +32,14 @@ test.before(async () => {
 });
 test.after(async () => emulators.stop());
 
-/** A FIFO queue with a 1 s visibility timeout holding one message in each of `groups`. */
-const queueWith = async (groups: string[]) => {
-  const name = `poller-${++n}.fifo`;
+/** A queue (FIFO by default) with a 1 s visibility timeout holding one message in each of `groups`. */
+const queueWith = async (groups: string[], fifo = true) => {
+  const name = `poller-${++n}${fifo ? ".fifo" : ""}`;
   const { QueueUrl } = await sqs.send(
-    new CreateQueueCommand({ QueueName: name, Attributes: { FifoQueue: "true", VisibilityTimeout: "1" } }),
+    new CreateQueueCommand({
+      QueueName: name,
+      Attributes: fifo ? { FifoQueue: "true", VisibilityTimeout: "1" } : { VisibilityTimeout: "1" },
+    }),
   );
   const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }));
   await sqs.send(
@@ -45,8 +48,7 @@ const queueWith = async (groups: string[]) => {
       Entries: groups.map((g, i) => ({
         Id: String(i),
         MessageBody: `body-${g}`,
-        MessageGroupId: g,
-        MessageDeduplicationId: `${name}-${g}`,
+        ...(fifo ? { MessageGroupId: g, MessageDeduplicationId: `${name}-${g}` } : {}),
       })),
     }),
   );
@@ -65,7 +67,12 @@ const depth = async (url: string) => {
   );
 };
 
-const poller = (q: { url: string; arn: string }, handler: SqsHandler, timeoutSeconds = 5) =>
+const poller = (
+  q: { url: string; arn: string },
+  handler: SqsHandler,
+  timeoutSeconds = 5,
+  { batchSize = 10, maxConcurrency = 1 } = {},
+) =>
   new SqsPoller({
     sqs,
     functionName: "test",
@@ -73,12 +80,14 @@ const poller = (q: { url: string; arn: string }, handler: SqsHandler, timeoutSec
     queueArn: q.arn,
     region: "us-east-1",
     handler,
-    batchSize: 10,
-    maxConcurrency: 1,
+    batchSize,
+    maxConcurrency,
     timeoutSeconds,
     waitTimeSeconds: 1,
     log: () => {},
   });
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test("records arrive in Lambda's SQS shape", async () => {
   const q = await queueWith(["g1"]);
@@ -159,6 +168,95 @@ test("a thrown error or a timeout leaves every record for redelivery", async () 
   assert.equal(
     p.reports.slice(0, 3).map((r) => r.outcome),
     ["error", "timeout", "ok"],
+  );
+});
+
+test("a call that overruns its timeout keeps its batch invisible until it settles: no second concurrent attempt", async () => {
+  // Visibility timeout 1 s, function timeout 1 s, the first call sleeps 3.5 s, and a second slot is free:
+  // without the heartbeat the message would be visible again (and taken by the free slot) while the first call runs.
+  const q = await queueWith(["z"]);
+  const log: string[] = [];
+  let running = 0;
+  let overlapped = false;
+  const p = poller(
+    q,
+    async (e) => {
+      const r = e.Records[0]!;
+      const attempt = r.attributes.ApproximateReceiveCount;
+      if (running > 0) overlapped = true;
+      running++;
+      log.push(`start ${attempt}`);
+      if (attempt === "1") await sleep(3500);
+      log.push(`end ${attempt}`);
+      running--;
+      return undefined;
+    },
+    1,
+    { maxConcurrency: 2 },
+  );
+  p.start();
+  await until("queue empty", async () => ((await depth(q.url)) === 0 ? true : undefined));
+  await p.stop();
+  assert.not.ok(overlapped, `two attempts of one message ran at once: ${log.join(", ")}`);
+  assert.equal(log, ["start 1", "end 1", "start 2", "end 2"], "retried once, after the timed-out call settled");
+  assert.equal(
+    p.reports.map((r) => r.outcome),
+    ["timeout", "ok"],
+  );
+});
+
+test("timed-out calls keep their concurrency slot: never more than maxConcurrency calls at once", async () => {
+  const q = await queueWith(["a", "b", "c", "d"], false);
+  let running = 0;
+  let most = 0;
+  const attempts = new Map<string, number>();
+  const p = poller(
+    q,
+    async (e) => {
+      running++;
+      most = Math.max(most, running);
+      for (const r of e.Records) attempts.set(r.body, (attempts.get(r.body) ?? 0) + 1);
+      // Every first attempt overruns the 1 s timeout; retries are quick.
+      if (e.Records.some((r) => r.attributes.ApproximateReceiveCount === "1")) await sleep(1500);
+      running--;
+      return undefined;
+    },
+    1,
+    { batchSize: 1, maxConcurrency: 2 },
+  );
+  p.start();
+  await until("queue empty", async () => ((await depth(q.url)) === 0 ? true : undefined), 60_000);
+  await p.stop();
+  assert.ok(most <= 2, `at most 2 calls in flight, saw ${most}`);
+  assert.is(most, 2, "both slots were used");
+  assert.equal([...attempts.keys()].sort(), ["body-a", "body-b", "body-c", "body-d"]);
+  assert.ok(
+    [...attempts.values()].every((n) => n === 2),
+    `each message: one timed-out attempt, one retry: ${JSON.stringify([...attempts])}`,
+  );
+});
+
+test("stop() waits for a timed-out call to settle and deletes nothing of its batch", async () => {
+  const q = await queueWith(["w"]);
+  let started = false;
+  let finished = false;
+  const p = poller(
+    q,
+    async () => {
+      started = true;
+      await sleep(2000);
+      finished = true;
+    },
+    1,
+  );
+  p.start();
+  await until("batch started", async () => (started ? true : undefined));
+  await p.stop();
+  assert.ok(finished, "stop waited for the timed-out call");
+  assert.is(await depth(q.url), 1, "its message stays on the queue for a retry");
+  assert.equal(
+    p.reports.map((r) => r.outcome),
+    ["timeout"],
   );
 });
 

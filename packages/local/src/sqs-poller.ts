@@ -9,10 +9,19 @@
  * Stopping never deletes a message whose invocation has not finished: the
  * pollers stop receiving, in-flight invocations run to completion, and any
  * records received after the stop are released (visibility 0) untouched.
+ *
+ * Where this has to differ from Lambda: Lambda ends an invocation at its
+ * timeout, but an in-process call cannot be killed, so a call that overruns
+ * its timeout keeps running here. It is reported as a timeout (the whole batch
+ * failed) at once, yet until it actually settles it keeps its concurrency slot
+ * (so at most `maxConcurrency` calls ever run, timed-out ones included) and a
+ * visibility heartbeat keeps its batch invisible (so no second attempt of the
+ * same message runs alongside it). See `#invoke` for what happens after.
  */
 import {
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
   type Message,
   ReceiveMessageCommand,
   type SQSClient,
@@ -22,6 +31,8 @@ import { lambdaContext, withTimeout } from "./lambda-context.ts";
 
 /** Recent invocations kept for inspection. */
 const MAX_REPORTS = 1000;
+/** SQS's default, used only while the queue's own setting cannot be read. */
+const DEFAULT_VISIBILITY_TIMEOUT_SECONDS = 30;
 
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<unknown>;
 
@@ -110,6 +121,7 @@ export class SqsPoller {
   readonly #o: PollerOptions;
   #stopping = false;
   #loops: Promise<void>[] = [];
+  #visibility: Promise<number> | undefined;
   readonly reports: InvocationReport[] = [];
 
   constructor(options: PollerOptions) {
@@ -120,16 +132,18 @@ export class SqsPoller {
     for (let i = 0; i < this.#o.maxConcurrency; i++) this.#loops.push(this.#loop());
   }
 
-  /** Stops receiving, lets in-flight invocations finish, releases anything received after the stop. */
+  /** Stops receiving, lets in-flight invocations finish (timed-out ones too), releases anything received after the stop. */
   async stop(): Promise<void> {
     this.#stopping = true;
     await Promise.all(this.#loops);
   }
 
+  /** One concurrency slot: a loop takes its next batch only when the previous call has settled. */
   async #loop(): Promise<void> {
     let backoffMs = 200;
     while (!this.#stopping) {
       let messages: Message[];
+      let receivedAt: number;
       try {
         const out = await this.#o.sqs.send(
           new ReceiveMessageCommand({
@@ -140,6 +154,7 @@ export class SqsPoller {
             MessageAttributeNames: ["All"],
           }),
         );
+        receivedAt = Date.now();
         messages = out.Messages ?? [];
         backoffMs = 200;
       } catch (error) {
@@ -151,26 +166,80 @@ export class SqsPoller {
       }
       if (messages.length === 0) continue;
       if (this.#stopping) {
-        await this.#release(messages);
+        await this.#changeVisibility(messages, 0, "release on stop");
         break;
       }
-      await this.#invoke(messages).catch((error: unknown) =>
+      await this.#invoke(messages, receivedAt).catch((error: unknown) =>
         this.#o.log(`${this.#o.functionName}: batch handling failed: ${(error as Error).message}`),
       );
     }
   }
 
-  async #invoke(messages: Message[]): Promise<void> {
+  /** The queue's VisibilityTimeout (what Lambda's event source gets too: it never overrides it on receive). */
+  #visibilityTimeout(): Promise<number> {
+    this.#visibility ??= this.#o.sqs
+      .send(new GetQueueAttributesCommand({ QueueUrl: this.#o.queueUrl, AttributeNames: ["VisibilityTimeout"] }))
+      .then((out) => {
+        const seconds = Number(out.Attributes?.["VisibilityTimeout"]);
+        if (!Number.isFinite(seconds) || seconds < 0) throw new Error(`unreadable VisibilityTimeout ${seconds}`);
+        return seconds;
+      })
+      .catch((error: unknown) => {
+        this.#visibility = undefined; // ask again for the next batch
+        this.#o.log(
+          `${this.#o.functionName}: could not read the queue's visibility timeout (${(error as Error).message}); assuming ${DEFAULT_VISIBILITY_TIMEOUT_SECONDS} s`,
+        );
+        return DEFAULT_VISIBILITY_TIMEOUT_SECONDS;
+      });
+    return this.#visibility;
+  }
+
+  /**
+   * One invocation, from the call to the last word on its records.
+   *
+   * The heartbeat: every half visibility timeout while the call is still
+   * running, its batch's visibility is extended by one visibility timeout. With
+   * the visibility timeout at least 6 x the function timeout (Lambda's guidance
+   * and this project's rule), no beat falls inside the function timeout, so a
+   * call that ends in time sees exactly Lambda's behaviour; only a call that
+   * overruns its timeout — which Lambda would have killed — is beaten for.
+   * (With a visibility timeout below the guidance, AWS would hand a message to
+   * a second invocation while the first still runs; the heartbeat prevents that
+   * here too, so such a misconfiguration shows up only on AWS.) A timed-out
+   * call's eventual response is discarded: the invocation has failed.
+   *
+   * After a call settles, its failed records (error, partial failure, timeout,
+   * malformed response) become visible again when the visibility timeout that
+   * began at receive runs out, as they would on AWS; if that moment has already
+   * passed while a timed-out call ran on, they are released at once. We neither
+   * leave them invisible for a further full visibility timeout (a later retry
+   * than AWS's) nor release them the moment a call fails in time (an earlier
+   * one); the only difference from AWS is that a retry never starts before the
+   * previous attempt has really stopped, which is the point.
+   */
+  async #invoke(messages: Message[], receivedAt: number): Promise<void> {
     const o = this.#o;
+    const visibilitySeconds = await this.#visibilityTimeout();
     const records = messages.map((m) => toSqsRecord(m, o.queueArn, o.region));
     const context = lambdaContext(o.functionName, o.timeoutSeconds, o.region);
+    const call = Promise.resolve().then(() => o.handler({ Records: records }, context));
+    const heartbeat = this.#heartbeat(messages, visibilitySeconds);
     let outcome: InvocationReport["outcome"];
     let failed: Set<string>;
     try {
-      const response = await withTimeout(o.handler({ Records: records }, context), o.timeoutSeconds * 1000);
+      const response = await withTimeout(call, o.timeoutSeconds * 1000);
       if (response === "timeout") {
         outcome = "timeout";
         failed = new Set(records.map((r) => r.messageId));
+        const start = Date.now();
+        o.log(
+          `${o.functionName}: invocation timed out after ${o.timeoutSeconds} s and is still running: its slot stays taken and its ${records.length} record(s) invisible until it settles`,
+        );
+        await call.then(
+          () => undefined,
+          () => undefined,
+        );
+        o.log(`${o.functionName}: timed-out invocation settled ${Date.now() - start} ms past its timeout`);
       } else {
         const ids = failedIdentifiers(response, records);
         if (ids === "malformed") {
@@ -186,6 +255,7 @@ export class SqsPoller {
       outcome = "error";
       failed = new Set(records.map((r) => r.messageId));
     }
+    const beats = await heartbeat.stop();
     const done = records.filter((r) => !failed.has(r.messageId));
     if (done.length > 0) {
       // A failed delete means redelivery, which the consumers are idempotent against: log, carry on.
@@ -203,26 +273,58 @@ export class SqsPoller {
         );
       }
     }
+    if (beats > 0 && failed.size > 0) {
+      // The heartbeat pushed the failed records' visibility past receive + visibility timeout: put it back.
+      const remaining = Math.max(0, Math.ceil((receivedAt + visibilitySeconds * 1000 - Date.now()) / 1000));
+      await this.#changeVisibility(
+        messages.filter((m) => failed.has(m.MessageId ?? "")),
+        remaining,
+        "visibility after the heartbeat",
+      );
+    }
     if (outcome !== "ok")
       o.log(`${o.functionName}: batch of ${records.length}: ${outcome}, ${failed.size} left for redelivery`);
     this.reports.push({ received: records.length, deleted: done.length, failed: failed.size, outcome });
     if (this.reports.length > MAX_REPORTS) this.reports.splice(0, this.reports.length - MAX_REPORTS);
   }
 
-  async #release(messages: Message[]): Promise<void> {
-    await this.#o.sqs
-      .send(
+  /** Extends the batch's visibility every half visibility timeout until stopped; stop() resolves with the beat count. */
+  #heartbeat(messages: Message[], visibilitySeconds: number): { stop(): Promise<number> } {
+    // A queue with visibility timeout 0 still gets a beat that outlasts its own interval.
+    const extendBy = Math.max(1, visibilitySeconds);
+    let beats = 0;
+    let pending: Promise<void> = Promise.resolve();
+    const timer = setInterval(() => {
+      beats++;
+      pending = pending.then(() => this.#changeVisibility(messages, extendBy, "visibility heartbeat"));
+    }, extendBy * 500);
+    return {
+      stop: async () => {
+        clearInterval(timer);
+        await pending;
+        return beats;
+      },
+    };
+  }
+
+  /** ChangeMessageVisibilityBatch for these messages; failures are logged (the worst case is an early redelivery). */
+  async #changeVisibility(messages: Message[], seconds: number, why: string): Promise<void> {
+    if (messages.length === 0) return;
+    try {
+      const out = await this.#o.sqs.send(
         new ChangeMessageVisibilityBatchCommand({
           QueueUrl: this.#o.queueUrl,
           Entries: messages.map((m, i) => ({
             Id: String(i),
             ReceiptHandle: m.ReceiptHandle ?? "",
-            VisibilityTimeout: 0,
+            VisibilityTimeout: seconds,
           })),
         }),
-      )
-      .catch((error: unknown) =>
-        this.#o.log(`${this.#o.functionName}: release on stop failed: ${(error as Error).message}`),
       );
+      for (const f of out.Failed ?? [])
+        this.#o.log(`${this.#o.functionName}: ${why} failed for entry ${f.Id}: ${f.Message}`);
+    } catch (error) {
+      this.#o.log(`${this.#o.functionName}: ${why} failed: ${(error as Error).message}`);
+    }
   }
 }
