@@ -30,5 +30,7 @@ export const functionSettings = (id: FunctionId, config: Config): Record<string,
       return {};
     case "reporter":
       return { REPORT_RECIPIENTS: config.reportRecipients.join(","), REPORT_SENDER: config.reportSender };
+    case "sweeper":
+      return {};
   }
 };

@@ -149,17 +149,20 @@ test("payload bucket: SSE, versioning, public access blocked, TLS only, expiry f
   assert.ok(tlsOnly, "enforceSSL bucket policy");
 });
 
-test("the weekly schedule runs the topology's cron against the reporter", () => {
-  const spec = topology.schedules.weeklyReport;
-  svc.resourceCountIs("AWS::Events::Rule", 1);
-  const [rule] = Object.values(resourcesOf(svc, "AWS::Events::Rule"));
-  assert.is(rule!.Properties?.["ScheduleExpression"], "cron(0 7 ? * MON *)");
-  assert.is(rule!.Properties?.["ScheduleExpression"], spec.cron);
-  const targets = rule!.Properties?.["Targets"] as Array<{ Arn: unknown }>;
-  assert.equal(
-    targets.map((t) => referencedId(t.Arn)),
-    [functionId(spec.target)],
-  );
+test("each schedule of the topology is one rule running its cron against its function", () => {
+  const specs = Object.values(topology.schedules);
+  svc.resourceCountIs("AWS::Events::Rule", specs.length);
+  const rules = Object.values(resourcesOf(svc, "AWS::Events::Rule"));
+  for (const spec of specs) {
+    const rule = rules.find((r) => r.Properties?.["ScheduleExpression"] === spec.cron);
+    assert.ok(rule, `a rule for ${spec.id}`);
+    const targets = rule.Properties?.["Targets"] as Array<{ Arn: unknown }>;
+    assert.equal(
+      targets.map((t) => referencedId(t.Arn)),
+      [functionId(spec.target)],
+    );
+  }
+  assert.is(topology.schedules.weeklyReport.cron, "cron(0 7 ? * MON *)");
 });
 
 test("exactly one DLQ-depth alarm per DLQ, firing on any message, notifying the topic", () => {

@@ -11,12 +11,15 @@ import type { JobError, JobRecord } from "@cvpipe/core/jobs/job-record";
 import { userKey } from "@cvpipe/core/jobs/job-record";
 import { type Clock, systemClock } from "@cvpipe/core/ports/clock";
 import type { CreateJobOutcome, JobCompletion, JobPage, JobStore, StartOutcome } from "@cvpipe/core/ports/job-store";
+import { QUEUED_SHARDS } from "@cvpipe/core/topology";
 import { dependencyFailure, isConditionalCheckFailed } from "./aws-errors.ts";
 
 export interface DynamoJobStoreOptions {
   readonly clock: Clock;
-  /** Default: "byUser" (topology `tables.jobs.gsis`). */
+  /** Default: "byUser" (topology `tables.jobs.indexes`). */
   readonly byUserIndex?: string;
+  /** Default: "queued" (topology `tables.jobs.indexes`). */
+  readonly queuedIndex?: string;
 }
 
 const encodeCursor = (key: Record<string, unknown> | undefined): string | undefined =>
@@ -56,12 +59,14 @@ export class DynamoJobStore implements JobStore {
   readonly #db: DynamoDBDocumentClient;
   readonly #table: string;
   readonly #byUserIndex: string;
+  readonly #queuedIndex: string;
   readonly #clock: Clock;
 
   constructor(db: DynamoDBDocumentClient, tableName: string, options: DynamoJobStoreOptions = { clock: systemClock }) {
     this.#db = db;
     this.#table = tableName;
     this.#byUserIndex = options.byUserIndex ?? "byUser";
+    this.#queuedIndex = options.queuedIndex ?? "queued";
     this.#clock = options.clock;
   }
 
@@ -145,7 +150,7 @@ export class DynamoJobStore implements JobStore {
           Key: { tenantId, jobId },
           // An expired job is gone: it never runs, whatever its status says.
           ConditionExpression: `attribute_exists(jobId) AND expiresAt > :now AND ${condition}`,
-          UpdateExpression: `SET #status = :processingNow, updatedAt = :at, startedAt = :at, attempts = if_not_exists(attempts, :zero) + :one${extraSet ? `, ${extraSet}` : ""} REMOVE #error, finishedAt`,
+          UpdateExpression: `SET #status = :processingNow, updatedAt = :at, startedAt = :at, attempts = if_not_exists(attempts, :zero) + :one${extraSet ? `, ${extraSet}` : ""} REMOVE #error, finishedAt, queuedShard`,
           ExpressionAttributeNames: { "#status": "status", "#error": "error" },
           ExpressionAttributeValues: {
             ...values,
@@ -205,23 +210,64 @@ export class DynamoJobStore implements JobStore {
     );
   }
 
-  async fail(tenantId: string, jobId: string, error: JobError, at: string, attempt?: number): Promise<boolean> {
-    const values: Record<string, unknown> = {
-      ":failed": "FAILED",
-      ":processing": "PROCESSING",
-      ":at": at,
-      ":error": error,
-    };
-    if (attempt === undefined) values[":queued"] = "QUEUED";
-    else values[":attempt"] = attempt;
+  async fail(
+    tenantId: string,
+    jobId: string,
+    error: JobError,
+    at: string,
+    only?: { attempt: number } | "QUEUED",
+  ): Promise<boolean> {
+    const values: Record<string, unknown> = { ":failed": "FAILED", ":at": at, ":error": error };
+    let condition: string;
+    if (only === "QUEUED") {
+      condition = "#status = :queued";
+      values[":queued"] = "QUEUED";
+    } else if (only) {
+      condition = "#status = :processing AND attempts = :attempt";
+      values[":processing"] = "PROCESSING";
+      values[":attempt"] = only.attempt;
+    } else {
+      condition = "#status IN (:queued, :processing)";
+      values[":queued"] = "QUEUED";
+      values[":processing"] = "PROCESSING";
+    }
     return this.#transition(
       tenantId,
       jobId,
-      attempt === undefined ? "#status IN (:queued, :processing)" : "#status = :processing AND attempts = :attempt",
-      "SET #status = :failed, updatedAt = :at, finishedAt = :at, #error = :error",
+      condition,
+      "SET #status = :failed, updatedAt = :at, finishedAt = :at, #error = :error REMOVE queuedShard",
       values,
       { "#error": "error" },
     );
+  }
+
+  async listQueuedBefore(createdBefore: string, limit: number): Promise<JobRecord[]> {
+    const shards = Array.from({ length: QUEUED_SHARDS }, (_, i) => `q${i}`);
+    const pages = await Promise.all(
+      shards.map(async (shard) => {
+        try {
+          const out = await this.#db.send(
+            new QueryCommand({
+              TableName: this.#table,
+              IndexName: this.#queuedIndex,
+              KeyConditionExpression: "queuedShard = :shard AND createdAt < :before",
+              ExpressionAttributeValues: { ":shard": shard, ":before": createdBefore },
+              Limit: limit,
+            }),
+          );
+          return out.Items ?? [];
+        } catch (error) {
+          throw dependencyFailure("DynamoDB Query (queued jobs)", error);
+        }
+      }),
+    );
+    // The index is eventually consistent: whoever acts on a listed job re-checks it with a condition.
+    return pages
+      .flat()
+      .map((i) => this.#live(i))
+      .filter((i): i is JobRecord => i !== undefined && i.status === "QUEUED")
+      .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0))
+      .slice(0, limit);
   }
 
   async listByUser(tenantId: string, userId: string, limit: number, cursor?: string): Promise<JobPage> {

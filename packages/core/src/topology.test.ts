@@ -22,12 +22,15 @@ test("visibility timeout is at least 6x the consumer's timeout", () => {
   }
 });
 
-test("jobs and events tables expire items by TTL; jobs has the by-user index", () => {
+test("jobs and events tables expire items by TTL; jobs has the by-user and the sparse queued index", () => {
   assert.is(tables.jobs.ttlAttribute, "expiresAt");
   assert.is(tables.events.ttlAttribute, "expiresAt");
   assert.equal(
     tables.jobs.indexes.map((i) => [i.name, i.partitionKey.name, i.sortKey.name]),
-    [["byUser", "userKey", "createdAt"]],
+    [
+      ["byUser", "userKey", "createdAt"],
+      ["queued", "queuedShard", "createdAt"],
+    ],
   );
 });
 

@@ -4,7 +4,7 @@
  * pollers, so nothing about a resource is written twice.
  */
 
-export type FunctionId = "ingress" | "tailor" | "analytics" | "reporter";
+export type FunctionId = "ingress" | "tailor" | "analytics" | "reporter" | "sweeper";
 export type QueueId = "tailoringJobs" | "analyticsEvents";
 export type TableId = "jobs" | "events" | "aggregates" | "reports";
 
@@ -61,8 +61,10 @@ export interface BucketSpec {
   readonly expireAfterDays: number;
 }
 
+export type ScheduleId = "weeklyReport" | "jobSweep";
+
 export interface ScheduleSpec {
-  readonly id: "weeklyReport";
+  readonly id: ScheduleId;
   /** EventBridge cron expression, UTC. */
   readonly cron: string;
   readonly target: FunctionId;
@@ -100,6 +102,13 @@ export const functions = {
     timeoutSeconds: 60,
     memoryMb: 512,
     description: "Builds and sends the weekly analytics report",
+  },
+  sweeper: {
+    id: "sweeper",
+    entry: "packages/functions/src/sweeper.ts",
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    description: "Closes jobs left QUEUED whose message never reached the queue",
   },
 } as const satisfies Record<FunctionId, FunctionSpec>;
 
@@ -148,6 +157,13 @@ export const tables = {
         partitionKey: { name: "userKey", type: "S" },
         sortKey: { name: "createdAt", type: "S" },
       },
+      {
+        // Sparse: only QUEUED jobs carry `queuedShard` (start and fail remove it), so the sweep reads
+        // the few jobs still waiting, oldest first, in QUEUED_SHARDS partitions — never the table.
+        name: "queued",
+        partitionKey: { name: "queuedShard", type: "S" },
+        sortKey: { name: "createdAt", type: "S" },
+      },
     ],
   },
   events: {
@@ -185,7 +201,16 @@ export const schedules = {
     target: "reporter",
     description: "Weekly analytics report, Monday 07:00 UTC, for the previous ISO week",
   },
-} as const satisfies Record<"weeklyReport", ScheduleSpec>;
+  jobSweep: {
+    id: "jobSweep",
+    cron: "cron(7/15 * * * ? *)",
+    target: "sweeper",
+    description: "Every 15 minutes: fails jobs QUEUED for longer than STUCK_JOB_MINUTES (never enqueued)",
+  },
+} as const satisfies Record<ScheduleId, ScheduleSpec>;
+
+/** Partitions of the jobs table's sparse `queued` index. */
+export const QUEUED_SHARDS = 8;
 
 export interface RouteSpec {
   readonly method: "GET" | "POST";
@@ -220,6 +245,7 @@ export const functionResources = {
   tailor: { queues: ["analyticsEvents"], tables: ["jobs"], buckets: ["payloads"] },
   analytics: { queues: [], tables: ["events", "aggregates"], buckets: [] },
   reporter: { queues: [], tables: ["aggregates", "reports"], buckets: [] },
+  sweeper: { queues: ["analyticsEvents"], tables: ["jobs"], buckets: [] },
 } as const satisfies Record<
   FunctionId,
   { queues: readonly QueueId[]; tables: readonly TableId[]; buckets: readonly "payloads"[] }

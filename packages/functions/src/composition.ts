@@ -23,7 +23,7 @@ import { S3BlobStore } from "@cvpipe/aws/s3-blob-store";
 import { SqsQueuePublisher } from "@cvpipe/aws/sqs-queue-publisher";
 import { VisibilityReleaser } from "@cvpipe/aws/sqs-visibility";
 import type { BlobStore } from "@cvpipe/core/ports/blob-store";
-import { systemClock } from "@cvpipe/core/ports/clock";
+import { clockFromEnv } from "@cvpipe/core/ports/clock";
 import type { JobStore } from "@cvpipe/core/ports/job-store";
 import type { SendWeeklyReportPorts } from "@cvpipe/core/report/send-weekly-report";
 import { LocalEngine } from "@cvpipe/core/tailoring/local-engine";
@@ -31,12 +31,14 @@ import type { ProcessJobDeps } from "./app/process-job.ts";
 import type { EventRecorder } from "./app/record-event.ts";
 import type { SubmitEventsDeps } from "./app/submit-events.ts";
 import type { SubmitJobDeps } from "./app/submit-job.ts";
+import type { SweepJobsDeps } from "./app/sweep-jobs.ts";
 import {
   AnalyticsConfig as AnalyticsConfigSchema,
   type IngressConfig,
   IngressConfig as IngressConfigSchema,
   parseConfig,
   ReporterConfig as ReporterConfigSchema,
+  SweeperConfig as SweeperConfigSchema,
   type TailorConfig,
   TailorConfig as TailorConfigSchema,
 } from "./config.ts";
@@ -55,18 +57,19 @@ export interface IngressDeps extends SubmitJobDeps, SubmitEventsDeps {
 
 export const ingressDeps = (env: NodeJS.ProcessEnv = process.env): IngressDeps => {
   const config: IngressConfig = parseConfig("ingress", IngressConfigSchema, env);
+  const clock = clockFromEnv(env);
   const sqs = createSqsClient(env);
   const s3 = createS3Client(env);
   const dynamo = createDynamoDbClient(env);
   const db = toDocumentClient(dynamo);
   return {
-    jobs: new DynamoJobStore(db, config.JOBS_TABLE, { clock: systemClock }),
+    jobs: new DynamoJobStore(db, config.JOBS_TABLE, { clock }),
     queue: new SqsQueuePublisher(sqs, {
       tailoringJobs: config.TAILORING_JOBS_QUEUE_URL,
       analyticsEvents: config.ANALYTICS_EVENTS_QUEUE_URL,
     }),
     blobs: new S3BlobStore(s3, config.PAYLOADS_BUCKET),
-    clock: systemClock,
+    clock,
     newId: randomUUID,
     defaultEngine: config.DEFAULT_ENGINE,
     jobTtlDays: config.JOB_TTL_DAYS,
@@ -82,12 +85,13 @@ export const ingressDeps = (env: NodeJS.ProcessEnv = process.env): IngressDeps =
 
 export const tailorDeps = (env: NodeJS.ProcessEnv = process.env): ProcessJobDeps => {
   const config = parseConfig("tailor", TailorConfigSchema, env);
+  const clock = clockFromEnv(env);
   const db = toDocumentClient(createDynamoDbClient(env));
   return {
-    jobs: new DynamoJobStore(db, config.JOBS_TABLE, { clock: systemClock }),
+    jobs: new DynamoJobStore(db, config.JOBS_TABLE, { clock }),
     blobs: new S3BlobStore(createS3Client(env), config.PAYLOADS_BUCKET),
     queue: new SqsQueuePublisher(createSqsClient(env), { analyticsEvents: config.ANALYTICS_EVENTS_QUEUE_URL }),
-    clock: systemClock,
+    clock,
     engines: tailoringEngines(config, env),
     bannedClaims: config.BANNED_CLAIMS,
     maxReceiveCount: config.MAX_RECEIVE_COUNT,
@@ -114,6 +118,7 @@ const tailoringEngines = (config: TailorConfig, env: NodeJS.ProcessEnv): Process
 export const analyticsDeps = (env: NodeJS.ProcessEnv = process.env): EventRecorder => {
   const config = parseConfig("analytics", AnalyticsConfigSchema, env);
   return new AnalyticsFold(toDocumentClient(createDynamoDbClient(env)), {
+    clock: clockFromEnv(env),
     eventsTable: config.EVENTS_TABLE,
     aggregatesTable: config.AGGREGATES_TABLE,
     eventTtlDays: config.EVENT_TTL_DAYS,
@@ -128,16 +133,29 @@ export interface ReporterDeps {
 
 export const reporterDeps = (env: NodeJS.ProcessEnv = process.env): ReporterDeps => {
   const config = parseConfig("reporter", ReporterConfigSchema, env);
+  const clock = clockFromEnv(env);
   const db = toDocumentClient(createDynamoDbClient(env));
   return {
     ports: {
-      aggregates: new DynamoAggregateStore(db, { tableName: config.AGGREGATES_TABLE }),
+      aggregates: new DynamoAggregateStore(db, { tableName: config.AGGREGATES_TABLE, clock }),
       ledger: new DynamoReportLedger(db, { tableName: config.REPORTS_TABLE }),
       mailer: new SesMailer(createSesClient(env)),
-      clock: systemClock,
+      clock,
     },
     recipients: config.REPORT_RECIPIENTS,
     sender: config.REPORT_SENDER,
+  };
+};
+
+export const sweeperDeps = (env: NodeJS.ProcessEnv = process.env): SweepJobsDeps => {
+  const config = parseConfig("sweeper", SweeperConfigSchema, env);
+  const clock = clockFromEnv(env);
+  return {
+    jobs: new DynamoJobStore(toDocumentClient(createDynamoDbClient(env)), config.JOBS_TABLE, { clock }),
+    queue: new SqsQueuePublisher(createSqsClient(env), { analyticsEvents: config.ANALYTICS_EVENTS_QUEUE_URL }),
+    clock,
+    stuckAfterMinutes: config.STUCK_JOB_MINUTES,
+    batchLimit: 200,
   };
 };
 

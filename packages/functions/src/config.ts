@@ -110,6 +110,13 @@ export const ReporterConfig = z.object({
   REPORT_SENDER: z.email(),
 });
 
+export const SweeperConfig = z.object({
+  JOBS_TABLE: required,
+  ANALYTICS_EVENTS_QUEUE_URL: required,
+  /** A job QUEUED this long is taken for never enqueued. Longer than any backlog the alarms allow. */
+  STUCK_JOB_MINUTES: positiveInt(120),
+});
+
 /** Thrown at cold start; the message lists every bad variable by name. */
 export class ConfigError extends Error {
   constructor(fn: string, issues: readonly z.core.$ZodIssue[]) {
@@ -130,3 +137,4 @@ export type IngressConfig = z.output<typeof IngressConfig>;
 export type TailorConfig = z.output<typeof TailorConfig>;
 export type AnalyticsConfig = z.output<typeof AnalyticsConfig>;
 export type ReporterConfig = z.output<typeof ReporterConfig>;
+export type SweeperConfig = z.output<typeof SweeperConfig>;

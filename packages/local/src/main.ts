@@ -36,6 +36,7 @@ console.log(`
     .map((q) => q.name)
     .join(", ")} (+ DLQs)
   weekly report             ${stack.scheduler?.next()?.toISOString() ?? "off"} next
+  stuck-job sweep           ${stack.schedulers.jobSweep.next()?.toISOString() ?? "off"} next (every 15 min)
 
   token:  pnpm cvpipe token --tenant acme --user alice
   aws:    aws --endpoint-url ${info.endpoints.sqs} sqs list-queues

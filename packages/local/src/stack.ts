@@ -7,7 +7,8 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createDynamoDbClient, createS3Client, createSqsClient } from "@cvpipe/aws/clients";
-import { type FunctionId, functions, type QueueId, queues, schedules } from "@cvpipe/core/topology";
+import { CLOCK_OFFSET_ENV } from "@cvpipe/core/ports/clock";
+import { type FunctionId, functions, type QueueId, queues, type ScheduleId, schedules } from "@cvpipe/core/topology";
 import { startBedrockServer } from "./bedrock-server/bedrock-server.ts";
 import { startEmulators } from "./emulators.ts";
 import { resourceEnv } from "./function-env.ts";
@@ -31,6 +32,8 @@ export interface StackOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Start pollers (default true). Tests of queue contents turn them off. */
   readonly pollers?: boolean;
+  /** Run every function as if "now" had been this instant at start-up (the clock then runs at the real rate). */
+  readonly clockStart?: Date;
 }
 
 export interface StackInfo {
@@ -54,7 +57,9 @@ export interface RunningStack {
   readonly info: StackInfo;
   readonly keys: LocalKeys;
   readonly pollers: Readonly<Record<QueueId, SqsPoller | undefined>>;
+  /** The weekly report's schedule (`schedulers.weeklyReport`). */
   readonly scheduler: Scheduler;
+  readonly schedulers: Readonly<Record<ScheduleId, Scheduler>>;
   stop(): Promise<void>;
 }
 
@@ -95,6 +100,8 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
     AWS_ENDPOINT_URL_BEDROCK_RUNTIME: bedrock.url,
   });
   for (const [k, v] of Object.entries(localDefaults())) process.env[k] ??= v;
+  if (options.clockStart) process.env[CLOCK_OFFSET_ENV] = String(options.clockStart.getTime() - Date.now());
+  else delete process.env[CLOCK_OFFSET_ENV];
 
   let provisioned: Provisioned;
   try {
@@ -153,9 +160,17 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
     pollers[spec.id] = poller;
   }
 
-  const reporter = (await import("@cvpipe/functions/reporter")).handler as unknown as ScheduledHandler;
-  const scheduler = new Scheduler(schedules.weeklyReport, reporter, settings.region, timeout("reporter"), log);
-  scheduler.start();
+  const targets: Record<ScheduleId, ScheduledHandler> = {
+    weeklyReport: (await import("@cvpipe/functions/reporter")).handler as unknown as ScheduledHandler,
+    jobSweep: (await import("@cvpipe/functions/sweeper")).handler as unknown as ScheduledHandler,
+  };
+  const schedulers = {} as Record<ScheduleId, Scheduler>;
+  for (const spec of Object.values(schedules)) {
+    const s = new Scheduler(spec, targets[spec.id], settings.region, timeout(spec.target), log);
+    s.start();
+    schedulers[spec.id] = s;
+  }
+  const scheduler = schedulers.weeklyReport;
 
   const info: StackInfo = {
     pid: process.pid,
@@ -185,7 +200,7 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
         gateway.server.closeIdleConnections();
       });
       await Promise.all(Object.values(pollers).map((p) => p?.stop()));
-      await scheduler?.stop();
+      await Promise.all(Object.values(schedulers).map((s) => s.stop()));
       await bedrock.close();
       await emulators.stop();
       rmSync(infoFile, { force: true });
@@ -193,5 +208,5 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
     return stopped;
   };
 
-  return { info, keys, pollers, scheduler, stop };
+  return { info, keys, pollers, scheduler, schedulers, stop };
 };

@@ -3,6 +3,7 @@ import type { EngineName, JobStatus } from "../contracts/job-request.ts";
 import type { BlobPointer } from "../contracts/messages.ts";
 import type { ErrorCode } from "../errors.ts";
 import type { TailoringResult, TokenUsage } from "../tailoring/types.ts";
+import { QUEUED_SHARDS } from "../topology.ts";
 
 export interface JobError {
   readonly code: ErrorCode;
@@ -28,6 +29,8 @@ export interface JobRecord {
   /** SHA-256 of the canonical request: detects an idempotency key reused for a different request. */
   readonly requestHash: string;
   readonly idempotencyKey?: string;
+  /** Present only while QUEUED: the job's partition in the sparse `queued` index (the sweep reads it). */
+  readonly queuedShard?: string;
   /**
    * Processing attempts started. Also the fence of an attempt: every write of an
    * attempt (its result, its failure) is conditional on this still being its
@@ -50,3 +53,10 @@ export interface JobRecord {
 }
 
 export const userKey = (tenantId: string, userId: string): string => `${tenantId}#${userId}`;
+
+/** Partition of the sparse `queued` index a QUEUED job is listed in. */
+export const queuedShard = (jobId: string): string => {
+  let h = 0;
+  for (let i = 0; i < jobId.length; i++) h = (h * 31 + jobId.charCodeAt(i)) >>> 0;
+  return `q${h % QUEUED_SHARDS}`;
+};

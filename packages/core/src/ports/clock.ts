@@ -3,3 +3,22 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
+
+/**
+ * The embedded stack can run shifted in time: `startStack({ clockStart })` (or
+ * `CVPIPE_CLOCK_START` for `pnpm start`) sets this offset for every function
+ * in the process, so all of them agree on "now", tests do not depend on
+ * today's date, and timeouts and retries still take real time.
+ */
+export const CLOCK_OFFSET_ENV = "CVPIPE_CLOCK_OFFSET_MS";
+
+/** The clock a function runs on: the system clock, shifted by `CVPIPE_CLOCK_OFFSET_MS` when set. */
+export const clockFromEnv = (env: NodeJS.ProcessEnv): Clock => {
+  const raw = env[CLOCK_OFFSET_ENV];
+  if (!raw) return systemClock;
+  const offset = Number(raw);
+  if (!Number.isSafeInteger(offset)) {
+    throw new RangeError(`${CLOCK_OFFSET_ENV} must be a whole number of milliseconds, got "${raw}"`);
+  }
+  return { now: () => new Date(Date.now() + offset) };
+};

@@ -34,9 +34,18 @@ export interface JobStore {
   /** PROCESSING → SUCCEEDED for `attempt` only; false when another attempt took over or finished it. */
   succeed(tenantId: string, jobId: string, attempt: number, completion: JobCompletion, at: string): Promise<boolean>;
   /**
-   * QUEUED|PROCESSING → FAILED; with `attempt`, only while that attempt is the
-   * current one. false when already terminal or taken over.
+   * QUEUED|PROCESSING → FAILED; with `{ attempt }`, only while that attempt is the
+   * current one; with "QUEUED", only if no attempt started. false when the
+   * condition does not hold (already terminal, taken over, started).
    */
-  fail(tenantId: string, jobId: string, error: JobError, at: string, attempt?: number): Promise<boolean>;
+  fail(
+    tenantId: string,
+    jobId: string,
+    error: JobError,
+    at: string,
+    only?: { attempt: number } | "QUEUED",
+  ): Promise<boolean>;
+  /** QUEUED jobs created before `createdBefore`, oldest first, at most `limit` (the sparse `queued` index). */
+  listQueuedBefore(createdBefore: string, limit: number): Promise<JobRecord[]>;
   listByUser(tenantId: string, userId: string, limit: number, cursor?: string): Promise<JobPage>;
 }

@@ -9,7 +9,6 @@ import {
 } from "@cvpipe/core/contracts/messages";
 import { parseWith } from "@cvpipe/core/contracts/parse";
 import { CvpipeError, isRetryable } from "@cvpipe/core/errors";
-import { finishedJobEvents } from "@cvpipe/core/jobs/job-outcome";
 import type { JobError, JobRecord } from "@cvpipe/core/jobs/job-record";
 import { BlobNotFoundError, type BlobStore } from "@cvpipe/core/ports/blob-store";
 import type { Clock } from "@cvpipe/core/ports/clock";
@@ -18,6 +17,7 @@ import type { QueuePublisher } from "@cvpipe/core/ports/queue-publisher";
 import { normalizeCv } from "@cvpipe/core/tailoring/normalize-cv";
 import { tailorCv } from "@cvpipe/core/tailoring/tailor-cv";
 import type { TailoringEngine } from "@cvpipe/core/tailoring/types";
+import { publishJobEvents } from "./publish-job-events.ts";
 
 export interface ProcessJobDeps {
   readonly jobs: JobStore;
@@ -63,7 +63,7 @@ export const processJob = async (
   const start = await deps.jobs.start(message.tenantId, message.jobId, startedAt);
   if (!start.started) {
     if (!start.record) return "missing";
-    await publishOutcome(deps, message, start.record);
+    await publishOutcome(deps, start.record);
     return "already-done";
   }
 
@@ -106,23 +106,19 @@ export const processJob = async (
   } catch (caught) {
     if (isRetryable(caught) && delivery.receiveCount < deps.maxReceiveCount) throw caught;
     error = jobError(caught);
-    const failed = await deps.jobs.fail(
-      message.tenantId,
-      message.jobId,
-      error,
-      deps.clock.now().toISOString(),
+    const failed = await deps.jobs.fail(message.tenantId, message.jobId, error, deps.clock.now().toISOString(), {
       attempt,
-    );
+    });
     if (!failed) return "superseded";
     const record = await deps.jobs.get(message.tenantId, message.jobId);
-    if (record) await publishOutcome(deps, message, record);
+    if (record) await publishOutcome(deps, record);
     // Out of attempts on a retryable failure: the job shows FAILED, and the message goes on to the DLQ
     // so an operator can redrive it once the dependency is back (start() accepts a retryable failure).
     if (isRetryable(caught)) throw caught;
     return "failed";
   }
   const record = await deps.jobs.get(message.tenantId, message.jobId);
-  if (record) await publishOutcome(deps, message, record);
+  if (record) await publishOutcome(deps, record);
   return "succeeded";
 };
 
@@ -156,24 +152,4 @@ const jobError = (caught: unknown): JobError => {
   return { code: "INTERNAL_ERROR", message: "unexpected error while tailoring", retryable: true };
 };
 
-const publishOutcome = async (deps: ProcessJobDeps, message: TailoringJobMessage, record: JobRecord): Promise<void> => {
-  if (record.status !== "SUCCEEDED" && record.status !== "FAILED") return;
-  // Retractions of earlier endings first, then the outcome that stands: one group, in order.
-  const bodies = finishedJobEvents(record).map((event) => {
-    const body: AnalyticsEventMessage = {
-      schema: "analytics-event.v1",
-      tenantId: record.tenantId,
-      userId: record.userId,
-      source: "tailor",
-      // Fixed by the job, not by this publish: a re-published event must look as old as the first.
-      receivedAt: event.type === "tailoring.outcome" ? event.occurredAt : (record.finishedAt ?? record.updatedAt),
-      event,
-    };
-    return {
-      body: messageBody(body),
-      groupId: messageGroupId(message.tenantId, message.userId),
-      deduplicationId: event.eventId,
-    };
-  });
-  await deps.queue.sendBatch("analyticsEvents", bodies);
-};
+const publishOutcome = (deps: ProcessJobDeps, record: JobRecord): Promise<void> => publishJobEvents(deps.queue, record);

@@ -4,7 +4,7 @@ import { type EngineName, JobRequest, type JobStatus } from "@cvpipe/core/contra
 import { jsonLimitIssues } from "@cvpipe/core/contracts/json-limits";
 import { messageBody, messageGroupId, type TailoringJobMessage } from "@cvpipe/core/contracts/messages";
 import { CvpipeError, ValidationError } from "@cvpipe/core/errors";
-import { type JobRecord, userKey } from "@cvpipe/core/jobs/job-record";
+import { type JobRecord, queuedShard, userKey } from "@cvpipe/core/jobs/job-record";
 import type { BlobStore } from "@cvpipe/core/ports/blob-store";
 import type { Clock } from "@cvpipe/core/ports/clock";
 import type { JobStore } from "@cvpipe/core/ports/job-store";
@@ -82,6 +82,7 @@ export const submitJob = async (
     expiresAt: Math.floor(now.getTime() / 1000) + deps.jobTtlDays * 86_400,
     requestHash,
     attempts: 0,
+    queuedShard: queuedShard(jobId),
     ...(idempotencyKey ? { idempotencyKey } : {}),
   };
 

@@ -1,0 +1,31 @@
+import { type AnalyticsEventMessage, messageBody, messageGroupId } from "@cvpipe/core/contracts/messages";
+import { finishedJobEvents } from "@cvpipe/core/jobs/job-outcome";
+import type { JobRecord } from "@cvpipe/core/jobs/job-record";
+import type { QueuePublisher } from "@cvpipe/core/ports/queue-publisher";
+
+/**
+ * Publishes a finished job's analytics events: retractions of earlier endings
+ * first, then the outcome that stands — in the job's message group, so they
+ * keep that order, deduplicated by event id. Nothing for an unfinished job.
+ */
+export const publishJobEvents = async (queue: QueuePublisher, record: JobRecord): Promise<void> => {
+  if (record.status !== "SUCCEEDED" && record.status !== "FAILED") return;
+  const finished = record.finishedAt ?? record.updatedAt;
+  const messages = finishedJobEvents(record).map((event) => {
+    const body: AnalyticsEventMessage = {
+      schema: "analytics-event.v1",
+      tenantId: record.tenantId,
+      userId: record.userId,
+      source: "tailor",
+      // Fixed by the job, not by this publish: a re-published event must look as old as the first.
+      receivedAt: event.type === "tailoring.outcome" ? event.occurredAt : finished,
+      event,
+    };
+    return {
+      body: messageBody(body),
+      groupId: messageGroupId(record.tenantId, record.userId),
+      deduplicationId: event.eventId,
+    };
+  });
+  await queue.sendBatch("analyticsEvents", messages);
+};
