@@ -127,4 +127,119 @@ test("a scheduled run that meets a live claim fails, so Lambda retries it after 
   assert.is((await emails()).length, before, "nothing sent meanwhile");
 });
 
+const cvpipe = (...args: string[]) =>
+  run(process.execPath, [join(repoRoot, "packages/cli/src/cvpipe.ts"), "report", ...args], {
+    env: { ...process.env, CVPIPE_DATA_DIR: stack.info.dataDir, REPORT_RECIPIENTS: "ops@example.com" },
+  }).then(
+    (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
+  );
+
+/** What the code under test writes to stdout while `fn` runs (the stack runs in this process). */
+const capturingStdout = async (fn: () => Promise<unknown>): Promise<string> => {
+  const write = process.stdout.write.bind(process.stdout);
+  let out = "";
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    out += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    await fn();
+  } finally {
+    process.stdout.write = write;
+  }
+  return out;
+};
+
+test("an UNCERTAIN week: the schedule sends nothing and raises the metric; the CLI names the state and --force", async () => {
+  // A run called SES for 2026-W10 and lost the answer: the week is UNCERTAIN.
+  const uncertain = "2026-W10";
+  const ledger = new DynamoReportLedger(createDocumentClient(), { tableName: tables.reports.name });
+  const at = new Date("2026-03-09T07:00:00Z");
+  const held = await ledger.claim(uncertain, {
+    owner: "run-that-lost-the-answer",
+    now: at,
+    leaseUntil: new Date(at.getTime() + 120_000),
+    force: false,
+  });
+  assert.ok(held.claimed);
+  const figures = { at: at.toISOString(), metrics: { events: 0 }, tables: {}, seen: {} };
+  assert.ok(await ledger.markSending(uncertain, "run-that-lost-the-answer", figures, at));
+  await ledger.markUncertain(uncertain, "run-that-lost-the-answer", "SES SendEmail outcome unknown: TimeoutError", at);
+  const before = (await emails()).length;
+
+  // Monday's run: no email, no exception (Lambda would retry into the same state), one metric data point.
+  process.env["AWS_LAMBDA_FUNCTION_NAME"] = "cvpipe-reporter";
+  let result: unknown;
+  const stdout = await capturingStdout(async () => {
+    result = await stack.scheduler.trigger(new Date("2026-03-09T07:00:00Z"));
+  }).finally(() => delete process.env["AWS_LAMBDA_FUNCTION_NAME"]);
+  assert.equal(result, {
+    status: "skipped",
+    week: uncertain,
+    reason: "uncertain",
+    detail: "SES SendEmail outcome unknown: TimeoutError",
+  });
+  assert.is((await emails()).length, before);
+  const emf = stdout
+    .split("\n")
+    .filter((l) => l.includes('"_aws"'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.is(emf.length, 1, stdout);
+  assert.is(emf[0]!["ReportSendUncertain"], 1);
+  assert.is(emf[0]!["ReportsTable"], tables.reports.name);
+  assert.is(emf[0]!["week"], uncertain);
+  assert.equal((emf[0]!["_aws"] as { CloudWatchMetrics: unknown }).CloudWatchMetrics, [
+    { Namespace: "cvpipe", Dimensions: [["ReportsTable"]], Metrics: [{ Name: "ReportSendUncertain", Unit: "Count" }] },
+  ]);
+
+  const refused = await cvpipe("send", "--week", uncertain);
+  assert.is(refused.code, 3);
+  assert.match(refused.out, /not sent: 2026-W10 is UNCERTAIN/);
+  assert.match(refused.out, /cvpipe report send --week 2026-W10 --force/);
+  const status = await cvpipe("status", "--week", uncertain, "--weeks", "2");
+  assert.is(status.code, 0, status.err);
+  assert.match(status.out, /2026-W10\s+UNCERTAIN\s+1\s+SES SendEmail outcome unknown: TimeoutError — only --force/);
+  assert.match(status.out, /2026-W09\s+-/);
+  assert.is((await emails()).length, before);
+
+  const forced = await cvpipe("send", "--week", uncertain, "--force");
+  assert.is(forced.code, 0, forced.out + forced.err);
+  assert.match(forced.out, /^sent CV Analytics Weekly Report - Week 2026-W10/);
+  assert.is((await emails()).length, before + 1);
+  assert.match((await cvpipe("status", "--week", uncertain, "--weeks", "1")).out, /2026-W10\s+SENT\s+2/);
+});
+
+test("events for a week already sent show up as late arrivals in the next report, not in its 'last week'", async () => {
+  // This week's email went out (tests above). Three more of this week's events arrive now.
+  const sent = await new DynamoReportLedger(createDocumentClient(), { tableName: tables.reports.name }).read(week);
+  assert.is(sent?.status, "SENT");
+  const shownEvents = sent?.sentFigures?.metrics["events"];
+  assert.type(shownEvents, "number");
+  const occurredAt = new Date().toISOString();
+  const late = Array.from({ length: 3 }, (_, i) => ({ eventId: `late-${i}`, type: "cv.viewed", occurredAt }));
+  assert.is((await stack.api.request("POST", "/v1/events", { body: { events: late }, tenant: "globex" })).status, 202);
+  const next = nextIsoWeek(week);
+  await until(
+    "late events folded",
+    async () => {
+      const out = await cvpipe("preview", "--week", next, "--out", tempDataDir());
+      return /Late arrivals: 3 events for/.test(out.out) ? out : undefined;
+    },
+    20_000,
+  );
+  const before = (await emails()).length;
+  await stack.scheduler.trigger(new Date(isoWeekStart(nextIsoWeek(next)).getTime() + 7 * 3_600_000));
+  const all = await emails();
+  assert.is(all.length, before + 1);
+  const email = all.at(-1)!;
+  assert.is(email.subject, `CV Analytics Weekly Report - Week ${next}`);
+  assert.match(
+    email.body.text ?? "",
+    new RegExp(`Late arrivals: 3 events for ${week} \\(after its report was sent\\)`),
+  );
+  assert.match(email.body.html ?? "", new RegExp(`Late arrivals: 3 events for ${week}`));
+  assert.match(email.body.text ?? "", new RegExp(`Previous week \\(${week}\\): ${shownEvents} events\\.`));
+});
+
 test.run();

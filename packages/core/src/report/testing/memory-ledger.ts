@@ -52,14 +52,14 @@ export class MemoryReportLedger implements ReportLedger {
     return { claimed: true, attempt: attempts };
   }
 
-  async markSending(week: IsoWeek, owner: string, figures: SentFigures): Promise<boolean> {
+  async markSending(week: IsoWeek, owner: string, figures: SentFigures, _at?: Date): Promise<boolean> {
     const e = this.entries.get(week);
     if (e?.status !== "CLAIMED" || e.owner !== owner) return false;
     Object.assign(e, { status: "SENDING", sendingFigures: figures });
     return true;
   }
 
-  async markSent(week: IsoWeek, owner: string, messageId: string, figures: SentFigures): Promise<boolean> {
+  async markSent(week: IsoWeek, owner: string, messageId: string, figures: SentFigures, _at?: Date): Promise<boolean> {
     const e = this.entries.get(week);
     if (e?.status === "SENT" && e.messageId === messageId) return true;
     if (e?.status !== "SENDING" || e.owner !== owner) return false;
@@ -68,12 +68,12 @@ export class MemoryReportLedger implements ReportLedger {
     return true;
   }
 
-  async markUncertain(week: IsoWeek, owner: string, reason: string): Promise<void> {
+  async markUncertain(week: IsoWeek, owner: string, reason: string, _at?: Date): Promise<void> {
     const e = this.entries.get(week);
     if (e?.status === "SENDING" && e.owner === owner) Object.assign(e, { status: "UNCERTAIN", lastError: reason });
   }
 
-  async release(week: IsoWeek, owner: string, reason: string): Promise<void> {
+  async release(week: IsoWeek, owner: string, reason: string, _at?: Date): Promise<void> {
     const e = this.entries.get(week);
     if (e && (e.status === "CLAIMED" || e.status === "SENDING") && e.owner === owner) {
       Object.assign(e, { status: "FAILED", lastError: reason });
