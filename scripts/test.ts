@@ -1,7 +1,8 @@
 /**
  * The test command. Runs the type checker, the linter and every uvu test file
  * (each in its own Node process, so servers and env never leak between files),
- * then prints one closing line: `N passed, N failed`.
+ * then prints one closing line: `N passed, N failed, N skipped` (a test whose
+ * tool is missing is skipped with `test.skip`, never counted as passed).
  *
  *   pnpm test                 everything
  *   pnpm test core tailor     only test files whose path contains one of the words
@@ -35,6 +36,7 @@ interface Outcome {
   name: string;
   passed: number;
   failed: number;
+  skipped: number;
   output: string;
 }
 
@@ -54,15 +56,15 @@ const run = (name: string, command: string, args: string[], countTests: boolean)
     });
     child.on("close", (code) => {
       if (!countTests) {
-        resolve({ name, passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, output });
+        resolve({ name, passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0, output });
         return;
       }
       const total = Number(/Total:\s+(\d+)/.exec(output)?.[1] ?? 0);
       const passed = Number(/Passed:\s+(\d+)/.exec(output)?.[1] ?? 0);
       const skipped = Number(/Skipped:\s+(\d+)/.exec(output)?.[1] ?? 0);
-      // A file that crashed before its summary counts as one failure.
-      const failed = Math.max(total - passed - skipped, code === 0 ? 0 : 1);
-      resolve({ name, passed, failed, output });
+      // uvu's Total leaves skipped tests out. A file that crashed before its summary counts as one failure.
+      const failed = Math.max(total - passed, code === 0 ? 0 : 1);
+      resolve({ name, passed, failed, skipped, output });
     });
   });
 
@@ -81,7 +83,8 @@ const worker = async (): Promise<void> => {
     const outcome = await job();
     outcomes.push(outcome);
     const mark = outcome.failed > 0 ? "FAIL" : "ok  ";
-    console.log(`${mark} ${outcome.name} (${outcome.passed} passed, ${outcome.failed} failed)`);
+    const skips = outcome.skipped > 0 ? `, ${outcome.skipped} skipped` : "";
+    console.log(`${mark} ${outcome.name} (${outcome.passed} passed, ${outcome.failed} failed${skips})`);
     if (outcome.failed > 0) console.log(outcome.output.replace(/^/gm, "     | "));
   }
 };
@@ -89,6 +92,8 @@ await Promise.all(Array.from({ length: concurrency }, worker));
 
 const passed = outcomes.reduce((n, o) => n + o.passed, 0);
 const failed = outcomes.reduce((n, o) => n + o.failed, 0);
+const skipped = outcomes.reduce((n, o) => n + o.skipped, 0);
 if (testFiles.length === 0 && filters.length > 0) console.log(`no test file matches ${filters.join(" ")}`);
-console.log(`${passed} passed, ${failed} failed`);
-process.exitCode = failed > 0 || passed === 0 ? 1 : 0;
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+// A run that ran nothing at all fails; a run whose every matching test was skipped (tool absent) does not.
+process.exitCode = failed > 0 || passed + skipped === 0 ? 1 : 0;
