@@ -67,7 +67,7 @@ test("redelivering a finished job's message produces no second result and no sec
     jobId,
     tenantId: "idem",
     userId: "alice",
-    submittedAt: new Date().toISOString(),
+    submittedAt: done.createdAt,
     input: { inline: { cv: body.cv, job: body.job, options: {} } },
   };
   await createSqsClient().send(

@@ -14,9 +14,11 @@ import { repoRoot, startTestStack, type TestStack, until } from "./support/stack
 
 const sample = (name: string) => JSON.parse(readFileSync(join(repoRoot, "events", "http", name), "utf8"));
 let stack: TestStack;
+/** The stack's "now" at start-up: a Wednesday of 2026-W47, whatever today is. */
+const START = new Date("2026-11-18T10:00:00Z");
 
 test.before(async () => {
-  stack = await startTestStack();
+  stack = await startTestStack({ clockStart: START });
 });
 test.after(async () => stack.close());
 
@@ -160,7 +162,8 @@ test("analytics events are stored once each in the events table", async () => {
       );
       return out.Item;
     });
-    assert.is(item["expiresAt"] > Date.now() / 1000 + 13 * 86_400, true, "TTL about 14 days out");
+    const ttlDays = (item["expiresAt"] - START.getTime() / 1000) / 86_400;
+    assert.ok(ttlDays > 13.9 && ttlDays < 14.1, `TTL about 14 days out (${ttlDays})`);
   }
 });
 
@@ -179,7 +182,9 @@ test("an invalid event rejects the whole request: nothing is enqueued", async ()
   assert.equal(paths, ["body.events[1].eventId", "body.events[1].occurredAt", "body.events[1].type"]);
   const future = await stack.api.request("POST", "/v1/events", {
     body: {
-      events: [{ eventId: "f-1", type: "cv.viewed", occurredAt: new Date(Date.now() + 3 * 86_400_000).toISOString() }],
+      events: [
+        { eventId: "f-1", type: "cv.viewed", occurredAt: new Date(START.getTime() + 3 * 86_400_000).toISOString() },
+      ],
     },
   });
   assert.is(future.status, 400);
