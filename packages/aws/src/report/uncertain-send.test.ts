@@ -197,6 +197,12 @@ test("SES answers: a 4xx rejection is FAILED and retried, a 5xx is UNCERTAIN", a
     const sent = (await ses.emails()).length;
     assert.is(sent, c.expect === "FAILED" ? 1 : 0, `${c.code}: the retry ${c.expect === "FAILED" ? "sends" : "waits"}`);
     assert.ok(!(retry instanceof Error), String(retry));
+    if (c.expect === "FAILED") {
+      // An empty week's figures (nothing to measure: null) survive the round trip through DynamoDB.
+      const figures = (await ledger().read(c.week))?.sentFigures;
+      assert.is(figures?.metrics["events"], 0);
+      assert.is(figures?.metrics["latencyP50"], null);
+    }
   }
 });
 
