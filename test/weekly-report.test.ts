@@ -10,6 +10,7 @@ import { promisify } from "node:util";
 import { createDocumentClient } from "@cvpipe/aws/clients";
 import { DynamoReportLedger } from "@cvpipe/aws/report/dynamo-report-ledger";
 import { isoWeekOf, isoWeekStart, nextIsoWeek, previousIsoWeek } from "@cvpipe/core/analytics/iso-week";
+import { clockFromEnv } from "@cvpipe/core/ports/clock";
 import { tables } from "@cvpipe/core/topology";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -18,7 +19,11 @@ import { repoRoot, startTestStack, type TestStack, tempDataDir, until } from "./
 const run = promisify(execFile);
 const body = JSON.parse(readFileSync(join(repoRoot, "events/http/post-job.valid.json"), "utf8"));
 let stack: TestStack;
-const week = isoWeekOf(new Date());
+/** The stack's clock starts here (a Wednesday), whatever today is; the CLI runs inherit the shift. */
+const START = new Date("2026-11-18T10:00:00Z");
+const week = isoWeekOf(START);
+/** "Now" as the stack (and the CLI it spawns) sees it. */
+const stackNow = (): Date => clockFromEnv(process.env).now();
 
 interface StoredEmail {
   subject: string;
@@ -29,7 +34,10 @@ const emails = async (): Promise<StoredEmail[]> =>
   ((await (await fetch(`${stack.info.endpoints.ses}/store`)).json()) as { emails: StoredEmail[] }).emails;
 
 test.before(async () => {
-  stack = await startTestStack({ env: { REPORT_RECIPIENTS: "ops@example.com,product@example.com" } });
+  stack = await startTestStack({
+    clockStart: START,
+    env: { REPORT_RECIPIENTS: "ops@example.com,product@example.com" },
+  });
 });
 test.after(async () => stack.close());
 
@@ -39,7 +47,7 @@ test("jobs and events this week show up in Monday's email, sent once", async () 
   );
   for (const [i, res] of jobs.entries())
     await stack.api.waitForJob(res.body.data.jobId, { tenant: "acme", user: i === 0 ? "alice" : "bob" });
-  const now = new Date().toISOString();
+  const now = stackNow().toISOString();
   const events = Array.from({ length: 5 }, (_, i) => ({
     eventId: `rep-${i}`,
     type: i < 3 ? "cv.viewed" : "cv.downloaded",
@@ -108,7 +116,7 @@ test("cvpipe report send refuses an unfinished week and a week already sent; --f
 test("a scheduled run that meets a live claim fails, so Lambda retries it after the lease", async () => {
   const older = previousIsoWeek(previousIsoWeek(week));
   const ledger = new DynamoReportLedger(createDocumentClient(), { tableName: tables.reports.name });
-  const now = new Date();
+  const now = stackNow();
   const held = await ledger.claim(older, {
     owner: "a-run-that-died",
     now,
@@ -216,7 +224,7 @@ test("events for a week already sent show up as late arrivals in the next report
   assert.is(sent?.status, "SENT");
   const shownEvents = sent?.sentFigures?.metrics["events"];
   assert.type(shownEvents, "number");
-  const occurredAt = new Date().toISOString();
+  const occurredAt = stackNow().toISOString();
   const late = Array.from({ length: 3 }, (_, i) => ({ eventId: `late-${i}`, type: "cv.viewed", occurredAt }));
   assert.is((await stack.api.request("POST", "/v1/events", { body: { events: late }, tenant: "globex" })).status, 202);
   const next = nextIsoWeek(week);
