@@ -65,7 +65,12 @@ export const createS3Client = (env: Env = process.env): S3Client =>
  * the email twice. The reporter's claim/lease decides when to try again.
  */
 export const createSesClient = (env: Env = process.env): SESClient =>
-  new SESClient({ ...base("SES", env), maxAttempts: 1 });
+  new SESClient({
+    ...base("SES", env),
+    maxAttempts: 1,
+    // A hung call ends well inside the reporter's timeout, so the run itself records UNCERTAIN and alarms.
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 20_000 },
+  });
 
 /** One attempt per call: BedrockEngine runs its own backoff, and the two would multiply. */
 export const createBedrockRuntimeClient = (env: Env = process.env): BedrockRuntimeClient =>
