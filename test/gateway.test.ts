@@ -65,7 +65,11 @@ test("a verified request becomes a payload-format-2.0 event with the JWT claims 
   assert.is(claims["sub"], "alice");
   assert.is(claims["iss"], LOCAL_ISSUER);
   assert.type(claims["exp"], "string", "numeric claims arrive as strings, as API Gateway sends them");
-  assert.equal(e.requestContext.authorizer.jwt.scopes, ["cvpipe/jobs", "cvpipe/events"]);
+  assert.equal(e.requestContext.authorizer.jwt.scopes, [
+    "cvpipe/jobs.write",
+    "cvpipe/jobs.read",
+    "cvpipe/events.write",
+  ]);
   assert.is(e.isBase64Encoded, false);
 });
 
@@ -135,6 +139,100 @@ test("JWT: expired, wrong audience and wrong issuer are refused", async () => {
   );
   await refused({ authorization: `Bearer ${await signed(LOCAL_ISSUER, "someone-else")}` }, /aud/);
   await refused({ authorization: `Bearer ${await signed("https://evil.example", LOCAL_AUDIENCE)}` }, /iss/);
+});
+
+/** A compact JWS with the given header and payload and a signature that is not one (never verified). */
+const forged = (header: Record<string, unknown>, payload: Record<string, unknown>): string =>
+  `${Buffer.from(JSON.stringify(header)).toString("base64url")}.${Buffer.from(JSON.stringify(payload)).toString("base64url")}.AAAA`;
+const validClaims = () => ({
+  tenantId: "acme",
+  sub: "alice",
+  iss: LOCAL_ISSUER,
+  aud: LOCAL_AUDIENCE,
+  exp: Math.floor(Date.now() / 1000) + 3600,
+});
+/** Every www-authenticate value the gateway may send: fixed text, never anything taken from the token. */
+const FIXED_CHALLENGE =
+  /^Bearer error="(invalid_request|invalid_token|insufficient_scope)" error_description="[a-z ()']+"( scope="[a-z/. ]+")?$/;
+
+test("JWT: text from an unsigned token's crit header is never echoed; a CR/LF in it is a 401, not a 500", async () => {
+  for (const name of ["leak-me-please", 'x"\r\nset-cookie: pwned=1']) {
+    const token = forged({ alg: "ES256", kid: keys.kid, crit: [name], [name]: true }, validClaims());
+    const res = await call("/v1/jobs", { method: "POST", headers: { authorization: `Bearer ${token}` }, body: "{}" });
+    assert.is(res.status, 401, name);
+    assert.equal(await res.json(), { message: "Unauthorized" });
+    const challenge = res.headers.get("www-authenticate") ?? "";
+    assert.match(challenge, FIXED_CHALLENGE);
+    assert.not.match(challenge, /leak|pwned|set-cookie/i, "nothing of the token is echoed");
+    assert.is(res.headers.get("set-cookie"), null);
+  }
+});
+
+/** A token signed with the stack's key: the given header fields and claims (undefined removes one). */
+const withClaims = async (claims: Record<string, unknown>, header: Record<string, unknown> = {}): Promise<string> => {
+  const payload = Object.fromEntries(
+    Object.entries({ ...validClaims(), ...claims }).filter(([, v]) => v !== undefined),
+  );
+  const protectedHeader = Object.fromEntries(
+    Object.entries({ alg: "ES256", kid: keys.kid, ...header }).filter(([, v]) => v !== undefined),
+  );
+  return new SignJWT(payload)
+    .setProtectedHeader(protectedHeader as { alg: string })
+    .sign(await importJWK(keys.privateJwk, "ES256"));
+};
+const now = () => Math.floor(Date.now() / 1000);
+
+test("JWT: like API Gateway, exp is required and nbf and iat must not be in the future", async () => {
+  await refused({ authorization: `Bearer ${await withClaims({ exp: undefined })}` }, /no exp claim/);
+  await refused({ authorization: `Bearer ${await withClaims({ exp: String(now() + 3600) })}` }, /well-formed/);
+  await refused({ authorization: `Bearer ${await withClaims({ iat: now() + 365 * 86_400 })}` }, /iat/);
+  await refused({ authorization: `Bearer ${await withClaims({ nbf: now() + 600 })}` }, /not valid yet/);
+});
+
+test("JWT: the kid must name the issuer's key", async () => {
+  await refused({ authorization: `Bearer ${await withClaims({}, { kid: "someone-elses-key" })}` }, /kid/);
+  await refused({ authorization: `Bearer ${await withClaims({}, { kid: undefined })}` }, /kid/);
+});
+
+test("JWT: without aud, client_id is checked against the audience (Cognito access tokens)", async () => {
+  const before = seen.length;
+  const ok = await call("/v1/jobs/job-1", {
+    headers: {
+      authorization: `Bearer ${await withClaims({ aud: undefined, client_id: LOCAL_AUDIENCE, scope: "cvpipe/jobs.read" })}`,
+    },
+  });
+  assert.is(ok.status, 201);
+  assert.is(seen.length, before + 1);
+  await refused(
+    { authorization: `Bearer ${await withClaims({ aud: undefined, client_id: "another-client" })}` },
+    /aud/,
+  );
+  await refused({ authorization: `Bearer ${await withClaims({ aud: undefined })}` }, /aud/);
+});
+
+test("scopes: a route's scopes are enforced (403 Forbidden, the handler never runs); scp works as scope does", async () => {
+  const before = seen.length;
+  const res = await call("/v1/jobs", {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${await withClaims({ scope: "cvpipe/events.write" })}`,
+      "content-type": "application/json",
+    },
+    body: "{}",
+  });
+  assert.is(res.status, 403);
+  assert.equal(await res.json(), { message: "Forbidden" });
+  assert.match(res.headers.get("www-authenticate") ?? "", FIXED_CHALLENGE);
+  assert.match(res.headers.get("www-authenticate") ?? "", /error="insufficient_scope"/);
+  assert.is(seen.length, before, "the handler is never invoked");
+
+  const scp = await call("/v1/jobs", {
+    method: "POST",
+    headers: { authorization: `Bearer ${await withClaims({ scp: ["openid", "cvpipe/jobs.write"] })}` },
+    body: "{}",
+  });
+  assert.is(scp.status, 201);
+  assert.equal(seen.at(-1)!.requestContext.authorizer.jwt.scopes, ["openid", "cvpipe/jobs.write"]);
 });
 
 test("unauthenticated routes need no token; unknown routes are API Gateway's 404", async () => {

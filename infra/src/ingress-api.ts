@@ -1,7 +1,7 @@
 /**
  * The producers' HTTP API: every route of `topology.api.routes` on an HTTP
- * API (payload format 2.0) with a JWT authorizer where the route asks for
- * one, JSON access logs on the default stage, and a 5xx alarm (no request
+ * API (payload format 2.0) with a JWT authorizer and the route's
+ * authorizationScopes where the route asks for one, JSON access logs on the default stage, and a 5xx alarm (no request
  * may cause a 5xx by its content, so any 5xx is a fault).
  */
 import { api as apiSpec, type FunctionId, type RouteSpec } from "@cvpipe/core/topology";
@@ -84,7 +84,8 @@ export class IngressApi extends Construct {
         path: route.path,
         methods: [apigw.HttpMethod[route.method]],
         integration: integrationFor(route.target),
-        ...(route.auth ? { authorizer } : {}),
+        // API Gateway lets a token through when it carries any one of the route's scopes (`scope` or `scp`).
+        ...(route.auth ? { authorizer, authorizationScopes: [...route.scopes] } : {}),
       });
       if (!route.auth) {
         for (const r of routes) {

@@ -73,8 +73,9 @@ export class ApiClient {
     this.#stack = stack;
   }
 
-  token(tenantId = "acme", userId = "alice"): Promise<string> {
-    return mintToken(this.#stack.keys, { tenantId, userId });
+  /** A token for the user; by default with a producer's scopes (`api.producerScopes`: every route). */
+  token(tenantId = "acme", userId = "alice", scopes?: readonly string[]): Promise<string> {
+    return mintToken(this.#stack.keys, { tenantId, userId, ...(scopes ? { scopes } : {}) });
   }
 
   async request<T = any>(

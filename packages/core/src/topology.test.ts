@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { envName, functions, queues, tables, VISIBILITY_TIMEOUT_FACTOR } from "./topology.ts";
+import { api, envName, functions, queues, type RouteSpec, tables, VISIBILITY_TIMEOUT_FACTOR } from "./topology.ts";
 
 test("every queue is FIFO with a FIFO DLQ and a receive limit", () => {
   for (const q of Object.values(queues)) {
@@ -32,6 +32,24 @@ test("jobs and events tables expire items by TTL; jobs has the by-user and the s
       ["queued", "queuedShard", "createdAt"],
     ],
   );
+});
+
+test("every JWT route needs a declared scope, public routes none; the producer holds every scope", () => {
+  const declared = Object.keys(api.scopes);
+  for (const route of api.routes as readonly RouteSpec[]) {
+    const key = `${route.method} ${route.path}`;
+    assert.is(route.scopes.length > 0, route.auth, `${key}: scopes exactly where there is a JWT authorizer`);
+    for (const scope of route.scopes) assert.ok(declared.includes(scope), `${key}: ${scope} is declared`);
+  }
+  assert.equal([...api.producerScopes].sort(), [...declared].sort());
+  const used = new Set((api.routes as readonly RouteSpec[]).flatMap((r) => r.scopes));
+  assert.equal([...used].sort(), [...declared].sort(), "no scope is declared and never required");
+});
+
+test("scope names fit Cognito's custom scopes (<resource server>/<name>) and the space-separated scope claim", () => {
+  for (const scope of Object.keys(api.scopes)) {
+    assert.match(scope, /^cvpipe\/[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+$/, scope);
+  }
 });
 
 test("env names derive from ids", () => {

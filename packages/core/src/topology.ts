@@ -212,29 +212,52 @@ export const schedules = {
 /** Partitions of the jobs table's sparse `queued` index. */
 export const QUEUED_SHARDS = 8;
 
+/**
+ * OAuth scopes of the producer API, as `<resource server>/<scope>` (the form
+ * Cognito gives custom scopes). A JWT route lists the scopes that let a token
+ * through; as with API Gateway's `authorizationScopes`, any one of them suffices.
+ */
+export const apiScopes = {
+  "cvpipe/jobs.write": "submit tailoring jobs (POST /v1/jobs)",
+  "cvpipe/jobs.read": "read the caller's own jobs and results (GET /v1/jobs, GET /v1/jobs/{jobId})",
+  "cvpipe/events.write": "send analytics events (POST /v1/events)",
+} as const;
+export type ApiScope = keyof typeof apiScopes;
+
 export interface RouteSpec {
   readonly method: "GET" | "POST";
   /** HTTP API route path; `{name}` marks a path parameter. */
   readonly path: string;
   /** false: no JWT authorizer (health, OpenAPI document). */
   readonly auth: boolean;
+  /** JWT routes: a token needs at least one of these in `scope` (or `scp`); else 403. Public routes: none. */
+  readonly scopes: readonly ApiScope[];
   readonly target: FunctionId;
 }
 
 export const api = {
   routes: [
-    { method: "POST", path: "/v1/jobs", auth: true, target: "ingress" },
-    { method: "GET", path: "/v1/jobs", auth: true, target: "ingress" },
-    { method: "GET", path: "/v1/jobs/{jobId}", auth: true, target: "ingress" },
-    { method: "POST", path: "/v1/events", auth: true, target: "ingress" },
-    { method: "GET", path: "/v1/health", auth: false, target: "ingress" },
-    { method: "GET", path: "/v1/openapi.json", auth: false, target: "ingress" },
+    { method: "POST", path: "/v1/jobs", auth: true, scopes: ["cvpipe/jobs.write"], target: "ingress" },
+    { method: "GET", path: "/v1/jobs", auth: true, scopes: ["cvpipe/jobs.read"], target: "ingress" },
+    { method: "GET", path: "/v1/jobs/{jobId}", auth: true, scopes: ["cvpipe/jobs.read"], target: "ingress" },
+    { method: "POST", path: "/v1/events", auth: true, scopes: ["cvpipe/events.write"], target: "ingress" },
+    { method: "GET", path: "/v1/health", auth: false, scopes: [], target: "ingress" },
+    { method: "GET", path: "/v1/openapi.json", auth: false, scopes: [], target: "ingress" },
   ],
+  scopes: apiScopes,
+  /** What a producer (careers site, ATS, chatbot) is granted: every scope. `cvpipe token` mints these by default. */
+  producerScopes: ["cvpipe/jobs.write", "cvpipe/jobs.read", "cvpipe/events.write"],
   /** JWT claim that scopes every read and write. */
   tenantClaim: "tenantId",
   /** Requests over this size are refused with 413 before parsing. */
   maxBodyBytes: 1_048_576,
-} as const satisfies { routes: readonly RouteSpec[]; tenantClaim: string; maxBodyBytes: number };
+} as const satisfies {
+  routes: readonly RouteSpec[];
+  scopes: Record<ApiScope, string>;
+  producerScopes: readonly ApiScope[];
+  tenantClaim: string;
+  maxBodyBytes: number;
+};
 
 /**
  * Environment variables each function reads, and which resource fills each.

@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { api, type RouteSpec } from "@cvpipe/core/topology";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from "aws-lambda";
-import { type LocalKeys, verifyToken } from "./jwt-keys.ts";
+import { type LocalKeys, type TokenFailure, tokenScopes, verifyToken } from "./jwt-keys.ts";
 import { lambdaContext, withTimeout } from "./lambda-context.ts";
 import { HOST } from "./settings.ts";
 
@@ -154,6 +154,37 @@ const send = (res: ServerResponse, status: number, body: string, headers: Record
 const gatewayError = (res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}) =>
   send(res, status, JSON.stringify({ message }), headers);
 
+/**
+ * The `www-authenticate` descriptions: one fixed text per failure class. Nothing
+ * of the token (a header value, a claim, a library's message about either) is
+ * ever echoed: it would let a caller write into our response headers.
+ */
+const TOKEN_FAILURES: Record<TokenFailure, string> = {
+  malformed: "the token is not a well-formed signed JWT",
+  "unsupported-header": "the token's header asks for an algorithm or extension not supported",
+  "unknown-key": "the token's kid names no key of the issuer",
+  "bad-signature": "the token's signature does not verify",
+  "no-expiry": "the token has no exp claim",
+  expired: "the token has expired (exp)",
+  "not-yet-valid": "the token is not valid yet (nbf)",
+  "issued-in-future": "the token's iat is in the future",
+  "wrong-issuer": "the token's issuer (iss) is not accepted",
+  "wrong-audience": "the token's audience (aud or client_id) is not accepted",
+};
+const NO_TOKEN = "no bearer token in the authorization header";
+const NO_SCOPE = "the token has none of the route's scopes";
+
+/**
+ * The token from the Authorization header (the identity source). API Gateway also takes a bare token
+ * without `Bearer `; the local gateway asks for the prefix, so what works here works there too.
+ */
+const bearerToken = (header: string | undefined): string | undefined => /^Bearer\s+(\S+)$/i.exec(header ?? "")?.[1];
+
+const unauthorized = (res: ServerResponse, error: "invalid_request" | "invalid_token", description: string) =>
+  gatewayError(res, 401, "Unauthorized", {
+    "www-authenticate": `Bearer error="${error}" error_description="${description}"`,
+  });
+
 /** Writes a Lambda proxy result the way API Gateway does for format 2.0. */
 const writeResult = (res: ServerResponse, result: APIGatewayProxyResultV2): void => {
   if (typeof result === "object" && result !== null && "statusCode" in result) {
@@ -194,19 +225,17 @@ export const startGateway = async (options: GatewayOptions): Promise<{ url: stri
       let claims: Record<string, string> | undefined;
       let scopes: string[] | undefined;
       if (matched.route.auth) {
-        const auth = req.headers.authorization ?? "";
-        const token = /^Bearer\s+(\S+)$/i.exec(auth)?.[1];
-        if (!token) {
-          return gatewayError(res, 401, "Unauthorized", { "www-authenticate": 'Bearer error="invalid_request"' });
-        }
-        try {
-          const payload = await verifyToken(options.keys, token);
-          claims = Object.fromEntries(Object.entries(payload).map(([k, v]) => [k, claimString(v)]));
-          scopes = typeof payload["scope"] === "string" ? payload["scope"].split(" ") : [];
-        } catch (error) {
-          const reason = (error as Error).message.replaceAll('"', "'");
-          return gatewayError(res, 401, "Unauthorized", {
-            "www-authenticate": `Bearer error="invalid_token" error_description="${reason}"`,
+        const token = bearerToken(req.headers.authorization);
+        if (!token) return unauthorized(res, "invalid_request", NO_TOKEN);
+        const checked = await verifyToken(options.keys, token);
+        if (!checked.ok) return unauthorized(res, "invalid_token", TOKEN_FAILURES[checked.failure]);
+        claims = Object.fromEntries(Object.entries(checked.payload).map(([k, v]) => [k, claimString(v)]));
+        scopes = tokenScopes(checked.payload);
+        const required: readonly string[] = matched.route.scopes;
+        if (required.length > 0 && !required.some((s) => scopes?.includes(s))) {
+          // API Gateway: a valid token without any of the route's authorizationScopes is a 403.
+          return gatewayError(res, 403, "Forbidden", {
+            "www-authenticate": `Bearer error="insufficient_scope" error_description="${NO_SCOPE}" scope="${required.join(" ")}"`,
           });
         }
       }

@@ -4,7 +4,18 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload, jwtVerify, SignJWT } from "jose";
+import { api } from "@cvpipe/core/topology";
+import {
+  compactVerify,
+  decodeProtectedHeader,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JWK,
+  type JWTPayload,
+  type ProtectedHeaderParameters,
+  SignJWT,
+} from "jose";
 
 export const LOCAL_ISSUER = "https://cvpipe.local/issuer";
 export const LOCAL_AUDIENCE = "cvpipe";
@@ -45,12 +56,16 @@ export interface TokenRequest {
   readonly tenantId: string;
   readonly userId: string;
   readonly ttlSeconds?: number;
+  /** The `scope` claim (space-separated); [] mints none. Default: a producer's, every scope of the API. */
+  readonly scopes?: readonly string[];
   readonly extraClaims?: Record<string, unknown>;
 }
 
 export const mintToken = async (keys: LocalKeys, request: TokenRequest): Promise<string> => {
   const key = await importJWK(keys.privateJwk, ALG);
-  return new SignJWT({ tenantId: request.tenantId, scope: "cvpipe/jobs cvpipe/events", ...request.extraClaims })
+  const scopes = request.scopes ?? api.producerScopes;
+  const scope = scopes.length > 0 ? { scope: scopes.join(" ") } : {};
+  return new SignJWT({ tenantId: request.tenantId, ...scope, ...request.extraClaims })
     .setProtectedHeader({ alg: ALG, kid: keys.kid, typ: "JWT" })
     .setIssuer(LOCAL_ISSUER)
     .setAudience(LOCAL_AUDIENCE)
@@ -60,13 +75,80 @@ export const mintToken = async (keys: LocalKeys, request: TokenRequest): Promise
     .sign(key);
 };
 
-/** Verifies signature, issuer, audience and expiry, as API Gateway's JWT authorizer does. */
-export const verifyToken = async (keys: LocalKeys, token: string): Promise<JWTPayload> => {
-  const key = await importJWK(keys.publicJwk, ALG);
-  const { payload } = await jwtVerify(token, key, {
-    issuer: LOCAL_ISSUER,
-    audience: LOCAL_AUDIENCE,
-    algorithms: [ALG],
-  });
-  return payload;
+/**
+ * Why a token was refused. A fixed set: callers describe a failure by its
+ * class, never with text taken from the token.
+ */
+export type TokenFailure =
+  | "malformed"
+  | "unsupported-header"
+  | "unknown-key"
+  | "bad-signature"
+  | "no-expiry"
+  | "expired"
+  | "not-yet-valid"
+  | "issued-in-future"
+  | "wrong-issuer"
+  | "wrong-audience";
+
+export type TokenCheck =
+  | { readonly ok: true; readonly payload: JWTPayload }
+  | { readonly ok: false; readonly failure: TokenFailure };
+
+const refuse = (failure: TokenFailure): TokenCheck => ({ ok: false, failure });
+const isNumber = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+
+/**
+ * Validates a token as API Gateway's JWT authorizer does, in its order: the
+ * header's `kid` names the issuer's key and the signature verifies with it;
+ * then `iss` matches; `aud` (or, without `aud`, `client_id`) is the audience;
+ * `exp` is present and after now; `nbf` and `iat`, when present, not after now.
+ * Scopes are the caller's to check per route.
+ */
+export const verifyToken = async (keys: LocalKeys, token: string, now: Date = new Date()): Promise<TokenCheck> => {
+  let header: ProtectedHeaderParameters;
+  try {
+    header = decodeProtectedHeader(token);
+  } catch {
+    return refuse("malformed");
+  }
+  if (header.alg !== ALG) return refuse("unsupported-header");
+  if (header.kid !== keys.kid) return refuse("unknown-key");
+  let payload: unknown;
+  try {
+    const verified = await compactVerify(token, await importJWK(keys.publicJwk, ALG), { algorithms: [ALG] });
+    payload = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(verified.payload));
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === "ERR_JWS_SIGNATURE_VERIFICATION_FAILED") return refuse("bad-signature");
+    // crit, b64 and other header parameters jose refuses before the signature.
+    if (code === "ERR_JOSE_NOT_SUPPORTED" || code === "ERR_JOSE_ALG_NOT_ALLOWED") return refuse("unsupported-header");
+    return refuse("malformed");
+  }
+  if (typeof payload !== "object" || payload === null || Array.isArray(payload)) return refuse("malformed");
+  const claims = payload as JWTPayload & { client_id?: unknown };
+  if (claims.iss !== LOCAL_ISSUER) return refuse("wrong-issuer");
+  const audience =
+    claims.aud !== undefined
+      ? claims.aud === LOCAL_AUDIENCE || (Array.isArray(claims.aud) && claims.aud.includes(LOCAL_AUDIENCE))
+      : claims.client_id === LOCAL_AUDIENCE;
+  if (!audience) return refuse("wrong-audience");
+  if (claims.exp === undefined) return refuse("no-expiry");
+  // NumericDate claims are numbers (RFC 7519); "1700000000" is not one.
+  for (const claim of ["exp", "nbf", "iat"] as const) {
+    if (claims[claim] !== undefined && !isNumber(claims[claim])) return refuse("malformed");
+  }
+  const seconds = Math.floor(now.getTime() / 1000);
+  if (claims.exp <= seconds) return refuse("expired");
+  if (claims.nbf !== undefined && claims.nbf > seconds) return refuse("not-yet-valid");
+  if (claims.iat !== undefined && claims.iat > seconds) return refuse("issued-in-future");
+  return { ok: true, payload: claims };
+};
+
+/** The token's scopes: `scope` (space-separated), else `scp` (a list, or space-separated). */
+export const tokenScopes = (payload: JWTPayload): string[] => {
+  const raw = payload["scope"] ?? payload["scp"];
+  if (typeof raw === "string") return raw.split(" ").filter(Boolean);
+  if (Array.isArray(raw)) return raw.filter((s): s is string => typeof s === "string");
+  return [];
 };
