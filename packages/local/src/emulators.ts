@@ -3,7 +3,7 @@
  * 127.0.0.1 with its state under the data directory:
  * fauxqs (SQS + S3), dynalite (DynamoDB), aws-ses-v2-local (SES).
  */
-import { mkdirSync } from "node:fs";
+import { chmodSync, lstatSync, mkdirSync, readdirSync, realpathSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -35,11 +35,34 @@ const listen = (server: Server, port: number): Promise<number> =>
     server.listen(port, HOST, () => resolve((server.address() as AddressInfo).port));
   });
 
+/**
+ * Makes the data directory owner-only and keeps it so: it holds CVs (S3
+ * objects, SQS messages, DynamoDB items) and the JWT signing key. Sets this
+ * process's umask to 077 — so every file the emulators write later (fauxqs's
+ * SQLite database and its WAL, dynalite's LevelDB files, S3 objects) is born
+ * 0600 and every directory 0700 — creates the directory 0700, and strips
+ * group/other bits from whatever an older version left there (symlinks inside
+ * are neither followed nor changed). The umask stays set after the stack stops:
+ * restoring it would reopen the hole for anything still being written.
+ */
+export const ownerOnlyDataDir = (dataDir: string): void => {
+  process.umask(0o077);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const close = (path: string): void => {
+    const stat = lstatSync(path);
+    if (stat.isSymbolicLink()) return;
+    if ((stat.mode & 0o077) !== 0) chmodSync(path, stat.mode & 0o700);
+    if (stat.isDirectory()) for (const name of readdirSync(path)) close(join(path, name));
+  };
+  // The directory itself may be a symlink (CVPIPE_DATA_DIR pointing elsewhere): close what it names.
+  close(realpathSync(dataDir));
+};
+
 export const startEmulators = async (settings: LocalSettings): Promise<Emulators> => {
   const sqsDir = join(settings.dataDir, "sqs");
   const s3Dir = join(settings.dataDir, "s3");
   const dynamoDir = join(settings.dataDir, "dynamodb");
-  for (const dir of [sqsDir, s3Dir, dynamoDir]) mkdirSync(dir, { recursive: true });
+  for (const dir of [sqsDir, s3Dir, dynamoDir]) mkdirSync(dir, { recursive: true, mode: 0o700 });
 
   // fauxqs: SQS and S3 on one port; SQLite persistence for queues and messages, files for objects.
   // Our patch (patches/fauxqs@2.4.1.patch) makes it listen on 127.0.0.1 instead of 0.0.0.0.

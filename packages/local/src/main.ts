@@ -7,6 +7,9 @@ import { queues } from "@cvpipe/core/topology";
 import { settingsFromEnv } from "./settings.ts";
 import { startStack } from "./stack.ts";
 
+// First of all: whatever the stack writes under the data directory (CVs among it) is owner-only.
+// startStack also sets this and closes an existing tree; set here so nothing in this process precedes it.
+process.umask(0o077);
 const settings = settingsFromEnv();
 const stamp = () => new Date().toISOString().slice(11, 19);
 const log = (line: string) => console.log(`${stamp()} ${line}`);

@@ -4,13 +4,13 @@
  * process, running the same handler files the CDK app deploys.
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createDynamoDbClient, createS3Client, createSqsClient } from "@cvpipe/aws/clients";
 import { CLOCK_OFFSET_ENV } from "@cvpipe/core/ports/clock";
 import { type FunctionId, functions, type QueueId, queues, type ScheduleId, schedules } from "@cvpipe/core/topology";
 import { startBedrockServer } from "./bedrock-server/bedrock-server.ts";
-import { startEmulators } from "./emulators.ts";
+import { ownerOnlyDataDir, startEmulators } from "./emulators.ts";
 import { resourceEnv } from "./function-env.ts";
 import { type ApiHandler, startGateway } from "./gateway.ts";
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalKeys, loadOrCreateKeys } from "./jwt-keys.ts";
@@ -75,7 +75,8 @@ export const localDefaults = (): Record<string, string> => ({
 export const startStack = async (options: StackOptions): Promise<RunningStack> => {
   const { settings } = options;
   const log = options.log ?? ((line: string) => console.log(line));
-  mkdirSync(settings.dataDir, { recursive: true });
+  // Before anything is written: the data directory (CVs, the signing key) is owner-only, 0700/0600.
+  ownerOnlyDataDir(settings.dataDir);
 
   const emulators = await startEmulators(settings);
   // Bedrock cannot run here: a local server speaking the Bedrock Runtime protocol (h2c) stands in.
@@ -189,7 +190,7 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
     jwt: { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, jwks: `${gateway.url}/.well-known/jwks.json` },
   };
   const infoFile = join(settings.dataDir, "stack.json");
-  writeFileSync(infoFile, `${JSON.stringify(info, null, 2)}\n`);
+  writeFileSync(infoFile, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
 
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
