@@ -51,7 +51,7 @@ test("a job never enqueued is failed NOT_STARTED; a young one is left alone; a l
   await orphan("0a1d0000-0000-4000-8000-000000000002", "2026-11-18T09:30:00.000Z"); // 30 min: may still be on its way
 
   const result = (await stack.schedulers.jobSweep.trigger()) as { examined: number; failed: number };
-  assert.equal(result, { examined: 1, failed: 1 });
+  assert.equal(result, { examined: 1, failed: 1, published: 1 });
 
   const old = await stack.api.request("GET", "/v1/jobs/0a1d0000-0000-4000-8000-000000000001", { tenant: "sweep" });
 
@@ -62,7 +62,7 @@ test("a job never enqueued is failed NOT_STARTED; a young one is left alone; a l
   assert.is(young.body.data.status, "QUEUED");
 
   // A second sweep finds nothing new: the failed job left the sparse index.
-  assert.equal(await stack.schedulers.jobSweep.trigger(), { examined: 0, failed: 0 });
+  assert.equal(await stack.schedulers.jobSweep.trigger(), { examined: 0, failed: 0, published: 0 });
 
   // The message existed after all (a long backlog): the worker takes the job over and finishes it.
   const message: TailoringJobMessage = {

@@ -8,7 +8,7 @@ import {
 import { ValidationError } from "@cvpipe/core/errors";
 import { outcomeEvent } from "@cvpipe/core/jobs/job-outcome";
 import type { JobError, JobRecord } from "@cvpipe/core/jobs/job-record";
-import { userKey } from "@cvpipe/core/jobs/job-record";
+import { latestCreatedAtFor, userKey } from "@cvpipe/core/jobs/job-record";
 import { type Clock, systemClock } from "@cvpipe/core/ports/clock";
 import type { CreateJobOutcome, JobCompletion, JobPage, JobStore, StartOutcome } from "@cvpipe/core/ports/job-store";
 import { QUEUED_SHARDS } from "@cvpipe/core/topology";
@@ -109,10 +109,12 @@ export class DynamoJobStore implements JobStore {
     return this.#getRaw(tenantId, jobId);
   }
 
-  async start(tenantId: string, jobId: string, at: string): Promise<StartOutcome> {
+  async start(tenantId: string, jobId: string, at: string, submittedAt?: string): Promise<StartOutcome> {
+    // A message of an earlier job with this id (30+ days older) never starts this one.
+    const notAfter = submittedAt ? latestCreatedAtFor(submittedAt) : undefined;
     // Fast path: a queued job, or a PROCESSING one whose attempt died or overran (a redelivery takes
     // it over; the older attempt's writes then fail their attempt condition).
-    const started = await this.#startIf(tenantId, jobId, at, "#status IN (:queued, :processing)", {
+    const started = await this.#startIf(tenantId, jobId, at, notAfter, "#status IN (:queued, :processing)", {
       ":queued": "QUEUED",
       ":processing": "PROCESSING",
     });
@@ -127,6 +129,7 @@ export class DynamoJobStore implements JobStore {
       tenantId,
       jobId,
       at,
+      notAfter,
       "#status = :failed AND attempts = :attempt",
       { ":failed": "FAILED", ":attempt": current.attempts, ":superseded": [outcomeEvent(current)], ":none": [] },
       "supersededOutcomes = list_append(if_not_exists(supersededOutcomes, :none), :superseded)",
@@ -139,6 +142,7 @@ export class DynamoJobStore implements JobStore {
     tenantId: string,
     jobId: string,
     at: string,
+    createdNotAfter: string | undefined,
     condition: string,
     values: Record<string, unknown>,
     extraSet?: string,
@@ -149,11 +153,12 @@ export class DynamoJobStore implements JobStore {
           TableName: this.#table,
           Key: { tenantId, jobId },
           // An expired job is gone: it never runs, whatever its status says.
-          ConditionExpression: `attribute_exists(jobId) AND expiresAt > :now AND ${condition}`,
+          ConditionExpression: `attribute_exists(jobId) AND expiresAt > :now AND ${condition}${createdNotAfter ? " AND createdAt <= :createdNotAfter" : ""}`,
           UpdateExpression: `SET #status = :processingNow, updatedAt = :at, startedAt = :at, attempts = if_not_exists(attempts, :zero) + :one${extraSet ? `, ${extraSet}` : ""} REMOVE #error, finishedAt, queuedShard`,
           ExpressionAttributeNames: { "#status": "status", "#error": "error" },
           ExpressionAttributeValues: {
             ...values,
+            ...(createdNotAfter ? { ":createdNotAfter": createdNotAfter } : {}),
             ":processingNow": "PROCESSING",
             ":now": this.#nowSeconds(),
             ":at": at,
@@ -231,17 +236,30 @@ export class DynamoJobStore implements JobStore {
       values[":queued"] = "QUEUED";
       values[":processing"] = "PROCESSING";
     }
-    return this.#transition(
-      tenantId,
-      jobId,
-      condition,
-      "SET #status = :failed, updatedAt = :at, finishedAt = :at, #error = :error REMOVE queuedShard",
-      values,
-      { "#error": "error" },
-    );
+    // The sweep's own failure keeps the job in the sparse index until its outcome is published.
+    const update = `SET #status = :failed, updatedAt = :at, finishedAt = :at, #error = :error${only === "QUEUED" ? "" : " REMOVE queuedShard"}`;
+    return this.#transition(tenantId, jobId, condition, update, values, { "#error": "error" });
   }
 
-  async listQueuedBefore(createdBefore: string, limit: number): Promise<JobRecord[]> {
+  async clearSweepMark(tenantId: string, jobId: string): Promise<void> {
+    try {
+      await this.#db.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: { tenantId, jobId },
+          UpdateExpression: "REMOVE queuedShard",
+          ConditionExpression: "attribute_exists(jobId) AND #status <> :queued",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: { ":queued": "QUEUED" },
+        }),
+      );
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return;
+      throw dependencyFailure("DynamoDB UpdateItem (job sweep mark)", error);
+    }
+  }
+
+  async listAwaitingSweep(createdBefore: string, limit: number): Promise<JobRecord[]> {
     const shards = Array.from({ length: QUEUED_SHARDS }, (_, i) => `q${i}`);
     const pages = await Promise.all(
       shards.map(async (shard) => {
@@ -265,7 +283,7 @@ export class DynamoJobStore implements JobStore {
     return pages
       .flat()
       .map((i) => this.#live(i))
-      .filter((i): i is JobRecord => i !== undefined && i.status === "QUEUED")
+      .filter((i): i is JobRecord => i !== undefined && (i.status === "QUEUED" || i.status === "FAILED"))
       .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0))
       .slice(0, limit);
   }

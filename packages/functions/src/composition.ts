@@ -122,6 +122,7 @@ export const analyticsDeps = (env: NodeJS.ProcessEnv = process.env): EventRecord
     eventsTable: config.EVENTS_TABLE,
     aggregatesTable: config.AGGREGATES_TABLE,
     eventTtlDays: config.EVENT_TTL_DAYS,
+    tailorEventTtlDays: config.OUTCOME_EVENT_TTL_DAYS,
   });
 };
 

@@ -101,6 +101,8 @@ export const AnalyticsConfig = z.object({
   EVENTS_TABLE: required,
   AGGREGATES_TABLE: required,
   EVENT_TTL_DAYS: positiveInt(14),
+  /** Outcome and retraction events: longer than JOB_TTL_DAYS (30) plus a DLQ stay (14). */
+  OUTCOME_EVENT_TTL_DAYS: positiveInt(45),
 });
 
 export const ReporterConfig = z.object({

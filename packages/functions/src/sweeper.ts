@@ -11,13 +11,13 @@ import { createLogger } from "./logger.ts";
 const logger = createLogger("sweeper");
 let deps: SweepJobsDeps | undefined;
 
-const sweep = async function sweep(): Promise<{ examined: number; failed: number }> {
+const sweep = async function sweep(): Promise<{ examined: number; failed: number; published: number }> {
   deps ??= sweeperDeps();
   const result = await sweepStuckJobs(deps);
   if (result.failed.length > 0) {
     logger.warn("jobs never enqueued were failed NOT_STARTED", { jobIds: result.failed, examined: result.examined });
   }
-  return { examined: result.examined, failed: result.failed.length };
+  return { examined: result.examined, failed: result.failed.length, published: result.published };
 };
 
 export const handler = middy(sweep);

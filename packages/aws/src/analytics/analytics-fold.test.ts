@@ -45,7 +45,9 @@ test("a record is stored with a TTL and folded; a redelivery is a duplicate", as
   );
   assert.is(raw.Item?.["folded"], true);
   assert.is(raw.Item?.["seq"], "0000000000000000000018000000000000000001");
-  assert.is(raw.Item?.["expiresAt"], Math.floor(now.getTime() / 1000) + 14 * 86_400);
+  // Producer events live 14 days; cvpipe's own outcomes 45 (a job's life plus a DLQ stay).
+  const ttlDays = m!.body.source === "tailor" ? 45 : 14;
+  assert.is(raw.Item?.["expiresAt"], Math.floor(now.getTime() / 1000) + ttlDays * 86_400);
   const items = await fold.aggregates.readWeek(WEEK);
   assert.is(mergeAggregates(WEEK, items).events, 1);
   assert.is(await pendingMarkers(), 0);
@@ -54,7 +56,7 @@ test("a record is stored with a TTL and folded; a redelivery is a duplicate", as
 test("the event TTL is configurable, and an expired raw event counts as absent", async () => {
   let now = new Date("2026-11-20T12:00:00Z");
   const clock = { now: () => now };
-  const events = new DynamoEventStore(db.documentClient, { ttlDays: 1, clock });
+  const events = new DynamoEventStore(db.documentClient, { ttlDays: 1, tailorTtlDays: 1, clock });
   const [m] = sampleMessages({ week: WEEK, count: 1, seed: 3, idPrefix: "ttl" });
   const stored = {
     tenantId: m!.body.tenantId,

@@ -14,10 +14,17 @@ export interface DynamoEventStoreOptions {
    * dedup record of the exactly-once fold.
    */
   readonly ttlDays?: number;
+  /**
+   * Days cvpipe's own events (tailoring outcomes, retractions) are kept. Default
+   * 45: longer than a job lives (30 days) plus a DLQ stay (14), so a retraction
+   * always finds the record of the outcome it takes back (fold-event.ts).
+   */
+  readonly tailorTtlDays?: number;
   readonly clock?: { now(): Date };
 }
 
 export const DEFAULT_EVENT_TTL_DAYS = 14;
+export const DEFAULT_TAILOR_EVENT_TTL_DAYS = 45;
 
 /**
  * The raw events table (`tenantId` + `eventId`). Every write is conditional and
@@ -28,6 +35,7 @@ export class DynamoEventStore implements EventStore {
   readonly #db: DynamoDBDocumentClient;
   readonly #table: string;
   readonly #ttlSeconds: number;
+  readonly #tailorTtlSeconds: number;
   readonly #clock: { now(): Date };
 
   constructor(db: DynamoDBDocumentClient, options: DynamoEventStoreOptions = {}) {
@@ -36,6 +44,9 @@ export class DynamoEventStore implements EventStore {
     const days = options.ttlDays ?? DEFAULT_EVENT_TTL_DAYS;
     if (!(days > 0)) throw new RangeError(`DynamoEventStore: ttlDays must be positive, got ${days}`);
     this.#ttlSeconds = Math.round(days * 86_400);
+    const tailorDays = options.tailorTtlDays ?? Math.max(days, DEFAULT_TAILOR_EVENT_TTL_DAYS);
+    if (!(tailorDays > 0)) throw new RangeError(`DynamoEventStore: tailorTtlDays must be positive, got ${tailorDays}`);
+    this.#tailorTtlSeconds = Math.round(tailorDays * 86_400);
     this.#clock = options.clock ?? { now: () => new Date() };
   }
 
@@ -60,7 +71,7 @@ export class DynamoEventStore implements EventStore {
               body: JSON.stringify(event.message),
               folded: false,
               storedAt: now.toISOString(),
-              expiresAt: nowSeconds + this.#ttlSeconds,
+              expiresAt: nowSeconds + (event.message.source === "tailor" ? this.#tailorTtlSeconds : this.#ttlSeconds),
             },
             // An expired copy is gone as far as cvpipe is concerned, even if TTL has not deleted it yet.
             ConditionExpression: "attribute_not_exists(eventId) OR expiresAt <= :now",

@@ -73,7 +73,12 @@
  * fence slots are bounded (`FENCE_SLOTS` numbers per item) whatever the volume.
  *
  * Limits: the dedup record is the raw event, which lives for its TTL (default
- * 14 days from storing). A FIFO DLQ resets a message's enqueue time, so a
+ * 14 days from storing for producer events; for cvpipe's own outcome and
+ * retraction events 45 days — a job's 30-day life plus a DLQ stay — so that a
+ * retraction re-published or redriven late still finds the record of the
+ * outcome it takes back, and every message of one job's endings is judged
+ * against the same window: each carries its outcome's finish time as
+ * `receivedAt`, a retraction the time of the outcome it supersedes). A FIFO DLQ resets a message's enqueue time, so a
  * message can outlive it (redriven late, or redriven again and again). Hence
  * the staleness rule: a message first received (`receivedAt`, fixed at ingress,
  * and for outcome events the job's finish time) longer ago than the dedup
@@ -126,9 +131,20 @@ export type FoldOutcome =
 
 export interface FoldOptions {
   readonly now: Date;
-  /** How long the dedup record (the raw event) lives: the raw event TTL. */
+  /** How long the dedup record (the raw event) of a producer event lives: its TTL. */
   readonly dedupWindowMs: number;
+  /**
+   * The same for cvpipe's own events (outcomes, retractions): their records must
+   * outlive every message that can still carry them — a job's life (its TTL) plus
+   * a DLQ stay — because a retraction re-folds the outcome it carries and only
+   * that record tells it the outcome was counted already. Default `dedupWindowMs`.
+   */
+  readonly tailorDedupWindowMs?: number;
 }
+
+/** The dedup window that applies to a message (see FoldOptions). */
+export const dedupWindowFor = (body: AnalyticsEventMessage, options: FoldOptions): number =>
+  body.source === "tailor" ? (options.tailorDedupWindowMs ?? options.dedupWindowMs) : options.dedupWindowMs;
 
 /**
  * Folds one record. Throws (retryable DependencyError from the adapters) when a
@@ -147,7 +163,8 @@ export async function foldAnalyticsRecord(
 ): Promise<FoldOutcome> {
   const { body } = record;
   // An hour of margin for clocks: the record is stored after receivedAt, never before.
-  if (options && options.now.getTime() - Date.parse(body.receivedAt) > options.dedupWindowMs - 3_600_000) {
+  // A retraction's receivedAt is its superseded outcome's (fixed for ever): one check covers both.
+  if (options && options.now.getTime() - Date.parse(body.receivedAt) > dedupWindowFor(body, options) - 3_600_000) {
     return "stale";
   }
   const sequenceNumber = padSequenceNumber(record.sequenceNumber);

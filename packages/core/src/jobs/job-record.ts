@@ -54,6 +54,18 @@ export interface JobRecord {
 
 export const userKey = (tenantId: string, userId: string): string => `${tenantId}#${userId}`;
 
+/**
+ * How much older than its job a message may look (clock skew between the ingress
+ * that wrote the row and the one that sent it). A message older than that belongs
+ * to an earlier job with the same id — an Idempotency-Key reused after that job
+ * expired — and must never run this one.
+ */
+export const MESSAGE_SKEW_MS = 3_600_000;
+
+/** The latest `createdAt` a job may have for a message submitted at `submittedAt` to run it. */
+export const latestCreatedAtFor = (submittedAt: string): string =>
+  new Date(Date.parse(submittedAt) + MESSAGE_SKEW_MS).toISOString();
+
 /** Partition of the sparse `queued` index a QUEUED job is listed in. */
 export const queuedShard = (jobId: string): string => {
   let h = 0;

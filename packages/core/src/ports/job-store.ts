@@ -28,9 +28,11 @@ export interface JobStore {
   /**
    * QUEUED|PROCESSING|FAILED(retryable) → PROCESSING as a new attempt (`attempts + 1`);
    * from FAILED, the failure's outcome joins `supersededOutcomes`. Not started when
-   * the job is done, missing or expired.
+   * the job is done, missing or expired — or when `submittedAt` (the message's) is
+   * older than the job: a message of an earlier job with the same id (an
+   * Idempotency-Key reused after that job expired) never runs the new one.
    */
-  start(tenantId: string, jobId: string, at: string): Promise<StartOutcome>;
+  start(tenantId: string, jobId: string, at: string, submittedAt?: string): Promise<StartOutcome>;
   /** PROCESSING → SUCCEEDED for `attempt` only; false when another attempt took over or finished it. */
   succeed(tenantId: string, jobId: string, attempt: number, completion: JobCompletion, at: string): Promise<boolean>;
   /**
@@ -45,7 +47,12 @@ export interface JobStore {
     at: string,
     only?: { attempt: number } | "QUEUED",
   ): Promise<boolean>;
-  /** QUEUED jobs created before `createdBefore`, oldest first, at most `limit` (the sparse `queued` index). */
-  listQueuedBefore(createdBefore: string, limit: number): Promise<JobRecord[]>;
+  /**
+   * Jobs in the sparse `queued` index created before `createdBefore`, oldest first, at most
+   * `limit`: QUEUED ones, and ones the sweep failed whose outcome is not yet published.
+   */
+  listAwaitingSweep(createdBefore: string, limit: number): Promise<JobRecord[]>;
+  /** Takes a job that is no longer QUEUED out of the sparse index (idempotent). */
+  clearSweepMark(tenantId: string, jobId: string): Promise<void>;
   listByUser(tenantId: string, userId: string, limit: number, cursor?: string): Promise<JobPage>;
 }

@@ -10,15 +10,15 @@ import type { QueuePublisher } from "@cvpipe/core/ports/queue-publisher";
  */
 export const publishJobEvents = async (queue: QueuePublisher, record: JobRecord): Promise<void> => {
   if (record.status !== "SUCCEEDED" && record.status !== "FAILED") return;
-  const finished = record.finishedAt ?? record.updatedAt;
   const messages = finishedJobEvents(record).map((event) => {
     const body: AnalyticsEventMessage = {
       schema: "analytics-event.v1",
       tenantId: record.tenantId,
       userId: record.userId,
       source: "tailor",
-      // Fixed by the job, not by this publish: a re-published event must look as old as the first.
-      receivedAt: event.type === "tailoring.outcome" ? event.occurredAt : finished,
+      // Fixed for ever, not by this publish: the outcome's finish time (a retraction's is the time of the
+      // outcome it takes back), so every copy of one ending is judged against the same dedup window.
+      receivedAt: event.occurredAt,
       event,
     };
     return {

@@ -15,8 +15,12 @@ export interface SweepJobsDeps {
 }
 
 export interface SweepResult {
+  /** Jobs read from the sparse index. */
   readonly examined: number;
+  /** Jobs this run failed NOT_STARTED. */
   readonly failed: readonly string[];
+  /** NOT_STARTED outcomes this run published (its own, and earlier runs' that failed to publish). */
+  readonly published: number;
 }
 
 /**
@@ -31,28 +35,40 @@ export interface SweepResult {
  * ends SUCCEEDED, and that ending retracts the NOT_STARTED outcome — so the
  * report counts the job once, as what it finally was. The transition is
  * conditional on QUEUED: a job that started meanwhile is left alone.
+ *
+ * The job stays in the sparse index until its outcome is published, so a run
+ * that fails between the two (SQS throttled) leaves it for the next run, which
+ * publishes it again (same event id: counted once) and only then lets it go.
  */
 export const sweepStuckJobs = async (deps: SweepJobsDeps): Promise<SweepResult> => {
   const now = deps.clock.now();
   const cutoff = new Date(now.getTime() - deps.stuckAfterMinutes * 60_000).toISOString();
-  const stuck: JobRecord[] = await deps.jobs.listQueuedBefore(cutoff, deps.batchLimit);
+  const listed: JobRecord[] = await deps.jobs.listAwaitingSweep(cutoff, deps.batchLimit);
   const failed: string[] = [];
-  for (const job of stuck) {
-    const closed = await deps.jobs.fail(
-      job.tenantId,
-      job.jobId,
-      {
-        code: "NOT_STARTED",
-        message: `not picked up within ${deps.stuckAfterMinutes} minutes of being accepted: it was probably never enqueued; submit it again`,
-        retryable: true,
-      },
-      now.toISOString(),
-      "QUEUED",
-    );
-    if (!closed) continue;
-    failed.push(job.jobId);
+  let published = 0;
+  for (const job of listed) {
+    if (job.status === "QUEUED") {
+      const closed = await deps.jobs.fail(
+        job.tenantId,
+        job.jobId,
+        {
+          code: "NOT_STARTED",
+          message: `not picked up within ${deps.stuckAfterMinutes} minutes of being accepted: it was probably never enqueued; submit it again`,
+          retryable: true,
+        },
+        now.toISOString(),
+        "QUEUED",
+      );
+      if (!closed) continue;
+      failed.push(job.jobId);
+    }
     const record = await deps.jobs.get(job.tenantId, job.jobId);
-    if (record) await publishJobEvents(deps.queue, record);
+    // Published only while it still is the sweep's failure: a job a worker took over publishes its own ending.
+    if (record?.status === "FAILED" && record.error?.code === "NOT_STARTED") {
+      await publishJobEvents(deps.queue, record);
+      published++;
+    }
+    await deps.jobs.clearSweepMark(job.tenantId, job.jobId);
   }
-  return { examined: stuck.length, failed };
+  return { examined: listed.length, failed, published };
 };
