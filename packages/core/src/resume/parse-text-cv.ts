@@ -1,5 +1,19 @@
 import { findDateRange } from "./dates.ts";
+import { findEmail } from "./find-email.ts";
+import { findPhone } from "./find-phone.ts";
 import type { Resume, ResumeBasics, ResumeEducation, ResumeProject, ResumeSkill, ResumeWork } from "./resume.ts";
+import {
+  atxHeading,
+  blankEmptyBrackets,
+  dropTrailingSeparator,
+  splitDegreeOf,
+  splitGroupLine,
+  splitLanguage,
+  splitOnSeparators,
+  stripEmphasis,
+  unlinkMarkdown,
+} from "./text-cv-lines.ts";
+import { trimEndChars } from "./whitespace.ts";
 
 /**
  * Parses a plain-text or Markdown CV into JSON Resume.
@@ -27,25 +41,24 @@ export const parseTextCv = (text: string): Resume => {
         break;
       }
       case "work":
-        resume.work = [...(resume.work ?? []), ...parseEntries(section).map(toWork)];
+        resume.work = append(resume.work, parseEntries(section).map(toWork));
         break;
       case "volunteer":
-        resume.volunteer = [...(resume.volunteer ?? []), ...parseEntries(section).map(toVolunteer)];
+        resume.volunteer = append(resume.volunteer, parseEntries(section).map(toVolunteer));
         break;
       case "projects":
-        resume.projects = [...(resume.projects ?? []), ...parseEntries(section).map(toProject)];
+        resume.projects = append(resume.projects, parseEntries(section).map(toProject));
         break;
       case "education":
-        resume.education = [...(resume.education ?? []), ...parseEntries(section).map(toEducation)];
+        resume.education = append(resume.education, parseEntries(section).map(toEducation));
         break;
       case "skills":
-        resume.skills = [...(resume.skills ?? []), ...parseSkills(section.lines)];
+        resume.skills = append(resume.skills, parseSkills(section.lines));
         break;
       case "languages":
         resume.languages = listItems(section.lines).map((item) => {
-          const m = /^(.*?)\s*(?:\((.*)\)|[-–—:]\s*(.*))$/.exec(item);
-          const fluency = m?.[2] ?? m?.[3];
-          return m && fluency ? { language: m[1]!.trim(), fluency: fluency.trim() } : { language: item };
+          const m = splitLanguage(item);
+          return m?.[1] ? { language: m[0].trim(), fluency: m[1].trim() } : { language: item };
         });
         break;
       case "interests":
@@ -77,6 +90,17 @@ export const parseTextCv = (text: string): Resume => {
   }
   if (Object.keys(basics).length > 0) resume.basics = basics;
   return resume;
+};
+
+/**
+ * `items` added to the end of `list` in place (a new list when there is none):
+ * a repeated section must not copy everything read before it, and a spread of
+ * a long list into `push` would overflow the stack.
+ */
+const append = <T>(list: T[] | undefined, items: readonly T[]): T[] => {
+  const out = list ?? [];
+  for (const item of items) out.push(item);
+  return out;
 };
 
 // ---------------------------------------------------------------- sections
@@ -131,12 +155,6 @@ const normalizeHeading = (text: string): string =>
     .replace(/\s+/g, " ")
     .trim();
 
-const stripEmphasis = (text: string): string =>
-  text
-    .replace(/^\s*(\*\*|__)(.*)\1\s*:?\s*$/, "$2")
-    .replace(/\s*#+\s*$/, "")
-    .trim();
-
 const knownSection = (text: string): SectionKind | undefined =>
   SECTION_NAMES[normalizeHeading(stripEmphasis(text).replace(/:$/, ""))];
 
@@ -153,13 +171,15 @@ interface HeadingLine {
   readonly text: string;
 }
 
-const MD_HEADING = /^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
+const SETEXT_UNDERLINE = /^\s*(=+|-{3,})\s*$/;
+const RULE_LINE = /^\s*(=+|-{3,}|\*{3,}|_{3,})\s*$/;
+const STARTS_BULLET = /^\s*[-*+•]\s/;
 
 const headingOf = (line: string, next: string | undefined): HeadingLine | undefined => {
-  const md = MD_HEADING.exec(line);
-  if (md) return { level: md[1]!.length, text: stripEmphasis(md[2]!) };
+  const md = atxHeading(line);
+  if (md) return { level: md.level, text: stripEmphasis(md.text) };
   // Setext: a line underlined with === or ---.
-  if (next !== undefined && line.trim() !== "" && /^\s*(=+|-{3,})\s*$/.test(next) && !/^\s*[-*+•]\s/.test(line)) {
+  if (next !== undefined && line.trim() !== "" && SETEXT_UNDERLINE.test(next) && !STARTS_BULLET.test(line)) {
     return { level: next.includes("=") ? 1 : 2, text: stripEmphasis(line) };
   }
   return undefined;
@@ -171,11 +191,11 @@ const splitSections = (lines: readonly string[]): { header: string[]; sections: 
   let current: Section | undefined;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    if (/^\s*(=+|-{3,}|\*{3,}|_{3,})\s*$/.test(line)) continue; // rules and setext underlines
+    if (RULE_LINE.test(line)) continue; // rules and setext underlines
     const heading = headingOf(line, lines[i + 1]);
     const plain = heading === undefined && /^\S/.test(line) ? knownSection(line) : undefined;
     const isPlainHeading =
-      plain !== undefined && (/:\s*$/.test(line) || line.trim().length <= 40) && !/^\s*[-*+•]\s/.test(line);
+      plain !== undefined && (line.trimEnd().endsWith(":") || line.trim().length <= 40) && !STARTS_BULLET.test(line);
     if (heading !== undefined) {
       const kind = knownSection(heading.text);
       const top = header.length === 0 && sections.length === 0 && current === undefined;
@@ -186,11 +206,7 @@ const splitSections = (lines: readonly string[]): { header: string[]; sections: 
         header.push(heading.text);
       } else if (
         heading.level > current.level ||
-        (ENTRY_SECTIONS.has(current.kind) &&
-          looksLikeEntryStart(
-            heading.text,
-            lines.slice(i + 1).find((l) => l.trim() !== ""),
-          ))
+        (ENTRY_SECTIONS.has(current.kind) && looksLikeEntryStart(heading.text, nextNonBlank(lines, i + 1)))
       ) {
         current.lines.push(`### ${heading.text}`);
       } else {
@@ -215,6 +231,12 @@ const splitSections = (lines: readonly string[]): { header: string[]; sections: 
   return { header, sections };
 };
 
+/** The first line at or after `from` that is not blank (a forward scan: no copy of the rest of the document). */
+const nextNonBlank = (lines: readonly string[], from: number): string | undefined => {
+  for (let i = from; i < lines.length; i++) if (lines[i]!.trim() !== "") return lines[i];
+  return undefined;
+};
+
 const isAllCapsHeading = (line: string): boolean => {
   const t = line.trim().replace(/:$/, "");
   return /^[A-Z][A-Z &/]+[A-Z]$/.test(t) && t.split(/\s+/).length >= 2 && t.split(/\s+/).length <= 5;
@@ -222,11 +244,8 @@ const isAllCapsHeading = (line: string): boolean => {
 
 // ---------------------------------------------------------------- header
 
-// Bounded parts (RFC 5321: 64-char local part): an unbounded run would make the search quadratic.
-const EMAIL_RE = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}/;
 const URL_RE =
   /\b(?:https?:\/\/|www\.)[^\s|,;<>()]+|\b(?:linkedin\.com|github\.com|gitlab\.com|twitter\.com|x\.com)\/[^\s|,;<>()]+/i;
-const PHONE_RE = /(?:\+|\(?\d)[\d\s().-]{6,}\d/;
 
 const NETWORKS: ReadonlyArray<readonly [RegExp, string]> = [
   [/linkedin\.com/i, "LinkedIn"],
@@ -237,7 +256,7 @@ const NETWORKS: ReadonlyArray<readonly [RegExp, string]> = [
 ];
 
 const normalizeUrl = (raw: string): string | undefined => {
-  const url = raw.replace(/[.)\]]+$/, "");
+  const url = trimEndChars(raw, ".)]");
   const withScheme = /^https?:\/\//i.test(url) ? url : `https://${url}`;
   try {
     return new URL(withScheme).href === "" ? undefined : withScheme;
@@ -247,9 +266,7 @@ const normalizeUrl = (raw: string): string | undefined => {
 };
 
 const stripMarkdown = (text: string): string =>
-  text
-    .replace(/^\s*#+\s*/, "")
-    .replace(/\[([^\]\n]{0,500})\]\(([^)\n]{0,500})\)/g, "$1 $2")
+  unlinkMarkdown(text.replace(/^\s*#+\s*/, ""))
     .replace(/(\*\*|__)/g, "")
     .trim();
 
@@ -259,22 +276,21 @@ const parseHeader = (raw: readonly string[]): ResumeBasics => {
   const prose: string[] = [];
   const profiles: NonNullable<ResumeBasics["profiles"]> = [];
   lines.forEach((line, index) => {
-    if (index === 0 && !EMAIL_RE.test(line) && !URL_RE.test(line)) {
+    if (index === 0 && findEmail(line) === undefined && !URL_RE.test(line)) {
       basics.name = line;
       return;
     }
-    const pieces = line
-      .split(/\s*[|•·]\s*|\s{3,}|\s+[–—]\s+/)
+    const pieces = splitOnSeparators(line, "|•·", "–—", true)
       .map((p) => p.trim())
       .filter(Boolean);
     let contact = false;
     const rest: string[] = [];
     for (const piece of pieces) {
-      const email = EMAIL_RE.exec(piece);
+      const email = findEmail(piece);
       const url = URL_RE.exec(piece);
-      const phone = PHONE_RE.exec(piece);
+      const phone = findPhone(piece);
       if (email && basics.email === undefined) {
-        basics.email = email[0];
+        basics.email = email.text;
         contact = true;
       } else if (url) {
         const href = normalizeUrl(url[0]);
@@ -282,10 +298,10 @@ const parseHeader = (raw: readonly string[]): ResumeBasics => {
         if (href !== undefined && network !== undefined) profiles.push({ network, url: href });
         else if (href !== undefined && basics.url === undefined) basics.url = href;
         contact = true;
-      } else if (phone && phone[0].replace(/\D/g, "").length >= 7 && basics.phone === undefined) {
-        basics.phone = phone[0].trim();
+      } else if (phone && phone.text.replace(/\D/g, "").length >= 7 && basics.phone === undefined) {
+        basics.phone = phone.text.trim();
         contact = true;
-      } else if (/^[A-Z][\w .'-]*,\s*[A-Z][\w .'-]*$/.test(piece) && piece.length <= 60 && pieces.length > 1) {
+      } else if (piece.length <= 60 && pieces.length > 1 && /^[A-Z][\w .'-]*,\s*[A-Z][\w .'-]*$/.test(piece)) {
         const [city, region] = piece.split(/,\s*/);
         basics.location = { city: city!, ...(region ? { region } : {}) };
         contact = true;
@@ -382,10 +398,7 @@ const parseEntries = (section: Section): Entry[] => {
       const range = entry.range === undefined ? findDateRange(t) : undefined;
       if (range !== undefined && t.length <= 120) {
         entry.range = range;
-        const rest = t
-          .replace(range.text, " ")
-          .replace(/[()[\]]/g, " ")
-          .split(/\s*[|·•,]\s*|\s+[–—-]\s+/)
+        const rest = splitOnSeparators(t.replace(range.text, " ").replace(/[()[\]]/g, " "), "|·•,", "–—-", false)
           .map((p) => p.trim())
           .filter(Boolean);
         if (rest.length > 0 && rest.join(", ").length <= 60) entry.location = rest.join(", ");
@@ -408,10 +421,7 @@ const parseEntries = (section: Section): Entry[] => {
       const range = findDateRange(e.title);
       if (range !== undefined) {
         e.range = range;
-        e.title = e.title
-          .replace(range.text, " ")
-          .replace(/\(\s*\)|\[\s*\]/g, " ")
-          .replace(/\s*[|·,–—-]\s*$/, "")
+        e.title = dropTrailingSeparator(blankEmptyBrackets(e.title.replace(range.text, " ")))
           .replace(/\s+/g, " ")
           .trim();
       }
@@ -420,14 +430,21 @@ const parseEntries = (section: Section): Entry[] => {
   return entries;
 };
 
-const paragraphs = (lines: readonly string[]): string =>
-  lines
-    .map((l) => l.trim())
-    .join("\n")
-    .split(/\n\s*\n/)
-    .map((p) => p.replace(/\s*\n\s*/g, " ").trim())
-    .filter(Boolean)
-    .join("\n");
+/** Lines → paragraphs: blank lines separate them, the lines of one are joined with a space. */
+const paragraphs = (lines: readonly string[]): string => {
+  const out: string[] = [];
+  let current: string[] = [];
+  for (const raw of lines) {
+    const line = raw.trim();
+    if (line !== "") current.push(line);
+    else if (current.length > 0) {
+      out.push(current.join(" "));
+      current = [];
+    }
+  }
+  if (current.length > 0) out.push(current.join(" "));
+  return out.join("\n");
+};
 
 const listItems = (lines: readonly string[]): string[] =>
   lines
@@ -523,10 +540,10 @@ const toEducation = (e: Entry): ResumeEducation => {
       studyType = degree.slice(0, at).trim();
       area = degree.slice(at + 4).trim();
     } else {
-      const of = /^((?:bachelor|master|doctor|associate)[^,]*?) of (.+)$/i.exec(degree);
-      if (of && !/^(arts|science|engineering|business|philosophy|laws|fine arts)\b/i.test(of[2]!)) {
-        studyType = of[1]!.trim();
-        area = of[2]!.trim();
+      const of = splitDegreeOf(degree);
+      if (of && !/^(arts|science|engineering|business|philosophy|laws|fine arts)\b/i.test(of[1])) {
+        studyType = of[0].trim();
+        area = of[1].trim();
       }
     }
   }
@@ -581,17 +598,17 @@ const parseSkills = (lines: readonly string[]): ResumeSkill[] => {
       groups.push(group);
       continue;
     }
-    const colon = /^([^:]{1,80}):\s*(.*)$/.exec(t);
-    if (colon && !/^https?$/i.test(colon[1]!)) {
-      const keywords = splitList(colon[2]!);
-      groups.push({ name: colon[1]!.trim(), ...(keywords.length > 0 ? { keywords } : {}) });
+    const colon = splitGroupLine(t);
+    if (colon && !/^https?$/i.test(colon[0])) {
+      const keywords = splitList(colon[1]);
+      groups.push({ name: colon[0].trim(), ...(keywords.length > 0 ? { keywords } : {}) });
       group = undefined;
       continue;
     }
     const items = splitList(t);
-    if (group !== undefined) group.keywords = [...(group.keywords ?? []), ...items];
+    if (group !== undefined) group.keywords = append(group.keywords, items);
     else if (items.length > 1) groups.push({ keywords: items });
-    else loose.push(...items);
+    else append(loose, items);
   }
   // Single skills, one per bullet, become one unnamed group... unless each was a named group of its own.
   for (const name of loose) groups.push({ name });

@@ -1,4 +1,5 @@
 import type { Resume, ResumeEducation, ResumeProject, ResumeWork } from "./resume.ts";
+import { oneLine, splitParagraphs } from "./whitespace.ts";
 
 /**
  * JSON Resume → plain text / Markdown, the way people write CVs by hand.
@@ -33,8 +34,8 @@ export const formatDateRange = (
   return endText === "" ? formatDate(start, style) : `${formatDate(start, style)}${sep}${endText}`;
 };
 
-const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, " ").trim();
-const str = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
+/** A field's text, on one line (every line-break form folded): a break inside a name or a title would start a new line of the CV. */
+const str = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? oneLine(v) : undefined);
 
 export const renderResumeText = (cv: Resume, options: RenderTextOptions = {}): string => {
   const md = (options.headings ?? "markdown") === "markdown";
@@ -51,17 +52,23 @@ export const renderResumeText = (cv: Resume, options: RenderTextOptions = {}): s
   };
 
   const b = cv.basics ?? {};
-  lines.push(md ? `# ${b.name ?? "Curriculum Vitae"}` : (b.name ?? "Curriculum Vitae"));
-  if (str(b.label)) lines.push(oneLine(b.label!));
-  const location = [b.location?.city, b.location?.region].filter((p) => str(p)).join(", ");
-  const contact = [b.email, b.phone, b.url ?? str(b["website"]), location].filter((p) => str(p));
+  const name = str(b.name) ?? "Curriculum Vitae";
+  lines.push(md ? `# ${name}` : name);
+  if (str(b.label)) lines.push(str(b.label)!);
+  const location = [b.location?.city, b.location?.region]
+    .map(str)
+    .filter((p) => p !== undefined)
+    .join(", ");
+  const contact = [b.email, b.phone, b.url ?? b["website"], location].map(str).filter((p) => p !== undefined);
   if (contact.length > 0) lines.push(contact.join(" | "));
-  const profiles = (b.profiles ?? []).filter((p) => str(p.url)).map((p) => `${p.network ?? "Profile"}: ${p.url}`);
+  const profiles = (b.profiles ?? [])
+    .filter((p) => str(p.url))
+    .map((p) => `${str(p.network) ?? "Profile"}: ${str(p.url)}`);
   if (profiles.length > 0) lines.push(profiles.join(" | "));
 
   if (str(b.summary)) {
     section("Summary");
-    lines.push(...b.summary!.split(/\n\s*\n/).map(oneLine));
+    lines.push(...splitParagraphs(b.summary!).map(oneLine));
   }
 
   const workEntry = (w: ResumeWork, employer: string | undefined): void => {
@@ -71,7 +78,7 @@ export const renderResumeText = (cv: Resume, options: RenderTextOptions = {}): s
     const meta = [when, str(w.location)].filter(Boolean).join(" · ");
     if (meta) lines.push(meta);
     const summary = str(w.summary) ?? str(w.description);
-    if (summary) lines.push("", oneLine(summary));
+    if (summary) lines.push("", summary);
     if ((w.highlights ?? []).length > 0) lines.push("");
     bullets(w.highlights);
   };
@@ -90,7 +97,7 @@ export const renderResumeText = (cv: Resume, options: RenderTextOptions = {}): s
     entry(str(p.name) ?? "Project");
     const when = formatDateRange(str(p.startDate), str(p.endDate), dates, false);
     if (when) lines.push(when);
-    if (str(p.description)) lines.push("", oneLine(p.description!));
+    if (str(p.description)) lines.push("", str(p.description)!);
     if ((p.highlights ?? []).length > 0) lines.push("");
     bullets(p.highlights);
   }
@@ -110,9 +117,9 @@ export const renderResumeText = (cv: Resume, options: RenderTextOptions = {}): s
   if ((cv.skills ?? []).length > 0) {
     section("Skills");
     for (const s of cv.skills ?? []) {
-      const keywords = (s.keywords ?? []).filter((k) => str(k)).map(oneLine);
-      if (str(s.name) && keywords.length > 0) lines.push(`- ${oneLine(s.name!)}: ${keywords.join(", ")}`);
-      else if (str(s.name)) lines.push(`- ${oneLine(s.name!)}`);
+      const keywords = (s.keywords ?? []).map(str).filter((k) => k !== undefined);
+      if (str(s.name) && keywords.length > 0) lines.push(`- ${str(s.name)}: ${keywords.join(", ")}`);
+      else if (str(s.name)) lines.push(`- ${str(s.name)}`);
       else if (keywords.length > 0) lines.push(`- ${keywords.join(", ")}`);
     }
   }

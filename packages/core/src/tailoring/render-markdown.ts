@@ -1,4 +1,5 @@
 import type { Resume } from "../resume/resume.ts";
+import { oneLine as foldLines } from "../resume/whitespace.ts";
 import { resumeView } from "./resume-view.ts";
 
 /**
@@ -14,24 +15,66 @@ export const escapeMarkdown = (text: string): string =>
     .replace(/>/g, "&gt;")
     .replace(/[\\`[\]]|!(?=\[)/g, "\\$&");
 
-const oneLine = (text: string): string => escapeMarkdown(text.replace(/\s*\n\s*/g, " ").trim());
+const isDigit = (c: string | undefined): boolean => c !== undefined && c >= "0" && c <= "9";
+const STRUCTURAL = " \t|:-=*_+";
+
+/**
+ * Escapes what would make a line of CV text start a block of its own: an
+ * ATX heading (`#`), a list item (`- `, `+ `, `* `, `1. `, `1) `), a code
+ * fence (`~~~`), or a line of only rule, underline or table-delimiter
+ * characters (`---`, `===`, `| --- |`), which would also turn the line above
+ * into a heading or a table. A backslash before ASCII punctuation is always
+ * the character itself in CommonMark.
+ */
+const escapeLineStart = (line: string): string => {
+  const first = line[0];
+  if (first === undefined) return line;
+  if ([...line].every((c) => STRUCTURAL.includes(c))) return line.replace(/[|:\-=*_+]/g, "\\$&");
+  if (first === "#" || first === "~") return `\\${line}`;
+  if ((first === "-" || first === "+" || first === "*") && (line[1] === " " || line[1] === "\t")) return `\\${line}`;
+  let digits = 0;
+  while (digits < line.length && isDigit(line[digits])) digits++;
+  if (digits >= 1 && digits <= 9 && (line[digits] === "." || line[digits] === ")")) {
+    const after = line[digits + 1];
+    if (after === undefined || after === " " || after === "\t")
+      return `${line.slice(0, digits)}\\${line.slice(digits)}`;
+  }
+  return line;
+};
+
+/**
+ * A field as inline Markdown on one line: every form of line break (CR, LF,
+ * CRLF, VT, FF, NEL, U+2028, U+2029) folded into a space, then escaped.
+ */
+const inline = (text: string): string => escapeMarkdown(foldLines(text));
+
+/** A field that is a line of its own (a paragraph, a list item's text): inline, and no block syntax at its start. */
+const lineOf = (text: string): string => escapeLineStart(inline(text));
+
+/** Heading text: a trailing run of `#` would be read as the heading's closing sequence and dropped. */
+const headingOf = (text: string): string => {
+  const t = inline(text);
+  let hashes = t.length;
+  while (hashes > 0 && t[hashes - 1] === "#") hashes--;
+  return hashes < t.length && (hashes === 0 || t[hashes - 1] === " ") ? `${t.slice(0, hashes)}\\${t.slice(hashes)}` : t;
+};
 
 /** A tailored CV as Markdown: `#` name, `##` sections, `###` entries, bullets for highlights. */
 export const renderMarkdown = (cv: Resume): string => {
   const view = resumeView(cv);
-  const out: string[] = [`# ${oneLine(view.name)}`];
-  if (view.label) out.push("", `**${oneLine(view.label)}**`);
-  if (view.contact.length > 0) out.push("", view.contact.map((c) => oneLine(c.text)).join(" | "));
+  const out: string[] = [`# ${headingOf(view.name)}`];
+  if (view.label) out.push("", `**${inline(view.label)}**`);
+  if (view.contact.length > 0) out.push("", escapeLineStart(view.contact.map((c) => inline(c.text)).join(" | ")));
   for (const section of view.sections) {
-    out.push("", `## ${oneLine(section.title)}`);
+    out.push("", `## ${headingOf(section.title)}`);
     for (const e of section.entries) {
       out.push("");
-      if (e.heading) out.push(`### ${oneLine(e.heading)}`);
-      if (e.meta) out.push(`*${oneLine(e.meta)}*`);
+      if (e.heading) out.push(`### ${headingOf(e.heading)}`);
+      if (e.meta) out.push(`*${inline(e.meta)}*`);
       if (e.heading || e.meta) if (e.paragraphs.length > 0 || e.bullets.length > 0) out.push("");
-      for (const p of e.paragraphs) out.push(oneLine(p));
+      for (const p of e.paragraphs) out.push(lineOf(p));
       if (e.paragraphs.length > 0 && e.bullets.length > 0) out.push("");
-      for (const b of e.bullets) out.push(`- ${oneLine(b)}`);
+      for (const b of e.bullets) out.push(`- ${lineOf(b)}`);
     }
   }
   return `${out.join("\n").replace(/\n{3,}/g, "\n\n")}\n`;

@@ -6,14 +6,29 @@ export interface TextLeaf {
   readonly text: string;
 }
 
-/** Every string in a value, depth first, with JSON-Resume-style paths. */
+/**
+ * Every string in a value, depth first, with JSON-Resume-style paths. An
+ * explicit stack, not recursion: each leaf is written once (no list copied
+ * at every level) and a deep value cannot exhaust the call stack.
+ */
 export const stringLeaves = (value: unknown, path = ""): TextLeaf[] => {
-  if (typeof value === "string") return [{ path, text: value }];
-  if (Array.isArray(value)) return value.flatMap((v, i) => stringLeaves(v, `${path}[${i}]`));
-  if (value !== null && typeof value === "object") {
-    return Object.entries(value).flatMap(([k, v]) => stringLeaves(v, path ? `${path}.${k}` : k));
+  const out: TextLeaf[] = [];
+  const stack: { value: unknown; path: string }[] = [{ value, path }];
+  while (stack.length > 0) {
+    const item = stack.pop()!;
+    const v = item.value;
+    if (typeof v === "string") out.push({ path: item.path, text: v });
+    else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], path: `${item.path}[${i}]` });
+    } else if (v !== null && typeof v === "object") {
+      const entries = Object.entries(v);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [k, x] = entries[i]!;
+        stack.push({ value: x, path: item.path ? `${item.path}.${k}` : k });
+      }
+    }
   }
-  return [];
+  return out;
 };
 
 /** The employer of a work entry: `name` in JSON Resume 1.x, `company` in older files. */

@@ -61,7 +61,8 @@ export const resumeView = (cv: Resume): ResumeView => {
   const add = (title: string, entries: ViewEntry[]): void => {
     if (entries.length > 0) sections.push({ title, entries });
   };
-  if (s(b.summary)) add("Summary", [entry(undefined, undefined, b.summary!.split(/\n\s*\n|\n/), [])]);
+  // One paragraph per line (blank and whitespace-only pieces are dropped by `entry`).
+  if (s(b.summary)) add("Summary", [entry(undefined, undefined, b.summary!.split("\n"), [])]);
   add(
     "Experience",
     (cv.work ?? []).map((w) =>

@@ -29,7 +29,9 @@ const TOKEN_RE = /\.?[A-Za-z0-9][A-Za-z0-9+#]*(?:[./-][A-Za-z0-9+#]+)*[+#]*/g;
 // URLs and e-mail addresses are addresses, not skills. Checked per whitespace-separated
 // chunk with anchored patterns, so the cost stays linear however long a run of text is.
 const URL_START_RE = /https?:\/\/|www\./i;
-const EMAIL_RE = /^[^@]+@[^@]+\.[^@]+$/;
+// One "@" with text before it, and a dot after it that has text on both sides. Written so that
+// each character can be read only one way (`[^@]+\.[^@]+` after the "@" backtracks quadratically).
+const EMAIL_RE = /^[^@]+@[^@][^@.]*\.[^@]+$/;
 
 const dropAddresses = (input: string): string =>
   !input.includes("@") && !input.includes("//") && !/www\./i.test(input)
@@ -96,9 +98,16 @@ export const isNoise = (lower: string): boolean =>
   /^\d+$/.test(lower) ||
   (lower.length < 2 && lower !== "r" && lower !== "c");
 
+/** At least two capital letters (A–Z). */
+const twoCapitals = (t: string): boolean => {
+  let n = 0;
+  for (let i = 0; i < t.length && n < 2; i++) if (t.charCodeAt(i) >= 0x41 && t.charCodeAt(i) <= 0x5a) n++;
+  return n >= 2;
+};
+
 const kindOf = (token: Token): TermKind => {
   const t = token.text;
-  if (/^[A-Z0-9]{2,6}s?$/.test(t) && /[A-Z].*[A-Z]|^[A-Z]{2}/.test(t)) return "acronym";
+  if (/^[A-Z0-9]{2,6}s?$/.test(t) && twoCapitals(t)) return "acronym";
   if (/[a-z][A-Z]|[.+#]/.test(t)) return "skill"; // PostgreSQL, iOS, Make.com, C++
   if (/^[A-Z]/.test(t) && !token.sentenceStart) return "proper";
   return "word";

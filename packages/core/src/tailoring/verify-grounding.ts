@@ -1,5 +1,7 @@
 import type { Resume, ResumeEducation, ResumeProject } from "../resume/resume.ts";
-import { employerOf, stringLeaves } from "./resume-text.ts";
+import { isSpace, trimEndChars } from "../resume/whitespace.ts";
+import { PhraseMatcher } from "./phrase-matcher.ts";
+import { employerOf, stringLeaves, type TextLeaf } from "./resume-text.ts";
 import { canonicalSkill, extractTerms, tokenize } from "./terms.ts";
 import type { VerificationReport, Violation } from "./types.ts";
 
@@ -37,11 +39,24 @@ export const verifyGrounding = (
 
   checkIdentity(source, tailored, ungrounded, mark);
 
+  // Each source section is indexed once; every tailored entry is then a few map look-ups.
+  const workIndex = new EntryIndex(source.work ?? [], (e) => employerOf(e), ["position"]);
+  const volunteerIndex = new EntryIndex(
+    (source.volunteer ?? []) as Record<string, unknown>[],
+    (e) => str(e["organization"]),
+    ["position"],
+  );
+  const educationIndex = new EntryIndex(source.education ?? [], (x: ResumeEducation) => str(x.institution), [
+    "studyType",
+    "area",
+  ]);
+  const projectIndex = new EntryIndex(source.projects ?? [], (x: ResumeProject) => str(x.name), []);
+
   (tailored.work ?? []).forEach((w, i) => {
     checkEntry({
       path: `work[${i}]`,
       entry: w,
-      candidates: source.work ?? [],
+      candidates: workIndex,
       orgKey: w["name"] !== undefined ? "name" : "company",
       org: (e) => employerOf(e),
       orgLabel: "employer",
@@ -54,7 +69,7 @@ export const verifyGrounding = (
     checkEntry({
       path: `volunteer[${i}]`,
       entry: v,
-      candidates: (source.volunteer ?? []) as Record<string, unknown>[],
+      candidates: volunteerIndex,
       orgKey: "organization",
       org: (e) => str(e["organization"]),
       orgLabel: "organization",
@@ -67,7 +82,7 @@ export const verifyGrounding = (
     checkEntry({
       path: `education[${i}]`,
       entry: e,
-      candidates: source.education ?? [],
+      candidates: educationIndex,
       orgKey: "institution",
       org: (x: ResumeEducation) => str(x.institution),
       orgLabel: "institution",
@@ -76,11 +91,21 @@ export const verifyGrounding = (
       mark,
     });
   });
+  // Skill claims are looked up in the source text together, in one pass over it.
+  const skillClaims = [
+    ...(tailored.projects ?? []).flatMap((p) => p.keywords ?? []),
+    ...(tailored.skills ?? []).flatMap((s) => [
+      ...(s.keywords ?? []),
+      ...(s.name !== undefined && (s.keywords ?? []).length === 0 ? [s.name] : []),
+    ]),
+  ];
+  const hasSkill = index.skillLookup(skillClaims);
+
   (tailored.projects ?? []).forEach((p, i) => {
     checkEntry({
       path: `projects[${i}]`,
       entry: p,
-      candidates: source.projects ?? [],
+      candidates: projectIndex,
       orgKey: "name",
       org: (x: ResumeProject) => str(x.name),
       orgLabel: "project",
@@ -90,51 +115,71 @@ export const verifyGrounding = (
     });
     (p.keywords ?? []).forEach((k, j) => {
       mark(`projects[${i}].keywords[${j}]`);
-      if (!index.hasSkill(k))
-        ungrounded(`projects[${i}].keywords[${j}]`, k, "keyword does not appear in the source CV");
+      if (!hasSkill(k)) ungrounded(`projects[${i}].keywords[${j}]`, k, "keyword does not appear in the source CV");
     });
   });
   (tailored.skills ?? []).forEach((s, i) => {
     (s.keywords ?? []).forEach((k, j) => {
       mark(`skills[${i}].keywords[${j}]`);
-      if (!index.hasSkill(k)) ungrounded(`skills[${i}].keywords[${j}]`, k, "skill does not appear in the source CV");
+      if (!hasSkill(k)) ungrounded(`skills[${i}].keywords[${j}]`, k, "skill does not appear in the source CV");
     });
     if (s.name !== undefined && (s.keywords ?? []).length === 0) {
       // A group without keywords is itself a skill claim.
       mark(`skills[${i}].name`);
-      if (!index.hasSkill(s.name)) ungrounded(`skills[${i}].name`, s.name, "skill does not appear in the source CV");
+      if (!hasSkill(s.name)) ungrounded(`skills[${i}].name`, s.name, "skill does not appear in the source CV");
     }
   });
 
-  for (const leaf of stringLeaves(tailored)) {
+  const allLeaves = stringLeaves(tailored);
+  const pending: { leaf: TextLeaf; kind: "date" | "name" | "text"; needle: string }[] = [];
+  for (const leaf of allLeaves) {
     if (META_FIELDS.test(leaf.path) || leaf.path === "$schema") continue;
-    if (/(^|\.)(startDate|endDate|date|releaseDate)$/.test(leaf.path) && !handled.has(leaf.path)) {
-      mark(leaf.path);
-      if (!index.dates.has(leaf.text)) ungrounded(leaf.path, leaf.text, "date does not appear in the source CV");
+    if (DATE_FIELD.test(leaf.path) && !handled.has(leaf.path)) {
+      pending.push({ leaf, kind: "date", needle: "" });
       continue;
     }
     if (handled.has(leaf.path)) continue;
-    checked++;
     // Names of organisations, awarders, languages...: the whole value must be one the source has.
-    if (NAME_FIELDS.test(leaf.path) && !containsBounded(index.text, normalize(leaf.text))) {
-      ungrounded(leaf.path, leaf.text, "name does not appear in the source CV");
-      continue;
-    }
-    for (const v of freeTextIssues(index, leaf.text)) ungrounded(leaf.path, v.text, v.reason);
+    if (isNameField(leaf.path)) pending.push({ leaf, kind: "name", needle: normalize(leaf.text) });
+    else pending.push({ leaf, kind: "text", needle: normalize(decodeEntities(leaf.text).normalize("NFKC")) });
   }
+  // Whether each whole value occurs in the source text: one pass over it for all of them.
+  const inSource = index.boundedLookup(pending.map((p) => p.needle));
+  pending.forEach(({ leaf, kind }, i) => {
+    if (kind === "date") {
+      mark(leaf.path);
+      if (!index.dates.has(leaf.text)) ungrounded(leaf.path, leaf.text, "date does not appear in the source CV");
+      return;
+    }
+    checked++;
+    if (kind === "name") {
+      if (!inSource[i]) ungrounded(leaf.path, leaf.text, "name does not appear in the source CV");
+      return;
+    }
+    if (inSource[i]) return;
+    for (const v of freeTextIssues(index, leaf.text)) ungrounded(leaf.path, v.text, v.reason);
+  });
 
-  const leaves = stringLeaves(tailored).map((l) => ({ path: l.path, text: loosen(normalize(l.text)) }));
-  const everything = leaves.map((l) => l.text).join(" ");
-  for (const claim of bannedClaims) {
-    const phrase = loosen(normalize(claim));
-    if (phrase === "") continue;
-    const found = leaves.filter((l) => containsPhrase(l.text, phrase)).map((l) => l.path);
-    // A phrase split across neighbouring fields still reads as the claim.
-    const paths = found.length > 0 ? found : containsPhrase(everything, phrase) ? ["(across fields)"] : [];
+  const leaves = allLeaves.map((l) => ({ path: l.path, text: loosen(normalize(l.text)) }));
+  const phrases = bannedClaims.map((claim) => loosen(normalize(claim)));
+  const banned = new PhraseMatcher(phrases, { isWord: isAsciiWord, edges: "word" });
+  const foundIn = new Map<number, string[]>();
+  for (const l of leaves) {
+    for (const c of banned.find(l.text)) {
+      const paths = foundIn.get(c);
+      if (paths === undefined) foundIn.set(c, [l.path]);
+      else paths.push(l.path);
+    }
+  }
+  // A phrase split across neighbouring fields still reads as the claim.
+  const acrossFields = banned.find(leaves.map((l) => l.text).join(" "));
+  bannedClaims.forEach((claim, c) => {
+    if (phrases[c] === "") return;
+    const paths = foundIn.get(c) ?? (acrossFields.has(c) ? ["(across fields)"] : []);
     for (const path of paths) {
       violations.push({ code: "BANNED_CLAIM", path, text: claim, reason: `"${claim}" is listed in BANNED_CLAIMS` });
     }
-  }
+  });
 
   return { passed: violations.length === 0, checkedFields: checked, violations };
 };
@@ -167,6 +212,9 @@ const CONFUSABLES: Readonly<Record<string, string>> = {
   χ: "x",
 };
 const CONFUSABLE_RE = new RegExp(`[${Object.keys(CONFUSABLES).join("")}]`, "g");
+
+/** The patterns this module builds at run time (checked for linear-time matching by the tests). */
+export const TEXT_PATTERNS: readonly RegExp[] = [CONFUSABLE_RE];
 
 /** `&#x61;`, `&#97;` and the common named entities, as the text would display. */
 const decodeEntities = (text: string): string =>
@@ -205,24 +253,19 @@ const normalize = (text: string): string =>
 /** For banned phrases: punctuation and hyphens between words count as spaces ("security-clearance"). */
 const loosen = (normalized: string): string => normalized.replace(/[^\p{L}\p{N}]+/gu, " ").trim();
 
-/** `needle` occurs in `haystack` as whole words: not "0% adoption" inside "60% adoption". */
-const containsBounded = (haystack: string, needle: string): boolean => {
-  if (needle === "") return true;
-  const edge = (c: string | undefined): boolean => c === undefined || !/[\p{L}\p{N}$€£%.,]/u.test(c);
-  for (let at = haystack.indexOf(needle); at >= 0; at = haystack.indexOf(needle, at + 1)) {
-    if (edge(haystack[at - 1]) && edge(haystack[at + needle.length])) return true;
-  }
-  return false;
-};
+/**
+ * Characters that glue onto a value: a value occurs in the source as whole
+ * words when none of these touches it ("0% adoption" is not in "60%
+ * adoption"). Read per UTF-16 code unit, as the search always did.
+ */
+const GLUE = /[\p{L}\p{N}$€£%.,]/u;
+const glueTable = new Uint8Array(0x10000);
+for (let c = 0; c < 0x10000; c++) glueTable[c] = GLUE.test(String.fromCharCode(c)) ? 1 : 0;
+const isGlue = (code: number): boolean => glueTable[code] === 1;
 
-const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-/** `phrase` in `text`, not inside a longer word ("led" is not in "skilled"). */
-const containsPhrase = (text: string, phrase: string): boolean => {
-  const before = /^\w/.test(phrase) ? "(?<![\\w])" : "";
-  const after = /\w$/.test(phrase) ? "(?![\\w])" : "";
-  return new RegExp(`${before}${escapeRe(phrase)}${after}`).test(text);
-};
+/** `\w`: a phrase is not found inside a longer word ("led" is not in "skilled"). */
+const isAsciiWord = (c: number): boolean =>
+  (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
 
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
@@ -231,12 +274,17 @@ const NUMBER_RE = /(?<![\w.])\d[\d,]*(?:\.\d+)?(?:\s?(%|percent\b))?/gi;
 
 export const numbersIn = (text: string): string[] =>
   [...text.matchAll(NUMBER_RE)].map((m) => {
-    const value = m[0]
-      .replace(/\s?(%|percent)$/i, "")
-      .replace(/,/g, "")
-      .replace(/\.0+$/, "");
+    const value = dropZeroFraction(m[0].replace(/\s?(%|percent)$/i, "").replace(/,/g, ""));
     return m[1] === undefined ? value : `${value}%`;
   });
+
+/** `.replace(/\.0+$/, "")` as a scan: "2.00" → "2". */
+const dropZeroFraction = (n: string): string => {
+  const dot = n.lastIndexOf(".");
+  if (dot < 0 || dot === n.length - 1) return n;
+  for (let i = dot + 1; i < n.length; i++) if (n[i] !== "0") return n;
+  return n.slice(0, dot);
+};
 
 interface SourceIndex {
   readonly text: string;
@@ -249,7 +297,10 @@ interface SourceIndex {
   readonly terms: ReadonlySet<string>;
   readonly tokens: ReadonlySet<string>;
   readonly dates: ReadonlySet<string>;
-  hasSkill(text: string): boolean;
+  /** `hasSkill` for these skill claims, looked up in one pass over the source text. */
+  skillLookup(skills: readonly string[]): (skill: string) => boolean;
+  /** For each needle: it occurs in the source text as whole words (or is empty). One pass for all. */
+  boundedLookup(needles: readonly string[]): boolean[];
 }
 
 const indexSource = (source: Resume): SourceIndex => {
@@ -263,7 +314,7 @@ const indexSource = (source: Resume): SourceIndex => {
   const words = new Set<string>();
   const addresses = new Set<string>();
   for (const leaf of leaves) {
-    const isDate = /(^|\.)(startDate|endDate|date|releaseDate)$/.test(leaf.path);
+    const isDate = DATE_FIELD.test(leaf.path);
     // A number in prose must come from prose: "team of 27" is not grounded by "2022-06-27".
     for (const n of isDate ? [] : numbersIn(leaf.text.normalize("NFKC"))) {
       numbers.add(n);
@@ -273,7 +324,7 @@ const indexSource = (source: Resume): SourceIndex => {
     for (const w of wordsIn(leaf.text)) words.add(w);
     for (const t of extractTerms(leaf.text)) terms.add(t.key);
     for (const t of tokenize(leaf.text)) tokens.add(t.lower);
-    if (/(^|\.)(startDate|endDate|date|releaseDate)$/.test(leaf.path)) dates.add(leaf.text);
+    if (isDate) dates.add(leaf.text);
   }
   return {
     text,
@@ -284,11 +335,20 @@ const indexSource = (source: Resume): SourceIndex => {
     terms,
     tokens,
     dates,
-    hasSkill(skill: string): boolean {
-      const n = normalize(skill);
-      if (n === "" || strings.has(n) || containsPhrase(text, n)) return true;
-      const canonical = canonicalSkill(skill);
-      return canonical !== undefined && terms.has(canonical.toLowerCase());
+    skillLookup(skills: readonly string[]): (skill: string) => boolean {
+      const claims = [...new Set(skills.map(normalize))];
+      const matcher = new PhraseMatcher(claims, { isWord: isAsciiWord, edges: "word" });
+      const found = new Set([...matcher.find(text)].map((i) => claims[i]!));
+      return (skill: string): boolean => {
+        const n = normalize(skill);
+        if (n === "" || strings.has(n) || found.has(n)) return true;
+        const canonical = canonicalSkill(skill);
+        return canonical !== undefined && terms.has(canonical.toLowerCase());
+      };
+    },
+    boundedLookup(needles: readonly string[]): boolean[] {
+      const found = new PhraseMatcher(needles, { isWord: isGlue, edges: "any" }).find(text);
+      return needles.map((n, i) => strings.has(n) || found.has(i));
     },
   };
 };
@@ -323,10 +383,68 @@ const checkIdentity = (source: Resume, tailored: Resume, report: Report, mark: (
   }
 };
 
+/**
+ * The source entries of one section, grouped by their normalized organization
+ * and title fields, so that finding "the source entries with this employer
+ * and this position" is a map look-up instead of normalizing every source
+ * entry again for every tailored entry.
+ */
+class EntryIndex<T extends Record<string, unknown>> {
+  readonly #entries: readonly T[];
+  readonly #keys: readonly (readonly string[])[];
+  readonly #groups = new Map<string, Map<string, EntryGroup<T>>>();
+
+  constructor(entries: readonly T[], org: (entry: T) => string | undefined, fields: readonly string[]) {
+    this.#entries = entries;
+    this.#keys = entries.map((e) => [normalize(org(e) ?? ""), ...fields.map((f) => normalize(str(e[f]) ?? ""))]);
+  }
+
+  /**
+   * The entries whose normalized values equal `values` at the positions
+   * `used` (0 = organization, 1… = the title fields), in source order, with
+   * their dates. Each combination of positions is grouped once, on first use.
+   */
+  group(used: readonly number[], values: readonly string[]): EntryGroup<T> | undefined {
+    const signature = used.join(",");
+    let groups = this.#groups.get(signature);
+    if (groups === undefined) {
+      const built = new Map<string, EntryGroup<T>>();
+      this.#entries.forEach((entry, i) => {
+        const key = JSON.stringify(used.map((u) => this.#keys[i]![u]));
+        let g = built.get(key);
+        if (g === undefined) {
+          g = { entries: [], dates: new Set(), starts: new Set() };
+          built.set(key, g);
+        }
+        g.entries.push(entry);
+        g.dates.add(dateKey(str(entry["startDate"]), str(entry["endDate"])));
+        g.starts.add(dateKey(str(entry["startDate"]), undefined));
+      });
+      this.#groups.set(signature, built);
+      groups = built;
+    }
+    return groups.get(JSON.stringify(values));
+  }
+}
+
+interface EntryGroup<T> {
+  readonly entries: T[];
+  /** `dateKey(start, end)` of each entry. */
+  readonly dates: Set<string>;
+  /** `dateKey(start, undefined)` of each entry. */
+  readonly starts: Set<string>;
+}
+
+const dateKey = (start: string | undefined, end: string | undefined): string =>
+  JSON.stringify([start ?? null, end ?? null]);
+
+/** At most this many source date ranges are listed in a violation's reason. */
+const MAX_LISTED_RANGES = 10;
+
 interface EntryCheck<T extends Record<string, unknown>> {
   readonly path: string;
   readonly entry: T;
-  readonly candidates: readonly T[];
+  readonly candidates: EntryIndex<T>;
   readonly orgKey: string;
   readonly org: (entry: T) => string | undefined;
   readonly orgLabel: string;
@@ -342,26 +460,28 @@ interface EntryCheck<T extends Record<string, unknown>> {
  */
 const checkEntry = <T extends Record<string, unknown>>(c: EntryCheck<T>): void => {
   const org = c.org(c.entry);
-  let matches = [...c.candidates];
+  const used: number[] = [];
+  const values: string[] = [];
   if (org !== undefined) {
     c.mark(`${c.path}.${c.orgKey}`);
-    matches = matches.filter((s) => normalize(c.org(s) ?? "") === normalize(org));
-    if (matches.length === 0) {
+    used.push(0);
+    values.push(normalize(org));
+    if (c.candidates.group(used, values) === undefined) {
       c.ungrounded(`${c.path}.${c.orgKey}`, org, `${c.orgLabel} does not appear in the source CV`);
       return;
     }
   }
-  for (const field of c.fields) {
+  for (const [f, field] of c.fields.entries()) {
     const value = str(c.entry[field]);
     if (value === undefined) continue;
     c.mark(`${c.path}.${field}`);
-    const same = matches.filter((s) => normalize(str(s[field]) ?? "") === normalize(value));
-    if (same.length === 0) {
+    used.push(f + 1);
+    values.push(normalize(value));
+    if (c.candidates.group(used, values) === undefined) {
       const where = org === undefined ? "the source CV" : `the source CV for ${org}`;
       c.ungrounded(`${c.path}.${field}`, value, `${field} does not appear in ${where}`);
       return;
     }
-    matches = same;
   }
   // The dates must be one matching entry's dates, both ends: dropping an end date claims the role is current.
   const start = str(c.entry["startDate"]);
@@ -369,11 +489,20 @@ const checkEntry = <T extends Record<string, unknown>>(c: EntryCheck<T>): void =
   c.mark(`${c.path}.startDate`);
   c.mark(`${c.path}.endDate`);
   if (start === undefined && end === undefined) return;
-  if (matches.some((s) => str(s["startDate"]) === start && str(s["endDate"]) === end)) return;
-  const startOk = matches.some((s) => str(s["startDate"]) === start);
+  const matches = c.candidates.group(used, values) ?? {
+    entries: [],
+    dates: new Set<string>(),
+    starts: new Set<string>(),
+  };
+  if (matches.dates.has(dateKey(start, end))) return;
+  const startOk = matches.starts.has(dateKey(start, undefined));
   const which = startOk ? "endDate" : "startDate";
   const got = (startOk ? end : start) ?? "";
-  const expected = matches.map((s) => `${str(s["startDate"]) ?? "?"} – ${str(s["endDate"]) ?? "present"}`).join(" or ");
+  const listed = matches.entries
+    .slice(0, MAX_LISTED_RANGES)
+    .map((s) => `${str(s["startDate"]) ?? "?"} – ${str(s["endDate"]) ?? "present"}`);
+  const more = matches.entries.length - listed.length;
+  const expected = listed.join(" or ") + (more > 0 ? ` or ${more} more` : "");
   c.ungrounded(
     `${c.path}.${which}`,
     got,
@@ -386,9 +515,20 @@ const CHECKED_KINDS = new Set(["skill", "acronym", "proper"]);
 /** Bookkeeping a tailored CV may set itself; every other `meta` field is checked like prose. */
 const META_FIELDS = /^meta\.(lastModified|version|canonical)$/;
 
+const DATE_FIELD = /(^|\.)(startDate|endDate|date|releaseDate)$/;
+
 /** Fields that name someone or something: checked whole, not word by word. */
-const NAME_FIELDS =
-  /(^|\.)(name|company|entity|organization|institution|awarder|issuer|publisher|network|language|fluency|level|title|position|studyType|area|roles\[\d+\])$/;
+const NAME_FIELDS: ReadonlySet<string> = new Set(
+  "name company entity organization institution awarder issuer publisher network language fluency level title position studyType area".split(
+    " ",
+  ),
+);
+const ROLE_INDEX = /^roles\[\d+\]$/;
+/** The last segment of a leaf path (after its last `.`) names a name field, or is `roles[i]`. */
+const isNameField = (path: string): boolean => {
+  const last = path.slice(path.lastIndexOf(".") + 1);
+  return NAME_FIELDS.has(last) || ROLE_INDEX.test(last);
+};
 
 /** Quantities written as words: a changed one is an inflated claim like a changed digit. */
 const NUMBER_WORDS: ReadonlySet<string> = new Set(
@@ -403,19 +543,63 @@ const wordsIn = (text: string): string[] => normalize(text).match(/[\p{L}\p{N}]+
 
 /** URLs and e-mail addresses, normalized, without trailing punctuation. */
 const addressesIn = (text: string): string[] =>
-  (
-    decodeEntities(text)
-      .normalize("NFKC")
-      .match(/(?:https?:\/\/|www\.)[^\s<>()"']+|[^\s<>()"'@]{1,64}@[^\s<>()"'@]{1,253}/gi) ?? []
-  )
-    .map((a) => a.toLowerCase().replace(/[.,;:!?\]]+$/, ""))
+  scanAddresses(decodeEntities(text).normalize("NFKC"))
+    .map((a) => trimEndChars(a.toLowerCase(), ".,;:!?]"))
     .filter((a) => a.includes("."));
 
-/** Numbers and skill-like terms in a piece of free text that the source does not have. */
+/** `[\s<>()"']`: never part of an address. */
+const isAddressStop = (c: number): boolean =>
+  isSpace(c) || c === 0x3c || c === 0x3e || c === 0x28 || c === 0x29 || c === 0x22 || c === 0x27;
+const URL_START = /https?:\/\/|www\./iy;
+
+/**
+ * What `(?:https?:\/\/|www\.)[^\s<>()"']+|[^\s<>()"'@]{1,64}@[^\s<>()"'@]{1,253}`
+ * (global, case-insensitive) matches, by one forward scan: the run of
+ * characters before an `@` is measured once, not again from each of its
+ * positions.
+ */
+const scanAddresses = (text: string): string[] => {
+  const out: string[] = [];
+  const isLocal = (c: number): boolean => !isAddressStop(c) && c !== 0x40;
+  let runEnd = -1; // end of the run of local-part characters that holds `at`
+  let at = 0;
+  while (at < text.length) {
+    URL_START.lastIndex = at;
+    const url = URL_START.exec(text);
+    if (url !== null && at + url[0].length < text.length && !isAddressStop(text.charCodeAt(at + url[0].length))) {
+      let end = at + url[0].length;
+      while (end < text.length && !isAddressStop(text.charCodeAt(end))) end++;
+      out.push(text.slice(at, end));
+      at = end;
+      continue;
+    }
+    if (!isLocal(text.charCodeAt(at))) {
+      at++;
+      continue;
+    }
+    if (runEnd <= at) {
+      runEnd = at;
+      while (runEnd < text.length && isLocal(text.charCodeAt(runEnd))) runEnd++;
+    }
+    // 1–64 local-part characters right before an `@`, then 1–253 domain characters (greedy).
+    if (text.charCodeAt(runEnd) === 0x40 && runEnd - at <= 64) {
+      let end = runEnd + 1;
+      while (end < text.length && end - runEnd <= 253 && isLocal(text.charCodeAt(end))) end++;
+      if (end > runEnd + 1) {
+        out.push(text.slice(at, end));
+        at = end;
+        continue;
+      }
+    }
+    at++;
+  }
+  return out;
+};
+
+/** Numbers and skill-like terms in a piece of free text (not in the source whole) that the source does not have. */
 const freeTextIssues = (index: SourceIndex, raw: string): { text: string; reason: string }[] => {
+  // The caller has already passed text that the source holds whole (see `boundedLookup`).
   const text = decodeEntities(raw).normalize("NFKC");
-  const n = normalize(text);
-  if (n === "" || index.strings.has(n) || containsBounded(index.text, n)) return [];
   const issues: { text: string; reason: string }[] = [];
   for (const number of new Set(numbersIn(text))) {
     if (!index.numbers.has(number)) issues.push({ text: number, reason: "number does not appear in the source CV" });

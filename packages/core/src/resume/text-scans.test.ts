@@ -1,0 +1,186 @@
+/**
+ * The hand-written scans that replaced backtracking patterns give the
+ * patterns' results exactly: each is compared with the pattern it replaced
+ * (kept here as the reference) on thousands of random strings built from the
+ * characters the pattern cares about. Deterministic: a seeded generator.
+ */
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { findEmail, replaceEmails } from "./find-email.ts";
+import { findPhone } from "./find-phone.ts";
+import {
+  atxHeading,
+  blankEmptyBrackets,
+  dropTrailingSeparator,
+  splitDegreeOf,
+  splitGroupLine,
+  splitLanguage,
+  splitOnSeparators,
+  stripEmphasis,
+  unlinkMarkdown,
+} from "./text-cv-lines.ts";
+import { oneLine, splitParagraphs, trimEndChars } from "./whitespace.ts";
+
+const random = (seed: number): (() => number) => {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+};
+
+/** `count` random strings of up to `max` pieces drawn from `pieces`. */
+const strings = (seed: number, pieces: readonly string[], max: number, count = 4000): string[] => {
+  const next = random(seed);
+  return Array.from({ length: count }, () => {
+    let s = "";
+    const n = Math.floor(next() * (max + 1));
+    for (let i = 0; i < n; i++) s += pieces[Math.floor(next() * pieces.length)];
+    return s;
+  });
+};
+
+const same = <T>(
+  name: string,
+  inputs: readonly string[],
+  ours: (s: string) => T,
+  reference: (s: string) => T,
+): void => {
+  for (const s of inputs) assert.equal(ours(s), reference(s), `${name}(${JSON.stringify(s)})`);
+};
+
+const SPACES = [" ", " ", "  ", "\t", "\u00a0", "\u2028", "\u3000"];
+
+test("atxHeading and stripEmphasis = the ATX heading and emphasis patterns", () => {
+  const inputs = strings(1, [...SPACES, "#", "#", "##", "a", "b c", "**", "__", ":", "*", "_", "\u2029"], 10);
+  same(
+    "atxHeading",
+    inputs,
+    (s) => atxHeading(s) ?? null,
+    (s) => {
+      const m = /^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$/.exec(s);
+      return m ? { level: m[1]!.length, text: m[2]! } : null;
+    },
+  );
+  same("stripEmphasis", inputs, stripEmphasis, (s) =>
+    s
+      .replace(/^\s*(\*\*|__)(.*)\1\s*:?\s*$/, "$2")
+      .replace(/\s*#+\s*$/, "")
+      .trim(),
+  );
+});
+
+test("splitLanguage = /^(.*?)\\s*(?:\\((.*)\\)|[-–—:]\\s*(.*))$/", () => {
+  same(
+    "splitLanguage",
+    strings(2, [...SPACES, "(", ")", "-", "–", "—", ":", "a", "En", "\u2028"], 9),
+    (s) => {
+      const m = splitLanguage(s);
+      return m ? [m[0], m[1]] : null;
+    },
+    (s) => {
+      const m = /^(.*?)\s*(?:\((.*)\)|[-–—:]\s*(.*))$/.exec(s);
+      return m ? [m[1]!, (m[2] ?? m[3])!] : null;
+    },
+  );
+});
+
+test("unlinkMarkdown = the Markdown link pattern, 500-character bounds included", () => {
+  const long = "x".repeat(499);
+  same(
+    "unlinkMarkdown",
+    strings(3, ["[", "]", "(", ")", "a", "\n", " ", long, `${long}x`, "[a](b)"], 8),
+    unlinkMarkdown,
+    (s) => s.replace(/\[([^\]\n]{0,500})\]\(([^)\n]{0,500})\)/g, "$1 $2"),
+  );
+});
+
+test("splitOnSeparators = the header and date-line split patterns", () => {
+  const inputs = strings(4, [...SPACES, "|", "•", "·", ",", "–", "—", "-", "a", "bc"], 10);
+  same(
+    "header split",
+    inputs,
+    (s) => splitOnSeparators(s, "|•·", "–—", true),
+    (s) => s.split(/\s*[|•·]\s*|\s{3,}|\s+[–—]\s+/),
+  );
+  same(
+    "date-line split",
+    inputs,
+    (s) => splitOnSeparators(s, "|·•,", "–—-", false),
+    (s) => s.split(/\s*[|·•,]\s*|\s+[–—-]\s+/),
+  );
+});
+
+test("small line edits = their patterns", () => {
+  const inputs = strings(5, [...SPACES, "(", ")", "[", "]", "|", "·", ",", "–", "-", "a", ":", ".", "\n"], 9);
+  same("blankEmptyBrackets", inputs, blankEmptyBrackets, (s) => s.replace(/\(\s*\)|\[\s*\]/g, " "));
+  same("dropTrailingSeparator", inputs, dropTrailingSeparator, (s) => s.replace(/\s*[|·,–—-]\s*$/, ""));
+  same(
+    "splitGroupLine",
+    [...inputs, `${"a".repeat(80)}: b`, `${"a".repeat(81)}: b`],
+    (s) => splitGroupLine(s) ?? null,
+    (s) => {
+      const m = /^([^:]{1,80}):\s*(.*)$/.exec(s);
+      return m ? [m[1]!, m[2]!] : null;
+    },
+  );
+  same(
+    "trimEndChars",
+    inputs,
+    (s) => trimEndChars(s, ".)]"),
+    (s) => s.replace(/[.)\]]+$/, ""),
+  );
+});
+
+test("splitDegreeOf = /^((?:bachelor|master|doctor|associate)[^,]*?) of (.+)$/i", () => {
+  same(
+    "splitDegreeOf",
+    strings(6, ["Master", "bachelor", "DOCTOR", " of ", " OF ", " Of", "f ", ",", "x", " ", "\u2028", "o"], 8),
+    (s) => splitDegreeOf(s) ?? null,
+    (s) => {
+      const m = /^((?:bachelor|master|doctor|associate)[^,]*?) of (.+)$/i.exec(s);
+      return m ? [m[1]!, m[2]!] : null;
+    },
+  );
+});
+
+test("findEmail and findPhone = the bounded e-mail and the phone patterns", () => {
+  const EMAIL = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}/g;
+  const longLocal = "a".repeat(63);
+  const emails = strings(7, ["a", "b1", ".", "@", "-", " ", ".io", "x", longLocal, "é", "%+"], 10);
+  same(
+    "findEmail",
+    emails,
+    (s) => findEmail(s)?.text ?? null,
+    (s) => new RegExp(EMAIL.source).exec(s)?.[0] ?? null,
+  );
+  same(
+    "replaceEmails",
+    emails,
+    (s) => replaceEmails(s, (a) => `<${a}>`),
+    (s) => s.replace(EMAIL, (a) => `<${a}>`),
+  );
+  same(
+    "findPhone",
+    strings(8, ["1", "23", "+", "(", ")", " ", "-", ".", "a", "\u2028", "0"], 14),
+    (s) => findPhone(s)?.text ?? null,
+    (s) => /(?:\+|\(?\d)[\d\s().-]{6,}\d/.exec(s)?.[0] ?? null,
+  );
+});
+
+test("oneLine and splitParagraphs = the LF patterns they generalize", () => {
+  const inputs = strings(9, [" ", "\n", "\n\n", "\t", "a", "b c", "\u00a0"], 10);
+  same("oneLine", inputs, oneLine, (s) => s.replace(/\s*\n\s*/g, " ").trim());
+  same("splitParagraphs", inputs, splitParagraphs, (s) => s.split(/\n\s*\n/));
+});
+
+test("oneLine folds every line-break form, runs of whitespace around it included", () => {
+  for (const br of ["\r", "\r\n", "\n", "\u2028", "\u2029", "\u0085", "\u000b", "\u000c"]) {
+    assert.is(oneLine(`a ${br}  b${br}${br}c${br}`), "a b c", JSON.stringify(br));
+  }
+  assert.is(oneLine("a   b"), "a   b", "spaces without a break stay as written");
+});
+
+test.run();
