@@ -75,6 +75,7 @@ const deps = (over: Partial<ProcessJobDeps> & Pick<ProcessJobDeps, "engines">): 
   bannedClaims: [],
   maxReceiveCount: 3,
   inlineResultLimitBytes: 400_000,
+  logger: { warn: () => {}, error: () => {} },
   ...over,
 });
 

@@ -9,6 +9,7 @@ import { ValidationError } from "@cvpipe/core/errors";
 import { outcomeEvent } from "@cvpipe/core/jobs/job-outcome";
 import type { JobError, JobRecord } from "@cvpipe/core/jobs/job-record";
 import { latestCreatedAtFor, userKey } from "@cvpipe/core/jobs/job-record";
+import { compositeKey, keyPart, keyPartProblem, UnsafeKeyError } from "@cvpipe/core/keys";
 import { type Clock, systemClock } from "@cvpipe/core/ports/clock";
 import type { CreateJobOutcome, JobCompletion, JobPage, JobStore, StartOutcome } from "@cvpipe/core/ports/job-store";
 import { QUEUED_SHARDS } from "@cvpipe/core/topology";
@@ -25,23 +26,38 @@ export interface DynamoJobStoreOptions {
 const encodeCursor = (key: Record<string, unknown> | undefined): string | undefined =>
   key ? Buffer.from(JSON.stringify(key)).toString("base64url") : undefined;
 
-/** A cursor is only ever one this store issued for this user: anything else is refused by name. */
-const decodeCursor = (cursor: string | undefined, expectedUserKey: string): Record<string, unknown> | undefined => {
+const CREATED_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
+const MAX_CURSOR_JOB_ID_CHARS = 128;
+
+/**
+ * A cursor is only ever one this store issued for this user: the four key
+ * attributes of the by-user index, each of the shape this store writes.
+ * Anything else is refused by name — an empty or 5,000-character key value
+ * would otherwise reach DynamoDB and come back as a 503.
+ */
+const decodeCursor = (
+  cursor: string | undefined,
+  tenantId: string,
+  expectedUserKey: string,
+): Record<string, string> | undefined => {
   if (!cursor) return undefined;
   let key: unknown;
   try {
-    key = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    key = cursor.length <= 4_096 ? JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) : undefined;
   } catch {
     key = undefined;
   }
-  const k = key as Record<string, unknown> | undefined;
+  const k = (key && typeof key === "object" && !Array.isArray(key) ? key : {}) as Record<string, unknown>;
+  const { createdAt, jobId } = k;
   const valid =
-    k !== undefined &&
-    k !== null &&
-    typeof k === "object" &&
     Object.keys(k).sort().join(",") === "createdAt,jobId,tenantId,userKey" &&
-    Object.values(k).every((v) => typeof v === "string") &&
-    k["userKey"] === expectedUserKey;
+    k["tenantId"] === tenantId &&
+    k["userKey"] === expectedUserKey &&
+    typeof createdAt === "string" &&
+    CREATED_AT.test(createdAt) &&
+    typeof jobId === "string" &&
+    jobId.length <= MAX_CURSOR_JOB_ID_CHARS &&
+    keyPartProblem(jobId) === undefined;
   if (!valid) {
     throw new ValidationError([
       {
@@ -51,8 +67,11 @@ const decodeCursor = (cursor: string | undefined, expectedUserKey: string): Reco
       },
     ]);
   }
-  return k;
+  return k as Record<string, string>;
 };
+
+/** The item key, from parts that cannot break it (core/keys.ts). */
+const jobKey = (tenantId: string, jobId: string) => ({ tenantId: keyPart(tenantId), jobId: keyPart(jobId) });
 
 /** JobStore over the jobs table (see topology `tables.jobs`). */
 export class DynamoJobStore implements JobStore {
@@ -82,6 +101,10 @@ export class DynamoJobStore implements JobStore {
   }
 
   async create(record: JobRecord): Promise<CreateJobOutcome> {
+    jobKey(record.tenantId, record.jobId);
+    if (record.userKey !== compositeKey(record.tenantId, record.userId)) {
+      throw new UnsafeKeyError("userKey is not tenantId#userId");
+    }
     // Two rounds: the second only when the first met a copy that expired in between.
     for (let round = 0; round < 2; round++) {
       try {
@@ -151,7 +174,7 @@ export class DynamoJobStore implements JobStore {
       const out = await this.#db.send(
         new UpdateCommand({
           TableName: this.#table,
-          Key: { tenantId, jobId },
+          Key: jobKey(tenantId, jobId),
           // An expired job is gone: it never runs, whatever its status says.
           ConditionExpression: `attribute_exists(jobId) AND expiresAt > :now AND ${condition}${createdNotAfter ? " AND createdAt <= :createdNotAfter" : ""}`,
           UpdateExpression: `SET #status = :processingNow, updatedAt = :at, startedAt = :at, attempts = if_not_exists(attempts, :zero) + :one${extraSet ? `, ${extraSet}` : ""} REMOVE #error, finishedAt, queuedShard`,
@@ -289,7 +312,7 @@ export class DynamoJobStore implements JobStore {
   }
 
   async listByUser(tenantId: string, userId: string, limit: number, cursor?: string): Promise<JobPage> {
-    const start = decodeCursor(cursor, userKey(tenantId, userId));
+    const start = decodeCursor(cursor, tenantId, compositeKey(tenantId, userId));
     try {
       const out = await this.#db.send(
         new QueryCommand({
@@ -313,7 +336,7 @@ export class DynamoJobStore implements JobStore {
   async #getRaw(tenantId: string, jobId: string): Promise<JobRecord | undefined> {
     try {
       const out = await this.#db.send(
-        new GetCommand({ TableName: this.#table, Key: { tenantId, jobId }, ConsistentRead: true }),
+        new GetCommand({ TableName: this.#table, Key: jobKey(tenantId, jobId), ConsistentRead: true }),
       );
       return this.#live(out.Item);
     } catch (error) {
@@ -335,7 +358,7 @@ export class DynamoJobStore implements JobStore {
       await this.#db.send(
         new UpdateCommand({
           TableName: this.#table,
-          Key: { tenantId, jobId },
+          Key: jobKey(tenantId, jobId),
           ConditionExpression: `attribute_exists(jobId) AND ${condition}`,
           UpdateExpression: update,
           ExpressionAttributeNames: names,

@@ -1,5 +1,7 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { BlobPointer } from "@cvpipe/core/contracts/messages";
+import { keyPart } from "@cvpipe/core/keys";
 import { BlobNotFoundError, type BlobStore } from "@cvpipe/core/ports/blob-store";
 import { dependencyFailure } from "./aws-errors.ts";
 
@@ -13,7 +15,9 @@ export class S3BlobStore implements BlobStore {
     this.#bucket = bucket;
   }
 
+  /** `key` comes from `s3Key` (core/keys.ts); each segment is checked again here, before anything is written. */
   async put(key: string, body: string, contentType: string): Promise<BlobPointer> {
+    for (const segment of key.split("/")) keyPart(segment);
     const bytes = Buffer.byteLength(body);
     try {
       await this.#s3.send(
@@ -32,6 +36,25 @@ export class S3BlobStore implements BlobStore {
     } catch (error) {
       if (error instanceof Error && error.name === "NoSuchKey") throw new BlobNotFoundError(pointer);
       throw dependencyFailure(`S3 GetObject ${pointer.key}`, error);
+    }
+  }
+
+  /**
+   * A URL that GETs the object without credentials until `expiresAt` — or
+   * sooner, when the signing credentials (a Lambda role's session) expire.
+   * Signed here, no request made; the expiry is on S3's clock (the real one,
+   * whatever clock the caller runs on).
+   */
+  async presignedGetUrl(pointer: BlobPointer, expiresInSeconds: number): Promise<{ url: string; expiresAt: Date }> {
+    const signingDate = new Date();
+    try {
+      const url = await getSignedUrl(this.#s3, new GetObjectCommand({ Bucket: pointer.bucket, Key: pointer.key }), {
+        expiresIn: expiresInSeconds,
+        signingDate,
+      });
+      return { url, expiresAt: new Date(signingDate.getTime() + expiresInSeconds * 1000) };
+    } catch (error) {
+      throw dependencyFailure(`S3 presign GetObject ${pointer.key}`, error);
     }
   }
 }

@@ -22,12 +22,14 @@ import { SesMailer } from "@cvpipe/aws/report/ses-mailer";
 import { S3BlobStore } from "@cvpipe/aws/s3-blob-store";
 import { SqsQueuePublisher } from "@cvpipe/aws/sqs-queue-publisher";
 import { VisibilityReleaser } from "@cvpipe/aws/sqs-visibility";
+import type { IdSecret } from "@cvpipe/core/contracts/canonical-json";
 import type { BlobStore } from "@cvpipe/core/ports/blob-store";
 import { clockFromEnv } from "@cvpipe/core/ports/clock";
 import type { JobStore } from "@cvpipe/core/ports/job-store";
 import type { SendWeeklyReportPorts } from "@cvpipe/core/report/send-weekly-report";
 import { LocalEngine } from "@cvpipe/core/tailoring/local-engine";
-import type { ProcessJobDeps } from "./app/process-job.ts";
+import type { JobDetailDeps } from "./app/job-view.ts";
+import type { JobLog, ProcessJobDeps } from "./app/process-job.ts";
 import type { EventRecorder } from "./app/record-event.ts";
 import type { SubmitEventsDeps } from "./app/submit-events.ts";
 import type { SubmitJobDeps } from "./app/submit-job.ts";
@@ -42,6 +44,8 @@ import {
   type TailorConfig,
   TailorConfig as TailorConfigSchema,
 } from "./config.ts";
+import { loadIdSecret } from "./id-secret.ts";
+import { createLogger } from "./logger.ts";
 import type { ReleaseRecords } from "./middleware/fifo-worker.ts";
 
 export interface HealthCheck {
@@ -49,28 +53,37 @@ export interface HealthCheck {
   run(): Promise<void>;
 }
 
-export interface IngressDeps extends SubmitJobDeps, SubmitEventsDeps {
+export interface IngressDeps extends SubmitJobDeps, SubmitEventsDeps, JobDetailDeps {
   readonly jobs: JobStore;
   readonly blobs: BlobStore;
+  /** Seals list cursors (and keys derived ids, via SubmitJobDeps / SubmitEventsDeps). */
+  readonly idSecret: IdSecret;
   readonly health: readonly HealthCheck[];
 }
 
-export const ingressDeps = (env: NodeJS.ProcessEnv = process.env): IngressDeps => {
+/** Async: the id secret is read at cold start (Secrets Manager on AWS, a file locally). */
+export const ingressDeps = async (env: NodeJS.ProcessEnv = process.env): Promise<IngressDeps> => {
   const config: IngressConfig = parseConfig("ingress", IngressConfigSchema, env);
+  const idSecret = await loadIdSecret(config);
   const clock = clockFromEnv(env);
   const sqs = createSqsClient(env);
   const s3 = createS3Client(env);
   const dynamo = createDynamoDbClient(env);
   const db = toDocumentClient(dynamo);
+  const blobs = new S3BlobStore(s3, config.PAYLOADS_BUCKET);
   return {
     jobs: new DynamoJobStore(db, config.JOBS_TABLE, { clock }),
     queue: new SqsQueuePublisher(sqs, {
       tailoringJobs: config.TAILORING_JOBS_QUEUE_URL,
       analyticsEvents: config.ANALYTICS_EVENTS_QUEUE_URL,
     }),
-    blobs: new S3BlobStore(s3, config.PAYLOADS_BUCKET),
+    blobs,
+    links: blobs,
     clock,
     newId: randomUUID,
+    idSecret,
+    maxResponseBytes: config.MAX_RESPONSE_BYTES,
+    resultLinkTtlSeconds: config.RESULT_LINK_TTL_SECONDS,
     defaultEngine: config.DEFAULT_ENGINE,
     jobTtlDays: config.JOB_TTL_DAYS,
     eventTypes: config.EVENT_TYPES,
@@ -83,7 +96,10 @@ export const ingressDeps = (env: NodeJS.ProcessEnv = process.env): IngressDeps =
   };
 };
 
-export const tailorDeps = (env: NodeJS.ProcessEnv = process.env): ProcessJobDeps => {
+export const tailorDeps = (
+  env: NodeJS.ProcessEnv = process.env,
+  logger: JobLog = createLogger("tailor"),
+): ProcessJobDeps => {
   const config = parseConfig("tailor", TailorConfigSchema, env);
   const clock = clockFromEnv(env);
   const db = toDocumentClient(createDynamoDbClient(env));
@@ -96,6 +112,7 @@ export const tailorDeps = (env: NodeJS.ProcessEnv = process.env): ProcessJobDeps
     bannedClaims: config.BANNED_CLAIMS,
     maxReceiveCount: config.MAX_RECEIVE_COUNT,
     inlineResultLimitBytes: config.INLINE_RESULT_LIMIT_BYTES,
+    logger,
   };
 };
 

@@ -65,15 +65,36 @@ const eventTypeList = z
     return z.NEVER;
   });
 
-export const IngressConfig = z.object({
-  TAILORING_JOBS_QUEUE_URL: required,
-  ANALYTICS_EVENTS_QUEUE_URL: required,
-  JOBS_TABLE: required,
-  PAYLOADS_BUCKET: required,
-  DEFAULT_ENGINE: z.enum(ENGINE_NAMES).default("local"),
-  JOB_TTL_DAYS: positiveInt(30),
-  EVENT_TYPES: eventTypeList,
-});
+export const IngressConfig = z
+  .object({
+    TAILORING_JOBS_QUEUE_URL: required,
+    ANALYTICS_EVENTS_QUEUE_URL: required,
+    JOBS_TABLE: required,
+    PAYLOADS_BUCKET: required,
+    DEFAULT_ENGINE: z.enum(ENGINE_NAMES).default("local"),
+    JOB_TTL_DAYS: positiveInt(30),
+    EVENT_TYPES: eventTypeList,
+    /** AWS: the Secrets Manager secret (ARN) holding the id secret; CloudFormation generates it. */
+    ID_SECRET_ARN: z.string().trim().min(1).optional(),
+    /** Local: a file holding the id secret (the embedded stack generates it at first start, 0600). */
+    ID_SECRET_FILE: z.string().trim().min(1).optional(),
+    /**
+     * Largest answer, in Lambda response-payload bytes, before a job's result is linked (a presigned
+     * S3 GET) instead of inlined. Lambda's limit is 6 MB; the margin covers headers and the envelope.
+     */
+    MAX_RESPONSE_BYTES: z.coerce.number().int().min(1_000_000).max(5_500_000).default(5_000_000),
+    /** How long a result link stays valid (it also ends when the function's credentials do). */
+    RESULT_LINK_TTL_SECONDS: z.coerce.number().int().min(60).max(3_600).default(900),
+  })
+  .superRefine((c, ctx) => {
+    if ((c.ID_SECRET_ARN === undefined) === (c.ID_SECRET_FILE === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ID_SECRET_ARN"],
+        message: "exactly one of ID_SECRET_ARN (AWS) and ID_SECRET_FILE (local) is required",
+      });
+    }
+  });
 
 export const TailorConfig = z
   .object({

@@ -1,23 +1,30 @@
 /**
  * Ingress λ: the HTTP API's only integration. Parses, calls the use case,
  * maps the result to the `{success, code, data}` envelope.
+ *
+ * Every read of a job goes through own-jobs.ts: a caller sees their own jobs
+ * only, and anyone else's is the same 404 as a missing one.
  */
 
 import { CvpipeError, ValidationError } from "@cvpipe/core/errors";
 import middy from "@middy/core";
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { jobLinks, jobView } from "./app/job-view.ts";
+import { jobDetail, jobLinks, jobView } from "./app/job-view.ts";
+import { findOwnJob, listOwnJobs } from "./app/own-jobs.ts";
 import { submitEvents } from "./app/submit-events.ts";
 import { submitJob } from "./app/submit-job.ts";
 import { type IngressDeps, ingressDeps } from "./composition.ts";
 import { type ApiEvent, callerOf, header, jsonBody } from "./http/api-request.ts";
-import { errorResponse, failure, success } from "./http/api-response.ts";
+import { errorResponse, failure, LAMBDA_RESPONSE_LIMIT_BYTES, payloadBytes, success } from "./http/api-response.ts";
+import { openCursor, sealCursor } from "./http/list-cursor.ts";
 import { openApiDocument } from "./http/openapi.ts";
 import { createLogger } from "./logger.ts";
 
 const logger = createLogger("ingress");
-const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-let deps: IngressDeps | undefined;
+let deps: Promise<IngressDeps> | undefined;
+
+/** One message for a job that is missing, expired, or not the caller's: nothing tells them apart. */
+const jobNotFound = () => new CvpipeError("no such job", { code: "NOT_FOUND" });
 
 const route = async (d: IngressDeps, event: ApiEvent): Promise<APIGatewayProxyStructuredResultV2> => {
   switch (event.routeKey) {
@@ -47,23 +54,23 @@ const route = async (d: IngressDeps, event: ApiEvent): Promise<APIGatewayProxySt
           { path: "query.limit", rule: "range", message: "must be an integer from 1 to 100" },
         ]);
       }
-      const page = await d.jobs.listByUser(
-        caller.tenantId,
-        caller.userId,
-        limit,
-        event.queryStringParameters?.["cursor"],
+      const cursor = openCursor(d.idSecret, caller, event.queryStringParameters?.["cursor"]);
+      const page = await listOwnJobs(d.jobs, caller, limit, cursor);
+      // The listing's form: no results, errors without details — 100 items stay far below any limit.
+      const items = await Promise.all(
+        page.items.map((r) => jobView(r, d.blobs, { result: false, errorDetails: false })),
       );
-      const items = await Promise.all(page.items.map((r) => jobView(r, d.blobs, false)));
-      return success(200, "OK", { items, ...(page.cursor ? { cursor: page.cursor } : {}) });
+      return success(200, "OK", {
+        items,
+        ...(page.cursor ? { cursor: sealCursor(d.idSecret, caller, page.cursor) } : {}),
+      });
     }
     case "GET /v1/jobs/{jobId}": {
       const caller = callerOf(event);
-      const jobId = event.pathParameters?.["jobId"] ?? "";
-      // Job ids are UUID-shaped; anything else cannot exist (and must not reach DynamoDB's key limits).
-      const record = JOB_ID.test(jobId) ? await d.jobs.get(caller.tenantId, jobId) : undefined;
-      // Another tenant's job is indistinguishable from a missing one.
-      if (!record) throw new CvpipeError(`no job ${jobId}`, { code: "NOT_FOUND" });
-      return success(200, "OK", await jobView(record, d.blobs));
+      const record = await findOwnJob(d.jobs, caller, event.pathParameters?.["jobId"] ?? "");
+      if (!record) throw jobNotFound();
+      const fits = (data: unknown) => payloadBytes(success(200, "OK", data)) <= d.maxResponseBytes;
+      return success(200, "OK", await jobDetail(d, record, fits));
     }
     case "POST /v1/events": {
       const accepted = await submitEvents(d, callerOf(event), jsonBody(event));
@@ -91,16 +98,31 @@ const health = async (d: IngressDeps): Promise<APIGatewayProxyStructuredResultV2
     : failure(503, "DEPENDENCY_UNAVAILABLE", "a dependency is unavailable", { checks });
 };
 
+/** Built once per cold start; a failed start (the secret unreadable) is retried by the next request. */
+const coldStart = (): Promise<IngressDeps> => {
+  deps ??= ingressDeps().catch((error: unknown) => {
+    deps = undefined;
+    throw error;
+  });
+  return deps;
+};
+
 const ingress = async function ingress(event: ApiEvent): Promise<APIGatewayProxyStructuredResultV2> {
-  deps ??= ingressDeps();
+  let response: APIGatewayProxyStructuredResultV2;
   try {
-    return await route(deps, event);
+    response = await route(await coldStart(), event);
   } catch (error) {
-    const response = errorResponse(error);
+    response = errorResponse(error);
     if ((response.statusCode ?? 500) >= 500)
       logger.error("request failed", { routeKey: event.routeKey, error: error as Error });
-    return response;
   }
+  // Last line of defence: Lambda would refuse the payload and the caller would get a bare 502.
+  const bytes = payloadBytes(response);
+  if (bytes > LAMBDA_RESPONSE_LIMIT_BYTES) {
+    logger.error("response over Lambda's payload limit", { routeKey: event.routeKey, bytes });
+    return failure(500, "INTERNAL_ERROR", "internal error");
+  }
+  return response;
 };
 
 export const handler = middy(ingress);

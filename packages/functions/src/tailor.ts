@@ -16,7 +16,7 @@ const logger = createLogger("tailor");
 let deps: ProcessJobDeps | undefined;
 
 const tailorRecord = async function tailorRecord(record: SQSRecord): Promise<void> {
-  deps ??= tailorDeps();
+  deps ??= tailorDeps(process.env, logger);
   const message = parseRecordBody(record, TailoringJobMessage);
   const outcome = await processJob(deps, message, { receiveCount: Number(record.attributes.ApproximateReceiveCount) });
   logger.info("job processed", { jobId: message.jobId, tenantId: message.tenantId, outcome });

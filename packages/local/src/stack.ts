@@ -13,6 +13,7 @@ import { startBedrockServer } from "./bedrock-server/bedrock-server.ts";
 import { ownerOnlyDataDir, startEmulators } from "./emulators.ts";
 import { resourceEnv } from "./function-env.ts";
 import { type ApiHandler, startGateway } from "./gateway.ts";
+import { ensureIdSecret, ID_SECRET_FILE_ENV } from "./id-secret.ts";
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalKeys, loadOrCreateKeys } from "./jwt-keys.ts";
 import { type Provisioned, provision } from "./provision.ts";
 import { type ScheduledHandler, Scheduler } from "./scheduler.ts";
@@ -87,6 +88,7 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
     },
   );
   const keys = await loadOrCreateKeys(settings.dataDir);
+  const idSecretFile = ensureIdSecret(settings.dataDir);
 
   // Handlers run in this process and read process.env, as they would in Lambda.
   // Credentials are generated per start: the emulators accept any, and none is kept anywhere.
@@ -99,6 +101,8 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
     AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamoDbEndpoint,
     AWS_ENDPOINT_URL_SES: emulators.sesEndpoint,
     AWS_ENDPOINT_URL_BEDROCK_RUNTIME: bedrock.url,
+    // The ingress reads its id secret from the data directory (Secrets Manager's role on AWS).
+    [ID_SECRET_FILE_ENV]: idSecretFile,
   });
   for (const [k, v] of Object.entries(localDefaults())) process.env[k] ??= v;
   if (options.clockStart) process.env[CLOCK_OFFSET_ENV] = String(options.clockStart.getTime() - Date.now());

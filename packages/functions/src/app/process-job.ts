@@ -1,8 +1,5 @@
 import type { EngineName } from "@cvpipe/core/contracts/job-request";
 import {
-  type AnalyticsEventMessage,
-  messageBody,
-  messageGroupId,
   type TailoringInput,
   TailoringInput as TailoringInputSchema,
   type TailoringJobMessage,
@@ -10,6 +7,7 @@ import {
 import { parseWith } from "@cvpipe/core/contracts/parse";
 import { CvpipeError, isRetryable } from "@cvpipe/core/errors";
 import type { JobError, JobRecord } from "@cvpipe/core/jobs/job-record";
+import { s3Key } from "@cvpipe/core/keys";
 import { BlobNotFoundError, type BlobStore } from "@cvpipe/core/ports/blob-store";
 import type { Clock } from "@cvpipe/core/ports/clock";
 import type { JobStore } from "@cvpipe/core/ports/job-store";
@@ -17,7 +15,14 @@ import type { QueuePublisher } from "@cvpipe/core/ports/queue-publisher";
 import { normalizeCv } from "@cvpipe/core/tailoring/normalize-cv";
 import { tailorCv } from "@cvpipe/core/tailoring/tailor-cv";
 import type { TailoringEngine } from "@cvpipe/core/tailoring/types";
+import { jobErrorOf } from "./job-error.ts";
 import { publishJobEvents } from "./publish-job-events.ts";
+
+/** Where a failure's full story goes (Powertools Logger satisfies it): the job record gets only its code. */
+export interface JobLog {
+  warn(message: string, extra: Record<string, unknown>): void;
+  error(message: string, extra: Record<string, unknown>): void;
+}
 
 export interface ProcessJobDeps {
   readonly jobs: JobStore;
@@ -29,6 +34,7 @@ export interface ProcessJobDeps {
   readonly maxReceiveCount: number;
   /** Results above this go to S3 (a DynamoDB item is at most 400 KB, attribute names included). */
   readonly inlineResultLimitBytes: number;
+  readonly logger: JobLog;
 }
 
 export interface Delivery {
@@ -87,7 +93,7 @@ export const processJob = async (
       Buffer.byteLength(serialized) > deps.inlineResultLimitBytes
         ? {
             resultBlob: await deps.blobs.put(
-              `results/${message.tenantId}/${message.jobId}/attempt-${attempt}.json`,
+              s3Key("results", message.tenantId, message.jobId, `attempt-${attempt}.json`),
               serialized,
               "application/json",
             ),
@@ -105,7 +111,8 @@ export const processJob = async (
     if (!won) return "superseded";
   } catch (caught) {
     if (isRetryable(caught) && delivery.receiveCount < deps.maxReceiveCount) throw caught;
-    error = jobError(caught);
+    error = jobErrorOf(caught);
+    logFailure(deps.logger, message, attempt, caught, error);
     const failed = await deps.jobs.fail(message.tenantId, message.jobId, error, deps.clock.now().toISOString(), {
       attempt,
     });
@@ -140,16 +147,25 @@ const loadInput = async (deps: ProcessJobDeps, message: TailoringJobMessage): Pr
   return parseWith(TailoringInputSchema, JSON.parse(raw), "blob");
 };
 
-const jobError = (caught: unknown): JobError => {
-  if (caught instanceof CvpipeError) {
-    return {
-      code: caught.code,
-      message: caught.message,
-      retryable: caught.retryable,
-      ...(caught.details === undefined ? {} : { details: caught.details }),
-    };
-  }
-  return { code: "INTERNAL_ERROR", message: "unexpected error while tailoring", retryable: true };
+/**
+ * The failure as it happened — the dependency's message, its cause, the
+ * claim-check key — for operators: tenants see only `error.code` and the
+ * fixed message (job-error.ts). Content failures (the CV, the engine's
+ * answer) are warnings; dependency and internal failures are errors.
+ */
+const logFailure = (log: JobLog, message: TailoringJobMessage, attempt: number, caught: unknown, shown: JobError) => {
+  const expected = caught instanceof CvpipeError && !caught.retryable && shown.code !== "INTERNAL_ERROR";
+  const cause = caught instanceof Error ? caught.cause : undefined;
+  log[expected ? "warn" : "error"]("job failed", {
+    jobId: message.jobId,
+    tenantId: message.tenantId,
+    attempt,
+    code: shown.code,
+    detail: caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught),
+    ...(caught instanceof CvpipeError && caught.details !== undefined ? { details: caught.details } : {}),
+    ...(cause instanceof Error ? { cause: `${cause.name}: ${cause.message}` } : {}),
+    error: caught as Error,
+  });
 };
 
 const publishOutcome = (deps: ProcessJobDeps, record: JobRecord): Promise<void> => publishJobEvents(deps.queue, record);

@@ -1,5 +1,5 @@
 import { EventsRequest } from "@cvpipe/core/contracts/analytics-event";
-import { sha256Hex } from "@cvpipe/core/contracts/canonical-json";
+import { derivedId, type IdSecret } from "@cvpipe/core/contracts/canonical-json";
 import { type AnalyticsEventMessage, messageBody, messageGroupId } from "@cvpipe/core/contracts/messages";
 import { parseWith } from "@cvpipe/core/contracts/parse";
 import { type FieldIssue, ValidationError } from "@cvpipe/core/errors";
@@ -14,6 +14,7 @@ export interface SubmitEventsDeps {
   readonly clock: Clock;
   /** The event types this deployment counts (EVENT_TYPES). */
   readonly eventTypes: readonly string[];
+  readonly idSecret: IdSecret;
 }
 
 /**
@@ -74,7 +75,8 @@ export const submitEvents = async (
       return {
         body: messageBody(message),
         groupId,
-        deduplicationId: sha256Hex(`${caller.tenantId}:${event.eventId}`),
+        // Deduplication is queue-wide: the id must tell (t1, x:e1) from (t1:x, e1) — NUL-separated parts.
+        deduplicationId: derivedId(deps.idSecret, "event", caller.tenantId, event.eventId),
       };
     }),
   );

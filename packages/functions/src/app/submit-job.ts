@@ -1,10 +1,11 @@
-import { canonicalJson, derivedId, sha256Hex } from "@cvpipe/core/contracts/canonical-json";
+import { canonicalJson, derivedId, type IdSecret, sha256Hex } from "@cvpipe/core/contracts/canonical-json";
 import { zodIssues } from "@cvpipe/core/contracts/field-issues";
 import { type EngineName, JobRequest, type JobStatus } from "@cvpipe/core/contracts/job-request";
 import { jsonLimitIssues } from "@cvpipe/core/contracts/json-limits";
 import { messageBody, messageGroupId, type TailoringJobMessage } from "@cvpipe/core/contracts/messages";
 import { CvpipeError, ValidationError } from "@cvpipe/core/errors";
 import { type JobRecord, queuedShard, userKey } from "@cvpipe/core/jobs/job-record";
+import { s3Key } from "@cvpipe/core/keys";
 import type { BlobStore } from "@cvpipe/core/ports/blob-store";
 import type { Clock } from "@cvpipe/core/ports/clock";
 import type { JobStore } from "@cvpipe/core/ports/job-store";
@@ -25,6 +26,8 @@ export interface SubmitJobDeps {
   readonly blobs: BlobStore;
   readonly clock: Clock;
   readonly newId: () => string;
+  /** Keys the ids derived from an Idempotency-Key: without it nobody can compute another user's job id. */
+  readonly idSecret: IdSecret;
   readonly defaultEngine: EngineName;
   readonly jobTtlDays: number;
 }
@@ -67,8 +70,11 @@ export const submitJob = async (
 
   const now = deps.clock.now();
   const requestHash = sha256Hex(canonicalJson(request));
-  // Keys are scoped to the caller (tenant + user), as SQS deduplication is scoped to the message group.
-  const jobId = idempotencyKey ? derivedId("job", caller.tenantId, caller.userId, idempotencyKey) : deps.newId();
+  // Keys are scoped to the caller (tenant + user), as SQS deduplication is scoped to the message group;
+  // the HMAC makes the id unguessable from the key, which callers choose and documentation shows.
+  const jobId = idempotencyKey
+    ? derivedId(deps.idSecret, "job", caller.tenantId, caller.userId, idempotencyKey)
+    : deps.newId();
   const engine = request.options?.engine ?? deps.defaultEngine;
   const record: JobRecord = {
     tenantId: caller.tenantId,
@@ -161,7 +167,7 @@ const enqueue = async (
   let body = messageBody(inline);
   if (Buffer.byteLength(body) > INLINE_MESSAGE_LIMIT_BYTES) {
     const blob = await deps.blobs.put(
-      `requests/${caller.tenantId}/${jobId}.json`,
+      s3Key("requests", caller.tenantId, `${jobId}.json`),
       JSON.stringify(input),
       "application/json",
     );

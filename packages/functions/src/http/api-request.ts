@@ -1,4 +1,4 @@
-import { IDENTITY_RULE, IDENTITY_VALUE } from "@cvpipe/core/contracts/identity";
+import { identityProblem } from "@cvpipe/core/contracts/identity";
 import { jsonLimitIssues } from "@cvpipe/core/contracts/json-limits";
 import { CvpipeError, ValidationError } from "@cvpipe/core/errors";
 import { api } from "@cvpipe/core/topology";
@@ -21,18 +21,23 @@ export const header = (event: ApiEvent, name: string): string | undefined => {
   return undefined;
 };
 
-/** Tenant and user from the verified JWT's claims (the authorizer has already checked the signature). */
+/**
+ * Tenant and user from the verified JWT's claims (the authorizer has already
+ * checked the signature). They become key parts, so a value that could
+ * normalise a path (`.`, `..`) or break a key is refused here, naming the claim.
+ */
 export const callerOf = (event: ApiEvent): Caller => {
   const claims = event.requestContext.authorizer?.jwt?.claims ?? {};
   const tenantId = claims[api.tenantClaim];
   const userId = claims["sub"];
-  if (typeof tenantId !== "string" || tenantId === "" || typeof userId !== "string" || userId === "") {
-    throw new CvpipeError(`the token must carry "${api.tenantClaim}" and "sub" claims`, { code: "UNAUTHORIZED" });
+  for (const [name, value] of [
+    [api.tenantClaim, tenantId],
+    ["sub", userId],
+  ] as const) {
+    const problem = identityProblem(value);
+    if (problem) throw new CvpipeError(`the token's "${name}" claim ${problem}`, { code: "UNAUTHORIZED" });
   }
-  if (!IDENTITY_VALUE.test(tenantId) || !IDENTITY_VALUE.test(userId)) {
-    throw new CvpipeError(`"${api.tenantClaim}" and "sub" must be ${IDENTITY_RULE}`, { code: "UNAUTHORIZED" });
-  }
-  return { tenantId, userId };
+  return { tenantId: tenantId as string, userId: userId as string };
 };
 
 /** The JSON body, after the content-type and size checks; errors name the rule. */

@@ -28,9 +28,35 @@ const json = (
 export const success = (statusCode: number, code: string, data: unknown, headers?: Record<string, string>) =>
   json(statusCode, { success: true, code, data }, headers);
 
-/** `{ success: false, code, error, details }` */
-export const failure = (statusCode: number, code: ErrorCode, error: string, details?: unknown) =>
-  json(statusCode, { success: false, code, error, ...(details === undefined ? {} : { details }) });
+/**
+ * Entries of `details` an error answer carries at most. A hostile body can
+ * break a rule once per array element (524k issues for a 1 MiB body): the
+ * answer lists the first ones and says how many there were (`detailsTotal`).
+ */
+export const MAX_ERROR_DETAILS = 100;
+
+/** `{ success: false, code, error, details[, detailsTotal] }` */
+export const failure = (statusCode: number, code: ErrorCode, error: string, details?: unknown) => {
+  const cut = Array.isArray(details) && details.length > MAX_ERROR_DETAILS;
+  return json(statusCode, {
+    success: false,
+    code,
+    error,
+    ...(details === undefined ? {} : { details: cut ? details.slice(0, MAX_ERROR_DETAILS) : details }),
+    ...(cut ? { detailsTotal: (details as unknown[]).length } : {}),
+  });
+};
+
+/**
+ * Bytes a result takes in the Lambda response payload, where the body travels
+ * as a JSON string: quotes and backslashes are escaped once more. Lambda
+ * refuses payloads over 6 MB (API Gateway then answers 5xx).
+ */
+export const payloadBytes = (result: APIGatewayProxyStructuredResultV2): number =>
+  Buffer.byteLength(JSON.stringify(result));
+
+/** Lambda's limit on a synchronous invocation's response payload. */
+export const LAMBDA_RESPONSE_LIMIT_BYTES = 6 * 1024 * 1024;
 
 /** Maps any thrown error to the envelope. Unexpected errors never leak their message. */
 export const errorResponse = (error: unknown): APIGatewayProxyStructuredResultV2 => {

@@ -11,8 +11,10 @@ const envelopeError = {
     code: { type: "string", examples: ["VALIDATION_ERROR", "UNAUTHORIZED", "NOT_FOUND"] },
     error: { type: "string" },
     details: {
-      description: "For VALIDATION_ERROR: one entry per problem, with the field path and the rule broken",
+      description:
+        "For VALIDATION_ERROR: one entry per problem, with the field path and the rule broken — the first 100 at most (see detailsTotal)",
       type: "array",
+      maxItems: 100,
       items: {
         type: "object",
         properties: {
@@ -21,6 +23,11 @@ const envelopeError = {
           message: { type: "string" },
         },
       },
+    },
+    detailsTotal: {
+      description: "present when `details` was cut to its first 100 entries: how many problems there were",
+      type: "integer",
+      minimum: 101,
     },
   },
 };
@@ -40,8 +47,8 @@ const gatewayError = {
 
 const ERROR_TEXT: Record<number, string> = {
   400: "invalid request: `details` lists every broken rule with its field path",
-  401: 'missing, invalid or expired token (the gateway answers `{"message":"Unauthorized"}` and a `www-authenticate` header saying why), or a token without usable tenant/sub claims (envelope, UNAUTHORIZED)',
-  404: "not found (another tenant's job is not found either)",
+  401: 'missing, invalid or expired token (the gateway answers `{"message":"Unauthorized"}` and a `www-authenticate` header saying why), or a token whose tenant or sub claim is missing or not a usable id — e.g. dots only (envelope, UNAUTHORIZED, naming the claim)',
+  404: "not found: a job that is missing, expired, or not the caller's (another user's or tenant's) — the same answer for each",
   409: "IDEMPOTENCY_KEY_REUSED: the key was used for a different request",
   413: "PAYLOAD_TOO_LARGE over 1 MiB (envelope); over 10 MB the gateway answers itself",
   415: "UNSUPPORTED_MEDIA_TYPE: send application/json",
@@ -89,7 +96,8 @@ const jobSchema = {
     },
     result: {
       type: "object",
-      description: "present when SUCCEEDED (GET /v1/jobs/{jobId} only)",
+      description:
+        "present when SUCCEEDED (GET /v1/jobs/{jobId} only) and the answer fits the response limit; otherwise see `resultTooLarge` and `links.result`",
       properties: {
         resume: { type: "object", description: "the tailored CV, a JSON Resume" },
         markdown: { type: "string" },
@@ -114,17 +122,45 @@ const jobSchema = {
         modelId: { type: "string" },
       },
     },
+    resultTooLarge: {
+      type: "object",
+      description:
+        "present instead of `result` when the answer with it would exceed the response limit (MAX_RESPONSE_BYTES, 5 MB by default): fetch `links.result` before `linkExpiresAt`",
+      required: ["bytes", "limitBytes", "linkExpiresAt"],
+      properties: {
+        bytes: { type: "integer", description: "size of the stored result (JSON)" },
+        limitBytes: { type: "integer" },
+        linkExpiresAt: { type: "string", format: "date-time" },
+      },
+    },
     error: {
       type: "object",
-      description: "present when FAILED",
+      description:
+        "present when FAILED: a code and a fixed message per code (never a dependency's own words). `details` only where it is the producer's material — VALIDATION_ERROR / INVALID_CV issues, the UNGROUNDED_CLAIM / BANNED_CLAIM violations (first 100) — and only on GET /v1/jobs/{jobId}",
+      required: ["code", "message"],
       properties: {
         code: { type: "string", examples: ["UNGROUNDED_CLAIM", "BANNED_CLAIM", "ENGINE_UNAVAILABLE"] },
         message: { type: "string" },
         details: {},
-        retryable: { type: "boolean" },
+        retryable: {
+          type: "boolean",
+          description: "true: an operator may redrive the job; submitting it again also works",
+        },
       },
     },
-    links: { type: "object", properties: { self: { type: "string" } } },
+    links: {
+      type: "object",
+      required: ["self"],
+      properties: {
+        self: { type: "string" },
+        result: {
+          type: "string",
+          format: "uri",
+          description:
+            "with `resultTooLarge`: a presigned HTTPS GET of the full result (the `result` fields plus engine and usage), no token needed, valid until `resultTooLarge.linkExpiresAt` (15 minutes by default; sooner if the signing credentials expire — GET the job again for a fresh link)",
+        },
+      },
+    },
   },
 };
 
@@ -158,7 +194,7 @@ export const openApiDocument = () => ({
             required: false,
             schema: { type: "string", pattern: "^[\\x21-\\x7e]{1,255}$" },
             description:
-              "1-255 printable ASCII characters, no spaces. Scoped to the caller (tenant + user): the same key and body returns the first job, however late the retry; the same key with another body is a 409.",
+              "1-255 printable ASCII characters, no spaces. Scoped to the caller (tenant + user): the same key and body returns the first job, however late the retry; the same key with another body is a 409. The job id is derived from the key with a server-side secret, so nobody can compute it from the key.",
           },
         ],
         requestBody: {
@@ -188,11 +224,18 @@ export const openApiDocument = () => ({
         summary: "List the caller's jobs, newest first",
         parameters: [
           { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 100 } },
-          { name: "cursor", in: "query", schema: { type: "string" } },
+          {
+            name: "cursor",
+            in: "query",
+            schema: { type: "string" },
+            description:
+              "the `cursor` of the previous page, as given: it is signed and bound to the caller, so an edited or another user's cursor is a 400 (`query.cursor`)",
+          },
         ],
         responses: {
           "200": {
-            description: "jobs, without results; `cursor` when there are more",
+            description:
+              "the caller's jobs, without results and with errors' code and message only; `cursor` when there are more",
             content: {
               "application/json": {
                 schema: ok({
