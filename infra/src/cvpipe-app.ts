@@ -1,5 +1,6 @@
 /** Builds both stacks of one stage on an App; used by the CDK entry and by the tests. */
 import { type App, Tags, Validations } from "aws-cdk-lib";
+import type * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { readConfig } from "./config.ts";
 import { stackName } from "./physical-names.ts";
@@ -17,7 +18,7 @@ export const buildCvpipe = (app: App): CvpipeStacks => {
   // targets the account and region of the caller's credentials (AWS_PROFILE / AWS_REGION).
   const stateful = new StatefulStack(app, "Stateful", {
     stackName: stackName(config.stage, "stateful"),
-    description: `cvpipe ${config.stage}: tables and payload bucket (retained)`,
+    description: `cvpipe ${config.stage}: tables, payload bucket and id secret (retained)`,
     terminationProtection: true,
     config,
   });
@@ -27,6 +28,8 @@ export const buildCvpipe = (app: App): CvpipeStacks => {
     config,
     tables: stateful.tables,
     buckets: stateful.buckets,
+    // aws-cdk-lib's own d.ts do not satisfy exactOptionalPropertyTypes (Secret vs ISecret).
+    idSecret: stateful.idSecret as secretsmanager.ISecret,
   });
   // cfn-lint's resource schema has no Tags on AWS::CloudWatch::Dashboard yet, although aws-cdk-lib renders them.
   const tagOptions = { excludeResourceTypes: ["AWS::CloudWatch::Dashboard"] };

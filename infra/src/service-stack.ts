@@ -19,6 +19,7 @@ import * as events from "aws-cdk-lib/aws-events";
 import * as targets from "aws-cdk-lib/aws-events-targets";
 import * as iam from "aws-cdk-lib/aws-iam";
 import type * as s3 from "aws-cdk-lib/aws-s3";
+import type * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import * as ses from "aws-cdk-lib/aws-ses";
 import type { Construct } from "constructs";
 import { AlarmTopic } from "./alarms.ts";
@@ -38,6 +39,8 @@ export interface ServiceStackProps extends StackProps {
   readonly config: Config;
   readonly tables: Record<TableId, dynamodb.Table>;
   readonly buckets: Record<PayloadBucketId, s3.Bucket>;
+  /** The ingress's id secret (stateful stack). */
+  readonly idSecret: secretsmanager.ISecret;
 }
 
 /** Tables a function only reads; every other table in its `functionResources` entry is read-write. */
@@ -51,7 +54,7 @@ export class ServiceStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
-    const { config, tables, buckets } = props;
+    const { config, tables, buckets, idSecret } = props;
 
     this.alarms = new AlarmTopic(this, "Alarms", { stage: config.stage, email: config.alarmEmail });
 
@@ -98,6 +101,10 @@ export class ServiceStack extends Stack {
       }
       for (const [name, value] of Object.entries(functionSettings(spec.id, config))) fn.addEnvironment(name, value);
     }
+
+    // The ingress alone keys derived ids and cursors; it reads the secret once per cold start.
+    this.functions.ingress.fn.addEnvironment("ID_SECRET_ARN", idSecret.secretArn);
+    idSecret.grantRead(this.functions.ingress.role);
 
     grantInvokeModel(this.functions.tailor.role, config.bedrockModelId, config.bedrockGuardrailArn, this);
 

@@ -102,6 +102,7 @@ test("acknowledgements: exactly the intended ones, each with a specific reason",
     `Service/TailorFunction/Role ${xray}`,
     `Service/TailorFunction/Role ${objects}`,
     "Stateful/AccessLogs AwsSolutions-S1",
+    "Stateful/IdSecret AwsSolutions-SMG4",
   ]);
 });
 
