@@ -269,7 +269,7 @@ export class DynamoJobStore implements JobStore {
       await this.#db.send(
         new UpdateCommand({
           TableName: this.#table,
-          Key: { tenantId, jobId },
+          Key: jobKey(tenantId, jobId),
           UpdateExpression: "REMOVE queuedShard",
           ConditionExpression: "attribute_exists(jobId) AND #status <> :queued",
           ExpressionAttributeNames: { "#status": "status" },

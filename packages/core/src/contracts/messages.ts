@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { compositeKey } from "../keys.ts";
 import { AnalyticsEvent } from "./analytics-event.ts";
 import { JobDescription, TailoringOptions } from "./job-request.ts";
 
@@ -44,8 +45,13 @@ export const AnalyticsEventMessage = z
   .strict();
 export type AnalyticsEventMessage = z.output<typeof AnalyticsEventMessage>;
 
-/** FIFO group: one person's jobs keep their order; tenants proceed in parallel. */
-export const messageGroupId = (tenantId: string, userId: string | undefined): string => `${tenantId}#${userId ?? "-"}`;
+/**
+ * FIFO group: one person's jobs keep their order; tenants proceed in parallel.
+ * `tenant#user`, or the tenant alone for a message of no user — not `tenant#-`,
+ * which was also the group of a user called "-".
+ */
+export const messageGroupId = (tenantId: string, userId: string | undefined): string =>
+  userId === undefined ? compositeKey(tenantId) : compositeKey(tenantId, userId);
 
 /**
  * A message body as JSON that SQS accepts whatever the content. SQS refuses
