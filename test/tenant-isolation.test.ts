@@ -8,9 +8,11 @@ import { createHash, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import { createDocumentClient } from "@cvpipe/aws/clients";
+import { createDocumentClient, createS3Client } from "@cvpipe/aws/clients";
 import { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
+import { S3BlobStore } from "@cvpipe/aws/s3-blob-store";
 import { ValidationError } from "@cvpipe/core/errors";
+import { UnsafeKeyError } from "@cvpipe/core/keys";
 import { tables } from "@cvpipe/core/topology";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -97,6 +99,17 @@ test("tenant and user ids that are dots only are refused at the edge, naming the
       assert.is(res.body.code, "UNAUTHORIZED");
       assert.match(res.body.error, new RegExp(`"${claim}"`), res.body.error);
     }
+  }
+});
+
+test("the S3 store refuses a key that would leave its prefix, before anything is written", async () => {
+  const blobs = new S3BlobStore(createS3Client(), stack.info.bucket);
+  for (const key of ["requests/../x.json", "results/./x.json", "requests//x.json", "requests/t\u0001/x.json"]) {
+    const refused = await blobs.put(key, "{}", "application/json").then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    assert.instance(refused, UnsafeKeyError, key);
   }
 });
 
