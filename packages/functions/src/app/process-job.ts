@@ -6,7 +6,7 @@ import {
 } from "@cvpipe/core/contracts/messages";
 import { parseWith } from "@cvpipe/core/contracts/parse";
 import { CvpipeError, isRetryable } from "@cvpipe/core/errors";
-import type { JobError, JobRecord } from "@cvpipe/core/jobs/job-record";
+import { type JobError, type JobRecord, latestCreatedAtFor } from "@cvpipe/core/jobs/job-record";
 import { s3Key } from "@cvpipe/core/keys";
 import { BlobNotFoundError, type BlobStore } from "@cvpipe/core/ports/blob-store";
 import type { Clock } from "@cvpipe/core/ports/clock";
@@ -42,8 +42,11 @@ export interface Delivery {
   readonly receiveCount: number;
 }
 
-/** "superseded": a newer attempt of the same job took over while this one ran; it wrote nothing. */
-export type ProcessOutcome = "succeeded" | "failed" | "already-done" | "missing" | "superseded";
+/**
+ * "superseded": a newer attempt of the same job took over while this one ran; it wrote nothing.
+ * "stale-message": the message belongs to an earlier job with the same id (expired); dropped.
+ */
+export type ProcessOutcome = "succeeded" | "failed" | "already-done" | "missing" | "superseded" | "stale-message";
 
 /**
  * Tailors one job, exactly once in effect.
@@ -66,9 +69,10 @@ export const processJob = async (
   delivery: Delivery,
 ): Promise<ProcessOutcome> => {
   const startedAt = deps.clock.now().toISOString();
-  const start = await deps.jobs.start(message.tenantId, message.jobId, startedAt);
+  const start = await deps.jobs.start(message.tenantId, message.jobId, startedAt, message.submittedAt);
   if (!start.started) {
     if (!start.record) return "missing";
+    if (start.record.createdAt > latestCreatedAtFor(message.submittedAt)) return "stale-message";
     await publishOutcome(deps, start.record);
     return "already-done";
   }

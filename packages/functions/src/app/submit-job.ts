@@ -111,6 +111,8 @@ export const submitJob = async (
   } catch (error) {
     // Without an Idempotency-Key the caller cannot retry into this job: close it rather than
     // leave it QUEUED for ever. With a key, a retry re-sends (see above), so it stays QUEUED.
+    // Only while QUEUED: a send that failed ambiguously may have been delivered, and a worker
+    // that already started the job must not see its result overwritten by this failure.
     if (!idempotencyKey) {
       await deps.jobs
         .fail(
@@ -118,6 +120,7 @@ export const submitJob = async (
           jobId,
           { code: "DEPENDENCY_UNAVAILABLE", message: "the job could not be enqueued; submit it again" },
           deps.clock.now().toISOString(),
+          "QUEUED",
         )
         .catch(() => undefined);
     }
