@@ -3,10 +3,11 @@ import { join } from "node:path";
 import type { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import { CvpipeError } from "@cvpipe/core/errors";
 import type { Resume } from "@cvpipe/core/resume/resume";
+import { judgePattern, regexSites, unsafePatterns } from "@cvpipe/core/tailoring/testing/pattern-safety";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { BedrockEngine } from "./bedrock-engine.ts";
-import { redactPii } from "./pii.ts";
+import { MAX_NAMED_VALUES, piiPatterns, redactPii, TEXT_PATTERNS } from "./pii.ts";
 
 const repoRoot = join(import.meta.dirname, "..", "..", "..", "..");
 const loadEvalCv = (file: string): Resume =>
@@ -155,6 +156,73 @@ test("round trip on an eval CV: nothing personal in the prompt, restore(redact(x
   assert.not.equal(r.resume, real);
   assert.equal(r.restore(r.resume), real);
   assert.equal(r.leftovers(r.restore(r.resume)), []);
+});
+
+// ---------------------------------------------------------------- linear time (issue 9, item 2)
+
+test("every pattern the redactor applies is linear-time: its literals, its fixed patterns, and those built from a CV", () => {
+  const literals = regexSites(join(import.meta.dirname, "pii.ts")).flatMap((site) =>
+    site.literal === undefined ? [] : [new RegExp(site.literal.source, site.literal.flags)],
+  );
+  assert.ok(literals.length >= 5);
+  const built = [cv, loadEvalCv("03-data-engineer.json"), loadEvalCv("01-backend-engineer.json")].flatMap((c) => [
+    ...piiPatterns(c),
+  ]);
+  assert.ok(built.length >= 10, `only ${built.length} patterns built`);
+  const bad = unsafePatterns([...literals, ...TEXT_PATTERNS, ...built]);
+  assert.equal(
+    bad.map((v) => `/${v.pattern.source}/${v.pattern.flags} — ${v.why}`),
+    [],
+  );
+  // The previous patterns, for contrast: the checker flags them.
+  for (const old of [
+    /\+\d[\d\s().-]{6,}\d|\(\d{3}\)\s?\d{3}[\s.-]\d{4}/g,
+    /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}/g,
+    /(?<![\p{L}\p{N}_])Jo\s+Li(?![\p{L}\p{N}_])/giu,
+  ]) {
+    assert.not.ok(judgePattern(old).safe, String(old));
+  }
+});
+
+test("adversarial runs redact as before: spaces after a name, dots after an @, spaces after a +, placeholder look-alikes", () => {
+  const gap = " ".repeat(50_000);
+  const r = redactPii({
+    basics: { name: "Jo Li", phone: "+44 20 7946 0958" },
+    work: [
+      {
+        name: "Acme",
+        summary: `Jo${gap}x, a@${".".repeat(20_000)}@, +1${gap}, [NAME${"_".repeat(20_000)}`,
+        highlights: [`Jo${gap}Li leads; call 020${" ".repeat(20)}7946 0958`],
+      },
+    ],
+  });
+  const work = r.resume.work![0]!;
+  // basics.name and basics.phone took [NAME_1] and [PHONE_1].
+  assert.is(work.summary, `[NAME_2]${gap}x, a@${".".repeat(20_000)}@, +1${gap}, [NAME${"_".repeat(20_000)}`);
+  assert.is(work.highlights![0], "[NAME_3] leads; call [PHONE_2]");
+  assert.is(r.placeholders.get("[NAME_3]"), `Jo${gap}Li`);
+  assert.is(r.placeholders.get("[PHONE_2]"), `020${" ".repeat(20)}7946 0958`);
+  assert.equal(r.leftovers({ a: `[NAME${" ".repeat(20_000)}_7 ]`, b: `EMAIL_${"9".repeat(20_000)}x` }), [
+    `[NAME${" ".repeat(20_000)}_7 ]`,
+  ]);
+});
+
+test(`a CV naming more than ${MAX_NAMED_VALUES} name parts or user names is refused, not searched once per value`, () => {
+  const many = Array.from({ length: MAX_NAMED_VALUES + 1 }, (_, i) => `Name${String.fromCharCode(97 + (i % 26))}${i}x`);
+  for (const basics of [
+    { name: many.join(" ") },
+    { name: "Jo Li", profiles: many.map((username) => ({ username })) },
+  ]) {
+    try {
+      redactPii({ basics });
+      assert.unreachable("expected INVALID_CV");
+    } catch (error) {
+      assert.instance(error, CvpipeError);
+      assert.is((error as CvpipeError).code, "INVALID_CV");
+      assert.is((error as CvpipeError).retryable, false);
+    }
+  }
+  assert.ok(redactPii({ basics: { name: many.slice(0, MAX_NAMED_VALUES).join(" ") } }).resume.basics);
 });
 
 test.run();

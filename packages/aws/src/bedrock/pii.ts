@@ -1,4 +1,7 @@
+import { CvpipeError } from "@cvpipe/core/errors";
+import { replaceEmails } from "@cvpipe/core/resume/find-email";
 import type { Resume } from "@cvpipe/core/resume/resume";
+import { isSpace } from "@cvpipe/core/resume/whitespace";
 
 /**
  * Reversible PII redaction for a CV on its way to a model: e-mail addresses,
@@ -10,6 +13,13 @@ import type { Resume } from "@cvpipe/core/resume/resume";
  * words ("JO LI" and "Li" for "Jo Li", never the "li" in "Linux"); the phone
  * number is found by its digits, whatever the spacing, and also in its
  * national form ("020 7946 0958" for "+44 20 7946 0958").
+ *
+ * Every search runs in time linear in the text: the patterns have no
+ * unbounded repetition that could backtrack (checked by `TEXT_PATTERNS` and
+ * `piiPatterns` in the tests); e-mail addresses, phone-like runs, spaces
+ * between the words of a name and placeholder-like tokens are scanned by
+ * hand. A CV naming more than `MAX_NAMED_VALUES` name parts or user names is
+ * refused (`INVALID_CV`) rather than searched once per value.
  */
 export interface Redaction {
   readonly resume: Resume;
@@ -28,26 +38,264 @@ const KINDS = ["URL", "EMAIL", "PHONE", "ADDRESS", "POSTCODE", "NAME", "USERNAME
 const KIND_ALT = KINDS.join("|");
 
 const URL_RE = /\b(?:https?:\/\/|www\.)[^\s"<>()]+/gi;
-// Bounded parts (RFC 5321: 64-char local part): an unbounded run would make the search quadratic.
-const EMAIL_RE = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}/g;
-const PHONE_RE = /\+\d[\d\s().-]{6,}\d|\(\d{3}\)\s?\d{3}[\s.-]\d{4}/g;
 const DATE_KEY = /date$/i;
-/** Exactly what `redactPii` writes. */
-const PLACEHOLDER_RE = new RegExp(`\\[(?:${KIND_ALT})_\\d+\\]`, "g");
-const HAS_PLACEHOLDER = new RegExp(PLACEHOLDER_RE.source);
-/** What a model may make of one: any case, space/dash/no separator, spaces inside the brackets, or no brackets. */
-const LEFTOVER_RE = new RegExp(
-  `\\[\\s*(?:${KIND_ALT})[\\s_-]*\\d+\\s*\\]|(?<![\\p{L}\\p{N}])(?:${KIND_ALT})_\\d+(?![\\p{L}\\p{N}_])`,
-  "giu",
-);
+/** What `redactPii` writes, found by `\[KIND_\d+` and checked for its closing bracket (no backtracking). */
+const PLACEHOLDER_RE = new RegExp(`\\[(?:${KIND_ALT})_\\d+\\]?`, "g");
+/** A placeholder's kind, case-insensitive as a model may write it (Unicode case folding). */
+const KIND_AT = new RegExp(`(?:${KIND_ALT})`, "iuy");
+/** Where a bare `KIND_1` may start: not after a letter or digit. */
+const BARE_KIND_AT = new RegExp(`(?<![\\p{L}\\p{N}])(?:${KIND_ALT})_(?=\\d)`, "iuy");
+const WORD_CHAR = /[\p{L}\p{N}_]/u;
+const LETTER = /\p{L}/u;
+/** `(?![\p{L}\p{N}_])` at a position, and its mirror before it. */
+const NOT_WORD_AFTER = /(?![\p{L}\p{N}_])/uy;
+const NOT_WORD_BEFORE = /(?<![\p{L}\p{N}_])/uy;
+/** A run of phone-separator characters (`[\s().\-/]`): the phone patterns allow up to this many in a row. */
+const MAX_SEPARATORS = 8;
+/** Name parts and profile user names: each is one more pass over every string. */
+export const MAX_NAMED_VALUES = 24;
+
+/** The fixed patterns this module applies to CV text (checked for linear-time matching by the tests). */
+export const TEXT_PATTERNS: readonly RegExp[] = [
+  URL_RE,
+  DATE_KEY,
+  PLACEHOLDER_RE,
+  KIND_AT,
+  BARE_KIND_AT,
+  WORD_CHAR,
+  LETTER,
+  NOT_WORD_AFTER,
+  NOT_WORD_BEFORE,
+];
 /** Lower-case particles of a name that identify nobody on their own ("de", "van"). */
 const PARTICLES = new Set(["al", "bin", "da", "de", "del", "della", "der", "di", "du", "la", "le", "van", "von"]);
-const SEP = "[\\s().\\-/]*";
+const SEP = `[\\s().\\-/]{0,${MAX_SEPARATORS}}`;
+
+/** `.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, "")` by code point from each end (that pattern is quadratic on a run of non-letters). */
+const trimToLetters = (part: string): string => {
+  const points = [...part];
+  let start = 0;
+  let end = points.length;
+  while (start < end && !LETTER.test(points[start]!)) start++;
+  while (end > start && !LETTER.test(points[end - 1]!)) end--;
+  return points.slice(start, end).join("");
+};
 
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 /** Whole words only: no letter, digit or `_` on either side (so `NAME` in `[NAME_1]` is safe too). */
 const wholeWord = (pattern: string): RegExp => new RegExp(`(?<![\\p{L}\\p{N}_])${pattern}(?![\\p{L}\\p{N}_])`, "giu");
-const flexibleSpaces = (value: string): string => value.split(/\s+/).map(escapeRe).join("\\s+");
+
+/** Finds occurrences in a text; `replaceWith` calls `next(text, from)` until it returns undefined. */
+interface Finder {
+  next(text: string, from: number): { index: number; end: number } | undefined;
+  /** The regular expressions it runs, for the linear-time check. */
+  readonly patterns: readonly RegExp[];
+}
+
+const regexFinder = (re: RegExp): Finder => ({
+  patterns: [re],
+  next(text, from) {
+    re.lastIndex = from;
+    const m = re.exec(text);
+    return m === null ? undefined : { index: m.index, end: m.index + m[0].length };
+  },
+});
+
+/**
+ * A value of several words as whole words, any whitespace between them, any
+ * case: what `wholeWord(words.join("\\s+"))` matched. The first word is found
+ * by a search, each further one by an anchored match after the spaces are
+ * skipped by hand, so no run of spaces is read twice by one attempt.
+ */
+const flexibleFinder = (value: string): Finder => {
+  const words = value.split(/\s+/).map(escapeRe);
+  if (words.length === 1) return regexFinder(wholeWord(words[0]!));
+  const first = new RegExp(`(?<![\\p{L}\\p{N}_])${words[0]}`, "giu");
+  const rest = words.slice(1).map((w) => new RegExp(w, "iuy"));
+  return {
+    patterns: [first, ...rest, NOT_WORD_AFTER],
+    next(text, from) {
+      for (let start = from; start <= text.length; ) {
+        first.lastIndex = start;
+        const m = first.exec(text);
+        if (m === null) return undefined;
+        let at = m.index + m[0].length;
+        let ok = true;
+        for (const word of rest) {
+          let skip = at;
+          while (skip < text.length && isSpace(text.charCodeAt(skip))) skip++;
+          word.lastIndex = skip;
+          if (skip === at || !word.test(text)) {
+            ok = false;
+            break;
+          }
+          at = word.lastIndex;
+        }
+        NOT_WORD_AFTER.lastIndex = at;
+        if (ok && NOT_WORD_AFTER.test(text)) return { index: m.index, end: at };
+        start = m.index + 1;
+      }
+      return undefined;
+    },
+  };
+};
+
+/**
+ * Runs of more than MAX_SEPARATORS separator characters shortened to their
+ * first and last four, with where each kept character came from. The phone
+ * patterns read a separator run whole or up to its last three characters
+ * (`(0)`), so their matches on the shortened text are the matches of the
+ * same patterns with unbounded runs on the original.
+ */
+const isSeparator = (c: number): boolean =>
+  isSpace(c) || c === 0x28 || c === 0x29 || c === 0x2e || c === 0x2d || c === 0x2f;
+const shortenSeparatorRuns = (text: string): { short: string; from: number[] } | undefined => {
+  let long = false;
+  for (let i = 0, run = 0; i < text.length && !long; i++) {
+    run = isSeparator(text.charCodeAt(i)) ? run + 1 : 0;
+    long = run > MAX_SEPARATORS;
+  }
+  if (!long) return undefined;
+  let short = "";
+  const from: number[] = [];
+  for (let i = 0; i < text.length; ) {
+    let j = i;
+    while (j < text.length && isSeparator(text.charCodeAt(j))) j++;
+    const kept = j - i > MAX_SEPARATORS ? [i, i + 1, i + 2, i + 3, j - 4, j - 3, j - 2, j - 1] : [];
+    if (j === i) kept.push(i);
+    else if (kept.length === 0) for (let k = i; k < j; k++) kept.push(k);
+    for (const k of kept) {
+      short += text[k];
+      from.push(k);
+    }
+    i = Math.max(j, i + 1);
+  }
+  from.push(text.length);
+  return { short, from };
+};
+
+/** A phone pattern, run on the text with long separator runs shortened (see `shortenSeparatorRuns`). */
+const phoneFinder = (re: RegExp): Finder => {
+  let cached: { text: string; shortened: ReturnType<typeof shortenSeparatorRuns> } | undefined;
+  return {
+    patterns: [re],
+    next(text, from) {
+      if (cached?.text !== text) cached = { text, shortened: shortenSeparatorRuns(text) };
+      const shortened = cached.shortened;
+      if (shortened === undefined) return regexFinder(re).next(text, from);
+      // The first kept character at or after `from` (kept positions increase): a binary search.
+      let lo = 0;
+      let hi = shortened.from.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (shortened.from[mid]! < from) lo = mid + 1;
+        else hi = mid;
+      }
+      re.lastIndex = lo;
+      const m = re.exec(shortened.short);
+      if (m === null) return undefined;
+      return { index: shortened.from[m.index]!, end: shortened.from[m.index + m[0].length - 1]! + 1 };
+    },
+  };
+};
+
+/** `text` with every occurrence `finder` finds replaced by `fn(match)`, left to right, as a global replace would. */
+const replaceWith = (text: string, finder: Finder, fn: (match: string) => string): string => {
+  let out = "";
+  let copied = 0;
+  for (let m = finder.next(text, 0); m !== undefined; m = finder.next(text, m.end > m.index ? m.end : m.end + 1)) {
+    out += text.slice(copied, m.index) + fn(text.slice(m.index, m.end));
+    copied = m.end;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+};
+
+/**
+ * A phone-like run: `\+\d[\d\s().-]{6,}\d` (greedy, to its last digit) or
+ * `(ddd) ddd-dddd`, found by a forward scan. A run too short to hold a number
+ * is skipped whole.
+ */
+const US_PHONE_AT = /\(\d{3}\)\s?\d{3}[\s.-]\d{4}/y;
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+const isPhoneChar = (c: number): boolean =>
+  isDigit(c) || isSpace(c) || c === 0x28 || c === 0x29 || c === 0x2e || c === 0x2d;
+const phoneRunFinder: Finder = {
+  patterns: [US_PHONE_AT],
+  next(text, from) {
+    for (let at = text.indexOf("+", from), paren = text.indexOf("(", from); at >= 0 || paren >= 0; ) {
+      if (paren >= 0 && (at < 0 || paren < at)) {
+        US_PHONE_AT.lastIndex = paren;
+        if (US_PHONE_AT.test(text)) return { index: paren, end: US_PHONE_AT.lastIndex };
+        paren = text.indexOf("(", paren + 1);
+        continue;
+      }
+      if (isDigit(text.charCodeAt(at + 1))) {
+        let end = at + 2;
+        let lastDigit = -1;
+        while (end < text.length && isPhoneChar(text.charCodeAt(end))) {
+          if (isDigit(text.charCodeAt(end))) lastDigit = end;
+          end++;
+        }
+        if (lastDigit - (at + 2) >= 6) return { index: at, end: lastDigit + 1 };
+      }
+      at = text.indexOf("+", at + 1);
+    }
+    return undefined;
+  },
+};
+
+/** Placeholder-like tokens in `s`, as a global match of LEFTOVER_PATTERN would list them (see `leftoversIn`). */
+const leftoversIn = (s: string): string[] => {
+  const out: string[] = [];
+  const skipSpaces = (i: number): number => {
+    let j = i;
+    while (j < s.length && isSpace(s.charCodeAt(j))) j++;
+    return j;
+  };
+  const digitsEnd = (i: number): number => {
+    let j = i;
+    while (j < s.length && isDigit(s.charCodeAt(j))) j++;
+    return j;
+  };
+  for (let at = 0; at < s.length; ) {
+    if (s[at] === "[") {
+      // `\[\s*KIND[\s_-]*\d+\s*\]`: each part's characters differ from the next part's, so one greedy pass decides.
+      KIND_AT.lastIndex = skipSpaces(at + 1);
+      if (KIND_AT.test(s)) {
+        let i = KIND_AT.lastIndex;
+        while (i < s.length && (isSpace(s.charCodeAt(i)) || s[i] === "_" || s[i] === "-")) i++;
+        const d = digitsEnd(i);
+        const close = skipSpaces(d);
+        if (d > i && s[close] === "]") {
+          out.push(s.slice(at, close + 1));
+          at = close + 1;
+          continue;
+        }
+      }
+    } else if (KIND_INITIALS.includes(s[at]!)) {
+      // `(?<![\p{L}\p{N}])KIND_\d+(?![\p{L}\p{N}_])`: the digits are read whole, then what follows them.
+      BARE_KIND_AT.lastIndex = at;
+      if (BARE_KIND_AT.test(s)) {
+        const d = digitsEnd(BARE_KIND_AT.lastIndex);
+        const next = s.codePointAt(d);
+        if (next === undefined || !WORD_CHAR.test(String.fromCodePoint(next))) {
+          out.push(s.slice(at, d));
+          at = d;
+          continue;
+        }
+      }
+    }
+    at++;
+  }
+  return out;
+};
+
+/** First letters of the kinds in either case: no other character folds to one of them. */
+const KIND_INITIALS = [...new Set(KINDS.map((k) => k[0]!))].flatMap((c) => [c, c.toLowerCase()]).join("");
+
+const hasPlaceholder = (s: string): boolean => [...s.matchAll(PLACEHOLDER_RE)].some((m) => m[0].endsWith("]"));
+const restorePlaceholders = (s: string, placeholders: ReadonlyMap<string, string>): string =>
+  s.replace(PLACEHOLDER_RE, (p) => (p.endsWith("]") ? (placeholders.get(p) ?? p) : p));
 
 const mapStrings = (value: unknown, fn: (s: string, key: string) => string, key = ""): unknown => {
   if (typeof value === "string") return fn(value, key);
@@ -113,10 +361,8 @@ export const redactPii = (cv: Resume): Redaction => {
     }
     return p;
   };
-  const literal = (kind: string, value: unknown, minLength = 3): [RegExp, string] | undefined =>
-    typeof value === "string" && value.trim().length >= minLength
-      ? [wholeWord(flexibleSpaces(value.trim())), kind]
-      : undefined;
+  const literal = (kind: string, value: unknown, minLength = 3): [Finder, string] | undefined =>
+    typeof value === "string" && value.trim().length >= minLength ? [flexibleFinder(value.trim()), kind] : undefined;
 
   const basics = cv.basics;
   const name = basics?.name?.trim();
@@ -124,7 +370,7 @@ export const redactPii = (cv: Resume): Redaction => {
     ...new Set(
       (name ?? "")
         .split(/[\s-]+/)
-        .map((p) => p.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, ""))
+        .map(trimToLetters)
         // An initial ("A.") would take every "a" with it; digits and particles identify nobody.
         .filter((p) => p.length >= 2 && /\p{L}/u.test(p) && !PARTICLES.has(p)),
     ),
@@ -136,38 +382,60 @@ export const redactPii = (cv: Resume): Redaction => {
         .filter((u) => u.length >= 2),
     ),
   ].sort((a, b) => b.length - a.length);
+  for (const [what, count] of [
+    ["basics.name has", nameParts.length],
+    ["basics.profiles have", usernames.length],
+  ] as const) {
+    if (count > MAX_NAMED_VALUES) {
+      throw new CvpipeError(
+        `${what} ${count} distinct ${what.startsWith("basics.name") ? "parts" : "user names"}; PII redaction handles at most ${MAX_NAMED_VALUES}`,
+        { code: "INVALID_CV", retryable: false },
+      );
+    }
+  }
   const fixed = [
     literal("PHONE", basics?.phone),
-    ...(typeof basics?.phone === "string" ? phonePatterns(basics.phone) : []).map((re): [RegExp, string] => [
-      re,
+    ...(typeof basics?.phone === "string" ? phonePatterns(basics.phone) : []).map((re): [Finder, string] => [
+      phoneFinder(re),
       "PHONE",
     ]),
     literal("ADDRESS", basics?.location?.address),
     literal("POSTCODE", basics?.location?.postalCode),
-    ...usernames.map((u) => [wholeWord(`@?${escapeRe(u)}`), "USERNAME"] as [RegExp, string]),
+    ...usernames.map((u): [Finder, string] => [regexFinder(wholeWord(`@?${escapeRe(u)}`)), "USERNAME"]),
     literal("NAME", name, 1),
     ...nameParts.map((p) => literal("NAME", p, 1)),
-  ].filter((x): x is [RegExp, string] => x !== undefined);
+  ].filter((x): x is [Finder, string] => x !== undefined);
+  patternsOf.set(
+    cv,
+    fixed.flatMap(([f]) => f.patterns),
+  );
 
   const redact = (text: string, key: string): string => {
     if (DATE_KEY.test(key)) return text;
     let out = text.replace(URL_RE, (m) => placeholderFor("URL", m));
-    out = out.replace(EMAIL_RE, (m) => placeholderFor("EMAIL", m));
-    out = out.replace(PHONE_RE, (m) => placeholderFor("PHONE", m));
-    for (const [re, kind] of fixed) out = out.replace(re, (m) => placeholderFor(kind, m));
+    out = replaceEmails(out, (m) => placeholderFor("EMAIL", m));
+    out = replaceWith(out, phoneRunFinder, (m) => placeholderFor("PHONE", m));
+    for (const [finder, kind] of fixed) out = replaceWith(out, finder, (m) => placeholderFor(kind, m));
     // A user name is personal even when it is not a word of its own (`jd`, `j.d`).
-    if (key === "username" && out.trim() !== "" && !HAS_PLACEHOLDER.test(out)) out = placeholderFor("USERNAME", out);
+    if (key === "username" && out.trim() !== "" && !hasPlaceholder(out)) out = placeholderFor("USERNAME", out);
     return out;
   };
   const resume = mapStrings(cv, redact) as Resume;
-  const inCv = new Set(allStrings(cv).flatMap((s) => s.match(LEFTOVER_RE) ?? []));
+  const inCv = new Set(allStrings(cv).flatMap(leftoversIn));
   return {
     resume,
     placeholders,
-    restore: <T>(value: T): T =>
-      mapStrings(value, (s) => s.replace(PLACEHOLDER_RE, (p) => placeholders.get(p) ?? p)) as T,
+    restore: <T>(value: T): T => mapStrings(value, (s) => restorePlaceholders(s, placeholders)) as T,
     leftovers: (value: unknown): string[] => [
-      ...new Set(allStrings(value).flatMap((s) => (s.match(LEFTOVER_RE) ?? []).filter((m) => !inCv.has(m)))),
+      ...new Set(allStrings(value).flatMap((s) => leftoversIn(s).filter((m) => !inCv.has(m)))),
     ],
   };
+};
+
+const patternsOf = new WeakMap<Resume, readonly RegExp[]>();
+
+/** The patterns `redactPii(cv)` built from the CV's own details (for the linear-time check in the tests). */
+export const piiPatterns = (cv: Resume): readonly RegExp[] => {
+  if (!patternsOf.has(cv)) redactPii(cv);
+  return patternsOf.get(cv) ?? [];
 };
