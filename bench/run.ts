@@ -11,6 +11,9 @@
  *   - verifier alone (grounding check of the tailored CV against the source)
  *   - tailorCv: engine + schema check + verifier + match report + renderings
  *   - text CV parse (the CV rendered to Markdown, parsed back)
+ *
+ * Then the growth table of `linear-time.ts`: adversarial inputs at n and 4n,
+ * with the ratio of their times. `node bench/run.ts linear` prints only that.
  */
 import { performance } from "node:perf_hooks";
 import { parseTextCv } from "@cvpipe/core/resume/parse-text-cv";
@@ -20,6 +23,12 @@ import { LocalEngine, tailorLocally } from "@cvpipe/core/tailoring/local-engine"
 import { tailorCv } from "@cvpipe/core/tailoring/tailor-cv";
 import { evalPairs, loadJob, loadResume } from "@cvpipe/core/tailoring/testing/eval-set";
 import { verifyGrounding } from "@cvpipe/core/tailoring/verify-grounding";
+import { runGrowth } from "./linear-time.ts";
+
+if (process.argv[2] === "linear") {
+  runGrowth();
+  process.exit(0);
+}
 
 const pairs = evalPairs().map((p) => ({ cv: loadResume(p.resume), job: loadJob(p.jobJson) }));
 const tailored = pairs.map((p) => tailorLocally({ cv: p.cv, job: p.job, options: {} }));
@@ -71,3 +80,4 @@ for (const [name, ms] of results) {
     `${name.padEnd(30)} ${ms.toFixed(2).padStart(9)} ${(ms / pairs.length).toFixed(3).padStart(9)} ${(ms / baseline).toFixed(1).padStart(11)}`,
   );
 }
+runGrowth();

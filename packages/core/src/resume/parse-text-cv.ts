@@ -571,18 +571,18 @@ const splitOnce = (text: string, seps: readonly string[]): string[] => {
 export const splitList = (text: string): string[] => {
   const out: string[] = [];
   let depth = 0;
-  let current = "";
-  for (const ch of text) {
+  let start = 0;
+  // By code unit: every character looked at is in the BMP, so a surrogate is never one of them.
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
     if (ch === "(" || ch === "[") depth++;
     if (ch === ")" || ch === "]") depth = Math.max(0, depth - 1);
     if (depth === 0 && (ch === "," || ch === "|" || ch === ";" || ch === "•" || ch === "·")) {
-      out.push(current);
-      current = "";
-    } else {
-      current += ch;
+      out.push(text.slice(start, i));
+      start = i + 1;
     }
   }
-  out.push(current);
+  out.push(text.slice(start));
   return out.map((s) => s.trim().replace(/\.$/, "").trim()).filter(Boolean);
 };
 
