@@ -1,14 +1,28 @@
 import type { z } from "zod";
 import type { FieldIssue } from "../errors.ts";
 
-/** `["cv","work",2,"startDate"]` under root `body` → `body.cv.work[2].startDate`. */
+/** Longest object key a path shows whole; a longer (hostile) key is shown by its start. */
+export const MAX_PATH_KEY_CHARS = 64;
+/** Longest path shown; deeper paths keep their start and end. */
+export const MAX_PATH_CHARS = 512;
+
+const shownKey = (key: string): string =>
+  key.length > MAX_PATH_KEY_CHARS ? `${key.slice(0, MAX_PATH_KEY_CHARS)}…(${key.length} chars)` : key;
+
+/**
+ * `["cv","work",2,"startDate"]` under root `body` → `body.cv.work[2].startDate`.
+ * Bounded whatever the input: a key of 500k quotes must not make an answer of megabytes.
+ */
 export const formatPath = (root: string, path: readonly PropertyKey[]): string => {
   let out = root;
   for (const part of path) {
     if (typeof part === "number") out += `[${part}]`;
-    else if (typeof part === "string" && /^[A-Za-z_$][\w$]*$/.test(part)) out += out ? `.${part}` : part;
-    else out += `[${JSON.stringify(String(part))}]`;
+    else if (typeof part === "string" && part.length <= MAX_PATH_KEY_CHARS && /^[A-Za-z_$][\w$]*$/.test(part))
+      out += out ? `.${part}` : part;
+    else out += `[${JSON.stringify(shownKey(String(part)))}]`;
+    if (out.length > 4 * MAX_PATH_CHARS) break;
   }
+  if (out.length > MAX_PATH_CHARS) out = `${out.slice(0, MAX_PATH_CHARS / 2)}…${out.slice(-MAX_PATH_CHARS / 4)}`;
   return out || "(root)";
 };
 

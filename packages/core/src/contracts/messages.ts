@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { compositeKey } from "../keys.ts";
 import { AnalyticsEvent } from "./analytics-event.ts";
@@ -50,8 +51,16 @@ export type AnalyticsEventMessage = z.output<typeof AnalyticsEventMessage>;
  * `tenant#user`, or the tenant alone for a message of no user — not `tenant#-`,
  * which was also the group of a user called "-".
  */
-export const messageGroupId = (tenantId: string, userId: string | undefined): string =>
-  userId === undefined ? compositeKey(tenantId) : compositeKey(tenantId, userId);
+export const messageGroupId = (tenantId: string, userId: string | undefined): string => {
+  const group = userId === undefined ? compositeKey(tenantId) : compositeKey(tenantId, userId);
+  // SQS allows 128 characters; two ids of up to 128 each can exceed it. A long pair is named by
+  // its digest instead — still one group per person (the order that matters), never ambiguous.
+  if (group.length <= MAX_GROUP_ID_CHARS) return group;
+  return `~${createHash("sha256").update(group, "utf8").digest("hex")}`;
+};
+
+/** SQS's limit on MessageGroupId (and MessageDeduplicationId). */
+export const MAX_GROUP_ID_CHARS = 128;
 
 /**
  * A message body as JSON that SQS accepts whatever the content. SQS refuses

@@ -35,14 +35,31 @@ export const success = (statusCode: number, code: string, data: unknown, headers
  */
 export const MAX_ERROR_DETAILS = 100;
 
+/** Longest string an error answer carries (the summary, or any string inside `details`). */
+export const MAX_ERROR_STRING_CHARS = 1_000;
+
+const clip = (text: string): string =>
+  text.length > MAX_ERROR_STRING_CHARS ? `${text.slice(0, MAX_ERROR_STRING_CHARS)}…(${text.length} chars)` : text;
+
+/** Every string clipped, arrays cut, depth bounded: an error answer's size never follows its input's. */
+const bounded = (value: unknown, depth = 0): unknown => {
+  if (typeof value === "string") return clip(value);
+  if (value === null || typeof value !== "object") return value;
+  if (depth >= 6) return "…";
+  if (Array.isArray(value)) return value.slice(0, MAX_ERROR_DETAILS).map((v) => bounded(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value).slice(0, MAX_ERROR_DETAILS)) out[clip(k)] = bounded(v, depth + 1);
+  return out;
+};
+
 /** `{ success: false, code, error, details[, detailsTotal] }` */
 export const failure = (statusCode: number, code: ErrorCode, error: string, details?: unknown) => {
   const cut = Array.isArray(details) && details.length > MAX_ERROR_DETAILS;
   return json(statusCode, {
     success: false,
     code,
-    error,
-    ...(details === undefined ? {} : { details: cut ? details.slice(0, MAX_ERROR_DETAILS) : details }),
+    error: clip(error),
+    ...(details === undefined ? {} : { details: bounded(details) }),
     ...(cut ? { detailsTotal: (details as unknown[]).length } : {}),
   });
 };
