@@ -8,17 +8,16 @@ import { join } from "node:path";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { createTables, type DynamoEmulator, startDynalite } from "@cvpipe/aws/analytics/testing/emulators";
 import { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
-import type { BlobPointer, TailoringJobMessage } from "@cvpipe/core/contracts/messages";
+import type { TailoringJobMessage } from "@cvpipe/core/contracts/messages";
 import { CvpipeError, DependencyError } from "@cvpipe/core/errors";
 import { type JobRecord, userKey } from "@cvpipe/core/jobs/job-record";
-import { BlobNotFoundError, type BlobStore } from "@cvpipe/core/ports/blob-store";
-import type { OutgoingMessage, QueuePublisher } from "@cvpipe/core/ports/queue-publisher";
 import type { TailoringEngine } from "@cvpipe/core/tailoring/types";
 import { tables } from "@cvpipe/core/topology";
 import { jobView } from "@cvpipe/functions/app/job-view";
 import { type ProcessJobDeps, processJob } from "@cvpipe/functions/app/process-job";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { MemoryBlobs, Outbox } from "./support/fakes.ts";
 
 const repoRoot = join(import.meta.dirname, "..");
 const sample = JSON.parse(readFileSync(join(repoRoot, "events/http/post-job.valid.json"), "utf8"));
@@ -35,22 +34,6 @@ test.before(async () => {
   jobs = new DynamoJobStore(db.documentClient, tables.jobs.name, { clock });
 });
 test.after(async () => db.close());
-
-class NoBlobs implements BlobStore {
-  async put(key: string, body: string): Promise<BlobPointer> {
-    return { bucket: "payloads", key, bytes: Buffer.byteLength(body) };
-  }
-  async get(pointer: BlobPointer): Promise<string> {
-    throw new BlobNotFoundError(pointer);
-  }
-}
-
-class Outbox implements QueuePublisher {
-  async send() {
-    return { messageId: "1" };
-  }
-  async sendBatch(_queue: string, _messages: readonly OutgoingMessage[]) {}
-}
 
 /** Counts what the use case logs, as middy's tests count logger calls. */
 const recordingLogger = () => {
@@ -95,7 +78,7 @@ const run = async (jobId: string, engine: TailoringEngine, input?: TailoringJobM
   const { lines, logger } = recordingLogger();
   const deps = {
     jobs,
-    blobs: new NoBlobs(),
+    blobs: new MemoryBlobs(),
     queue: new Outbox(),
     clock,
     engines: { local: engine },
@@ -183,7 +166,7 @@ test("a job stored before the fix, with a full dependency message, is shown with
       details: { key: "requests/acme/redact-5.json" },
     },
   };
-  const view = await jobView(old, new NoBlobs());
+  const view = await jobView(old, new MemoryBlobs());
   assert.is(view.error?.code, "DEPENDENCY_UNAVAILABLE");
   assert.not.match(JSON.stringify(view), LEAKS);
 });

@@ -26,11 +26,10 @@ import { MemoryAggregateStore, MemoryEventStore } from "@cvpipe/core/analytics/t
 import { seededRandom } from "@cvpipe/core/analytics/testing/sample-events";
 import type { TailoringOutcomeEvent } from "@cvpipe/core/contracts/analytics-event";
 import { idSecret } from "@cvpipe/core/contracts/canonical-json";
-import { AnalyticsEventMessage, type BlobPointer, type TailoringJobMessage } from "@cvpipe/core/contracts/messages";
+import { AnalyticsEventMessage, type TailoringJobMessage } from "@cvpipe/core/contracts/messages";
 import { DependencyError } from "@cvpipe/core/errors";
 import { retractionEvent } from "@cvpipe/core/jobs/job-outcome";
 import { type JobRecord, queuedShard, userKey } from "@cvpipe/core/jobs/job-record";
-import type { BlobStore } from "@cvpipe/core/ports/blob-store";
 import type { OutgoingMessage, QueuePublisher } from "@cvpipe/core/ports/queue-publisher";
 import type { EngineOutput, TailoringEngine, TailorRequest } from "@cvpipe/core/tailoring/types";
 import { tables } from "@cvpipe/core/topology";
@@ -39,6 +38,7 @@ import { submitJob } from "@cvpipe/functions/app/submit-job";
 import { sweepStuckJobs } from "@cvpipe/functions/app/sweep-jobs";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { MemoryBlobs, Outbox } from "./support/fakes.ts";
 
 const repoRoot = join(import.meta.dirname, "..");
 const sample = JSON.parse(readFileSync(join(repoRoot, "events/http/post-job.valid.json"), "utf8"));
@@ -366,40 +366,6 @@ test.before(async () => {
   fold = new AnalyticsFold(db.documentClient, { clock, eventTtlDays: 14 });
 });
 test.after(async () => db.close());
-
-class Outbox implements QueuePublisher {
-  readonly sent: OutgoingMessage[] = [];
-  failNext = 0;
-  onSend?: (m: OutgoingMessage) => Promise<void>;
-  async send(_queue: string, message: OutgoingMessage) {
-    this.sent.push(message);
-    await this.onSend?.(message);
-    return { messageId: String(this.sent.length) };
-  }
-  async sendBatch(_queue: string, messages: readonly OutgoingMessage[]) {
-    if (this.failNext > 0) {
-      this.failNext--;
-      throw new DependencyError("SQS SendMessageBatch throttled");
-    }
-    this.sent.push(...messages);
-  }
-  take(): OutgoingMessage[] {
-    return this.sent.splice(0);
-  }
-}
-
-class MemoryBlobs implements BlobStore {
-  readonly objects = new Map<string, string>();
-  async put(key: string, body: string): Promise<BlobPointer> {
-    this.objects.set(key, body);
-    return { bucket: "payloads", key, bytes: Buffer.byteLength(body) };
-  }
-  async get(pointer: BlobPointer): Promise<string> {
-    const body = this.objects.get(pointer.key);
-    if (body === undefined) throw new Error("missing");
-    return body;
-  }
-}
 
 const okEngine = (seen?: (r: TailorRequest) => void, before?: () => Promise<void>): TailoringEngine => ({
   name: "local",

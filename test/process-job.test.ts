@@ -8,16 +8,15 @@ import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { createTables, type DynamoEmulator, startDynalite } from "@cvpipe/aws/analytics/testing/emulators";
 import { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
 import { isRetractionEvent } from "@cvpipe/core/contracts/analytics-event";
-import type { AnalyticsEventMessage, BlobPointer, TailoringJobMessage } from "@cvpipe/core/contracts/messages";
+import type { TailoringJobMessage } from "@cvpipe/core/contracts/messages";
 import { CvpipeError } from "@cvpipe/core/errors";
 import { type JobRecord, userKey } from "@cvpipe/core/jobs/job-record";
-import { BlobNotFoundError, type BlobStore } from "@cvpipe/core/ports/blob-store";
-import type { OutgoingMessage, QueuePublisher } from "@cvpipe/core/ports/queue-publisher";
 import type { EngineOutput, TailoringEngine, TailorRequest } from "@cvpipe/core/tailoring/types";
 import { tables } from "@cvpipe/core/topology";
 import { type ProcessJobDeps, processJob } from "@cvpipe/functions/app/process-job";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { MemoryBlobs, Outbox } from "./support/fakes.ts";
 
 const repoRoot = join(import.meta.dirname, "..");
 const sample = JSON.parse(readFileSync(join(repoRoot, "events/http/post-job.valid.json"), "utf8"));
@@ -32,31 +31,6 @@ test.before(async () => {
   jobs = new DynamoJobStore(db.documentClient, tables.jobs.name, { clock });
 });
 test.after(async () => db.close());
-
-class MemoryBlobs implements BlobStore {
-  readonly objects = new Map<string, string>();
-  async put(key: string, body: string): Promise<BlobPointer> {
-    this.objects.set(key, body);
-    return { bucket: "payloads", key, bytes: Buffer.byteLength(body) };
-  }
-  async get(pointer: BlobPointer): Promise<string> {
-    const body = this.objects.get(pointer.key);
-    if (body === undefined) throw new BlobNotFoundError(pointer);
-    return body;
-  }
-}
-
-class Outbox implements QueuePublisher {
-  readonly sent: OutgoingMessage[] = [];
-  async send(_queue: string, message: OutgoingMessage) {
-    this.sent.push(message);
-    return { messageId: String(this.sent.length) };
-  }
-  async sendBatch(_queue: string, messages: readonly OutgoingMessage[]) {
-    this.sent.push(...messages);
-  }
-  events = () => this.sent.map((m) => (JSON.parse(m.body) as AnalyticsEventMessage).event);
-}
 
 /** An engine that returns the CV as it is (always grounded), with the token usage it is given. */
 const engine = (inputTokens: number, before?: () => Promise<void>): TailoringEngine => ({

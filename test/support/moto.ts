@@ -14,19 +14,8 @@
  *   test.after(() => moto?.close());
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { createServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-
-// Not stack.ts's freePort: importing that module loads the whole embedded stack.
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
+import { freePort } from "./ports.ts";
 
 /** Whether `moto_server` can be started on this machine (found on PATH and answers `-h`). */
 export const hasMotoServer = (): boolean => {

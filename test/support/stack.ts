@@ -3,25 +3,17 @@
  * data directory, and a producer-side HTTP client for it.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { mintToken } from "@cvpipe/local/jwt-keys";
 import type { LocalSettings } from "@cvpipe/local/settings";
 import { type RunningStack, type StackOptions, startStack } from "@cvpipe/local/stack";
+import { freePort } from "./ports.ts";
 
 export const repoRoot = join(import.meta.dirname, "..", "..");
 export const sharedDir = join(repoRoot, "..", "shared");
 
-export const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
+export { freePort } from "./ports.ts";
 
 export const tempDataDir = (): string => mkdtempSync(join(tmpdir(), "cvpipe-test-"));
 
