@@ -19,6 +19,21 @@ export type ServiceId = "SQS" | "DYNAMODB" | "S3" | "SES" | "BEDROCK_RUNTIME";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/**
+ * Private to the embedded stack: `CVPIPE_LOCAL_CREDENTIALS_<SERVICE>=<key id>:<secret>` gives that service's
+ * clients their own keys, ahead of `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY` and the SDK's chain. The stack
+ * sets it for the services it emulates, so the user's own credentials (env keys, `AWS_PROFILE`) stay untouched
+ * for the services that talk to real AWS. Nothing else should set it.
+ */
+export const localCredentialsEnv = (service: ServiceId): string => `CVPIPE_LOCAL_CREDENTIALS_${service}`;
+
+const localCredentials = (service: ServiceId, env: Env) => {
+  const raw = env[localCredentialsEnv(service)];
+  const colon = raw ? raw.indexOf(":") : -1;
+  if (!raw || colon <= 0 || colon === raw.length - 1) return undefined;
+  return { accessKeyId: raw.slice(0, colon), secretAccessKey: raw.slice(colon + 1) };
+};
+
 /** The endpoint override for a service, or undefined for the SDK's default (real AWS). */
 export const endpointFor = (service: ServiceId, env: Env = process.env): string | undefined =>
   env[`AWS_ENDPOINT_URL_${service}`] || env["AWS_ENDPOINT_URL"] || undefined;
@@ -28,13 +43,19 @@ const base = (service: ServiceId, env: Env) => {
   const keyId = env["AWS_ACCESS_KEY_ID"];
   const secret = env["AWS_SECRET_ACCESS_KEY"];
   const session = env["AWS_SESSION_TOKEN"];
+  const local = localCredentials(service, env);
   return {
     ...(endpoint ? { endpoint } : {}),
     ...(env["AWS_REGION"] ? { region: env["AWS_REGION"] } : {}),
-    // Keys given in `env` are used as they are (the SDK's own chain reads them from process.env anyway).
-    ...(keyId && secret
-      ? { credentials: { accessKeyId: keyId, secretAccessKey: secret, ...(session ? { sessionToken: session } : {}) } }
-      : {}),
+    // The embedded stack's keys for a service it emulates; else keys given in `env` are used as they are
+    // (the SDK's own chain reads them from process.env anyway); else the SDK's chain (profile, SSO, ...).
+    ...(local
+      ? { credentials: local }
+      : keyId && secret
+        ? {
+            credentials: { accessKeyId: keyId, secretAccessKey: secret, ...(session ? { sessionToken: session } : {}) },
+          }
+        : {}),
     maxAttempts: Number(env["AWS_MAX_ATTEMPTS"] ?? 3),
   };
 };

@@ -15,11 +15,12 @@ import { HOST, type LocalSettings } from "./settings.ts";
 // A CommonJS module whose `exports.default` is the server factory.
 const sesServer = sesModule.default;
 
+/** The endpoints of the emulators started; undefined for a service not emulated. */
 export interface Emulators {
-  readonly sqsEndpoint: string;
-  readonly s3Endpoint: string;
-  readonly dynamoDbEndpoint: string;
-  readonly sesEndpoint: string;
+  readonly sqsEndpoint: string | undefined;
+  readonly s3Endpoint: string | undefined;
+  readonly dynamoDbEndpoint: string | undefined;
+  readonly sesEndpoint: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -58,53 +59,73 @@ export const ownerOnlyDataDir = (dataDir: string): void => {
   close(realpathSync(dataDir));
 };
 
-export const startEmulators = async (settings: LocalSettings): Promise<Emulators> => {
+/** Which emulators to start (default: all). fauxqs serves SQS and S3 together: it starts if either is wanted. */
+export interface EmulatorChoice {
+  readonly sqs?: boolean;
+  readonly s3?: boolean;
+  readonly dynamodb?: boolean;
+  readonly ses?: boolean;
+}
+
+export const startEmulators = async (settings: LocalSettings, choice: EmulatorChoice = {}): Promise<Emulators> => {
+  const want = {
+    fauxqs: (choice.sqs ?? true) || (choice.s3 ?? true),
+    dynamodb: choice.dynamodb ?? true,
+    ses: choice.ses ?? true,
+  };
   const sqsDir = join(settings.dataDir, "sqs");
   const s3Dir = join(settings.dataDir, "s3");
   const dynamoDir = join(settings.dataDir, "dynamodb");
-  for (const dir of [sqsDir, s3Dir, dynamoDir]) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const dirs = [...(want.fauxqs ? [sqsDir, s3Dir] : []), ...(want.dynamodb ? [dynamoDir] : [])];
+  for (const dir of dirs) mkdirSync(dir, { recursive: true, mode: 0o700 });
 
-  // fauxqs: SQS and S3 on one port; SQLite persistence for queues and messages, files for objects.
-  // Our patch (patches/fauxqs@2.4.1.patch) makes it listen on 127.0.0.1 instead of 0.0.0.0.
-  const fauxqs = await startFauxqs({
-    port: settings.sqsPort,
-    host: HOST,
-    logger: false,
-    dataDir: sqsDir,
-    s3StorageDir: s3Dir,
-    defaultRegion: settings.region,
-  });
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async (): Promise<void> => {
+    for (const stop of stops.splice(0).reverse()) await stop().catch(() => {});
+  };
 
-  // dynalite: DynamoDB on LevelDB files. No TransactWriteItems, no UpdateTimeToLive.
-  const dynamo = dynalite({ path: dynamoDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }) as Server;
-  let dynamoPort: number;
-  let ses: Server;
+  let sqsEndpoint: string | undefined;
+  let dynamoDbEndpoint: string | undefined;
+  let sesEndpoint: string | undefined;
   try {
-    dynamoPort = await listen(dynamo, settings.dynamoDbPort);
-    ses = await sesServer({ host: HOST, port: settings.sesPort });
+    if (want.fauxqs) {
+      // fauxqs: SQS and S3 on one port; SQLite persistence for queues and messages, files for objects.
+      // Our patch (patches/fauxqs@2.4.1.patch) makes it listen on 127.0.0.1 instead of 0.0.0.0.
+      const fauxqs = await startFauxqs({
+        port: settings.sqsPort,
+        host: HOST,
+        logger: false,
+        dataDir: sqsDir,
+        s3StorageDir: s3Dir,
+        defaultRegion: settings.region,
+      });
+      stops.push(() => fauxqs.stop());
+      sqsEndpoint = `http://${HOST}:${fauxqs.port}`;
+    }
+    if (want.dynamodb) {
+      // dynalite: DynamoDB on LevelDB files. No TransactWriteItems, no UpdateTimeToLive.
+      const dynamo = dynalite({ path: dynamoDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }) as Server;
+      stops.push(() => closeServer(dynamo));
+      const dynamoPort = await listen(dynamo, settings.dynamoDbPort);
+      dynamoDbEndpoint = `http://${HOST}:${dynamoPort}`;
+    }
+    if (want.ses) {
+      const ses = await sesServer({ host: HOST, port: settings.sesPort });
+      stops.push(() => closeServer(ses));
+      const sesAddress = ses.address() as AddressInfo | null;
+      if (!sesAddress) throw new Error(`SES emulator could not listen on ${HOST}:${settings.sesPort} (port in use?)`);
+      sesEndpoint = `http://${HOST}:${sesAddress.port}`;
+    }
   } catch (error) {
-    await fauxqs.stop();
-    await closeServer(dynamo).catch(() => {});
+    await stopAll();
     throw error;
   }
-  const sesAddress = ses.address() as AddressInfo | null;
-  if (!sesAddress) {
-    await fauxqs.stop();
-    await closeServer(dynamo);
-    throw new Error(`SES emulator could not listen on ${HOST}:${settings.sesPort} (port in use?)`);
-  }
-  const sesPort = sesAddress.port;
 
-  const sqsEndpoint = `http://${HOST}:${fauxqs.port}`;
   return {
-    sqsEndpoint,
-    s3Endpoint: sqsEndpoint,
-    dynamoDbEndpoint: `http://${HOST}:${dynamoPort}`,
-    sesEndpoint: `http://${HOST}:${sesPort}`,
-    stop: async () => {
-      await closeServer(ses);
-      await fauxqs.stop();
-      await closeServer(dynamo);
-    },
+    sqsEndpoint: (choice.sqs ?? true) ? sqsEndpoint : undefined,
+    s3Endpoint: (choice.s3 ?? true) ? sqsEndpoint : undefined,
+    dynamoDbEndpoint,
+    sesEndpoint,
+    stop: stopAll,
   };
 };

@@ -4,6 +4,7 @@
  * second Ctrl-C exits at once.
  */
 import { queues } from "@cvpipe/core/topology";
+import { ServiceConfigError } from "./services.ts";
 import { settingsFromEnv } from "./settings.ts";
 import { startStack } from "./stack.ts";
 
@@ -22,19 +23,24 @@ const stack = await startStack({ settings, log, pollers: consumers }).catch((err
   console.error(`cvpipe: could not start: ${(error as Error).message}`);
   if ((error as { code?: string }).code === "EADDRINUSE") {
     console.error(
-      "a port is taken: is another stack running? Override with CVPIPE_API_PORT, CVPIPE_SQS_PORT, CVPIPE_DYNAMODB_PORT, CVPIPE_SES_PORT",
+      "a port is taken: is another stack running? Override with CVPIPE_API_PORT, CVPIPE_SQS_PORT, CVPIPE_DYNAMODB_PORT, CVPIPE_SES_PORT, CVPIPE_BEDROCK_PORT. (An AWS_ENDPOINT_URL_<SERVICE> at the stack's own port counts as the stack's address: to use a server of your own there, give the stack another port.)",
     );
   }
-  process.exit(1);
+  process.exit(error instanceof ServiceConfigError ? 2 : 1);
 });
 const { info } = stack;
 
+const { services } = info;
+const sesNote =
+  services.ses.source === "emulated" ? `   sent mail: ${info.endpoints.ses}/ (web UI), /store (JSON)` : "";
+const bedrockNote = services["bedrock-runtime"].source === "emulated" ? "   Converse over h2c" : "";
 console.log(`
   API (HTTP API v2 + JWT)   ${info.apiUrl}          routes under /v1, JWKS at /.well-known/jwks.json
-  SQS + S3 (fauxqs)         ${info.endpoints.sqs}
-  DynamoDB (dynalite)       ${info.endpoints.dynamodb}
-  Bedrock Runtime stand-in  ${info.endpoints.bedrock}          Converse over h2c; jobs with options.engine "bedrock" use it
-  SES (aws-ses-v2-local)    ${info.endpoints.ses}          sent mail: ${info.endpoints.ses}/ (web UI), /store (JSON)
+  SQS                       ${services.sqs.description}
+  S3                        ${services.s3.description}
+  DynamoDB                  ${services.dynamodb.description}
+  Bedrock Runtime           ${services["bedrock-runtime"].description}${bedrockNote}; jobs with options.engine "bedrock" use it
+  SES                       ${services.ses.description}${sesNote}
   queues                    ${Object.values(queues)
     .map((q) => q.name)
     .join(", ")} (+ DLQs)

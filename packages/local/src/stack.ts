@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createDynamoDbClient, createS3Client, createSqsClient } from "@cvpipe/aws/clients";
+import { createDynamoDbClient, createS3Client, createSqsClient, localCredentialsEnv } from "@cvpipe/aws/clients";
 import { CLOCK_OFFSET_ENV } from "@cvpipe/core/ports/clock";
 import { type FunctionId, functions, type QueueId, queues, type ScheduleId, schedules } from "@cvpipe/core/topology";
 import { startBedrockServer } from "./bedrock-server/bedrock-server.ts";
@@ -17,6 +17,15 @@ import { ensureIdSecret, ID_SECRET_FILE_ENV } from "./id-secret.ts";
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalKeys, loadOrCreateKeys } from "./jwt-keys.ts";
 import { type Provisioned, provision } from "./provision.ts";
 import { type ScheduledHandler, Scheduler } from "./scheduler.ts";
+import {
+  describeService,
+  hasUserCredentials,
+  type LocalService,
+  localServices,
+  planServices,
+  type ServicePlan,
+  sdkServiceId,
+} from "./services.ts";
 import type { LocalSettings } from "./settings.ts";
 import { type SqsHandler, SqsPoller } from "./sqs-poller.ts";
 
@@ -42,6 +51,7 @@ export interface StackInfo {
   readonly dataDir: string;
   readonly region: string;
   readonly apiUrl: string;
+  /** Where each service's clients go; "" for real AWS at the SDK's default endpoint. */
   readonly endpoints: {
     readonly bedrock: string;
     readonly sqs: string;
@@ -49,6 +59,10 @@ export interface StackInfo {
     readonly dynamodb: string;
     readonly ses: string;
   };
+  /** Per service: emulated by the stack, an endpoint the user configured, or real AWS (services.ts). */
+  readonly services: Readonly<
+    Record<LocalService, { readonly source: ServicePlan[LocalService]["kind"]; readonly description: string }>
+  >;
   readonly queues: Provisioned["queues"];
   readonly bucket: string;
   readonly jwt: { readonly issuer: string; readonly audience: string; readonly jwks: string };
@@ -73,37 +87,96 @@ export const localDefaults = (): Record<string, string> => ({
   POWERTOOLS_SERVICE_NAME: "cvpipe",
 });
 
+/** Per-start keys for the emulators: they accept any, and none is kept anywhere. */
+const localKeyPair = (): { id: string; secret: string } => ({
+  id: `LOCAL${randomBytes(8).toString("hex").toUpperCase()}`,
+  secret: randomBytes(20).toString("base64url"),
+});
+
+/**
+ * Keys for a user-configured endpoint when the user has none of their own: fixed, like the CLI's
+ * (`local`), so stores that partition by key (DynamoDB Local) show the stack and the CLI the same data.
+ */
+const CONFIGURED_ENDPOINT_KEYS = "local:local";
+
 export const startStack = async (options: StackOptions): Promise<RunningStack> => {
   const { settings } = options;
   const log = options.log ?? ((line: string) => console.log(line));
+  // Decided before anything starts: a refused configuration (services.ts) starts nothing.
+  const plan = planServices(settings, { ...process.env, ...options.env });
+  const emulated = (service: LocalService): boolean => plan[service].kind === "emulated";
   // Before anything is written: the data directory (CVs, the signing key) is owner-only, 0700/0600.
   ownerOnlyDataDir(settings.dataDir);
 
-  const emulators = await startEmulators(settings);
+  const emulators = await startEmulators(settings, {
+    sqs: emulated("sqs"),
+    s3: emulated("s3"),
+    dynamodb: emulated("dynamodb"),
+    ses: emulated("ses"),
+  });
   // Bedrock cannot run here: a local server speaking the Bedrock Runtime protocol (h2c) stands in.
-  const bedrock = await startBedrockServer({ port: settings.bedrockPort, host: "127.0.0.1" }).catch(
-    async (error: unknown) => {
-      await emulators.stop();
-      throw error;
-    },
-  );
+  const bedrock = emulated("bedrock-runtime")
+    ? await startBedrockServer({ port: settings.bedrockPort, host: "127.0.0.1" }).catch(async (error: unknown) => {
+        await emulators.stop();
+        throw error;
+      })
+    : undefined;
+  const emulatorEndpoint: Record<LocalService, string | undefined> = {
+    sqs: emulators.sqsEndpoint,
+    s3: emulators.s3Endpoint,
+    dynamodb: emulators.dynamoDbEndpoint,
+    ses: emulators.sesEndpoint,
+    "bedrock-runtime": bedrock?.url,
+  };
+  const endpointOf = (service: LocalService): string => {
+    const source = plan[service];
+    if (source.kind === "emulated") return emulatorEndpoint[service] ?? "";
+    return source.endpoint ?? "";
+  };
   const keys = await loadOrCreateKeys(settings.dataDir);
   const idSecretFile = ensureIdSecret(settings.dataDir);
 
-  // Handlers run in this process and read process.env, as they would in Lambda.
-  // Credentials are generated per start: the emulators accept any, and none is kept anywhere.
-  Object.assign(process.env, {
-    AWS_REGION: settings.region,
-    AWS_ACCESS_KEY_ID: `LOCAL${randomBytes(8).toString("hex").toUpperCase()}`,
-    AWS_SECRET_ACCESS_KEY: randomBytes(20).toString("base64url"),
-    AWS_ENDPOINT_URL_SQS: emulators.sqsEndpoint,
-    AWS_ENDPOINT_URL_S3: emulators.s3Endpoint,
-    AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamoDbEndpoint,
-    AWS_ENDPOINT_URL_SES: emulators.sesEndpoint,
-    AWS_ENDPOINT_URL_BEDROCK_RUNTIME: bedrock.url,
-    // The ingress reads its id secret from the data directory (Secrets Manager's role on AWS).
-    [ID_SECRET_FILE_ENV]: idSecretFile,
-  });
+  // Handlers run in this process and read process.env, as they would in Lambda. What the stack writes
+  // here is put back as it was on stop, so a later start in this process sees the user's settings only.
+  const saved = new Map<string, string | undefined>();
+  const setEnv = (name: string, value: string | undefined): void => {
+    if (!saved.has(name)) saved.set(name, process.env[name]);
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  };
+  const restoreEnv = (): void => {
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+  process.env["AWS_REGION"] = settings.region;
+  // Credentials: emulated services get keys generated per start. When some service uses the user's own
+  // credentials (real AWS, or an endpoint of theirs with their keys or profile set), the global
+  // AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY stay the user's and the emulated services get their keys
+  // through clients.ts's CVPIPE_LOCAL_CREDENTIALS_<SERVICE>; otherwise the global keys are set, as always.
+  const local = localKeyPair();
+  const userHasCredentials = hasUserCredentials(process.env);
+  const usesUserCredentials = (service: LocalService): boolean =>
+    plan[service].kind === "aws" || (plan[service].kind === "configured" && userHasCredentials);
+  if (!localServices.some(usesUserCredentials)) {
+    setEnv("AWS_ACCESS_KEY_ID", local.id);
+    setEnv("AWS_SECRET_ACCESS_KEY", local.secret);
+  }
+  for (const service of localServices) {
+    const id = sdkServiceId[service];
+    const source = plan[service];
+    if (source.kind === "emulated") {
+      setEnv(`AWS_ENDPOINT_URL_${id}`, endpointOf(service));
+      setEnv(localCredentialsEnv(id), `${local.id}:${local.secret}`);
+    } else {
+      // The user's endpoint variable (or none: the SDK's AWS endpoint) is left as the user set it.
+      setEnv(localCredentialsEnv(id), usesUserCredentials(service) ? undefined : CONFIGURED_ENDPOINT_KEYS);
+    }
+    log(`${service}: ${describeService(service, source, endpointOf(service))}`);
+  }
+  // The ingress reads its id secret from the data directory (Secrets Manager's role on AWS).
+  process.env[ID_SECRET_FILE_ENV] = idSecretFile;
   for (const [k, v] of Object.entries(localDefaults())) process.env[k] ??= v;
   if (options.clockStart) process.env[CLOCK_OFFSET_ENV] = String(options.clockStart.getTime() - Date.now());
   else delete process.env[CLOCK_OFFSET_ENV];
@@ -116,7 +189,13 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
       options.visibilityTimeoutSeconds ? { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds } : {},
     );
   } catch (error) {
+    await bedrock?.close();
     await emulators.stop();
+    restoreEnv();
+    const theirs = (["sqs", "dynamodb", "s3"] as const).filter((s) => plan[s].kind === "configured");
+    if (theirs.length > 0 && error instanceof Error) {
+      error.message = `${error.message} (provisioning on user-configured endpoints: ${theirs.map((s) => `${s} ${endpointOf(s)}`).join(", ")}; are they running?)`;
+    }
     throw error;
   }
   for (const fn of Object.keys(functions) as FunctionId[]) Object.assign(process.env, resourceEnv(fn, provisioned));
@@ -137,7 +216,9 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
     region: settings.region,
     onRequest: (line) => log(`api ${line}`),
   }).catch(async (error: unknown) => {
+    await bedrock?.close();
     await emulators.stop();
+    restoreEnv();
     throw error;
   });
 
@@ -183,12 +264,18 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
     region: settings.region,
     apiUrl: gateway.url,
     endpoints: {
-      bedrock: bedrock.url,
-      sqs: emulators.sqsEndpoint,
-      s3: emulators.s3Endpoint,
-      dynamodb: emulators.dynamoDbEndpoint,
-      ses: emulators.sesEndpoint,
+      bedrock: endpointOf("bedrock-runtime"),
+      sqs: endpointOf("sqs"),
+      s3: endpointOf("s3"),
+      dynamodb: endpointOf("dynamodb"),
+      ses: endpointOf("ses"),
     },
+    services: Object.fromEntries(
+      localServices.map((service) => [
+        service,
+        { source: plan[service].kind, description: describeService(service, plan[service], endpointOf(service)) },
+      ]),
+    ) as StackInfo["services"],
     queues: provisioned.queues,
     bucket: provisioned.bucket,
     jwt: { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, jwks: `${gateway.url}/.well-known/jwks.json` },
@@ -206,9 +293,10 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
       });
       await Promise.all(Object.values(pollers).map((p) => p?.stop()));
       await Promise.all(Object.values(schedulers).map((s) => s.stop()));
-      await bedrock.close();
+      await bedrock?.close();
       await emulators.stop();
       rmSync(infoFile, { force: true });
+      restoreEnv();
     })();
     return stopped;
   };

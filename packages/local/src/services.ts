@@ -1,0 +1,199 @@
+/**
+ * Which AWS service the embedded stack emulates and which the user has chosen
+ * an endpoint for (DESIGN §8, "a service the user has configured ... gets no
+ * emulator").
+ *
+ * For each of sqs, s3, dynamodb, ses and bedrock-runtime, in this order:
+ * - `CVPIPE_USE_AWS=<service>[,<service>...]` (`bedrock` = `bedrock-runtime`):
+ *   real AWS, through the SDK's own endpoint and the user's credential chain
+ *   (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, SSO, ...). So is an
+ *   `AWS_ENDPOINT_URL_<SERVICE>` whose host is an AWS one (`*.amazonaws.com`,
+ *   `*.amazonaws.com.cn`, `*.api.aws`).
+ * - `AWS_ENDPOINT_URL_<SERVICE>` (any other URL: moto, LocalStack, DynamoDB
+ *   Local, a dynalite of your own): used as given; the stack provisions its
+ *   queues/tables/bucket there (idempotently, as on its own emulators).
+ *   An endpoint on 127.0.0.1/localhost at the port the stack would give its own
+ *   emulator for that service (CVPIPE_SQS_PORT, ...; a value left exported from
+ *   an earlier run for the aws CLI) is the stack's own address: emulated.
+ * - otherwise: emulated, exactly as before this option existed.
+ *
+ * Real AWS is refused for sqs, s3 and dynamodb: the stack would have to create
+ * (and its pollers consume) queues, tables and a bucket in a real account, which
+ * it never does silently — deploy a stage with CDK for that. Real ses needs
+ * REPORT_SENDER (an identity verified in that account) and REPORT_RECIPIENTS set
+ * explicitly; real bedrock-runtime needs BEDROCK_MODEL_ID (the stand-in's model
+ * id means nothing to AWS). A global `AWS_ENDPOINT_URL` with CVPIPE_USE_AWS is
+ * refused too: it would send the "real" service to that endpoint instead.
+ */
+import type { ServiceId } from "@cvpipe/aws/clients";
+import type { LocalSettings } from "./settings.ts";
+
+export type LocalService = "sqs" | "s3" | "dynamodb" | "ses" | "bedrock-runtime";
+
+export const localServices: readonly LocalService[] = ["sqs", "s3", "dynamodb", "ses", "bedrock-runtime"];
+
+/** The SDK's service id (the `<SERVICE>` of AWS_ENDPOINT_URL_<SERVICE>). */
+export const sdkServiceId: Readonly<Record<LocalService, ServiceId>> = {
+  sqs: "SQS",
+  s3: "S3",
+  dynamodb: "DYNAMODB",
+  ses: "SES",
+  "bedrock-runtime": "BEDROCK_RUNTIME",
+};
+
+/** What stands in for each service when it is emulated. */
+export const emulatorName: Readonly<Record<LocalService, string>> = {
+  sqs: "fauxqs",
+  s3: "fauxqs",
+  dynamodb: "dynalite",
+  ses: "aws-ses-v2-local",
+  "bedrock-runtime": "cvpipe Bedrock stand-in",
+};
+
+export const USE_AWS_ENV = "CVPIPE_USE_AWS";
+
+export type ServiceSource =
+  /** The stack starts its own emulator. */
+  | { readonly kind: "emulated" }
+  /** AWS_ENDPOINT_URL_<SERVICE>: an endpoint the user runs (not AWS). */
+  | { readonly kind: "configured"; readonly endpoint: string; readonly variable: string }
+  /** Real AWS with the user's credential chain; `endpoint` is set when the user named an AWS endpoint. */
+  | { readonly kind: "aws"; readonly endpoint?: string; readonly variable: string };
+
+export type ServicePlan = Readonly<Record<LocalService, ServiceSource>>;
+
+/** A configuration the stack refuses to start with; the message says what to change. */
+export class ServiceConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ServiceConfigError";
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const parseUseAws = (raw: string | undefined): Set<LocalService> => {
+  const chosen = new Set<LocalService>();
+  for (const word of (raw ?? "").split(/[\s,]+/)) {
+    const name = word.trim().toLowerCase();
+    if (name === "") continue;
+    const service = name === "bedrock" ? "bedrock-runtime" : name;
+    if (!(localServices as readonly string[]).includes(service)) {
+      throw new ServiceConfigError(
+        `${USE_AWS_ENV}: unknown service "${word}" (known: ${localServices.join(", ")}; "bedrock" means bedrock-runtime)`,
+      );
+    }
+    chosen.add(service as LocalService);
+  }
+  return chosen;
+};
+
+/** Whether a URL names an AWS endpoint (a real account), not an emulator. */
+export const isAwsEndpoint = (url: string): boolean => {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  return /(^|\.)amazonaws\.com(\.cn)?$/.test(host) || /(^|\.)api\.aws$/.test(host);
+};
+
+const ownPort = (service: LocalService, settings: LocalSettings): number => {
+  switch (service) {
+    case "sqs":
+    case "s3":
+      return settings.sqsPort;
+    case "dynamodb":
+      return settings.dynamoDbPort;
+    case "ses":
+      return settings.sesPort;
+    case "bedrock-runtime":
+      return settings.bedrockPort;
+  }
+};
+
+/** An endpoint at the address the stack gives its own emulator for the service. */
+const isOwnAddress = (url: string, service: LocalService, settings: LocalSettings): boolean => {
+  const port = ownPort(service, settings);
+  if (port === 0) return false;
+  try {
+    const u = new URL(url);
+    const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(u.hostname.toLowerCase());
+    return loopback && u.protocol === "http:" && Number(u.port || 80) === port;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Decides each service's source from the environment (see the file comment).
+ * `env` is what the functions will run with (process.env plus the stack's extra env).
+ * Throws ServiceConfigError for a configuration the stack refuses.
+ */
+export const planServices = (settings: LocalSettings, env: Env): ServicePlan => {
+  const useAws = parseUseAws(env[USE_AWS_ENV]);
+  const plan = {} as Record<LocalService, ServiceSource>;
+  for (const service of localServices) {
+    const variable = `AWS_ENDPOINT_URL_${sdkServiceId[service]}`;
+    const endpoint = env[variable] || undefined;
+    if (useAws.has(service)) {
+      if (endpoint) {
+        throw new ServiceConfigError(
+          `${USE_AWS_ENV} names ${service} and ${variable} is set too (${endpoint}): keep one — ${USE_AWS_ENV} for real AWS, ${variable} for an endpoint of your own`,
+        );
+      }
+      plan[service] = { kind: "aws", variable: USE_AWS_ENV };
+    } else if (endpoint && isAwsEndpoint(endpoint)) {
+      plan[service] = { kind: "aws", endpoint, variable };
+    } else if (endpoint && !isOwnAddress(endpoint, service, settings)) {
+      plan[service] = { kind: "configured", endpoint, variable };
+    } else {
+      plan[service] = { kind: "emulated" };
+    }
+  }
+
+  const real = localServices.filter((s) => plan[s].kind === "aws");
+  if (real.length === 0) return plan;
+  if (env["AWS_ENDPOINT_URL"]) {
+    throw new ServiceConfigError(
+      `AWS_ENDPOINT_URL is set (${env["AWS_ENDPOINT_URL"]}) while ${real.join(", ")} should be real AWS: it would send ${real.length === 1 ? "that service" : "those services"} there instead; unset it and name endpoints per service (AWS_ENDPOINT_URL_<SERVICE>)`,
+    );
+  }
+  const withResources = real.filter((s) => s === "sqs" || s === "s3" || s === "dynamodb");
+  if (withResources.length > 0) {
+    throw new ServiceConfigError(
+      `real AWS for ${withResources.join(", ")} is refused: the local stack would create queues, tables or a bucket in your account and consume from them. Deploy a stage with CDK for that (the CLI reaches it with CVPIPE_STAGE), or point AWS_ENDPOINT_URL_${withResources.map((s) => sdkServiceId[s]).join("/")} at an emulator of your own (moto, LocalStack, DynamoDB Local). Real AWS is for bedrock-runtime and ses`,
+    );
+  }
+  if (plan.ses.kind === "aws") {
+    const missing = ["REPORT_SENDER", "REPORT_RECIPIENTS"].filter((name) => !env[name]);
+    if (missing.length > 0) {
+      throw new ServiceConfigError(
+        `real SES needs ${missing.join(" and ")} set: the sender must be an identity verified in your account (the local defaults are example.com addresses)`,
+      );
+    }
+  }
+  if (plan["bedrock-runtime"].kind === "aws" && !env["BEDROCK_MODEL_ID"]) {
+    throw new ServiceConfigError(
+      "real Bedrock needs BEDROCK_MODEL_ID set: a model or inference profile your account can invoke in AWS_REGION (the local default names the stand-in)",
+    );
+  }
+  return plan;
+};
+
+/** Whether the user has credentials of their own in the environment (keys, or a named profile). */
+export const hasUserCredentials = (env: Env): boolean =>
+  Boolean((env["AWS_ACCESS_KEY_ID"] && env["AWS_SECRET_ACCESS_KEY"]) || env["AWS_PROFILE"]);
+
+/** One line per service for the start-up banner and log: what serves it and where. */
+export const describeService = (service: LocalService, source: ServiceSource, endpoint: string): string => {
+  switch (source.kind) {
+    case "emulated":
+      return `emulated (${emulatorName[service]}) ${endpoint}`;
+    case "configured":
+      return `user-configured (${source.variable}) ${endpoint}, no emulator`;
+    case "aws":
+      return `real AWS (${source.variable}) ${source.endpoint ?? "SDK default endpoint"}, your credentials, no emulator`;
+  }
+};
