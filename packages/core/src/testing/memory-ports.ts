@@ -1,0 +1,69 @@
+/**
+ * In-memory stand-ins for the payloads bucket and the queues, for tests that
+ * drive a use case (submitJob, processJob, submitEvents, the sweep) directly.
+ */
+import type { AnalyticsEventMessage, BlobPointer } from "../contracts/messages.ts";
+import { DependencyError } from "../errors.ts";
+import { BlobNotFoundError, type BlobStore } from "../ports/blob-store.ts";
+import type { OutgoingMessage, QueuePublisher } from "../ports/queue-publisher.ts";
+import type { QueueId } from "../topology.ts";
+
+/** A payloads bucket in memory: a missing key is BlobNotFoundError, as S3's NoSuchKey is. */
+export class MemoryBlobs implements BlobStore {
+  readonly objects = new Map<string, string>();
+  readonly contentTypes = new Map<string, string>();
+  async put(key: string, body: string, contentType = "application/octet-stream"): Promise<BlobPointer> {
+    this.objects.set(key, body);
+    this.contentTypes.set(key, contentType);
+    return { bucket: "payloads", key, bytes: Buffer.byteLength(body) };
+  }
+  async get(pointer: BlobPointer): Promise<string> {
+    const body = this.objects.get(pointer.key);
+    if (body === undefined) throw new BlobNotFoundError(pointer);
+    return body;
+  }
+}
+
+/**
+ * A queue publisher that records what is sent, to which queue. The next
+ * `failNext` batches and `failNextSend` single sends fail as a throttled SQS
+ * would (nothing recorded); `onSend` runs after each single message is
+ * recorded (a test can act "while" it is in flight).
+ */
+export class Outbox implements QueuePublisher {
+  /** Every message sent, in order, whatever the queue. */
+  readonly sent: OutgoingMessage[] = [];
+  /** The same messages with their queue. */
+  readonly log: Array<{ readonly queue: QueueId; readonly message: OutgoingMessage }> = [];
+  failNext = 0;
+  failNextSend = 0;
+  onSend?: (m: OutgoingMessage) => Promise<void>;
+
+  async send(queue: QueueId, message: OutgoingMessage) {
+    if (this.failNextSend > 0) {
+      this.failNextSend--;
+      throw new DependencyError("SQS SendMessage throttled");
+    }
+    this.sent.push(message);
+    this.log.push({ queue, message });
+    await this.onSend?.(message);
+    return { messageId: String(this.sent.length) };
+  }
+  async sendBatch(queue: QueueId, messages: readonly OutgoingMessage[]) {
+    if (this.failNext > 0) {
+      this.failNext--;
+      throw new DependencyError("SQS SendMessageBatch throttled");
+    }
+    this.sent.push(...messages);
+    for (const message of messages) this.log.push({ queue, message });
+  }
+  /** Takes what was sent so far (as a consumer would receive it). */
+  take(): OutgoingMessage[] {
+    this.log.splice(0);
+    return this.sent.splice(0);
+  }
+  /** The messages sent to one queue, in order. */
+  to = (queue: QueueId): OutgoingMessage[] => this.log.filter((l) => l.queue === queue).map((l) => l.message);
+  /** The analytics events sent, in order. */
+  events = () => this.to("analyticsEvents").map((m) => (JSON.parse(m.body) as AnalyticsEventMessage).event);
+}
