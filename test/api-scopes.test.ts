@@ -7,16 +7,15 @@
  * and others with --scope.
  */
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { mintToken } from "@cvpipe/local/jwt-keys";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { fixture } from "./support/fixtures.ts";
 import { repoRoot, startTestStack, type TestStack } from "./support/stack.ts";
 
 const exec = promisify(execFile);
-const sample = (name: string) => JSON.parse(readFileSync(join(repoRoot, "events", "http", name), "utf8"));
 let stack: TestStack;
 
 test.before(async () => {
@@ -57,13 +56,13 @@ const attempt = async (action: Action, bearer: string, jobId: string) => {
   const auth = { token: bearer };
   switch (action) {
     case "submit":
-      return stack.api.request("POST", "/v1/jobs", { ...auth, body: sample("post-job.valid.json") });
+      return stack.api.request("POST", "/v1/jobs", { ...auth, body: fixture("http/post-job.valid.json") });
     case "list":
       return stack.api.request("GET", "/v1/jobs", auth);
     case "get":
       return stack.api.request("GET", `/v1/jobs/${jobId}`, auth);
     case "events":
-      return stack.api.request("POST", "/v1/events", { ...auth, body: sample("post-events.valid.json") });
+      return stack.api.request("POST", "/v1/events", { ...auth, body: fixture("http/post-events.valid.json") });
   }
 };
 const allowedStatus: Record<Action, number> = { submit: 202, list: 200, get: 200, events: 202 };
@@ -72,7 +71,7 @@ for (const shape of shapes) {
   test(`scopes: the ${shape.name} token can do exactly ${shape.may.join(", ") || "nothing"}`, async () => {
     const user = `user-${shape.name}`;
     const seeded = await stack.api.request("POST", "/v1/jobs", {
-      body: sample("post-job.valid.json"),
+      body: fixture("http/post-job.valid.json"),
       tenant: "scopes",
       user,
     });
@@ -108,7 +107,10 @@ test("scopes: an invalid token is a 401 even where its scopes would not do (vali
     ttlSeconds: -60,
     extraClaims: { scope: "cvpipe/events.write" },
   });
-  const res = await stack.api.request("POST", "/v1/jobs", { token: expired, body: sample("post-job.valid.json") });
+  const res = await stack.api.request("POST", "/v1/jobs", {
+    token: expired,
+    body: fixture("http/post-job.valid.json"),
+  });
   assert.is(res.status, 401);
   assert.equal(res.body, { message: "Unauthorized" });
 });
@@ -130,7 +132,7 @@ test("cvpipe token: the producer's scopes by default (the README's examples work
   assert.is(scopesOf(producer.out), "cvpipe/jobs.write cvpipe/jobs.read cvpipe/events.write");
   const submitted = await stack.api.request("POST", "/v1/jobs", {
     token: producer.out,
-    body: sample("post-job.valid.json"),
+    body: fixture("http/post-job.valid.json"),
   });
   assert.is(submitted.status, 202);
   assert.is(
@@ -143,7 +145,8 @@ test("cvpipe token: the producer's scopes by default (the README's examples work
   assert.is(scopesOf(reader.out), "cvpipe/jobs.read");
   assert.is((await stack.api.request("GET", "/v1/jobs", { token: reader.out })).status, 200);
   assert.is(
-    (await stack.api.request("POST", "/v1/jobs", { token: reader.out, body: sample("post-job.valid.json") })).status,
+    (await stack.api.request("POST", "/v1/jobs", { token: reader.out, body: fixture("http/post-job.valid.json") }))
+      .status,
     403,
   );
 

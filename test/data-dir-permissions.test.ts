@@ -4,13 +4,12 @@
  * its emulators create there is 0700 (directories) / 0600 (files), and a tree
  * left readable by an older version is closed at start.
  */
-import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, lstatSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { repoRoot, startTestStack, type TestStack, tempDataDir, testSettings } from "./support/stack.ts";
-
-const sample = (name: string) => JSON.parse(readFileSync(join(repoRoot, "events", "http", name), "utf8"));
+import { fixture } from "./support/fixtures.ts";
+import { startTestStack, type TestStack, tempDataDir, testSettings } from "./support/stack.ts";
 
 /** Every path under `dir` (itself included) with its permission bits. */
 const walk = (dir: string): Array<{ path: string; mode: number; isDir: boolean }> => {
@@ -44,7 +43,7 @@ test.after(async () => stack.close());
 
 test("after a job and an event, nothing in the data directory is readable by group or others", async () => {
   // ~260 KB of CV: over the inline message limit, so the request is also an S3 object (claim check).
-  const body = sample("post-job.valid.json");
+  const body = fixture("http/post-job.valid.json");
   const padding = Array.from({ length: 120 }, (_, i) => ({
     name: `Client ${i + 1}`,
     position: "Consultant",
@@ -57,7 +56,7 @@ test("after a job and an event, nothing in the data directory is readable by gro
   assert.is(res.status, 202, JSON.stringify(res.body));
   // Finished either way, the worker has written its rows and objects: permissions are what is checked here.
   await stack.api.waitForJob(res.body.data.jobId, { timeoutMs: 30_000 });
-  const events = await stack.api.request("POST", "/v1/events", { body: sample("post-events.valid.json") });
+  const events = await stack.api.request("POST", "/v1/events", { body: fixture("http/post-events.valid.json") });
   assert.is(events.status, 202);
 
   const entries = walk(dataDir);

@@ -16,9 +16,9 @@ import { LOCAL_AUDIENCE, LOCAL_ISSUER } from "@cvpipe/local/jwt-keys";
 import { base64url, CompactSign, importJWK, SignJWT } from "jose";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { repoRoot, startTestStack, type TestStack } from "./support/stack.ts";
+import { fixture } from "./support/fixtures.ts";
+import { startTestStack, type TestStack } from "./support/stack.ts";
 
-const sample = (name: string) => JSON.parse(readFileSync(join(repoRoot, "events", "http", name), "utf8"));
 const MiB = 1_048_576;
 const LAMBDA_LIMIT = 6 * 1024 * 1024;
 /** AWS SQS: "The length of MessageGroupId is 128 characters" (SendMessage reference). */
@@ -101,7 +101,7 @@ test("deep nesting (500k levels), many keys, limits, odd content types never 5xx
   assert.is(many.status, 400);
   // 60k unknown keys (~600 KB) are all listed in one zod message, twice: a 1.4 MB 400 — big, but under the limit.
   assert.ok(many.bytes < LAMBDA_LIMIT, `${many.bytes}`);
-  const valid = JSON.stringify(sample("post-events.valid.json"));
+  const valid = JSON.stringify(fixture("http/post-events.valid.json"));
   for (const [ct, body, want] of [
     ["application/json; charset=utf-16", Buffer.from(valid, "utf16le"), 400],
     ["application/octet-stream", valid, 415],
@@ -122,7 +122,7 @@ test("deep nesting (500k levels), many keys, limits, odd content types never 5xx
 });
 
 test("350k empty work entries (1 MiB) do not time the ingress out", async () => {
-  const job = sample("post-job.valid.json").job;
+  const job = fixture("http/post-job.valid.json").job;
   const head = `{"job":${JSON.stringify(job)},"cv":{"work":[`;
   const count = Math.floor((MiB - head.length - 4) / 3);
   const body = `${head}${Array.from({ length: count }, () => "{}").join(",")}]}}`;
@@ -159,7 +159,7 @@ test("look-alike, traversal and separator ids are a 401 naming the claim", async
 
 test("another user's job, any tenant, is byte-identical to a missing one (body and headers); keys are per user", async () => {
   const alice = await stack.api.token("acme", "alice");
-  const posted = await raw("POST", "/v1/jobs", alice, JSON.stringify(sample("post-job.valid.json")), {
+  const posted = await raw("POST", "/v1/jobs", alice, JSON.stringify(fixture("http/post-job.valid.json")), {
     "idempotency-key": "k1",
   });
   assert.is(posted.status, 202);
@@ -176,7 +176,7 @@ test("another user's job, any tenant, is byte-identical to a missing one (body a
     assert.is(theirs.status, 404);
     assert.is(theirs.text, missing.text);
     assert.equal(theirs.headers, missing.headers);
-    const again = await raw("POST", "/v1/jobs", t, JSON.stringify(sample("post-job.valid.json")), {
+    const again = await raw("POST", "/v1/jobs", t, JSON.stringify(fixture("http/post-job.valid.json")), {
       "idempotency-key": "k1",
     });
     assert.is(JSON.parse(again.text).code, "ACCEPTED", "no ALREADY_ACCEPTED oracle");
@@ -188,7 +188,7 @@ test("another user's job, any tenant, is byte-identical to a missing one (body a
 
 test("alice's cursor, replayed by bob or another tenant, is the forged-cursor 400; edited macs too", async () => {
   const alice = await stack.api.token("acme", "alice");
-  for (let i = 0; i < 2; i++) await raw("POST", "/v1/jobs", alice, JSON.stringify(sample("post-job.valid.json")));
+  for (let i = 0; i < 2; i++) await raw("POST", "/v1/jobs", alice, JSON.stringify(fixture("http/post-job.valid.json")));
   const page = JSON.parse((await raw("GET", "/v1/jobs?limit=1", alice)).text).data;
   const cursor: string = page.cursor;
   const forged = await raw("GET", "/v1/jobs?cursor=forged", await stack.api.token("acme", "bob"));
@@ -210,7 +210,7 @@ test("alice's cursor, replayed by bob or another tenant, is the forged-cursor 40
 
 test("the cursor is opaque: it decodes to nothing that names the table, the index or the caller", async () => {
   const alice = await stack.api.token("acme", "alice");
-  for (let i = 0; i < 2; i++) await raw("POST", "/v1/jobs", alice, JSON.stringify(sample("post-job.valid.json")));
+  for (let i = 0; i < 2; i++) await raw("POST", "/v1/jobs", alice, JSON.stringify(fixture("http/post-job.valid.json")));
   const cursor: string = JSON.parse((await raw("GET", "/v1/jobs?limit=1", alice)).text).data.cursor;
   const decoded = Buffer.from(cursor, "base64url").toString("latin1");
   assert.not.match(decoded, /userKey|tenantId|createdAt|acme|alice/, "no readable key attribute");
@@ -318,7 +318,11 @@ test("tenantId and sub of 128 characters each still make a FIFO MessageGroupId w
   assert.is(identityProblem(user), undefined);
   // Last test: the analytics poller is stopped so the message stays in the queue to be read.
   await stack.pollers.analyticsEvents?.stop();
-  const res = await stack.api.request("POST", "/v1/events", { body: sample("post-events.valid.json"), tenant, user });
+  const res = await stack.api.request("POST", "/v1/events", {
+    body: fixture("http/post-events.valid.json"),
+    tenant,
+    user,
+  });
   assert.is(res.status, 202, "fauxqs does not check the length; AWS SendMessageBatch refuses it (-> 503)");
   const out = await createSqsClient().send(
     new ReceiveMessageCommand({

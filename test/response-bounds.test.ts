@@ -4,14 +4,12 @@
  * HTTP API: a 1 MiB array of invalid work entries (400 with every issue), and
  * a 1.0 MB CV of `&` characters whose result HTML-escapes to 11 MB.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { api } from "@cvpipe/core/topology";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { repoRoot, startTestStack, type TestStack } from "./support/stack.ts";
+import { fixture } from "./support/fixtures.ts";
+import { startTestStack, type TestStack } from "./support/stack.ts";
 
-const sample = (name: string) => JSON.parse(readFileSync(join(repoRoot, "events", "http", name), "utf8"));
 let stack: TestStack;
 
 /** Lambda's limit on a synchronous invocation's response payload. */
@@ -62,7 +60,7 @@ test("a 1.0 MB CV of & characters: GET /v1/jobs/{id} stays under the limit and l
     basics: { name: "Amp", summary: amp },
     work: Array.from({ length: 50 }, (_, i) => ({ name: `Co ${i}`, position: "Engineer", summary: amp })),
   };
-  const request = JSON.stringify({ cv, job: sample("post-job.valid.json").job });
+  const request = JSON.stringify({ cv, job: fixture("http/post-job.valid.json").job });
   assert.ok(Buffer.byteLength(request) > 1_000_000 && Buffer.byteLength(request) <= api.maxBodyBytes);
 
   const posted = await rawRequest("POST", "/v1/jobs", request);
@@ -93,7 +91,7 @@ test("a 1.0 MB CV of & characters: GET /v1/jobs/{id} stays under the limit and l
 
 test("a result that fits is still answered inline, without a link", async () => {
   const posted = await stack.api.request("POST", "/v1/jobs", {
-    body: sample("post-job.valid.json"),
+    body: fixture("http/post-job.valid.json"),
     tenant: "bounds",
     user: "ann",
   });

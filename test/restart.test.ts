@@ -15,6 +15,7 @@ import { readKeys } from "@cvpipe/local/jwt-keys";
 import type { LocalSettings } from "@cvpipe/local/settings";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { fixture } from "./support/fixtures.ts";
 import { ApiClient, repoRoot, testSettings, until } from "./support/stack.ts";
 
 let settings: LocalSettings;
@@ -66,7 +67,7 @@ const useEndpoints = () => {
   return info;
 };
 
-const body = JSON.parse(readFileSync(join(repoRoot, "events/http/post-job.valid.json"), "utf8"));
+const body = fixture("http/post-job.valid.json");
 
 test.before(async () => {
   settings = await testSettings();

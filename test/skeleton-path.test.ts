@@ -3,16 +3,14 @@
  * tailor λ → jobs table → GET /v1/jobs/{id}; POST /v1/events → analytics queue
  * → analytics λ → events table. Real emulators, real handlers, real SDK clients.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { createDocumentClient } from "@cvpipe/aws/clients";
 import { tables } from "@cvpipe/core/topology";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { repoRoot, startTestStack, type TestStack, until } from "./support/stack.ts";
+import { fixture } from "./support/fixtures.ts";
+import { startTestStack, type TestStack, until } from "./support/stack.ts";
 
-const sample = (name: string) => JSON.parse(readFileSync(join(repoRoot, "events", "http", name), "utf8"));
 let stack: TestStack;
 /** The stack's "now" at start-up: a Wednesday of 2026-W47, whatever today is. */
 const START = new Date("2026-11-18T10:00:00Z");
@@ -23,7 +21,7 @@ test.before(async () => {
 test.after(async () => stack.close());
 
 test("a JSON Resume job is accepted (202) and completes; GET shows the result", async () => {
-  const res = await stack.api.request("POST", "/v1/jobs", { body: sample("post-job.valid.json") });
+  const res = await stack.api.request("POST", "/v1/jobs", { body: fixture("http/post-job.valid.json") });
   assert.is(res.status, 202);
   assert.is(res.body.success, true);
   assert.is(res.body.code, "ACCEPTED");
@@ -44,7 +42,7 @@ test("a JSON Resume job is accepted (202) and completes; GET shows the result", 
 });
 
 test("the bedrock engine (through the local Bedrock Runtime server) completes a job and records token usage", async () => {
-  const body = sample("post-job.valid.json");
+  const body = fixture("http/post-job.valid.json");
   const res = await stack.api.request("POST", "/v1/jobs", { body: { ...body, options: { engine: "bedrock" } } });
   assert.is(res.status, 202);
   const job = await stack.api.waitForJob(res.body.data.jobId);
@@ -59,7 +57,7 @@ test("an unreadable text CV is refused at the door (400 INVALID_CV), not in the 
   const res = await stack.api.request("POST", "/v1/jobs", {
     body: {
       cv: "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor",
-      job: sample("post-job.valid.json").job,
+      job: fixture("http/post-job.valid.json").job,
     },
   });
   assert.is(res.status, 400);
@@ -68,16 +66,61 @@ test("an unreadable text CV is refused at the door (400 INVALID_CV), not in the 
 });
 
 test("a Markdown CV is parsed and tailored", async () => {
-  const res = await stack.api.request("POST", "/v1/jobs", { body: sample("post-job.text-cv.json") });
+  const res = await stack.api.request("POST", "/v1/jobs", { body: fixture("http/post-job.text-cv.json") });
   assert.is(res.status, 202);
   const job = await stack.api.waitForJob(res.body.data.jobId);
   assert.is(job.status, "SUCCEEDED", JSON.stringify(job.error));
-  assert.ok(job.result.resume.basics, "parsed into JSON Resume");
+  // Parsed into JSON Resume: the identity, both roles with their dates, the degree and the skills, as written.
+  const resume = job.result.resume;
+  assert.equal(resume.basics.name, "Sam Rivera");
+  assert.is(resume.basics.email, "sam.rivera@example.com");
+  assert.is(resume.basics.phone, "+1 555 0100 777");
+  assert.equal(resume.basics.location, { city: "Austin", region: "TX" });
+  assert.equal(
+    resume.work.map((w: { name: string; position: string; startDate: string; endDate?: string }) => [
+      w.name,
+      w.position,
+      w.startDate,
+      w.endDate,
+    ]),
+    [
+      ["Lumen Health", "Senior Frontend Engineer", "2020-01", undefined],
+      ["Cobalt Studio", "Frontend Developer", "2016-06", "2019-12"],
+    ],
+  );
+  assert.equal(
+    [...resume.work[0].highlights].sort(),
+    [
+      "Built a shared component library used by 6 product teams",
+      "Led the migration of the patient portal to React and TypeScript, improving Lighthouse accessibility scores to 98",
+      "Set up end-to-end tests with Playwright in CI",
+    ],
+    "the highlights are the CV's, reordered at most",
+  );
+  assert.equal(resume.education, [
+    {
+      institution: "University of Texas at Austin",
+      studyType: "BA Graphic Design",
+      startDate: "2012",
+      endDate: "2016",
+    },
+  ]);
+  assert.equal([...resume.skills.flatMap((s: { keywords: string[] }) => s.keywords)].sort(), [
+    "Accessibility",
+    "CSS",
+    "Design systems",
+    "JavaScript",
+    "Playwright",
+    "React",
+    "TypeScript",
+  ]);
+  assert.match(job.result.markdown, /^# Sam Rivera$/m);
+  assert.is(job.result.verification.passed, true);
 });
 
 test("another tenant's job is a 404; the same tenant's other user can't list it either", async () => {
   const res = await stack.api.request("POST", "/v1/jobs", {
-    body: sample("post-job.valid.json"),
+    body: fixture("http/post-job.valid.json"),
     tenant: "acme",
     user: "bob",
   });
@@ -96,7 +139,7 @@ test("another tenant's job is a 404; the same tenant's other user can't list it 
 });
 
 test("Idempotency-Key: the same request returns the same job; a different one is refused", async () => {
-  const body = sample("post-job.valid.json");
+  const body = fixture("http/post-job.valid.json");
   const headers = { "idempotency-key": "order-42" };
   const first = await stack.api.request("POST", "/v1/jobs", { body, headers });
   assert.is(first.status, 202);
@@ -121,7 +164,7 @@ test("Idempotency-Key: the same request returns the same job; a different one is
 });
 
 test("invalid requests: 400 naming each field and rule; 415 and bad JSON too", async () => {
-  const res = await stack.api.request("POST", "/v1/jobs", { body: sample("post-job.invalid.json") });
+  const res = await stack.api.request("POST", "/v1/jobs", { body: fixture("http/post-job.invalid.json") });
   assert.is(res.status, 400);
   assert.is(res.body.success, false);
   assert.is(res.body.code, "VALIDATION_ERROR");
@@ -150,7 +193,7 @@ test("invalid requests: 400 naming each field and rule; 415 and bad JSON too", a
 });
 
 test("analytics events are stored once each in the events table", async () => {
-  const body = sample("post-events.valid.json");
+  const body = fixture("http/post-events.valid.json");
   const res = await stack.api.request("POST", "/v1/events", { body, tenant: "events-co" });
   assert.is(res.status, 202);
   assert.is(res.body.data.accepted, 3);
@@ -233,11 +276,11 @@ test("hostile input never causes a 5xx or a stuck job", async () => {
   let deep: unknown = "x";
   for (let i = 0; i < 3000; i++) deep = [deep];
   const nested = await stack.api.request("POST", "/v1/jobs", {
-    body: { cv: { x: deep }, job: sample("post-job.valid.json").job },
+    body: { cv: { x: deep }, job: fixture("http/post-job.valid.json").job },
   });
   assert.is(nested.status, 400);
   assert.is(nested.body.details.find((d: { rule: string }) => d.rule === "max_depth")?.rule, "max_depth");
-  const huge = structuredClone(sample("post-job.valid.json"));
+  const huge = structuredClone(fixture("http/post-job.valid.json"));
   huge.cv.basics.summary = "x".repeat(300_000);
   const oversized = await stack.api.request("POST", "/v1/jobs", { body: huge });
   assert.is(oversized.status, 400);
@@ -245,12 +288,12 @@ test("hostile input never causes a 5xx or a stuck job", async () => {
     { path: "body.cv.basics.summary", rule: "max_length", message: "is 300000 characters; the limit is 20000" },
   ]);
   const empty = await stack.api.request("POST", "/v1/jobs", {
-    body: { cv: { basics: { name: "Nobody" } }, job: sample("post-job.valid.json").job },
+    body: { cv: { basics: { name: "Nobody" } }, job: fixture("http/post-job.valid.json").job },
   });
   assert.is(empty.status, 400);
   assert.is(empty.body.details[0].rule, "content");
   const noCv = await stack.api.request("POST", "/v1/jobs", {
-    body: { cv: 42, job: sample("post-job.valid.json").job },
+    body: { cv: 42, job: fixture("http/post-job.valid.json").job },
   });
   assert.equal(noCv.body.details[0], {
     path: "body.cv",
@@ -275,7 +318,7 @@ test("hostile input never causes a 5xx or a stuck job", async () => {
   assert.is(ancient.body.details[0].path, "body.events[0].occurredAt");
 
   // Characters SQS refuses in a message body travel escaped and come back unchanged.
-  const cv = structuredClone(sample("post-job.valid.json"));
+  const cv = structuredClone(fixture("http/post-job.valid.json"));
   cv.cv.work[0].highlights[0] += " \uffff";
   const res = await stack.api.request("POST", "/v1/jobs", { body: cv, tenant: "unicode" });
   assert.is(res.status, 202);
@@ -287,8 +330,8 @@ test("paging through a user's jobs with the cursor", async () => {
   const ids: string[] = [];
   for (let i = 0; i < 3; i++)
     ids.push(
-      (await stack.api.request("POST", "/v1/jobs", { body: sample("post-job.valid.json"), tenant: "pager" })).body.data
-        .jobId,
+      (await stack.api.request("POST", "/v1/jobs", { body: fixture("http/post-job.valid.json"), tenant: "pager" })).body
+        .data.jobId,
     );
   const first = await stack.api.request("GET", "/v1/jobs?limit=2", { tenant: "pager" });
   assert.is(first.body.data.items.length, 2);

@@ -13,7 +13,8 @@ import { createDocumentClient, createS3Client } from "@cvpipe/aws/clients";
 import { tables } from "@cvpipe/core/topology";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { repoRoot, sharedDir, startTestStack, type TestStack, until } from "./support/stack.ts";
+import { fixture } from "./support/fixtures.ts";
+import { sharedDir, startTestStack, type TestStack, until } from "./support/stack.ts";
 
 /** U+1F644 FACE WITH ROLLING EYES: the character that made a real CV fail with a 503. */
 const EMOJI = "\u{1F644}";
@@ -31,8 +32,6 @@ const SAMPLES = {
   nonCharacters: "\uFFFE\uFFFF",
 };
 const ALL = Object.values(SAMPLES).join(" | ");
-
-const sample = (name: string) => JSON.parse(readFileSync(join(repoRoot, "events", "http", name), "utf8"));
 
 /** A real public CV (shared eval set) and a real posting. */
 const realCv = () => JSON.parse(readFileSync(join(sharedDir, "eval", "resumes", "01-backend-engineer.json"), "utf8"));
@@ -68,7 +67,7 @@ test("a real CV with one emoji in a highlight is accepted and tailored (was 503 
 });
 
 test("every class of character SQS allows survives a JSON Resume job end to end", async () => {
-  const body = structuredClone(sample("post-job.valid.json"));
+  const body = structuredClone(fixture("http/post-job.valid.json"));
   const name = `Dana Okafor ${SAMPLES.arabic} ${SAMPLES.hebrew} ${SAMPLES.mathAlnum} ${EMOJI}`;
   body.cv.basics.name = name;
   body.cv.basics.label = `Backend Engineer ${SAMPLES.combining}`;
@@ -105,7 +104,7 @@ test("a plain-text CV with astral, combining and RTL characters is parsed and ta
     "- TypeScript, Node.js, AWS Lambda, SQS, DynamoDB",
   ].join("\n");
   const res = await stack.api.request("POST", "/v1/jobs", {
-    body: { cv: text, job: sample("post-job.valid.json").job },
+    body: { cv: text, job: fixture("http/post-job.valid.json").job },
     tenant: "unicode-text",
   });
   assert.is(res.status, 202, JSON.stringify(res.body));
@@ -117,7 +116,7 @@ test("a plain-text CV with astral, combining and RTL characters is parsed and ta
 });
 
 test("a CV too large to travel inline (S3 claim check) keeps its astral characters too", async () => {
-  const body = structuredClone(sample("post-job.valid.json"));
+  const body = structuredClone(fixture("http/post-job.valid.json"));
   const highlight = `${body.cv.work[0].highlights[0]} ${ALL}`;
   body.cv.work[0].highlights[0] = highlight;
   // Bulk: 3-byte CJK and 4-byte astral characters, under the 20,000-unit field limit but ~40 KB of UTF-8 each.
@@ -139,7 +138,7 @@ test("a CV too large to travel inline (S3 claim check) keeps its astral characte
 
 test("lone surrogates in a request are not a 5xx either", async () => {
   // Not valid Unicode text (no UTF-8 encoding exists), but valid JSON escapes: the request must not break the pipeline.
-  const body = structuredClone(sample("post-job.valid.json"));
+  const body = structuredClone(fixture("http/post-job.valid.json"));
   body.cv.work[0].highlights[1] += " \uD83D and \uDE44 alone";
   const res = await stack.api.request("POST", "/v1/jobs", { body, tenant: "surrogates" });
   assert.ok(res.status < 500, `status ${res.status}: ${JSON.stringify(res.body)}`);

@@ -14,10 +14,11 @@ import { clockFromEnv } from "@cvpipe/core/ports/clock";
 import { tables } from "@cvpipe/core/topology";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { fixture } from "./support/fixtures.ts";
 import { repoRoot, startTestStack, type TestStack, tempDataDir, until } from "./support/stack.ts";
 
 const run = promisify(execFile);
-const body = JSON.parse(readFileSync(join(repoRoot, "events/http/post-job.valid.json"), "utf8"));
+const body = fixture("http/post-job.valid.json");
 let stack: TestStack;
 /** The stack's clock starts here (a Wednesday), whatever today is; the CLI runs inherit the shift. */
 const START = new Date("2026-11-18T10:00:00Z");

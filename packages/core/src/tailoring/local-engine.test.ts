@@ -1,9 +1,8 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { Resume } from "../resume/resume.ts";
 import { resumeIssues } from "../resume/validate-resume.ts";
+import { fixture } from "../testing/fixtures.ts";
 import { LocalEngine } from "./local-engine.ts";
 import { loadJob, loadResume } from "./testing/eval-set.ts";
 
@@ -93,9 +92,7 @@ test("maxWords drops the least relevant highlights first", async () => {
 
 test("role words in the ad (engineer) do not outrank the skills it asks for", async () => {
   // The repository's sample request: a backend job that says "engineer" often and asks for Lambda, SQS, DynamoDB.
-  const sample = JSON.parse(
-    readFileSync(join(import.meta.dirname, "..", "..", "..", "..", "events", "http", "post-job.valid.json"), "utf8"),
-  );
+  const sample = fixture("http/post-job.valid.json");
   const { resume } = await new LocalEngine().tailor({ cv: sample.cv, job: sample.job, options: {} });
   assert.match(resume.work?.[0]?.highlights?.[0] ?? "", /AWS Lambda, SQS and DynamoDB/);
 });

@@ -1,6 +1,5 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { BlobStore } from "@cvpipe/core/ports/blob-store";
+import { fixture } from "@cvpipe/core/testing/fixtures";
 import { api } from "@cvpipe/core/topology";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
@@ -10,8 +9,6 @@ import { jobDetail } from "../app/job-view.ts";
 import { failure, MAX_ERROR_DETAILS } from "./api-response.ts";
 import { openApiDocument } from "./openapi.ts";
 
-const events = join(import.meta.dirname, "..", "..", "..", "..", "events", "http");
-const sample = (name: string) => JSON.parse(readFileSync(join(events, name), "utf8"));
 const doc = openApiDocument();
 
 const validator = (name: "JobRequest" | "EventsRequest" | "Job" | "Error") => {
@@ -29,11 +26,11 @@ test("every route in the topology is documented, and nothing else", () => {
 
 test("the sample requests are valid by the published schemas; the invalid sample is not", () => {
   const jobs = validator("JobRequest");
-  assert.ok(jobs(sample("post-job.valid.json")), JSON.stringify(jobs.errors));
-  assert.ok(jobs(sample("post-job.text-cv.json")), JSON.stringify(jobs.errors));
-  assert.not.ok(jobs(sample("post-job.invalid.json")));
+  assert.ok(jobs(fixture("http/post-job.valid.json")), JSON.stringify(jobs.errors));
+  assert.ok(jobs(fixture("http/post-job.text-cv.json")), JSON.stringify(jobs.errors));
+  assert.not.ok(jobs(fixture("http/post-job.invalid.json")));
   const ev = validator("EventsRequest");
-  assert.ok(ev(sample("post-events.valid.json")), JSON.stringify(ev.errors));
+  assert.ok(ev(fixture("http/post-events.valid.json")), JSON.stringify(ev.errors));
   assert.not.ok(ev({ events: [] }), "at least one event");
 });
 

@@ -1,4 +1,5 @@
 import { CvpipeError } from "@cvpipe/core/errors";
+import { sqsRecord } from "@cvpipe/core/testing/sqs-record";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -6,25 +7,8 @@ import { createLogger } from "../logger.ts";
 import { processFifoBatch, SkippedAfterGroupFailure } from "./fifo-batch.ts";
 import { fifoWorker, poisonReleases } from "./fifo-worker.ts";
 
-const record = (messageId: string, group: string): SQSRecord => ({
-  messageId,
-  receiptHandle: `rh-${messageId}`,
-  body: JSON.stringify({ id: messageId }),
-  attributes: {
-    ApproximateReceiveCount: "1",
-    SentTimestamp: "1700000000000",
-    SenderId: "local",
-    ApproximateFirstReceiveTimestamp: "1700000000000",
-    MessageGroupId: group,
-    SequenceNumber: "1",
-    MessageDeduplicationId: messageId,
-  },
-  messageAttributes: {},
-  md5OfBody: "",
-  eventSource: "aws:sqs",
-  eventSourceARN: "arn:aws:sqs:us-east-1:000000000000:q.fifo",
-  awsRegion: "us-east-1",
-});
+const record = (messageId: string, group: string): SQSRecord =>
+  sqsRecord({ messageId, groupId: group, body: JSON.stringify({ id: messageId }) });
 
 const batch = [record("A1", "A"), record("A2", "A"), record("B1", "B"), record("A3", "A")];
 
@@ -88,7 +72,7 @@ test("a poison record does not hold its group, and is released at once; a retrya
     ["A2", "B1", "B2"],
   );
   assert.equal(attempted, ["A1", "A2", "B1", "A3"], "A3 runs after the poison A2; B2 waits behind B1");
-  assert.equal(released, [["rh-A2"]], "only the poison record skips its visibility timeout");
+  assert.equal(released, [[batch[1]!.receiptHandle]], "only the poison record skips its visibility timeout");
 });
 
 test("no release without poison", () => {

@@ -1,10 +1,10 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { JobDescription } from "../../contracts/job-request.ts";
 import type { Resume } from "../../resume/resume.ts";
+import { sharedDir, sharedFixture } from "../../testing/fixtures.ts";
 
 /** The shared evaluation set (`../shared/eval` next to the repo), for tests only. */
-export const EVAL_DIR = join(import.meta.dirname, "..", "..", "..", "..", "..", "..", "shared", "eval");
+export const EVAL_DIR = join(sharedDir, "eval");
 
 export interface EvalPair {
   readonly resume: string;
@@ -23,7 +23,7 @@ interface JobJson {
   skills?: Array<{ name?: string; keywords?: string[] }>;
 }
 
-const readJson = (path: string): unknown => JSON.parse(readFileSync(join(EVAL_DIR, path), "utf8"));
+const readJson = (path: string): unknown => sharedFixture(`eval/${path}`);
 
 export const evalPairs = (): EvalPair[] => readJson("pairs.json") as EvalPair[];
 
