@@ -52,7 +52,7 @@ test("the fixtures have the shapes their sources document", () => {
   assert.is(post.version, "2.0");
   assert.is(post.routeKey, "POST /v1/jobs");
   assert.is(post.requestContext.authorizer.jwt.claims["sub"], "alice");
-  assert.ok(post.requestContext.authorizer.jwt.scopes.includes("cvpipe/jobs.write"));
+  assert.ok(post.requestContext.authorizer.jwt.scopes?.includes("cvpipe/jobs.write"));
   assert.equal(JSON.parse(post.body!), fixture("http/post-job.valid.json"), "the body is the documented request");
   for (const name of ["tailoring-jobs", "analytics-events"]) {
     const batch = fixture<SQSEvent>(`sqs/${name}.batch.json`);

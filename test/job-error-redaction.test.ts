@@ -3,8 +3,6 @@
  * what the engine or a dependency said (role ARNs, account ids, bucket keys)
  * goes to the logs only. processJob against dynalite, as in process-job.test.ts.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { createTables, type DynamoEmulator, startDynalite } from "@cvpipe/aws/analytics/testing/emulators";
 import { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
@@ -18,9 +16,9 @@ import { type ProcessJobDeps, processJob } from "@cvpipe/functions/app/process-j
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { MemoryBlobs, Outbox } from "./support/fakes.ts";
+import { fixture } from "./support/fixtures.ts";
 
-const repoRoot = join(import.meta.dirname, "..");
-const sample = JSON.parse(readFileSync(join(repoRoot, "events/http/post-job.valid.json"), "utf8"));
+const sample = fixture("http/post-job.valid.json");
 const NOW = new Date("2026-11-18T10:00:00Z");
 const clock = { now: () => NOW };
 const ARN = "arn:aws:sts::123456789012:assumed-role/cvpipe-prod-TailorFunctionRole-1A2B3C/cvpipe-tailor";

@@ -4,8 +4,6 @@
  * FAILED NOT_STARTED; a job that is merely waiting is left alone; and if the
  * message turns up after all, the job still runs and counts once.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { DynamoAggregateStore } from "@cvpipe/aws/analytics/dynamo-aggregate-store";
@@ -16,9 +14,10 @@ import { type JobRecord, queuedShard, userKey } from "@cvpipe/core/jobs/job-reco
 import { tables } from "@cvpipe/core/topology";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { repoRoot, startTestStack, type TestStack, until } from "./support/stack.ts";
+import { fixture } from "./support/fixtures.ts";
+import { startTestStack, type TestStack, until } from "./support/stack.ts";
 
-const body = JSON.parse(readFileSync(join(repoRoot, "events/http/post-job.valid.json"), "utf8"));
+const body = fixture("http/post-job.valid.json");
 const START = new Date("2026-11-18T10:00:00Z"); // a Wednesday of 2026-W47
 let stack: TestStack;
 

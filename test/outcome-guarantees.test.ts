@@ -5,8 +5,6 @@
  * conditional writes against dynalite with a movable clock for the day-scale
  * scenarios (redrives days apart, re-publishes, TTLs).
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { AnalyticsFold } from "@cvpipe/aws/analytics/analytics-fold";
 import { createTables, type DynamoEmulator, startDynalite } from "@cvpipe/aws/analytics/testing/emulators";
@@ -39,9 +37,9 @@ import { sweepStuckJobs } from "@cvpipe/functions/app/sweep-jobs";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { MemoryBlobs, Outbox } from "./support/fakes.ts";
+import { fixture } from "./support/fixtures.ts";
 
-const repoRoot = join(import.meta.dirname, "..");
-const sample = JSON.parse(readFileSync(join(repoRoot, "events/http/post-job.valid.json"), "utf8"));
+const sample = fixture("http/post-job.valid.json");
 const DAY = 86_400_000;
 
 // ───────────────────────── Part 1: fold interleavings over the memory stores ─────────────────────────

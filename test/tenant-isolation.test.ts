@@ -5,8 +5,6 @@
  * tenants' events never share a deduplication id (5).
  */
 import { createHash, randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { createDocumentClient, createS3Client } from "@cvpipe/aws/clients";
 import { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
@@ -16,9 +14,9 @@ import { UnsafeKeyError } from "@cvpipe/core/keys";
 import { tables } from "@cvpipe/core/topology";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { repoRoot, startTestStack, type TestStack, until } from "./support/stack.ts";
+import { fixture } from "./support/fixtures.ts";
+import { startTestStack, type TestStack, until } from "./support/stack.ts";
 
-const sample = (name: string) => JSON.parse(readFileSync(join(repoRoot, "events", "http", name), "utf8"));
 let stack: TestStack;
 const START = new Date("2026-11-18T10:00:00Z");
 
@@ -36,7 +34,7 @@ const unkeyedId = (...parts: string[]): string => {
 
 test("a job is visible to its submitter only: another user of the tenant gets the body a missing job gets", async () => {
   const posted = await stack.api.request("POST", "/v1/jobs", {
-    body: sample("post-job.valid.json"),
+    body: fixture("http/post-job.valid.json"),
     headers: { "idempotency-key": "first-try" },
     tenant: "acme",
     user: "alice",
@@ -70,7 +68,7 @@ test("a job is visible to its submitter only: another user of the tenant gets th
 
   // The same key is bob's own: it makes bob's job, never alice's.
   const bobs = await stack.api.request("POST", "/v1/jobs", {
-    body: sample("post-job.valid.json"),
+    body: fixture("http/post-job.valid.json"),
     headers: { "idempotency-key": "first-try" },
     tenant: "acme",
     user: "bob",
@@ -91,7 +89,7 @@ test("tenant and user ids that are dots only are refused at the edge, naming the
       ["GET", "/v1/jobs"],
     ] as const) {
       const res = await stack.api.request(method, path, {
-        ...(method === "POST" ? { body: sample("post-job.valid.json") } : {}),
+        ...(method === "POST" ? { body: fixture("http/post-job.valid.json") } : {}),
         tenant,
         user,
       });
@@ -114,8 +112,16 @@ test("the S3 store refuses a key that would leave its prefix, before anything is
 });
 
 test("a forged list cursor is a 400 naming query.cursor, never a 5xx", async () => {
-  await stack.api.request("POST", "/v1/jobs", { body: sample("post-job.valid.json"), tenant: "forge", user: "eve" });
-  await stack.api.request("POST", "/v1/jobs", { body: sample("post-job.valid.json"), tenant: "forge", user: "eve" });
+  await stack.api.request("POST", "/v1/jobs", {
+    body: fixture("http/post-job.valid.json"),
+    tenant: "forge",
+    user: "eve",
+  });
+  await stack.api.request("POST", "/v1/jobs", {
+    body: fixture("http/post-job.valid.json"),
+    tenant: "forge",
+    user: "eve",
+  });
   const forge = (fields: Record<string, string>) => Buffer.from(JSON.stringify(fields)).toString("base64url");
   const userKey = "forge#eve";
   const forged = [
