@@ -11,7 +11,7 @@ import { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
 import { TailoringJobMessage } from "@cvpipe/core/contracts/messages";
 import { type JobRecord, queuedShard, userKey } from "@cvpipe/core/jobs/job-record";
 import { clockFromEnv } from "@cvpipe/core/ports/clock";
-import { functions, tables } from "@cvpipe/core/topology";
+import { functions, jobIndexes, tables } from "@cvpipe/core/topology";
 import { lambdaContext } from "@cvpipe/local/lambda-context";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, ScheduledEvent, SQSEvent } from "aws-lambda";
 import { test } from "uvu";
@@ -95,7 +95,7 @@ test("API Gateway v2 POST /v1/events → 202 with the three event ids", async ()
 
 test("SQS tailoring-jobs batch → no batch item failures; both jobs SUCCEEDED once, a redelivery changes nothing", async () => {
   const batch = fixture<SQSEvent>("sqs/tailoring-jobs.batch.json");
-  const jobs = new DynamoJobStore(createDocumentClient(), tables.jobs.name, { clock: { now } });
+  const jobs = new DynamoJobStore(createDocumentClient(), tables.jobs.name, { clock: { now }, indexes: jobIndexes });
   for (const r of batch.Records) {
     const m = TailoringJobMessage.parse(JSON.parse(r.body));
     const row: JobRecord = {

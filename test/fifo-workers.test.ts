@@ -15,6 +15,7 @@ import { peekDlq, redriveDlq } from "@cvpipe/aws/dlq";
 import { mergeAggregates } from "@cvpipe/core/analytics/aggregate";
 import { isoWeekOf } from "@cvpipe/core/analytics/iso-week";
 import type { TailoringJobMessage } from "@cvpipe/core/contracts/messages";
+import { systemClock } from "@cvpipe/core/ports/clock";
 import { tables } from "@cvpipe/core/topology";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -184,7 +185,10 @@ test("a job that exhausted its attempts on throttling completes once after a DLQ
   // The week's figures show the job's final outcome once: succeeded, with its tokens — the
   // failure that preceded the redrive is taken back.
   const weeks = [...new Set([isoWeekOf(new Date(failed.finishedAt)), isoWeekOf(new Date(done.finishedAt))])];
-  const store = new DynamoAggregateStore(createDocumentClient(), { tableName: tables.aggregates.name });
+  const store = new DynamoAggregateStore(createDocumentClient(), {
+    tableName: tables.aggregates.name,
+    clock: systemClock,
+  });
   const counted = async () => {
     const merged = await Promise.all(weeks.map(async (w) => mergeAggregates(w, await store.readWeek(w))));
     const sum = (f: (a: (typeof merged)[number]) => number | undefined) => merged.reduce((n, a) => n + (f(a) ?? 0), 0);

@@ -10,7 +10,7 @@ import type { TailoringJobMessage } from "@cvpipe/core/contracts/messages";
 import { CvpipeError, DependencyError } from "@cvpipe/core/errors";
 import { type JobRecord, userKey } from "@cvpipe/core/jobs/job-record";
 import type { TailoringEngine } from "@cvpipe/core/tailoring/types";
-import { tables } from "@cvpipe/core/topology";
+import { jobIndexes, tables } from "@cvpipe/core/topology";
 import { jobView } from "@cvpipe/functions/app/job-view";
 import { type ProcessJobDeps, processJob } from "@cvpipe/functions/app/process-job";
 import { test } from "uvu";
@@ -29,7 +29,7 @@ let jobs: DynamoJobStore;
 test.before(async () => {
   db = await startDynalite();
   await createTables(db.client, ["jobs"]);
-  jobs = new DynamoJobStore(db.documentClient, tables.jobs.name, { clock });
+  jobs = new DynamoJobStore(db.documentClient, tables.jobs.name, { clock, indexes: jobIndexes });
 });
 test.after(async () => db.close());
 

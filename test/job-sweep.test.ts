@@ -11,6 +11,7 @@ import { createDocumentClient, createSqsClient } from "@cvpipe/aws/clients";
 import { mergeAggregates } from "@cvpipe/core/analytics/aggregate";
 import { messageBody, type TailoringJobMessage } from "@cvpipe/core/contracts/messages";
 import { type JobRecord, queuedShard, userKey } from "@cvpipe/core/jobs/job-record";
+import { systemClock } from "@cvpipe/core/ports/clock";
 import { tables } from "@cvpipe/core/topology";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -87,7 +88,10 @@ test("a job never enqueued is failed NOT_STARTED; a young one is left alone; a l
   assert.is(done.error, undefined);
 
   // The week counts the job once, as what it finally was.
-  const store = new DynamoAggregateStore(createDocumentClient(), { tableName: tables.aggregates.name });
+  const store = new DynamoAggregateStore(createDocumentClient(), {
+    tableName: tables.aggregates.name,
+    clock: systemClock,
+  });
   const week = await until("outcome folded", async () => {
     const w = mergeAggregates("2026-W47", await store.readWeek("2026-W47"));
     return (w.jobsByTenant["sweep"] ?? 0) === 1 && w.byOutcome["succeeded"] === 1 ? w : undefined;

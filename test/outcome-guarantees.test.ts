@@ -8,6 +8,7 @@
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { AnalyticsFold } from "@cvpipe/aws/analytics/analytics-fold";
 import { createTables, type DynamoEmulator, startDynalite } from "@cvpipe/aws/analytics/testing/emulators";
+import { foldOptions } from "@cvpipe/aws/analytics/testing/topology-options";
 import { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
 import {
   type AggregateIncrements,
@@ -30,7 +31,7 @@ import { retractionEvent } from "@cvpipe/core/jobs/job-outcome";
 import { type JobRecord, queuedShard, userKey } from "@cvpipe/core/jobs/job-record";
 import type { OutgoingMessage, QueuePublisher } from "@cvpipe/core/ports/queue-publisher";
 import type { EngineOutput, TailoringEngine, TailorRequest } from "@cvpipe/core/tailoring/types";
-import { tables } from "@cvpipe/core/topology";
+import { jobIndexes, tables } from "@cvpipe/core/topology";
 import { type ProcessJobDeps, processJob } from "@cvpipe/functions/app/process-job";
 import { submitJob } from "@cvpipe/functions/app/submit-job";
 import { sweepStuckJobs } from "@cvpipe/functions/app/sweep-jobs";
@@ -360,8 +361,8 @@ let seq = 5000;
 test.before(async () => {
   db = await startDynalite();
   await createTables(db.client, ["jobs", "events", "aggregates"]);
-  jobs = new DynamoJobStore(db.documentClient, tables.jobs.name, { clock });
-  fold = new AnalyticsFold(db.documentClient, { clock, eventTtlDays: 14 });
+  jobs = new DynamoJobStore(db.documentClient, tables.jobs.name, { clock, indexes: jobIndexes });
+  fold = new AnalyticsFold(db.documentClient, foldOptions(clock, { eventTtlDays: 14 }));
 });
 test.after(async () => db.close());
 

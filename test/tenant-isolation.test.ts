@@ -9,9 +9,10 @@ import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { createDocumentClient, createS3Client } from "@cvpipe/aws/clients";
 import { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
 import { S3BlobStore } from "@cvpipe/aws/s3-blob-store";
-import { ValidationError } from "@cvpipe/core/errors";
+import { InvalidCursorError } from "@cvpipe/core/errors";
 import { UnsafeKeyError } from "@cvpipe/core/keys";
-import { tables } from "@cvpipe/core/topology";
+import { systemClock } from "@cvpipe/core/ports/clock";
+import { jobIndexes, tables } from "@cvpipe/core/topology";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { fixture } from "./support/fixtures.ts";
@@ -101,7 +102,7 @@ test("tenant and user ids that are dots only are refused at the edge, naming the
 });
 
 test("the S3 store refuses a key that would leave its prefix, before anything is written", async () => {
-  const blobs = new S3BlobStore(createS3Client(), stack.info.bucket);
+  const blobs = new S3BlobStore(createS3Client(), stack.info.bucket, { signingClock: systemClock });
   for (const key of ["requests/../x.json", "results/./x.json", "requests//x.json", "requests/t\u0001/x.json"]) {
     const refused = await blobs.put(key, "{}", "application/json").then(
       () => undefined,
@@ -150,7 +151,10 @@ test("a forged list cursor is a 400 naming query.cursor, never a 5xx", async () 
 });
 
 test("the store itself checks every cursor field (the CLI lists without the API's seal)", async () => {
-  const store = new DynamoJobStore(createDocumentClient(), tables.jobs.name);
+  const store = new DynamoJobStore(createDocumentClient(), tables.jobs.name, {
+    clock: systemClock,
+    indexes: jobIndexes,
+  });
   const forge = (fields: Record<string, string>) => Buffer.from(JSON.stringify(fields)).toString("base64url");
   const base = { createdAt: "2026-11-18T10:00:00.000Z", jobId: randomUUID(), tenantId: "forge", userKey: "forge#eve" };
   for (const bad of [
@@ -165,7 +169,7 @@ test("the store itself checks every cursor field (the CLI lists without the API'
       () => undefined,
       (error: unknown) => error,
     );
-    assert.instance(refused, ValidationError, JSON.stringify(bad).slice(0, 80));
+    assert.instance(refused, InvalidCursorError, JSON.stringify(bad).slice(0, 80));
   }
   const page = await store.listByUser("forge", "eve", 1);
   assert.ok(page.cursor, "a real cursor");

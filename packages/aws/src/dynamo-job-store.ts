@@ -5,22 +5,20 @@ import {
   QueryCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { ValidationError } from "@cvpipe/core/errors";
+import { InvalidCursorError } from "@cvpipe/core/errors";
 import { outcomeEvent } from "@cvpipe/core/jobs/job-outcome";
 import type { JobError, JobRecord } from "@cvpipe/core/jobs/job-record";
 import { latestCreatedAtFor, userKey } from "@cvpipe/core/jobs/job-record";
 import { compositeKey, keyPart, keyPartProblem, UnsafeKeyError } from "@cvpipe/core/keys";
-import { type Clock, systemClock } from "@cvpipe/core/ports/clock";
+import type { Clock } from "@cvpipe/core/ports/clock";
 import type { CreateJobOutcome, JobCompletion, JobPage, JobStore, StartOutcome } from "@cvpipe/core/ports/job-store";
 import { QUEUED_SHARDS } from "@cvpipe/core/topology";
 import { dependencyFailure, isConditionalCheckFailed } from "./aws-errors.ts";
 
 export interface DynamoJobStoreOptions {
   readonly clock: Clock;
-  /** Default: "byUser" (topology `tables.jobs.indexes`). */
-  readonly byUserIndex?: string;
-  /** Default: "queued" (topology `tables.jobs.indexes`). */
-  readonly queuedIndex?: string;
+  /** The table's index names: topology `jobIndexes` (by user and creation time; sparse queued). */
+  readonly indexes: { readonly byUser: string; readonly queued: string };
 }
 
 const encodeCursor = (key: Record<string, unknown> | undefined): string | undefined =>
@@ -32,8 +30,8 @@ const MAX_CURSOR_JOB_ID_CHARS = 128;
 /**
  * A cursor is only ever one this store issued for this user: the four key
  * attributes of the by-user index, each of the shape this store writes.
- * Anything else is refused by name — an empty or 5,000-character key value
- * would otherwise reach DynamoDB and come back as a 503.
+ * Anything else is an InvalidCursorError — an empty or 5,000-character key
+ * value would otherwise reach DynamoDB and come back as a 503.
  */
 const decodeCursor = (
   cursor: string | undefined,
@@ -58,15 +56,7 @@ const decodeCursor = (
     typeof jobId === "string" &&
     jobId.length <= MAX_CURSOR_JOB_ID_CHARS &&
     keyPartProblem(jobId) === undefined;
-  if (!valid) {
-    throw new ValidationError([
-      {
-        path: "query.cursor",
-        rule: "cursor",
-        message: "is not a cursor returned by this listing; omit it to start over",
-      },
-    ]);
-  }
+  if (!valid) throw new InvalidCursorError();
   return k as Record<string, string>;
 };
 
@@ -81,11 +71,11 @@ export class DynamoJobStore implements JobStore {
   readonly #queuedIndex: string;
   readonly #clock: Clock;
 
-  constructor(db: DynamoDBDocumentClient, tableName: string, options: DynamoJobStoreOptions = { clock: systemClock }) {
+  constructor(db: DynamoDBDocumentClient, tableName: string, options: DynamoJobStoreOptions) {
     this.#db = db;
     this.#table = tableName;
-    this.#byUserIndex = options.byUserIndex ?? "byUser";
-    this.#queuedIndex = options.queuedIndex ?? "queued";
+    this.#byUserIndex = options.indexes.byUser;
+    this.#queuedIndex = options.indexes.queued;
     this.#clock = options.clock;
   }
 

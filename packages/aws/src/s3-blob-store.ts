@@ -3,16 +3,24 @@ import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { BlobPointer } from "@cvpipe/core/contracts/messages";
 import { keyPart } from "@cvpipe/core/keys";
 import { BlobNotFoundError, type BlobStore } from "@cvpipe/core/ports/blob-store";
+import type { Clock } from "@cvpipe/core/ports/clock";
 import { dependencyFailure } from "./aws-errors.ts";
 
 /** BlobStore over the payloads bucket. */
 export class S3BlobStore implements BlobStore {
   readonly #s3: S3Client;
   readonly #bucket: string;
+  readonly #signingClock: Clock;
 
-  constructor(s3: S3Client, bucket: string) {
+  /**
+   * `signingClock`: the time presigned URLs are signed at. S3 checks a
+   * signature against its own (real) time, so this is the system clock even
+   * where the functions run on a shifted one.
+   */
+  constructor(s3: S3Client, bucket: string, options: { readonly signingClock: Clock }) {
     this.#s3 = s3;
     this.#bucket = bucket;
+    this.#signingClock = options.signingClock;
   }
 
   /** `key` comes from `s3Key` (core/keys.ts); each segment is checked again here, before anything is written. */
@@ -42,11 +50,11 @@ export class S3BlobStore implements BlobStore {
   /**
    * A URL that GETs the object without credentials until `expiresAt` — or
    * sooner, when the signing credentials (a Lambda role's session) expire.
-   * Signed here, no request made; the expiry is on S3's clock (the real one,
-   * whatever clock the caller runs on).
+   * Signed here, no request made; the expiry is on S3's clock (see the
+   * constructor's `signingClock`).
    */
   async presignedGetUrl(pointer: BlobPointer, expiresInSeconds: number): Promise<{ url: string; expiresAt: Date }> {
-    const signingDate = new Date();
+    const signingDate = this.#signingClock.now();
     try {
       const url = await getSignedUrl(this.#s3, new GetObjectCommand({ Bucket: pointer.bucket, Key: pointer.key }), {
         expiresIn: expiresInSeconds,

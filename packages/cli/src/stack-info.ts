@@ -6,8 +6,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { GetQueueAttributesCommand, GetQueueUrlCommand } from "@aws-sdk/client-sqs";
-import { createSqsClient } from "@cvpipe/aws/clients";
-import { type QueueId, queues, stagedName, type TableId, tables } from "@cvpipe/core/topology";
+import { createDocumentClient, createSqsClient } from "@cvpipe/aws/clients";
+import { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
+import { clockFromEnv } from "@cvpipe/core/ports/clock";
+import { jobIndexes, type QueueId, queues, stagedName, type TableId, tables } from "@cvpipe/core/topology";
 import { settingsFromEnv } from "@cvpipe/local/settings";
 import type { StackInfo } from "@cvpipe/local/stack";
 
@@ -104,3 +106,10 @@ export const resolveTarget = (): Promise<Target> => {
   target ??= stage ? stageTarget(stage) : Promise.resolve(localTarget());
   return target;
 };
+
+/** The target's jobs table, on the clock the functions run on (CVPIPE_CLOCK_OFFSET_MS when set). */
+export const jobStoreFor = (target: Target): DynamoJobStore =>
+  new DynamoJobStore(createDocumentClient(), target.tables.jobs, {
+    clock: clockFromEnv(process.env),
+    indexes: jobIndexes,
+  });

@@ -17,6 +17,8 @@ export type ErrorCode =
   | "INPUT_MISSING"
   | "NOT_STARTED"
   | "DEPENDENCY_UNAVAILABLE"
+  | "DEPENDENCY_REJECTED"
+  | "DEPENDENCY_OUTCOME_UNKNOWN"
   | "INTERNAL_ERROR";
 
 /** One problem with one field, at a path the caller can see (`body.cv.work[2].startDate`). */
@@ -60,10 +62,34 @@ export class ValidationError extends CvpipeError {
   }
 }
 
+/** What was asked for does not exist for this caller (missing, expired, or someone else's: one answer). */
 export class NotFoundError extends CvpipeError {
   constructor(message: string) {
     super(message, { code: "NOT_FOUND" });
     this.name = "NotFoundError";
+  }
+}
+
+/**
+ * A message body no version of the consumer can read (not JSON, no schema
+ * matches). It fails on every delivery, so it neither holds its FIFO group nor
+ * waits out a visibility timeout: it goes to the DLQ after maxReceiveCount tries.
+ */
+export class PoisonMessageError extends CvpipeError {
+  constructor(message: string, details?: unknown) {
+    super(message, { code: "POISON_MESSAGE", details });
+    this.name = "PoisonMessageError";
+  }
+}
+
+/**
+ * A list cursor the store did not issue (or issued for someone else). A domain
+ * error: the HTTP layer decides which field of the request it points at.
+ */
+export class InvalidCursorError extends CvpipeError {
+  constructor(message = "not a cursor this listing issued") {
+    super(message, { code: "VALIDATION_ERROR" });
+    this.name = "InvalidCursorError";
   }
 }
 
@@ -72,6 +98,28 @@ export class DependencyError extends CvpipeError {
   constructor(message: string, cause?: unknown) {
     super(message, { code: "DEPENDENCY_UNAVAILABLE", retryable: true, cause });
     this.name = "DependencyError";
+  }
+}
+
+/**
+ * A dependency answered and refused the request for good (a permanent 4xx):
+ * trying again cannot help, so it is not retryable — unlike DependencyError.
+ */
+export class DependencyRejectedError extends CvpipeError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { code: "DEPENDENCY_REJECTED", retryable: false, cause });
+    this.name = "DependencyRejectedError";
+  }
+}
+
+/**
+ * The configuration a process starts from (environment, settings) is missing
+ * or malformed. Thrown at cold start, naming each bad setting; never retryable.
+ */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
   }
 }
 

@@ -71,6 +71,26 @@ export interface ScheduleSpec {
   readonly description: string;
 }
 
+/**
+ * How long each kind of record lives, in days: read by the functions' config
+ * (as defaults of the *_TTL_DAYS variables) and by nothing else.
+ */
+export const retention = {
+  /** A job and its result (TTL `expiresAt` on the jobs table). */
+  jobTtlDays: 30,
+  /**
+   * A producer's raw analytics event: longer than the report window, and longer
+   * than any message carrying it can live (queue 4 days, DLQ 14 days) — it is
+   * the dedup record of the exactly-once fold.
+   */
+  eventTtlDays: 14,
+  /** cvpipe's own outcome and retraction events: a job's life (30) plus a DLQ stay (14). */
+  outcomeEventTtlDays: 45,
+} as const;
+
+/** Names of the jobs table's indexes (declared in `tables.jobs.indexes`). */
+export const jobIndexes = { byUser: "byUser", queued: "queued" } as const;
+
 const minutes = (n: number): number => n * 60;
 const days = (n: number): number => n * 86_400;
 
@@ -153,14 +173,14 @@ export const tables = {
     ttlAttribute: "expiresAt",
     indexes: [
       {
-        name: "byUser",
+        name: jobIndexes.byUser,
         partitionKey: { name: "userKey", type: "S" },
         sortKey: { name: "createdAt", type: "S" },
       },
       {
         // Sparse: only QUEUED jobs carry `queuedShard` (start and fail remove it), so the sweep reads
         // the few jobs still waiting, oldest first, in QUEUED_SHARDS partitions — never the table.
-        name: "queued",
+        name: jobIndexes.queued,
         partitionKey: { name: "queuedShard", type: "S" },
         sortKey: { name: "createdAt", type: "S" },
       },

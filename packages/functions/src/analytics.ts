@@ -5,8 +5,8 @@
  */
 
 import { AnalyticsEventMessage } from "@cvpipe/core/contracts/messages";
+import type { EventRecorder } from "@cvpipe/core/ports/event-recorder";
 import type { SQSRecord } from "aws-lambda";
-import type { EventRecorder } from "./app/record-event.ts";
 import { analyticsDeps, releaseRecords } from "./composition.ts";
 import { createLogger } from "./logger.ts";
 import { fifoWorker } from "./middleware/fifo-worker.ts";

@@ -24,13 +24,14 @@ import { SqsQueuePublisher } from "@cvpipe/aws/sqs-queue-publisher";
 import { VisibilityReleaser } from "@cvpipe/aws/sqs-visibility";
 import type { IdSecret } from "@cvpipe/core/contracts/canonical-json";
 import type { BlobStore } from "@cvpipe/core/ports/blob-store";
-import { clockFromEnv } from "@cvpipe/core/ports/clock";
+import { type Clock, clockFromEnv, systemClock } from "@cvpipe/core/ports/clock";
+import type { EventRecorder } from "@cvpipe/core/ports/event-recorder";
 import type { JobStore } from "@cvpipe/core/ports/job-store";
 import type { SendWeeklyReportPorts } from "@cvpipe/core/report/send-weekly-report";
 import { LocalEngine } from "@cvpipe/core/tailoring/local-engine";
+import { jobIndexes, queues } from "@cvpipe/core/topology";
 import type { JobDetailDeps } from "./app/job-view.ts";
 import type { JobLog, ProcessJobDeps } from "./app/process-job.ts";
-import type { EventRecorder } from "./app/record-event.ts";
 import type { SubmitEventsDeps } from "./app/submit-events.ts";
 import type { SubmitJobDeps } from "./app/submit-job.ts";
 import type { SweepJobsDeps } from "./app/sweep-jobs.ts";
@@ -61,6 +62,16 @@ export interface IngressDeps extends SubmitJobDeps, SubmitEventsDeps, JobDetailD
   readonly health: readonly HealthCheck[];
 }
 
+type DocumentClient = ReturnType<typeof toDocumentClient>;
+
+/** The jobs table's adapter: its name from the configuration, its index names from the topology. */
+const jobStore = (db: DocumentClient, tableName: string, clock: Clock): JobStore =>
+  new DynamoJobStore(db, tableName, { clock, indexes: jobIndexes });
+
+/** Presigned URLs are signed on the real clock: S3 checks them against its own time. */
+const payloadStore = (s3: ReturnType<typeof createS3Client>, bucket: string): S3BlobStore =>
+  new S3BlobStore(s3, bucket, { signingClock: systemClock });
+
 /** Async: the id secret is read at cold start (Secrets Manager on AWS, a file locally). */
 export const ingressDeps = async (env: NodeJS.ProcessEnv = process.env): Promise<IngressDeps> => {
   const config: IngressConfig = parseConfig("ingress", IngressConfigSchema, env);
@@ -70,9 +81,9 @@ export const ingressDeps = async (env: NodeJS.ProcessEnv = process.env): Promise
   const s3 = createS3Client(env);
   const dynamo = createDynamoDbClient(env);
   const db = toDocumentClient(dynamo);
-  const blobs = new S3BlobStore(s3, config.PAYLOADS_BUCKET);
+  const blobs = payloadStore(s3, config.PAYLOADS_BUCKET);
   return {
-    jobs: new DynamoJobStore(db, config.JOBS_TABLE, { clock }),
+    jobs: jobStore(db, config.JOBS_TABLE, clock),
     queue: new SqsQueuePublisher(sqs, {
       tailoringJobs: config.TAILORING_JOBS_QUEUE_URL,
       analyticsEvents: config.ANALYTICS_EVENTS_QUEUE_URL,
@@ -104,13 +115,14 @@ export const tailorDeps = (
   const clock = clockFromEnv(env);
   const db = toDocumentClient(createDynamoDbClient(env));
   return {
-    jobs: new DynamoJobStore(db, config.JOBS_TABLE, { clock }),
-    blobs: new S3BlobStore(createS3Client(env), config.PAYLOADS_BUCKET),
+    jobs: jobStore(db, config.JOBS_TABLE, clock),
+    blobs: payloadStore(createS3Client(env), config.PAYLOADS_BUCKET),
     queue: new SqsQueuePublisher(createSqsClient(env), { analyticsEvents: config.ANALYTICS_EVENTS_QUEUE_URL }),
     clock,
     engines: tailoringEngines(config, env),
     bannedClaims: config.BANNED_CLAIMS,
-    maxReceiveCount: config.MAX_RECEIVE_COUNT,
+    // The tailoring queue's redrive policy, from the same topology the queue was deployed from.
+    maxReceiveCount: queues.tailoringJobs.maxReceiveCount,
     inlineResultLimitBytes: config.INLINE_RESULT_LIMIT_BYTES,
     logger,
   };
@@ -169,7 +181,7 @@ export const sweeperDeps = (env: NodeJS.ProcessEnv = process.env): SweepJobsDeps
   const config = parseConfig("sweeper", SweeperConfigSchema, env);
   const clock = clockFromEnv(env);
   return {
-    jobs: new DynamoJobStore(toDocumentClient(createDynamoDbClient(env)), config.JOBS_TABLE, { clock }),
+    jobs: jobStore(toDocumentClient(createDynamoDbClient(env)), config.JOBS_TABLE, clock),
     queue: new SqsQueuePublisher(createSqsClient(env), { analyticsEvents: config.ANALYTICS_EVENTS_QUEUE_URL }),
     clock,
     stuckAfterMinutes: config.STUCK_JOB_MINUTES,

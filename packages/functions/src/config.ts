@@ -5,6 +5,8 @@
  */
 import { DEFAULT_EVENT_TYPES, EventType, MAX_EVENT_TYPES } from "@cvpipe/core/contracts/analytics-event";
 import { ENGINE_NAMES } from "@cvpipe/core/contracts/job-request";
+import { ConfigError } from "@cvpipe/core/errors";
+import { retention } from "@cvpipe/core/topology";
 import { z } from "zod";
 
 const required = z.string().trim().min(1, "is required");
@@ -72,7 +74,7 @@ export const IngressConfig = z
     JOBS_TABLE: required,
     PAYLOADS_BUCKET: required,
     DEFAULT_ENGINE: z.enum(ENGINE_NAMES).default("local"),
-    JOB_TTL_DAYS: positiveInt(30),
+    JOB_TTL_DAYS: positiveInt(retention.jobTtlDays),
     EVENT_TYPES: eventTypeList,
     /** AWS: the Secrets Manager secret (ARN) holding the id secret; CloudFormation generates it. */
     ID_SECRET_ARN: z.string().trim().min(1).optional(),
@@ -108,7 +110,6 @@ export const TailorConfig = z
     ENABLE_PII_REDACTION: flag,
     PROMPT_TEMPLATES_PATH: z.string().trim().optional(),
     BANNED_CLAIMS: jsonStringArray,
-    MAX_RECEIVE_COUNT: positiveInt(3),
     /** Results larger than this are stored in S3 (DynamoDB items are at most 400 KB). */
     INLINE_RESULT_LIMIT_BYTES: z.coerce.number().int().min(1).max(350_000).default(300_000),
   })
@@ -121,9 +122,9 @@ export const TailorConfig = z
 export const AnalyticsConfig = z.object({
   EVENTS_TABLE: required,
   AGGREGATES_TABLE: required,
-  EVENT_TTL_DAYS: positiveInt(14),
-  /** Outcome and retraction events: longer than JOB_TTL_DAYS (30) plus a DLQ stay (14). */
-  OUTCOME_EVENT_TTL_DAYS: positiveInt(45),
+  EVENT_TTL_DAYS: positiveInt(retention.eventTtlDays),
+  /** Outcome and retraction events: longer than JOB_TTL_DAYS plus a DLQ stay. */
+  OUTCOME_EVENT_TTL_DAYS: positiveInt(retention.outcomeEventTtlDays),
 });
 
 export const ReporterConfig = z.object({
@@ -140,19 +141,15 @@ export const SweeperConfig = z.object({
   STUCK_JOB_MINUTES: positiveInt(120),
 });
 
-/** Thrown at cold start; the message lists every bad variable by name. */
-export class ConfigError extends Error {
-  constructor(fn: string, issues: readonly z.core.$ZodIssue[]) {
-    super(
-      `Invalid ${fn} configuration: ${issues.map((i) => `${i.path.join(".") || "(env)"} ${i.message}`).join("; ")}`,
-    );
-    this.name = "ConfigError";
-  }
-}
+export { ConfigError };
 
+/** Parsed at cold start; a ConfigError lists every bad variable by name. */
 export const parseConfig = <S extends z.ZodType>(fn: string, schema: S, env: NodeJS.ProcessEnv): z.output<S> => {
   const result = schema.safeParse(env);
-  if (!result.success) throw new ConfigError(fn, result.error.issues);
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => `${i.path.join(".") || "(env)"} ${i.message}`);
+    throw new ConfigError(`Invalid ${fn} configuration: ${issues.join("; ")}`);
+  }
   return result.data;
 };
 

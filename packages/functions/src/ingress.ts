@@ -6,25 +6,20 @@
  * only, and anyone else's is the same 404 as a missing one.
  */
 
-import { CvpipeError, ValidationError } from "@cvpipe/core/errors";
 import middy from "@middy/core";
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { jobDetail, jobLinks, jobView } from "./app/job-view.ts";
-import { findOwnJob, listOwnJobs } from "./app/own-jobs.ts";
+import { jobLinks } from "./app/job-view.ts";
+import { getJob, listJobs } from "./app/own-jobs.ts";
 import { submitEvents } from "./app/submit-events.ts";
 import { submitJob } from "./app/submit-job.ts";
 import { type IngressDeps, ingressDeps } from "./composition.ts";
 import { type ApiEvent, callerOf, header, jsonBody } from "./http/api-request.ts";
 import { errorResponse, failure, LAMBDA_RESPONSE_LIMIT_BYTES, payloadBytes, success } from "./http/api-response.ts";
-import { openCursor, sealCursor } from "./http/list-cursor.ts";
 import { openApiDocument } from "./http/openapi.ts";
 import { createLogger } from "./logger.ts";
 
 const logger = createLogger("ingress");
 let deps: Promise<IngressDeps> | undefined;
-
-/** One message for a job that is missing, expired, or not the caller's: nothing tells them apart. */
-const jobNotFound = () => new CvpipeError("no such job", { code: "NOT_FOUND" });
 
 const route = async (d: IngressDeps, event: ApiEvent): Promise<APIGatewayProxyStructuredResultV2> => {
   switch (event.routeKey) {
@@ -46,31 +41,12 @@ const route = async (d: IngressDeps, event: ApiEvent): Promise<APIGatewayProxySt
       );
     }
     case "GET /v1/jobs": {
-      const caller = callerOf(event);
-      const rawLimit = event.queryStringParameters?.["limit"] ?? "20";
-      const limit = Number(rawLimit);
-      if (!/^\d{1,3}$/.test(rawLimit) || limit < 1 || limit > 100) {
-        throw new ValidationError([
-          { path: "query.limit", rule: "range", message: "must be an integer from 1 to 100" },
-        ]);
-      }
-      const cursor = openCursor(d.idSecret, caller, event.queryStringParameters?.["cursor"]);
-      const page = await listOwnJobs(d.jobs, caller, limit, cursor);
-      // The listing's form: no results, errors without details — 100 items stay far below any limit.
-      const items = await Promise.all(
-        page.items.map((r) => jobView(r, d.blobs, { result: false, errorDetails: false })),
-      );
-      return success(200, "OK", {
-        items,
-        ...(page.cursor ? { cursor: sealCursor(d.idSecret, caller, page.cursor) } : {}),
-      });
+      const query = event.queryStringParameters ?? {};
+      return success(200, "OK", await listJobs(d, callerOf(event), { limit: query["limit"], cursor: query["cursor"] }));
     }
     case "GET /v1/jobs/{jobId}": {
-      const caller = callerOf(event);
-      const record = await findOwnJob(d.jobs, caller, event.pathParameters?.["jobId"] ?? "");
-      if (!record) throw jobNotFound();
       const fits = (data: unknown) => payloadBytes(success(200, "OK", data)) <= d.maxResponseBytes;
-      return success(200, "OK", await jobDetail(d, record, fits));
+      return success(200, "OK", await getJob(d, callerOf(event), event.pathParameters?.["jobId"] ?? "", fits));
     }
     case "POST /v1/events": {
       const accepted = await submitEvents(d, callerOf(event), jsonBody(event));

@@ -8,6 +8,7 @@ import type { AggregateStore } from "@cvpipe/core/analytics/ports";
 import { diffAggregates } from "@cvpipe/core/analytics/testing/compare";
 import { CRASH_POINTS, simulateFifo } from "@cvpipe/core/analytics/testing/fifo-simulation";
 import { sampleMessages } from "@cvpipe/core/analytics/testing/sample-events";
+import { systemClock } from "@cvpipe/core/ports/clock";
 import { rejects } from "@cvpipe/core/testing/rejects";
 import { tables } from "@cvpipe/core/topology";
 import { test } from "uvu";
@@ -16,6 +17,7 @@ import { AnalyticsFold } from "./analytics-fold.ts";
 import { DynamoAggregateStore } from "./dynamo-aggregate-store.ts";
 import { DynamoEventStore } from "./dynamo-event-store.ts";
 import { createTables, type DynamoEmulator, startDynalite } from "./testing/emulators.ts";
+import { foldOptions } from "./testing/topology-options.ts";
 
 const WEEK = "2026-W47";
 let db: DynamoEmulator;
@@ -35,7 +37,7 @@ const pendingMarkers = async (): Promise<number> => {
 
 test("a record is stored with a TTL and folded; a redelivery is a duplicate", async () => {
   const now = new Date("2026-11-20T12:00:00Z");
-  const fold = new AnalyticsFold(db.documentClient, { clock: { now: () => now } });
+  const fold = new AnalyticsFold(db.documentClient, foldOptions({ now: () => now }));
   const [m] = sampleMessages({ week: WEEK, count: 1, seed: 2, idPrefix: "single" });
   const record = { body: m!.body, sequenceNumber: "18000000000000000001", messageGroupId: m!.messageGroupId };
   assert.is(await fold.fold(record), "folded");
@@ -56,7 +58,12 @@ test("a record is stored with a TTL and folded; a redelivery is a duplicate", as
 test("the event TTL is configurable, and an expired raw event counts as absent", async () => {
   let now = new Date("2026-11-20T12:00:00Z");
   const clock = { now: () => now };
-  const events = new DynamoEventStore(db.documentClient, { ttlDays: 1, tailorTtlDays: 1, clock });
+  const events = new DynamoEventStore(db.documentClient, {
+    tableName: tables.events.name,
+    ttlDays: 1,
+    tailorTtlDays: 1,
+    clock,
+  });
   const [m] = sampleMessages({ week: WEEK, count: 1, seed: 3, idPrefix: "ttl" });
   const stored = {
     tenantId: m!.body.tenantId,
@@ -79,9 +86,10 @@ test("crash between the raw write and the fold, then DLQ redrive with a new Sequ
   const week = "2026-W40";
   const [m] = sampleMessages({ week, count: 1, seed: 4, idPrefix: "crash", outcomeShare: 1 });
   // The redrive comes a day after the event was received: well inside the dedup window.
-  const fold = new AnalyticsFold(db.documentClient, {
-    clock: { now: () => new Date(Date.parse(m!.body.receivedAt) + 86_400_000) },
-  });
+  const fold = new AnalyticsFold(
+    db.documentClient,
+    foldOptions({ now: () => new Date(Date.parse(m!.body.receivedAt) + 86_400_000) }),
+  );
   const record = { body: m!.body, sequenceNumber: "18000000000000000100", messageGroupId: m!.messageGroupId };
   const crashBeforeFold: AggregateStore = {
     fence: (w, s, k) => fold.aggregates.fence(w, s, k),
@@ -101,7 +109,7 @@ test("crash between the raw write and the fold, then DLQ redrive with a new Sequ
 });
 
 test("FIFO run with redeliveries, crashes at every step, DLQ and redrive equals the brute-force recount", async () => {
-  const fold = new AnalyticsFold(db.documentClient);
+  const fold = new AnalyticsFold(db.documentClient, foldOptions(systemClock));
   const current = sampleMessages({ week: "2026-W45", count: 300, seed: 21, idPrefix: "sim", usersPerTenant: 4 });
   const previous = sampleMessages({ week: "2026-W44", count: 120, seed: 22, idPrefix: "simprev", usersPerTenant: 4 });
   const base = [...current, ...previous];
@@ -132,7 +140,7 @@ test("FIFO run with redeliveries, crashes at every step, DLQ and redrive equals 
 
 test("an attempt that stalls before its write while another runs start to finish adds nothing (real conditional writes)", async () => {
   const now = new Date("2026-09-10T12:00:00Z");
-  const fold = new AnalyticsFold(db.documentClient, { clock: { now: () => now } });
+  const fold = new AnalyticsFold(db.documentClient, foldOptions({ now: () => now }));
   const [m] = sampleMessages({ week: "2026-W37", count: 1, seed: 5, idPrefix: "stall" });
   const record = { body: m!.body, sequenceNumber: "18000000000000000300", messageGroupId: m!.messageGroupId };
   let resume!: () => void;
@@ -160,7 +168,7 @@ test("an attempt that stalls before its write while another runs start to finish
 test("overlapping processors (8 at once per record, as after deliveries past the visibility timeout) count each event once", async () => {
   const week = "2026-W36"; // a week no other test here writes
   const now = new Date("2026-09-06T12:00:00Z");
-  const fold = new AnalyticsFold(db.documentClient, { clock: { now: () => now } });
+  const fold = new AnalyticsFold(db.documentClient, foldOptions({ now: () => now }));
   const messages = sampleMessages({ week, count: 40, seed: 21, idPrefix: "overlap" });
   const outcomes = await Promise.all(
     messages.flatMap((m, i) =>
@@ -183,8 +191,18 @@ test("overlapping processors (8 at once per record, as after deliveries past the
 
 test("reads filter expired aggregate items", async () => {
   const later = new Date("2030-01-01T00:00:00Z");
-  const reader = new DynamoAggregateStore(db.documentClient, { clock: { now: () => later } });
-  assert.ok((await new DynamoAggregateStore(db.documentClient).readWeek("2026-W45")).length > 0);
+  const reader = new DynamoAggregateStore(db.documentClient, {
+    tableName: tables.aggregates.name,
+    clock: { now: () => later },
+  });
+  assert.ok(
+    (
+      await new DynamoAggregateStore(db.documentClient, {
+        tableName: tables.aggregates.name,
+        clock: systemClock,
+      }).readWeek("2026-W45")
+    ).length > 0,
+  );
   assert.equal(await reader.readWeek("2026-W45"), []);
 });
 

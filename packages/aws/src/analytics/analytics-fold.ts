@@ -1,21 +1,23 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { type AnalyticsRecord, type FoldOutcome, foldAnalyticsRecord } from "@cvpipe/core/analytics/fold-event";
 import type { AnalyticsEventMessage } from "@cvpipe/core/contracts/messages";
+import type { Clock } from "@cvpipe/core/ports/clock";
+import type { EventDelivery, EventRecorder } from "@cvpipe/core/ports/event-recorder";
 import { DynamoAggregateStore } from "./dynamo-aggregate-store.ts";
-import { DEFAULT_EVENT_TTL_DAYS, DEFAULT_TAILOR_EVENT_TTL_DAYS, DynamoEventStore } from "./dynamo-event-store.ts";
+import { DynamoEventStore } from "./dynamo-event-store.ts";
 
 export interface AnalyticsFoldOptions {
-  /** Default: topology `tables.events.name`. */
-  readonly eventsTable?: string;
-  /** Default: topology `tables.aggregates.name`. */
-  readonly aggregatesTable?: string;
-  /** Raw producer event TTL in days, default 14. */
-  readonly eventTtlDays?: number;
-  /** Raw outcome/retraction event TTL in days, default 45 (see DynamoEventStore). */
-  readonly tailorEventTtlDays?: number;
-  /** Aggregate retention after the week ends, default 400 days. */
+  /** The events table's physical name. */
+  readonly eventsTable: string;
+  /** The aggregates table's physical name. */
+  readonly aggregatesTable: string;
+  /** Raw producer event TTL in days (topology `retention.eventTtlDays` by default in config). */
+  readonly eventTtlDays: number;
+  /** Raw outcome/retraction event TTL in days (see DynamoEventStore). */
+  readonly tailorEventTtlDays: number;
+  /** Aggregate retention after the week ends (default AGGREGATE_RETENTION_DAYS). */
   readonly aggregateRetentionDays?: number;
-  readonly clock?: { now(): Date };
+  readonly clock: Clock;
 }
 
 /**
@@ -23,32 +25,30 @@ export interface AnalyticsFoldOptions {
  * its weekly aggregate, exactly once, over the events and aggregates tables.
  *
  * @example
- *   const fold = new AnalyticsFold(documentClient, { eventsTable, aggregatesTable });
+ *   const fold = new AnalyticsFold(documentClient, { eventsTable, aggregatesTable, eventTtlDays, tailorEventTtlDays, clock });
  *   await fold.record(message, { sequenceNumber: r.attributes.SequenceNumber!, messageGroupId: r.attributes.MessageGroupId! });
  */
-export class AnalyticsFold {
+export class AnalyticsFold implements EventRecorder {
   readonly events: DynamoEventStore;
   readonly aggregates: DynamoAggregateStore;
-  readonly #clock: { now(): Date };
+  readonly #clock: Clock;
   readonly #dedupWindowMs: number;
   readonly #tailorDedupWindowMs: number;
 
-  constructor(db: DynamoDBDocumentClient, options: AnalyticsFoldOptions = {}) {
-    this.#clock = options.clock ?? { now: () => new Date() };
-    this.#dedupWindowMs = (options.eventTtlDays ?? DEFAULT_EVENT_TTL_DAYS) * 86_400_000;
-    const tailorDays = options.tailorEventTtlDays ?? Math.max(options.eventTtlDays ?? 0, DEFAULT_TAILOR_EVENT_TTL_DAYS);
-    this.#tailorDedupWindowMs = tailorDays * 86_400_000;
-    const clock = options.clock ? { clock: options.clock } : {};
+  constructor(db: DynamoDBDocumentClient, options: AnalyticsFoldOptions) {
+    this.#clock = options.clock;
+    this.#dedupWindowMs = options.eventTtlDays * 86_400_000;
+    this.#tailorDedupWindowMs = options.tailorEventTtlDays * 86_400_000;
     this.events = new DynamoEventStore(db, {
-      ...(options.eventsTable ? { tableName: options.eventsTable } : {}),
-      ...(options.eventTtlDays ? { ttlDays: options.eventTtlDays } : {}),
-      tailorTtlDays: tailorDays,
-      ...clock,
+      tableName: options.eventsTable,
+      ttlDays: options.eventTtlDays,
+      tailorTtlDays: options.tailorEventTtlDays,
+      clock: options.clock,
     });
     this.aggregates = new DynamoAggregateStore(db, {
-      ...(options.aggregatesTable ? { tableName: options.aggregatesTable } : {}),
+      tableName: options.aggregatesTable,
       ...(options.aggregateRetentionDays ? { retentionDays: options.aggregateRetentionDays } : {}),
-      ...clock,
+      clock: options.clock,
     });
   }
 
@@ -61,11 +61,7 @@ export class AnalyticsFold {
     });
   }
 
-  /** Shape of the handler's `EventRecorder` port. */
-  async record(
-    message: AnalyticsEventMessage,
-    delivery: { readonly sequenceNumber: string; readonly messageGroupId: string },
-  ): Promise<"recorded" | "duplicate" | "stale"> {
+  async record(message: AnalyticsEventMessage, delivery: EventDelivery): Promise<"recorded" | "duplicate" | "stale"> {
     const outcome = await this.fold({ body: message, ...delivery });
     if (outcome === "stale") return "stale";
     return outcome === "folded" || outcome === "recovered" ? "recorded" : "duplicate";

@@ -13,16 +13,19 @@ import {
 } from "@cvpipe/core/analytics/aggregate";
 import { type IsoWeek, isoWeekEnd } from "@cvpipe/core/analytics/iso-week";
 import type { AggregateReader, AggregateStore, ApplyOutcome } from "@cvpipe/core/analytics/ports";
-import { tables } from "@cvpipe/core/topology";
+import type { Clock } from "@cvpipe/core/ports/clock";
 import { dependencyFailure, isConditionalCheckFailed } from "../aws-errors.ts";
 
 export interface DynamoAggregateStoreOptions {
-  /** Default: topology `tables.aggregates.name`. */
-  readonly tableName?: string;
+  /** The aggregates table's physical name (the function's configuration). */
+  readonly tableName: string;
   /** Days after the end of its week an aggregate item is kept (TTL `expiresAt`). Default 400 (a year of deltas). */
   readonly retentionDays?: number;
-  readonly clock?: { now(): Date };
+  readonly clock: Clock;
 }
+
+/** A year of week-over-week deltas, and a little more. */
+export const AGGREGATE_RETENTION_DAYS = 400;
 
 /**
  * The weekly aggregates table (`week` + `shard`). `apply` is the single
@@ -35,13 +38,13 @@ export class DynamoAggregateStore implements AggregateStore, AggregateReader {
   readonly #db: DynamoDBDocumentClient;
   readonly #table: string;
   readonly #retentionSeconds: number;
-  readonly #clock: { now(): Date };
+  readonly #clock: Clock;
 
-  constructor(db: DynamoDBDocumentClient, options: DynamoAggregateStoreOptions = {}) {
+  constructor(db: DynamoDBDocumentClient, options: DynamoAggregateStoreOptions) {
     this.#db = db;
-    this.#table = options.tableName ?? tables.aggregates.name;
-    this.#retentionSeconds = Math.round((options.retentionDays ?? 400) * 86_400);
-    this.#clock = options.clock ?? { now: () => new Date() };
+    this.#table = options.tableName;
+    this.#retentionSeconds = Math.round((options.retentionDays ?? AGGREGATE_RETENTION_DAYS) * 86_400);
+    this.#clock = options.clock;
   }
 
   async fence(week: IsoWeek, shard: string, eventKey: string): Promise<number> {

@@ -1,30 +1,27 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { EventStore, PutOnceOutcome, StoredEvent } from "@cvpipe/core/analytics/ports";
 import { AnalyticsEventMessage } from "@cvpipe/core/contracts/messages";
-import { tables } from "@cvpipe/core/topology";
+import type { Clock } from "@cvpipe/core/ports/clock";
 import { dependencyFailure, isConditionalCheckFailed } from "../aws-errors.ts";
 
 export interface DynamoEventStoreOptions {
-  /** Default: topology `tables.events.name`. */
-  readonly tableName?: string;
+  /** The events table's physical name (the function's configuration). */
+  readonly tableName: string;
   /**
-   * Days a raw event is kept (TTL attribute `expiresAt`). Default 14. Must
+   * Days a raw event is kept (TTL attribute `expiresAt`; topology `retention`). Must
    * outlive every message that can carry the event — queue retention (4 days)
    * and DLQ retention (14 days from the original enqueue) — because it is the
    * dedup record of the exactly-once fold.
    */
-  readonly ttlDays?: number;
+  readonly ttlDays: number;
   /**
-   * Days cvpipe's own events (tailoring outcomes, retractions) are kept. Default
-   * 45: longer than a job lives (30 days) plus a DLQ stay (14), so a retraction
-   * always finds the record of the outcome it takes back (fold-event.ts).
+   * Days cvpipe's own events (tailoring outcomes, retractions) are kept:
+   * longer than a job lives plus a DLQ stay, so a retraction always finds the
+   * record of the outcome it takes back (fold-event.ts).
    */
-  readonly tailorTtlDays?: number;
-  readonly clock?: { now(): Date };
+  readonly tailorTtlDays: number;
+  readonly clock: Clock;
 }
-
-export const DEFAULT_EVENT_TTL_DAYS = 14;
-export const DEFAULT_TAILOR_EVENT_TTL_DAYS = 45;
 
 /**
  * The raw events table (`tenantId` + `eventId`). Every write is conditional and
@@ -36,18 +33,18 @@ export class DynamoEventStore implements EventStore {
   readonly #table: string;
   readonly #ttlSeconds: number;
   readonly #tailorTtlSeconds: number;
-  readonly #clock: { now(): Date };
+  readonly #clock: Clock;
 
-  constructor(db: DynamoDBDocumentClient, options: DynamoEventStoreOptions = {}) {
+  constructor(db: DynamoDBDocumentClient, options: DynamoEventStoreOptions) {
     this.#db = db;
-    this.#table = options.tableName ?? tables.events.name;
-    const days = options.ttlDays ?? DEFAULT_EVENT_TTL_DAYS;
+    this.#table = options.tableName;
+    const days = options.ttlDays;
     if (!(days > 0)) throw new RangeError(`DynamoEventStore: ttlDays must be positive, got ${days}`);
     this.#ttlSeconds = Math.round(days * 86_400);
-    const tailorDays = options.tailorTtlDays ?? Math.max(days, DEFAULT_TAILOR_EVENT_TTL_DAYS);
+    const tailorDays = options.tailorTtlDays;
     if (!(tailorDays > 0)) throw new RangeError(`DynamoEventStore: tailorTtlDays must be positive, got ${tailorDays}`);
     this.#tailorTtlSeconds = Math.round(tailorDays * 86_400);
-    this.#clock = options.clock ?? { now: () => new Date() };
+    this.#clock = options.clock;
   }
 
   async putOnce(event: Omit<StoredEvent, "folded" | "storedAt">): Promise<PutOnceOutcome> {

@@ -8,9 +8,9 @@ import {
 import { CvpipeError, type FieldIssue, summarizeIssues } from "@cvpipe/core/errors";
 import type { Resume } from "@cvpipe/core/resume/resume";
 import { resumeIssues } from "@cvpipe/core/resume/validate-resume";
+import { redactPii } from "@cvpipe/core/tailoring/pii";
 import { resumeShapeProblems } from "@cvpipe/core/tailoring/resume-shape";
 import type { EngineOutput, TailoringEngine, TailorRequest, TokenUsage } from "@cvpipe/core/tailoring/types";
-import { redactPii } from "./pii.ts";
 import { fillTemplate, loadPromptTemplates, type PromptTemplates } from "./prompt-templates.ts";
 
 export interface BedrockEngineOptions {

@@ -1,10 +1,10 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { redactPii } from "@cvpipe/core/tailoring/pii";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { DEFAULT_SYSTEM_PROMPT, DEFAULT_USER_PROMPT } from "./default-prompts.ts";
-import { redactPii } from "./pii.ts";
 import { fillTemplate, loadPromptTemplates } from "./prompt-templates.ts";
 
 test("templates: repo defaults, overridden file by file from PROMPT_TEMPLATES_PATH", () => {

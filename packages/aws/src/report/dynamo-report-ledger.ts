@@ -2,7 +2,6 @@ import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk
 import type { IsoWeek } from "@cvpipe/core/analytics/iso-week";
 import type { ClaimOutcome, ClaimRequest, ReportLedger, ReportRecord, ReportStatus } from "@cvpipe/core/report/ports";
 import { parseSentFigures, type SentFigures } from "@cvpipe/core/report/sent-figures";
-import { tables } from "@cvpipe/core/topology";
 import { dependencyFailure, isConditionalCheckFailed } from "../aws-errors.ts";
 
 const STATUSES: readonly ReportStatus[] = ["CLAIMED", "SENDING", "SENT", "FAILED", "UNCERTAIN"];
@@ -23,9 +22,10 @@ export class DynamoReportLedger implements ReportLedger {
   readonly #db: DynamoDBDocumentClient;
   readonly #table: string;
 
-  constructor(db: DynamoDBDocumentClient, options: { readonly tableName?: string } = {}) {
+  /** `tableName`: the reports table's physical name (the function's configuration). */
+  constructor(db: DynamoDBDocumentClient, options: { readonly tableName: string }) {
     this.#db = db;
-    this.#table = options.tableName ?? tables.reports.name;
+    this.#table = options.tableName;
   }
 
   async claim(week: IsoWeek, r: ClaimRequest): Promise<ClaimOutcome> {

@@ -11,6 +11,7 @@ import { isoWeekEnd } from "@cvpipe/core/analytics/iso-week";
 import { sampleMessages } from "@cvpipe/core/analytics/testing/sample-events";
 import type { Mailer } from "@cvpipe/core/report/ports";
 import { sendWeeklyReport } from "@cvpipe/core/report/send-weekly-report";
+import { tables } from "@cvpipe/core/topology";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { AnalyticsFold } from "../analytics/analytics-fold.ts";
@@ -22,6 +23,7 @@ import {
   startDynalite,
   startSesLocal,
 } from "../analytics/testing/emulators.ts";
+import { foldOptions } from "../analytics/testing/topology-options.ts";
 import { DynamoReportLedger } from "./dynamo-report-ledger.ts";
 import { SesMailer } from "./ses-mailer.ts";
 
@@ -35,7 +37,7 @@ let seq = 19_000_000_000_000_000_000n;
 
 /** Folds events of `week` through the real fold, as if they arrived at `at`. */
 const foldEvents = async (week: string, count: number, idPrefix: string, at: Date): Promise<void> => {
-  const fold = new AnalyticsFold(db.documentClient, { clock: { now: () => at } });
+  const fold = new AnalyticsFold(db.documentClient, foldOptions({ now: () => at }));
   for (const m of sampleMessages({ week, count, seed: 3, idPrefix })) {
     seq += 7n;
     // receivedAt = when it reached cvpipe (a late producer event arrives late): inside the dedup window.
@@ -119,15 +121,15 @@ const failingSes = async (status: number, code: string, type: "Sender" | "Receiv
 const ports = (week: string, options: { mailer?: Mailer; db?: DynamoDBDocumentClient } = {}) => {
   const clock = { now: () => mondayAfter(week) };
   return {
-    aggregates: new DynamoAggregateStore(db.documentClient, { clock }),
-    ledger: new DynamoReportLedger(options.db ?? db.documentClient),
+    aggregates: new DynamoAggregateStore(db.documentClient, { tableName: tables.aggregates.name, clock }),
+    ledger: new DynamoReportLedger(options.db ?? db.documentClient, { tableName: tables.reports.name }),
     mailer: options.mailer ?? new SesMailer(ses.client),
     clock,
     sleep: async () => {},
   };
 };
 
-const ledger = () => new DynamoReportLedger(db.documentClient);
+const ledger = () => new DynamoReportLedger(db.documentClient, { tableName: tables.reports.name });
 const settle = <T>(p: Promise<T>): Promise<T | Error> => p.catch((error: Error) => error);
 
 test.before(async () => {

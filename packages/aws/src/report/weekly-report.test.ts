@@ -24,6 +24,7 @@ import {
   startDynalite,
   startSesLocal,
 } from "../analytics/testing/emulators.ts";
+import { foldOptions } from "../analytics/testing/topology-options.ts";
 import { DynamoReportLedger } from "./dynamo-report-ledger.ts";
 import { SesMailer } from "./ses-mailer.ts";
 
@@ -44,7 +45,7 @@ test.before(async () => {
   ] as const) {
     // Each week is folded as its events arrive, at its own end — never on the real clock, which
     // would make fixed weeks stale as the calendar moves.
-    const fold = new AnalyticsFold(db.documentClient, { clock: { now: () => isoWeekEnd(week) } });
+    const fold = new AnalyticsFold(db.documentClient, foldOptions({ now: () => isoWeekEnd(week) }));
     for (const m of sampleMessages({ week, count, seed, idPrefix: week })) {
       seq += 7n;
       await fold.fold({ body: m.body, sequenceNumber: seq.toString(), messageGroupId: m.messageGroupId });
@@ -56,8 +57,8 @@ test.after(async () => {
 });
 
 const ports = (mailer: Mailer = new SesMailer(ses.client)) => ({
-  aggregates: new DynamoAggregateStore(db.documentClient, { clock }),
-  ledger: new DynamoReportLedger(db.documentClient),
+  aggregates: new DynamoAggregateStore(db.documentClient, { tableName: tables.aggregates.name, clock }),
+  ledger: new DynamoReportLedger(db.documentClient, { tableName: tables.reports.name }),
   mailer,
   clock,
 });
@@ -79,7 +80,7 @@ test("10 concurrent triggers send exactly one email, and SENT records its Messag
   const sent = results.filter((r) => r.status === "sent");
   assert.is(sent.length, 1);
   assert.is(results.filter((r) => r.status === "skipped").length, 9);
-  const record = await new DynamoReportLedger(db.documentClient).get("2026-W47");
+  const record = await new DynamoReportLedger(db.documentClient, { tableName: tables.reports.name }).get("2026-W47");
   assert.is(record?.["status"], "SENT");
   assert.is(record?.["messageId"], email!.messageId);
   assert.is(sent[0]!.status === "sent" && sent[0]!.messageId, email!.messageId);
@@ -109,7 +110,7 @@ test("SES unreachable: the send fails retryably, the week is FAILED; the retry s
     assert.ok(error instanceof CvpipeError && error.retryable, String(error));
   }
   deadSes.destroy();
-  const ledger = new DynamoReportLedger(db.documentClient);
+  const ledger = new DynamoReportLedger(db.documentClient, { tableName: tables.reports.name });
   assert.is((await ledger.get("2026-W46"))?.["status"], "FAILED");
   assert.is((await ses.emails()).length, 0);
   const retries = await Promise.all([
@@ -135,7 +136,7 @@ test("force re-sends an already sent week; an empty week still sends a short rep
     ["CV Analytics Weekly Report - Week 2026-W47", "CV Analytics Weekly Report - Week 2026-W30"],
   );
   assert.match(emails[1]!.body.text ?? "", /No activity/);
-  const record = await new DynamoReportLedger(db.documentClient).get("2026-W47");
+  const record = await new DynamoReportLedger(db.documentClient, { tableName: tables.reports.name }).get("2026-W47");
   assert.is((record?.["sends"] as unknown[] | undefined)?.length, 2);
 });
 
@@ -182,8 +183,8 @@ test("bounded reads: a week of 100,000 events reads no more items than a week of
     const counting = countingClient();
     const result = await sendWeeklyReport(
       {
-        aggregates: new DynamoAggregateStore(counting.client, { clock }),
-        ledger: new DynamoReportLedger(db.documentClient),
+        aggregates: new DynamoAggregateStore(counting.client, { tableName: tables.aggregates.name, clock }),
+        ledger: new DynamoReportLedger(db.documentClient, { tableName: tables.reports.name }),
         mailer: new SesMailer(ses.client),
         clock,
       },

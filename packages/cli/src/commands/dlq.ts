@@ -1,13 +1,13 @@
 import { parseArgs } from "node:util";
 import { GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { createDocumentClient, createSqsClient } from "@cvpipe/aws/clients";
+import { createSqsClient } from "@cvpipe/aws/clients";
 import { type DlqFilter, type DlqMessage, type KeptMessage, peekDlq, redriveDlq } from "@cvpipe/aws/dlq";
-import { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
+import type { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
 import { zodIssues } from "@cvpipe/core/contracts/field-issues";
 import { AnalyticsEventMessage, TailoringJobMessage } from "@cvpipe/core/contracts/messages";
 import type { JobRecord } from "@cvpipe/core/jobs/job-record";
 import { type QueueId, queues } from "@cvpipe/core/topology";
-import { resolveTarget, UsageError } from "../stack-info.ts";
+import { jobStoreFor, resolveTarget, UsageError } from "../stack-info.ts";
 
 export const dlqHelp = `cvpipe dlq peek   --queue tailoring|analytics [--limit N] [--json]
 cvpipe dlq redrive --queue tailoring|analytics [--job ID] [--tenant T] [--error CODE] [--limit N] [--dry-run]
@@ -111,7 +111,7 @@ export const dlqCommand = async (args: string[]): Promise<void> => {
   const target = await resolveTarget();
   const urls = target.queues[queueId];
   const sqs = createSqsClient();
-  const jobs = new DynamoJobStore(createDocumentClient(), target.tables.jobs);
+  const jobs = jobStoreFor(target);
 
   const dlqName = urls.dlqUrl.split("/").pop() ?? queues[queueId].dlqName;
   const sourceName = urls.url.split("/").pop() ?? queues[queueId].name;

@@ -1,7 +1,5 @@
 import { parseArgs } from "node:util";
-import { createDocumentClient } from "@cvpipe/aws/clients";
-import { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
-import { resolveTarget, UsageError } from "../stack-info.ts";
+import { jobStoreFor, resolveTarget, UsageError } from "../stack-info.ts";
 
 export const jobsHelp = `cvpipe jobs get  --tenant T JOB_ID
 cvpipe jobs list --tenant T --user U [--limit N] [--cursor C]
@@ -22,7 +20,7 @@ export const jobsCommand = async (args: string[]): Promise<void> => {
   });
   if (!values.tenant) throw new UsageError("--tenant is required");
   const target = await resolveTarget();
-  const jobs = new DynamoJobStore(createDocumentClient(), target.tables.jobs);
+  const jobs = jobStoreFor(target);
   if (sub === "get") {
     const id = positionals[0];
     if (!id) throw new UsageError("give the job id");

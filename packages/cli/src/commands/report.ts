@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { type IsoWeek, isIsoWeek } from "@cvpipe/core/analytics/iso-week";
+import { clockFromEnv } from "@cvpipe/core/ports/clock";
 import { formatLateArrival } from "@cvpipe/core/report/format";
 import type { ReportRecord } from "@cvpipe/core/report/ports";
 import { renderWeeklyReport, reportWeekFor, type SendWeeklyReportResult } from "@cvpipe/core/report/send-weekly-report";
@@ -119,7 +120,7 @@ export const reportCommand = async (args: string[]): Promise<void> => {
     },
     strict: true,
   });
-  const week = values.week ?? reportWeekFor(new Date());
+  const week = values.week ?? reportWeekFor(clockFromEnv(process.env).now());
   if (!isIsoWeek(week)) throw new UsageError(`--week "${week}" is not an ISO week like 2026-W47`);
   const target = await reporterEnv();
   const { reporterDeps } = await import("@cvpipe/functions/composition");

@@ -1,3 +1,5 @@
+import { ConfigError } from "../errors.ts";
+
 export interface Clock {
   now(): Date;
 }
@@ -18,7 +20,7 @@ export const clockFromEnv = (env: NodeJS.ProcessEnv): Clock => {
   if (!raw) return systemClock;
   const offset = Number(raw);
   if (!Number.isSafeInteger(offset)) {
-    throw new RangeError(`${CLOCK_OFFSET_ENV} must be a whole number of milliseconds, got "${raw}"`);
+    throw new ConfigError(`${CLOCK_OFFSET_ENV} must be a whole number of milliseconds, got "${raw}"`);
   }
   return { now: () => new Date(Date.now() + offset) };
 };

@@ -54,5 +54,6 @@ export interface JobStore {
   listAwaitingSweep(createdBefore: string, limit: number): Promise<JobRecord[]>;
   /** Takes a job that is no longer QUEUED out of the sparse index (idempotent). */
   clearSweepMark(tenantId: string, jobId: string): Promise<void>;
+  /** Newest first; InvalidCursorError for a cursor this store did not issue for that user. */
   listByUser(tenantId: string, userId: string, limit: number, cursor?: string): Promise<JobPage>;
 }

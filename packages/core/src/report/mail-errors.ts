@@ -9,11 +9,17 @@ import { CvpipeError } from "../errors.ts";
 /**
  * The provider answered and did not accept the message (a 4xx such as
  * MessageRejected or Throttling, or the request never left the process).
- * Nothing was sent; `retryable` says whether trying again can help.
+ * Nothing was sent; `retryable` says whether trying again can help (a
+ * throttle: DEPENDENCY_UNAVAILABLE) or not (a permanent refusal:
+ * DEPENDENCY_REJECTED).
  */
 export class MailRejectedError extends CvpipeError {
   constructor(message: string, options: { readonly retryable: boolean; readonly cause?: unknown }) {
-    super(message, { code: "DEPENDENCY_UNAVAILABLE", retryable: options.retryable, cause: options.cause });
+    super(message, {
+      code: options.retryable ? "DEPENDENCY_UNAVAILABLE" : "DEPENDENCY_REJECTED",
+      retryable: options.retryable,
+      cause: options.cause,
+    });
     this.name = "MailRejectedError";
   }
 }
@@ -22,11 +28,12 @@ export class MailRejectedError extends CvpipeError {
  * The outcome is unknown: a timeout, a reset connection, a 5xx, an answer
  * without a message id. The provider may have accepted the message. Mailers
  * should throw this; the reporter treats every error that is not a
- * {@link MailRejectedError} the same way.
+ * {@link MailRejectedError} the same way. Not retryable: another attempt
+ * could send a second email.
  */
 export class MailOutcomeUnknownError extends CvpipeError {
   constructor(message: string, cause?: unknown) {
-    super(message, { code: "DEPENDENCY_UNAVAILABLE", retryable: false, cause });
+    super(message, { code: "DEPENDENCY_OUTCOME_UNKNOWN", retryable: false, cause });
     this.name = "MailOutcomeUnknownError";
   }
 }

@@ -21,6 +21,8 @@ export const PUBLIC_JOB_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   INPUT_MISSING: "the job's stored request is no longer available; submit the job again",
   NOT_STARTED: "the job was accepted but never started; submit it again",
   DEPENDENCY_UNAVAILABLE: "a service the job depends on was unavailable; the job may be run again, or submit it again",
+  DEPENDENCY_REJECTED: "a service the job depends on refused the request; submit the job again later",
+  DEPENDENCY_OUTCOME_UNKNOWN: "the job failed",
   POISON_MESSAGE: "the job could not be read by the worker; submit it again",
   INTERNAL_ERROR: "the job failed because of an internal error; submit it again",
   UNAUTHORIZED: "the job failed",

@@ -5,9 +5,14 @@
  * gets exactly the 404 a missing job gets. (A tenant-wide reader role, if one
  * is ever added, is a documented claim checked here — nowhere else.)
  */
+import type { IdSecret } from "@cvpipe/core/contracts/canonical-json";
+import { InvalidCursorError, NotFoundError, ValidationError } from "@cvpipe/core/errors";
 import type { JobRecord } from "@cvpipe/core/jobs/job-record";
+import type { BlobStore } from "@cvpipe/core/ports/blob-store";
 import type { JobPage, JobStore } from "@cvpipe/core/ports/job-store";
 import type { Caller } from "../http/api-request.ts";
+import { cursorRefused, openCursor, sealCursor } from "../http/list-cursor.ts";
+import { type JobDetailDeps, jobDetail, jobView } from "./job-view.ts";
 
 /** Job ids are UUIDs (random, or derived from an Idempotency-Key): nothing else can exist. */
 export const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -33,4 +38,54 @@ export const listOwnJobs = async (
   const page = await jobs.listByUser(caller.tenantId, caller.userId, limit, cursor);
   const items = page.items.filter((r) => owns(caller, r));
   return page.cursor ? { items, cursor: page.cursor } : { items };
+};
+
+export interface ListJobsDeps {
+  readonly jobs: JobStore;
+  readonly blobs: BlobStore;
+  /** Seals the listing's cursors for the caller (list-cursor.ts). */
+  readonly idSecret: IdSecret;
+}
+
+export interface ListJobsQuery {
+  readonly limit?: string | undefined;
+  readonly cursor?: string | undefined;
+}
+
+const DEFAULT_LIMIT = "20";
+
+/** `GET /v1/jobs`: a page of the caller's jobs in the listing's form, with a sealed cursor to the next. */
+export const listJobs = async (d: ListJobsDeps, caller: Caller, query: ListJobsQuery) => {
+  const rawLimit = query.limit ?? DEFAULT_LIMIT;
+  const limit = Number(rawLimit);
+  if (!/^\d{1,3}$/.test(rawLimit) || limit < 1 || limit > 100) {
+    throw new ValidationError([{ path: "query.limit", rule: "range", message: "must be an integer from 1 to 100" }]);
+  }
+  const cursor = openCursor(d.idSecret, caller, query.cursor);
+  let page: JobPage;
+  try {
+    page = await listOwnJobs(d.jobs, caller, limit, cursor);
+  } catch (error) {
+    // A sealed cursor that opened but holds a store cursor the store refuses: the same answer as a forged one.
+    if (error instanceof InvalidCursorError) throw cursorRefused();
+    throw error;
+  }
+  // The listing's form: no results, errors without details — 100 items stay far below any limit.
+  const items = await Promise.all(page.items.map((r) => jobView(r, d.blobs, { result: false, errorDetails: false })));
+  return { items, ...(page.cursor ? { cursor: sealCursor(d.idSecret, caller, page.cursor) } : {}) };
+};
+
+export interface GetJobDeps extends JobDetailDeps {
+  readonly jobs: JobStore;
+}
+
+/**
+ * `GET /v1/jobs/{jobId}`: the caller's job in full; `fits` says whether an
+ * answer carrying `data` stays within the response limit (else the result is
+ * linked). Missing, expired and someone else's are one NotFoundError.
+ */
+export const getJob = async (d: GetJobDeps, caller: Caller, jobId: string, fits: (data: unknown) => boolean) => {
+  const record = await findOwnJob(d.jobs, caller, jobId);
+  if (!record) throw new NotFoundError("no such job");
+  return jobDetail(d, record, fits);
 };

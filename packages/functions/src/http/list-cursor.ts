@@ -29,7 +29,8 @@ export const sealCursor = (secret: IdSecret, caller: Caller, inner: string): str
   return Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString("base64url");
 };
 
-const refused = (): ValidationError =>
+/** The answer to a cursor this listing did not issue to the caller. */
+export const cursorRefused = (): ValidationError =>
   new ValidationError([
     {
       path: "query.cursor",
@@ -41,15 +42,15 @@ const refused = (): ValidationError =>
 /** The store cursor inside a sealed one, or undefined for none; ValidationError for anything else. */
 export const openCursor = (secret: IdSecret, caller: Caller, cursor: string | undefined): string | undefined => {
   if (cursor === undefined || cursor === "") return undefined;
-  if (cursor.length > MAX_CURSOR_CHARS || !SEALED.test(cursor)) throw refused();
+  if (cursor.length > MAX_CURSOR_CHARS || !SEALED.test(cursor)) throw cursorRefused();
   const raw = Buffer.from(cursor, "base64url");
-  if (raw.length <= IV_BYTES + TAG_BYTES) throw refused();
+  if (raw.length <= IV_BYTES + TAG_BYTES) throw cursorRefused();
   try {
     const decipher = createDecipheriv("aes-256-gcm", keyOf(secret), raw.subarray(0, IV_BYTES));
     decipher.setAAD(boundTo(caller));
     decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
     return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString("utf8");
   } catch {
-    throw refused();
+    throw cursorRefused();
   }
 };

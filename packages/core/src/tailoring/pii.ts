@@ -1,7 +1,7 @@
-import { CvpipeError } from "@cvpipe/core/errors";
-import { replaceEmails } from "@cvpipe/core/resume/find-email";
-import type { Resume } from "@cvpipe/core/resume/resume";
-import { isSpace } from "@cvpipe/core/resume/whitespace";
+import { CvpipeError } from "../errors.ts";
+import { replaceEmails } from "../resume/find-email.ts";
+import type { Resume } from "../resume/resume.ts";
+import { isSpace } from "../resume/whitespace.ts";
 
 /**
  * Reversible PII redaction for a CV on its way to a model: e-mail addresses,
