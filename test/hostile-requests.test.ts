@@ -91,6 +91,50 @@ test("a 600 KB body of the same shape answers a small 400: the answer's size doe
   assert.ok(res.bytes < 20_000, `${res.bytes} bytes`);
 });
 
+test("a huge object key in a CV is refused at the door (it made the verifier quadratic and ran the worker out of memory)", async () => {
+  const cv = { ...fixture("http/post-job.valid.json").cv, ["k".repeat(100_000)]: Array(2_000).fill("x") };
+  const res = await raw(
+    "POST",
+    "/v1/jobs",
+    await stack.api.token("t3", "u3"),
+    JSON.stringify({ ...fixture("http/post-job.valid.json"), cv }),
+  );
+  assert.is(res.status, 400, res.text.slice(0, 200));
+  const body = JSON.parse(res.text);
+  assert.ok(
+    body.details.some((d: { rule: string }) => d.rule === "max_key_length"),
+    res.text.slice(0, 300),
+  );
+  assert.ok(res.bytes < 20_000);
+});
+
+test("more than 30 combining marks in a row (Unicode's stream-safe limit) are refused in any field, CV text or posting", async () => {
+  const marks = `a${"\u0300\u0316".repeat(40)}`;
+  const token = await stack.api.token("t3", "u3");
+  const base = fixture("http/post-job.valid.json");
+  for (const body of [
+    { ...base, cv: { ...base.cv, basics: { ...base.cv.basics, summary: marks } } },
+    { ...base, cv: `# Jo Li\n\n## Experience\n\n- ${marks} at Acme for years\n` },
+    { ...base, job: { ...base.job, description: `${base.job.description} ${marks}` } },
+  ]) {
+    const res = await raw("POST", "/v1/jobs", token, JSON.stringify(body));
+    assert.is(res.status, 400, res.text.slice(0, 200));
+    assert.ok(
+      JSON.parse(res.text).details.some((d: { rule: string }) => d.rule === "combining_marks"),
+      res.text.slice(0, 300),
+    );
+  }
+  // 30 in a row is still fine (and real text never comes close).
+  const ok = `a${"\u0300".repeat(30)}`;
+  const fine = await raw(
+    "POST",
+    "/v1/jobs",
+    token,
+    JSON.stringify({ ...base, cv: { ...base.cv, basics: { ...base.cv.basics, summary: ok } } }),
+  );
+  assert.is(fine.status, 202, fine.text.slice(0, 200));
+});
+
 test("deep nesting (500k levels), many keys, limits, odd content types never 5xx", async () => {
   const tok = await stack.api.token("t2", "u2");
   const n = 500_000;

@@ -1,5 +1,5 @@
 import { identityProblem } from "@cvpipe/core/contracts/identity";
-import { jsonLimitIssues } from "@cvpipe/core/contracts/json-limits";
+import { jsonLimitIssues, MAX_KEY_CHARS, STREAM_SAFE_COMBINING_RUN } from "@cvpipe/core/contracts/json-limits";
 import { CvpipeError, ValidationError } from "@cvpipe/core/errors";
 import { api } from "@cvpipe/core/topology";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
@@ -70,7 +70,12 @@ export const jsonBody = (event: ApiEvent): unknown => {
       { path: "body", rule: "json", message: `body is not valid JSON: ${(error as Error).message}` },
     ]);
   }
-  const issues = jsonLimitIssues(value, "body", { maxDepth: MAX_BODY_DEPTH });
+  // Every body, every route: bounded nesting, keys and combining-mark runs before any text work.
+  const issues = jsonLimitIssues(value, "body", {
+    maxDepth: MAX_BODY_DEPTH,
+    maxKeyChars: MAX_KEY_CHARS,
+    maxCombiningRun: STREAM_SAFE_COMBINING_RUN,
+  });
   if (issues.length > 0) throw new ValidationError(issues);
   return value;
 };
