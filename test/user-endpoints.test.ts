@@ -119,6 +119,15 @@ test("the start-up banner says which service is emulated and which is user-confi
 test("a refused configuration starts nothing and says what to change", async () => {
   const settings = await testSettings();
   const stack = spawnStack(settings, { CVPIPE_USE_AWS: "sqs,bedrock", BEDROCK_MODEL_ID: "m" });
+  // It must exit by itself; one that comes up instead is stopped and the test fails.
+  const started = waitReady(stack).then(
+    () => "started",
+    () => "exited",
+  );
+  if ((await started) === "started") {
+    await stack.stop();
+    assert.unreachable(`the stack started:\n${stack.output()}`);
+  }
   assert.is(await stack.exited, 2, stack.output());
   assert.match(stack.output(), /could not start: real AWS for sqs is refused/);
   assert.not.ok(await listening(settings.sqsPort));
