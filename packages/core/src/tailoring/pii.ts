@@ -54,6 +54,12 @@ const NOT_WORD_BEFORE = /(?<![\p{L}\p{N}_])/uy;
 const MAX_SEPARATORS = 8;
 /** Name parts and profile user names: each is one more pass over every string. */
 export const MAX_NAMED_VALUES = 24;
+/** Longest name, address or postcode PII redaction searches for (words and characters). */
+export const MAX_VALUE_WORDS = 32;
+export const MAX_VALUE_CHARS = 300;
+/** A phone number as written (spaces, brackets, "ext.") and its digits: E.164 allows 15. */
+export const MAX_PHONE_CHARS = 40;
+export const MAX_PHONE_DIGITS = 15;
 
 /** The fixed patterns this module applies to CV text (checked for linear-time matching by the tests). */
 export const TEXT_PATTERNS: readonly RegExp[] = [
@@ -392,6 +398,32 @@ export const redactPii = (cv: Resume): Redaction => {
         { code: "INVALID_CV", retryable: false },
       );
     }
+  }
+  // Each value is searched as a sequence of words from every position of every string: a value of
+  // thousands of words (or a "phone" of thousands of digits) is no person's detail, and would make
+  // that search quadratic. Refused, like too many name parts, so nothing personal is left unredacted.
+  const bounds: [string, unknown, number, number][] = [
+    ["basics.name", name, MAX_VALUE_WORDS, MAX_VALUE_CHARS],
+    ["basics.phone", basics?.phone, MAX_VALUE_WORDS, MAX_PHONE_CHARS],
+    ["basics.location.address", basics?.location?.address, MAX_VALUE_WORDS, MAX_VALUE_CHARS],
+    ["basics.location.postalCode", basics?.location?.postalCode, MAX_VALUE_WORDS, MAX_VALUE_CHARS],
+  ];
+  for (const [field, value, maxWords, maxChars] of bounds) {
+    if (typeof value !== "string") continue;
+    const words = value.trim() === "" ? 0 : value.trim().split(/\s+/).length;
+    if (value.length > maxChars || words > maxWords) {
+      throw new CvpipeError(
+        `${field} is ${value.length} characters in ${words} words; PII redaction handles at most ${maxChars} characters and ${maxWords} words`,
+        { code: "INVALID_CV", retryable: false, details: [{ path: field, rule: "pii_value_length" }] },
+      );
+    }
+  }
+  const phoneDigits = typeof basics?.phone === "string" ? basics.phone.replace(/\D/g, "").length : 0;
+  if (phoneDigits > MAX_PHONE_DIGITS) {
+    throw new CvpipeError(
+      `basics.phone has ${phoneDigits} digits; a phone number has at most ${MAX_PHONE_DIGITS} (E.164)`,
+      { code: "INVALID_CV", retryable: false, details: [{ path: "basics.phone", rule: "e164_digits" }] },
+    );
   }
   const fixed = [
     literal("PHONE", basics?.phone),

@@ -51,6 +51,13 @@ const inline = (text: string): string => escapeMarkdown(foldLines(text));
 /** A field that is a line of its own (a paragraph, a list item's text): inline, and no block syntax at its start. */
 const lineOf = (text: string): string => escapeLineStart(inline(text));
 
+/**
+ * A field wrapped in emphasis (`*meta*`, `**label**`): its own `*` and `_` are
+ * escaped, so a location of `*` cannot close the emphasis early or turn the line
+ * into a thematic break (`***`).
+ */
+const emphasized = (text: string, mark: "*" | "**"): string => `${mark}${inline(text).replace(/[*_]/g, "\\$&")}${mark}`;
+
 /** Heading text: a trailing run of `#` would be read as the heading's closing sequence and dropped. */
 const headingOf = (text: string): string => {
   const t = inline(text);
@@ -63,14 +70,14 @@ const headingOf = (text: string): string => {
 export const renderMarkdown = (cv: Resume): string => {
   const view = resumeView(cv);
   const out: string[] = [`# ${headingOf(view.name)}`];
-  if (view.label) out.push("", `**${inline(view.label)}**`);
+  if (view.label) out.push("", emphasized(view.label, "**"));
   if (view.contact.length > 0) out.push("", escapeLineStart(view.contact.map((c) => inline(c.text)).join(" | ")));
   for (const section of view.sections) {
     out.push("", `## ${headingOf(section.title)}`);
     for (const e of section.entries) {
       out.push("");
       if (e.heading) out.push(`### ${headingOf(e.heading)}`);
-      if (e.meta) out.push(`*${inline(e.meta)}*`);
+      if (e.meta) out.push(emphasized(e.meta, "*"));
       if (e.heading || e.meta) if (e.paragraphs.length > 0 || e.bullets.length > 0) out.push("");
       for (const p of e.paragraphs) out.push(lineOf(p));
       if (e.paragraphs.length > 0 && e.bullets.length > 0) out.push("");

@@ -1,7 +1,7 @@
 import { canonicalJson, derivedId, type IdSecret, sha256Hex } from "@cvpipe/core/contracts/canonical-json";
 import { zodIssues } from "@cvpipe/core/contracts/field-issues";
 import { type EngineName, JobRequest, type JobStatus } from "@cvpipe/core/contracts/job-request";
-import { jsonLimitIssues } from "@cvpipe/core/contracts/json-limits";
+import { jsonLimitIssues, MAX_KEY_CHARS, STREAM_SAFE_COMBINING_RUN } from "@cvpipe/core/contracts/json-limits";
 import { messageBody, messageGroupId, type TailoringJobMessage } from "@cvpipe/core/contracts/messages";
 import { CvpipeError, ValidationError } from "@cvpipe/core/errors";
 import { type JobRecord, queuedShard, userKey } from "@cvpipe/core/jobs/job-record";
@@ -137,7 +137,12 @@ const parseRequest = (body: unknown): JobRequest => {
     cv && typeof cv === "object" && !Array.isArray(cv)
       ? [
           ...resumeIssues(cv, "body.cv"),
-          ...jsonLimitIssues(cv, "body.cv", { maxDepth: 8, maxStringChars: MAX_CV_FIELD_CHARS }),
+          ...jsonLimitIssues(cv, "body.cv", {
+            maxDepth: 8,
+            maxStringChars: MAX_CV_FIELD_CHARS,
+            maxKeyChars: MAX_KEY_CHARS,
+            maxCombiningRun: STREAM_SAFE_COMBINING_RUN,
+          }),
         ]
       : [];
   const issues = [...(parsed.success ? [] : zodIssues("body", parsed.error)), ...cvIssues];
