@@ -225,14 +225,28 @@ const US_PHONE_AT = /\(\d{3}\)\s?\d{3}[\s.-]\d{4}/y;
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 const isPhoneChar = (c: number): boolean =>
   isDigit(c) || isSpace(c) || c === 0x28 || c === 0x29 || c === 0x2e || c === 0x2d;
+/**
+ * `text.indexOf(ch, from)`, remembering the last answer per character: the
+ * finder is asked for matches at increasing positions of one text, and a text
+ * without any `+` must not be searched to its end once per match (quadratic).
+ */
+const lastFound = new Map<string, { text: string; from: number; at: number }>();
+const firstIndex = (text: string, ch: string, from: number): number => {
+  const known = lastFound.get(ch);
+  if (known && known.text === text && known.from <= from && (known.at < 0 || known.at >= from)) return known.at;
+  const at = text.indexOf(ch, from);
+  lastFound.set(ch, { text, from, at });
+  return at;
+};
+
 const phoneRunFinder: Finder = {
   patterns: [US_PHONE_AT],
   next(text, from) {
-    for (let at = text.indexOf("+", from), paren = text.indexOf("(", from); at >= 0 || paren >= 0; ) {
+    for (let at = firstIndex(text, "+", from), paren = firstIndex(text, "(", from); at >= 0 || paren >= 0; ) {
       if (paren >= 0 && (at < 0 || paren < at)) {
         US_PHONE_AT.lastIndex = paren;
         if (US_PHONE_AT.test(text)) return { index: paren, end: US_PHONE_AT.lastIndex };
-        paren = text.indexOf("(", paren + 1);
+        paren = firstIndex(text, "(", paren + 1);
         continue;
       }
       if (isDigit(text.charCodeAt(at + 1))) {
@@ -244,7 +258,7 @@ const phoneRunFinder: Finder = {
         }
         if (lastDigit - (at + 2) >= 6) return { index: at, end: lastDigit + 1 };
       }
-      at = text.indexOf("+", at + 1);
+      at = firstIndex(text, "+", at + 1);
     }
     return undefined;
   },
