@@ -6,6 +6,7 @@
  */
 import { createTables, type DynamoEmulator, startDynalite } from "@cvpipe/aws/analytics/testing/emulators";
 import { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
+import { InvalidCursorError } from "@cvpipe/core/errors";
 import { type JobRecord, userKey } from "@cvpipe/core/jobs/job-record";
 import { MemoryJobStore } from "@cvpipe/core/jobs/testing/memory-job-store";
 import type { JobStore } from "@cvpipe/core/ports/job-store";
@@ -188,10 +189,10 @@ test("listByUser: newest first, a cursor while a page is full, another user's cu
       for (let i = 1; i <= 3; i++) await s.create(record(t, `p${i}`, { createdAt: `2026-11-18T09:0${i}:00.000Z` }));
       const first = await s.listByUser(t, "alice", 2);
       const second = await s.listByUser(t, "alice", 2, first.cursor);
-      // Refused, naming the cursor (the error's class is the port's: the ingress turns it into a 400).
+      // The port's error: the ingress turns it into a 400 naming query.cursor.
       const refused = await s.listByUser(t, "bob", 2, first.cursor).then(
         () => "accepted",
-        (error: unknown) => (error instanceof Error && /cursor/i.test(error.message) ? "refused" : String(error)),
+        (error: unknown) => (error instanceof InvalidCursorError ? "refused" : String(error)),
       );
       return [
         first.items.map((r) => r.jobId),

@@ -12,11 +12,11 @@
  * - the sparse `queued` index is the records that carry `queuedShard`;
  * - `listByUser` is newest first, with DynamoDB's paging: a cursor whenever a
  *   page read `limit` items (so the last page may be empty), expired items
- *   dropped after the read, and a cursor from anyone else refused.
+ *   dropped after the read, and a cursor from anyone else an InvalidCursorError.
  *
  * Records are copied in and out: a caller never holds the stored object.
  */
-import { ValidationError } from "../../errors.ts";
+import { InvalidCursorError } from "../../errors.ts";
 import { compositeKey, keyPart, UnsafeKeyError } from "../../keys.ts";
 import { type Clock, systemClock } from "../../ports/clock.ts";
 import type { CreateJobOutcome, JobCompletion, JobPage, JobStore, StartOutcome } from "../../ports/job-store.ts";
@@ -215,13 +215,7 @@ const decodeCursor = (cursor: string | undefined, tenantId: string, userKey: str
     typeof key.createdAt !== "string" ||
     typeof key.jobId !== "string"
   ) {
-    throw new ValidationError([
-      {
-        path: "query.cursor",
-        rule: "cursor",
-        message: "is not a cursor returned by this listing; omit it to start over",
-      },
-    ]);
+    throw new InvalidCursorError();
   }
   return key as CursorKey;
 };
