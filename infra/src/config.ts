@@ -4,10 +4,13 @@
  * them at deploy time). Every key is validated here so a bad value fails
  * synth with the key's name, never later inside CloudFormation or Lambda.
  */
+import { ENGINE_NAMES, type EngineName } from "@cvpipe/core/contracts/job-request";
+import { ConfigError } from "@cvpipe/core/errors";
+import { findEmail } from "@cvpipe/core/resume/find-email";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Node } from "constructs";
 
-export type EngineName = "local" | "bedrock";
+export { ConfigError, type EngineName };
 
 export interface Config {
   /** Suffix of every physical name and stack name: several stages can share one account. */
@@ -38,7 +41,7 @@ export const CONTEXT_KEYS = {
   reportRecipients: "comma-separated email addresses that receive the weekly report",
   reportSender: "From address of the weekly report (must belong to sesIdentity)",
   sesIdentity: "SES identity to create and verify: the sender's address or its domain (default: reportSender)",
-  defaultEngine: "tailoring engine when a job names none: bedrock or local",
+  defaultEngine: `tailoring engine when a job names none: ${ENGINE_NAMES.join(" or ")}`,
   bedrockModelId: "Bedrock model id or inference profile id",
   bedrockGuardrailArn: "optional Bedrock guardrail ARN",
   bedrockGuardrailVersion: "guardrail version (default DRAFT)",
@@ -52,16 +55,17 @@ export const CONTEXT_KEYS = {
 
 export type ContextKey = keyof typeof CONTEXT_KEYS;
 
-export class ConfigError extends Error {
-  constructor(problems: readonly string[]) {
-    super(
-      `Invalid CDK context:\n${problems.map((p) => `  - ${p}`).join("\n")}\nSet a value with -c key=value or in infra/cdk.json.`,
-    );
-    this.name = "ConfigError";
-  }
-}
+const contextProblems = (problems: readonly string[]): ConfigError =>
+  new ConfigError(
+    `Invalid CDK context:\n${problems.map((p) => `  - ${p}`).join("\n")}\nSet a value with -c key=value or in infra/cdk.json.`,
+  );
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** The whole value is one address, as the core finder reads addresses. */
+const isEmailAddress = (value: string): boolean => {
+  const found = findEmail(value);
+  return found !== undefined && found.index === 0 && found.text.length === value.length;
+};
+const isEngineName = (value: string): value is EngineName => (ENGINE_NAMES as readonly string[]).includes(value);
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/i;
 
 /** Reads and validates every key; reports all problems at once. */
@@ -105,7 +109,7 @@ export const readConfig = (node: Node): Config => {
     return fallback;
   };
   const email = (key: ContextKey, value: string): void => {
-    if (value !== "" && !EMAIL.test(value)) problem(key, `"${value}" is not an email address`);
+    if (value !== "" && !isEmailAddress(value)) problem(key, `"${value}" is not an email address`);
   };
 
   const stage = text("stage");
@@ -119,17 +123,17 @@ export const readConfig = (node: Node): Config => {
   const reportSender = text("reportSender");
   email("reportSender", reportSender);
   const sesIdentity = text("sesIdentity", reportSender);
-  if (sesIdentity !== "" && !EMAIL.test(sesIdentity) && !DOMAIN.test(sesIdentity)) {
+  if (sesIdentity !== "" && !isEmailAddress(sesIdentity) && !DOMAIN.test(sesIdentity)) {
     problem("sesIdentity", `"${sesIdentity}" is neither an email address nor a domain`);
   } else if (DOMAIN.test(sesIdentity) && !reportSender.toLowerCase().endsWith(`@${sesIdentity.toLowerCase()}`)) {
     problem("sesIdentity", `reportSender ${reportSender} is not an address of domain ${sesIdentity}`);
-  } else if (EMAIL.test(sesIdentity) && sesIdentity.toLowerCase() !== reportSender.toLowerCase()) {
+  } else if (isEmailAddress(sesIdentity) && sesIdentity.toLowerCase() !== reportSender.toLowerCase()) {
     problem("sesIdentity", `email identity ${sesIdentity} does not authorise reportSender ${reportSender}`);
   }
 
   const defaultEngine = text("defaultEngine", "bedrock");
-  if (defaultEngine !== "bedrock" && defaultEngine !== "local") {
-    problem("defaultEngine", `"${defaultEngine}" is not bedrock or local`);
+  if (!isEngineName(defaultEngine)) {
+    problem("defaultEngine", `"${defaultEngine}" is not ${ENGINE_NAMES.join(" or ")}`);
   }
   const bedrockModelId = text("bedrockModelId");
   if (bedrockModelId !== "" && !/^[a-z0-9-]+(\.[a-z0-9-]+)+(:[a-z0-9-]+)*(:\d+)?$/i.test(bedrockModelId)) {
@@ -173,7 +177,7 @@ export const readConfig = (node: Node): Config => {
     reportRecipients,
     reportSender,
     sesIdentity,
-    defaultEngine: defaultEngine === "local" ? "local" : "bedrock",
+    defaultEngine: isEngineName(defaultEngine) ? defaultEngine : "bedrock",
     bedrockModelId,
     bedrockGuardrailArn: guardrail === "" ? undefined : guardrail,
     bedrockGuardrailVersion,
@@ -184,6 +188,6 @@ export const readConfig = (node: Node): Config => {
     logRetention: retention as RetentionDays,
     skipBundling: bool("skipBundling", false),
   };
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) throw contextProblems(problems);
   return config;
 };

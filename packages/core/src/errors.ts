@@ -76,8 +76,8 @@ export class NotFoundError extends CvpipeError {
  * waits out a visibility timeout: it goes to the DLQ after maxReceiveCount tries.
  */
 export class PoisonMessageError extends CvpipeError {
-  constructor(message: string, details?: unknown) {
-    super(message, { code: "POISON_MESSAGE", details });
+  constructor(message: string, options: { readonly details?: unknown; readonly cause?: unknown } = {}) {
+    super(message, { code: "POISON_MESSAGE", details: options.details, cause: options.cause });
     this.name = "PoisonMessageError";
   }
 }

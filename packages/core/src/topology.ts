@@ -301,11 +301,19 @@ export const functionResources = {
 export const stagedName = (name: string, stage: string): string =>
   name.endsWith(".fifo") ? `${name.slice(0, -".fifo".length)}-${stage}.fifo` : `${name}-${stage}`;
 
+/** `tailoringJobs` → `TAILORING_JOBS` at the type level too, so config schemas can be keyed by these names. */
+export type EnvName<S extends string> = S extends `${infer H}${infer T}`
+  ? H extends Lowercase<H>
+    ? `${Uppercase<H>}${EnvName<T>}`
+    : `_${H}${EnvName<T>}`
+  : "";
+
 /** `tailoringJobs` → `TAILORING_JOBS`, used in env var names. */
-export const envName = (id: string): string => id.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase();
-export const queueUrlEnv = (id: QueueId): string => `${envName(id)}_QUEUE_URL`;
-export const tableNameEnv = (id: TableId): string => `${envName(id)}_TABLE`;
-export const bucketNameEnv = (id: "payloads"): string => `${envName(id)}_BUCKET`;
+export const envName = <S extends string>(id: S): EnvName<S> =>
+  id.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase() as EnvName<S>;
+export const queueUrlEnv = <Q extends QueueId>(id: Q): `${EnvName<Q>}_QUEUE_URL` => `${envName(id)}_QUEUE_URL`;
+export const tableNameEnv = <T extends TableId>(id: T): `${EnvName<T>}_TABLE` => `${envName(id)}_TABLE`;
+export const bucketNameEnv = <B extends "payloads">(id: B): `${EnvName<B>}_BUCKET` => `${envName(id)}_BUCKET`;
 
 export const topology = { functions, queues, tables, buckets, schedules, functionResources, api } as const;
 export type Topology = typeof topology;

@@ -1,12 +1,13 @@
 /**
  * Environment configuration, parsed once per cold start. A missing or
  * malformed variable fails the cold start with its own name; nothing falls
- * back to a placeholder that would hide it.
+ * back to a placeholder that would hide it. Resource variables are named by
+ * the topology's helpers (the same ones infra/ and local/ fill them with).
  */
 import { DEFAULT_EVENT_TYPES, EventType, MAX_EVENT_TYPES } from "@cvpipe/core/contracts/analytics-event";
 import { ENGINE_NAMES } from "@cvpipe/core/contracts/job-request";
 import { ConfigError } from "@cvpipe/core/errors";
-import { retention } from "@cvpipe/core/topology";
+import { bucketNameEnv, queueUrlEnv, retention, tableNameEnv } from "@cvpipe/core/topology";
 import { z } from "zod";
 
 const required = z.string().trim().min(1, "is required");
@@ -69,10 +70,10 @@ const eventTypeList = z
 
 export const IngressConfig = z
   .object({
-    TAILORING_JOBS_QUEUE_URL: required,
-    ANALYTICS_EVENTS_QUEUE_URL: required,
-    JOBS_TABLE: required,
-    PAYLOADS_BUCKET: required,
+    [queueUrlEnv("tailoringJobs")]: required,
+    [queueUrlEnv("analyticsEvents")]: required,
+    [tableNameEnv("jobs")]: required,
+    [bucketNameEnv("payloads")]: required,
     DEFAULT_ENGINE: z.enum(ENGINE_NAMES).default("local"),
     JOB_TTL_DAYS: positiveInt(retention.jobTtlDays),
     EVENT_TYPES: eventTypeList,
@@ -100,9 +101,9 @@ export const IngressConfig = z
 
 export const TailorConfig = z
   .object({
-    ANALYTICS_EVENTS_QUEUE_URL: required,
-    JOBS_TABLE: required,
-    PAYLOADS_BUCKET: required,
+    [queueUrlEnv("analyticsEvents")]: required,
+    [tableNameEnv("jobs")]: required,
+    [bucketNameEnv("payloads")]: required,
     DEFAULT_ENGINE: z.enum(ENGINE_NAMES).default("local"),
     BEDROCK_MODEL_ID: z.string().trim().optional(),
     BEDROCK_GUARDRAIL_ARN: z.string().trim().optional(),
@@ -120,23 +121,23 @@ export const TailorConfig = z
   });
 
 export const AnalyticsConfig = z.object({
-  EVENTS_TABLE: required,
-  AGGREGATES_TABLE: required,
+  [tableNameEnv("events")]: required,
+  [tableNameEnv("aggregates")]: required,
   EVENT_TTL_DAYS: positiveInt(retention.eventTtlDays),
   /** Outcome and retraction events: longer than JOB_TTL_DAYS plus a DLQ stay. */
   OUTCOME_EVENT_TTL_DAYS: positiveInt(retention.outcomeEventTtlDays),
 });
 
 export const ReporterConfig = z.object({
-  AGGREGATES_TABLE: required,
-  REPORTS_TABLE: required,
+  [tableNameEnv("aggregates")]: required,
+  [tableNameEnv("reports")]: required,
   REPORT_RECIPIENTS: emailList,
   REPORT_SENDER: z.email(),
 });
 
 export const SweeperConfig = z.object({
-  JOBS_TABLE: required,
-  ANALYTICS_EVENTS_QUEUE_URL: required,
+  [tableNameEnv("jobs")]: required,
+  [queueUrlEnv("analyticsEvents")]: required,
   /** A job QUEUED this long is taken for never enqueued. Longer than any backlog the alarms allow. */
   STUCK_JOB_MINUTES: positiveInt(120),
 });

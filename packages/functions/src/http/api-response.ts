@@ -1,4 +1,4 @@
-import { CvpipeError, type ErrorCode } from "@cvpipe/core/errors";
+import { CvpipeError, DependencyError, type ErrorCode } from "@cvpipe/core/errors";
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
@@ -79,7 +79,8 @@ export const LAMBDA_RESPONSE_LIMIT_BYTES = 6 * 1024 * 1024;
 export const errorResponse = (error: unknown): APIGatewayProxyStructuredResultV2 => {
   if (error instanceof CvpipeError) {
     const status = STATUS[error.code] ?? (error.retryable ? 503 : 500);
-    if (status >= 500 && error.code !== "DEPENDENCY_UNAVAILABLE") {
+    // Only a dependency's failure is a 503 worth retrying; any other 5xx is an internal error.
+    if (status >= 500 && !(error instanceof DependencyError)) {
       return failure(500, "INTERNAL_ERROR", "internal error");
     }
     const retry = status === 503 ? "a dependency is unavailable; retry with the same Idempotency-Key" : error.message;

@@ -1,5 +1,5 @@
 import { EventsRequest } from "@cvpipe/core/contracts/analytics-event";
-import { JOB_STATUSES, JobRequest } from "@cvpipe/core/contracts/job-request";
+import { ENGINE_NAMES, JOB_STATUSES, JobRequest } from "@cvpipe/core/contracts/job-request";
 import { api } from "@cvpipe/core/topology";
 import { z } from "zod";
 
@@ -80,7 +80,7 @@ const jobSchema = {
   properties: {
     jobId: { type: "string", format: "uuid" },
     status: { enum: [...JOB_STATUSES] },
-    engine: { enum: ["local", "bedrock"] },
+    engine: { enum: [...ENGINE_NAMES] },
     createdAt: { type: "string", format: "date-time" },
     updatedAt: { type: "string", format: "date-time" },
     startedAt: { type: "string", format: "date-time" },

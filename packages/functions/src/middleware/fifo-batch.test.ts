@@ -1,4 +1,4 @@
-import { CvpipeError } from "@cvpipe/core/errors";
+import { PoisonMessageError } from "@cvpipe/core/errors";
 import { sqsRecord } from "@cvpipe/core/testing/sqs-record";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
 import { test } from "uvu";
@@ -59,7 +59,7 @@ test("a poison record does not hold its group, and is released at once; a retrya
     createLogger("test"),
     async (r) => {
       attempted.push(r.messageId);
-      if (r.messageId === "A2") throw new CvpipeError("bad body", { code: "POISON_MESSAGE" });
+      if (r.messageId === "A2") throw new PoisonMessageError("bad body");
       if (r.messageId === "B1") throw new Error("DynamoDB down");
     },
     () => async (_arn, handles) => {

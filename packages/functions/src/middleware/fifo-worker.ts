@@ -1,14 +1,14 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
-import { CvpipeError } from "@cvpipe/core/errors";
+import { PoisonMessageError } from "@cvpipe/core/errors";
 import middy from "@middy/core";
 import sqsPartialBatchFailure from "@middy/sqs-partial-batch-failure";
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
-import { processFifoBatch } from "./fifo-batch.ts";
+import { processFifoBatch, SkippedAfterGroupFailure } from "./fifo-batch.ts";
 
 /** Makes records visible again now (SQS ChangeMessageVisibility 0). */
 export type ReleaseRecords = (queueArn: string, receiptHandles: readonly string[]) => Promise<void>;
 
-const isPoison = (reason: unknown): boolean => reason instanceof CvpipeError && reason.code === "POISON_MESSAGE";
+const isPoison = (reason: unknown): boolean => reason instanceof PoisonMessageError;
 
 /**
  * Poison records (bodies no version of the consumer can read) fail on every
@@ -53,7 +53,7 @@ export const fifoWorker = (
     sqsPartialBatchFailure({
       logger: (reason: unknown, record: SQSRecord) => {
         const error = reason instanceof Error ? reason : new Error(String(reason));
-        const level = error.name === "SkippedAfterGroupFailure" ? "info" : "warn";
+        const level = error instanceof SkippedAfterGroupFailure ? "info" : "warn";
         logger[level]("record failed; it will be redelivered", {
           messageId: record.messageId,
           groupId: record.attributes.MessageGroupId,

@@ -1,11 +1,11 @@
 import { parseWith } from "@cvpipe/core/contracts/parse";
-import { CvpipeError, ValidationError } from "@cvpipe/core/errors";
+import { PoisonMessageError, ValidationError } from "@cvpipe/core/errors";
 import type { SQSRecord } from "aws-lambda";
 import type { z } from "zod";
 
 /**
  * The record's body parsed with a versioned message schema. A body that is not
- * JSON or fails the schema is poison: a non-retryable error whose message names
+ * JSON or fails the schema is poison (PoisonMessageError): not retryable, its message naming
  * the record and field, so the record fails until it reaches the DLQ.
  */
 export const parseRecordBody = <S extends z.ZodType>(record: SQSRecord, schema: S): z.output<S> => {
@@ -13,14 +13,13 @@ export const parseRecordBody = <S extends z.ZodType>(record: SQSRecord, schema: 
   try {
     json = JSON.parse(record.body);
   } catch {
-    throw new CvpipeError(`message ${record.messageId}: body is not JSON`, { code: "POISON_MESSAGE" });
+    throw new PoisonMessageError(`message ${record.messageId}: body is not JSON`);
   }
   try {
     return parseWith(schema, json, "body");
   } catch (error) {
     if (error instanceof ValidationError) {
-      throw new CvpipeError(`message ${record.messageId}: ${error.message}`, {
-        code: "POISON_MESSAGE",
+      throw new PoisonMessageError(`message ${record.messageId}: ${error.message}`, {
         details: error.issues,
         cause: error,
       });
