@@ -7,6 +7,10 @@
  * to the SDK because the SQS client must get `endpoint` explicitly: otherwise
  * it sends each request to the host inside the QueueUrl, and emulator queue
  * URLs (`sqs.us-east-1.localhost`) do not resolve.
+ *
+ * Credentials: `CVPIPE_LOCAL_CREDENTIALS_<SERVICE>` (the embedded stack's keys
+ * for a service it emulates), else AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY
+ * from `env`, else the SDK's chain (AWS_PROFILE, SSO, container/instance roles).
  */
 import { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";

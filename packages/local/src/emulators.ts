@@ -1,7 +1,8 @@
 /**
  * The real AWS-protocol servers of the embedded stack, each bound to
  * 127.0.0.1 with its state under the data directory:
- * fauxqs (SQS + S3), dynalite (DynamoDB), aws-ses-v2-local (SES).
+ * fauxqs (SQS + S3), dynalite (DynamoDB), aws-ses-v2-local (SES). Only
+ * those the stack emulates are started (services.ts decides).
  */
 import { chmodSync, lstatSync, mkdirSync, readdirSync, realpathSync } from "node:fs";
 import type { Server } from "node:http";

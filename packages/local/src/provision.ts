@@ -1,7 +1,10 @@
 /**
- * Creates the topology's queues, tables and bucket on the emulators. Idempotent:
- * a second start finds and reuses what exists. Where an emulator lacks an API,
- * the step is skipped knowingly and said in a log line.
+ * Creates the topology's queues, tables and bucket on the emulators — the
+ * stack's own, or an endpoint the user configured (moto, LocalStack, a dynalite
+ * of theirs). Idempotent: a second start finds and reuses what exists. Where an
+ * emulator lacks an API, the step is skipped knowingly and said in a log line.
+ * Never run against a real account: services.ts refuses real AWS for SQS, S3
+ * and DynamoDB before anything starts.
  */
 import {
   CreateTableCommand,
