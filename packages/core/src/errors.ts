@@ -16,8 +16,11 @@ export type ErrorCode =
   | "POISON_MESSAGE"
   | "INPUT_MISSING"
   | "NOT_STARTED"
+  /** A dependency failed in a way worth retrying (throttling, 5xx, unreachable). */
   | "DEPENDENCY_UNAVAILABLE"
+  /** A dependency answered and refused for good (a permanent 4xx): never retryable. */
   | "DEPENDENCY_REJECTED"
+  /** A call whose effect is unknown (it may have happened): never retried blindly (see mail-errors.ts). */
   | "DEPENDENCY_OUTCOME_UNKNOWN"
   | "INTERNAL_ERROR";
 
@@ -98,17 +101,6 @@ export class DependencyError extends CvpipeError {
   constructor(message: string, cause?: unknown) {
     super(message, { code: "DEPENDENCY_UNAVAILABLE", retryable: true, cause });
     this.name = "DependencyError";
-  }
-}
-
-/**
- * A dependency answered and refused the request for good (a permanent 4xx):
- * trying again cannot help, so it is not retryable — unlike DependencyError.
- */
-export class DependencyRejectedError extends CvpipeError {
-  constructor(message: string, cause?: unknown) {
-    super(message, { code: "DEPENDENCY_REJECTED", retryable: false, cause });
-    this.name = "DependencyRejectedError";
   }
 }
 
