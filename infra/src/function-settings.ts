@@ -4,7 +4,7 @@
  * `functionResources` (see service-stack.ts); these names follow
  * packages/functions/src/config.ts.
  */
-import { type FunctionId, queues } from "@cvpipe/core/topology";
+import type { FunctionId } from "@cvpipe/core/topology";
 import type { Config } from "./config.ts";
 
 export const functionSettings = (id: FunctionId, config: Config): Record<string, string> => {
@@ -23,8 +23,6 @@ export const functionSettings = (id: FunctionId, config: Config): Record<string,
           : {}),
         ENABLE_PII_REDACTION: String(config.enablePiiRedaction),
         BANNED_CLAIMS: JSON.stringify(config.bannedClaims),
-        // The tailor tells a last attempt (poison → DLQ) from a retry by the receive count.
-        MAX_RECEIVE_COUNT: String(queues.tailoringJobs.maxReceiveCount),
       };
     case "analytics":
       return {};

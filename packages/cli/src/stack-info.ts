@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { GetQueueAttributesCommand, GetQueueUrlCommand } from "@aws-sdk/client-sqs";
-import { createDocumentClient, createSqsClient } from "@cvpipe/aws/clients";
+import { createDocumentClient, createSqsClient, localCredentialsEnv } from "@cvpipe/aws/clients";
 import { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
 import { clockFromEnv } from "@cvpipe/core/ports/clock";
 import { jobIndexes, type QueueId, queues, stagedName, type TableId, tables } from "@cvpipe/core/topology";
@@ -66,14 +66,19 @@ const isRunning = (pid: number): boolean => {
 
 const localTarget = (): Target => {
   const info = readStackInfo();
-  // Point the SDK at the stack's emulators (any credentials will do there).
   process.env["AWS_REGION"] ??= info.region;
-  process.env["AWS_ACCESS_KEY_ID"] ??= "local";
-  process.env["AWS_SECRET_ACCESS_KEY"] ??= "local";
-  process.env["AWS_ENDPOINT_URL_SQS"] = info.endpoints.sqs;
-  process.env["AWS_ENDPOINT_URL_S3"] = info.endpoints.s3;
-  process.env["AWS_ENDPOINT_URL_DYNAMODB"] = info.endpoints.dynamodb;
-  process.env["AWS_ENDPOINT_URL_SES"] = info.endpoints.ses;
+  // Each service as the stack runs it: its emulator or the user's endpoint (any credentials will do
+  // there), or real AWS (SES the stack sends through with your credentials: nothing is pointed
+  // elsewhere, nothing overrides your keys — `report send` really sends, as the stack's reporter would).
+  const sdkIds = { sqs: "SQS", s3: "S3", dynamodb: "DYNAMODB", ses: "SES" } as const;
+  for (const [service, sdkId] of Object.entries(sdkIds) as [
+    keyof typeof sdkIds,
+    (typeof sdkIds)[keyof typeof sdkIds],
+  ][]) {
+    if (info.services?.[service]?.source === "aws") continue;
+    process.env[`AWS_ENDPOINT_URL_${sdkId}`] = info.endpoints[service];
+    process.env[localCredentialsEnv(sdkId)] ??= "local:local";
+  }
   const names = Object.fromEntries(Object.values(tables).map((t) => [t.id, t.name])) as Record<TableId, string>;
   return { name: "local", queues: info.queues, tables: names, workDir: info.dataDir };
 };

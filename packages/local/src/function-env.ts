@@ -2,7 +2,6 @@ import {
   bucketNameEnv,
   type FunctionId,
   functionResources,
-  queues,
   queueUrlEnv,
   tableNameEnv,
   tables,
@@ -19,6 +18,5 @@ export const resourceEnv = (fn: FunctionId, provisioned: Provisioned): Record<st
   for (const q of uses.queues) env[queueUrlEnv(q)] = provisioned.queues[q].url;
   for (const t of uses.tables) env[tableNameEnv(t)] = tables[t].name;
   for (const b of uses.buckets) env[bucketNameEnv(b)] = provisioned.bucket;
-  if (fn === "tailor") env["MAX_RECEIVE_COUNT"] = String(queues.tailoringJobs.maxReceiveCount);
   return env;
 };
