@@ -16,7 +16,7 @@ import { type IngressDeps, ingressDeps } from "./composition.ts";
 import { type ApiEvent, callerOf, header, jsonBody } from "./http/api-request.ts";
 import { errorResponse, failure, LAMBDA_RESPONSE_LIMIT_BYTES, payloadBytes, success } from "./http/api-response.ts";
 import { openApiDocument } from "./http/openapi.ts";
-import { createLogger } from "./logger.ts";
+import { createLogger, withLambdaContext } from "./logger.ts";
 
 const logger = createLogger("ingress");
 let deps: Promise<IngressDeps> | undefined;
@@ -101,4 +101,4 @@ const ingress = async function ingress(event: ApiEvent): Promise<APIGatewayProxy
   return response;
 };
 
-export const handler = middy(ingress);
+export const handler = withLambdaContext(middy(ingress), logger);

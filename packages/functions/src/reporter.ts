@@ -29,7 +29,7 @@ import { functions, tableNameEnv, tables } from "@cvpipe/core/topology";
 import middy from "@middy/core";
 import type { ScheduledEvent } from "aws-lambda";
 import { type ReporterDeps, reporterDeps } from "./composition.ts";
-import { createLogger } from "./logger.ts";
+import { createLogger, withLambdaContext } from "./logger.ts";
 
 const logger = createLogger("reporter");
 /** A claim outlives one run (the function's timeout) twice over, and no more. */
@@ -110,4 +110,4 @@ const report = async function report(event: ScheduledEvent | ReportRequest): Pro
   return result;
 };
 
-export const handler = middy(report);
+export const handler = withLambdaContext(middy(report), logger);

@@ -6,7 +6,7 @@
 import middy from "@middy/core";
 import { type SweepJobsDeps, sweepStuckJobs } from "./app/sweep-jobs.ts";
 import { sweeperDeps } from "./composition.ts";
-import { createLogger } from "./logger.ts";
+import { createLogger, withLambdaContext } from "./logger.ts";
 
 const logger = createLogger("sweeper");
 let deps: SweepJobsDeps | undefined;
@@ -20,4 +20,4 @@ const sweep = async function sweep(): Promise<{ examined: number; failed: number
   return { examined: result.examined, failed: result.failed.length, published: result.published };
 };
 
-export const handler = middy(sweep);
+export const handler = withLambdaContext(middy(sweep), logger);

@@ -3,6 +3,7 @@ import { PoisonMessageError } from "@cvpipe/core/errors";
 import middy from "@middy/core";
 import sqsPartialBatchFailure from "@middy/sqs-partial-batch-failure";
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import { withLambdaContext } from "../logger.ts";
 import { processFifoBatch, SkippedAfterGroupFailure } from "./fifo-batch.ts";
 
 /** Makes records visible again now (SQS ChangeMessageVisibility 0). */
@@ -49,7 +50,7 @@ export const fifoWorker = (
     return results;
   };
   Object.defineProperty(worker, "name", { value: name });
-  return middy<SQSEvent, SQSBatchResponse>(worker as never).use(
+  return withLambdaContext(middy<SQSEvent, SQSBatchResponse>(worker as never), logger).use(
     sqsPartialBatchFailure({
       logger: (reason: unknown, record: SQSRecord) => {
         const error = reason instanceof Error ? reason : new Error(String(reason));

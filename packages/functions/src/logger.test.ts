@@ -1,0 +1,75 @@
+import middy from "@middy/core";
+import type { Context } from "aws-lambda";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { createLogger, withLambdaContext } from "./logger.ts";
+
+const context = (requestId: string): Context => ({
+  callbackWaitsForEmptyEventLoop: false,
+  functionName: "cvpipe-prod-tailor",
+  functionVersion: "$LATEST",
+  invokedFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:cvpipe-prod-tailor",
+  memoryLimitInMB: "1024",
+  awsRequestId: requestId,
+  logGroupName: "/aws/lambda/cvpipe-prod-tailor",
+  logStreamName: "2026/11/18/[$LATEST]abc",
+  getRemainingTimeInMillis: () => 60_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+});
+
+/** The JSON lines Powertools writes to stdout while `fn` runs. */
+const logLines = async (fn: () => Promise<unknown>): Promise<Record<string, unknown>[]> => {
+  const write = process.stdout.write.bind(process.stdout);
+  let out = "";
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    out += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    await fn();
+  } finally {
+    process.stdout.write = write;
+  }
+  return out
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+};
+
+test("the service name is the environment's, 'cvpipe' only when it has none", async () => {
+  const env = { POWERTOOLS_LOG_LEVEL: "INFO", POWERTOOLS_SERVICE_NAME: "cvpipe-prod" };
+  const [named] = await logLines(async () => createLogger("tailor", env).info("hello"));
+  assert.is(named?.["service"], "cvpipe-prod");
+  const [fallback] = await logLines(async () => createLogger("tailor", { POWERTOOLS_LOG_LEVEL: "INFO" }).info("x"));
+  assert.is(fallback?.["service"], "cvpipe");
+});
+
+test("every line a handler logs carries the invocation's request id, function name and cold-start flag", async () => {
+  process.env["POWERTOOLS_LOG_LEVEL"] = "INFO";
+  const logger = createLogger("tailor");
+  const handler = withLambdaContext(
+    middy(async (event: { n: number }) => {
+      logger.info("working", { n: event.n });
+      return event.n;
+    }),
+    logger,
+  );
+  const lines = await logLines(async () => {
+    await handler({ n: 1 }, context("req-1"));
+    await handler({ n: 2 }, context("req-2"));
+  });
+  const working = lines.filter((l) => l["message"] === "working");
+  assert.equal(
+    working.map((l) => [l["function_request_id"], l["function_name"], l["fn"], typeof l["cold_start"]]),
+    [
+      ["req-1", "cvpipe-prod-tailor", "tailor", "boolean"],
+      ["req-2", "cvpipe-prod-tailor", "tailor", "boolean"],
+    ],
+  );
+  // Per-invocation keys do not leak into the next invocation's lines.
+  assert.is(working[1]?.["n"], 2);
+});
+
+test.run();
