@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { loadResume, resumeFiles } from "../tailoring/testing/eval-set.ts";
-import { parseTextCv } from "./parse-text-cv.ts";
+import { parseTextCv } from "./parse-text-cv/index.ts";
 import { type RenderTextOptions, renderResumeText } from "./render-resume-text.ts";
 import type { Resume } from "./resume.ts";
 import { resumeIssues } from "./validate-resume.ts";

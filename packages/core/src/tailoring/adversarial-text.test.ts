@@ -14,7 +14,7 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { parseTextCv } from "../resume/parse-text-cv.ts";
+import { parseTextCv } from "../resume/parse-text-cv/index.ts";
 import { renderResumeText } from "../resume/render-resume-text.ts";
 import type { Resume } from "../resume/resume.ts";
 import { LocalEngine } from "./local-engine.ts";

@@ -1,5 +1,5 @@
 import { CvpipeError, ValidationError } from "../errors.ts";
-import { parseTextCv } from "../resume/parse-text-cv.ts";
+import { parseTextCv } from "../resume/parse-text-cv/index.ts";
 import type { Resume } from "../resume/resume.ts";
 import { resumeIssues } from "../resume/validate-resume.ts";
 

@@ -11,15 +11,17 @@
  * sites per file, so a new one fails this test until it is registered.
  */
 import { readdirSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join, relative, sep } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { isFinitePattern, judgePattern, regexSites, unsafePatterns } from "./testing/pattern-safety.ts";
 
 const SRC = join(import.meta.dirname, "..");
+/** The modules under `dir`, its sub-folders included (a split module is a folder), test helpers aside. */
 const filesIn = (dir: string): string[] =>
-  readdirSync(join(SRC, dir))
-    .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"))
+  readdirSync(join(SRC, dir), { recursive: true, encoding: "utf8" })
+    .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && !f.split(sep).includes("testing"))
+    .sort()
     .map((f) => join(SRC, dir, f));
 const FILES = [...filesIn("resume"), ...filesIn("tailoring")];
 const name = (file: string): string => relative(SRC, file);

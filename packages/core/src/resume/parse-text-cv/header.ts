@@ -1,0 +1,76 @@
+/** Stage 2: the header lines (name, label, contact lines) read into `basics`. */
+import { findEmail } from "../find-email.ts";
+import { findPhone } from "../find-phone.ts";
+import type { ResumeBasics } from "../resume.ts";
+import { splitOnSeparators } from "../text-cv-lines.ts";
+import { trimEndChars } from "../whitespace.ts";
+import { stripMarkdown } from "./lines.ts";
+
+const URL_RE =
+  /\b(?:https?:\/\/|www\.)[^\s|,;<>()]+|\b(?:linkedin\.com|github\.com|gitlab\.com|twitter\.com|x\.com)\/[^\s|,;<>()]+/i;
+
+const NETWORKS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/linkedin\.com/i, "LinkedIn"],
+  [/github\.com/i, "GitHub"],
+  [/gitlab\.com/i, "GitLab"],
+  [/(?:twitter|x)\.com/i, "Twitter"],
+  [/stackoverflow\.com/i, "Stack Overflow"],
+];
+
+const normalizeUrl = (raw: string): string | undefined => {
+  const url = trimEndChars(raw, ".)]");
+  const withScheme = /^https?:\/\//i.test(url) ? url : `https://${url}`;
+  try {
+    return new URL(withScheme).href === "" ? undefined : withScheme;
+  } catch {
+    return undefined;
+  }
+};
+
+export const parseHeader = (raw: readonly string[]): ResumeBasics => {
+  const basics: ResumeBasics = {};
+  const lines = raw.map(stripMarkdown).filter((l) => l !== "");
+  const prose: string[] = [];
+  const profiles: NonNullable<ResumeBasics["profiles"]> = [];
+  lines.forEach((line, index) => {
+    if (index === 0 && findEmail(line) === undefined && !URL_RE.test(line)) {
+      basics.name = line;
+      return;
+    }
+    const pieces = splitOnSeparators(line, "|•·", "–—", true)
+      .map((p) => p.trim())
+      .filter(Boolean);
+    let contact = false;
+    const rest: string[] = [];
+    for (const piece of pieces) {
+      const email = findEmail(piece);
+      const url = URL_RE.exec(piece);
+      const phone = findPhone(piece);
+      if (email && basics.email === undefined) {
+        basics.email = email.text;
+        contact = true;
+      } else if (url) {
+        const href = normalizeUrl(url[0]);
+        const network = NETWORKS.find(([re]) => re.test(url[0]))?.[1] ?? /^([A-Za-z][\w ]*):\s/.exec(piece)?.[1];
+        if (href !== undefined && network !== undefined) profiles.push({ network, url: href });
+        else if (href !== undefined && basics.url === undefined) basics.url = href;
+        contact = true;
+      } else if (phone && phone.text.replace(/\D/g, "").length >= 7 && basics.phone === undefined) {
+        basics.phone = phone.text.trim();
+        contact = true;
+      } else if (piece.length <= 60 && pieces.length > 1 && /^[A-Z][\w .'-]*,\s*[A-Z][\w .'-]*$/.test(piece)) {
+        const [city, region] = piece.split(/,\s*/);
+        basics.location = { city: city!, ...(region ? { region } : {}) };
+        contact = true;
+      } else {
+        rest.push(piece);
+      }
+    }
+    if (contact) return;
+    if (basics.label === undefined && prose.length === 0 && line.length <= 120) basics.label = line;
+    else prose.push(line);
+  });
+  if (profiles.length > 0) basics.profiles = profiles;
+  if (prose.length > 0) basics.summary = prose.join(" ");
+  return basics;
+};
