@@ -29,7 +29,7 @@ const name = (file: string): string => relative(SRC, file);
 /** `new RegExp` call sites per file, and why each is safe to build at run time. */
 const DYNAMIC_SITES: Readonly<Record<string, { count: number; why: string }>> = {
   "resume/dates.ts": { count: 2, why: "constant patterns built from word lists; exported as TEXT_PATTERNS" },
-  "tailoring/verify-grounding.ts": { count: 1, why: "a constant character class of look-alike letters; exported" },
+  "tailoring/normalize-text.ts": { count: 1, why: "a constant character class of look-alike letters; exported" },
   "tailoring/pii.ts": {
     count: 7,
     why: "placeholder patterns from a constant kind list (exported); the CV-built ones are checked in pii.test.ts",

@@ -1,5 +1,6 @@
 import type { Resume, ResumeEducation, ResumeProject } from "../resume/resume.ts";
 import { isSpace, trimEndChars } from "../resume/whitespace.ts";
+import { decodeEntities, loosen, normalize } from "./normalize-text.ts";
 import { PhraseMatcher } from "./phrase-matcher.ts";
 import { employerOf, stringLeaves, type TextLeaf } from "./resume-text.ts";
 import { canonicalSkill, extractTerms, tokenize } from "./terms.ts";
@@ -185,73 +186,6 @@ export const verifyGrounding = (
 };
 
 // ---------------------------------------------------------------- source index
-
-// Letters from other scripts that look like Latin ones ("sеcurity" with a Cyrillic е).
-const CONFUSABLES: Readonly<Record<string, string>> = {
-  а: "a",
-  е: "e",
-  о: "o",
-  р: "p",
-  с: "c",
-  у: "y",
-  х: "x",
-  і: "i",
-  ј: "j",
-  ѕ: "s",
-  ԁ: "d",
-  ӏ: "l",
-  ɡ: "g",
-  α: "a",
-  ο: "o",
-  ν: "v",
-  τ: "t",
-  ι: "i",
-  κ: "k",
-  ρ: "p",
-  υ: "u",
-  χ: "x",
-};
-const CONFUSABLE_RE = new RegExp(`[${Object.keys(CONFUSABLES).join("")}]`, "g");
-
-/** The patterns this module builds at run time (checked for linear-time matching by the tests). */
-export const TEXT_PATTERNS: readonly RegExp[] = [CONFUSABLE_RE];
-
-/** `&#x61;`, `&#97;` and the common named entities, as the text would display. */
-const decodeEntities = (text: string): string =>
-  text
-    .replace(/&#x([0-9a-f]{1,6});/gi, (_m, hex: string) =>
-      String.fromCodePoint(Math.min(Number.parseInt(hex, 16), 0x10ffff)),
-    )
-    .replace(/&#(\d{1,7});/g, (_m, dec: string) => String.fromCodePoint(Math.min(Number(dec), 0x10ffff)))
-    .replace(/&(amp|lt|gt|quot|apos|nbsp);/g, (_m, name: string) =>
-      name === "amp"
-        ? "&"
-        : name === "lt"
-          ? "<"
-          : name === "gt"
-            ? ">"
-            : name === "quot"
-              ? '"'
-              : name === "apos"
-                ? "'"
-                : " ",
-    );
-
-/** Text as a reader sees it: entities decoded, width and look-alike letters folded, invisible characters gone. */
-const normalize = (text: string): string =>
-  decodeEntities(text)
-    .normalize("NFKC")
-    .toLowerCase()
-    .replace(/[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]/g, "")
-    .replace(CONFUSABLE_RE, (c) => CONFUSABLES[c] ?? c)
-    .replace(/[‘’]/g, "'")
-    .replace(/[“”]/g, '"')
-    .replace(/[–—]/g, "-")
-    .replace(/\s+/g, " ")
-    .trim();
-
-/** For banned phrases: punctuation and hyphens between words count as spaces ("security-clearance"). */
-const loosen = (normalized: string): string => normalized.replace(/[^\p{L}\p{N}]+/gu, " ").trim();
 
 /**
  * Characters that glue onto a value: a value occurs in the source as whole

@@ -1,0 +1,72 @@
+/**
+ * Text as a reader sees it, for comparing a tailored CV with its source:
+ * HTML entities decoded, Unicode width and look-alike letters folded,
+ * invisible characters dropped, quotes, dashes and spaces made uniform.
+ */
+
+// Letters from other scripts that look like Latin ones ("sеcurity" with a Cyrillic е).
+const CONFUSABLES: Readonly<Record<string, string>> = {
+  а: "a",
+  е: "e",
+  о: "o",
+  р: "p",
+  с: "c",
+  у: "y",
+  х: "x",
+  і: "i",
+  ј: "j",
+  ѕ: "s",
+  ԁ: "d",
+  ӏ: "l",
+  ɡ: "g",
+  α: "a",
+  ο: "o",
+  ν: "v",
+  τ: "t",
+  ι: "i",
+  κ: "k",
+  ρ: "p",
+  υ: "u",
+  χ: "x",
+};
+const CONFUSABLE_RE = new RegExp(`[${Object.keys(CONFUSABLES).join("")}]`, "g");
+
+/** The patterns this module builds at run time (checked for linear-time matching by the tests). */
+export const TEXT_PATTERNS: readonly RegExp[] = [CONFUSABLE_RE];
+
+/** `&#x61;`, `&#97;` and the common named entities, as the text would display. */
+export const decodeEntities = (text: string): string =>
+  text
+    .replace(/&#x([0-9a-f]{1,6});/gi, (_m, hex: string) =>
+      String.fromCodePoint(Math.min(Number.parseInt(hex, 16), 0x10ffff)),
+    )
+    .replace(/&#(\d{1,7});/g, (_m, dec: string) => String.fromCodePoint(Math.min(Number(dec), 0x10ffff)))
+    .replace(/&(amp|lt|gt|quot|apos|nbsp);/g, (_m, name: string) =>
+      name === "amp"
+        ? "&"
+        : name === "lt"
+          ? "<"
+          : name === "gt"
+            ? ">"
+            : name === "quot"
+              ? '"'
+              : name === "apos"
+                ? "'"
+                : " ",
+    );
+
+/** Text as a reader sees it: entities decoded, width and look-alike letters folded, invisible characters gone. */
+export const normalize = (text: string): string =>
+  decodeEntities(text)
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]/g, "")
+    .replace(CONFUSABLE_RE, (c) => CONFUSABLES[c] ?? c)
+    .replace(/[‘’]/g, "'")
+    .replace(/[“”]/g, '"')
+    .replace(/[–—]/g, "-")
+    .replace(/\s+/g, " ")
+    .trim();
+
+/** For banned phrases: punctuation and hyphens between words count as spaces ("security-clearance"). */
+export const loosen = (normalized: string): string => normalized.replace(/[^\p{L}\p{N}]+/gu, " ").trim();
