@@ -2,11 +2,12 @@
  * The exactly-once fold against a real DynamoDB protocol server (dynalite).
  */
 import { GetCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { mergeAggregates, recount, SHARD_COUNT } from "@cvpipe/core/analytics/aggregate";
+import { mergeAggregates, SHARD_COUNT } from "@cvpipe/core/analytics/aggregate";
 import { foldAnalyticsRecord } from "@cvpipe/core/analytics/fold-event";
 import type { AggregateStore } from "@cvpipe/core/analytics/ports";
 import { diffAggregates } from "@cvpipe/core/analytics/testing/compare";
 import { CRASH_POINTS, simulateFifo } from "@cvpipe/core/analytics/testing/fifo-simulation";
+import { recount } from "@cvpipe/core/analytics/testing/recount";
 import { sampleMessages } from "@cvpipe/core/analytics/testing/sample-events";
 import { systemClock } from "@cvpipe/core/ports/clock";
 import { rejects } from "@cvpipe/core/testing/rejects";

@@ -10,11 +10,11 @@ import {
   keywordSlot,
   mergeAggregates,
   normalizeKeyword,
-  recount,
   SHARD_COUNT,
   shardOf,
 } from "./aggregate.ts";
 import { diffAggregates } from "./testing/compare.ts";
+import { recount } from "./testing/recount.ts";
 import { SAMPLE_KEYWORDS, sampleMessages } from "./testing/sample-events.ts";
 
 const outcome = (over: Partial<Record<string, unknown>> = {}): AnalyticsEventMessage =>

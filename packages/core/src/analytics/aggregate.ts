@@ -1,6 +1,7 @@
 /**
  * The weekly aggregate: what one analytics event adds to the aggregate of its
- * ISO week, how aggregate items merge, and a brute-force recount to check both.
+ * ISO week and how aggregate items merge (testing/recount.ts computes the same
+ * aggregates by brute force, to check both).
  *
  * Storage shape (one item per week and shard, every counter a top-level number
  * attribute so a single `ADD` applies an event):
@@ -31,7 +32,7 @@
  */
 import { type AnalyticsEvent, isOutcomeEvent, isRetractionEvent } from "../contracts/analytics-event.ts";
 import type { AnalyticsEventMessage } from "../contracts/messages.ts";
-import { fromCounters, type Histogram, histogramOf, LATENCY_MS, MATCH_SCORE, observe } from "./histogram.ts";
+import { fromCounters, type Histogram, LATENCY_MS, MATCH_SCORE, observe } from "./histogram.ts";
 import { type IsoWeek, isoWeekOf } from "./iso-week.ts";
 
 /** Aggregate items per week. The reporter reads exactly this many items per week, whatever the volume. */
@@ -114,7 +115,8 @@ export interface AggregateIncrements {
 /** The week an event belongs to: the ISO week (UTC) of when it happened, not of when it arrived. */
 export const weekOfEvent = (event: AnalyticsEvent): IsoWeek => isoWeekOf(new Date(event.occurredAt));
 
-const distinctKeywords = (keywords: readonly string[]): string[] => [
+/** The keywords of one event, normalized, each once (an outcome counts a keyword once). */
+export const distinctKeywords = (keywords: readonly string[]): string[] => [
   ...new Set(keywords.map(normalizeKeyword).filter((k) => k.length > 0)),
 ];
 
@@ -269,69 +271,4 @@ export const mergeAggregates = (week: IsoWeek, items: readonly AggregateItem[]):
     tokens: { input: n(attr.inputTokens), output: n(attr.outputTokens) },
     missingKeywords: rankDescending(keywords),
   };
-};
-
-/**
- * Brute force, for tests: the aggregates of every week computed straight from
- * the distinct events (first message per tenant+eventId wins), without
- * increments, shards or keyword slots.
- */
-export const recount = (messages: Iterable<AnalyticsEventMessage>): Map<IsoWeek, WeeklyAggregate> => {
-  const all = [...messages];
-  // A retracted outcome counts for nothing, and neither does its retraction.
-  const retracted = new Set(
-    all.flatMap((m) => (isRetractionEvent(m.event) ? [eventKey(m.tenantId, m.event.supersedes.eventId)] : [])),
-  );
-  const seen = new Set<string>();
-  const byWeek = new Map<IsoWeek, AnalyticsEventMessage[]>();
-  for (const m of all) {
-    const key = eventKey(m.tenantId, m.event.eventId);
-    if (seen.has(key) || retracted.has(key) || isRetractionEvent(m.event)) continue;
-    seen.add(key);
-    const week = weekOfEvent(m.event);
-    const list = byWeek.get(week) ?? [];
-    list.push(m);
-    byWeek.set(week, list);
-  }
-  const out = new Map<IsoWeek, WeeklyAggregate>();
-  for (const [week, list] of byWeek) {
-    const count = (values: Iterable<string>): Record<string, number> => {
-      const r: Record<string, number> = {};
-      for (const v of values) r[v] = (r[v] ?? 0) + 1;
-      return r;
-    };
-    const outcomes = list.flatMap((m) => (isOutcomeEvent(m.event) ? [{ m, e: m.event }] : []));
-    const producers = list.filter((m) => !isOutcomeEvent(m.event) && !isRetractionEvent(m.event));
-    const scores = outcomes.flatMap(({ e }) => (e.matchScore === undefined ? [] : [e.matchScore]));
-    const keywordCounts = new Map<string, number>();
-    for (const { e } of outcomes) {
-      for (const k of distinctKeywords(e.missingKeywords)) keywordCounts.set(k, (keywordCounts.get(k) ?? 0) + 1);
-    }
-    out.set(week, {
-      week,
-      events: list.length,
-      outcomeEvents: outcomes.length,
-      producerEvents: producers.length,
-      byOutcome: count(outcomes.map(({ e }) => e.outcome)),
-      byEngine: count(outcomes.map(({ e }) => e.engine)),
-      byErrorCode: count(outcomes.filter(({ e }) => e.outcome === "failed").map(({ e }) => e.errorCode ?? "UNKNOWN")),
-      byTenant: count(list.map((m) => m.tenantId)),
-      jobsByTenant: count(outcomes.map(({ m }) => m.tenantId)),
-      byType: count(producers.map((m) => m.event.type)),
-      latency: histogramOf(
-        LATENCY_MS,
-        outcomes.map(({ e }) => e.latencyMs),
-      ),
-      latencySumMs: outcomes.reduce((s, { e }) => s + e.latencyMs, 0),
-      score: histogramOf(MATCH_SCORE, scores),
-      scoreSum: scores.reduce((a, b) => a + b, 0),
-      scoreCount: scores.length,
-      tokens: {
-        input: outcomes.reduce((s, { e }) => s + (e.inputTokens ?? 0), 0),
-        output: outcomes.reduce((s, { e }) => s + (e.outputTokens ?? 0), 0),
-      },
-      missingKeywords: rankDescending(keywordCounts),
-    });
-  }
-  return out;
 };

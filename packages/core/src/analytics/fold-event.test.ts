@@ -4,12 +4,13 @@ import type { TailoringOutcomeEvent } from "../contracts/analytics-event.ts";
 import type { AnalyticsEventMessage } from "../contracts/messages.ts";
 import { ValidationError } from "../errors.ts";
 import { rejects } from "../testing/rejects.ts";
-import { mergeAggregates, recount } from "./aggregate.ts";
+import { mergeAggregates } from "./aggregate.ts";
 import { foldAnalyticsRecord, padSequenceNumber } from "./fold-event.ts";
 import type { AggregateStore, EventStore } from "./ports.ts";
 import { diffAggregates } from "./testing/compare.ts";
 import { CRASH_POINTS, simulateFifo } from "./testing/fifo-simulation.ts";
 import { MemoryAggregateStore, MemoryEventStore } from "./testing/memory-stores.ts";
+import { recount } from "./testing/recount.ts";
 import { sampleMessages } from "./testing/sample-events.ts";
 
 const WEEK = "2026-W47";
