@@ -12,7 +12,7 @@ import { type FunctionId, functions, type QueueId, queues, type ScheduleId, sche
 import { startBedrockServer } from "./bedrock-server/bedrock-server.ts";
 import { ownerOnlyDataDir, startEmulators } from "./emulators.ts";
 import { resourceEnv } from "./function-env.ts";
-import { type ApiHandler, startGateway } from "./gateway.ts";
+import { type ApiHandler, startGateway } from "./gateway/index.ts";
 import { ensureIdSecret, ID_SECRET_FILE_ENV } from "./id-secret.ts";
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalKeys, loadOrCreateKeys } from "./jwt-keys.ts";
 import { type Provisioned, provision } from "./provision.ts";

@@ -1,0 +1,110 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from "aws-lambda";
+import type { LocalKeys } from "../jwt-keys.ts";
+import { lambdaContext, withTimeout } from "../lambda-context.ts";
+import { HOST } from "../settings.ts";
+import { authorize } from "./authorizer.ts";
+import { toApiEvent } from "./http-api-event.ts";
+import { matchRoute } from "./route-match.ts";
+
+export type ApiHandler = (
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+  context: Context,
+) => Promise<APIGatewayProxyResultV2>;
+
+export interface GatewayOptions {
+  readonly port: number;
+  readonly keys: LocalKeys;
+  readonly handler: ApiHandler;
+  readonly timeoutSeconds: number;
+  readonly region: string;
+  readonly onRequest?: (line: string) => void;
+}
+
+/** API Gateway's own payload limit for HTTP APIs. */
+const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+const readBody = (req: IncomingMessage): Promise<Buffer | "too-large"> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_PAYLOAD_BYTES) chunks.push(c);
+    });
+    req.on("end", () => resolve(size > MAX_PAYLOAD_BYTES ? "too-large" : Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+
+const send = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void => {
+  res.writeHead(status, { "content-type": "application/json", ...headers });
+  res.end(body);
+};
+
+/** API Gateway's responses for requests that never reach the integration. */
+const gatewayError = (res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}) =>
+  send(res, status, JSON.stringify({ message }), headers);
+
+/** Writes a Lambda proxy result the way API Gateway does for format 2.0. */
+const writeResult = (res: ServerResponse, result: APIGatewayProxyResultV2): void => {
+  if (typeof result === "object" && result !== null && "statusCode" in result) {
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
+    if (result.cookies?.length) res.setHeader("set-cookie", result.cookies);
+    const body = result.body ?? "";
+    res.writeHead(result.statusCode ?? 200, headers);
+    res.end(result.isBase64Encoded ? Buffer.from(body, "base64") : body);
+    return;
+  }
+  // Without a statusCode, API Gateway assumes 200 and a JSON body.
+  send(res, 200, typeof result === "string" ? result : JSON.stringify(result));
+};
+
+export const startGateway = async (options: GatewayOptions): Promise<{ url: string; port: number; server: Server }> => {
+  const server = createServer(async (req, res) => {
+    const started = Date.now();
+    const method = req.method ?? "GET";
+    // The Host header is the client's to send: never let it decide whether the URL parses.
+    const url = URL.parse(req.url ?? "/", `http://${HOST}`);
+    if (!url) return gatewayError(res, 400, "Bad Request");
+    let status = 0;
+    res.on("finish", () => {
+      status = res.statusCode;
+      options.onRequest?.(`${method} ${url.pathname} ${status} ${Date.now() - started}ms`);
+    });
+    try {
+      if (method === "GET" && url.pathname === "/.well-known/jwks.json") {
+        send(res, 200, JSON.stringify({ keys: [options.keys.publicJwk] }));
+        return;
+      }
+      const matched = matchRoute(method, url.pathname);
+      if (!matched) return gatewayError(res, 404, "Not Found");
+      const body = await readBody(req);
+      if (body === "too-large") return gatewayError(res, 413, "Request Entity Too Large");
+
+      let claims: Record<string, string> | undefined;
+      let scopes: string[] | undefined;
+      if (matched.route.auth) {
+        const verdict = await authorize(options.keys, matched.route, req.headers.authorization);
+        if (!verdict.ok) return gatewayError(res, verdict.status, verdict.message, verdict.headers);
+        claims = verdict.claims;
+        scopes = verdict.scopes;
+      }
+      const event = toApiEvent(req, url, body, matched, claims, scopes);
+      const context = lambdaContext("ingress", options.timeoutSeconds, options.region);
+      const result = await withTimeout(options.handler(event, context), options.timeoutSeconds * 1000);
+      if (result === "timeout") return gatewayError(res, 503, "Service Unavailable");
+      writeResult(res, result);
+    } catch (error) {
+      options.onRequest?.(`${method} ${url.pathname}: integration error ${(error as Error).message}`);
+      if (!res.headersSent) gatewayError(res, 500, "Internal Server Error");
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, HOST, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return { url: `http://${HOST}:${port}`, port, server };
+};
