@@ -9,6 +9,7 @@ import { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
 import type { TailoringJobMessage } from "@cvpipe/core/contracts/messages";
 import { CvpipeError, DependencyError } from "@cvpipe/core/errors";
 import { type JobRecord, userKey } from "@cvpipe/core/jobs/job-record";
+import { jobMessage, queuedJob } from "@cvpipe/core/jobs/testing/sample-job";
 import type { TailoringEngine } from "@cvpipe/core/tailoring/types";
 import { jobIndexes, tables } from "@cvpipe/core/topology";
 import { jobView } from "@cvpipe/functions/app/job-view";
@@ -48,28 +49,9 @@ const failing = (error: unknown): TailoringEngine => ({
 });
 
 const queued = async (jobId: string, input?: TailoringJobMessage["input"]): Promise<TailoringJobMessage> => {
-  const record: JobRecord = {
-    tenantId: "acme",
-    jobId,
-    userId: "alice",
-    userKey: userKey("acme", "alice"),
-    status: "QUEUED",
-    engine: "local",
-    createdAt: "2026-11-18T09:59:00.000Z",
-    updatedAt: "2026-11-18T09:59:00.000Z",
-    expiresAt: Math.floor(NOW.getTime() / 1000) + 86_400,
-    requestHash: "h",
-    attempts: 0,
-  };
+  const record = queuedJob(jobId, {}, NOW);
   await db.documentClient.send(new PutCommand({ TableName: tables.jobs.name, Item: record }));
-  return {
-    schema: "tailoring-job.v1",
-    jobId,
-    tenantId: "acme",
-    userId: "alice",
-    submittedAt: record.createdAt,
-    input: input ?? { inline: { cv: sample.cv, job: sample.job, options: { engine: "local" } } },
-  };
+  return jobMessage(record, input ?? { cv: sample.cv, job: sample.job, options: { engine: "local" } });
 };
 
 const run = async (jobId: string, engine: TailoringEngine, input?: TailoringJobMessage["input"]) => {

@@ -9,6 +9,7 @@ import { isRetractionEvent } from "@cvpipe/core/contracts/analytics-event";
 import type { TailoringJobMessage } from "@cvpipe/core/contracts/messages";
 import { CvpipeError } from "@cvpipe/core/errors";
 import { type JobRecord, userKey } from "@cvpipe/core/jobs/job-record";
+import { jobMessage, queuedJob } from "@cvpipe/core/jobs/testing/sample-job";
 import type { EngineOutput, TailoringEngine, TailorRequest } from "@cvpipe/core/tailoring/types";
 import { jobIndexes, tables } from "@cvpipe/core/topology";
 import { type ProcessJobDeps, processJob } from "@cvpipe/functions/app/process-job";
@@ -52,29 +53,9 @@ const deps = (over: Partial<ProcessJobDeps> & Pick<ProcessJobDeps, "engines">): 
 });
 
 const queued = async (jobId: string, over: Partial<JobRecord> = {}): Promise<TailoringJobMessage> => {
-  const record: JobRecord = {
-    tenantId: "acme",
-    jobId,
-    userId: "alice",
-    userKey: userKey("acme", "alice"),
-    status: "QUEUED",
-    engine: "local",
-    createdAt: "2026-11-18T09:59:00.000Z",
-    updatedAt: "2026-11-18T09:59:00.000Z",
-    expiresAt: Math.floor(NOW.getTime() / 1000) + 86_400,
-    requestHash: "h",
-    attempts: 0,
-    ...over,
-  };
+  const record = queuedJob(jobId, over, NOW);
   await db.documentClient.send(new PutCommand({ TableName: tables.jobs.name, Item: record }));
-  return {
-    schema: "tailoring-job.v1",
-    jobId,
-    tenantId: "acme",
-    userId: "alice",
-    submittedAt: record.createdAt,
-    input: { inline: { cv: sample.cv, job: sample.job, options: { engine: "local" } } },
-  };
+  return jobMessage(record, { cv: sample.cv, job: sample.job, options: { engine: "local" } });
 };
 
 test("overlapping attempts: the slow older one writes nothing visible; result, blob and usage are the newer one's", async () => {

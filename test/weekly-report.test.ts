@@ -11,6 +11,7 @@ import { createDocumentClient } from "@cvpipe/aws/clients";
 import { DynamoReportLedger } from "@cvpipe/aws/report/dynamo-report-ledger";
 import { isoWeekOf, isoWeekStart, nextIsoWeek, previousIsoWeek } from "@cvpipe/core/analytics/iso-week";
 import { clockFromEnv } from "@cvpipe/core/ports/clock";
+import { captureStdout } from "@cvpipe/core/testing/stdout";
 import { tables } from "@cvpipe/core/topology";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -144,22 +145,6 @@ const cvpipe = (...args: string[]) =>
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
   );
 
-/** What the code under test writes to stdout while `fn` runs (the stack runs in this process). */
-const capturingStdout = async (fn: () => Promise<unknown>): Promise<string> => {
-  const write = process.stdout.write.bind(process.stdout);
-  let out = "";
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    out += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    await fn();
-  } finally {
-    process.stdout.write = write;
-  }
-  return out;
-};
-
 test("an UNCERTAIN week: the schedule sends nothing and raises the metric; the CLI names the state and --force", async () => {
   // A run called SES for 2026-W10 and lost the answer: the week is UNCERTAIN.
   const uncertain = "2026-W10";
@@ -180,7 +165,7 @@ test("an UNCERTAIN week: the schedule sends nothing and raises the metric; the C
   // Monday's run: no email, no exception (Lambda would retry into the same state), one metric data point.
   process.env["AWS_LAMBDA_FUNCTION_NAME"] = "cvpipe-reporter";
   let result: unknown;
-  const stdout = await capturingStdout(async () => {
+  const stdout = await captureStdout(async () => {
     result = await stack.scheduler.trigger(new Date("2026-03-09T07:00:00Z"));
   }).finally(() => delete process.env["AWS_LAMBDA_FUNCTION_NAME"]);
   assert.equal(result, {

@@ -1,3 +1,4 @@
+import { captureStdout } from "@cvpipe/core/testing/stdout";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
 import { test } from "uvu";
@@ -21,17 +22,7 @@ const context = (requestId: string): Context => ({
 
 /** The JSON lines Powertools writes to stdout while `fn` runs. */
 const logLines = async (fn: () => Promise<unknown>): Promise<Record<string, unknown>[]> => {
-  const write = process.stdout.write.bind(process.stdout);
-  let out = "";
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    out += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    await fn();
-  } finally {
-    process.stdout.write = write;
-  }
+  const out = await captureStdout(fn);
   return out
     .split("\n")
     .filter((l) => l.startsWith("{"))

@@ -5,8 +5,9 @@
  */
 import type { TailoringJobMessage } from "@cvpipe/core/contracts/messages";
 import { CvpipeError, DependencyError } from "@cvpipe/core/errors";
-import { type JobRecord, userKey } from "@cvpipe/core/jobs/job-record";
+import type { JobRecord } from "@cvpipe/core/jobs/job-record";
 import { MemoryJobStore } from "@cvpipe/core/jobs/testing/memory-job-store";
+import { queuedJob } from "@cvpipe/core/jobs/testing/sample-job";
 import type { EngineOutput, TailoringEngine, TailorRequest } from "@cvpipe/core/tailoring/types";
 import { fixture } from "@cvpipe/core/testing/fixtures";
 import { MemoryBlobs, Outbox } from "@cvpipe/core/testing/memory-ports";
@@ -47,21 +48,7 @@ const setup = (over: Partial<ProcessJobDeps> = {}) => {
   return { deps, jobs, blobs, queue, logged };
 };
 
-const record = (jobId: string, over: Partial<JobRecord> = {}): JobRecord => ({
-  tenantId: "acme",
-  jobId,
-  userId: "alice",
-  userKey: userKey("acme", "alice"),
-  status: "QUEUED",
-  engine: "local",
-  createdAt: "2026-11-18T09:59:00.000Z",
-  updatedAt: "2026-11-18T09:59:00.000Z",
-  expiresAt: NOW.getTime() / 1000 + 86_400,
-  requestHash: "h",
-  attempts: 0,
-  queuedShard: "q0",
-  ...over,
-});
+const record = (jobId: string, over: Partial<JobRecord> = {}): JobRecord => queuedJob(jobId, over, NOW);
 
 const messageFor = (jobId: string, over: Partial<TailoringJobMessage> = {}): TailoringJobMessage => ({
   schema: "tailoring-job.v1",

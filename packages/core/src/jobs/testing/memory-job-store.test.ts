@@ -7,26 +7,20 @@ import * as assert from "uvu/assert";
 import { InvalidCursorError } from "../../errors.ts";
 import { type JobRecord, userKey } from "../job-record.ts";
 import { MemoryJobStore } from "./memory-job-store.ts";
+import { queuedJob } from "./sample-job.ts";
 
 let now = new Date("2026-11-18T10:00:00Z");
 const clock = { now: () => now };
 const NOW_S = now.getTime() / 1000;
 
-const record = (jobId: string, over: Partial<JobRecord> = {}): JobRecord => ({
-  tenantId: "acme",
-  jobId,
-  userId: "alice",
-  userKey: userKey("acme", "alice"),
-  status: "QUEUED",
-  engine: "local",
-  createdAt: "2026-11-18T09:00:00.000Z",
-  updatedAt: "2026-11-18T09:00:00.000Z",
-  expiresAt: NOW_S + 3_600,
-  requestHash: "h",
-  attempts: 0,
-  queuedShard: "q1",
-  ...over,
-});
+const record = (jobId: string, over: Partial<JobRecord> = {}): JobRecord =>
+  queuedJob(jobId, {
+    createdAt: "2026-11-18T09:00:00.000Z",
+    updatedAt: "2026-11-18T09:00:00.000Z",
+    expiresAt: NOW_S + 3_600,
+    queuedShard: "q1",
+    ...over,
+  });
 
 test("create: only when absent or expired; an existing job is returned", async () => {
   const store = new MemoryJobStore({ clock });
