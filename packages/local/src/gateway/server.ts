@@ -101,6 +101,11 @@ export const startGateway = async (options: GatewayOptions): Promise<{ url: stri
       if (!res.headersSent) gatewayError(res, 500, "Internal Server Error");
     }
   });
+  // Idle keep-alive connections outlive the clients' own idle timeout (undici: 4 s), as API Gateway's
+  // do: with Node's 5 s default, a server whose event loop ran late closed a socket the client was
+  // just reusing, and the request failed with a reset (seen under load). stop() closes idle ones.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, HOST, () => resolve());
