@@ -3,8 +3,9 @@
  * gracefully (in-flight work finishes, nothing unfinished is deleted); a
  * second Ctrl-C exits at once.
  */
+
+import { ConfigError } from "@cvpipe/core/errors";
 import { queues } from "@cvpipe/core/topology";
-import { ServiceConfigError } from "./services.ts";
 import { settingsFromEnv } from "./settings.ts";
 import { startStack } from "./stack.ts";
 
@@ -26,7 +27,7 @@ const stack = await startStack({ settings, log, pollers: consumers }).catch((err
       "a port is taken: is another stack running? Override with CVPIPE_API_PORT, CVPIPE_SQS_PORT, CVPIPE_DYNAMODB_PORT, CVPIPE_SES_PORT, CVPIPE_BEDROCK_PORT. (An AWS_ENDPOINT_URL_<SERVICE> at the stack's own port counts as the stack's address: to use a server of your own there, give the stack another port.)",
     );
   }
-  process.exit(error instanceof ServiceConfigError ? 2 : 1);
+  process.exit(error instanceof ConfigError ? 2 : 1);
 });
 const { info } = stack;
 

@@ -1,6 +1,7 @@
+import { ConfigError } from "@cvpipe/core/errors";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { isAwsEndpoint, planServices, ServiceConfigError } from "./services.ts";
+import { isAwsEndpoint, planServices } from "./services.ts";
 import type { LocalSettings } from "./settings.ts";
 
 const settings: LocalSettings = {
@@ -17,7 +18,7 @@ const refused = (env: Record<string, string>, pattern: RegExp): void => {
   try {
     planServices(settings, env);
   } catch (error) {
-    assert.instance(error, ServiceConfigError);
+    assert.instance(error, ConfigError);
     assert.match((error as Error).message, pattern);
     return;
   }

@@ -26,6 +26,7 @@
  * refused too: it would send the "real" service to that endpoint instead.
  */
 import type { ServiceId } from "@cvpipe/aws/clients";
+import { ConfigError } from "@cvpipe/core/errors";
 import type { LocalSettings } from "./settings.ts";
 
 export type LocalService = "sqs" | "s3" | "dynamodb" | "ses" | "bedrock-runtime";
@@ -62,14 +63,6 @@ export type ServiceSource =
 
 export type ServicePlan = Readonly<Record<LocalService, ServiceSource>>;
 
-/** A configuration the stack refuses to start with; the message says what to change. */
-export class ServiceConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ServiceConfigError";
-  }
-}
-
 type Env = Readonly<Record<string, string | undefined>>;
 
 const parseUseAws = (raw: string | undefined): Set<LocalService> => {
@@ -79,7 +72,7 @@ const parseUseAws = (raw: string | undefined): Set<LocalService> => {
     if (name === "") continue;
     const service = name === "bedrock" ? "bedrock-runtime" : name;
     if (!(localServices as readonly string[]).includes(service)) {
-      throw new ServiceConfigError(
+      throw new ConfigError(
         `${USE_AWS_ENV}: unknown service "${word}" (known: ${localServices.join(", ")}; "bedrock" means bedrock-runtime)`,
       );
     }
@@ -129,7 +122,7 @@ const isOwnAddress = (url: string, service: LocalService, settings: LocalSetting
 /**
  * Decides each service's source from the environment (see the file comment).
  * `env` is what the functions will run with (process.env plus the stack's extra env).
- * Throws ServiceConfigError for a configuration the stack refuses.
+ * Throws ConfigError for a configuration the stack refuses.
  */
 export const planServices = (settings: LocalSettings, env: Env): ServicePlan => {
   const useAws = parseUseAws(env[USE_AWS_ENV]);
@@ -139,7 +132,7 @@ export const planServices = (settings: LocalSettings, env: Env): ServicePlan => 
     const endpoint = env[variable] || undefined;
     if (useAws.has(service)) {
       if (endpoint) {
-        throw new ServiceConfigError(
+        throw new ConfigError(
           `${USE_AWS_ENV} names ${service} and ${variable} is set too (${endpoint}): keep one — ${USE_AWS_ENV} for real AWS, ${variable} for an endpoint of your own`,
         );
       }
@@ -156,26 +149,26 @@ export const planServices = (settings: LocalSettings, env: Env): ServicePlan => 
   const real = localServices.filter((s) => plan[s].kind === "aws");
   if (real.length === 0) return plan;
   if (env["AWS_ENDPOINT_URL"]) {
-    throw new ServiceConfigError(
+    throw new ConfigError(
       `AWS_ENDPOINT_URL is set (${env["AWS_ENDPOINT_URL"]}) while ${real.join(", ")} should be real AWS: it would send ${real.length === 1 ? "that service" : "those services"} there instead; unset it and name endpoints per service (AWS_ENDPOINT_URL_<SERVICE>)`,
     );
   }
   const withResources = real.filter((s) => s === "sqs" || s === "s3" || s === "dynamodb");
   if (withResources.length > 0) {
-    throw new ServiceConfigError(
+    throw new ConfigError(
       `real AWS for ${withResources.join(", ")} is refused: the local stack would create queues, tables or a bucket in your account and consume from them. Deploy a stage with CDK for that (the CLI reaches it with CVPIPE_STAGE), or point AWS_ENDPOINT_URL_${withResources.map((s) => sdkServiceId[s]).join("/")} at an emulator of your own (moto, LocalStack, DynamoDB Local). Real AWS is for bedrock-runtime and ses`,
     );
   }
   if (plan.ses.kind === "aws") {
     const missing = ["REPORT_SENDER", "REPORT_RECIPIENTS"].filter((name) => !env[name]);
     if (missing.length > 0) {
-      throw new ServiceConfigError(
+      throw new ConfigError(
         `real SES needs ${missing.join(" and ")} set: the sender must be an identity verified in your account (the local defaults are example.com addresses)`,
       );
     }
   }
   if (plan["bedrock-runtime"].kind === "aws" && !env["BEDROCK_MODEL_ID"]) {
-    throw new ServiceConfigError(
+    throw new ConfigError(
       "real Bedrock needs BEDROCK_MODEL_ID set: a model or inference profile your account can invoke in AWS_REGION (the local default names the stand-in)",
     );
   }
