@@ -17,11 +17,16 @@ let keys: LocalKeys;
 let url: string;
 let close: () => Promise<void>;
 
+/** The gateway's clock: fixed, so no token here depends on today's date. */
+const NOW = new Date("2026-11-18T10:00:00Z");
+const NOW_S = NOW.getTime() / 1000;
+
 test.before(async () => {
   keys = await loadOrCreateKeys(tempDataDir());
   const gw = await startGateway({
     port: 0,
     keys,
+    clock: { now: () => NOW },
     timeoutSeconds: 2,
     region: "eu-west-1",
     handler: async (event) => {
@@ -38,7 +43,7 @@ test.after(async () => close());
 const call = (path: string, init: RequestInit = {}) => fetch(`${url}${path}`, init);
 
 test("a verified request becomes a payload-format-2.0 event with the JWT claims as strings", async () => {
-  const token = await mintToken(keys, { tenantId: "acme", userId: "alice" });
+  const token = await mintToken(keys, { tenantId: "acme", userId: "alice", now: NOW });
   const res = await call("/v1/jobs/job-123?include=result&x=1&x=2", {
     method: "GET",
     headers: { authorization: `Bearer ${token}`, "X-Custom": "Yes", cookie: "a=1; b=2" },
@@ -74,7 +79,7 @@ test("a verified request becomes a payload-format-2.0 event with the JWT claims 
 });
 
 test("JSON bodies pass as text; binary bodies base64-encoded", async () => {
-  const token = await mintToken(keys, { tenantId: "acme", userId: "alice" });
+  const token = await mintToken(keys, { tenantId: "acme", userId: "alice", now: NOW });
   await call("/v1/events", {
     method: "POST",
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
@@ -134,7 +139,7 @@ const signed = async (issuer: string, audience: string) =>
 
 test("JWT: expired, wrong audience and wrong issuer are refused", async () => {
   await refused(
-    { authorization: `Bearer ${await mintToken(keys, { tenantId: "a", userId: "u", ttlSeconds: -10 })}` },
+    { authorization: `Bearer ${await mintToken(keys, { tenantId: "a", userId: "u", ttlSeconds: -10, now: NOW })}` },
     /exp/,
   );
   await refused({ authorization: `Bearer ${await signed(LOCAL_ISSUER, "someone-else")}` }, /aud/);
@@ -149,7 +154,7 @@ const validClaims = () => ({
   sub: "alice",
   iss: LOCAL_ISSUER,
   aud: LOCAL_AUDIENCE,
-  exp: Math.floor(Date.now() / 1000) + 3600,
+  exp: NOW_S + 3600,
 });
 /** Every www-authenticate value the gateway may send: fixed text, never anything taken from the token. */
 const FIXED_CHALLENGE =
@@ -180,7 +185,7 @@ const withClaims = async (claims: Record<string, unknown>, header: Record<string
     .setProtectedHeader(protectedHeader as { alg: string })
     .sign(await importJWK(keys.privateJwk, "ES256"));
 };
-const now = () => Math.floor(Date.now() / 1000);
+const now = () => NOW_S;
 
 test("JWT: like API Gateway, exp is required and nbf and iat must not be in the future", async () => {
   await refused({ authorization: `Bearer ${await withClaims({ exp: undefined })}` }, /no exp claim/);
@@ -245,7 +250,7 @@ test("unauthenticated routes need no token; unknown routes are API Gateway's 404
 });
 
 test("an integration that outlives the function timeout is a 503", async () => {
-  const token = await mintToken(keys, { tenantId: "acme", userId: "alice" });
+  const token = await mintToken(keys, { tenantId: "acme", userId: "alice", now: NOW });
   const res = await call("/v1/jobs/slow", { headers: { authorization: `Bearer ${token}` } });
   assert.is(res.status, 503);
 });
@@ -266,7 +271,7 @@ const raw = (request: string): Promise<string> =>
 test("a hostile Host header or a broken %-escape never takes the gateway down", async () => {
   const badHost = await raw("GET /v1/health HTTP/1.1\r\nHost: [bad\r\nConnection: close\r\n\r\n");
   assert.match(badHost, /^HTTP\/1\.1 201/, "served; the Host header is not used to parse the URL");
-  const token = await mintToken(keys, { tenantId: "acme", userId: "alice" });
+  const token = await mintToken(keys, { tenantId: "acme", userId: "alice", now: NOW });
   const res = await call("/v1/jobs/%E0%A4%A", { headers: { authorization: `Bearer ${token}` } });
   assert.is(res.status, 201);
   assert.equal(seen.at(-1)!.pathParameters, { jobId: "%E0%A4%A" });

@@ -20,13 +20,14 @@ import { fixture } from "./support/fixtures.ts";
 import { startTestStack, type TestStack } from "./support/stack.ts";
 
 const MiB = 1_048_576;
+const START = new Date("2026-11-18T10:00:00Z");
 const LAMBDA_LIMIT = 6 * 1024 * 1024;
 /** AWS SQS: "The length of MessageGroupId is 128 characters" (SendMessage reference). */
 const SQS_MAX_GROUP_ID = 128;
 
 let stack: TestStack;
 test.before(async () => {
-  stack = await startTestStack({ clockStart: new Date("2026-11-18T10:00:00Z") });
+  stack = await startTestStack({ clockStart: START });
 });
 test.after(async () => stack.close());
 
@@ -264,7 +265,8 @@ test("the cursor is opaque: it decodes to nothing that names the table, the inde
 
 test("gateway refuses alg confusion, bad kid, bad time claims, bad aud; scope tricks are 403", async () => {
   const priv = await importJWK(stack.keys.privateJwk, "ES256");
-  const now = Math.floor(Date.now() / 1000);
+  // Tokens on the stack's clock (it started at START and has run on for seconds since).
+  const now = START.getTime() / 1000;
   const base = { iss: LOCAL_ISSUER, aud: LOCAL_AUDIENCE, sub: "alice", tenantId: "acme", iat: now, exp: now + 3600 };
   const sign = (over: Record<string, unknown>, header: Record<string, unknown> = {}) => {
     const payload: Record<string, unknown> = { scope: "cvpipe/jobs.read", ...base, ...over };

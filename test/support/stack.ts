@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { clockFromEnv } from "@cvpipe/core/ports/clock";
 import { mintToken } from "@cvpipe/local/jwt-keys";
 import type { LocalSettings } from "@cvpipe/local/settings";
 import { type RunningStack, type StackOptions, startStack } from "@cvpipe/local/stack";
@@ -67,7 +68,13 @@ export class ApiClient {
 
   /** A token for the user; by default with a producer's scopes (`api.producerScopes`: every route). */
   token(tenantId = "acme", userId = "alice", scopes?: readonly string[]): Promise<string> {
-    return mintToken(this.#stack.keys, { tenantId, userId, ...(scopes ? { scopes } : {}) });
+    // Issued on the stack's clock, which the gateway checks it against.
+    return mintToken(this.#stack.keys, {
+      tenantId,
+      userId,
+      now: clockFromEnv(process.env).now(),
+      ...(scopes ? { scopes } : {}),
+    });
   }
 
   async request<T = any>(

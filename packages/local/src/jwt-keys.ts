@@ -59,19 +59,22 @@ export interface TokenRequest {
   /** The `scope` claim (space-separated); [] mints none. Default: a producer's, every scope of the API. */
   readonly scopes?: readonly string[];
   readonly extraClaims?: Record<string, unknown>;
+  /** When the token is issued (`iat`; `exp` is `ttlSeconds` after it). Default: now. */
+  readonly now?: Date;
 }
 
 export const mintToken = async (keys: LocalKeys, request: TokenRequest): Promise<string> => {
   const key = await importJWK(keys.privateJwk, ALG);
   const scopes = request.scopes ?? api.producerScopes;
   const scope = scopes.length > 0 ? { scope: scopes.join(" ") } : {};
+  const issuedAt = Math.floor((request.now ?? new Date()).getTime() / 1000);
   return new SignJWT({ tenantId: request.tenantId, ...scope, ...request.extraClaims })
     .setProtectedHeader({ alg: ALG, kid: keys.kid, typ: "JWT" })
     .setIssuer(LOCAL_ISSUER)
     .setAudience(LOCAL_AUDIENCE)
     .setSubject(request.userId)
-    .setIssuedAt()
-    .setExpirationTime(`${request.ttlSeconds ?? 3600}s`)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + (request.ttlSeconds ?? 3600))
     .sign(key);
 };
 

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createDynamoDbClient, createS3Client, createSqsClient, localCredentialsEnv } from "@cvpipe/aws/clients";
-import { CLOCK_OFFSET_ENV } from "@cvpipe/core/ports/clock";
+import { CLOCK_OFFSET_ENV, clockFromEnv } from "@cvpipe/core/ports/clock";
 import { type FunctionId, functions, type QueueId, queues, type ScheduleId, schedules } from "@cvpipe/core/topology";
 import { startBedrockServer } from "./bedrock-server/bedrock-server.ts";
 import { ownerOnlyDataDir, startEmulators } from "./emulators.ts";
@@ -215,6 +215,8 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
     timeoutSeconds: timeout("ingress"),
     region: settings.region,
     onRequest: (line) => log(`api ${line}`),
+    // Tokens are checked on the same clock as the functions run on (CVPIPE_CLOCK_OFFSET_MS).
+    clock: clockFromEnv(process.env),
   }).catch(async (error: unknown) => {
     await bedrock?.close();
     await emulators.stop();

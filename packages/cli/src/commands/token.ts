@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { IDENTITY_RULE, IDENTITY_VALUE } from "@cvpipe/core/contracts/identity";
+import { clockFromEnv } from "@cvpipe/core/ports/clock";
 import { type ApiScope, api } from "@cvpipe/core/topology";
 import { mintToken, readKeys } from "@cvpipe/local/jwt-keys";
 import { settingsFromEnv } from "@cvpipe/local/settings";
@@ -46,6 +47,12 @@ export const token = async (args: string[]): Promise<void> => {
   if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1) throw new UsageError("--ttl must be a whole number of seconds");
   const keys = readKeys(settingsFromEnv().dataDir);
   console.log(
-    await mintToken(keys, { tenantId: values.tenant, userId: values.user, ttlSeconds, scopes: [...new Set(scopes)] }),
+    await mintToken(keys, {
+      tenantId: values.tenant,
+      userId: values.user,
+      ttlSeconds,
+      scopes: [...new Set(scopes)],
+      now: clockFromEnv(process.env).now(),
+    }),
   );
 };

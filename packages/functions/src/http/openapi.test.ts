@@ -82,7 +82,10 @@ test("answers as the handlers build them are valid by the published schemas: a c
     {
       blobs: unread,
       links: {
-        presignedGetUrl: async () => ({ url: "https://s3.example.com/r?X-Amz-Signature=abc", expiresAt: new Date() }),
+        presignedGetUrl: async () => ({
+          url: "https://s3.example.com/r?X-Amz-Signature=abc",
+          expiresAt: new Date("2026-11-18T10:15:00Z"),
+        }),
       },
       maxResponseBytes: 5_000_000,
       resultLinkTtlSeconds: 900,

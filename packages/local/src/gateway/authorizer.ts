@@ -55,10 +55,11 @@ export const authorize = async (
   keys: LocalKeys,
   route: RouteSpec,
   authorization: string | undefined,
+  now?: Date,
 ): Promise<Authorization> => {
   const token = bearerToken(authorization);
   if (!token) return unauthorized("invalid_request", NO_TOKEN);
-  const checked = await verifyToken(keys, token);
+  const checked = await verifyToken(keys, token, now);
   if (!checked.ok) return unauthorized("invalid_token", TOKEN_FAILURES[checked.failure]);
   const claims = Object.fromEntries(Object.entries(checked.payload).map(([k, v]) => [k, claimString(v)]));
   const scopes = tokenScopes(checked.payload);

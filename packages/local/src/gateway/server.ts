@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Clock } from "@cvpipe/core/ports/clock";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from "aws-lambda";
 import type { LocalKeys } from "../jwt-keys.ts";
 import { lambdaContext, withTimeout } from "../lambda-context.ts";
@@ -20,6 +21,8 @@ export interface GatewayOptions {
   readonly timeoutSeconds: number;
   readonly region: string;
   readonly onRequest?: (line: string) => void;
+  /** The clock tokens are checked against (exp, nbf, iat): the functions' clock. Default: the system's. */
+  readonly clock?: Clock;
 }
 
 /** API Gateway's own payload limit for HTTP APIs. */
@@ -86,7 +89,7 @@ export const startGateway = async (options: GatewayOptions): Promise<{ url: stri
       let claims: Record<string, string> | undefined;
       let scopes: string[] | undefined;
       if (matched.route.auth) {
-        const verdict = await authorize(options.keys, matched.route, req.headers.authorization);
+        const verdict = await authorize(options.keys, matched.route, req.headers.authorization, options.clock?.now());
         if (!verdict.ok) return gatewayError(res, verdict.status, verdict.message, verdict.headers);
         claims = verdict.claims;
         scopes = verdict.scopes;
