@@ -3,33 +3,12 @@ import type { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import { CvpipeError } from "@cvpipe/core/errors";
 import type { Resume } from "@cvpipe/core/resume/resume";
 import { redactPii } from "@cvpipe/core/tailoring/pii";
+import { PII_SAMPLE_CV } from "@cvpipe/core/tailoring/testing/pii-sample";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { BedrockEngine } from "./bedrock-engine.ts";
 
-const cv: Resume = {
-  basics: {
-    name: "Jo Li",
-    email: "jo.li@example.org",
-    phone: "+44 20 7946 0958",
-    summary: "JO LI leads platform work. Li ships Linux tooling; jo-li-dev on GitHub; call 02079460958.",
-    profiles: [
-      { network: "GitHub", username: "jo-li-dev", url: "https://github.com/jo-li-dev" },
-      { network: "Mastodon", username: "jl" },
-    ],
-  },
-  work: [
-    {
-      name: "Acme",
-      position: "Engineer",
-      startDate: "2020-01",
-      highlights: [
-        "Mentored by jo li himself; reachable on 020 7946 0958 or +44 (0)20-7946-0958 or 0044 20 7946 0958.",
-        "Built a delivery pipeline for Liverpool clients.",
-      ],
-    },
-  ],
-};
+const cv = PII_SAMPLE_CV;
 
 const fakeClient = (reply: string): BedrockRuntimeClient =>
   ({

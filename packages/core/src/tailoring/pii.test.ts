@@ -1,39 +1,16 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { CvpipeError } from "../errors.ts";
 import type { Resume } from "../resume/resume.ts";
+import { sharedFixture } from "../testing/fixtures.ts";
 import { MAX_NAMED_VALUES, piiPatterns, redactPii, TEXT_PATTERNS } from "./pii.ts";
 import { judgePattern, regexSites, unsafePatterns } from "./testing/pattern-safety.ts";
+import { PII_SAMPLE_CV } from "./testing/pii-sample.ts";
 
-const repoRoot = join(import.meta.dirname, "..", "..", "..", "..");
-const loadEvalCv = (file: string): Resume =>
-  JSON.parse(readFileSync(join(repoRoot, "..", "shared", "eval", "resumes", file), "utf8")) as Resume;
+const loadEvalCv = (file: string): Resume => sharedFixture<Resume>(`eval/resumes/${file}`);
 
-const cv: Resume = {
-  basics: {
-    name: "Jo Li",
-    email: "jo.li@example.org",
-    phone: "+44 20 7946 0958",
-    summary: "JO LI leads platform work. Li ships Linux tooling; jo-li-dev on GitHub; call 02079460958.",
-    profiles: [
-      { network: "GitHub", username: "jo-li-dev", url: "https://github.com/jo-li-dev" },
-      { network: "Mastodon", username: "jl" },
-    ],
-  },
-  work: [
-    {
-      name: "Acme",
-      position: "Engineer",
-      startDate: "2020-01",
-      highlights: [
-        "Mentored by jo li himself; reachable on 020 7946 0958 or +44 (0)20-7946-0958 or 0044 20 7946 0958.",
-        "Built a delivery pipeline for Liverpool clients.",
-      ],
-    },
-  ],
-};
+const cv = PII_SAMPLE_CV;
 
 const prompt = (resume: Resume): string => JSON.stringify(resume);
 
