@@ -1,15 +1,9 @@
-/**
- * A model that invents facts is never stored as a success: through the API, the
- * Bedrock engine (against the local Bedrock Runtime server answering as a
- * hallucinating model) ends FAILED with UNGROUNDED_CLAIM and the offending text.
- */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { repoRoot, startTestStack, type TestStack } from "./support/stack.ts";
+import { fixture } from "./support/fixtures.ts";
+import { startTestStack, type TestStack } from "./support/stack.ts";
 
-const body = JSON.parse(readFileSync(join(repoRoot, "events/http/post-job.valid.json"), "utf8"));
+const body = fixture("http/post-job.valid.json");
 let stack: TestStack;
 
 test.before(async () => {

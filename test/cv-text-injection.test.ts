@@ -18,7 +18,7 @@ import { type SubmitJobDeps, submitJob } from "@cvpipe/functions/app/submit-job"
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 
-const job = { description: "We need a TypeScript engineer with AWS and React experience." };
+const posting = { description: "We need a TypeScript engineer with AWS and React experience." };
 
 /** CommonMark 4.1: 0–3 spaces, then three or more of one of `*`, `-`, `_`, with only spaces or tabs between. */
 const thematicBreaks = (markdown: string): string[] =>
@@ -31,7 +31,7 @@ test("markdown: a work location of '*' does not become a thematic break (meta li
     basics: { name: "Jo Li" },
     work: [{ name: "Acme", position: "Engineer", location: "*", highlights: ["Built TypeScript services"] }],
   };
-  const result = await tailorCv(new LocalEngine(), { cv, job, options: {} }, { bannedClaims: [] });
+  const result = await tailorCv(new LocalEngine(), { cv, posting, options: {} }, { bannedClaims: [] });
   assert.equal(thematicBreaks(result.markdown), [], result.markdown);
 });
 
@@ -45,7 +45,7 @@ test("markdown: a label of '* * *' does not become a thematic break (**label** =
     basics: { name: "Jo Li", label: "* * *" },
     work: [{ name: "Acme", position: "Engineer", highlights: ["Built TypeScript services"] }],
   };
-  const result = await tailorCv(new LocalEngine(), { cv, job, options: {} }, { bannedClaims: [] });
+  const result = await tailorCv(new LocalEngine(), { cv, posting, options: {} }, { bannedClaims: [] });
   assert.equal(thematicBreaks(result.markdown), [], result.markdown);
 });
 
@@ -102,7 +102,7 @@ test("ingress: a CV property key of 100,000 characters is refused like a 100,000
   };
   let caught: unknown;
   try {
-    await submitJob(deps(), { tenantId: "t1", userId: "u1" }, { cv, job }, undefined);
+    await submitJob(deps(), { tenantId: "t1", userId: "u1" }, { cv, job: posting }, undefined);
   } catch (error) {
     caught = error;
   }

@@ -61,16 +61,20 @@ test("after a job and an event, nothing in the data directory is readable by gro
 
   const entries = walk(dataDir);
   const files = entries.filter((e) => !e.isDir).map((e) => e.path.slice(dataDir.length));
-  for (const part of ["/sqs/", "/s3/", "/dynamodb/", "/keys/"]) {
+  // On moto the queues, tables and objects live in moto_server, not here: only the stack's own files are.
+  const emulated = stack.backend === "embedded";
+  for (const part of emulated ? ["/sqs/", "/s3/", "/dynamodb/", "/keys/"] : ["/keys/"]) {
     assert.ok(
       files.some((f) => f.startsWith(part)),
       `the emulators wrote files under ${part}: ${files.join(", ")}`,
     );
   }
-  assert.ok(
-    files.some((f) => f.startsWith("/s3/") && !f.includes("old-bucket")),
-    "a new S3 object (the claim check)",
-  );
+  if (emulated) {
+    assert.ok(
+      files.some((f) => f.startsWith("/s3/") && !f.includes("old-bucket")),
+      "a new S3 object (the claim check)",
+    );
+  }
   assert.equal(openToOthers(dataDir), [], "group/other permission bits");
   assert.is(lstatSync(dataDir).mode & 0o777, 0o700, "the data directory itself is 0700");
 });

@@ -1,13 +1,5 @@
-/**
- * The tailor worker on the embedded stack: idempotent by job id under
- * redelivery, poison messages reach the DLQ without holding up other groups,
- * and a job that ran out of attempts on a dependency failure completes after a
- * DLQ redrive — once.
- */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
-import { GetQueueAttributesCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { DynamoAggregateStore } from "@cvpipe/aws/analytics/dynamo-aggregate-store";
 import { createDocumentClient, createS3Client, createSqsClient } from "@cvpipe/aws/clients";
@@ -19,9 +11,11 @@ import { systemClock } from "@cvpipe/core/ports/clock";
 import { tables } from "@cvpipe/core/topology";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { repoRoot, startTestStack, type TestStack, until } from "./support/stack.ts";
+import { fixture } from "./support/fixtures.ts";
+import { queueDepth } from "./support/queues.ts";
+import { startTestStack, type TestStack, until } from "./support/stack.ts";
 
-const body = JSON.parse(readFileSync(join(repoRoot, "events/http/post-job.valid.json"), "utf8"));
+const body = fixture("http/post-job.valid.json");
 let stack: TestStack;
 
 test.before(async () => {
@@ -32,18 +26,6 @@ test.before(async () => {
   });
 });
 test.after(async () => stack.close());
-
-const queueDepth = async (url: string) => {
-  const { Attributes = {} } = await createSqsClient().send(
-    new GetQueueAttributesCommand({
-      QueueUrl: url,
-      AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-    }),
-  );
-  return (
-    Number(Attributes["ApproximateNumberOfMessages"]) + Number(Attributes["ApproximateNumberOfMessagesNotVisible"])
-  );
-};
 
 const outcomeEvents = async (tenant: string, jobId: string) => {
   const out = await createDocumentClient().send(
@@ -81,7 +63,7 @@ test("redelivering a finished job's message produces no second result and no sec
   );
   await new Promise((r) => setTimeout(r, 300));
   await until("queue drained", async () =>
-    (await queueDepth(stack.info.queues.tailoringJobs.url)) === 0 ? true : undefined,
+    (await queueDepth(createSqsClient(), stack.info.queues.tailoringJobs.url)) === 0 ? true : undefined,
   );
   const again = await stack.api.waitForJob(jobId, { tenant: "idem" });
   assert.is(again.attempts, 1, "never started again");

@@ -216,8 +216,10 @@ test("another user's job, any tenant, is byte-identical to a missing one (body a
     ["acme", "Alice"],
   ] as const) {
     const t = await stack.api.token(tenant, user);
-    const theirs = await raw("GET", `/v1/jobs/${jobId}`, t);
-    const missing = await raw("GET", `/v1/jobs/${randomUUID()}`, t);
+    // The caller's own correlation id on both, so the one header that names the request is the same too.
+    const probe = { "x-correlation-id": `probe-${tenant}-${user}` };
+    const theirs = await raw("GET", `/v1/jobs/${jobId}`, t, undefined, probe);
+    const missing = await raw("GET", `/v1/jobs/${randomUUID()}`, t, undefined, probe);
     assert.is(theirs.status, 404);
     assert.is(theirs.text, missing.text);
     assert.equal(theirs.headers, missing.headers);

@@ -7,8 +7,9 @@
 import { createTables, type DynamoEmulator, startDynalite } from "@cvpipe/aws/analytics/testing/emulators";
 import { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
 import { InvalidCursorError } from "@cvpipe/core/errors";
-import { type JobRecord, userKey } from "@cvpipe/core/jobs/job-record";
+import type { JobRecord } from "@cvpipe/core/jobs/job-record";
 import { MemoryJobStore } from "@cvpipe/core/jobs/testing/memory-job-store";
+import { queuedJob } from "@cvpipe/core/jobs/testing/sample-job";
 import type { JobStore } from "@cvpipe/core/ports/job-store";
 import { tables } from "@cvpipe/core/topology";
 import { test } from "uvu";
@@ -37,21 +38,16 @@ const stores = (): Array<[string, JobStore, string]> => {
   ];
 };
 
-const record = (tenantId: string, jobId: string, over: Partial<JobRecord> = {}): JobRecord => ({
-  tenantId,
-  jobId,
-  userId: "alice",
-  userKey: userKey(tenantId, "alice"),
-  status: "QUEUED",
-  engine: "local",
-  createdAt: "2026-11-18T09:00:00.000Z",
-  updatedAt: "2026-11-18T09:00:00.000Z",
-  expiresAt: NOW_S + 3_600,
-  requestHash: "h1",
-  attempts: 0,
-  queuedShard: "q1",
-  ...over,
-});
+const record = (tenantId: string, jobId: string, over: Partial<JobRecord> = {}): JobRecord =>
+  queuedJob(jobId, {
+    tenantId,
+    createdAt: "2026-11-18T09:00:00.000Z",
+    updatedAt: "2026-11-18T09:00:00.000Z",
+    expiresAt: NOW_S + 3_600,
+    requestHash: "h1",
+    queuedShard: "q1",
+    ...over,
+  });
 
 /** Runs the scenario on both stores; both traces must equal `expected`. */
 const same = async (scenario: (store: JobStore, tenant: string) => Promise<unknown[]>, expected: unknown[]) => {

@@ -18,19 +18,20 @@ import {
   shardOf,
   weekOfEvent,
 } from "@cvpipe/core/analytics/aggregate";
-import { type FoldPorts, foldAnalyticsRecord } from "@cvpipe/core/analytics/fold-event";
+import { type FoldDeps, foldAnalyticsRecord } from "@cvpipe/core/analytics/fold-event";
 import type { IsoWeek } from "@cvpipe/core/analytics/iso-week";
-import type { ApplyOutcome } from "@cvpipe/core/analytics/ports";
 import { MemoryAggregateStore, MemoryEventStore } from "@cvpipe/core/analytics/testing/memory-stores";
-import { seededRandom } from "@cvpipe/core/analytics/testing/sample-events";
 import type { TailoringOutcomeEvent } from "@cvpipe/core/contracts/analytics-event";
 import { idSecret } from "@cvpipe/core/contracts/canonical-json";
 import { AnalyticsEventMessage, type TailoringJobMessage } from "@cvpipe/core/contracts/messages";
 import { DependencyError } from "@cvpipe/core/errors";
 import { retractionEvent } from "@cvpipe/core/jobs/job-outcome";
 import { type JobRecord, queuedShard, userKey } from "@cvpipe/core/jobs/job-record";
+import type { ApplyOutcome } from "@cvpipe/core/ports/analytics-stores";
 import type { OutgoingMessage, QueuePublisher } from "@cvpipe/core/ports/queue-publisher";
 import type { EngineOutput, TailoringEngine, TailorRequest } from "@cvpipe/core/tailoring/types";
+import { seededRandom } from "@cvpipe/core/testing/random";
+import { flush, gated, StepScheduler } from "@cvpipe/core/testing/step-scheduler";
 import { jobIndexes, tables } from "@cvpipe/core/topology";
 import { type ProcessJobDeps, processJob } from "@cvpipe/functions/app/process-job";
 import { submitJob } from "@cvpipe/functions/app/submit-job";
@@ -44,36 +45,6 @@ const sample = fixture("http/post-job.valid.json");
 const DAY = 86_400_000;
 
 // ───────────────────────── Part 1: fold interleavings over the memory stores ─────────────────────────
-
-/** Every port call is a scheduling point; a "crashed" processor blocks at its k-th call for ever. */
-class Scheduler {
-  readonly waiting = new Map<number, () => void>();
-  readonly steps = new Map<number, number>();
-  readonly crashAt: ReadonlyMap<number, number>;
-  constructor(crashAt: ReadonlyMap<number, number>) {
-    this.crashAt = crashAt;
-  }
-  gate(pid: number): Promise<void> {
-    const n = this.steps.get(pid) ?? 0;
-    this.steps.set(pid, n + 1);
-    if (this.crashAt.get(pid) === n) return new Promise<void>(() => {});
-    return new Promise<void>((resolve) => this.waiting.set(pid, resolve));
-  }
-}
-
-const gated = <T extends object>(target: T, s: Scheduler, pid: number): T =>
-  new Proxy(target, {
-    get(t, k) {
-      const v = Reflect.get(t, k, t) as unknown;
-      if (typeof v !== "function") return v;
-      return async (...args: unknown[]) => {
-        await s.gate(pid);
-        return (v as (...a: unknown[]) => unknown).apply(t, args);
-      };
-    },
-  });
-
-const flush = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 interface Stores {
   readonly events: MemoryEventStore;
@@ -95,11 +66,11 @@ interface RunResult {
 
 const runOnce = async (sc: Scenario, pick: (enabled: readonly number[]) => number): Promise<RunResult> => {
   const stores: Stores = { events: new MemoryEventStore(), aggregates: new MemoryAggregateStore() };
-  const s = new Scheduler(sc.crashAt ?? new Map());
+  const s = new StepScheduler(sc.crashAt ?? new Map());
   const errors: unknown[] = [];
   sc.records.forEach((body, pid) => {
-    const ports: FoldPorts = { events: gated(stores.events, s, pid), aggregates: gated(stores.aggregates, s, pid) };
-    foldAnalyticsRecord(ports, {
+    const deps: FoldDeps = { events: gated(stores.events, s, pid), aggregates: gated(stores.aggregates, s, pid) };
+    foldAnalyticsRecord(deps, {
       body,
       sequenceNumber: String(1000 + pid),
       messageGroupId: `${body.tenantId}#${body.userId ?? "-"}`,
@@ -421,7 +392,7 @@ const message = (tenantId: string, jobId: string, job: unknown): TailoringJobMes
   input: { inline: { cv: sample.cv, job: job as never, options: { engine: "local" } } },
 });
 
-/** The analytics consumer folding what the tailor published; returns the fold outcomes. */
+/** The analytics worker folding what the tailor published; returns the fold outcomes. */
 const foldAll = async (messages: readonly OutgoingMessage[]): Promise<string[]> => {
   const out: string[] = [];
   for (const m of messages) {
@@ -448,6 +419,17 @@ const weeksOf = (messages: readonly OutgoingMessage[]): IsoWeek[] =>
 
 const ends = async (p: Promise<unknown>): Promise<unknown> => p.catch((e: unknown) => e);
 
+/** Waits for one delivery of a job (its failure is the scenario's, not the test's); returns what it published, noting the weeks. */
+const published = async (outbox: Outbox, weeks: IsoWeek[], delivery: Promise<unknown>): Promise<OutgoingMessage[]> => {
+  await ends(delivery);
+  const batch = outbox.take();
+  weeks.push(...weeksOf(batch));
+  return batch;
+};
+
+/** A delivery that must succeed. */
+const succeeded = async (delivery: Promise<unknown>): Promise<void> => assert.is(await delivery, "succeeded");
+
 test("failed → redriven (day 13) → failed → redriven (day 26) → succeeded, folded promptly: counted once, as succeeded", async () => {
   now = new Date("2027-01-04T10:00:00.000Z");
   const t0 = now.getTime();
@@ -456,23 +438,17 @@ test("failed → redriven (day 13) → failed → redriven (day 26) → succeede
   const weeks: IsoWeek[] = [];
   const log: string[] = [];
   // Day 0: out of attempts on a retryable failure → FAILED, outcome-1 published, message to the DLQ.
-  await ends(processJob(deps(outbox, downEngine), msg, { receiveCount: 3 }));
-  let batch = outbox.take();
-  weeks.push(...weeksOf(batch));
+  let batch = await published(outbox, weeks, processJob(deps(outbox, downEngine), msg, { receiveCount: 3 }));
   now = new Date(now.getTime() + 60_000);
   log.push(...(await foldAll(batch)));
   // Day 13: an operator redrives the DLQ (a FIFO DLQ resets the enqueue time); it fails again → DLQ again.
   now = new Date(t0 + 13 * DAY);
-  await ends(processJob(deps(outbox, downEngine), msg, { receiveCount: 3 }));
-  batch = outbox.take();
-  weeks.push(...weeksOf(batch));
+  batch = await published(outbox, weeks, processJob(deps(outbox, downEngine), msg, { receiveCount: 3 }));
   now = new Date(now.getTime() + 60_000);
   log.push(...(await foldAll(batch)));
   // Day 26 (the job lives 30 days): redriven again, the dependency is back: SUCCEEDED.
   now = new Date(t0 + 26 * DAY);
-  assert.is(await processJob(deps(outbox, okEngine()), msg, { receiveCount: 1 }), "succeeded");
-  batch = outbox.take();
-  weeks.push(...weeksOf(batch));
+  batch = await published(outbox, weeks, succeeded(processJob(deps(outbox, okEngine()), msg, { receiveCount: 1 })));
   now = new Date(now.getTime() + 60_000);
   log.push(...(await foldAll(batch)));
   // Every event folded within a minute of being published; nothing stale.
@@ -490,15 +466,11 @@ test("failed → redriven on day 13 → succeeded, its analytics folded a day la
   const outbox = new Outbox();
   const weeks: IsoWeek[] = [];
   const log: string[] = [];
-  await ends(processJob(deps(outbox, downEngine), msg, { receiveCount: 3 }));
-  let batch = outbox.take();
-  weeks.push(...weeksOf(batch));
+  let batch = await published(outbox, weeks, processJob(deps(outbox, downEngine), msg, { receiveCount: 3 }));
   log.push(...(await foldAll(batch)));
   now = new Date(t0 + 13 * DAY);
-  assert.is(await processJob(deps(outbox, okEngine()), msg, { receiveCount: 1 }), "succeeded");
-  batch = outbox.take();
-  weeks.push(...weeksOf(batch));
-  // The analytics consumer failed on this group (throttling) and an operator redrove its DLQ 1.5 days later:
+  batch = await published(outbox, weeks, succeeded(processJob(deps(outbox, okEngine()), msg, { receiveCount: 1 })));
+  // The analytics worker failed on this group (throttling) and an operator redrove its DLQ 1.5 days later:
   // 1.5 days after receivedAt, far inside the 14-day window.
   now = new Date(t0 + 14.5 * DAY);
   log.push(...(await foldAll(batch)));
@@ -512,14 +484,10 @@ test("a retraction folded 15 days after the failure (inside the 45-day window of
   const msg = await putJob("stale", "stale-1");
   const outbox = new Outbox();
   const weeks: IsoWeek[] = [];
-  await ends(processJob(deps(outbox, downEngine), msg, { receiveCount: 3 }));
-  let batch = outbox.take();
-  weeks.push(...weeksOf(batch));
+  let batch = await published(outbox, weeks, processJob(deps(outbox, downEngine), msg, { receiveCount: 3 }));
   await foldAll(batch);
   now = new Date(t0 + DAY);
-  assert.is(await processJob(deps(outbox, okEngine()), msg, { receiveCount: 1 }), "succeeded");
-  batch = outbox.take();
-  weeks.push(...weeksOf(batch));
+  batch = await published(outbox, weeks, succeeded(processJob(deps(outbox, okEngine()), msg, { receiveCount: 1 })));
   // analytics queue retention 4 d + FIFO DLQ 14 d (enqueue time reset): foldable up to ~18 d after receivedAt.
   now = new Date(t0 + 16 * DAY);
   const log = await foldAll(batch);
@@ -558,9 +526,7 @@ test("NOT_STARTED by the sweep, late message runs the job: counted once as succe
   weeks.push(...weeksOf(batch));
   await foldAll(batch);
   now = new Date(now.getTime() + 3_600_000);
-  assert.is(await processJob(deps(outbox, okEngine()), msg, { receiveCount: 1 }), "succeeded");
-  batch = outbox.take();
-  weeks.push(...weeksOf(batch));
+  batch = await published(outbox, weeks, succeeded(processJob(deps(outbox, okEngine()), msg, { receiveCount: 1 })));
   await foldAll(batch);
   assert.equal(await figures(weeks), { succeeded: 1 });
 });
@@ -661,7 +627,7 @@ test("an old message of an expired job never runs the job re-created under the s
   const outcome = await processJob(
     deps(
       new Outbox(),
-      okEngine((r) => (tailoredFor = r.job.title)),
+      okEngine((r) => (tailoredFor = r.posting.title)),
     ),
     oldMessage,
     { receiveCount: 1 },
@@ -722,14 +688,10 @@ test("a finished job re-published a week after it succeeded (a later delivery of
   const msg = await putJob("republish", "rp-1");
   const outbox = new Outbox();
   const weeks: IsoWeek[] = [];
-  await ends(processJob(deps(outbox, downEngine), msg, { receiveCount: 3 }));
-  let batch = outbox.take();
-  weeks.push(...weeksOf(batch));
+  let batch = await published(outbox, weeks, processJob(deps(outbox, downEngine), msg, { receiveCount: 3 }));
   await foldAll(batch);
   now = new Date(t0 + 13 * DAY);
-  assert.is(await processJob(deps(outbox, okEngine()), msg, { receiveCount: 1 }), "succeeded");
-  batch = outbox.take();
-  weeks.push(...weeksOf(batch));
+  batch = await published(outbox, weeks, succeeded(processJob(deps(outbox, okEngine()), msg, { receiveCount: 1 })));
   await foldAll(batch);
   assert.equal(await figures(weeks), { succeeded: 1 }, "right after the redrive: correct");
   // Day 20: another copy of the job's message arrives (e.g. the DLQ redriven again); the job is done, so

@@ -3,20 +3,21 @@
  * attempts, expired jobs, a missing claim check, and a redriven job's events.
  */
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
-import { createTables, type DynamoEmulator, startDynalite } from "@cvpipe/aws/analytics/testing/emulators";
-import { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
+import type { DynamoEmulator } from "@cvpipe/aws/analytics/testing/emulators";
+import type { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
 import { isRetractionEvent } from "@cvpipe/core/contracts/analytics-event";
 import type { TailoringJobMessage } from "@cvpipe/core/contracts/messages";
 import { CvpipeError } from "@cvpipe/core/errors";
 import { type JobRecord, userKey } from "@cvpipe/core/jobs/job-record";
 import { jobMessage, queuedJob } from "@cvpipe/core/jobs/testing/sample-job";
 import type { EngineOutput, TailoringEngine, TailorRequest } from "@cvpipe/core/tailoring/types";
-import { jobIndexes, tables } from "@cvpipe/core/topology";
+import { tables } from "@cvpipe/core/topology";
 import { type ProcessJobDeps, processJob } from "@cvpipe/functions/app/process-job";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { MemoryBlobs, Outbox } from "./support/fakes.ts";
 import { fixture } from "./support/fixtures.ts";
+import { startJobStore } from "./support/job-store.ts";
 
 const sample = fixture("http/post-job.valid.json");
 const NOW = new Date("2026-11-18T10:00:00Z");
@@ -25,9 +26,7 @@ let db: DynamoEmulator;
 let jobs: DynamoJobStore;
 
 test.before(async () => {
-  db = await startDynalite();
-  await createTables(db.client, ["jobs"]);
-  jobs = new DynamoJobStore(db.documentClient, tables.jobs.name, { clock, indexes: jobIndexes });
+  ({ db, jobs } = await startJobStore(clock));
 });
 test.after(async () => db.close());
 

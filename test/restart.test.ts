@@ -4,54 +4,28 @@
  * next start, nothing is lost, nothing is processed twice, and a job finished
  * before the stop is still readable.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { createDocumentClient, createSqsClient } from "@cvpipe/aws/clients";
-import { queues, tables } from "@cvpipe/core/topology";
+import { tables } from "@cvpipe/core/topology";
 import { readKeys } from "@cvpipe/local/jwt-keys";
 import type { LocalSettings } from "@cvpipe/local/settings";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { fixture } from "./support/fixtures.ts";
-import { ApiClient, repoRoot, testSettings, until } from "./support/stack.ts";
+import { readDepth } from "./support/queues.ts";
+import { ApiClient, testSettings, until } from "./support/stack.ts";
+import { type StackProcess, spawnStack, waitReady } from "./support/stack-process.ts";
 
 let settings: LocalSettings;
-let output = "";
 
-const start = async (extraEnv: Record<string, string> = {}): Promise<ChildProcess> => {
-  const child = spawn(process.execPath, [join(repoRoot, "packages/local/src/main.ts")], {
-    env: {
-      ...process.env,
-      POWERTOOLS_LOG_LEVEL: "SILENT",
-      CVPIPE_DATA_DIR: settings.dataDir,
-      CVPIPE_API_PORT: String(settings.apiPort),
-      CVPIPE_SQS_PORT: String(settings.sqsPort),
-      CVPIPE_DYNAMODB_PORT: String(settings.dynamoDbPort),
-      CVPIPE_SES_PORT: String(settings.sesPort),
-      CVPIPE_BEDROCK_PORT: String(settings.bedrockPort),
-      ...extraEnv,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout!.on("data", (d) => {
-    output += d;
-  });
-  child.stderr!.on("data", (d) => {
-    output += d;
-  });
-  const marker = output.length;
-  await until("stack ready", async () => (output.slice(marker).includes("ready;") ? true : undefined), 30_000);
-  return child;
+/** `pnpm start`'s entry as a child process, once it printed "ready;". */
+const start = async (env: Record<string, string> = {}): Promise<StackProcess> => {
+  const stack = spawnStack(settings, env);
+  await waitReady(stack);
+  return stack;
 };
-
-const stop = (child: ChildProcess): Promise<number | null> =>
-  new Promise((resolve) => {
-    child.once("exit", (code) => resolve(code));
-    child.kill("SIGTERM");
-  });
 
 const api = () => new ApiClient(`http://127.0.0.1:${settings.apiPort}`, { keys: readKeys(settings.dataDir) });
 
@@ -80,10 +54,10 @@ test("queued work survives a stop; nothing lost, nothing twice; finished jobs st
   const first = await api().request("POST", "/v1/jobs", { body });
   const done = await api().waitForJob(first.body.data.jobId);
   assert.is(done.status, "SUCCEEDED");
-  assert.is(await stop(child), 0, "graceful stop exits 0");
+  assert.is(await child.stop(), 0, "graceful stop exits 0");
 
-  // Run 2: consumers paused; five jobs from two users wait on the queue when the stack stops.
-  child = await start({ CVPIPE_CONSUMERS: "off" });
+  // Run 2: workers paused; five jobs from two users wait on the queue when the stack stops.
+  child = await start({ CVPIPE_WORKERS: "off" });
   const queued: string[] = [];
   for (let i = 0; i < 5; i++) {
     const res = await api().request("POST", "/v1/jobs", { body, user: i % 2 === 0 ? "alice" : "bob" });
@@ -91,14 +65,9 @@ test("queued work survives a stop; nothing lost, nothing twice; finished jobs st
     queued.push(res.body.data.jobId);
   }
   const info = useEndpoints();
-  const attrs = await createSqsClient().send(
-    new GetQueueAttributesCommand({
-      QueueUrl: info.queues.tailoringJobs.url,
-      AttributeNames: ["ApproximateNumberOfMessages"],
-    }),
-  );
-  assert.is(attrs.Attributes?.["ApproximateNumberOfMessages"], "5", "five messages queued at the stop");
-  assert.is(await stop(child), 0);
+  const atStop = await readDepth(createSqsClient(), info.queues.tailoringJobs.url);
+  assert.is(atStop.visible, 5, "five messages queued at the stop");
+  assert.is(await child.stop(), 0);
 
   // Run 3: everything is processed exactly once.
   child = await start();
@@ -130,17 +99,11 @@ test("queued work survives a stop; nothing lost, nothing twice; finished jobs st
       return outcomes.length >= 6 ? outcomes : undefined;
     });
     assert.is(events.length, 6);
-    const depth = await createSqsClient().send(
-      new GetQueueAttributesCommand({
-        QueueUrl: info.queues.tailoringJobs.url,
-        AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-      }),
-    );
-    assert.is(depth.Attributes?.["ApproximateNumberOfMessages"], "0");
-    assert.is(depth.Attributes?.["ApproximateNumberOfMessagesNotVisible"], "0");
-    void queues;
+    const depth = await readDepth(createSqsClient(), info.queues.tailoringJobs.url);
+    assert.is(depth.visible, 0);
+    assert.is(depth.notVisible, 0);
   } finally {
-    await stop(child);
+    await child.stop();
   }
 });
 

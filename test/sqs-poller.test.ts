@@ -1,6 +1,7 @@
 /**
- * The local SQS event source against real fauxqs: Lambda's partial batch
- * contract (ReportBatchItemFailures), whole-batch failures and timeouts.
+ * The local SQS event source against real fauxqs (on the moto backend: the
+ * test file's moto): Lambda's partial batch contract (ReportBatchItemFailures),
+ * whole-batch failures and timeouts.
  */
 
 import {
@@ -15,22 +16,23 @@ import { failedIdentifiers, type SqsHandler, SqsPoller } from "@cvpipe/local/sqs
 import type { SQSEvent } from "aws-lambda";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { testSettings, until } from "./support/stack.ts";
+import { queueDepth } from "./support/queues.ts";
+import { moto, testSettings, until } from "./support/stack.ts";
 
-let emulators: Emulators;
+let emulators: Emulators | undefined;
 let sqs: SQSClient;
 let n = 0;
 
 test.before(async () => {
-  emulators = await startEmulators(await testSettings());
+  if (!moto) emulators = await startEmulators(await testSettings(), { dynamodb: false, ses: false });
   sqs = createSqsClient({
     AWS_REGION: "us-east-1",
-    AWS_ENDPOINT_URL_SQS: emulators.sqsEndpoint,
+    AWS_ENDPOINT_URL_SQS: moto?.endpoint ?? emulators?.sqsEndpoint,
     AWS_ACCESS_KEY_ID: "t",
     AWS_SECRET_ACCESS_KEY: "t",
   });
 });
-test.after(async () => emulators.stop());
+test.after(async () => emulators?.stop());
 
 /** A queue (FIFO by default) with a 1 s visibility timeout holding one message in each of `groups`. */
 const queueWith = async (groups: string[], fifo = true) => {
@@ -55,17 +57,7 @@ const queueWith = async (groups: string[], fifo = true) => {
   return { url: QueueUrl!, arn: Attributes!["QueueArn"]! };
 };
 
-const depth = async (url: string) => {
-  const { Attributes = {} } = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: url,
-      AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-    }),
-  );
-  return (
-    Number(Attributes["ApproximateNumberOfMessages"]) + Number(Attributes["ApproximateNumberOfMessagesNotVisible"])
-  );
-};
+const depth = (url: string) => queueDepth(sqs, url);
 
 const poller = (
   q: { url: string; arn: string },

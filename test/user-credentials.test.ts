@@ -7,7 +7,7 @@
  * (the profile's keys come from a credentials file written here), and the one
  * job runs on the local engine.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -17,13 +17,18 @@ import {
   createSesClient,
   createSqsClient,
 } from "@cvpipe/aws/clients";
-import { test } from "uvu";
+import { test as uvuTest } from "uvu";
 import * as assert from "uvu/assert";
-import { repoRoot, startTestStack, testSettings } from "./support/stack.ts";
+import { fixture } from "./support/fixtures.ts";
+import { startTestStack, testSettings, unlessMoto } from "./support/stack.ts";
 import { listening } from "./support/stack-process.ts";
 
+const test = unlessMoto(
+  "tests the keys and endpoints the embedded stack gives the services it emulates; on moto none is emulated",
+  uvuTest,
+);
 process.env["POWERTOOLS_LOG_LEVEL"] = "SILENT";
-const body = JSON.parse(readFileSync(join(repoRoot, "events/http/post-job.valid.json"), "utf8"));
+const body = fixture("http/post-job.valid.json");
 assert.is(body.options.engine, "local", "the job must not reach real Bedrock");
 
 const awsDir = mkdtempSync(join(tmpdir(), "cvpipe-aws-config-"));
@@ -33,12 +38,13 @@ writeFileSync(
   credentialsFile,
   "[cvpipe-user]\naws_access_key_id = AKIACVPIPEPROFILE001\naws_secret_access_key = profile-secret\n",
 );
-writeFileSync(configFile, "[profile cvpipe-user]\nregion = us-east-1\n");
-test.after(() => rmSync(awsDir, { recursive: true, force: true }));
+// A region other than the stack's default: Bedrock must go where the profile says.
+writeFileSync(configFile, "[profile cvpipe-user]\nregion = eu-west-1\n");
+uvuTest.after(() => rmSync(awsDir, { recursive: true, force: true }));
 
 const CREDENTIAL_VARS = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"];
 const setUserEnv = (vars: Record<string, string>): void => {
-  for (const name of [...CREDENTIAL_VARS, "CVPIPE_USE_AWS", "BEDROCK_MODEL_ID"]) delete process.env[name];
+  for (const name of [...CREDENTIAL_VARS, "CVPIPE_USE_AWS", "BEDROCK_MODEL_ID", "AWS_REGION"]) delete process.env[name];
   Object.assign(process.env, vars);
 };
 
@@ -94,7 +100,7 @@ test("CVPIPE_USE_AWS=bedrock with AWS_PROFILE: the profile is left alone and Bed
 
     const bedrock = await bedrockTarget();
     assert.is(bedrock.custom, false);
-    assert.is(bedrock.host, "bedrock-runtime.us-east-1.amazonaws.com");
+    assert.is(bedrock.host, "bedrock-runtime.eu-west-1.amazonaws.com", "the profile's region");
     assert.is(bedrock.credentials.accessKeyId, "AKIACVPIPEPROFILE001", "the profile's keys");
 
     for (const t of await emulatedTargets()) {
@@ -109,6 +115,7 @@ test("CVPIPE_USE_AWS=bedrock with AWS_PROFILE: the profile is left alone and Bed
     await stack.close();
   }
   assert.is(process.env["AWS_PROFILE"], "cvpipe-user");
+  assert.is(process.env["AWS_REGION"], undefined, "the region is put back as it was (unset)");
   assert.is(
     process.env["CVPIPE_LOCAL_CREDENTIALS_SQS"],
     undefined,

@@ -10,15 +10,20 @@ import { ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
 import { ListQueuesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { buckets, queues } from "@cvpipe/core/topology";
 import type { StackInfo } from "@cvpipe/local/stack";
-import { test } from "uvu";
+import { test as uvuTest } from "uvu";
 import * as assert from "uvu/assert";
+import { fixture } from "./support/fixtures.ts";
 import { hasMotoServer, type Moto, startMoto } from "./support/moto.ts";
-import { repoRoot, testSettings } from "./support/stack.ts";
+import { onMoto, testSettings, unlessMoto } from "./support/stack.ts";
 import { bannerLine, listening, type StackProcess, spawnStack, waitReady } from "./support/stack-process.ts";
 
-const body = JSON.parse(readFileSync(join(repoRoot, "events/http/post-job.valid.json"), "utf8"));
-const moto: Moto | undefined = hasMotoServer() ? await startMoto() : undefined;
-const it = moto ? test : test.skip;
+const body = fixture("http/post-job.valid.json");
+const test = unlessMoto(
+  "tests which services the embedded stack emulates when SQS/S3 are at a moto of the user's; on moto none is emulated",
+  uvuTest,
+);
+const moto: Moto | undefined = !onMoto && hasMotoServer() ? await startMoto() : undefined;
+const it = moto || onMoto ? test : test.skip;
 test.after(async () => {
   await moto?.close();
 });

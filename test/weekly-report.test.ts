@@ -27,13 +27,12 @@ const week = isoWeekOf(START);
 /** "Now" as the stack (and the CLI it spawns) sees it. */
 const stackNow = (): Date => clockFromEnv(process.env).now();
 
-interface StoredEmail {
-  subject: string;
-  body: { text?: string; html?: string };
-  destination: { to: string[] };
-}
-const emails = async (): Promise<StoredEmail[]> =>
-  ((await (await fetch(`${stack.info.endpoints.ses}/store`)).json()) as { emails: StoredEmail[] }).emails;
+const emails = () => stack.sentEmails();
+/**
+ * Whether the SES backend keeps the text part: aws-ses-v2-local keeps both parts, moto only the HTML one
+ * (docs/emulator-differences.md), so on moto the text part's figures cannot be read back.
+ */
+const textKept = (): boolean => stack.backend === "embedded";
 
 test.before(async () => {
   stack = await startTestStack({
@@ -83,8 +82,10 @@ test("jobs and events this week show up in Monday's email, sent once", async () 
   assert.is(sent.length, 1, "duplicate triggers send one email");
   const email = sent[0]!;
   assert.is(email.subject, `CV Analytics Weekly Report - Week ${week}`);
-  assert.match(email.body.text ?? "", /Analytics events\s+7\b/);
-  assert.match(email.body.text ?? "", /succeeded/i);
+  if (textKept()) {
+    assert.match(email.body.text ?? "", /Analytics events\s+7\b/);
+    assert.match(email.body.text ?? "", /succeeded/i);
+  }
   assert.match(email.body.html ?? "", /acme/);
   assert.match(email.body.html ?? "", /globex/);
   assert.not.match(email.body.html ?? "", /data:image/);
@@ -228,12 +229,15 @@ test("events for a week already sent show up as late arrivals in the next report
   assert.is(all.length, before + 1);
   const email = all.at(-1)!;
   assert.is(email.subject, `CV Analytics Weekly Report - Week ${next}`);
-  assert.match(
-    email.body.text ?? "",
-    new RegExp(`Late arrivals: 3 events for ${week} \\(after its report was sent\\)`),
-  );
+  if (textKept()) {
+    assert.match(
+      email.body.text ?? "",
+      new RegExp(`Late arrivals: 3 events for ${week} \\(after its report was sent\\)`),
+    );
+    assert.match(email.body.text ?? "", new RegExp(`Previous week \\(${week}\\): ${shownEvents} events\\.`));
+  }
   assert.match(email.body.html ?? "", new RegExp(`Late arrivals: 3 events for ${week}`));
-  assert.match(email.body.text ?? "", new RegExp(`Previous week \\(${week}\\): ${shownEvents} events\\.`));
+  assert.match(email.body.html ?? "", new RegExp(`Previous week \\(${week}\\): ${shownEvents} events\\.`));
 });
 
 test.run();

@@ -6,6 +6,8 @@
  * Alarms on metrics cvpipe emits itself live here too, next to the topic: they
  * need nothing but the stage (the metric's dimension is a physical name).
  */
+
+import { stagedAlarmName } from "@cvpipe/core/queue-alarms";
 import {
   REPORT_METRIC_DIMENSION,
   REPORT_METRIC_NAMESPACE,
@@ -78,7 +80,7 @@ export class AlarmTopic extends Construct {
     const alarm = new cloudwatch.Alarm(scope, id, {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       ...props,
-      alarmName: `cvpipe-${this.stage}-${name}`,
+      alarmName: stagedAlarmName(name, this.stage),
     });
     alarm.addAlarmAction(this.action);
     if (notifyOnRecovery) alarm.addOkAction(this.action);

@@ -1,3 +1,4 @@
+import { EMAIL_ACCEPTED, EMAIL_REFUSED } from "@cvpipe/core/testing/email-cases";
 import { App } from "aws-cdk-lib";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import { test } from "uvu";
@@ -79,6 +80,24 @@ test("the SES identity must authorise the sender", () => {
   assert.is(read({ ...defaults, sesIdentity: "example.com" }).sesIdentity, "example.com");
   assert.match(problemsOf({ ...defaults, sesIdentity: "other.org" }), "is not an address of domain other.org");
   assert.match(problemsOf({ ...defaults, sesIdentity: "someone@example.com" }), "does not authorise");
+});
+
+test("report addresses follow core's address rule, the one the reporter's cold start checks", () => {
+  for (const address of EMAIL_ACCEPTED) {
+    const config = read({ ...defaults, reportSender: address, sesIdentity: address, reportRecipients: address });
+    assert.is(config.reportSender, address);
+    assert.equal(config.reportRecipients, [address]);
+  }
+  for (const address of EMAIL_REFUSED) {
+    assert.match(
+      problemsOf({ ...defaults, reportSender: address }),
+      `reportSender: "${address}" is not an email address`,
+    );
+    assert.match(
+      problemsOf({ ...defaults, reportRecipients: [address] }),
+      `reportRecipients: "${address}" is not an email address`,
+    );
+  }
 });
 
 test.run();

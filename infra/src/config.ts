@@ -4,9 +4,9 @@
  * them at deploy time). Every key is validated here so a bad value fails
  * synth with the key's name, never later inside CloudFormation or Lambda.
  */
+import { isDomainName, isEmailAddress } from "@cvpipe/core/contracts/email-address";
 import { ENGINE_NAMES, type EngineName } from "@cvpipe/core/contracts/job-request";
 import { ConfigError } from "@cvpipe/core/errors";
-import { findEmail } from "@cvpipe/core/resume/find-email";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Node } from "constructs";
 
@@ -60,13 +60,7 @@ const contextProblems = (problems: readonly string[]): ConfigError =>
     `Invalid CDK context:\n${problems.map((p) => `  - ${p}`).join("\n")}\nSet a value with -c key=value or in infra/cdk.json.`,
   );
 
-/** The whole value is one address, as the core finder reads addresses. */
-const isEmailAddress = (value: string): boolean => {
-  const found = findEmail(value);
-  return found !== undefined && found.index === 0 && found.text.length === value.length;
-};
 const isEngineName = (value: string): value is EngineName => (ENGINE_NAMES as readonly string[]).includes(value);
-const DOMAIN = /^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/i;
 
 /** Reads and validates every key; reports all problems at once. */
 export const readConfig = (node: Node): Config => {
@@ -123,9 +117,9 @@ export const readConfig = (node: Node): Config => {
   const reportSender = text("reportSender");
   email("reportSender", reportSender);
   const sesIdentity = text("sesIdentity", reportSender);
-  if (sesIdentity !== "" && !isEmailAddress(sesIdentity) && !DOMAIN.test(sesIdentity)) {
+  if (sesIdentity !== "" && !isEmailAddress(sesIdentity) && !isDomainName(sesIdentity)) {
     problem("sesIdentity", `"${sesIdentity}" is neither an email address nor a domain`);
-  } else if (DOMAIN.test(sesIdentity) && !reportSender.toLowerCase().endsWith(`@${sesIdentity.toLowerCase()}`)) {
+  } else if (isDomainName(sesIdentity) && !reportSender.toLowerCase().endsWith(`@${sesIdentity.toLowerCase()}`)) {
     problem("sesIdentity", `reportSender ${reportSender} is not an address of domain ${sesIdentity}`);
   } else if (isEmailAddress(sesIdentity) && sesIdentity.toLowerCase() !== reportSender.toLowerCase()) {
     problem("sesIdentity", `email identity ${sesIdentity} does not authorise reportSender ${reportSender}`);

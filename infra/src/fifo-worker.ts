@@ -1,9 +1,15 @@
 /**
  * The repeated shape of the pipeline: a FIFO queue, its FIFO dead-letter
- * queue, the consumer's event source (partial batch responses) and the two
+ * queue, the worker's event source (partial batch responses) and the two
  * queue alarms, all from one topology queue entry.
  */
-import { type FunctionSpec, type QueueSpec, VISIBILITY_TIMEOUT_FACTOR } from "@cvpipe/core/topology";
+import { type QueueAlarmMetric, type QueueAlarmSpec, queueAlarms } from "@cvpipe/core/queue-alarms";
+import {
+  type FifoThroughputSpec,
+  type FunctionSpec,
+  type QueueSpec,
+  VISIBILITY_TIMEOUT_FACTOR,
+} from "@cvpipe/core/topology";
 import { Duration } from "aws-cdk-lib";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
@@ -13,11 +19,36 @@ import { Construct } from "constructs";
 import type { AlarmTopic } from "./alarms.ts";
 import { stagedName } from "./physical-names.ts";
 
+type MetricOf = (props: cloudwatch.MetricOptions) => cloudwatch.Metric;
+
+const COMPARISON: Record<QueueAlarmSpec["comparison"], cloudwatch.ComparisonOperator> = {
+  GreaterThanThreshold: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+};
+const MISSING_DATA: Record<QueueAlarmSpec["treatMissingData"], cloudwatch.TreatMissingData> = {
+  notBreaching: cloudwatch.TreatMissingData.NOT_BREACHING,
+};
+const DEDUPLICATION_SCOPE: Record<FifoThroughputSpec["deduplicationScope"], sqs.DeduplicationScope> = {
+  messageGroup: sqs.DeduplicationScope.MESSAGE_GROUP,
+  queue: sqs.DeduplicationScope.QUEUE,
+};
+const THROUGHPUT_LIMIT: Record<FifoThroughputSpec["fifoThroughputLimit"], sqs.FifoThroughputLimit> = {
+  perMessageGroupId: sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID,
+  perQueue: sqs.FifoThroughputLimit.PER_QUEUE,
+};
+
+/** The topology's FIFO throughput mode (high throughput: see FIFO_HIGH_THROUGHPUT) as sqs.Queue props. */
+const throughputProps = (
+  spec: FifoThroughputSpec,
+): Pick<sqs.QueueProps, "deduplicationScope" | "fifoThroughputLimit"> => ({
+  deduplicationScope: DEDUPLICATION_SCOPE[spec.deduplicationScope],
+  fifoThroughputLimit: THROUGHPUT_LIMIT[spec.fifoThroughputLimit],
+});
+
 export interface FifoWorkerProps {
   readonly spec: QueueSpec;
   readonly stage: string;
-  readonly consumer: lambda.IFunction;
-  readonly consumerSpec: FunctionSpec;
+  readonly worker: lambda.IFunction;
+  readonly workerSpec: FunctionSpec;
   readonly alarms: AlarmTopic;
 }
 
@@ -28,19 +59,20 @@ export class FifoWorker extends Construct {
 
   constructor(scope: Construct, id: string, props: FifoWorkerProps) {
     super(scope, id);
-    const { spec, stage, consumer, consumerSpec, alarms } = props;
+    const { spec, stage, worker, workerSpec, alarms } = props;
     this.spec = spec;
     // A message still being processed must not become visible again: Lambda's rule of 6x the timeout.
-    if (spec.visibilityTimeoutSeconds < VISIBILITY_TIMEOUT_FACTOR * consumerSpec.timeoutSeconds) {
+    if (spec.visibilityTimeoutSeconds < VISIBILITY_TIMEOUT_FACTOR * workerSpec.timeoutSeconds) {
       throw new Error(
         `Queue ${spec.id}: visibility timeout ${spec.visibilityTimeoutSeconds}s is below ` +
-          `${VISIBILITY_TIMEOUT_FACTOR} x ${consumerSpec.id} timeout (${consumerSpec.timeoutSeconds}s)`,
+          `${VISIBILITY_TIMEOUT_FACTOR} x ${workerSpec.id} timeout (${workerSpec.timeoutSeconds}s)`,
       );
     }
 
     this.dlq = new sqs.Queue(this, "Dlq", {
       queueName: stagedName(spec.dlqName, stage),
       fifo: true,
+      ...throughputProps(spec.fifoThroughput),
       retentionPeriod: Duration.seconds(spec.dlqRetentionSeconds),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -50,10 +82,8 @@ export class FifoWorker extends Construct {
       fifo: true,
       // The producer sets the deduplication id from the idempotency key; a body hash would merge distinct jobs.
       contentBasedDeduplication: false,
-      // High-throughput FIFO: the limit and dedup apply per message group (tenant + user), so tenants never
-      // throttle each other and equal idempotency keys of different users are not merged.
-      deduplicationScope: sqs.DeduplicationScope.MESSAGE_GROUP,
-      fifoThroughputLimit: sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID,
+      // High-throughput FIFO: the quota and deduplication apply per message group (tenant + user).
+      ...throughputProps(spec.fifoThroughput),
       visibilityTimeout: Duration.seconds(spec.visibilityTimeoutSeconds),
       retentionPeriod: Duration.seconds(spec.retentionSeconds),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -61,7 +91,7 @@ export class FifoWorker extends Construct {
       deadLetterQueue: { queue: this.dlq, maxReceiveCount: spec.maxReceiveCount },
     });
 
-    consumer.addEventSource(
+    worker.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: spec.batchSize,
         reportBatchItemFailures: true,
@@ -69,25 +99,33 @@ export class FifoWorker extends Construct {
       }),
     );
 
-    alarms.alarm(this, "DlqDepthAlarm", `${spec.id}-dlq-not-empty`, {
-      alarmDescription: `Messages reached ${spec.dlqName}: inspect with \`cvpipe dlq peek\`, fix, then redrive.`,
-      metric: this.dlq.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(1),
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-    });
-    alarms.alarm(this, "OldestMessageAlarm", `${spec.id}-oldest-message-age`, {
-      alarmDescription: `The oldest message in ${spec.name} is older than ${spec.maxAgeSeconds}s: the consumer is stuck or too slow.`,
-      metric: this.queue.metricApproximateAgeOfOldestMessage({
-        period: Duration.minutes(1),
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      threshold: spec.maxAgeSeconds,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 3,
-    });
+    // The topology's queue alarms (core queue-alarms.ts, which `cvpipe queues` judges too); construct ids kept.
+    const alarmOn: Record<
+      QueueAlarmMetric,
+      { id: string; metric: MetricOf; description: (alarm: QueueAlarmSpec) => string }
+    > = {
+      dlqVisibleMessages: {
+        id: "DlqDepthAlarm",
+        metric: (props) => this.dlq.metricApproximateNumberOfMessagesVisible(props),
+        description: () => `Messages reached ${spec.dlqName}: inspect with \`cvpipe dlq peek\`, fix, then redrive.`,
+      },
+      oldestMessageAgeSeconds: {
+        id: "OldestMessageAlarm",
+        metric: (props) => this.queue.metricApproximateAgeOfOldestMessage(props),
+        description: (alarm) =>
+          `The oldest message in ${spec.name} is older than ${alarm.threshold}s: the worker is stuck or too slow.`,
+      },
+    };
+    for (const alarm of queueAlarms(spec)) {
+      const on = alarmOn[alarm.metric];
+      alarms.alarm(this, on.id, alarm.name, {
+        alarmDescription: on.description(alarm),
+        metric: on.metric({ period: Duration.seconds(alarm.periodSeconds), statistic: alarm.statistic }),
+        threshold: alarm.threshold,
+        comparisonOperator: COMPARISON[alarm.comparison],
+        evaluationPeriods: alarm.evaluationPeriods,
+        treatMissingData: MISSING_DATA[alarm.treatMissingData],
+      });
+    }
   }
 }

@@ -1,33 +1,44 @@
 /**
  * Function environment that is not a resource name: engine and report
  * settings from context. Resource variables come from the topology's
- * `functionResources` (see service-stack.ts); these names follow
- * packages/functions/src/config.ts.
+ * `functionResources` (see service-stack.ts); the names are the topology's
+ * SETTING, the ones packages/functions/src/config.ts parses.
  */
-import type { FunctionId } from "@cvpipe/core/topology";
+import { type FunctionId, SETTING, type SettingName } from "@cvpipe/core/topology";
 import type { Config } from "./config.ts";
 
-export const functionSettings = (id: FunctionId, config: Config): Record<string, string> => {
+/** A function's settings by variable name. */
+export type FunctionSettings = Partial<Readonly<Record<SettingName, string>>>;
+
+export const functionSettings = (id: FunctionId, config: Config): FunctionSettings => {
   switch (id) {
     case "ingress":
-      return { DEFAULT_ENGINE: config.defaultEngine };
+      return {
+        [SETTING.defaultEngine]: config.defaultEngine,
+        // GET /v1/health checks Bedrock's runtime when a model is configured (a refused call is an
+        // answer: the check needs no permission to invoke it).
+        ...(config.bedrockModelId ? { [SETTING.bedrockModelId]: config.bedrockModelId } : {}),
+      };
     case "tailor":
       return {
-        DEFAULT_ENGINE: config.defaultEngine,
-        BEDROCK_MODEL_ID: config.bedrockModelId,
+        [SETTING.defaultEngine]: config.defaultEngine,
+        [SETTING.bedrockModelId]: config.bedrockModelId,
         ...(config.bedrockGuardrailArn
           ? {
-              BEDROCK_GUARDRAIL_ARN: config.bedrockGuardrailArn,
-              BEDROCK_GUARDRAIL_VERSION: config.bedrockGuardrailVersion,
+              [SETTING.bedrockGuardrailArn]: config.bedrockGuardrailArn,
+              [SETTING.bedrockGuardrailVersion]: config.bedrockGuardrailVersion,
             }
           : {}),
-        ENABLE_PII_REDACTION: String(config.enablePiiRedaction),
-        BANNED_CLAIMS: JSON.stringify(config.bannedClaims),
+        [SETTING.enablePiiRedaction]: String(config.enablePiiRedaction),
+        [SETTING.bannedClaims]: JSON.stringify(config.bannedClaims),
       };
     case "analytics":
       return {};
     case "reporter":
-      return { REPORT_RECIPIENTS: config.reportRecipients.join(","), REPORT_SENDER: config.reportSender };
+      return {
+        [SETTING.reportRecipients]: config.reportRecipients.join(","),
+        [SETTING.reportSender]: config.reportSender,
+      };
     case "sweeper":
       return {};
   }

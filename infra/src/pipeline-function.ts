@@ -3,9 +3,15 @@
  * stay per function and no managed policy is attached), Node 24 on arm64,
  * ESM bundle with source maps, X-Ray tracing, and the errors, throttles and
  * duration alarms every function gets.
+ *
+ * Powertools' service name is `cvpipe-<stage>-<function>`: it is the `service`
+ * field of every log line and the `service` dimension of every metric, so
+ * stages sharing an account keep their metrics apart; all of them are in the
+ * namespace DEFAULT_METRIC_NAMESPACE.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { DEFAULT_METRIC_NAMESPACE } from "@cvpipe/core/ports/metrics";
 import type { FunctionSpec } from "@cvpipe/core/topology";
 import { Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
@@ -24,11 +30,35 @@ export interface PipelineFunctionProps {
   readonly alarms: AlarmTopic;
 }
 
+/** The service of a function's log lines and the `service` dimension of its metrics. */
+export const powertoolsServiceName = (stage: string, fn: string): string => `cvpipe-${stage}-${fn}`;
+
 /** Alarm when a single invocation uses more than this share of its timeout. */
 export const DURATION_ALARM_RATIO = 0.8;
 
 /** Lambda needs `Resource: *` for these X-Ray actions: they have no resource-level permissions. */
 export const XRAY_ACTIONS = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"] as const;
+
+/**
+ * How every function's code is bundled (esbuild, run by NodejsFunction). Exported so that
+ * `pnpm bench` (bench/scenarios/bundles.ts) builds exactly what is deployed.
+ */
+export const FUNCTION_BUNDLING = {
+  format: nodejs.OutputFormat.ESM,
+  target: "node24",
+  mainFields: ["module", "main"],
+  // Bundle the AWS SDK too: Lambda runs exactly the versions the tests ran.
+  externalModules: [],
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  // ESM output still meets CommonJS dependencies that call require().
+  banner:
+    "import { createRequire as __cvpipeCreateRequire } from 'node:module'; const require = __cvpipeCreateRequire(import.meta.url);",
+} as const satisfies nodejs.BundlingOptions;
+
+/** The environment every function runs with besides its own (`NODE_OPTIONS` applies at import too). */
+export const FUNCTION_NODE_OPTIONS = "--enable-source-maps";
 
 export class PipelineFunction extends Construct {
   readonly fn: lambda.Function;
@@ -61,7 +91,11 @@ export class PipelineFunction extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       logGroup: this.logGroup,
       role: this.role,
-      environment: { NODE_OPTIONS: "--enable-source-maps", POWERTOOLS_SERVICE_NAME: `cvpipe-${spec.id}` },
+      environment: {
+        NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
+        POWERTOOLS_SERVICE_NAME: powertoolsServiceName(config.stage, spec.id),
+        POWERTOOLS_METRICS_NAMESPACE: DEFAULT_METRIC_NAMESPACE,
+      },
     } satisfies lambda.FunctionOptions & { runtime: lambda.Runtime };
 
     this.fn = config.skipBundling
@@ -77,17 +111,7 @@ export class PipelineFunction extends Construct {
           projectRoot: repoRoot,
           depsLockFilePath: join(repoRoot, "pnpm-lock.yaml"),
           bundling: {
-            format: nodejs.OutputFormat.ESM,
-            target: "node24",
-            mainFields: ["module", "main"],
-            // Bundle the AWS SDK too: Lambda runs exactly the versions the tests ran.
-            externalModules: [],
-            minify: true,
-            sourceMap: true,
-            sourcesContent: false,
-            // ESM output still meets CommonJS dependencies that call require().
-            banner:
-              "import { createRequire as __cvpipeCreateRequire } from 'node:module'; const require = __cvpipeCreateRequire(import.meta.url);",
+            ...FUNCTION_BUNDLING,
             forceDockerBundling: false,
             // aws-cdk-lib runs esbuild through `pnpm exec` from the repository root, where esbuild is not a
             // dependency; infra's own bin directory makes it resolvable.

@@ -9,6 +9,7 @@ import {
   type FunctionSpec,
   type QueueSpec,
   queueUrlEnv,
+  SETTING,
   type TableId,
   tableNameEnv,
   topology,
@@ -72,8 +73,8 @@ export class ServiceStack extends Stack {
         new FifoWorker(this, outputId(spec.id, "Worker"), {
           spec,
           stage: config.stage,
-          consumer: this.functions[spec.consumer].fn,
-          consumerSpec: topology.functions[spec.consumer],
+          worker: this.functions[spec.worker].fn,
+          workerSpec: topology.functions[spec.worker],
           alarms: this.alarms,
         }),
     );
@@ -99,11 +100,13 @@ export class ServiceStack extends Stack {
         fn.addEnvironment(bucketNameEnv(bucketId), bucket.bucketName);
         grantObjects(role, stagedBucketName(topology.buckets[bucketId].name, config.stage));
       }
-      for (const [name, value] of Object.entries(functionSettings(spec.id, config))) fn.addEnvironment(name, value);
+      for (const [name, value] of Object.entries(functionSettings(spec.id, config))) {
+        if (value !== undefined) fn.addEnvironment(name, value);
+      }
     }
 
     // The ingress alone keys derived ids and cursors; it reads the secret once per cold start.
-    this.functions.ingress.fn.addEnvironment("ID_SECRET_ARN", idSecret.secretArn);
+    this.functions.ingress.fn.addEnvironment(SETTING.idSecretArn, idSecret.secretArn);
     idSecret.grantRead(this.functions.ingress.role);
 
     grantInvokeModel(this.functions.tailor.role, config.bedrockModelId, config.bedrockGuardrailArn, this);

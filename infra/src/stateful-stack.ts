@@ -4,7 +4,7 @@
  * Retained on stack deletion and kept apart from the service stack so that
  * stack can be destroyed and redeployed freely.
  */
-import { type TableId, type TableSpec, topology } from "@cvpipe/core/topology";
+import { SETTING, type TableId, type TableSpec, topology } from "@cvpipe/core/topology";
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as s3 from "aws-cdk-lib/aws-s3";
@@ -102,7 +102,7 @@ export class StatefulStack extends Stack {
     }
     new CfnOutput(this, "IdSecretArn", {
       value: this.idSecret.secretArn,
-      description: "Secrets Manager secret of the ingress (ID_SECRET_ARN); its value is generated, never output",
+      description: `Secrets Manager secret of the ingress (${SETTING.idSecretArn}); its value is generated, never output`,
     });
     new CfnOutput(this, outputId(payloads.id, "BucketName"), {
       value: bucket.bucketName,

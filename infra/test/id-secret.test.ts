@@ -4,6 +4,7 @@
  * would change every job id derived from an Idempotency-Key), and only the
  * ingress may read it — by ARN, from ID_SECRET_ARN.
  */
+import { SETTING } from "@cvpipe/core/topology";
 import { Template } from "aws-cdk-lib/assertions";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -35,7 +36,7 @@ test("the ingress gets ID_SECRET_ARN and may read that secret; no other function
   const functions = resourcesOf(svc, "AWS::Lambda::Function");
   const withArn = Object.entries(functions).filter(([, f]) => {
     const environment = f.Properties?.["Environment"] as { Variables: Record<string, unknown> } | undefined;
-    return environment?.Variables["ID_SECRET_ARN"] !== undefined;
+    return environment?.Variables[SETTING.idSecretArn] !== undefined;
   });
   assert.equal(
     withArn.map(([id]) => id.replace(/Function.*/, "")),

@@ -9,6 +9,7 @@ import {
   type FunctionSpec,
   type QueueSpec,
   queueUrlEnv,
+  SETTING,
   type TableSpec,
   tableNameEnv,
   topology,
@@ -80,13 +81,13 @@ test("every event source mapping reports batch item failures with the topology's
     const [queueId] = byProperty(queues, "QueueName", stagedName(spec.name, STAGE));
     const mapping = Object.values(mappings).find((m) => referencedId(m.Properties?.["EventSourceArn"]) === queueId);
     assert.ok(mapping, `mapping for ${spec.id}`);
-    assert.is(referencedId(mapping.Properties?.["FunctionName"]), functionId(spec.consumer));
+    assert.is(referencedId(mapping.Properties?.["FunctionName"]), functionId(spec.worker));
     assert.is(mapping.Properties?.["BatchSize"], spec.batchSize);
     assert.equal(mapping.Properties?.["ScalingConfig"], { MaximumConcurrency: spec.maxConcurrency });
   }
 });
 
-test("each queue's visibility timeout is at least 6x its consumer's timeout, as synthesised", () => {
+test("each queue's visibility timeout is at least 6x its worker's timeout, as synthesised", () => {
   const mappings = Object.values(resourcesOf(svc, "AWS::Lambda::EventSourceMapping"));
   for (const mapping of mappings) {
     const queue = queues[referencedId(mapping.Properties?.["EventSourceArn"])!]!;
@@ -213,7 +214,7 @@ test("errors, throttles and duration alarms per function; duration at 80% of the
   for (const alarm of Object.values(alarms)) assert.is(prop<unknown[]>(alarm, "AlarmActions").length, 1);
 });
 
-test("functions: Node 24 on arm64, topology timeout and memory, tracing, source maps, log group with retention", () => {
+test("functions: Node 24 on arm64, topology timeout and memory, tracing, source maps, Powertools service and namespace, log group with retention", () => {
   assert.is(Object.keys(functions).length, functionSpecs.length);
   const logGroups = resourcesOf(svc, "AWS::Logs::LogGroup");
   for (const spec of functionSpecs) {
@@ -225,6 +226,9 @@ test("functions: Node 24 on arm64, topology timeout and memory, tracing, source 
     assert.equal(p["TracingConfig"], { Mode: "Active" });
     const variables = (p["Environment"] as { Variables: Record<string, unknown> }).Variables;
     assert.is(variables["NODE_OPTIONS"], "--enable-source-maps");
+    // Logs and metrics name the stage and the function (the metrics' `service` dimension), in one namespace.
+    assert.is(variables["POWERTOOLS_SERVICE_NAME"], `cvpipe-qa-${spec.id}`);
+    assert.is(variables["POWERTOOLS_METRICS_NAMESPACE"], "cvpipe");
     const logGroup = logGroups[referencedId((p["LoggingConfig"] as { LogGroup: unknown }).LogGroup)!];
     assert.is(logGroup?.Properties?.["RetentionInDays"], 30);
   }
@@ -243,17 +247,23 @@ test("function environments hold exactly the topology's resource variables, plus
     ];
     const resourceVars = Object.keys(variables).filter((k) => /_(QUEUE_URL|TABLE|BUCKET)$/.test(k));
     assert.equal(resourceVars.sort(), [...expected].sort(), spec.id);
+    // Everything else is the runtime's and Powertools', or a setting the functions' config parses.
+    const settings: readonly string[] = Object.values(SETTING);
+    const others = Object.keys(variables).filter(
+      (k) => !resourceVars.includes(k) && !k.startsWith("POWERTOOLS_") && k !== "NODE_OPTIONS",
+    );
+    for (const name of others) assert.ok(settings.includes(name), `${spec.id}: ${name} is a SETTING`);
   }
   const reporter = (
     functions[functionId("reporter")]!.Properties!["Environment"] as { Variables: Record<string, unknown> }
   ).Variables;
-  assert.is(reporter["REPORT_SENDER"], "cvpipe@example.com");
-  assert.type(reporter["REPORT_RECIPIENTS"], "string");
+  assert.is(reporter[SETTING.reportSender], "cvpipe@example.com");
+  assert.is(reporter[SETTING.reportRecipients], "cvpipe-reports@example.com");
   const tailor = (functions[functionId("tailor")]!.Properties!["Environment"] as { Variables: Record<string, unknown> })
     .Variables;
   // The tailor reads maxReceiveCount from the topology itself: no variable repeats it.
   assert.is(tailor["MAX_RECEIVE_COUNT"], undefined);
-  assert.type(tailor["BEDROCK_MODEL_ID"], "string");
+  assert.type(tailor[SETTING.bedrockModelId], "string");
 });
 
 test("HTTP API: every topology route, JWT where required, none elsewhere, access logs on the stage", () => {

@@ -1,15 +1,24 @@
 /**
- * Test helper: the embedded stack as a real process (`pnpm start`'s entry,
+ * The embedded stack as a real process (`pnpm start`'s entry,
  * packages/local/src/main.ts) on the settings' ports, for tests that need a
  * fresh process — the handlers keep their clients for the life of a process,
- * so one process serves one stack configuration.
+ * so one process serves one stack configuration — and for the benchmarks,
+ * which measure it from outside as a producer would (startStackProcess).
+ *
+ * Light to import: no stack code runs in this process, and on the moto
+ * backend nothing here starts a moto (support/stack.ts does).
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
-import { readKeys } from "@cvpipe/local/jwt-keys";
+import { type LocalKeys, readKeys } from "@cvpipe/local/jwt-keys";
 import type { LocalSettings } from "@cvpipe/local/settings";
-import { ApiClient, repoRoot, until } from "./stack.ts";
+import type { StackInfo } from "@cvpipe/local/stack";
+import { ApiClient } from "./api-client.ts";
+import { treeRss } from "./process-stats.ts";
+import { repoRoot, testSettings } from "./settings.ts";
+import { until } from "./until.ts";
 
 export interface StackProcess {
   readonly child: ChildProcess;
@@ -18,12 +27,23 @@ export interface StackProcess {
   /** Resolves with the exit code. */
   readonly exited: Promise<number | null>;
   api(): ApiClient;
+  /** Resident memory of the stack's process and every process it started, in bytes (0 once it is gone). */
+  rssBytes(): number;
   /** SIGTERM and wait for the exit. */
   stop(): Promise<number | null>;
 }
 
-export const spawnStack = (settings: LocalSettings, env: Record<string, string> = {}): StackProcess => {
-  const child = spawn(process.execPath, [join(repoRoot, "packages/local/src/main.ts")], {
+export interface SpawnOptions {
+  /** Extra node flags for the stack process (--cpu-prof ...). */
+  readonly nodeArgs?: readonly string[];
+}
+
+export const spawnStack = (
+  settings: LocalSettings,
+  env: Readonly<Record<string, string>> = {},
+  options: SpawnOptions = {},
+): StackProcess => {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(repoRoot, "packages/local/src/main.ts")], {
     env: {
       ...process.env,
       POWERTOOLS_LOG_LEVEL: "SILENT",
@@ -55,6 +75,7 @@ export const spawnStack = (settings: LocalSettings, env: Record<string, string> 
     output: () => output,
     exited,
     api: () => new ApiClient(`http://127.0.0.1:${settings.apiPort}`, { keys: readKeys(settings.dataDir) }),
+    rssBytes: () => (child.pid === undefined ? 0 : treeRss(child.pid)),
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
       return exited;
@@ -80,6 +101,44 @@ export const waitReady = async (stack: StackProcess, timeoutMs = 30_000): Promis
     throw new Error(`${error.message}\n${stack.output()}`);
   });
   return stack.output();
+};
+
+export interface StackProcessOptions extends SpawnOptions {
+  /** CVPIPE_WORKERS=off when false: requests are accepted, queues are left alone. */
+  readonly workers: boolean;
+  readonly env?: Readonly<Record<string, string>>;
+  /** Run on this data directory (a restart) instead of a fresh one; stop() then leaves it in place. */
+  readonly dataDir?: string;
+}
+
+/** A stack process that is ready, with what it wrote to its data directory. */
+export interface StartedStackProcess extends StackProcess {
+  readonly info: StackInfo;
+  readonly keys: LocalKeys;
+  readonly dataDir: string;
+  /** SIGTERM (SIGKILL after 30 s) and wait for the exit; a fresh data directory is then removed. */
+  stop(): Promise<number | null>;
+}
+
+/** Spawns a stack process on free ports (and a fresh data directory, unless given one) and waits up to 60 s until it is ready. */
+export const startStackProcess = async (options: StackProcessOptions): Promise<StartedStackProcess> => {
+  const settings = await testSettings(options.dataDir);
+  const env = { ...(options.workers ? {} : { CVPIPE_WORKERS: "off" }), ...options.env };
+  const stack = spawnStack(settings, env, options);
+  await waitReady(stack, 60_000);
+  return {
+    ...stack,
+    info: JSON.parse(readFileSync(join(settings.dataDir, "stack.json"), "utf8")) as StackInfo,
+    keys: readKeys(settings.dataDir),
+    dataDir: settings.dataDir,
+    stop: async () => {
+      const forced = setTimeout(() => stack.child.kill("SIGKILL"), 30_000);
+      const code = await stack.stop();
+      clearTimeout(forced);
+      if (options.dataDir === undefined) rmSync(settings.dataDir, { recursive: true, force: true });
+      return code;
+    },
+  };
 };
 
 /** Whether something accepts connections on 127.0.0.1:port. */

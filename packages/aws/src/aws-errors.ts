@@ -10,3 +10,18 @@ export const dependencyFailure = (operation: string, error: unknown): Dependency
     `${operation} failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
     error,
   );
+
+/**
+ * A conditional DynamoDB write: true when it was written, false when its
+ * condition failed (the item moved on; the caller decides what that means),
+ * and any other failure a retryable DependencyError naming `operation`.
+ */
+export const conditionalWrite = async (write: () => Promise<unknown>, operation: string): Promise<boolean> => {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return false;
+    throw dependencyFailure(operation, error);
+  }
+};

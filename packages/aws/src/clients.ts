@@ -11,15 +11,37 @@
  * Credentials: `CVPIPE_LOCAL_CREDENTIALS_<SERVICE>` (the embedded stack's keys
  * for a service it emulates), else AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY
  * from `env`, else the SDK's chain (AWS_PROFILE, SSO, container/instance roles).
+ *
+ * Timeouts: every client gives up on an attempt that gets no answer (see
+ * {@link sdkTimeouts}). The SDK's defaults wait for ever (DynamoDB, S3,
+ * Bedrock) or for 5 to 15 minutes (SES, SQS): a dependency that accepts
+ * connections and never answers would hold a handler past its Lambda timeout,
+ * and locally hold the poller's slot and its batch for good.
  */
 import { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SESClient } from "@aws-sdk/client-ses";
-import { SQSClient } from "@aws-sdk/client-sqs";
+import { ReceiveMessageCommand, SQSClient, type SQSClientConfig } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { ConfigError } from "@cvpipe/core/errors";
 
-export type ServiceId = "SQS" | "DYNAMODB" | "S3" | "SES" | "BEDROCK_RUNTIME";
+/**
+ * The SDK's id of each service cvpipe calls (the `<SERVICE>` of `AWS_ENDPOINT_URL_<SERVICE>`,
+ * `CVPIPE_LOCAL_CREDENTIALS_<SERVICE>`, ...), by the service's own name.
+ */
+export const SERVICE_IDS = {
+  sqs: "SQS",
+  s3: "S3",
+  dynamodb: "DYNAMODB",
+  ses: "SES",
+  "bedrock-runtime": "BEDROCK_RUNTIME",
+} as const;
+export type ServiceName = keyof typeof SERVICE_IDS;
+export type ServiceId = (typeof SERVICE_IDS)[ServiceName];
+
+/** The SDK's endpoint variable of one service, `AWS_ENDPOINT_URL_<SERVICE>` (ahead of the global `AWS_ENDPOINT_URL`). */
+export const endpointEnv = <S extends ServiceId>(service: S): `AWS_ENDPOINT_URL_${S}` => `AWS_ENDPOINT_URL_${service}`;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -38,9 +60,76 @@ const localCredentials = (service: ServiceId, env: Env) => {
   return { accessKeyId: raw.slice(0, colon), secretAccessKey: raw.slice(colon + 1) };
 };
 
+/**
+ * How long one attempt of a call may take, per service, in ms:
+ * - `connectionTimeout`: until the TCP connection is up;
+ * - `requestTimeout`: until the answer's headers (HTTP/1.1), or of silence on the stream (HTTP/2, Bedrock);
+ * - `socketTimeout`: of silence on the socket at any point, the answer's body included.
+ * The SDK retries a timed-out attempt like any transient failure (`AWS_MAX_ATTEMPTS`, default 3).
+ *
+ * Sized so that every attempt of a call, retries included, ends inside the
+ * shortest function that makes it (ingress, 10 s: 3 × 2 s for DynamoDB and
+ * SQS, 3 × 2.5 s for S3) while staying far above those services' normal
+ * latencies (milliseconds). SQS `ReceiveMessage` gets its long-poll wait on
+ * top (the local pollers and the CLI's DLQ reads wait up to 20 s). SES makes
+ * one attempt (see {@link createSesClient}). Bedrock's limit is silence while
+ * the model writes its whole answer: long, but three attempts of the engine
+ * still end inside the tailor's 120 s.
+ *
+ * `CVPIPE_SDK_REQUEST_TIMEOUT_MS_<SERVICE>` (`..._BEDROCK_RUNTIME=60000` for a
+ * slow model; tests shorten them) replaces a service's `requestTimeout`; the
+ * connection timeout is never longer than it.
+ */
+export interface SdkTimeouts {
+  readonly connectionTimeout: number;
+  readonly requestTimeout: number;
+  readonly socketTimeout: number;
+}
+
+export const sdkTimeouts: Readonly<Record<ServiceId, SdkTimeouts>> = {
+  DYNAMODB: { connectionTimeout: 1_000, requestTimeout: 2_000, socketTimeout: 5_000 },
+  // socketTimeout above the longest long poll (20 s) plus its requestTimeout.
+  SQS: { connectionTimeout: 1_000, requestTimeout: 2_000, socketTimeout: 25_000 },
+  S3: { connectionTimeout: 1_000, requestTimeout: 2_500, socketTimeout: 5_000 },
+  SES: { connectionTimeout: 5_000, requestTimeout: 20_000, socketTimeout: 20_000 },
+  BEDROCK_RUNTIME: { connectionTimeout: 5_000, requestTimeout: 35_000, socketTimeout: 35_000 },
+};
+
+export const requestTimeoutEnv = (service: ServiceId): string => `CVPIPE_SDK_REQUEST_TIMEOUT_MS_${service}`;
+
+/** The service's timeouts after `CVPIPE_SDK_REQUEST_TIMEOUT_MS_<SERVICE>`; a malformed value is a ConfigError. */
+export const timeoutsFor = (service: ServiceId, env: Env = process.env): SdkTimeouts => {
+  const defaults = sdkTimeouts[service];
+  const name = requestTimeoutEnv(service);
+  const raw = env[name];
+  if (raw === undefined || raw === "") return defaults;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms <= 0)
+    throw new ConfigError(`${name}: "${raw}" is not a positive number of milliseconds`);
+  return {
+    // Shorter: never longer than the request. Longer (a slow or loaded host): the connection gets half of it.
+    connectionTimeout: ms < defaults.connectionTimeout ? ms : Math.max(defaults.connectionTimeout, Math.round(ms / 2)),
+    requestTimeout: ms,
+    socketTimeout: Math.max(defaults.socketTimeout - defaults.requestTimeout + ms, ms),
+  };
+};
+
+/** NodeHttpHandler options: `throwOnRequestTimeout`, or the SDK only logs a warning when requestTimeout passes. */
+const httpHandler = (t: SdkTimeouts) => ({
+  connectionTimeout: t.connectionTimeout,
+  requestTimeout: t.requestTimeout,
+  socketTimeout: t.socketTimeout,
+  throwOnRequestTimeout: true,
+});
+
 /** The endpoint override for a service, or undefined for the SDK's default (real AWS). */
 export const endpointFor = (service: ServiceId, env: Env = process.env): string | undefined =>
-  env[`AWS_ENDPOINT_URL_${service}`] || env["AWS_ENDPOINT_URL"] || undefined;
+  env[endpointEnv(service)] || env["AWS_ENDPOINT_URL"] || undefined;
+
+/** Where SES calls go: the override, else SES's regional endpoint (for a reachability probe without the SDK). */
+export const sesEndpoint = (env: Env = process.env): string =>
+  endpointFor("SES", env) ??
+  `https://email.${env["AWS_REGION"] ?? env["AWS_DEFAULT_REGION"] ?? "us-east-1"}.amazonaws.com`;
 
 const base = (service: ServiceId, env: Env) => {
   const endpoint = endpointFor(service, env);
@@ -61,10 +150,38 @@ const base = (service: ServiceId, env: Env) => {
           }
         : {}),
     maxAttempts: Number(env["AWS_MAX_ATTEMPTS"] ?? 3),
+    requestHandler: httpHandler(timeoutsFor(service, env)),
   };
 };
 
-export const createSqsClient = (env: Env = process.env): SQSClient => new SQSClient(base("SQS", env));
+/** SQS's longest long poll; a ReceiveMessage without WaitTimeSeconds may wait this long (the queue's setting). */
+const MAX_WAIT_SECONDS = 20;
+
+/**
+ * An SQSClient whose ReceiveMessage calls get their long-poll wait on top of the request timeout
+ * (an explicit `requestTimeout` in the call's options wins): a long poll is silent by design.
+ */
+class LongPollingSqsClient extends SQSClient {
+  readonly #requestTimeoutMs: number;
+
+  constructor(config: SQSClientConfig, requestTimeoutMs: number) {
+    super(config);
+    this.#requestTimeoutMs = requestTimeoutMs;
+  }
+
+  // biome-ignore lint/suspicious/noExplicitAny: one signature for SQSClient.send's three overloads
+  override send(command: any, optionsOrCb?: any, cb?: any): any {
+    if (command instanceof ReceiveMessageCommand && typeof optionsOrCb !== "function") {
+      const wait = command.input.WaitTimeSeconds ?? MAX_WAIT_SECONDS;
+      const requestTimeout = this.#requestTimeoutMs + wait * 1000;
+      return super.send(command, { requestTimeout, ...optionsOrCb }, cb);
+    }
+    return super.send(command, optionsOrCb, cb);
+  }
+}
+
+export const createSqsClient = (env: Env = process.env): SQSClient =>
+  new LongPollingSqsClient(base("SQS", env), timeoutsFor("SQS", env).requestTimeout);
 
 export const createDynamoDbClient = (env: Env = process.env): DynamoDBClient =>
   new DynamoDBClient(base("DYNAMODB", env));
@@ -88,15 +205,56 @@ export const createS3Client = (env: Env = process.env): S3Client =>
 /**
  * One attempt per call: a retried SendEmail whose first response was lost sends
  * the email twice. The reporter's claim/lease decides when to try again.
+ * A hung call ends (20 s, {@link sdkTimeouts}) well inside the reporter's timeout, so the run itself
+ * records UNCERTAIN and alarms.
  */
 export const createSesClient = (env: Env = process.env): SESClient =>
-  new SESClient({
-    ...base("SES", env),
-    maxAttempts: 1,
-    // A hung call ends well inside the reporter's timeout, so the run itself records UNCERTAIN and alarms.
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 20_000 },
-  });
+  new SESClient({ ...base("SES", env), maxAttempts: 1 });
 
-/** One attempt per call: BedrockEngine runs its own backoff, and the two would multiply. */
-export const createBedrockRuntimeClient = (env: Env = process.env): BedrockRuntimeClient =>
-  new BedrockRuntimeClient({ ...base("BEDROCK_RUNTIME", env), maxAttempts: 1 });
+/** A socket error code (`ECONNREFUSED`, `ECONNRESET`, `ENOTFOUND`), as Node sets it. */
+const SOCKET_CODE = /^E[A-Z]+$/;
+
+/**
+ * HTTP/2 reports a connection that failed before the request's stream opened (refused, reset,
+ * unresolved) as `ERR_HTTP2_STREAM_CANCEL` with the socket error as its `cause`, where HTTP/1.1
+ * reports the socket error itself. Surfacing the cause makes a Bedrock endpoint that cannot be reached
+ * read as what it is, a network failure (retryable: BedrockEngine, the SDK), and not as a refusal of
+ * the request (which fails the job for good). Nothing was sent on a stream that never opened.
+ */
+const socketErrorOf = (error: unknown): unknown => {
+  const e = error as { code?: unknown; cause?: unknown; $metadata?: unknown } | undefined;
+  const cause = e?.cause as { code?: unknown } | undefined;
+  if (e?.code !== "ERR_HTTP2_STREAM_CANCEL" || typeof cause?.code !== "string" || !SOCKET_CODE.test(cause.code))
+    return error;
+  return Object.assign(cause, e.$metadata === undefined ? {} : { $metadata: e.$metadata });
+};
+
+/**
+ * One attempt per call: BedrockEngine runs its own backoff, and the two would multiply.
+ * HTTP/2 (the SDK's only transport for Bedrock Runtime), one session per request as the SDK's default;
+ * `requestTimeout` is the stream's silence limit.
+ */
+export const createBedrockRuntimeClient = (env: Env = process.env): BedrockRuntimeClient => {
+  const t = timeoutsFor("BEDROCK_RUNTIME", env);
+  const client = new BedrockRuntimeClient({
+    ...base("BEDROCK_RUNTIME", env),
+    maxAttempts: 1,
+    requestHandler: {
+      requestTimeout: t.requestTimeout,
+      sessionTimeout: t.socketTimeout,
+      disableConcurrentStreams: true,
+    },
+  });
+  client.middlewareStack.add(
+    (next) =>
+      async function http2SocketErrors(args) {
+        try {
+          return await next(args);
+        } catch (error) {
+          throw socketErrorOf(error);
+        }
+      },
+    { step: "initialize", name: "cvpipeHttp2SocketErrors" },
+  );
+  return client;
+};

@@ -59,6 +59,37 @@ test("an endpoint without move tasks: falls back to the message-by-message move"
   assert.instance(sent[1], ReceiveMessageCommand);
 });
 
+test("an answer that is no AWS error (moto: a bare HTML 500 for an action it lacks) falls back too", async () => {
+  // What the SDK throws for moto's `<!doctype html>` 500: a SyntaxError carrying the status, no error code.
+  const html500 = Object.assign(new SyntaxError(`Unexpected token '<', "<!doctype "... is not valid JSON`), {
+    $metadata: { httpStatusCode: 500, attempts: 3 },
+  });
+  const { client, sent } = stub((c) => {
+    if (c instanceof StartMessageMoveTaskCommand) throw html500;
+    return {};
+  });
+  const report = await redriveDlq(client, target);
+  assert.is(report.method, "send-then-delete");
+  assert.instance(sent[1], ReceiveMessageCommand);
+});
+
+test("a real SQS server error (with its error code) is the caller's, not a fallback", async () => {
+  const internal = Object.assign(new Error("We encountered an internal error."), {
+    name: "InternalError",
+    $fault: "server",
+    $metadata: { httpStatusCode: 500 },
+  });
+  const { client } = stub((c) => {
+    if (c instanceof StartMessageMoveTaskCommand) throw internal;
+    return {};
+  });
+  const error = await redriveDlq(client, target).then(
+    () => undefined,
+    (e: Error) => e,
+  );
+  assert.is(error?.name, "InternalError");
+});
+
 test("any other move-task error is the caller's (no silent fallback)", async () => {
   const { client } = stub((c) => {
     if (c instanceof StartMessageMoveTaskCommand) throw Object.assign(new Error("denied"), { name: "AccessDenied" });
@@ -119,6 +150,33 @@ test("send-then-delete: sent with the DLQ message's group and a dedup id from it
     sent.some((c) => c instanceof ChangeMessageVisibilityBatchCommand),
     "nothing held back",
   );
+});
+
+test("send-then-delete keeps the message's attributes (the correlation id), as AWS's move task does", async () => {
+  let delivered = false;
+  const attributes = { correlationId: { DataType: "String", StringValue: "req-7f3a" } };
+  const { client, sent } = stub((c) => {
+    if (c instanceof ReceiveMessageCommand && !delivered) {
+      delivered = true;
+      return {
+        Messages: [
+          {
+            MessageId: "m-2",
+            ReceiptHandle: "r-2",
+            Body: '{"jobId":"j2"}',
+            Attributes: { MessageGroupId: "acme#bob", ApproximateReceiveCount: "3", SentTimestamp: "0" },
+            MessageAttributes: attributes,
+          },
+        ],
+      };
+    }
+    return {};
+  });
+  await redriveDlq(client, { ...target, filter: () => true });
+  const receive = sent.find((c) => c instanceof ReceiveMessageCommand) as ReceiveMessageCommand;
+  assert.equal(receive.input.MessageAttributeNames, ["All"]);
+  const send = sent.find((c) => c instanceof SendMessageCommand) as SendMessageCommand;
+  assert.equal(send.input.MessageAttributes, attributes);
 });
 
 test.run();

@@ -8,7 +8,7 @@
  * keeps every later message of its group with it. A crash between the two leaves the message in the DLQ; the next run
  * sends it again with the same deduplication id (derived from the DLQ
  * messageId), which SQS drops within its 5-minute window — and past it the
- * consumers are idempotent by job / event id, so nothing is done twice.
+ * workers are idempotent by job / event id, so nothing is done twice.
  */
 import { createHash } from "node:crypto";
 import {
@@ -59,6 +59,8 @@ const receive = async (sqs: SQSClient, queueUrl: string, visibilitySeconds: numb
         WaitTimeSeconds: 1,
         VisibilityTimeout: visibilitySeconds,
         MessageSystemAttributeNames: ["All"],
+        // The producer's attributes (the correlation id) travel back with the message, as in a move task.
+        MessageAttributeNames: ["All"],
       }),
     )
   ).Messages ?? [];
@@ -138,11 +140,20 @@ export interface RedriveReport {
 const redriveDedupId = (dlqMessageId: string): string =>
   createHash("sha256").update(`redrive:${dlqMessageId}`).digest("hex");
 
-const isUnsupported = (error: unknown): boolean =>
-  error instanceof Error &&
-  /Unsupported|NotImplemented|InvalidAction|UnknownOperation|InvalidParameterValue|not supported|Unknown action/i.test(
+/**
+ * Whether the endpoint lacks move tasks: an AWS-shaped refusal naming the action, or an answer that is
+ * no AWS error at all — moto answers an action it has not implemented with a bare HTML 500, which the
+ * SDK can only report as a deserialization failure: a server error without an error code (`$fault`).
+ * A real SQS error (AccessDenied, InternalError, ...) always carries one and is the caller's.
+ */
+const isUnsupported = (error: unknown): boolean => {
+  if (!(error instanceof Error)) return false;
+  const sdk = error as Error & { $fault?: unknown; $metadata?: { httpStatusCode?: number } };
+  if (sdk.$fault === undefined && (sdk.$metadata?.httpStatusCode ?? 0) >= 500) return true;
+  return /Unsupported|NotImplemented|InvalidAction|UnknownOperation|InvalidParameterValue|not supported|Unknown action/i.test(
     `${error.name} ${error.message}`,
   );
+};
 
 /**
  * Moves DLQ messages back to their source queue.
@@ -206,6 +217,9 @@ export const redriveDlq = async (sqs: SQSClient, options: RedriveOptions): Promi
               MessageBody: message.body,
               MessageGroupId: message.groupId,
               MessageDeduplicationId: redriveDedupId(message.messageId),
+              ...(m.MessageAttributes && Object.keys(m.MessageAttributes).length > 0
+                ? { MessageAttributes: m.MessageAttributes }
+                : {}),
             }),
           );
           await sqs.send(new DeleteMessageCommand({ QueueUrl: options.dlqUrl, ReceiptHandle: m.ReceiptHandle ?? "" }));

@@ -12,8 +12,9 @@ import { latestCreatedAtFor, userKey } from "@cvpipe/core/jobs/job-record";
 import { compositeKey, keyPart, keyPartProblem, UnsafeKeyError } from "@cvpipe/core/keys";
 import type { Clock } from "@cvpipe/core/ports/clock";
 import type { CreateJobOutcome, JobCompletion, JobPage, JobStore, StartOutcome } from "@cvpipe/core/ports/job-store";
+import type { TailoringResult } from "@cvpipe/core/tailoring/types";
 import { QUEUED_SHARDS } from "@cvpipe/core/topology";
-import { dependencyFailure, isConditionalCheckFailed } from "./aws-errors.ts";
+import { conditionalWrite, dependencyFailure, isConditionalCheckFailed } from "./aws-errors.ts";
 
 export interface DynamoJobStoreOptions {
   readonly clock: Clock;
@@ -60,6 +61,26 @@ const decodeCursor = (
   return k as Record<string, string>;
 };
 
+/**
+ * The result as the item holds it: its JSON as one binary attribute. As a map it was hundreds of
+ * attributes (every highlight, keyword and rendering) that the SDK marshalled one by one and the
+ * emulator validated one by one, on every write and every read; the item stays one item, so the
+ * result is still written with the ending, whole, by the same conditional write.
+ */
+const encodeResult = (result: TailoringResult): Uint8Array => Buffer.from(JSON.stringify(result), "utf8");
+
+/** The item a record is stored as. */
+const toItem = (record: JobRecord): Record<string, unknown> =>
+  record.result ? { ...record, result: encodeResult(record.result) } : { ...record };
+
+/** The record an item holds: its result decoded (a binary attribute; an item written before it was one holds a map). */
+const fromItem = (item: Record<string, unknown>): JobRecord => {
+  const result = item["result"];
+  if (!(result instanceof Uint8Array)) return item as unknown as JobRecord;
+  const json = Buffer.from(result.buffer, result.byteOffset, result.byteLength).toString("utf8");
+  return { ...item, result: JSON.parse(json) as TailoringResult } as unknown as JobRecord;
+};
+
 /** The item key, from parts that cannot break it (core/keys.ts). */
 const jobKey = (tenantId: string, jobId: string) => ({ tenantId: keyPart(tenantId), jobId: keyPart(jobId) });
 
@@ -87,7 +108,7 @@ export class DynamoJobStore implements JobStore {
     if (!item) return undefined;
     // TTL deletion runs up to 48 h late and emulators never run it: expiry is checked on every read.
     if (typeof item["expiresAt"] === "number" && item["expiresAt"] <= this.#nowSeconds()) return undefined;
-    return item as unknown as JobRecord;
+    return fromItem(item);
   }
 
   async create(record: JobRecord): Promise<CreateJobOutcome> {
@@ -101,7 +122,7 @@ export class DynamoJobStore implements JobStore {
         await this.#db.send(
           new PutCommand({
             TableName: this.#table,
-            Item: record,
+            Item: toItem(record),
             // An expired item is absent as far as cvpipe is concerned (TTL deletes it up to 48 h late) —
             // but only one of two racing requests may replace it: the condition is the arbiter.
             ConditionExpression: "attribute_not_exists(jobId) OR expiresAt <= :now",
@@ -181,7 +202,7 @@ export class DynamoJobStore implements JobStore {
           ReturnValues: "ALL_NEW",
         }),
       );
-      return out.Attributes as JobRecord;
+      return out.Attributes && fromItem(out.Attributes);
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw dependencyFailure("DynamoDB UpdateItem (start job)", error);
       return undefined;
@@ -204,7 +225,7 @@ export class DynamoJobStore implements JobStore {
     };
     if (completion.result) {
       sets.push("#result = :result");
-      values[":result"] = completion.result;
+      values[":result"] = encodeResult(completion.result);
     }
     if (completion.resultBlob) {
       sets.push("resultBlob = :blob");
@@ -255,21 +276,20 @@ export class DynamoJobStore implements JobStore {
   }
 
   async clearSweepMark(tenantId: string, jobId: string): Promise<void> {
-    try {
-      await this.#db.send(
-        new UpdateCommand({
-          TableName: this.#table,
-          Key: jobKey(tenantId, jobId),
-          UpdateExpression: "REMOVE queuedShard",
-          ConditionExpression: "attribute_exists(jobId) AND #status <> :queued",
-          ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: { ":queued": "QUEUED" },
-        }),
-      );
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return;
-      throw dependencyFailure("DynamoDB UpdateItem (job sweep mark)", error);
-    }
+    await conditionalWrite(
+      () =>
+        this.#db.send(
+          new UpdateCommand({
+            TableName: this.#table,
+            Key: jobKey(tenantId, jobId),
+            UpdateExpression: "REMOVE queuedShard",
+            ConditionExpression: "attribute_exists(jobId) AND #status <> :queued",
+            ExpressionAttributeNames: { "#status": "status" },
+            ExpressionAttributeValues: { ":queued": "QUEUED" },
+          }),
+        ),
+      "DynamoDB UpdateItem (job sweep mark)",
+    );
   }
 
   async listAwaitingSweep(createdBefore: string, limit: number): Promise<JobRecord[]> {
@@ -344,21 +364,19 @@ export class DynamoJobStore implements JobStore {
   ): Promise<boolean> {
     const names: Record<string, string> = { "#status": "status" };
     for (const [k, v] of Object.entries(extraNames)) if (v !== undefined) names[k] = v;
-    try {
-      await this.#db.send(
-        new UpdateCommand({
-          TableName: this.#table,
-          Key: jobKey(tenantId, jobId),
-          ConditionExpression: `attribute_exists(jobId) AND ${condition}`,
-          UpdateExpression: update,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw dependencyFailure("DynamoDB UpdateItem (job transition)", error);
-    }
+    return conditionalWrite(
+      () =>
+        this.#db.send(
+          new UpdateCommand({
+            TableName: this.#table,
+            Key: jobKey(tenantId, jobId),
+            ConditionExpression: `attribute_exists(jobId) AND ${condition}`,
+            UpdateExpression: update,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          }),
+        ),
+      "DynamoDB UpdateItem (job transition)",
+    );
   }
 }

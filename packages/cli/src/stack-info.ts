@@ -6,7 +6,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { GetQueueAttributesCommand, GetQueueUrlCommand } from "@aws-sdk/client-sqs";
-import { createDocumentClient, createSqsClient, localCredentialsEnv } from "@cvpipe/aws/clients";
+import {
+  createDocumentClient,
+  createSqsClient,
+  endpointEnv,
+  localCredentialsEnv,
+  SERVICE_IDS,
+} from "@cvpipe/aws/clients";
 import { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
 import { clockFromEnv } from "@cvpipe/core/ports/clock";
 import { jobIndexes, type QueueId, queues, stagedName, type TableId, tables } from "@cvpipe/core/topology";
@@ -70,14 +76,11 @@ const localTarget = (): Target => {
   // Each service as the stack runs it: its emulator or the user's endpoint (any credentials will do
   // there), or real AWS (SES the stack sends through with your credentials: nothing is pointed
   // elsewhere, nothing overrides your keys — `report send` really sends, as the stack's reporter would).
-  const sdkIds = { sqs: "SQS", s3: "S3", dynamodb: "DYNAMODB", ses: "SES" } as const;
-  for (const [service, sdkId] of Object.entries(sdkIds) as [
-    keyof typeof sdkIds,
-    (typeof sdkIds)[keyof typeof sdkIds],
-  ][]) {
+  // The services the CLI calls (never Bedrock).
+  for (const service of ["sqs", "s3", "dynamodb", "ses"] as const) {
     if (info.services?.[service]?.source === "aws") continue;
-    process.env[`AWS_ENDPOINT_URL_${sdkId}`] = info.endpoints[service];
-    process.env[localCredentialsEnv(sdkId)] ??= "local:local";
+    process.env[endpointEnv(SERVICE_IDS[service])] = info.endpoints[service];
+    process.env[localCredentialsEnv(SERVICE_IDS[service])] ??= "local:local";
   }
   const names = Object.fromEntries(Object.values(tables).map((t) => [t.id, t.name])) as Record<TableId, string>;
   return { name: "local", queues: info.queues, tables: names, workDir: info.dataDir };

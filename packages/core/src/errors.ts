@@ -12,7 +12,12 @@ export type ErrorCode =
   | "UNGROUNDED_CLAIM"
   | "BANNED_CLAIM"
   | "ENGINE_OUTPUT_INVALID"
+  /** The model service failed in a way worth retrying (throttling, 5xx, unreachable). */
   | "ENGINE_UNAVAILABLE"
+  /** The model service answered and refused the request for good (access denied, unknown model, invalid input). */
+  | "ENGINE_REJECTED"
+  /** The job asks for an engine this deployment does not run. */
+  | "ENGINE_NOT_CONFIGURED"
   | "POISON_MESSAGE"
   | "INPUT_MISSING"
   | "NOT_STARTED"
@@ -22,6 +27,12 @@ export type ErrorCode =
   | "DEPENDENCY_REJECTED"
   /** A call whose effect is unknown (it may have happened): never retried blindly (see mail-errors.ts). */
   | "DEPENDENCY_OUTCOME_UNKNOWN"
+  /** A list cursor the listing did not issue to the caller (the HTTP layer answers it as a VALIDATION_ERROR). */
+  | "INVALID_CURSOR"
+  /** A page size outside what a listing serves (the HTTP layer answers it as a VALIDATION_ERROR). */
+  | "INVALID_LIMIT"
+  /** An idempotency key of the wrong form (the HTTP layer answers it as a VALIDATION_ERROR). */
+  | "INVALID_IDEMPOTENCY_KEY"
   | "INTERNAL_ERROR";
 
 /** One problem with one field, at a path the caller can see (`body.cv.work[2].startDate`). */
@@ -54,14 +65,88 @@ export class CvpipeError extends Error {
   }
 }
 
+/**
+ * A failure whose message and details quote what the producer sent or what a
+ * model answered: a field's value, the claim that failed verification with the
+ * source value it should have kept, a snippet of an unparsable reply. Never
+ * retryable (the same content fails again). Logs keep only where and which rule
+ * (process-job.ts); what the tenant sees of the details is job-error.ts's rule.
+ */
+export class ContentError extends CvpipeError {
+  constructor(
+    message: string,
+    options: { readonly code: ErrorCode; readonly details?: unknown; readonly cause?: unknown },
+  ) {
+    super(message, { code: options.code, retryable: false, details: options.details, cause: options.cause });
+    this.name = "ContentError";
+  }
+}
+
 /** Input broke a rule; never retryable. */
-export class ValidationError extends CvpipeError {
+export class ValidationError extends ContentError {
   readonly issues: readonly FieldIssue[];
 
   constructor(issues: readonly FieldIssue[], message?: string) {
     super(message ?? summarizeIssues(issues), { code: "VALIDATION_ERROR", details: issues });
     this.name = "ValidationError";
     this.issues = issues;
+  }
+}
+
+/** A CV that cannot be tailored as it is (a text CV with no CV sections, values PII redaction cannot handle). */
+export class InvalidCvError extends ContentError {
+  constructor(message: string, details?: unknown) {
+    super(message, { code: "INVALID_CV", details });
+    this.name = "InvalidCvError";
+  }
+}
+
+/** An engine's answer is not a usable CV (not a JSON Resume, cut off, placeholders it mangled); `details` say why. */
+export class EngineOutputInvalidError extends ContentError {
+  constructor(message: string, details?: unknown) {
+    super(message, { code: "ENGINE_OUTPUT_INVALID", details });
+    this.name = "EngineOutputInvalidError";
+  }
+}
+
+/**
+ * The verifier refused a tailored CV: it claims something the source CV does
+ * not support (`UNGROUNDED_CLAIM`) or the deployment bans (`BANNED_CLAIM`);
+ * `details` are the violations.
+ */
+export class VerificationError extends ContentError {
+  declare readonly code: "UNGROUNDED_CLAIM" | "BANNED_CLAIM";
+
+  constructor(message: string, code: "UNGROUNDED_CLAIM" | "BANNED_CLAIM", violations: readonly unknown[]) {
+    super(message, { code, details: violations });
+    this.name = "VerificationError";
+  }
+}
+
+/** The job's claim-checked request is gone for good (deleted, expired): the job cannot run; never retryable. */
+export class InputMissingError extends CvpipeError {
+  constructor(message: string, details?: unknown) {
+    super(message, { code: "INPUT_MISSING", details });
+    this.name = "InputMissingError";
+  }
+}
+
+/** The job asks for an engine this deployment does not run; never retryable. */
+export class EngineNotConfiguredError extends CvpipeError {
+  readonly engine: string;
+
+  constructor(engine: string) {
+    super(`engine "${engine}" is not configured here`, { code: "ENGINE_NOT_CONFIGURED" });
+    this.name = "EngineNotConfiguredError";
+    this.engine = engine;
+  }
+}
+
+/** A bug: a state the code should never reach (an unsafe key part, say). Logged as an error; never retryable. */
+export class InternalError extends CvpipeError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { code: "INTERNAL_ERROR", cause });
+    this.name = "InternalError";
   }
 }
 
@@ -74,7 +159,7 @@ export class NotFoundError extends CvpipeError {
 }
 
 /**
- * A message body no version of the consumer can read (not JSON, no schema
+ * A message body no version of the worker can read (not JSON, no schema
  * matches). It fails on every delivery, so it neither holds its FIFO group nor
  * waits out a visibility timeout: it goes to the DLQ after maxReceiveCount tries.
  */
@@ -86,13 +171,35 @@ export class PoisonMessageError extends CvpipeError {
 }
 
 /**
- * A list cursor the store did not issue (or issued for someone else). A domain
- * error: the HTTP layer decides which field of the request it points at.
+ * A list cursor the listing did not issue to this caller (forged, edited,
+ * another user's, or one the store refuses). A domain error: the HTTP layer
+ * decides which field of the request it points at, and answers 400.
  */
 export class InvalidCursorError extends CvpipeError {
   constructor(message = "not a cursor this listing issued") {
-    super(message, { code: "VALIDATION_ERROR" });
+    super(message, { code: "INVALID_CURSOR" });
     this.name = "InvalidCursorError";
+  }
+}
+
+/** A page size outside `min`..`max` (or not a whole number). A domain error, mapped by the HTTP layer like a cursor. */
+export class InvalidLimitError extends CvpipeError {
+  readonly min: number;
+  readonly max: number;
+
+  constructor(min: number, max: number) {
+    super(`must be an integer from ${min} to ${max}`, { code: "INVALID_LIMIT" });
+    this.name = "InvalidLimitError";
+    this.min = min;
+    this.max = max;
+  }
+}
+
+/** An idempotency key of the wrong form. A domain error, mapped by the HTTP layer to the header it came in. */
+export class InvalidIdempotencyKeyError extends CvpipeError {
+  constructor(message: string) {
+    super(message, { code: "INVALID_IDEMPOTENCY_KEY" });
+    this.name = "InvalidIdempotencyKeyError";
   }
 }
 
@@ -109,8 +216,8 @@ export class DependencyError extends CvpipeError {
  * or malformed. Thrown at cold start, naming each bad setting; never retryable.
  */
 export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = "ConfigError";
   }
 }

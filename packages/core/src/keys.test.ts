@@ -1,5 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { InternalError } from "./errors.ts";
 import { compositeKey, keyPart, s3Key, UnsafeKeyError } from "./keys.ts";
 
 test("s3Key joins safe parts with /", () => {
@@ -40,6 +41,7 @@ test("an UnsafeKeyError is an internal, non-retryable error", () => {
     assert.unreachable();
   } catch (error) {
     assert.instance(error, UnsafeKeyError);
+    assert.instance(error, InternalError);
     assert.is((error as UnsafeKeyError).code, "INTERNAL_ERROR");
     assert.is((error as UnsafeKeyError).retryable, false);
   }

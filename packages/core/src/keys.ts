@@ -7,7 +7,7 @@
  * tuples one key. Ids are validated at the edge (contracts/identity.ts); a
  * part that still gets here unsafe is a bug, refused before any write.
  */
-import { CvpipeError } from "./errors.ts";
+import { InternalError } from "./errors.ts";
 
 /** Longest part accepted, in UTF-8 bytes (S3 keys end at 1,024; DynamoDB sort keys too). */
 export const MAX_KEY_PART_BYTES = 512;
@@ -15,11 +15,11 @@ export const MAX_KEY_PART_BYTES = 512;
 const encoder = new TextEncoder();
 
 /** An unsafe key part reached a key builder: never retryable, and never the caller's to read. */
-export class UnsafeKeyError extends CvpipeError {
+export class UnsafeKeyError extends InternalError {
   readonly problem: string;
 
   constructor(problem: string) {
-    super(`unsafe key part: ${problem}`, { code: "INTERNAL_ERROR" });
+    super(`unsafe key part: ${problem}`);
     this.name = "UnsafeKeyError";
     this.problem = problem;
   }

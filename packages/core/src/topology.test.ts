@@ -1,6 +1,17 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { api, envName, functions, queues, type RouteSpec, tables, VISIBILITY_TIMEOUT_FACTOR } from "./topology.ts";
+import {
+  api,
+  buckets,
+  envName,
+  functions,
+  queues,
+  type RouteSpec,
+  retention,
+  SETTING,
+  tables,
+  VISIBILITY_TIMEOUT_FACTOR,
+} from "./topology.ts";
 
 test("every queue is FIFO with a FIFO DLQ and a receive limit", () => {
   for (const q of Object.values(queues)) {
@@ -11,12 +22,12 @@ test("every queue is FIFO with a FIFO DLQ and a receive limit", () => {
   }
 });
 
-test("visibility timeout is at least 6x the consumer's timeout", () => {
+test("visibility timeout is at least 6x the worker's timeout", () => {
   for (const q of Object.values(queues)) {
-    const consumer = functions[q.consumer];
+    const worker = functions[q.worker];
     assert.ok(
-      q.visibilityTimeoutSeconds >= VISIBILITY_TIMEOUT_FACTOR * consumer.timeoutSeconds,
-      `${q.name}: ${q.visibilityTimeoutSeconds}s < 6 x ${consumer.timeoutSeconds}s`,
+      q.visibilityTimeoutSeconds >= VISIBILITY_TIMEOUT_FACTOR * worker.timeoutSeconds,
+      `${q.name}: ${q.visibilityTimeoutSeconds}s < 6 x ${worker.timeoutSeconds}s`,
     );
     assert.ok(q.visibilityTimeoutSeconds <= 43_200, "SQS maximum is 12 hours");
   }
@@ -52,9 +63,25 @@ test("scope names fit Cognito's custom scopes (<resource server>/<name>) and the
   }
 });
 
+test("the payload bucket keeps a job's stored result as long as the job lives", () => {
+  assert.is(buckets.payloads.expireAfterDays, retention.jobTtlDays);
+});
+
+test("outcome events outlive a job's life plus a stay in the analytics-events DLQ", () => {
+  const dlqDays = queues.analyticsEvents.dlqRetentionSeconds / 86_400;
+  assert.ok(Number.isInteger(dlqDays), "the DLQ retention is whole days");
+  assert.ok(retention.outcomeEventTtlDays > retention.jobTtlDays + dlqDays);
+  assert.is(retention.outcomeEventTtlDays, 45, "30 + 14 + 1, as before it was derived");
+  assert.ok(retention.eventTtlDays >= dlqDays, "a raw event's dedup record outlives its message in the DLQ");
+});
+
 test("env names derive from ids", () => {
   assert.is(envName("tailoringJobs"), "TAILORING_JOBS");
   assert.is(envName("jobs"), "JOBS");
+});
+
+test("each setting's variable is its key's env name", () => {
+  for (const [id, name] of Object.entries(SETTING)) assert.is(name, envName(id), id);
 });
 
 test.run();

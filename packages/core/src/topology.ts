@@ -21,7 +21,7 @@ export interface QueueSpec {
   readonly id: QueueId;
   readonly name: string;
   readonly dlqName: string;
-  readonly consumer: FunctionId;
+  readonly worker: FunctionId;
   readonly visibilityTimeoutSeconds: number;
   readonly maxReceiveCount: number;
   readonly retentionSeconds: number;
@@ -32,7 +32,43 @@ export interface QueueSpec {
   readonly maxConcurrency: number;
   /** Alarm when the oldest message is older than this. */
   readonly maxAgeSeconds: number;
+  /** SQS FIFO throughput mode of the queue and of its DLQ (see FIFO_HIGH_THROUGHPUT). */
+  readonly fifoThroughput: FifoThroughputSpec;
 }
+
+/** The two SQS attributes that select a FIFO queue's throughput mode, with SQS's own values. */
+export interface FifoThroughputSpec {
+  /** `messageGroup`: a MessageDeduplicationId deduplicates only within its message group. */
+  readonly deduplicationScope: "messageGroup" | "queue";
+  /** `perMessageGroupId`: the FIFO throughput quota applies per message group, not to the queue. */
+  readonly fifoThroughputLimit: "perMessageGroupId" | "perQueue";
+}
+
+/**
+ * SQS high-throughput mode for FIFO queues (it takes both attributes). The
+ * per-queue quota of 300 calls/s per API action (3,000 messages/s in batches of
+ * 10) becomes a per-group one, and SQS spreads the queue over partitions by
+ * MessageGroupId (tenant#user, `messageGroupId`), so throughput grows with the
+ * number of active users. Deduplication becomes per group, which cvpipe's
+ * deduplication ids allow: a job's is its job id (derived from tenant, user and
+ * Idempotency-Key, or random), a producer event's is derived from tenant and
+ * event id, an outcome's names its job, a redriven message's hashes its DLQ
+ * messageId. None is used for two different messages in two groups, and every
+ * resend of one message (an ingress retry, an outcome published again, a redrive
+ * run again) goes to the same group, where SQS still drops it within its 5
+ * minutes. The one change: the same producer event id sent by two users of one
+ * tenant now reaches the worker twice (two groups); the fold keeps the copy
+ * stored first (tenant + event id), as it always did for a resend after the 5
+ * minutes. On the DLQs too: nothing sends to a DLQ with a deduplication id of
+ * its own, so the scope changes nothing there, while a mass failure moving
+ * messages in faster than 300/s, and the peek and redrive reading them back,
+ * meet no per-queue quota (docs/capacity.md). The emulators accept both
+ * attributes at CreateQueue and apply neither (docs/emulator-differences.md).
+ */
+export const FIFO_HIGH_THROUGHPUT = {
+  deduplicationScope: "messageGroup",
+  fifoThroughputLimit: "perMessageGroupId",
+} as const satisfies FifoThroughputSpec;
 
 export interface KeySpec {
   readonly name: string;
@@ -71,28 +107,12 @@ export interface ScheduleSpec {
   readonly description: string;
 }
 
-/**
- * How long each kind of record lives, in days: read by the functions' config
- * (as defaults of the *_TTL_DAYS variables) and by nothing else.
- */
-export const retention = {
-  /** A job and its result (TTL `expiresAt` on the jobs table). */
-  jobTtlDays: 30,
-  /**
-   * A producer's raw analytics event: longer than the report window, and longer
-   * than any message carrying it can live (queue 4 days, DLQ 14 days) — it is
-   * the dedup record of the exactly-once fold.
-   */
-  eventTtlDays: 14,
-  /** cvpipe's own outcome and retraction events: a job's life (30) plus a DLQ stay (14). */
-  outcomeEventTtlDays: 45,
-} as const;
-
 /** Names of the jobs table's indexes (declared in `tables.jobs.indexes`). */
 export const jobIndexes = { byUser: "byUser", queued: "queued" } as const;
 
+const DAY_SECONDS = 86_400;
 const minutes = (n: number): number => n * 60;
-const days = (n: number): number => n * 86_400;
+const days = (n: number): number => n * DAY_SECONDS;
 
 export const functions = {
   ingress: {
@@ -107,7 +127,7 @@ export const functions = {
     entry: "packages/functions/src/tailor.ts",
     timeoutSeconds: 120,
     memoryMb: 1024,
-    description: "Tailors CVs to job descriptions (FIFO consumer)",
+    description: "Tailors CVs to job descriptions (FIFO worker)",
   },
   analytics: {
     id: "analytics",
@@ -132,7 +152,7 @@ export const functions = {
   },
 } as const satisfies Record<FunctionId, FunctionSpec>;
 
-/** Lambda's guidance: visibility timeout at least 6x the consumer's timeout. */
+/** Lambda's guidance: visibility timeout at least 6x the worker's timeout. */
 export const VISIBILITY_TIMEOUT_FACTOR = 6;
 
 export const queues = {
@@ -140,7 +160,7 @@ export const queues = {
     id: "tailoringJobs",
     name: "tailoring-jobs.fifo",
     dlqName: "tailoring-jobs-dlq.fifo",
-    consumer: "tailor",
+    worker: "tailor",
     visibilityTimeoutSeconds: functions.tailor.timeoutSeconds * VISIBILITY_TIMEOUT_FACTOR,
     maxReceiveCount: 3,
     retentionSeconds: days(4),
@@ -148,12 +168,13 @@ export const queues = {
     batchSize: 10,
     maxConcurrency: 5,
     maxAgeSeconds: minutes(15),
+    fifoThroughput: FIFO_HIGH_THROUGHPUT,
   },
   analyticsEvents: {
     id: "analyticsEvents",
     name: "analytics-events.fifo",
     dlqName: "analytics-events-dlq.fifo",
-    consumer: "analytics",
+    worker: "analytics",
     visibilityTimeoutSeconds: functions.analytics.timeoutSeconds * VISIBILITY_TIMEOUT_FACTOR,
     maxReceiveCount: 3,
     retentionSeconds: days(4),
@@ -161,8 +182,37 @@ export const queues = {
     batchSize: 10,
     maxConcurrency: 2,
     maxAgeSeconds: minutes(30),
+    fifoThroughput: FIFO_HIGH_THROUGHPUT,
   },
 } as const satisfies Record<QueueId, QueueSpec>;
+
+/** A job and its result live this long (TTL `expiresAt` on the jobs table); the payload bucket keeps its objects as long. */
+const JOB_TTL_DAYS = 30;
+
+/**
+ * How long each kind of record lives, in days: read by the functions' config
+ * (as defaults of the *_TTL_DAYS variables), the aggregate store's default and
+ * the payload bucket's expiry (`buckets.payloads`), and by nothing else.
+ */
+export const retention = {
+  /** A job and its result (TTL `expiresAt` on the jobs table). At most `buckets.payloads.expireAfterDays`. */
+  jobTtlDays: JOB_TTL_DAYS,
+  /**
+   * A producer's raw analytics event: longer than the report window, and longer
+   * than any message carrying it can live (queue 4 days, DLQ 14 days) — it is
+   * the dedup record of the exactly-once fold.
+   */
+  eventTtlDays: 14,
+  /**
+   * cvpipe's own outcome and retraction events: longer than a job's life
+   * (`jobTtlDays`, during which its outcome may be published again) plus the
+   * longest stay of the message carrying one in the analytics-events DLQ
+   * (`queues.analyticsEvents.dlqRetentionSeconds`), by a day: 30 + 14 + 1.
+   */
+  outcomeEventTtlDays: JOB_TTL_DAYS + queues.analyticsEvents.dlqRetentionSeconds / DAY_SECONDS + 1,
+  /** A weekly aggregate item, after the end of its week (TTL `expiresAt`): a year of week-over-week deltas, and a little more. */
+  aggregateTtlDays: 400,
+} as const;
 
 export const tables = {
   jobs: {
@@ -211,7 +261,8 @@ export const tables = {
 } as const satisfies Record<TableId, TableSpec>;
 
 export const buckets = {
-  payloads: { id: "payloads", name: "cvpipe-payloads", expireAfterDays: 30 },
+  // As long as a job lives (JOB_TTL_DAYS cannot exceed it): a live SUCCEEDED job's stored result is never gone.
+  payloads: { id: "payloads", name: "cvpipe-payloads", expireAfterDays: retention.jobTtlDays },
 } as const satisfies Record<"payloads", BucketSpec>;
 
 export const schedules = {
@@ -271,12 +322,28 @@ export const api = {
   tenantClaim: "tenantId",
   /** Requests over this size are refused with 413 before parsing. */
   maxBodyBytes: 1_048_576,
+  /**
+   * POST /v1/jobs's optional header: the same key and body return the first job. `rule` is `pattern` in
+   * words (the 400's message and the document's description).
+   */
+  idempotencyKey: {
+    header: "Idempotency-Key",
+    pattern: /^[\x21-\x7e]{1,255}$/,
+    rule: "1-255 printable ASCII characters, no spaces",
+  },
+  /** GET /v1/jobs's `limit` query parameter: a whole number from `min` to `max`; `default` when absent. */
+  listLimit: { min: 1, max: 100, default: 20 },
+  /** The request and response header naming a request's correlation id (headers are read case-insensitively). */
+  correlationIdHeader: "X-Correlation-Id",
 } as const satisfies {
   routes: readonly RouteSpec[];
   scopes: Record<ApiScope, string>;
   producerScopes: readonly ApiScope[];
   tenantClaim: string;
   maxBodyBytes: number;
+  idempotencyKey: { header: string; pattern: RegExp; rule: string };
+  listLimit: { min: number; max: number; default: number };
+  correlationIdHeader: string;
 };
 
 /**
@@ -293,6 +360,38 @@ export const functionResources = {
   FunctionId,
   { queues: readonly QueueId[]; tables: readonly TableId[]; buckets: readonly "payloads"[] }
 >;
+
+/**
+ * The names of the functions' settings that are not resource names (those
+ * come from queueUrlEnv/tableNameEnv/bucketNameEnv): the variables
+ * packages/functions/src/config.ts parses, infra/ fills from CDK context
+ * (function-settings.ts) and the local stack gives defaults to. Written out
+ * so they can be searched for; each is its key's `envName` (topology.test.ts).
+ */
+export const SETTING = {
+  defaultEngine: "DEFAULT_ENGINE",
+  jobTtlDays: "JOB_TTL_DAYS",
+  eventTypes: "EVENT_TYPES",
+  idSecretArn: "ID_SECRET_ARN",
+  idSecretFile: "ID_SECRET_FILE",
+  maxResponseBytes: "MAX_RESPONSE_BYTES",
+  resultLinkTtlSeconds: "RESULT_LINK_TTL_SECONDS",
+  bedrockModelId: "BEDROCK_MODEL_ID",
+  bedrockGuardrailArn: "BEDROCK_GUARDRAIL_ARN",
+  bedrockGuardrailVersion: "BEDROCK_GUARDRAIL_VERSION",
+  enablePiiRedaction: "ENABLE_PII_REDACTION",
+  promptTemplatesPath: "PROMPT_TEMPLATES_PATH",
+  bannedClaims: "BANNED_CLAIMS",
+  inlineResultLimitBytes: "INLINE_RESULT_LIMIT_BYTES",
+  eventTtlDays: "EVENT_TTL_DAYS",
+  outcomeEventTtlDays: "OUTCOME_EVENT_TTL_DAYS",
+  reportRecipients: "REPORT_RECIPIENTS",
+  reportSender: "REPORT_SENDER",
+  stuckJobMinutes: "STUCK_JOB_MINUTES",
+} as const;
+export type SettingId = keyof typeof SETTING;
+/** `DEFAULT_ENGINE`, `BEDROCK_MODEL_ID`, …: a function setting's variable name. */
+export type SettingName = (typeof SETTING)[SettingId];
 
 /**
  * A resource's physical name in a deployed stage: the topology name plus the

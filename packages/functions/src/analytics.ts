@@ -1,27 +1,82 @@
 /**
- * Analytics λ: consumer of analytics-events.fifo. Stores each event once and
- * folds it into the weekly aggregates once, keyed on the event id and the FIFO
- * sequence number — never on the messageId, which a DLQ redrive changes.
+ * Analytics λ: worker of analytics-events.fifo. Stores each event once and
+ * folds it into the weekly aggregates once, keyed on the event id — never on
+ * the messageId, which a DLQ redrive changes.
+ *
+ * The records of an invocation are folded together (one aggregate write per
+ * item touched instead of three per event; fold-event.ts): before the FIFO
+ * worker walks the batch, the whole batch's fold is started, and the worker
+ * then takes each record's outcome in order — so a record is reported done
+ * only if every earlier record of its message group is, and logs still carry
+ * each record's correlation id. A record after a failed one of its group may
+ * have been folded already; its redelivery is then a duplicate.
  */
 
+import type { BatchEventRecorder, RecordedEvent } from "@cvpipe/aws/analytics/analytics-fold";
 import { AnalyticsEventMessage } from "@cvpipe/core/contracts/messages";
 import type { EventRecorder } from "@cvpipe/core/ports/event-recorder";
-import type { SQSRecord } from "aws-lambda";
+import type { SQSEvent, SQSRecord } from "aws-lambda";
 import { analyticsDeps, releaseRecords } from "./composition.ts";
-import { createLogger } from "./logger.ts";
-import { fifoWorker } from "./middleware/fifo-worker.ts";
-import { parseRecordBody } from "./middleware/record-body.ts";
+import { createLogger, withLambdaContext } from "./logger.ts";
+import { createMetrics, withMetrics } from "./metrics.ts";
+import { fifoWorker } from "./worker/fifo-worker.ts";
+import { parseRecordBody } from "./worker/record-body.ts";
 
 const logger = createLogger("analytics");
+const metrics = createMetrics();
 let recorder: EventRecorder | undefined;
 
-const recordEvent = async function recordEvent(record: SQSRecord): Promise<void> {
-  recorder ??= analyticsDeps();
-  const message = parseRecordBody(record, AnalyticsEventMessage);
-  const outcome = await recorder.record(message, {
-    sequenceNumber: record.attributes.SequenceNumber ?? "0",
-    messageGroupId: record.attributes.MessageGroupId ?? "",
+type Folded =
+  | { readonly message: AnalyticsEventMessage; readonly outcome: "recorded" | "duplicate" | "stale" }
+  | { readonly error: unknown };
+
+/** Each record's fold, started for the whole batch before the worker takes them one by one. */
+const folds = new WeakMap<SQSRecord, Promise<Folded>>();
+
+const canBatch = (r: EventRecorder): r is BatchEventRecorder =>
+  typeof (r as Partial<BatchEventRecorder>).recordBatch === "function";
+
+const startFolds = (records: readonly SQSRecord[]): void => {
+  recorder ??= analyticsDeps(process.env, metrics);
+  const target = recorder;
+  const readable: { record: SQSRecord; event: RecordedEvent }[] = [];
+  for (const record of records) {
+    try {
+      const message = parseRecordBody(record, AnalyticsEventMessage);
+      const delivery = {
+        sequenceNumber: record.attributes.SequenceNumber ?? "0",
+        messageGroupId: record.attributes.MessageGroupId ?? "",
+      };
+      readable.push({ record, event: { message, delivery } });
+    } catch (error) {
+      folds.set(record, Promise.resolve({ error }));
+    }
+  }
+  // Kept for the worker's walk; never rejects.
+  const settled: Promise<PromiseSettledResult<Awaited<ReturnType<EventRecorder["record"]>>>[]> = canBatch(target)
+    ? target.recordBatch(readable.map((r) => r.event))
+    : Promise.allSettled(readable.map((r) => target.record(r.event.message, r.event.delivery)));
+  readable.forEach(({ record, event }, i) => {
+    folds.set(
+      record,
+      settled.then(
+        (results): Folded => {
+          const result = results[i];
+          if (result?.status === "fulfilled") return { message: event.message, outcome: result.value };
+          return { error: result ? result.reason : new Error(`message ${record.messageId}: no fold result`) };
+        },
+        (error: unknown): Folded => ({ error }),
+      ),
+    );
   });
+};
+
+const recordEvent = async function recordEvent(record: SQSRecord): Promise<void> {
+  if (!folds.has(record)) startFolds([record]);
+  const folded = await folds.get(record);
+  if (folded === undefined) throw new Error(`message ${record.messageId}: its fold never started`);
+  if ("error" in folded) throw folded.error;
+  const { message, outcome } = folded;
   if (outcome === "stale") {
     logger.warn("event not counted: received longer ago than duplicates can be detected", {
       eventId: message.event.eventId,
@@ -32,4 +87,10 @@ const recordEvent = async function recordEvent(record: SQSRecord): Promise<void>
   }
 };
 
-export const handler = fifoWorker("analyticsBatch", logger, recordEvent, releaseRecords);
+const worker = fifoWorker("analyticsBatch", logger, recordEvent, releaseRecords).use({
+  before: (request: { event: SQSEvent }) => {
+    startFolds(request.event.Records);
+  },
+});
+
+export const handler = withMetrics(withLambdaContext(worker, logger), metrics);

@@ -13,10 +13,11 @@ import {
   createS3Client,
   createSesClient,
   createSqsClient,
+  sesEndpoint,
   toDocumentClient,
 } from "@cvpipe/aws/clients";
 import { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
-import { bucketReachable, queueReachable, tableReachable } from "@cvpipe/aws/health-checks";
+import { dependencyChecks } from "@cvpipe/aws/health-checks";
 import { DynamoReportLedger } from "@cvpipe/aws/report/dynamo-report-ledger";
 import { SesMailer } from "@cvpipe/aws/report/ses-mailer";
 import { S3BlobStore } from "@cvpipe/aws/s3-blob-store";
@@ -27,11 +28,14 @@ import type { BlobStore } from "@cvpipe/core/ports/blob-store";
 import { type Clock, clockFromEnv, systemClock } from "@cvpipe/core/ports/clock";
 import type { EventRecorder } from "@cvpipe/core/ports/event-recorder";
 import type { JobStore } from "@cvpipe/core/ports/job-store";
-import type { SendWeeklyReportPorts } from "@cvpipe/core/report/send-weekly-report";
+import { type Metrics, noMetrics } from "@cvpipe/core/ports/metrics";
+import type { ReleaseRecords } from "@cvpipe/core/ports/release-records";
+import type { SendWeeklyReportDeps } from "@cvpipe/core/report/send-weekly-report";
 import { LocalEngine } from "@cvpipe/core/tailoring/local-engine";
 import { jobIndexes, queues } from "@cvpipe/core/topology";
+import type { HealthProbe } from "./app/health.ts";
 import type { JobDetailDeps } from "./app/job-view.ts";
-import type { JobLog, ProcessJobDeps } from "./app/process-job.ts";
+import type { ProcessJobDeps } from "./app/process-job.ts";
 import type { SubmitEventsDeps } from "./app/submit-events.ts";
 import type { SubmitJobDeps } from "./app/submit-job.ts";
 import type { SweepJobsDeps } from "./app/sweep-jobs.ts";
@@ -47,19 +51,13 @@ import {
 } from "./config.ts";
 import { loadIdSecret } from "./id-secret.ts";
 import { createLogger } from "./logger.ts";
-import type { ReleaseRecords } from "./middleware/fifo-worker.ts";
-
-export interface HealthCheck {
-  readonly name: string;
-  run(): Promise<void>;
-}
 
 export interface IngressDeps extends SubmitJobDeps, SubmitEventsDeps, JobDetailDeps {
   readonly jobs: JobStore;
   readonly blobs: BlobStore;
   /** Seals list cursors (and keys derived ids, via SubmitJobDeps / SubmitEventsDeps). */
   readonly idSecret: IdSecret;
-  readonly health: readonly HealthCheck[];
+  readonly health: readonly HealthProbe[];
 }
 
 type DocumentClient = ReturnType<typeof toDocumentClient>;
@@ -73,7 +71,10 @@ const payloadStore = (s3: ReturnType<typeof createS3Client>, bucket: string): S3
   new S3BlobStore(s3, bucket, { signingClock: systemClock });
 
 /** Async: the id secret is read at cold start (Secrets Manager on AWS, a file locally). */
-export const ingressDeps = async (env: NodeJS.ProcessEnv = process.env): Promise<IngressDeps> => {
+export const ingressDeps = async (
+  env: NodeJS.ProcessEnv = process.env,
+  metrics: Metrics = noMetrics,
+): Promise<IngressDeps> => {
   const config: IngressConfig = parseConfig("ingress", IngressConfigSchema, env);
   const idSecret = await loadIdSecret(config);
   const clock = clockFromEnv(env);
@@ -98,18 +99,46 @@ export const ingressDeps = async (env: NodeJS.ProcessEnv = process.env): Promise
     defaultEngine: config.DEFAULT_ENGINE,
     jobTtlDays: config.JOB_TTL_DAYS,
     eventTypes: config.EVENT_TYPES,
-    health: [
-      { name: "jobs table", run: () => tableReachable(dynamo, config.JOBS_TABLE) },
-      { name: "tailoring queue", run: () => queueReachable(sqs, config.TAILORING_JOBS_QUEUE_URL) },
-      { name: "analytics queue", run: () => queueReachable(sqs, config.ANALYTICS_EVENTS_QUEUE_URL) },
-      { name: "payloads bucket", run: () => bucketReachable(s3, config.PAYLOADS_BUCKET) },
-    ],
+    metrics,
+    health: ingressHealthChecks(config, env, { dynamo, sqs, s3 }),
   };
+};
+
+/**
+ * What the ingress needs to take work (its table, queues and bucket: required), and what the workers
+ * need to finish it (SES for the weekly report, Bedrock when a model is configured: not required, since
+ * jobs and events are queued and wait for them). The workers have no route of their own, so the API's
+ * health is where an operator sees them.
+ */
+const ingressHealthChecks = (
+  config: IngressConfig,
+  env: NodeJS.ProcessEnv,
+  clients: {
+    readonly dynamo: ReturnType<typeof createDynamoDbClient>;
+    readonly sqs: ReturnType<typeof createSqsClient>;
+    readonly s3: ReturnType<typeof createS3Client>;
+  },
+): HealthProbe[] => {
+  const required = dependencyChecks({
+    dynamodb: { client: clients.dynamo, tables: { jobs: config.JOBS_TABLE } },
+    sqs: {
+      client: clients.sqs,
+      queues: { tailoring: config.TAILORING_JOBS_QUEUE_URL, analytics: config.ANALYTICS_EVENTS_QUEUE_URL },
+    },
+    s3: { client: clients.s3, buckets: { payloads: config.PAYLOADS_BUCKET } },
+  });
+  const modelId = config.BEDROCK_MODEL_ID;
+  const workers = dependencyChecks({
+    ses: { endpoint: sesEndpoint(env) },
+    ...(modelId ? { bedrock: { client: createBedrockRuntimeClient(env), modelId } } : {}),
+  });
+  return [...required.map((c) => ({ ...c, required: true })), ...workers.map((c) => ({ ...c, required: false }))];
 };
 
 export const tailorDeps = (
   env: NodeJS.ProcessEnv = process.env,
-  logger: JobLog = createLogger("tailor"),
+  logger: ProcessJobDeps["logger"] = createLogger("tailor"),
+  metrics: Metrics = noMetrics,
 ): ProcessJobDeps => {
   const config = parseConfig("tailor", TailorConfigSchema, env);
   const clock = clockFromEnv(env);
@@ -125,6 +154,7 @@ export const tailorDeps = (
     maxReceiveCount: queues.tailoringJobs.maxReceiveCount,
     inlineResultLimitBytes: config.INLINE_RESULT_LIMIT_BYTES,
     logger,
+    metrics,
   };
 };
 
@@ -143,11 +173,12 @@ const tailoringEngines = (config: TailorConfig, env: NodeJS.ProcessEnv): Process
   return { local, bedrock };
 };
 
-/** The analytics consumer: each event stored once and folded into its week exactly once. */
-export const analyticsDeps = (env: NodeJS.ProcessEnv = process.env): EventRecorder => {
+/** The analytics worker: each event stored once and folded into its week exactly once. */
+export const analyticsDeps = (env: NodeJS.ProcessEnv = process.env, metrics?: Metrics): EventRecorder => {
   const config = parseConfig("analytics", AnalyticsConfigSchema, env);
   return new AnalyticsFold(toDocumentClient(createDynamoDbClient(env)), {
     clock: clockFromEnv(env),
+    ...(metrics ? { metrics } : {}),
     eventsTable: config.EVENTS_TABLE,
     aggregatesTable: config.AGGREGATES_TABLE,
     eventTtlDays: config.EVENT_TTL_DAYS,
@@ -155,10 +186,12 @@ export const analyticsDeps = (env: NodeJS.ProcessEnv = process.env): EventRecord
   });
 };
 
-export interface ReporterDeps {
-  readonly ports: SendWeeklyReportPorts;
+/** What the reporter needs: the weekly report's dependencies, who it goes to, and the ledger's table. */
+export interface ReporterDeps extends SendWeeklyReportDeps {
   readonly recipients: readonly string[];
   readonly sender: string;
+  /** The reports table (REPORTS_TABLE): the ReportSendUncertain alarm's dimension. */
+  readonly reportsTable: string;
 }
 
 export const reporterDeps = (env: NodeJS.ProcessEnv = process.env): ReporterDeps => {
@@ -166,18 +199,17 @@ export const reporterDeps = (env: NodeJS.ProcessEnv = process.env): ReporterDeps
   const clock = clockFromEnv(env);
   const db = toDocumentClient(createDynamoDbClient(env));
   return {
-    ports: {
-      aggregates: new DynamoAggregateStore(db, { tableName: config.AGGREGATES_TABLE, clock }),
-      ledger: new DynamoReportLedger(db, { tableName: config.REPORTS_TABLE }),
-      mailer: new SesMailer(createSesClient(env)),
-      clock,
-    },
+    aggregates: new DynamoAggregateStore(db, { tableName: config.AGGREGATES_TABLE, clock }),
+    ledger: new DynamoReportLedger(db, { tableName: config.REPORTS_TABLE }),
+    mailer: new SesMailer(createSesClient(env)),
+    clock,
     recipients: config.REPORT_RECIPIENTS,
     sender: config.REPORT_SENDER,
+    reportsTable: config.REPORTS_TABLE,
   };
 };
 
-export const sweeperDeps = (env: NodeJS.ProcessEnv = process.env): SweepJobsDeps => {
+export const sweeperDeps = (env: NodeJS.ProcessEnv = process.env, metrics: Metrics = noMetrics): SweepJobsDeps => {
   const config = parseConfig("sweeper", SweeperConfigSchema, env);
   const clock = clockFromEnv(env);
   return {
@@ -186,6 +218,7 @@ export const sweeperDeps = (env: NodeJS.ProcessEnv = process.env): SweepJobsDeps
     clock,
     stuckAfterMinutes: config.STUCK_JOB_MINUTES,
     batchLimit: 200,
+    metrics,
   };
 };
 
@@ -194,6 +227,6 @@ let releaser: VisibilityReleaser | undefined;
 /** For the FIFO workers: releases poison records at once (see fifoWorker). */
 export const releaseRecords = (env: NodeJS.ProcessEnv = process.env): ReleaseRecords => {
   releaser ??= new VisibilityReleaser(createSqsClient(env));
-  const r = releaser;
-  return (queueArn, handles) => r.release(queueArn, handles);
+  const visibility = releaser;
+  return (queueArn, handles) => visibility.release(queueArn, handles);
 };

@@ -5,48 +5,63 @@
  * the topology's helpers (the same ones infra/ and local/ fill them with).
  */
 import { DEFAULT_EVENT_TYPES, EventType, MAX_EVENT_TYPES } from "@cvpipe/core/contracts/analytics-event";
+import { isEmailAddress } from "@cvpipe/core/contracts/email-address";
 import { ENGINE_NAMES } from "@cvpipe/core/contracts/job-request";
+import * as z from "@cvpipe/core/contracts/zod";
 import { ConfigError } from "@cvpipe/core/errors";
-import { bucketNameEnv, queueUrlEnv, retention, tableNameEnv } from "@cvpipe/core/topology";
-import { z } from "zod";
+import { bucketNameEnv, buckets, queueUrlEnv, retention, SETTING, tableNameEnv } from "@cvpipe/core/topology";
 
-const required = z.string().trim().min(1, "is required");
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
-const flag = z
-  .enum(["true", "false", "1", "0", ""])
-  .default("false")
-  .transform((v) => v === "true" || v === "1");
+const trimmed = () => z.string().check(z.trim());
+const required = z.string().check(z.trim(), z.minLength(1, "is required"));
+/** An optional setting that, when set, is not blank. */
+const optionalNonBlank = () => z.optional(z.string().check(z.trim(), z.minLength(1)));
+/** An integer from the environment's string, within bounds, with its default. */
+const intSetting = (fallback: number, ...bounds: z.core.$ZodCheck<number>[]) =>
+  z._default(z.coerce.number().check(z.int(), ...bounds), fallback);
+const positiveInt = (fallback: number) => intSetting(fallback, z.positive());
+const defaultEngine = () => z._default(z.enum(ENGINE_NAMES), "local");
+const flag = z.pipe(
+  z._default(z.enum(["true", "false", "1", "0", ""]), "false"),
+  z.transform((v) => v === "true" || v === "1"),
+);
 
-const jsonStringArray = z
-  .string()
-  .default("[]")
-  .transform((raw, ctx) => {
+const jsonStringArray = z.pipe(
+  z._default(z.string(), "[]"),
+  z.transform((raw, ctx) => {
     try {
       const parsed: unknown = JSON.parse(raw);
       if (Array.isArray(parsed) && parsed.every((x) => typeof x === "string")) return parsed as string[];
     } catch {
       // reported below
     }
-    ctx.addIssue({ code: "custom", message: 'must be a JSON array of strings, e.g. ["guaranteed job"]' });
+    ctx.issues.push({
+      code: "custom",
+      message: 'must be a JSON array of strings, e.g. ["guaranteed job"]',
+      input: raw,
+    });
     return z.NEVER;
-  });
+  }),
+);
 
-const emailList = z
-  .string()
-  .trim()
-  .min(1, "is required (comma-separated email addresses)")
-  .transform((raw) =>
-    raw
-      .split(",")
-      .map((s) => s.trim())
-      .filter(Boolean),
-  )
-  .pipe(z.array(z.email()).min(1));
+/** One address by core's rule, the one the CDK app's synth checks too. */
+const emailAddress = z.string().check(z.trim(), z.refine(isEmailAddress, "is not an email address"));
 
-const eventTypeList = z
-  .string()
-  .optional()
-  .transform((raw, ctx) => {
+const emailList = z.pipe(
+  z.pipe(
+    z.string().check(z.trim(), z.minLength(1, "is required (comma-separated email addresses)")),
+    z.transform((raw) =>
+      raw
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ),
+  z.array(emailAddress).check(z.minLength(1)),
+);
+
+const eventTypeList = z.pipe(
+  z.optional(z.string()),
+  z.transform((raw, ctx) => {
     if (raw === undefined || raw.trim() === "") return [...DEFAULT_EVENT_TYPES] as string[];
     try {
       const parsed: unknown = JSON.parse(raw);
@@ -61,12 +76,14 @@ const eventTypeList = z
     } catch {
       // reported below
     }
-    ctx.addIssue({
+    ctx.issues.push({
       code: "custom",
       message: `must be a JSON array of 1-${MAX_EVENT_TYPES} event types like "cv.downloaded"`,
+      input: raw,
     });
     return z.NEVER;
-  });
+  }),
+);
 
 export const IngressConfig = z
   .object({
@@ -74,78 +91,96 @@ export const IngressConfig = z
     [queueUrlEnv("analyticsEvents")]: required,
     [tableNameEnv("jobs")]: required,
     [bucketNameEnv("payloads")]: required,
-    DEFAULT_ENGINE: z.enum(ENGINE_NAMES).default("local"),
-    JOB_TTL_DAYS: positiveInt(retention.jobTtlDays),
-    EVENT_TYPES: eventTypeList,
+    [SETTING.defaultEngine]: defaultEngine(),
+    /** At most the payload bucket's expiry: a job that outlived its stored result could not be shown. */
+    [SETTING.jobTtlDays]: intSetting(
+      retention.jobTtlDays,
+      z.positive(),
+      z.lte(
+        buckets.payloads.expireAfterDays,
+        `must be at most ${buckets.payloads.expireAfterDays} (the payload bucket's expireAfterDays: a job must not outlive its stored result)`,
+      ),
+    ),
+    [SETTING.eventTypes]: eventTypeList,
+    /** When a Bedrock model is configured, `GET /v1/health` checks that Bedrock's runtime answers. */
+    [SETTING.bedrockModelId]: z.optional(trimmed()),
     /** AWS: the Secrets Manager secret (ARN) holding the id secret; CloudFormation generates it. */
-    ID_SECRET_ARN: z.string().trim().min(1).optional(),
+    [SETTING.idSecretArn]: optionalNonBlank(),
     /** Local: a file holding the id secret (the embedded stack generates it at first start, 0600). */
-    ID_SECRET_FILE: z.string().trim().min(1).optional(),
+    [SETTING.idSecretFile]: optionalNonBlank(),
     /**
      * Largest answer, in Lambda response-payload bytes, before a job's result is linked (a presigned
      * S3 GET) instead of inlined. Lambda's limit is 6 MB; the margin covers headers and the envelope.
      */
-    MAX_RESPONSE_BYTES: z.coerce.number().int().min(1_000_000).max(5_500_000).default(5_000_000),
+    [SETTING.maxResponseBytes]: intSetting(5_000_000, z.gte(1_000_000), z.lte(5_500_000)),
     /** How long a result link stays valid (it also ends when the function's credentials do). */
-    RESULT_LINK_TTL_SECONDS: z.coerce.number().int().min(60).max(3_600).default(900),
+    [SETTING.resultLinkTtlSeconds]: intSetting(900, z.gte(60), z.lte(3_600)),
   })
-  .superRefine((c, ctx) => {
-    if ((c.ID_SECRET_ARN === undefined) === (c.ID_SECRET_FILE === undefined)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["ID_SECRET_ARN"],
-        message: "exactly one of ID_SECRET_ARN (AWS) and ID_SECRET_FILE (local) is required",
-      });
-    }
-  });
+  .check(
+    z.superRefine((c, ctx) => {
+      if ((c.ID_SECRET_ARN === undefined) === (c.ID_SECRET_FILE === undefined)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [SETTING.idSecretArn],
+          message: `exactly one of ${SETTING.idSecretArn} (AWS) and ${SETTING.idSecretFile} (local) is required`,
+        });
+      }
+    }),
+  );
 
 export const TailorConfig = z
   .object({
     [queueUrlEnv("analyticsEvents")]: required,
     [tableNameEnv("jobs")]: required,
     [bucketNameEnv("payloads")]: required,
-    DEFAULT_ENGINE: z.enum(ENGINE_NAMES).default("local"),
-    BEDROCK_MODEL_ID: z.string().trim().optional(),
-    BEDROCK_GUARDRAIL_ARN: z.string().trim().optional(),
-    BEDROCK_GUARDRAIL_VERSION: z.string().trim().default("DRAFT"),
-    ENABLE_PII_REDACTION: flag,
-    PROMPT_TEMPLATES_PATH: z.string().trim().optional(),
-    BANNED_CLAIMS: jsonStringArray,
+    [SETTING.defaultEngine]: defaultEngine(),
+    [SETTING.bedrockModelId]: z.optional(trimmed()),
+    [SETTING.bedrockGuardrailArn]: z.optional(trimmed()),
+    [SETTING.bedrockGuardrailVersion]: z._default(trimmed(), "DRAFT"),
+    [SETTING.enablePiiRedaction]: flag,
+    [SETTING.promptTemplatesPath]: z.optional(trimmed()),
+    [SETTING.bannedClaims]: jsonStringArray,
     /** Results larger than this are stored in S3 (DynamoDB items are at most 400 KB). */
-    INLINE_RESULT_LIMIT_BYTES: z.coerce.number().int().min(1).max(350_000).default(300_000),
+    [SETTING.inlineResultLimitBytes]: intSetting(300_000, z.gte(1), z.lte(350_000)),
   })
-  .superRefine((c, ctx) => {
-    if (c.DEFAULT_ENGINE === "bedrock" && !c.BEDROCK_MODEL_ID) {
-      ctx.addIssue({ code: "custom", path: ["BEDROCK_MODEL_ID"], message: "is required when DEFAULT_ENGINE=bedrock" });
-    }
-  });
+  .check(
+    z.superRefine((c, ctx) => {
+      if (c.DEFAULT_ENGINE === "bedrock" && !c.BEDROCK_MODEL_ID) {
+        ctx.addIssue({
+          code: "custom",
+          path: [SETTING.bedrockModelId],
+          message: `is required when ${SETTING.defaultEngine}=bedrock`,
+        });
+      }
+    }),
+  );
 
 export const AnalyticsConfig = z.object({
   [tableNameEnv("events")]: required,
   [tableNameEnv("aggregates")]: required,
-  EVENT_TTL_DAYS: positiveInt(retention.eventTtlDays),
+  [SETTING.eventTtlDays]: positiveInt(retention.eventTtlDays),
   /** Outcome and retraction events: longer than JOB_TTL_DAYS plus a DLQ stay. */
-  OUTCOME_EVENT_TTL_DAYS: positiveInt(retention.outcomeEventTtlDays),
+  [SETTING.outcomeEventTtlDays]: positiveInt(retention.outcomeEventTtlDays),
 });
 
 export const ReporterConfig = z.object({
   [tableNameEnv("aggregates")]: required,
   [tableNameEnv("reports")]: required,
-  REPORT_RECIPIENTS: emailList,
-  REPORT_SENDER: z.email(),
+  [SETTING.reportRecipients]: emailList,
+  [SETTING.reportSender]: emailAddress,
 });
 
 export const SweeperConfig = z.object({
   [tableNameEnv("jobs")]: required,
   [queueUrlEnv("analyticsEvents")]: required,
   /** A job QUEUED this long is taken for never enqueued. Longer than any backlog the alarms allow. */
-  STUCK_JOB_MINUTES: positiveInt(120),
+  [SETTING.stuckJobMinutes]: positiveInt(120),
 });
 
 export { ConfigError };
 
 /** Parsed at cold start; a ConfigError lists every bad variable by name. */
-export const parseConfig = <S extends z.ZodType>(fn: string, schema: S, env: NodeJS.ProcessEnv): z.output<S> => {
+export const parseConfig = <S extends z.ZodMiniType>(fn: string, schema: S, env: NodeJS.ProcessEnv): z.output<S> => {
   const result = schema.safeParse(env);
   if (!result.success) {
     const issues = result.error.issues.map((i) => `${i.path.join(".") || "(env)"} ${i.message}`);

@@ -9,14 +9,19 @@
 import { readFileSync } from "node:fs";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { type IdSecret, idSecret } from "@cvpipe/core/contracts/canonical-json";
+import { ConfigError } from "@cvpipe/core/errors";
+import { SETTING } from "@cvpipe/core/topology";
+
+const ARN = SETTING.idSecretArn;
+const FILE = SETTING.idSecretFile;
 
 export interface IdSecretSource {
-  readonly ID_SECRET_ARN?: string | undefined;
-  readonly ID_SECRET_FILE?: string | undefined;
+  readonly [ARN]?: string | undefined;
+  readonly [FILE]?: string | undefined;
 }
 
-/** Thrown at cold start: the ingress cannot run without its secret. */
-export class IdSecretError extends Error {
+/** Thrown at cold start: the ingress cannot run without its secret (a configuration error). */
+export class IdSecretError extends ConfigError {
   constructor(message: string, cause?: unknown) {
     super(message, cause === undefined ? undefined : { cause });
     this.name = "IdSecretError";
@@ -53,25 +58,27 @@ export const loadIdSecret = async (
   source: IdSecretSource,
   client: () => SecretsManagerClient = () => secretsManagerClient(),
 ): Promise<IdSecret> => {
-  if (source.ID_SECRET_FILE) {
+  const file = source[FILE];
+  if (file) {
     let text: string;
     try {
-      text = readFileSync(source.ID_SECRET_FILE, "utf8");
+      text = readFileSync(file, "utf8");
     } catch (error) {
-      throw new IdSecretError(`ID_SECRET_FILE ${source.ID_SECRET_FILE} cannot be read`, error);
+      throw new IdSecretError(`${FILE} ${file} cannot be read`, error);
     }
-    return parse(text, `ID_SECRET_FILE ${source.ID_SECRET_FILE}`);
+    return parse(text, `${FILE} ${file}`);
   }
-  if (source.ID_SECRET_ARN) {
+  const arn = source[ARN];
+  if (arn) {
     let value: string | undefined;
     try {
-      value = (await client().send(new GetSecretValueCommand({ SecretId: source.ID_SECRET_ARN }))).SecretString;
+      value = (await client().send(new GetSecretValueCommand({ SecretId: arn }))).SecretString;
     } catch (error) {
       const name = error instanceof Error ? error.name : "Error";
-      throw new IdSecretError(`ID_SECRET_ARN ${source.ID_SECRET_ARN} cannot be read (${name})`, error);
+      throw new IdSecretError(`${ARN} ${arn} cannot be read (${name})`, error);
     }
-    if (value === undefined) throw new IdSecretError(`ID_SECRET_ARN ${source.ID_SECRET_ARN} has no string value`);
-    return parse(value, `ID_SECRET_ARN ${source.ID_SECRET_ARN}`);
+    if (value === undefined) throw new IdSecretError(`${ARN} ${arn} has no string value`);
+    return parse(value, `${ARN} ${arn}`);
   }
-  throw new IdSecretError("neither ID_SECRET_ARN nor ID_SECRET_FILE is set");
+  throw new IdSecretError(`neither ${ARN} nor ${FILE} is set`);
 };

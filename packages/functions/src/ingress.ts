@@ -1,55 +1,82 @@
 /**
  * Ingress λ: the HTTP API's only integration. Parses, calls the use case,
- * maps the result to the `{success, code, data}` envelope.
+ * maps the result to the `{success, code, data}` envelope (the OpenAPI document is answered bare).
  *
  * Every read of a job goes through own-jobs.ts: a caller sees their own jobs
  * only, and anyone else's is the same 404 as a missing one.
+ *
+ * Every answer names the request's correlation id (`X-Correlation-Id`: the
+ * caller's, when well-formed, or API Gateway's request id); it is on every
+ * line logged for the request and on every message the request enqueues, so
+ * the workers' lines for the job or event carry it too.
  */
 
+import type { RequestContext } from "@cvpipe/core/jobs/caller";
 import middy from "@middy/core";
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { jobLinks } from "./app/job-view.ts";
+import { checkHealth } from "./app/health.ts";
+import { jobAccepted } from "./app/job-view.ts";
 import { getJob, listJobs } from "./app/own-jobs.ts";
 import { submitEvents } from "./app/submit-events.ts";
 import { submitJob } from "./app/submit-job.ts";
 import { type IngressDeps, ingressDeps } from "./composition.ts";
-import { type ApiEvent, callerOf, header, jsonBody } from "./http/api-request.ts";
-import { errorResponse, failure, LAMBDA_RESPONSE_LIMIT_BYTES, payloadBytes, success } from "./http/api-response.ts";
+import {
+  type ApiEvent,
+  CORRELATION_ID_HEADER,
+  callerOf,
+  correlationIdOf,
+  header,
+  jsonBody,
+} from "./http/api-request.ts";
+import {
+  errorResponse,
+  failure,
+  json,
+  LAMBDA_RESPONSE_LIMIT_BYTES,
+  payloadBytes,
+  success,
+} from "./http/api-response.ts";
 import { openApiDocument } from "./http/openapi.ts";
-import { createLogger, withLambdaContext } from "./logger.ts";
+import type { Health } from "./http/response-schemas.ts";
+import { CORRELATION_ID_KEY, createLogger, withLambdaContext } from "./logger.ts";
+import { createMetrics, withMetrics } from "./metrics.ts";
 
 const logger = createLogger("ingress");
-let deps: Promise<IngressDeps> | undefined;
+const HEALTH_ROUTE = "GET /v1/health";
+const metrics = createMetrics();
+let ready: Promise<IngressDeps> | undefined;
 
-const route = async (d: IngressDeps, event: ApiEvent): Promise<APIGatewayProxyStructuredResultV2> => {
+const route = async (
+  deps: IngressDeps,
+  event: ApiEvent,
+  request: RequestContext,
+): Promise<APIGatewayProxyStructuredResultV2> => {
   switch (event.routeKey) {
-    case "GET /v1/health":
-      return health(d);
+    case HEALTH_ROUTE:
+      return health(deps);
     case "GET /v1/openapi.json":
-      return success(200, "OK", openApiDocument());
+      return json(200, openApiDocument());
     case "POST /v1/jobs": {
-      const job = await submitJob(d, callerOf(event), jsonBody(event), header(event, "idempotency-key"));
-      return success(
-        202,
-        job.created ? "ACCEPTED" : "ALREADY_ACCEPTED",
-        {
-          jobId: job.jobId,
-          status: job.status,
-          links: jobLinks(job.jobId),
-        },
-        { location: jobLinks(job.jobId).self },
-      );
+      const job = await submitJob(deps, callerOf(event), jsonBody(event), header(event, "idempotency-key"), request);
+      logger.info("job accepted", { jobId: job.jobId, created: job.created, status: job.status });
+      const accepted = jobAccepted(job);
+      return success(202, job.created ? "ACCEPTED" : "ALREADY_ACCEPTED", accepted, { location: accepted.links.self });
     }
     case "GET /v1/jobs": {
       const query = event.queryStringParameters ?? {};
-      return success(200, "OK", await listJobs(d, callerOf(event), { limit: query["limit"], cursor: query["cursor"] }));
+      return success(
+        200,
+        "OK",
+        await listJobs(deps, callerOf(event), { limit: query["limit"], cursor: query["cursor"] }),
+      );
     }
     case "GET /v1/jobs/{jobId}": {
-      const fits = (data: unknown) => payloadBytes(success(200, "OK", data)) <= d.maxResponseBytes;
-      return success(200, "OK", await getJob(d, callerOf(event), event.pathParameters?.["jobId"] ?? "", fits));
+      const fits = (data: unknown) => payloadBytes(success(200, "OK", data)) <= deps.maxResponseBytes;
+      return success(200, "OK", await getJob(deps, callerOf(event), event.pathParameters?.["jobId"] ?? "", fits));
     }
     case "POST /v1/events": {
-      const accepted = await submitEvents(d, callerOf(event), jsonBody(event));
+      const accepted = await submitEvents(deps, callerOf(event), jsonBody(event), request);
+      logger.info("events accepted", { accepted: accepted.accepted });
       return success(202, "ACCEPTED", accepted);
     }
     default:
@@ -57,38 +84,49 @@ const route = async (d: IngressDeps, event: ApiEvent): Promise<APIGatewayProxySt
   }
 };
 
-const health = async (d: IngressDeps): Promise<APIGatewayProxyStructuredResultV2> => {
-  const checks = await Promise.all(
-    d.health.map(async (c) => {
-      try {
-        await c.run();
-        return { name: c.name, ok: true };
-      } catch (error) {
-        return { name: c.name, ok: false, error: (error as Error).name };
-      }
-    }),
-  );
-  const healthy = checks.every((c) => c.ok);
-  return healthy
-    ? success(200, "OK", { status: "ok", checks })
-    : failure(503, "DEPENDENCY_UNAVAILABLE", "a dependency is unavailable", { checks });
+/** 503 naming what is down when the API cannot take work; otherwise 200, "ok" or "degraded". */
+const health = async (deps: IngressDeps): Promise<APIGatewayProxyStructuredResultV2> => {
+  const verdict = await checkHealth(deps.health);
+  const checks = [...verdict.checks];
+  if (verdict.status === "unavailable") {
+    const down = verdict.requiredDown.join(", ");
+    return failure(503, "DEPENDENCY_UNAVAILABLE", `a dependency is unavailable: ${down}`, { checks });
+  }
+  return success(200, "OK", { status: verdict.status, checks } satisfies Health);
 };
 
 /** Built once per cold start; a failed start (the secret unreadable) is retried by the next request. */
 const coldStart = (): Promise<IngressDeps> => {
-  deps ??= ingressDeps().catch((error: unknown) => {
-    deps = undefined;
+  ready ??= ingressDeps(process.env, metrics).catch((error: unknown) => {
+    ready = undefined;
     throw error;
   });
-  return deps;
+  return ready;
 };
 
 const ingress = async function ingress(event: ApiEvent): Promise<APIGatewayProxyStructuredResultV2> {
+  const correlationId = correlationIdOf(event);
+  // Removed after the invocation with the other per-invocation keys (withLambdaContext's resetKeys).
+  logger.appendKeys({ [CORRELATION_ID_KEY]: correlationId });
+  const answer = await respond(event, { correlationId });
+  return { ...answer, headers: { ...answer.headers, [CORRELATION_ID_HEADER]: correlationId } };
+};
+
+const respond = async (event: ApiEvent, request: RequestContext): Promise<APIGatewayProxyStructuredResultV2> => {
   let response: APIGatewayProxyStructuredResultV2;
+  let deps: IngressDeps | undefined;
   try {
-    response = await route(await coldStart(), event);
+    deps = await coldStart();
+    response = await route(deps, event, request);
   } catch (error) {
-    response = errorResponse(error);
+    // The health route still answers when the API cannot start (its id secret unreadable, its
+    // configuration refused): a 503 that says so by the error's name, not a 500.
+    response =
+      deps === undefined && event.routeKey === HEALTH_ROUTE
+        ? failure(503, "DEPENDENCY_UNAVAILABLE", `the API could not start (${(error as Error)?.name ?? "Error"})`, {
+            checks: [],
+          })
+        : errorResponse(error);
     if ((response.statusCode ?? 500) >= 500)
       logger.error("request failed", { routeKey: event.routeKey, error: error as Error });
   }
@@ -101,4 +139,4 @@ const ingress = async function ingress(event: ApiEvent): Promise<APIGatewayProxy
   return response;
 };
 
-export const handler = withLambdaContext(middy(ingress), logger);
+export const handler = withMetrics(withLambdaContext(middy(ingress), logger), metrics);

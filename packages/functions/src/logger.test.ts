@@ -1,24 +1,11 @@
 import { captureStdout } from "@cvpipe/core/testing/stdout";
 import middy from "@middy/core";
-import type { Context } from "aws-lambda";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createLogger, withLambdaContext } from "./logger.ts";
+import { lambdaContext } from "./testing/lambda-context.ts";
 
-const context = (requestId: string): Context => ({
-  callbackWaitsForEmptyEventLoop: false,
-  functionName: "cvpipe-prod-tailor",
-  functionVersion: "$LATEST",
-  invokedFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:cvpipe-prod-tailor",
-  memoryLimitInMB: "1024",
-  awsRequestId: requestId,
-  logGroupName: "/aws/lambda/cvpipe-prod-tailor",
-  logStreamName: "2026/11/18/[$LATEST]abc",
-  getRemainingTimeInMillis: () => 60_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-});
+const context = (requestId: string) => lambdaContext(requestId, "cvpipe-prod-tailor");
 
 /** The JSON lines Powertools writes to stdout while `fn` runs. */
 const logLines = async (fn: () => Promise<unknown>): Promise<Record<string, unknown>[]> => {
@@ -61,6 +48,24 @@ test("every line a handler logs carries the invocation's request id, function na
   );
   // Per-invocation keys do not leak into the next invocation's lines.
   assert.is(working[1]?.["n"], 2);
+});
+
+test("the invocation event (a CV, a posting) is never logged, even with POWERTOOLS_LOGGER_LOG_EVENT=true", async () => {
+  process.env["POWERTOOLS_LOG_LEVEL"] = "DEBUG";
+  process.env["POWERTOOLS_LOGGER_LOG_EVENT"] = "true";
+  try {
+    const logger = createLogger("ingress");
+    const handler = withLambdaContext(
+      middy(async (_event: { body: string }) => "done"),
+      logger,
+    );
+    const out = await captureStdout(async () => {
+      await handler({ body: '{"cv":"Dana Okafor, dana@example.org"}' }, context("req-3"));
+    });
+    assert.not.match(out, /Dana Okafor|dana@example\.org/);
+  } finally {
+    delete process.env["POWERTOOLS_LOGGER_LOG_EVENT"];
+  }
 });
 
 test.run();

@@ -2,18 +2,30 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import type middy from "@middy/core";
 
-/**
- * One structured JSON logger per function (Powertools). The service name is
- * the environment's (`POWERTOOLS_SERVICE_NAME`, which the CDK app sets) with
- * "cvpipe" only as the fallback; the level is `POWERTOOLS_LOG_LEVEL`'s.
- */
-export const createLogger = (fn: string, env: NodeJS.ProcessEnv = process.env): Logger =>
-  new Logger({ serviceName: env["POWERTOOLS_SERVICE_NAME"] || "cvpipe", persistentKeys: { fn } });
+/** Powertools' service name where the environment names none (the embedded stack sets this one too). */
+export const DEFAULT_SERVICE_NAME = "cvpipe";
+
+/** The service name of logs and metrics: `POWERTOOLS_SERVICE_NAME` (the CDK app sets it per function), else the default. */
+export const serviceNameOf = (env: NodeJS.ProcessEnv = process.env): string =>
+  env["POWERTOOLS_SERVICE_NAME"] || DEFAULT_SERVICE_NAME;
 
 /**
- * Every handler's first middleware: Powertools adds the Lambda context to each
+ * One structured JSON logger per function (Powertools). The service name is
+ * the environment's (serviceNameOf: the environment wins, DEFAULT_SERVICE_NAME
+ * is only the fallback); the level is `POWERTOOLS_LOG_LEVEL`'s.
+ */
+export const createLogger = (fn: string, env: NodeJS.ProcessEnv = process.env): Logger =>
+  new Logger({ serviceName: serviceNameOf(env), persistentKeys: { fn } });
+
+/** The log key that ties a request's, a job's or an event's lines together (see contracts/messages.ts). */
+export const CORRELATION_ID_KEY = "correlationId";
+
+/**
+ * Every handler runs this middleware: Powertools adds the Lambda context to each
  * line the logger writes during the invocation (request id, cold start,
- * function name, memory) and clears per-invocation keys after it.
+ * function name, memory) and clears per-invocation keys after it. It never logs
+ * the invocation event, whatever POWERTOOLS_LOGGER_LOG_EVENT says: events carry
+ * CVs and postings (the API body, the queue messages).
  */
 export const withLambdaContext = <E, R>(handler: middy.MiddyfiedHandler<E, R>, logger: Logger) =>
-  handler.use(injectLambdaContext(logger, { resetKeys: true }));
+  handler.use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }));

@@ -7,11 +7,10 @@
  * A week whose outcome needs a person — SES may have accepted the email but
  * nobody knows (UNCERTAIN), or it went out and SENT could not be recorded — is
  * logged at error level and counted as the metric `cvpipe ReportSendUncertain`
- * (an EMF line; infra alarms on it). The run then returns normally: a retry
- * could only meet the same UNCERTAIN week again.
+ * (an EMF line, dimension ReportsTable alone; infra alarms on it). The run then
+ * returns normally: a retry could only meet the same UNCERTAIN week again.
  */
 
-import { emfLine } from "@cvpipe/aws/report/emf";
 import { isIsoWeek, isoWeekEnd } from "@cvpipe/core/analytics/iso-week";
 import { CvpipeError, ValidationError } from "@cvpipe/core/errors";
 import {
@@ -25,13 +24,15 @@ import {
   type SendWeeklyReportResult,
   sendWeeklyReport,
 } from "@cvpipe/core/report/send-weekly-report";
-import { functions, tableNameEnv, tables } from "@cvpipe/core/topology";
+import { functions } from "@cvpipe/core/topology";
 import middy from "@middy/core";
 import type { ScheduledEvent } from "aws-lambda";
 import { type ReporterDeps, reporterDeps } from "./composition.ts";
 import { createLogger, withLambdaContext } from "./logger.ts";
+import { createMetrics } from "./metrics.ts";
 
 const logger = createLogger("reporter");
+const metrics = createMetrics();
 /** A claim outlives one run (the function's timeout) twice over, and no more. */
 const LEASE_SECONDS = 2 * functions.reporter.timeoutSeconds;
 let deps: ReporterDeps | undefined;
@@ -73,9 +74,9 @@ const operatorAction = (result: SendWeeklyReportResult): string =>
 
 const report = async function report(event: ScheduledEvent | ReportRequest): Promise<SendWeeklyReportResult> {
   deps ??= reporterDeps();
-  const now = deps.ports.clock.now();
+  const now = deps.clock.now();
   const { week, force } = weekOf(event, now);
-  const result = await sendWeeklyReport(deps.ports, {
+  const result = await sendWeeklyReport(deps, {
     week,
     recipients: deps.recipients,
     sender: deps.sender,
@@ -84,30 +85,34 @@ const report = async function report(event: ScheduledEvent | ReportRequest): Pro
   });
   if (needsOperator(result)) {
     logger.error("weekly report needs an operator", { ...result, action: operatorAction(result) });
-    // Only Lambda ships stdout to CloudWatch; a CLI run prints its own message instead.
-    if (process.env["AWS_LAMBDA_FUNCTION_NAME"])
-      process.stdout.write(
-        `${emfLine({
-          namespace: REPORT_METRIC_NAMESPACE,
-          name: REPORT_SEND_UNCERTAIN_METRIC,
-          value: 1,
-          dimensions: { [REPORT_METRIC_DIMENSION]: process.env[tableNameEnv("reports")] ?? tables.reports.name },
-          at: deps.ports.clock.now(),
-          properties: { fn: "reporter", week, status: result.status },
-        })}\n`,
-      );
+    // Written in Lambda only (see metrics.ts): a CLI run prints its own message instead.
+    metrics.standalone({
+      namespace: REPORT_METRIC_NAMESPACE,
+      name: REPORT_SEND_UNCERTAIN_METRIC,
+      value: 1,
+      dimensions: { [REPORT_METRIC_DIMENSION]: deps.reportsTable },
+      properties: { fn: "reporter", week, status: result.status },
+    });
     return result;
   }
   logger.info("weekly report", { ...result });
   // On the schedule, a claim held by a run that died must not end the week's attempts: fail, so
   // Lambda's asynchronous retries (about 1 and 3 minutes later) come back after the lease expires.
   if ("detail-type" in event && result.status === "skipped" && result.reason === "in-progress") {
-    throw new CvpipeError(`${week} is claimed by another run; retrying after its lease`, {
-      code: "DEPENDENCY_UNAVAILABLE",
-      retryable: true,
-    });
+    throw new WeekClaimedError(week);
   }
   return result;
 };
+
+/** The week's send is claimed by a run still inside its lease: thrown so that Lambda's retry comes back after it. */
+class WeekClaimedError extends CvpipeError {
+  constructor(week: string) {
+    super(`${week} is claimed by another run; retrying after its lease`, {
+      code: "DEPENDENCY_UNAVAILABLE",
+      retryable: true,
+    });
+    this.name = "WeekClaimedError";
+  }
+}
 
 export const handler = withLambdaContext(middy(report), logger);

@@ -1,5 +1,5 @@
 /**
- * Tailor λ: consumer of tailoring-jobs.fifo. FIFO-safe partial batches;
+ * Tailor λ: worker of tailoring-jobs.fifo. FIFO-safe partial batches;
  * each record is one job, processed exactly once in effect (see processJob).
  */
 
@@ -8,18 +8,26 @@ import type { SQSRecord } from "aws-lambda";
 import type { ProcessJobDeps } from "./app/process-job.ts";
 import { processJob } from "./app/process-job.ts";
 import { releaseRecords, tailorDeps } from "./composition.ts";
-import { createLogger } from "./logger.ts";
-import { fifoWorker } from "./middleware/fifo-worker.ts";
-import { parseRecordBody } from "./middleware/record-body.ts";
+import { createLogger, withLambdaContext } from "./logger.ts";
+import { createMetrics, withMetrics } from "./metrics.ts";
+import { fifoWorker, type RecordContext } from "./worker/fifo-worker.ts";
+import { parseRecordBody } from "./worker/record-body.ts";
 
 const logger = createLogger("tailor");
+const metrics = createMetrics();
 let deps: ProcessJobDeps | undefined;
 
-const tailorRecord = async function tailorRecord(record: SQSRecord): Promise<void> {
-  deps ??= tailorDeps(process.env, logger);
+const tailorRecord = async function tailorRecord(record: SQSRecord, context: RecordContext): Promise<void> {
+  deps ??= tailorDeps(process.env, logger, metrics);
   const message = parseRecordBody(record, TailoringJobMessage);
-  const outcome = await processJob(deps, message, { receiveCount: Number(record.attributes.ApproximateReceiveCount) });
+  const outcome = await processJob(deps, message, {
+    receiveCount: Number(record.attributes.ApproximateReceiveCount),
+    ...context,
+  });
   logger.info("job processed", { jobId: message.jobId, tenantId: message.tenantId, outcome });
 };
 
-export const handler = fifoWorker("tailorBatch", logger, tailorRecord, releaseRecords);
+export const handler = withMetrics(
+  withLambdaContext(fifoWorker("tailorBatch", logger, tailorRecord, releaseRecords), logger),
+  metrics,
+);

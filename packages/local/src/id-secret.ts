@@ -9,8 +9,9 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { SETTING } from "@cvpipe/core/topology";
 
-export const ID_SECRET_FILE_ENV = "ID_SECRET_FILE";
+export const ID_SECRET_FILE_ENV = SETTING.idSecretFile;
 
 export const idSecretPath = (dataDir: string): string => join(dataDir, "keys", "id-secret");
 

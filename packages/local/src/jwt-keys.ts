@@ -101,6 +101,43 @@ export type TokenCheck =
 const refuse = (failure: TokenFailure): TokenCheck => ({ ok: false, failure });
 const isNumber = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
 
+/** The public key imported once per key set: importing a JWK cost about as much as verifying a signature. */
+const publicKeys = new WeakMap<LocalKeys, ReturnType<typeof importJWK>>();
+const publicKeyOf = (keys: LocalKeys): ReturnType<typeof importJWK> => {
+  let key = publicKeys.get(keys);
+  if (!key) {
+    key = importJWK(keys.publicJwk, ALG);
+    // A key that cannot be imported is not kept: the next token tries again (and fails the same way).
+    key.catch(() => publicKeys.delete(keys));
+    publicKeys.set(keys, key);
+  }
+  return key;
+};
+
+/**
+ * Tokens whose signature verified, per key set, each with its payload's text: a producer sends the same
+ * token with request after request, and the signature check was the gateway's largest cost (an ECDSA
+ * verification through WebCrypto). Only the signature's verdict is kept (the same bytes under the same
+ * key verify the same way); every claim is checked again on every request. Bounded, oldest out first.
+ */
+const verifiedTokens = new WeakMap<LocalKeys, Map<string, string>>();
+const VERIFIED_TOKENS_KEPT = 1024;
+
+const verifiedPayload = async (keys: LocalKeys, token: string): Promise<string> => {
+  let kept = verifiedTokens.get(keys);
+  if (!kept) {
+    kept = new Map();
+    verifiedTokens.set(keys, kept);
+  }
+  const known = kept.get(token);
+  if (known !== undefined) return known;
+  const verified = await compactVerify(token, await publicKeyOf(keys), { algorithms: [ALG] });
+  const text = new TextDecoder("utf-8", { fatal: true }).decode(verified.payload);
+  if (kept.size >= VERIFIED_TOKENS_KEPT) kept.delete(kept.keys().next().value!);
+  kept.set(token, text);
+  return text;
+};
+
 /**
  * Validates a token as API Gateway's JWT authorizer does, in its order: the
  * header's `kid` names the issuer's key and the signature verifies with it;
@@ -119,8 +156,7 @@ export const verifyToken = async (keys: LocalKeys, token: string, now: Date = ne
   if (header.kid !== keys.kid) return refuse("unknown-key");
   let payload: unknown;
   try {
-    const verified = await compactVerify(token, await importJWK(keys.publicJwk, ALG), { algorithms: [ALG] });
-    payload = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(verified.payload));
+    payload = JSON.parse(await verifiedPayload(keys, token));
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === "ERR_JWS_SIGNATURE_VERIFICATION_FAILED") return refuse("bad-signature");

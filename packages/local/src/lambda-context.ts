@@ -1,24 +1,9 @@
-import { randomUUID } from "node:crypto";
+import { invocationContext } from "@cvpipe/functions/lambda-context";
 import type { Context } from "aws-lambda";
 
-/** A Lambda context object for an in-process invocation with the function's timeout. */
-export const lambdaContext = (functionName: string, timeoutSeconds: number, region: string): Context => {
-  const deadline = Date.now() + timeoutSeconds * 1000;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: `cvpipe-${functionName}`,
-    functionVersion: "$LATEST",
-    invokedFunctionArn: `arn:aws:lambda:${region}:000000000000:function:cvpipe-${functionName}`,
-    memoryLimitInMB: "1024",
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/cvpipe-${functionName}`,
-    logStreamName: "local",
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => {},
-    fail: () => {},
-    succeed: () => {},
-  };
-};
+/** The context of an in-process invocation of the stack's function `name` (Lambda knows it as `cvpipe-<name>`). */
+export const lambdaContext = (name: string, timeoutSeconds: number, region: string): Context =>
+  invocationContext({ functionName: `cvpipe-${name}`, timeoutSeconds, region });
 
 /** Resolves with the promise's value, or "timeout" once `ms` have passed (the promise keeps running, as a timed-out Lambda's would be frozen). */
 export const withTimeout = async <T>(promise: Promise<T>, ms: number): Promise<T | "timeout"> => {

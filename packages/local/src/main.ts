@@ -2,12 +2,36 @@
  * `pnpm start`: the embedded stack in the foreground. Ctrl-C stops it
  * gracefully (in-flight work finishes, nothing unfinished is deleted); a
  * second Ctrl-C exits at once.
+ *
+ * The stack runs in a worker thread of this process (stack-thread.ts), its
+ * emulators in another (emulators.ts): this thread only starts it, prints and
+ * handles signals. One process still: a kill ends every thread.
+ *
+ * Memory: a process's RSS is its heaps' peak, not their use (V8 keeps the
+ * pages it grew). V8's defaults let each thread's young generation grow to
+ * 134 MB under load and its old generation to about twice what is live
+ * before collecting it, so 400 jobs left the stack at 520-580 MB for good.
+ * Here the stack thread's young generation is capped (a worker thread's
+ * `resourceLimits`, which a main thread gets only from node's command line)
+ * and the old generation is collected when it has grown 30% past what
+ * survived the last collection (V8's heap-growing-percent, read at each
+ * collection, so setting it here covers every thread). No hard limit on the
+ * old generation: a large request is not an out-of-memory crash.
  */
-
+import v8 from "node:v8";
+import { Worker } from "node:worker_threads";
 import { ConfigError } from "@cvpipe/core/errors";
-import { queues } from "@cvpipe/core/topology";
+import { CLOCK_OFFSET_ENV, clockFromEnv } from "@cvpipe/core/ports/clock";
+import { type QueueId, queues } from "@cvpipe/core/topology";
 import { settingsFromEnv } from "./settings.ts";
-import { startStack } from "./stack.ts";
+import type { StackFailure, StackReady, StackThreadOptions } from "./stack-thread.ts";
+
+/** The stack thread's young generation, MB. */
+const STACK_YOUNG_GENERATION_MB = 32;
+/** How far the old generation grows past its last live size before V8 collects it, %. */
+const HEAP_GROWING_PERCENT = 30;
+
+v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 
 // First of all: whatever the stack writes under the data directory (CVs among it) is owner-only.
 // startStack also sets this and closes an existing tree; set here so nothing in this process precedes it.
@@ -17,20 +41,83 @@ const stamp = () => new Date().toISOString().slice(11, 19);
 const log = (line: string) => console.log(`${stamp()} ${line}`);
 
 log(`cvpipe embedded stack starting (data: ${settings.dataDir})`);
-// CVPIPE_CONSUMERS=off: accept requests but leave queues untouched (maintenance, inspection).
-const consumers = process.env["CVPIPE_CONSUMERS"] !== "off";
-if (!consumers) log("CVPIPE_CONSUMERS=off: queue consumers are paused; messages stay queued");
-const stack = await startStack({ settings, log, pollers: consumers }).catch((error: unknown) => {
-  console.error(`cvpipe: could not start: ${(error as Error).message}`);
-  if ((error as { code?: string }).code === "EADDRINUSE") {
+// CVPIPE_WORKERS=off: accept requests but leave queues untouched (maintenance, inspection).
+const workers = process.env["CVPIPE_WORKERS"] !== "off";
+if (!workers) log("CVPIPE_WORKERS=off: queue workers are paused; messages stay queued");
+
+/**
+ * For tests that run this entry as a process (restart, chaos): CVPIPE_CLOCK_OFFSET_MS shifts every
+ * function's clock by that many milliseconds, exactly (a test restarting the stack keeps one clock);
+ * CVPIPE_VISIBILITY_TIMEOUT_SECONDS sets every queue's visibility timeout (the topology's is 6 x the
+ * worker's timeout: after a crash, what was in flight comes back only then). Leave both unset in normal use.
+ */
+const testOverrides = (env: NodeJS.ProcessEnv) => {
+  const offset = env[CLOCK_OFFSET_ENV];
+  const visibility = env["CVPIPE_VISIBILITY_TIMEOUT_SECONDS"];
+  let visibilityTimeoutSeconds: Record<QueueId, number> | undefined;
+  if (visibility) {
+    const seconds = Number(visibility);
+    if (!Number.isInteger(seconds) || seconds < 1 || seconds > 43_200) {
+      throw new ConfigError(`CVPIPE_VISIBILITY_TIMEOUT_SECONDS must be whole seconds 1-43200, got "${visibility}"`);
+    }
+    visibilityTimeoutSeconds = { tailoringJobs: seconds, analyticsEvents: seconds };
+  }
+  return {
+    // clockFromEnv refuses a malformed offset (ConfigError).
+    ...(offset && clockFromEnv(env) ? { clockOffsetMs: Number(offset) } : {}),
+    ...(visibilityTimeoutSeconds ? { visibilityTimeoutSeconds } : {}),
+  };
+};
+
+const failed = (failure: StackFailure): never => {
+  console.error(`cvpipe: could not start: ${failure.message}`);
+  if (failure.code === "EADDRINUSE") {
     console.error(
       "a port is taken: is another stack running? Override with CVPIPE_API_PORT, CVPIPE_SQS_PORT, CVPIPE_DYNAMODB_PORT, CVPIPE_SES_PORT, CVPIPE_BEDROCK_PORT. (An AWS_ENDPOINT_URL_<SERVICE> at the stack's own port counts as the stack's address: to use a server of your own there, give the stack another port.)",
     );
   }
-  process.exit(error instanceof ConfigError ? 2 : 1);
-});
-const { info } = stack;
+  process.exit(failure.config ? 2 : 1);
+};
 
+let options: StackThreadOptions;
+try {
+  options = { settings, pollers: workers, ...testOverrides(process.env) };
+} catch (error) {
+  failed({ message: (error as Error).message, config: error instanceof ConfigError });
+}
+type FromStack =
+  | { log: string[] }
+  | { ready: StackReady }
+  | { failed: StackFailure }
+  | { stopped: true }
+  | { stopFailed: string };
+const thread = new Worker(new URL("./stack-thread.ts", import.meta.url), {
+  workerData: { options: options! },
+  resourceLimits: { maxYoungGenerationSizeMb: STACK_YOUNG_GENERATION_MB },
+});
+let onStopped: ((error?: string) => void) | undefined;
+const ready = new Promise<StackReady>((resolve) => {
+  thread.on("message", (message: FromStack) => {
+    if ("log" in message) for (const line of message.log) log(line);
+    else if ("ready" in message) resolve(message.ready);
+    else if ("failed" in message) failed(message.failed);
+    else if ("stopped" in message) onStopped?.();
+    else if ("stopFailed" in message) onStopped?.(message.stopFailed);
+  });
+});
+// An error the stack did not handle ends the process, as it did with the stack on this thread.
+thread.on("error", (error) => {
+  console.error("cvpipe: the stack failed:", error);
+  process.exit(1);
+});
+thread.on("exit", (code) => {
+  if (onStopped === undefined) {
+    console.error(`cvpipe: the stack's thread ended unexpectedly (exit code ${code})`);
+    process.exit(1);
+  }
+});
+const started = await ready;
+const { info } = started;
 const { services } = info;
 const sesNote =
   services.ses.source === "emulated" ? `   sent mail: ${info.endpoints.ses}/ (web UI), /store (JSON)` : "";
@@ -45,8 +132,8 @@ console.log(`
   queues                    ${Object.values(queues)
     .map((q) => q.name)
     .join(", ")} (+ DLQs)
-  weekly report             ${stack.scheduler?.next()?.toISOString() ?? "off"} next
-  stuck-job sweep           ${stack.schedulers.jobSweep.next()?.toISOString() ?? "off"} next (every 15 min)
+  weekly report             ${started.weeklyReportNext ?? "off"} next
+  stuck-job sweep           ${started.jobSweepNext ?? "off"} next (every 15 min)
 
   token:  pnpm cvpipe token --tenant acme --user alice
   aws:    aws --endpoint-url ${info.endpoints.sqs} sqs list-queues
@@ -61,7 +148,10 @@ const shutdown = (signal: string) => {
   }
   stopping = true;
   log(`${signal}: stopping (waiting for in-flight work; ${signal} again to force)`);
-  stack.stop().then(
+  new Promise<void>((resolve, reject) => {
+    onStopped = (error) => (error === undefined ? resolve() : reject(new Error(error)));
+    thread.postMessage("stop");
+  }).then(
     () => {
       log("stopped");
       process.exit(0);

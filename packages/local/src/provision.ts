@@ -16,11 +16,20 @@ import { CreateBucketCommand, PutBucketLifecycleConfigurationCommand, type S3Cli
 import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
+  type QueueAttributeName,
   SetQueueAttributesCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import { createTableInput } from "@cvpipe/aws/table-definitions";
-import { buckets, type QueueId, type QueueSpec, queues, type TableSpec, tables } from "@cvpipe/core/topology";
+import {
+  buckets,
+  type FifoThroughputSpec,
+  type QueueId,
+  type QueueSpec,
+  queues,
+  type TableSpec,
+  tables,
+} from "@cvpipe/core/topology";
 
 export interface ProvisionedQueue {
   readonly url: string;
@@ -36,14 +45,30 @@ export interface ProvisionOptions {
   readonly visibilityTimeoutSeconds?: Partial<Record<QueueId, number>>;
 }
 
+const THROUGHPUT_ATTRIBUTES = [
+  "DeduplicationScope",
+  "FifoThroughputLimit",
+] as const satisfies readonly QueueAttributeName[];
+
+/** The topology's FIFO throughput mode as the two SQS attributes. */
+const throughputAttributes = (spec: FifoThroughputSpec): Record<(typeof THROUGHPUT_ATTRIBUTES)[number], string> => ({
+  DeduplicationScope: spec.deduplicationScope,
+  FifoThroughputLimit: spec.fifoThroughputLimit,
+});
+
 const createQueue = async (
   sqs: SQSClient,
   name: string,
   attributes: Record<string, string>,
+  throughput: FifoThroughputSpec,
+  log: Log,
 ): Promise<{ url: string; arn: string }> => {
+  const mode = throughputAttributes(throughput);
   let url: string;
   try {
-    url = (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }))).QueueUrl ?? "";
+    url =
+      (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { ...attributes, ...mode } }))).QueueUrl ??
+      "";
   } catch (error) {
     // The queue exists with other attributes (e.g. the topology changed): bring it in line.
     if (!(error instanceof Error) || !/QueueAlreadyExists|QueueNameExists/.test(error.name)) throw error;
@@ -52,25 +77,70 @@ const createQueue = async (
     const { FifoQueue: _fifo, ...settable } = attributes;
     await sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: settable }));
   }
-  const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }));
-  return { url, arn: attrs.Attributes?.["QueueArn"] ?? "" };
+  const attrs =
+    (
+      await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn", ...THROUGHPUT_ATTRIBUTES] }),
+      )
+    ).Attributes ?? {};
+  await alignThroughput(sqs, name, url, mode, attrs, log);
+  return { url, arn: attrs["QueueArn"] ?? "" };
+};
+
+/**
+ * A queue that exists from before with another throughput mode (a data
+ * directory older than the topology's mode; fauxqs's CreateQueue keeps the
+ * existing queue's value without a word) is set to the topology's. fauxqs
+ * refuses both attributes in SetQueueAttributes: the queue keeps its mode and
+ * a log line says so — no emulator applies either attribute anyway
+ * (docs/emulator-differences.md).
+ */
+const alignThroughput = async (
+  sqs: SQSClient,
+  name: string,
+  url: string,
+  mode: Record<string, string>,
+  current: Record<string, string>,
+  log: Log,
+): Promise<void> => {
+  const differs = Object.fromEntries(Object.entries(mode).filter(([key, value]) => current[key] !== value));
+  if (Object.keys(differs).length === 0) return;
+  try {
+    await sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: differs }));
+  } catch (error) {
+    if (!(error instanceof Error) || !/InvalidAttribute/.test(error.name)) throw error;
+    const had = Object.keys(differs).map((key) => `${key}=${current[key] ?? "(none)"}`);
+    log(
+      `queue ${name}: keeps ${had.join(", ")} — the emulator refuses to change them (${error.name}); it applies neither`,
+    );
+  }
 };
 
 const provisionQueue = async (
   sqs: SQSClient,
   spec: QueueSpec,
   options: ProvisionOptions,
+  log: Log,
 ): Promise<ProvisionedQueue> => {
-  const dlq = await createQueue(sqs, spec.dlqName, {
-    FifoQueue: "true",
-    MessageRetentionPeriod: String(spec.dlqRetentionSeconds),
-  });
-  const main = await createQueue(sqs, spec.name, {
-    FifoQueue: "true",
-    VisibilityTimeout: String(options.visibilityTimeoutSeconds?.[spec.id] ?? spec.visibilityTimeoutSeconds),
-    MessageRetentionPeriod: String(spec.retentionSeconds),
-    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: spec.maxReceiveCount }),
-  });
+  const dlq = await createQueue(
+    sqs,
+    spec.dlqName,
+    { FifoQueue: "true", MessageRetentionPeriod: String(spec.dlqRetentionSeconds) },
+    spec.fifoThroughput,
+    log,
+  );
+  const main = await createQueue(
+    sqs,
+    spec.name,
+    {
+      FifoQueue: "true",
+      VisibilityTimeout: String(options.visibilityTimeoutSeconds?.[spec.id] ?? spec.visibilityTimeoutSeconds),
+      MessageRetentionPeriod: String(spec.retentionSeconds),
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: spec.maxReceiveCount }),
+    },
+    spec.fifoThroughput,
+    log,
+  );
   return { url: main.url, arn: main.arn, dlqUrl: dlq.url, dlqArn: dlq.arn };
 };
 
@@ -111,7 +181,7 @@ export const provision = async (
 ): Promise<Provisioned> => {
   const provisionedQueues = {} as Record<QueueId, ProvisionedQueue>;
   for (const spec of Object.values(queues)) {
-    provisionedQueues[spec.id] = await provisionQueue(clients.sqs, spec, options);
+    provisionedQueues[spec.id] = await provisionQueue(clients.sqs, spec, options, log);
   }
   for (const spec of Object.values(tables)) await provisionTable(clients.dynamoDb, spec, log);
 

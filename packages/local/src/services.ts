@@ -25,22 +25,17 @@
  * id means nothing to AWS). A global `AWS_ENDPOINT_URL` with CVPIPE_USE_AWS is
  * refused too: it would send the "real" service to that endpoint instead.
  */
-import type { ServiceId } from "@cvpipe/aws/clients";
+import { endpointEnv, SERVICE_IDS, type ServiceId, type ServiceName } from "@cvpipe/aws/clients";
 import { ConfigError } from "@cvpipe/core/errors";
+import { SETTING } from "@cvpipe/core/topology";
 import type { LocalSettings } from "./settings.ts";
 
-export type LocalService = "sqs" | "s3" | "dynamodb" | "ses" | "bedrock-runtime";
+export type LocalService = ServiceName;
 
 export const localServices: readonly LocalService[] = ["sqs", "s3", "dynamodb", "ses", "bedrock-runtime"];
 
-/** The SDK's service id (the `<SERVICE>` of AWS_ENDPOINT_URL_<SERVICE>). */
-export const sdkServiceId: Readonly<Record<LocalService, ServiceId>> = {
-  sqs: "SQS",
-  s3: "S3",
-  dynamodb: "DYNAMODB",
-  ses: "SES",
-  "bedrock-runtime": "BEDROCK_RUNTIME",
-};
+/** The SDK's service id (the `<SERVICE>` of AWS_ENDPOINT_URL_<SERVICE>): clients.ts's one map. */
+export const sdkServiceId: Readonly<Record<LocalService, ServiceId>> = SERVICE_IDS;
 
 /** What stands in for each service when it is emulated. */
 export const emulatorName: Readonly<Record<LocalService, string>> = {
@@ -128,7 +123,7 @@ export const planServices = (settings: LocalSettings, env: Env): ServicePlan => 
   const useAws = parseUseAws(env[USE_AWS_ENV]);
   const plan = {} as Record<LocalService, ServiceSource>;
   for (const service of localServices) {
-    const variable = `AWS_ENDPOINT_URL_${sdkServiceId[service]}`;
+    const variable = endpointEnv(sdkServiceId[service]);
     const endpoint = env[variable] || undefined;
     if (useAws.has(service)) {
       if (endpoint) {
@@ -156,20 +151,20 @@ export const planServices = (settings: LocalSettings, env: Env): ServicePlan => 
   const withResources = real.filter((s) => s === "sqs" || s === "s3" || s === "dynamodb");
   if (withResources.length > 0) {
     throw new ConfigError(
-      `real AWS for ${withResources.join(", ")} is refused: the local stack would create queues, tables or a bucket in your account and consume from them. Deploy a stage with CDK for that (the CLI reaches it with CVPIPE_STAGE), or point AWS_ENDPOINT_URL_${withResources.map((s) => sdkServiceId[s]).join("/")} at an emulator of your own (moto, LocalStack, DynamoDB Local). Real AWS is for bedrock-runtime and ses`,
+      `real AWS for ${withResources.join(", ")} is refused: the local stack would create queues, tables or a bucket in your account and consume from them. Deploy a stage with CDK for that (the CLI reaches it with CVPIPE_STAGE), or point ${withResources.map((s) => endpointEnv(sdkServiceId[s])).join(" / ")} at an emulator of your own (moto, LocalStack, DynamoDB Local). Real AWS is for bedrock-runtime and ses`,
     );
   }
   if (plan.ses.kind === "aws") {
-    const missing = ["REPORT_SENDER", "REPORT_RECIPIENTS"].filter((name) => !env[name]);
+    const missing = [SETTING.reportSender, SETTING.reportRecipients].filter((name) => !env[name]);
     if (missing.length > 0) {
       throw new ConfigError(
         `real SES needs ${missing.join(" and ")} set: the sender must be an identity verified in your account (the local defaults are example.com addresses)`,
       );
     }
   }
-  if (plan["bedrock-runtime"].kind === "aws" && !env["BEDROCK_MODEL_ID"]) {
+  if (plan["bedrock-runtime"].kind === "aws" && !env[SETTING.bedrockModelId]) {
     throw new ConfigError(
-      "real Bedrock needs BEDROCK_MODEL_ID set: a model or inference profile your account can invoke in AWS_REGION (the local default names the stand-in)",
+      `real Bedrock needs ${SETTING.bedrockModelId} set: a model or inference profile your account can invoke in AWS_REGION (the local default names the stand-in)`,
     );
   }
   return plan;

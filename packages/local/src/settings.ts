@@ -1,4 +1,5 @@
 import { join, resolve } from "node:path";
+import { ConfigError } from "@cvpipe/core/errors";
 
 /** Where the embedded stack listens and keeps its state. Every port is overridable; 0 picks a free one. */
 export interface LocalSettings {
@@ -15,8 +16,9 @@ const port = (env: NodeJS.ProcessEnv, name: string, fallback: number): number =>
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 65_535)
-    throw new Error(`${name} must be a port number 0-65535 (got "${raw}")`);
+  // Digits only: Number() would read " " as 0 (a random port) and "1e3" as 1000.
+  if (!/^\d{1,5}$/.test(raw) || n > 65_535)
+    throw new ConfigError(`${name} must be a port number 0-65535 (got "${raw}")`);
   return n;
 };
 

@@ -49,6 +49,11 @@ export interface PollerOptions {
   /** Long-poll wait; also bounds how long a stop waits for an idle poller. */
   readonly waitTimeSeconds: number;
   readonly log: (line: string) => void;
+  /**
+   * While this answers true, the poller starts an invocation only when none is running (one slot):
+   * the embedded stack gives its HTTP API the machine's cores first (stack.ts).
+   */
+  readonly yieldTo?: () => boolean;
 }
 
 export interface InvocationReport {
@@ -117,39 +122,77 @@ export const failedIdentifiers = (response: unknown, records: readonly SQSRecord
   return failed;
 };
 
+/**
+ * Splits one receive into up to `ways` batches, each message group whole and in
+ * its received order inside one of them (a message without a group is a group
+ * of its own), groups dealt round-robin in the order they first appear.
+ */
+export const splitByGroup = (messages: readonly Message[], ways: number): Message[][] => {
+  const groups = new Map<string, Message[]>();
+  for (const [i, m] of messages.entries()) {
+    const key = m.Attributes?.["MessageGroupId"] ?? `\u0000${i}`;
+    const group = groups.get(key);
+    if (group) group.push(m);
+    else groups.set(key, [m]);
+  }
+  const n = Math.max(1, Math.min(ways, groups.size));
+  const batches: Message[][] = Array.from({ length: n }, () => []);
+  let k = 0;
+  for (const group of groups.values()) batches[k++ % n]!.push(...group);
+  // Each batch in the received order, so a group's records keep theirs.
+  const order = new Map(messages.map((m, i) => [m, i]));
+  for (const batch of batches) batch.sort((a, b) => order.get(a)! - order.get(b)!);
+  return batches.filter((b) => b.length > 0);
+};
+
 export class SqsPoller {
-  readonly #o: PollerOptions;
+  readonly #options: PollerOptions;
   #stopping = false;
-  #loops: Promise<void>[] = [];
+  #loop: Promise<void> | undefined;
+  /** Invocations in flight, timed-out ones until they settle: never more than maxConcurrency. */
+  readonly #inFlight = new Set<Promise<void>>();
   #visibility: Promise<number> | undefined;
   readonly reports: InvocationReport[] = [];
 
   constructor(options: PollerOptions) {
-    this.#o = options;
+    this.#options = options;
   }
 
   start(): void {
-    for (let i = 0; i < this.#o.maxConcurrency; i++) this.#loops.push(this.#loop());
+    this.#loop ??= this.#receiveLoop();
   }
 
   /** Stops receiving, lets in-flight invocations finish (timed-out ones too), releases anything received after the stop. */
   async stop(): Promise<void> {
     this.#stopping = true;
-    await Promise.all(this.#loops);
+    await this.#loop;
+    while (this.#inFlight.size > 0) await Promise.all([...this.#inFlight]);
   }
 
-  /** One concurrency slot: a loop takes its next batch only when the previous call has settled. */
-  async #loop(): Promise<void> {
+  /**
+   * Lambda's event source as one receiver feeding `maxConcurrency` slots: it
+   * receives only while a slot is free, and deals what one receive returned
+   * to as many free slots as it has message groups (splitByGroup): a receive
+   * of ten messages from ten groups with five slots free is five concurrent
+   * invocations of two records, as Lambda scales a FIFO queue's consumers with
+   * its active message groups. A group's records stay together and in order;
+   * with one slot free (or maxConcurrency 1) the whole receive is one batch.
+   */
+  async #receiveLoop(): Promise<void> {
     let backoffMs = 200;
     while (!this.#stopping) {
+      while (this.#inFlight.size >= this.#slots() && !this.#stopping) {
+        await Promise.race([...this.#inFlight]);
+      }
+      if (this.#stopping) break;
       let messages: Message[];
       let receivedAt: number;
       try {
-        const out = await this.#o.sqs.send(
+        const out = await this.#options.sqs.send(
           new ReceiveMessageCommand({
-            QueueUrl: this.#o.queueUrl,
-            MaxNumberOfMessages: this.#o.batchSize,
-            WaitTimeSeconds: this.#o.waitTimeSeconds,
+            QueueUrl: this.#options.queueUrl,
+            MaxNumberOfMessages: this.#options.batchSize,
+            WaitTimeSeconds: this.#options.waitTimeSeconds,
             MessageSystemAttributeNames: ["All"],
             MessageAttributeNames: ["All"],
           }),
@@ -159,7 +202,9 @@ export class SqsPoller {
         backoffMs = 200;
       } catch (error) {
         if (this.#stopping) break;
-        this.#o.log(`${this.#o.functionName}: receive failed (${(error as Error).name}); retrying in ${backoffMs} ms`);
+        this.#options.log(
+          `${this.#options.functionName}: receive failed (${(error as Error).name}); retrying in ${backoffMs} ms`,
+        );
         await new Promise((r) => setTimeout(r, backoffMs));
         backoffMs = Math.min(backoffMs * 2, 5000);
         continue;
@@ -169,16 +214,26 @@ export class SqsPoller {
         await this.#changeVisibility(messages, 0, "release on stop");
         break;
       }
-      await this.#invoke(messages, receivedAt).catch((error: unknown) =>
-        this.#o.log(`${this.#o.functionName}: batch handling failed: ${(error as Error).message}`),
-      );
+      for (const batch of splitByGroup(messages, Math.max(1, this.#slots() - this.#inFlight.size))) {
+        const call: Promise<void> = this.#invoke(batch, receivedAt)
+          .catch((error: unknown) =>
+            this.#options.log(`${this.#options.functionName}: batch handling failed: ${(error as Error).message}`),
+          )
+          .finally(() => this.#inFlight.delete(call));
+        this.#inFlight.add(call);
+      }
     }
+  }
+
+  /** How many invocations may run now: maxConcurrency, or one while yieldTo says so. */
+  #slots(): number {
+    return this.#options.yieldTo?.() ? 1 : this.#options.maxConcurrency;
   }
 
   /** The queue's VisibilityTimeout (what Lambda's event source gets too: it never overrides it on receive). */
   #visibilityTimeout(): Promise<number> {
-    this.#visibility ??= this.#o.sqs
-      .send(new GetQueueAttributesCommand({ QueueUrl: this.#o.queueUrl, AttributeNames: ["VisibilityTimeout"] }))
+    this.#visibility ??= this.#options.sqs
+      .send(new GetQueueAttributesCommand({ QueueUrl: this.#options.queueUrl, AttributeNames: ["VisibilityTimeout"] }))
       .then((out) => {
         const seconds = Number(out.Attributes?.["VisibilityTimeout"]);
         if (!Number.isFinite(seconds) || seconds < 0) throw new Error(`unreadable VisibilityTimeout ${seconds}`);
@@ -186,8 +241,8 @@ export class SqsPoller {
       })
       .catch((error: unknown) => {
         this.#visibility = undefined; // ask again for the next batch
-        this.#o.log(
-          `${this.#o.functionName}: could not read the queue's visibility timeout (${(error as Error).message}); assuming ${DEFAULT_VISIBILITY_TIMEOUT_SECONDS} s`,
+        this.#options.log(
+          `${this.#options.functionName}: could not read the queue's visibility timeout (${(error as Error).message}); assuming ${DEFAULT_VISIBILITY_TIMEOUT_SECONDS} s`,
         );
         return DEFAULT_VISIBILITY_TIMEOUT_SECONDS;
       });
@@ -218,28 +273,28 @@ export class SqsPoller {
    * previous attempt has really stopped, which is the point.
    */
   async #invoke(messages: Message[], receivedAt: number): Promise<void> {
-    const o = this.#o;
+    const options = this.#options;
     const visibilitySeconds = await this.#visibilityTimeout();
-    const records = messages.map((m) => toSqsRecord(m, o.queueArn, o.region));
-    const context = lambdaContext(o.functionName, o.timeoutSeconds, o.region);
-    const call = Promise.resolve().then(() => o.handler({ Records: records }, context));
+    const records = messages.map((m) => toSqsRecord(m, options.queueArn, options.region));
+    const context = lambdaContext(options.functionName, options.timeoutSeconds, options.region);
+    const call = Promise.resolve().then(() => options.handler({ Records: records }, context));
     const heartbeat = this.#heartbeat(messages, visibilitySeconds);
     let outcome: InvocationReport["outcome"];
     let failed: Set<string>;
     try {
-      const response = await withTimeout(call, o.timeoutSeconds * 1000);
+      const response = await withTimeout(call, options.timeoutSeconds * 1000);
       if (response === "timeout") {
         outcome = "timeout";
         failed = new Set(records.map((r) => r.messageId));
         const start = Date.now();
-        o.log(
-          `${o.functionName}: invocation timed out after ${o.timeoutSeconds} s and is still running: its slot stays taken and its ${records.length} record(s) invisible until it settles`,
+        options.log(
+          `${options.functionName}: invocation timed out after ${options.timeoutSeconds} s and is still running: its slot stays taken and its ${records.length} record(s) invisible until it settles`,
         );
         await call.then(
           () => undefined,
           () => undefined,
         );
-        o.log(`${o.functionName}: timed-out invocation settled ${Date.now() - start} ms past its timeout`);
+        options.log(`${options.functionName}: timed-out invocation settled ${Date.now() - start} ms past its timeout`);
       } else {
         const ids = failedIdentifiers(response, records);
         if (ids === "malformed") {
@@ -251,25 +306,26 @@ export class SqsPoller {
         }
       }
     } catch (error) {
-      o.log(`${o.functionName}: invocation failed: ${(error as Error).message}`);
+      options.log(`${options.functionName}: invocation failed: ${(error as Error).message}`);
       outcome = "error";
       failed = new Set(records.map((r) => r.messageId));
     }
     const beats = await heartbeat.stop();
     const done = records.filter((r) => !failed.has(r.messageId));
     if (done.length > 0) {
-      // A failed delete means redelivery, which the consumers are idempotent against: log, carry on.
+      // A failed delete means redelivery, which the workers are idempotent against: log, carry on.
       try {
-        const out = await o.sqs.send(
+        const out = await options.sqs.send(
           new DeleteMessageBatchCommand({
-            QueueUrl: o.queueUrl,
+            QueueUrl: options.queueUrl,
             Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })),
           }),
         );
-        for (const f of out.Failed ?? []) o.log(`${o.functionName}: delete failed for entry ${f.Id}: ${f.Message}`);
+        for (const f of out.Failed ?? [])
+          options.log(`${options.functionName}: delete failed for entry ${f.Id}: ${f.Message}`);
       } catch (error) {
-        o.log(
-          `${o.functionName}: delete failed (${(error as Error).name}); ${done.length} record(s) will be redelivered`,
+        options.log(
+          `${options.functionName}: delete failed (${(error as Error).name}); ${done.length} record(s) will be redelivered`,
         );
       }
     }
@@ -283,7 +339,9 @@ export class SqsPoller {
       );
     }
     if (outcome !== "ok")
-      o.log(`${o.functionName}: batch of ${records.length}: ${outcome}, ${failed.size} left for redelivery`);
+      options.log(
+        `${options.functionName}: batch of ${records.length}: ${outcome}, ${failed.size} left for redelivery`,
+      );
     this.reports.push({ received: records.length, deleted: done.length, failed: failed.size, outcome });
     if (this.reports.length > MAX_REPORTS) this.reports.splice(0, this.reports.length - MAX_REPORTS);
   }
@@ -311,9 +369,9 @@ export class SqsPoller {
   async #changeVisibility(messages: Message[], seconds: number, why: string): Promise<void> {
     if (messages.length === 0) return;
     try {
-      const out = await this.#o.sqs.send(
+      const out = await this.#options.sqs.send(
         new ChangeMessageVisibilityBatchCommand({
-          QueueUrl: this.#o.queueUrl,
+          QueueUrl: this.#options.queueUrl,
           Entries: messages.map((m, i) => ({
             Id: String(i),
             ReceiptHandle: m.ReceiptHandle ?? "",
@@ -322,9 +380,9 @@ export class SqsPoller {
         }),
       );
       for (const f of out.Failed ?? [])
-        this.#o.log(`${this.#o.functionName}: ${why} failed for entry ${f.Id}: ${f.Message}`);
+        this.#options.log(`${this.#options.functionName}: ${why} failed for entry ${f.Id}: ${f.Message}`);
     } catch (error) {
-      this.#o.log(`${this.#o.functionName}: ${why} failed: ${(error as Error).message}`);
+      this.#options.log(`${this.#options.functionName}: ${why} failed: ${(error as Error).message}`);
     }
   }
 }

@@ -2,15 +2,41 @@
  * The embedded stack: emulators, provisioning from the topology, the HTTP
  * gateway, one SQS poller per queue and the weekly scheduler, all in one
  * process, running the same handler files the CDK app deploys.
+ *
+ * Threads: the emulators run in a worker thread of their own
+ * (startEmulatorsThread), the rest in the caller's thread (`pnpm start` puts
+ * that in a worker thread too: main.ts). On AWS the API and the workers have
+ * compute of their own; here they share a thread and the machine's cores, so
+ * the API comes first: while it is answering a request, each poller starts a
+ * batch only when none of its own is running (SqsPoller's yieldTo). The
+ * workers never stop; they take more slots again as soon as the API is idle.
  */
 import { randomBytes } from "node:crypto";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createDynamoDbClient, createS3Client, createSqsClient, localCredentialsEnv } from "@cvpipe/aws/clients";
+import {
+  createDynamoDbClient,
+  createS3Client,
+  createSesClient,
+  createSqsClient,
+  endpointEnv,
+  localCredentialsEnv,
+  requestTimeoutEnv,
+} from "@cvpipe/aws/clients";
+import { verifySenderIdentity } from "@cvpipe/aws/report/ses-mailer";
 import { CLOCK_OFFSET_ENV, clockFromEnv } from "@cvpipe/core/ports/clock";
-import { type FunctionId, functions, type QueueId, queues, type ScheduleId, schedules } from "@cvpipe/core/topology";
+import {
+  type FunctionId,
+  functions,
+  type QueueId,
+  queues,
+  type ScheduleId,
+  SETTING,
+  schedules,
+} from "@cvpipe/core/topology";
+import { DEFAULT_SERVICE_NAME } from "@cvpipe/functions/logger";
 import { startBedrockServer } from "./bedrock-server/bedrock-server.ts";
-import { ownerOnlyDataDir, startEmulators } from "./emulators.ts";
+import { ownerOnlyDataDir, startEmulatorsThread } from "./emulators.ts";
 import { resourceEnv } from "./function-env.ts";
 import { type ApiHandler, startGateway } from "./gateway/index.ts";
 import { ensureIdSecret, ID_SECRET_FILE_ENV } from "./id-secret.ts";
@@ -44,6 +70,8 @@ export interface StackOptions {
   readonly pollers?: boolean;
   /** Run every function as if "now" had been this instant at start-up (the clock then runs at the real rate). */
   readonly clockStart?: Date;
+  /** The same as a fixed shift from the real clock, in ms (`pnpm start` with CVPIPE_CLOCK_OFFSET_MS); wins over clockStart. */
+  readonly clockOffsetMs?: number;
 }
 
 export interface StackInfo {
@@ -80,11 +108,11 @@ export interface RunningStack {
 
 /** Local defaults for variables that AWS deployments get from CDK context. */
 export const localDefaults = (): Record<string, string> => ({
-  BEDROCK_MODEL_ID: "local.cvpipe-bedrock-stand-in",
-  REPORT_RECIPIENTS: "analytics-team@example.com",
-  REPORT_SENDER: "cvpipe-reports@example.com",
+  [SETTING.bedrockModelId]: "local.cvpipe-bedrock-stand-in",
+  [SETTING.reportRecipients]: "analytics-team@example.com",
+  [SETTING.reportSender]: "cvpipe-reports@example.com",
   POWERTOOLS_LOG_LEVEL: "WARN",
-  POWERTOOLS_SERVICE_NAME: "cvpipe",
+  POWERTOOLS_SERVICE_NAME: DEFAULT_SERVICE_NAME,
 });
 
 /** Per-start keys for the emulators: they accept any, and none is kept anywhere. */
@@ -99,6 +127,18 @@ const localKeyPair = (): { id: string; secret: string } => ({
  */
 const CONFIGURED_ENDPOINT_KEYS = "local:local";
 
+/** The region the SDK would resolve without AWS_REGION (AWS_PROFILE's config), or undefined when none is configured. */
+const profileRegion = async (): Promise<string | undefined> => {
+  const client = createSqsClient();
+  try {
+    return await client.config.region();
+  } catch {
+    return undefined;
+  } finally {
+    client.destroy();
+  }
+};
+
 export const startStack = async (options: StackOptions): Promise<RunningStack> => {
   const { settings } = options;
   const log = options.log ?? ((line: string) => console.log(line));
@@ -108,7 +148,7 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
   // Before anything is written: the data directory (CVs, the signing key) is owner-only, 0700/0600.
   ownerOnlyDataDir(settings.dataDir);
 
-  const emulators = await startEmulators(settings, {
+  const emulators = await startEmulatorsThread(settings, {
     sqs: emulated("sqs"),
     s3: emulated("s3"),
     dynamodb: emulated("dynamodb"),
@@ -150,7 +190,14 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
       else process.env[name] = value;
     }
   };
-  process.env["AWS_REGION"] = settings.region;
+  // The region: the user's AWS_REGION when set; else, when some service is the user's (real AWS, their
+  // endpoint), the one their profile names, as the SDK would resolve it; else the settings' default.
+  // Set for the stack's life and put back on stop.
+  const region =
+    process.env["AWS_REGION"] ??
+    (localServices.some((service) => plan[service].kind !== "emulated") ? await profileRegion() : undefined) ??
+    settings.region;
+  setEnv("AWS_REGION", region);
   // Credentials: emulated services get keys generated per start. When some service uses the user's own
   // credentials (real AWS, or an endpoint of theirs with their keys or profile set), the global
   // AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY stay the user's and the emulated services get their keys
@@ -167,7 +214,7 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
     const id = sdkServiceId[service];
     const source = plan[service];
     if (source.kind === "emulated") {
-      setEnv(`AWS_ENDPOINT_URL_${id}`, endpointOf(service));
+      setEnv(endpointEnv(id), endpointOf(service));
       setEnv(localCredentialsEnv(id), `${local.id}:${local.secret}`);
     } else {
       // The user's endpoint variable (or none: the SDK's AWS endpoint) is left as the user set it.
@@ -178,7 +225,8 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
   // The ingress reads its id secret from the data directory (Secrets Manager's role on AWS).
   process.env[ID_SECRET_FILE_ENV] = idSecretFile;
   for (const [k, v] of Object.entries(localDefaults())) process.env[k] ??= v;
-  if (options.clockStart) process.env[CLOCK_OFFSET_ENV] = String(options.clockStart.getTime() - Date.now());
+  if (options.clockOffsetMs !== undefined) process.env[CLOCK_OFFSET_ENV] = String(options.clockOffsetMs);
+  else if (options.clockStart) process.env[CLOCK_OFFSET_ENV] = String(options.clockStart.getTime() - Date.now());
   else delete process.env[CLOCK_OFFSET_ENV];
 
   let provisioned: Provisioned;
@@ -188,11 +236,29 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
       log,
       options.visibilityTimeoutSeconds ? { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds } : {},
     );
+    // An SES of the user's own (moto, LocalStack) refuses an unverified sender, as SES does: the sender is
+    // verified there, as the CDK stack's EmailIdentity is on AWS. Never on real SES (it would email a link).
+    // Best effort, with a short wait: an SES emulator without the action (aws-ses-v2-local never answers
+    // it) starts anyway, and the log line says so.
+    const sender = options.env?.[SETTING.reportSender] ?? process.env[SETTING.reportSender];
+    if (plan.ses.kind === "configured" && sender) {
+      const ses = createSesClient({ ...process.env, [requestTimeoutEnv("SES")]: "3000" });
+      try {
+        await verifySenderIdentity(ses, sender);
+        log(`ses: sender ${sender} verified at ${endpointOf("ses")}`);
+      } catch (error) {
+        log(
+          `ses: sender ${sender} not verified at ${endpointOf("ses")} (${(error as Error).name}): an SES there that requires verified senders will refuse the weekly report`,
+        );
+      } finally {
+        ses.destroy();
+      }
+    }
   } catch (error) {
     await bedrock?.close();
     await emulators.stop();
     restoreEnv();
-    const theirs = (["sqs", "dynamodb", "s3"] as const).filter((s) => plan[s].kind === "configured");
+    const theirs = (["sqs", "dynamodb", "s3", "ses"] as const).filter((s) => plan[s].kind === "configured");
     if (theirs.length > 0 && error instanceof Error) {
       error.message = `${error.message} (provisioning on user-configured endpoints: ${theirs.map((s) => `${s} ${endpointOf(s)}`).join(", ")}; are they running?)`;
     }
@@ -203,7 +269,7 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
 
   const timeout = (fn: FunctionId): number => options.functionTimeoutSeconds?.[fn] ?? functions[fn].timeoutSeconds;
   const ingress = (await import("@cvpipe/functions/ingress")).handler as unknown as ApiHandler;
-  const consumers: Record<QueueId, SqsHandler> = {
+  const workers: Record<QueueId, SqsHandler> = {
     tailoringJobs: (await import("@cvpipe/functions/tailor")).handler as unknown as SqsHandler,
     analyticsEvents: (await import("@cvpipe/functions/analytics")).handler as unknown as SqsHandler,
   };
@@ -213,7 +279,7 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
     keys,
     handler: ingress,
     timeoutSeconds: timeout("ingress"),
-    region: settings.region,
+    region,
     onRequest: (line) => log(`api ${line}`),
     // Tokens are checked on the same clock as the functions run on (CVPIPE_CLOCK_OFFSET_MS).
     clock: clockFromEnv(process.env),
@@ -233,16 +299,18 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
     }
     const poller = new SqsPoller({
       sqs,
-      functionName: spec.consumer,
+      functionName: spec.worker,
       queueUrl: provisioned.queues[spec.id].url,
       queueArn: provisioned.queues[spec.id].arn,
-      region: settings.region,
-      handler: consumers[spec.id],
+      region,
+      handler: workers[spec.id],
       batchSize: spec.batchSize,
       maxConcurrency: spec.maxConcurrency,
-      timeoutSeconds: timeout(spec.consumer),
+      timeoutSeconds: timeout(spec.worker),
       waitTimeSeconds: options.waitTimeSeconds ?? 5,
       log,
+      // One machine, one pair of cores: while the API is answering, the workers run one batch at a time.
+      yieldTo: () => gateway.inFlight() > 0,
     });
     poller.start();
     pollers[spec.id] = poller;
@@ -254,7 +322,7 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
   };
   const schedulers = {} as Record<ScheduleId, Scheduler>;
   for (const spec of Object.values(schedules)) {
-    const s = new Scheduler(spec, targets[spec.id], settings.region, timeout(spec.target), log);
+    const s = new Scheduler(spec, targets[spec.id], region, timeout(spec.target), log);
     s.start();
     schedulers[spec.id] = s;
   }
@@ -263,7 +331,7 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
   const info: StackInfo = {
     pid: process.pid,
     dataDir: settings.dataDir,
-    region: settings.region,
+    region,
     apiUrl: gateway.url,
     endpoints: {
       bedrock: endpointOf("bedrock-runtime"),

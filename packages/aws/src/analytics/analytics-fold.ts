@@ -1,8 +1,15 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { type AnalyticsRecord, type FoldOutcome, foldAnalyticsRecord } from "@cvpipe/core/analytics/fold-event";
+import {
+  type AnalyticsRecord,
+  type FoldOptions,
+  type FoldOutcome,
+  foldAnalyticsBatch,
+  foldAnalyticsRecord,
+} from "@cvpipe/core/analytics/fold-event";
 import type { AnalyticsEventMessage } from "@cvpipe/core/contracts/messages";
 import type { Clock } from "@cvpipe/core/ports/clock";
 import type { EventDelivery, EventRecorder } from "@cvpipe/core/ports/event-recorder";
+import type { Metrics } from "@cvpipe/core/ports/metrics";
 import { DynamoAggregateStore } from "./dynamo-aggregate-store.ts";
 import { DynamoEventStore } from "./dynamo-event-store.ts";
 
@@ -18,25 +25,48 @@ export interface AnalyticsFoldOptions {
   /** Aggregate retention after the week ends (default AGGREGATE_RETENTION_DAYS). */
   readonly aggregateRetentionDays?: number;
   readonly clock: Clock;
+  /** Where the fold counts events folded, duplicate and stale (none when omitted). */
+  readonly metrics?: Metrics;
 }
 
+export type RecordOutcome = "recorded" | "duplicate" | "stale";
+
+/** One event for `recordBatch`: what `record` takes. */
+export interface RecordedEvent {
+  readonly message: AnalyticsEventMessage;
+  readonly delivery: EventDelivery;
+}
+
+/** An EventRecorder that can also fold many records as one batch (the analytics worker uses it when offered). */
+export interface BatchEventRecorder extends EventRecorder {
+  recordBatch(records: readonly RecordedEvent[]): Promise<PromiseSettledResult<RecordOutcome>[]>;
+}
+
+const recordOutcome = (outcome: FoldOutcome): RecordOutcome =>
+  outcome === "stale" ? "stale" : outcome === "folded" || outcome === "recovered" ? "recorded" : "duplicate";
+
 /**
- * The analytics consumer's one dependency: stores each event and folds it into
+ * The analytics worker's one dependency: stores each event and folds it into
  * its weekly aggregate, exactly once, over the events and aggregates tables.
+ * `recordBatch` folds an invocation's records together (foldAnalyticsBatch:
+ * one aggregate write per item touched, not three per event), each record
+ * still answered on its own.
  *
  * @example
  *   const fold = new AnalyticsFold(documentClient, { eventsTable, aggregatesTable, eventTtlDays, tailorEventTtlDays, clock });
- *   await fold.record(message, { sequenceNumber: r.attributes.SequenceNumber!, messageGroupId: r.attributes.MessageGroupId! });
+ *   const results = await fold.recordBatch(records.map((r) => ({ message: message(r), delivery: { sequenceNumber: r.attributes.SequenceNumber!, messageGroupId: r.attributes.MessageGroupId! } })));
  */
-export class AnalyticsFold implements EventRecorder {
+export class AnalyticsFold implements BatchEventRecorder {
   readonly events: DynamoEventStore;
   readonly aggregates: DynamoAggregateStore;
   readonly #clock: Clock;
+  readonly #metrics: Metrics | undefined;
   readonly #dedupWindowMs: number;
   readonly #tailorDedupWindowMs: number;
 
   constructor(db: DynamoDBDocumentClient, options: AnalyticsFoldOptions) {
     this.#clock = options.clock;
+    this.#metrics = options.metrics;
     this.#dedupWindowMs = options.eventTtlDays * 86_400_000;
     this.#tailorDedupWindowMs = options.tailorEventTtlDays * 86_400_000;
     this.events = new DynamoEventStore(db, {
@@ -52,18 +82,36 @@ export class AnalyticsFold implements EventRecorder {
     });
   }
 
-  /** Detailed outcome, for logs and tests. */
+  /** One record on its own, detailed outcome (for logs and tests). */
   fold(record: AnalyticsRecord): Promise<FoldOutcome> {
-    return foldAnalyticsRecord({ events: this.events, aggregates: this.aggregates }, record, {
+    return foldAnalyticsRecord(this.#deps(), record, this.#options());
+  }
+
+  /** Records folded together: one settled result per record, in order. */
+  foldBatch(records: readonly AnalyticsRecord[]): Promise<PromiseSettledResult<FoldOutcome>[]> {
+    return foldAnalyticsBatch(this.#deps(), records, this.#options());
+  }
+
+  record(message: AnalyticsEventMessage, delivery: EventDelivery): Promise<RecordOutcome> {
+    return this.fold({ body: message, ...delivery }).then(recordOutcome);
+  }
+
+  /** `record` of each, folded together (one batch): one settled result per record, in order. */
+  async recordBatch(records: readonly RecordedEvent[]): Promise<PromiseSettledResult<RecordOutcome>[]> {
+    const results = await this.foldBatch(records.map((r) => ({ body: r.message, ...r.delivery })));
+    return results.map((r) => (r.status === "fulfilled" ? { status: "fulfilled", value: recordOutcome(r.value) } : r));
+  }
+
+  #deps() {
+    const deps = { events: this.events, aggregates: this.aggregates };
+    return this.#metrics ? { ...deps, metrics: this.#metrics } : deps;
+  }
+
+  #options(): FoldOptions {
+    return {
       now: this.#clock.now(),
       dedupWindowMs: this.#dedupWindowMs,
       tailorDedupWindowMs: this.#tailorDedupWindowMs,
-    });
-  }
-
-  async record(message: AnalyticsEventMessage, delivery: EventDelivery): Promise<"recorded" | "duplicate" | "stale"> {
-    const outcome = await this.fold({ body: message, ...delivery });
-    if (outcome === "stale") return "stale";
-    return outcome === "folded" || outcome === "recovered" ? "recorded" : "duplicate";
+    };
   }
 }

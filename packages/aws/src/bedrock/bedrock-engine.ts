@@ -5,13 +5,16 @@ import {
   type ConverseCommandOutput,
   type Message,
 } from "@aws-sdk/client-bedrock-runtime";
-import { CvpipeError, type FieldIssue, summarizeIssues } from "@cvpipe/core/errors";
+import { CvpipeError, EngineOutputInvalidError, type FieldIssue, summarizeIssues } from "@cvpipe/core/errors";
+import type { TailoringEngine } from "@cvpipe/core/ports/tailoring-engine";
 import type { Resume } from "@cvpipe/core/resume/resume";
+import { resumeShapeProblems } from "@cvpipe/core/resume/resume-shape";
 import { resumeIssues } from "@cvpipe/core/resume/validate-resume";
+import { extractJson } from "@cvpipe/core/tailoring/model-answer";
 import { redactPii } from "@cvpipe/core/tailoring/pii";
-import { resumeShapeProblems } from "@cvpipe/core/tailoring/resume-shape";
-import type { EngineOutput, TailoringEngine, TailorRequest, TokenUsage } from "@cvpipe/core/tailoring/types";
-import { fillTemplate, loadPromptTemplates, type PromptTemplates } from "./prompt-templates.ts";
+import { fillTemplate, type PromptValues } from "@cvpipe/core/tailoring/prompt-template";
+import type { EngineOutput, TailorRequest, TokenUsage } from "@cvpipe/core/tailoring/types";
+import { loadPromptTemplates, type PromptTemplates } from "./prompt-templates.ts";
 
 export interface BedrockEngineOptions {
   /** `BEDROCK_MODEL_ID`: a model id or inference profile id/ARN. */
@@ -38,6 +41,7 @@ export interface BedrockEngineOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
+/** Answered refusals that Bedrock itself means as "try again" (some come as 4xx). */
 const TRANSIENT_ERRORS = new Set([
   "ThrottlingException",
   "ServiceUnavailableException",
@@ -46,45 +50,30 @@ const TRANSIENT_ERRORS = new Set([
   "ModelTimeoutException",
   "TooManyRequestsException",
   "ServiceQuotaExceededException",
-  "TimeoutError",
   "RequestTimeout",
-]);
-const NETWORK_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "EPIPE",
-  "ENOTFOUND",
-  "ERR_HTTP2_STREAM_ERROR",
 ]);
 
 interface AwsLikeError {
   name?: string;
-  code?: string;
   $metadata?: { httpStatusCode?: number };
-  $retryable?: unknown;
 }
 
+/**
+ * Whether a failed Converse call is worth another try. Only an answer can
+ * refuse for good: a 4xx that is not throttling (AccessDenied, Validation,
+ * ResourceNotFound). A failure with no HTTP answer — a refused, reset or
+ * cancelled connection (ECONNRESET, ERR_HTTP2_STREAM_CANCEL, GOAWAY), a
+ * timeout — says nothing about the request, so it is transient.
+ */
 export const isTransientBedrockError = (error: unknown): boolean => {
   const e = error as AwsLikeError;
   const status = e?.$metadata?.httpStatusCode;
-  return (
-    TRANSIENT_ERRORS.has(e?.name ?? "") ||
-    NETWORK_CODES.has(e?.code ?? "") ||
-    (status !== undefined && (status === 429 || status >= 500)) ||
-    e?.$retryable !== undefined
-  );
+  if (status === undefined) return true;
+  return status === 429 || status >= 500 || TRANSIENT_ERRORS.has(e?.name ?? "");
 };
 
-/** The JSON object in a model's reply: inside a ```json fence, or from the first `{` to the last `}`. */
-export const extractJson = (text: string): unknown => {
-  const fence = /```(?:json|JSON)?\s*\n?([\s\S]*?)```/.exec(text);
-  const candidate = fence?.[1] ?? text;
-  const start = candidate.indexOf("{");
-  const end = candidate.lastIndexOf("}");
-  if (start < 0 || end <= start) throw new SyntaxError("the reply contains no JSON object");
-  return JSON.parse(candidate.slice(start, end + 1));
-};
+/** Moved to core (pure text); the engine's tests still import it from here. */
+export { extractJson };
 
 class MalformedAnswer extends Error {
   readonly issues: readonly FieldIssue[];
@@ -131,11 +120,11 @@ export class BedrockEngine implements TailoringEngine {
   async tailor(request: TailorRequest): Promise<EngineOutput> {
     const redaction = this.#options.piiRedaction ? redactPii(request.cv) : undefined;
     const cv = redaction?.resume ?? request.cv;
-    const values = {
+    const values: PromptValues = {
       cv_json: JSON.stringify(cv, null, 2),
-      job_title: request.job.title ?? "",
-      job_company: request.job.company ?? "",
-      job_description: request.job.description,
+      job_title: request.posting.title ?? "",
+      job_company: request.posting.company ?? "",
+      job_description: request.posting.description,
       max_highlights: String(request.options.maxHighlightsPerEntry ?? 4),
       max_skills: String(request.options.maxSkills ?? 20),
       max_words: String(request.options.maxWords ?? 900),
@@ -150,11 +139,7 @@ export class BedrockEngine implements TailoringEngine {
       usage = addUsage(usage, response.usage);
       const stop = response.stopReason;
       if (stop === "guardrail_intervened" || stop === "content_filtered") {
-        throw new CvpipeError(`Bedrock stopped the answer (${stop})`, {
-          code: "ENGINE_OUTPUT_INVALID",
-          retryable: false,
-          details: { stopReason: stop },
-        });
+        throw new EngineOutputInvalidError(`Bedrock stopped the answer (${stop})`, { stopReason: stop });
       }
       const text = (response.output?.message?.content ?? [])
         .map((block) => ("text" in block && typeof block.text === "string" ? block.text : ""))
@@ -164,11 +149,10 @@ export class BedrockEngine implements TailoringEngine {
         // A placeholder the model invented or mangled can't be put back: storing it would lose the CV's details.
         const leftovers = redaction?.leftovers(resume) ?? [];
         if (leftovers.length > 0) {
-          throw new CvpipeError(`the model's answer has placeholders that can't be restored: ${leftovers.join(", ")}`, {
-            code: "ENGINE_OUTPUT_INVALID",
-            retryable: false,
-            details: { placeholders: leftovers },
-          });
+          throw new EngineOutputInvalidError(
+            `the model's answer has placeholders that can't be restored: ${leftovers.join(", ")}`,
+            { placeholders: leftovers },
+          );
         }
         return {
           resume,
@@ -178,12 +162,10 @@ export class BedrockEngine implements TailoringEngine {
       } catch (error) {
         if (!(error instanceof MalformedAnswer)) throw error;
         if (attempt >= malformedRetries) {
-          throw new CvpipeError(`the model's answer is not a valid JSON Resume: ${error.message}`, {
-            code: "ENGINE_OUTPUT_INVALID",
-            retryable: false,
-            details:
-              error.issues.length > 0 ? error.issues : [{ path: "answer", rule: "json", message: error.message }],
-          });
+          throw new EngineOutputInvalidError(
+            `the model's answer is not a valid JSON Resume: ${error.message}`,
+            error.issues.length > 0 ? error.issues : [{ path: "answer", rule: "json", message: error.message }],
+          );
         }
         // Ask again once, saying what was wrong.
         messages.push(
@@ -247,7 +229,7 @@ export class BedrockEngine implements TailoringEngine {
             ? `Bedrock is unavailable after ${attempt} attempt(s): ${name}`
             : `Bedrock rejected the request: ${name}: ${(error as Error)?.message ?? ""}`,
           {
-            code: "ENGINE_UNAVAILABLE",
+            code: transient ? "ENGINE_UNAVAILABLE" : "ENGINE_REJECTED",
             retryable: transient,
             cause: error,
             details: { awsError: name, attempts: attempt },

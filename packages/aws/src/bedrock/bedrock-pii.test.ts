@@ -22,7 +22,7 @@ const fakeClient = (reply: string): BedrockRuntimeClient =>
 const tailorWith = (reply: string): Promise<unknown> =>
   new BedrockEngine(fakeClient(reply), { modelId: "m", piiRedaction: true, malformedRetries: 0 }).tailor({
     cv,
-    job: { title: "Engineer", description: "Platform work." },
+    posting: { title: "Engineer", description: "Platform work." },
     options: {},
   });
 

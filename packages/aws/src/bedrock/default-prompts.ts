@@ -3,10 +3,15 @@
  * files) so the Lambda bundle carries them; `PROMPT_TEMPLATES_PATH` can point
  * at a directory with `system.md` and/or `user.md` to override either.
  *
- * Placeholders: {{cv_json}}, {{job_title}}, {{job_company}},
- * {{job_description}}, {{max_highlights}}, {{max_skills}}, {{max_words}}.
- * Keep the <cv> and <job_description> tags: the local stand-in model reads them.
+ * Placeholders: PROMPT_PLACEHOLDERS ({{cv_json}}, {{job_title}}, {{job_company}},
+ * {{job_description}}, {{max_highlights}}, {{max_skills}}, {{max_words}}).
+ * The posting and the CV stand in PROMPT_TAGS (`<cv>`, `<job_description>`, ...):
+ * the local stand-in model reads them back from there.
  */
+import { PROMPT_TAGS } from "@cvpipe/core/tailoring/prompt-template";
+
+const { cv, jobTitle, jobCompany, jobDescription } = PROMPT_TAGS;
+
 export const DEFAULT_SYSTEM_PROMPT = `You tailor CVs to job descriptions. You work only with facts already in the CV.
 
 Rules:
@@ -19,16 +24,16 @@ Rules:
 
 export const DEFAULT_USER_PROMPT = `Tailor this CV to the job below.
 
-<job_title>{{job_title}}</job_title>
-<job_company>{{job_company}}</job_company>
-<job_description>
+<${jobTitle}>{{job_title}}</${jobTitle}>
+<${jobCompany}>{{job_company}}</${jobCompany}>
+<${jobDescription}>
 {{job_description}}
-</job_description>
+</${jobDescription}>
 
 Budgets: at most {{max_highlights}} highlights per work entry or project, at most {{max_skills}} skill keywords in total, about {{max_words}} words overall.
 
-<cv>
+<${cv}>
 {{cv_json}}
-</cv>
+</${cv}>
 
 Reply with the tailored CV as a single JSON object.`;

@@ -2,10 +2,11 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { redactPii } from "@cvpipe/core/tailoring/pii";
+import { fillTemplate, PROMPT_PLACEHOLDERS, PROMPT_TAGS } from "@cvpipe/core/tailoring/prompt-template";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { DEFAULT_SYSTEM_PROMPT, DEFAULT_USER_PROMPT } from "./default-prompts.ts";
-import { fillTemplate, loadPromptTemplates } from "./prompt-templates.ts";
+import { loadPromptTemplates } from "./prompt-templates.ts";
 
 test("templates: repo defaults, overridden file by file from PROMPT_TEMPLATES_PATH", () => {
   assert.equal(loadPromptTemplates(), { system: DEFAULT_SYSTEM_PROMPT, user: DEFAULT_USER_PROMPT });
@@ -14,6 +15,14 @@ test("templates: repo defaults, overridden file by file from PROMPT_TEMPLATES_PA
   const t = loadPromptTemplates(dir);
   assert.is(t.system, DEFAULT_SYSTEM_PROMPT);
   assert.is(fillTemplate(t.user, { job_title: "SRE" }), "Job: SRE / {{unknown}}");
+});
+
+test("the default templates name only known placeholders, and wrap the posting and the CV in PROMPT_TAGS", () => {
+  const named = [...`${DEFAULT_SYSTEM_PROMPT}${DEFAULT_USER_PROMPT}`.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]);
+  assert.equal([...new Set(named)].sort(), [...PROMPT_PLACEHOLDERS].sort());
+  for (const tag of Object.values(PROMPT_TAGS)) {
+    assert.match(DEFAULT_USER_PROMPT, new RegExp(`<${tag}>[^<]*\\{\\{\\w+\\}\\}[^<]*</${tag}>`), tag);
+  }
 });
 
 test("PII redaction is reversible and leaves dates alone", () => {

@@ -16,7 +16,3 @@ export const loadPromptTemplates = (dir?: string): PromptTemplates => {
   };
   return { system: read("system.md", DEFAULT_SYSTEM_PROMPT), user: read("user.md", DEFAULT_USER_PROMPT) };
 };
-
-/** Replaces `{{name}}` placeholders; unknown placeholders are left as written. */
-export const fillTemplate = (template: string, values: Readonly<Record<string, string>>): string =>
-  template.replace(/\{\{\s*([a-z_]+)\s*\}\}/g, (whole, name: string) => values[name] ?? whole);

@@ -1,8 +1,14 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { IsoWeek } from "@cvpipe/core/analytics/iso-week";
-import type { ClaimOutcome, ClaimRequest, ReportLedger, ReportRecord, ReportStatus } from "@cvpipe/core/report/ports";
+import type {
+  ClaimOutcome,
+  ClaimRequest,
+  ReportLedger,
+  ReportRecord,
+  ReportStatus,
+} from "@cvpipe/core/ports/report-ledger";
 import { parseSentFigures, type SentFigures } from "@cvpipe/core/report/sent-figures";
-import { dependencyFailure, isConditionalCheckFailed } from "../aws-errors.ts";
+import { conditionalWrite, dependencyFailure, isConditionalCheckFailed } from "../aws-errors.ts";
 
 const STATUSES: readonly ReportStatus[] = ["CLAIMED", "SENDING", "SENT", "FAILED", "UNCERTAIN"];
 
@@ -28,10 +34,10 @@ export class DynamoReportLedger implements ReportLedger {
     this.#table = options.tableName;
   }
 
-  async claim(week: IsoWeek, r: ClaimRequest): Promise<ClaimOutcome> {
+  async claim(week: IsoWeek, request: ClaimRequest): Promise<ClaimOutcome> {
     // Without force only a week where no SES call can have succeeded is taken. With force anything
     // but a live claim (never two senders at once).
-    const condition = r.force
+    const condition = request.force
       ? "attribute_not_exists(#week) OR (#status <> :claimed AND #status <> :sending) OR #lease < :now"
       : "attribute_not_exists(#week) OR #status = :failed OR (#status = :claimed AND #lease < :now)";
     try {
@@ -50,13 +56,13 @@ export class DynamoReportLedger implements ReportLedger {
           },
           ExpressionAttributeValues: {
             ":claimed": "CLAIMED",
-            ":owner": r.owner,
-            ":lease": r.leaseUntil.getTime(),
-            ":now": r.now.getTime(),
-            ":at": r.now.toISOString(),
-            ":force": r.force,
+            ":owner": request.owner,
+            ":lease": request.leaseUntil.getTime(),
+            ":now": request.now.getTime(),
+            ":at": request.now.toISOString(),
+            ":force": request.force,
             ":one": 1,
-            ...(r.force ? { ":sending": "SENDING" } : { ":failed": "FAILED" }),
+            ...(request.force ? { ":sending": "SENDING" } : { ":failed": "FAILED" }),
           },
           ReturnValues: "ALL_NEW",
         }),
@@ -66,10 +72,10 @@ export class DynamoReportLedger implements ReportLedger {
       if (!isConditionalCheckFailed(error)) throw dependencyFailure("DynamoDB UpdateItem (claim report)", error);
     }
     const current = await this.read(week);
-    if (current?.status === "SENDING" && current.leaseUntil && current.leaseUntil.getTime() < r.now.getTime()) {
+    if (current?.status === "SENDING" && current.leaseUntil && current.leaseUntil.getTime() < request.now.getTime()) {
       // Its run reached SES and never came back (died in the call, or SENT never landed): unknown outcome.
       const reason = `run ${current.owner ?? "?"} called SES at ${current.sendingAt ?? "?"} and never recorded the outcome (lease expired ${current.leaseUntil.toISOString()})`;
-      if (await this.#expireSending(week, current.owner ?? "", reason, r.now)) {
+      if (await this.#expireSending(week, current.owner ?? "", reason, request.now)) {
         return { claimed: false, status: "UNCERTAIN", reason };
       }
       return outcomeOf(await this.read(week));
@@ -157,51 +163,47 @@ export class DynamoReportLedger implements ReportLedger {
     values: Record<string, unknown>,
   ): Promise<boolean> {
     const fromValues = Object.fromEntries(from.map((s, i) => [`:from${i}`, s]));
-    try {
-      await this.#db.send(
-        new UpdateCommand({
-          TableName: this.#table,
-          Key: { week },
-          UpdateExpression: update,
-          ConditionExpression: `(${Object.keys(fromValues)
-            .map((v) => `#status = ${v}`)
-            .join(" OR ")}) AND #owner = :owner`,
-          ExpressionAttributeNames: { "#status": "status", "#owner": "owner" },
-          ExpressionAttributeValues: { ...values, ...fromValues, ":owner": owner },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw dependencyFailure(operation, error);
-    }
+    return conditionalWrite(
+      () =>
+        this.#db.send(
+          new UpdateCommand({
+            TableName: this.#table,
+            Key: { week },
+            UpdateExpression: update,
+            ConditionExpression: `(${Object.keys(fromValues)
+              .map((v) => `#status = ${v}`)
+              .join(" OR ")}) AND #owner = :owner`,
+            ExpressionAttributeNames: { "#status": "status", "#owner": "owner" },
+            ExpressionAttributeValues: { ...values, ...fromValues, ":owner": owner },
+          }),
+        ),
+      operation,
+    );
   }
 
   /** SENDING by `owner` with its lease expired → UNCERTAIN. false when the record moved meanwhile. */
   async #expireSending(week: IsoWeek, owner: string, reason: string, now: Date): Promise<boolean> {
-    try {
-      await this.#db.send(
-        new UpdateCommand({
-          TableName: this.#table,
-          Key: { week },
-          UpdateExpression: "SET #status = :uncertain, lastError = :error, uncertainAt = :at",
-          ConditionExpression: "#status = :sending AND #owner = :owner AND #lease < :now",
-          ExpressionAttributeNames: { "#status": "status", "#owner": "owner", "#lease": "leaseUntil" },
-          ExpressionAttributeValues: {
-            ":uncertain": "UNCERTAIN",
-            ":sending": "SENDING",
-            ":owner": owner,
-            ":now": now.getTime(),
-            ":error": reason,
-            ":at": now.toISOString(),
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw dependencyFailure("DynamoDB UpdateItem (report uncertain)", error);
-    }
+    return conditionalWrite(
+      () =>
+        this.#db.send(
+          new UpdateCommand({
+            TableName: this.#table,
+            Key: { week },
+            UpdateExpression: "SET #status = :uncertain, lastError = :error, uncertainAt = :at",
+            ConditionExpression: "#status = :sending AND #owner = :owner AND #lease < :now",
+            ExpressionAttributeNames: { "#status": "status", "#owner": "owner", "#lease": "leaseUntil" },
+            ExpressionAttributeValues: {
+              ":uncertain": "UNCERTAIN",
+              ":sending": "SENDING",
+              ":owner": owner,
+              ":now": now.getTime(),
+              ":error": reason,
+              ":at": now.toISOString(),
+            },
+          }),
+        ),
+      "DynamoDB UpdateItem (report uncertain)",
+    );
   }
 }
 

@@ -1,6 +1,6 @@
-import { type SESClient, SendEmailCommand } from "@aws-sdk/client-ses";
+import { type SESClient, SendEmailCommand, VerifyEmailIdentityCommand } from "@aws-sdk/client-ses";
+import type { Mailer, OutgoingEmail } from "@cvpipe/core/ports/mailer";
 import { MailOutcomeUnknownError, MailRejectedError } from "@cvpipe/core/report/mail-errors";
-import type { Mailer, OutgoingEmail } from "@cvpipe/core/report/ports";
 
 /** SES rejections that no retry fixes: the sender or configuration must change first. */
 const PERMANENT = new Set([
@@ -85,3 +85,13 @@ export class SesMailer implements Mailer {
     return { messageId };
   }
 }
+
+/**
+ * Makes `sender` a verified identity (SES v1 `VerifyEmailIdentity`; idempotent): what the CDK stack's
+ * EmailIdentity is on AWS, for an SES emulator the user runs (moto, LocalStack), which refuses
+ * SendEmail from an unverified address as SES does. Never call it against real SES: there it emails
+ * the address a confirmation link.
+ */
+export const verifySenderIdentity = async (ses: SESClient, sender: string): Promise<void> => {
+  await ses.send(new VerifyEmailIdentityCommand({ EmailAddress: sender }));
+};

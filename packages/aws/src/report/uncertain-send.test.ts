@@ -9,7 +9,7 @@ import { SESClient } from "@aws-sdk/client-ses";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { isoWeekEnd } from "@cvpipe/core/analytics/iso-week";
 import { sampleMessages } from "@cvpipe/core/analytics/testing/sample-events";
-import type { Mailer } from "@cvpipe/core/report/ports";
+import type { Mailer } from "@cvpipe/core/ports/mailer";
 import { sendWeeklyReport } from "@cvpipe/core/report/send-weekly-report";
 import { tables } from "@cvpipe/core/topology";
 import { test } from "uvu";
@@ -118,7 +118,7 @@ const failingSes = async (status: number, code: string, type: "Sender" | "Receiv
   return { endpoint, requests: () => requests, close: () => closeServer(server) };
 };
 
-const ports = (week: string, options: { mailer?: Mailer; db?: DynamoDBDocumentClient } = {}) => {
+const deps = (week: string, options: { mailer?: Mailer; db?: DynamoDBDocumentClient } = {}) => {
   const clock = { now: () => mondayAfter(week) };
   return {
     aggregates: new DynamoAggregateStore(db.documentClient, { tableName: tables.aggregates.name, clock }),
@@ -148,13 +148,13 @@ test("(A) SES accepted the email but the response was lost on the wire: UNCERTAI
   const lossy = sesClientAt(proxy.endpoint);
   try {
     const first = await settle(
-      sendWeeklyReport(ports(week, { mailer: new SesMailer(lossy) }), { week, recipients, sender }),
+      sendWeeklyReport(deps(week, { mailer: new SesMailer(lossy) }), { week, recipients, sender }),
     );
     assert.is(proxy.state.forwarded, 1);
     assert.is((await ses.emails()).length, 1, "SES has the email");
     // What Lambda's retry does next (the proxy passes answers through from now on).
     const retry = await settle(
-      sendWeeklyReport(ports(week, { mailer: new SesMailer(lossy) }), { week, recipients, sender }),
+      sendWeeklyReport(deps(week, { mailer: new SesMailer(lossy) }), { week, recipients, sender }),
     );
     assert.is((await ses.emails()).length, 1, "no second email");
     assert.ok(!(first instanceof Error), `an ambiguous outcome is reported, not thrown: ${String(first)}`);
@@ -168,7 +168,7 @@ test("(A) SES accepted the email but the response was lost on the wire: UNCERTAI
     await proxy.close();
   }
   // The operator's override.
-  const forced = await sendWeeklyReport(ports(week), { week, recipients, sender, force: true });
+  const forced = await sendWeeklyReport(deps(week), { week, recipients, sender, force: true });
   assert.is(forced.status, "sent");
   assert.is((await ses.emails()).length, 2);
   assert.is((await ledger().get(week))?.["status"], "SENT");
@@ -186,7 +186,7 @@ test("SES answers: a 4xx rejection is FAILED and retried, a 5xx is UNCERTAIN", a
     const client = sesClientAt(server.endpoint);
     try {
       await settle(
-        sendWeeklyReport(ports(c.week, { mailer: new SesMailer(client) }), { week: c.week, recipients, sender }),
+        sendWeeklyReport(deps(c.week, { mailer: new SesMailer(client) }), { week: c.week, recipients, sender }),
       );
       assert.is(server.requests(), 1, "one attempt, no SDK retry");
       assert.is((await ledger().get(c.week))?.["status"], c.expect, `${c.status} ${c.code}`);
@@ -195,7 +195,7 @@ test("SES answers: a 4xx rejection is FAILED and retried, a 5xx is UNCERTAIN", a
       await server.close();
     }
     await ses.clear();
-    const retry = await settle(sendWeeklyReport(ports(c.week), { week: c.week, recipients, sender }));
+    const retry = await settle(sendWeeklyReport(deps(c.week), { week: c.week, recipients, sender }));
     const sent = (await ses.emails()).length;
     assert.is(sent, c.expect === "FAILED" ? 1 : 0, `${c.code}: the retry ${c.expect === "FAILED" ? "sends" : "waits"}`);
     assert.ok(!(retry instanceof Error), String(retry));
@@ -227,7 +227,7 @@ test("(B) the SENT write fails after SES accepted: retried in the run; if it nev
 
   const week = "2026-W45";
   await ses.clear();
-  const once = await settle(sendWeeklyReport(ports(week, { db: flaky }), { week, recipients, sender }));
+  const once = await settle(sendWeeklyReport(deps(week, { db: flaky }), { week, recipients, sender }));
   assert.ok(!(once instanceof Error), `the email went out; the run must not throw: ${String(once)}`);
   assert.is(once.status === "sent" && once.recorded, true);
   assert.is(sentWrites, 2);
@@ -235,12 +235,12 @@ test("(B) the SENT write fails after SES accepted: retried in the run; if it nev
 
   const never = "2026-W46";
   failSentWrites = Number.POSITIVE_INFINITY;
-  const result = await settle(sendWeeklyReport(ports(never, { db: flaky }), { week: never, recipients, sender }));
+  const result = await settle(sendWeeklyReport(deps(never, { db: flaky }), { week: never, recipients, sender }));
   assert.ok(!(result instanceof Error), `the email went out; the run must not throw: ${String(result)}`);
   assert.is(result.status === "sent" && result.recorded, false);
   assert.is((await ses.emails()).length, 2);
   // After the lease, the next run (a Lambda retry, the CLI) must not send W46 again.
-  const later = { ...ports(never), clock: { now: () => new Date(mondayAfter(never).getTime() + 3_600_000) } };
+  const later = { ...deps(never), clock: { now: () => new Date(mondayAfter(never).getTime() + 3_600_000) } };
   const retry = await settle(sendWeeklyReport(later, { week: never, recipients, sender }));
   assert.is((await ses.emails()).length, 2, "no second email");
   assert.ok(!(retry instanceof Error) && retry.status === "skipped" && retry.reason === "uncertain", String(retry));
@@ -252,11 +252,11 @@ test("late events: the next report compares with the sent figures and names the 
   const w49 = "2026-W49";
   await foldEvents(w48, 120, "w48", mondayAfter(w48));
   await ses.clear();
-  assert.is((await sendWeeklyReport(ports(w48), { week: w48, recipients, sender })).status, "sent");
+  assert.is((await sendWeeklyReport(deps(w48), { week: w48, recipients, sender })).status, "sent");
   // Two days after W48's email, 9 events that happened in W48 arrive.
   await foldEvents(w48, 9, "w48-late", new Date(mondayAfter(w48).getTime() + 2 * 86_400_000));
   await foldEvents(w49, 150, "w49", mondayAfter(w49));
-  assert.is((await sendWeeklyReport(ports(w49), { week: w49, recipients, sender })).status, "sent");
+  assert.is((await sendWeeklyReport(deps(w49), { week: w49, recipients, sender })).status, "sent");
   const [, email] = await ses.emails();
   assert.match(email!.body.text ?? "", /Analytics events\s+150\s+120\b/);
   assert.match(email!.body.text ?? "", /Late arrivals: 9 events for 2026-W48 \(after its report was sent\)/);

@@ -10,7 +10,7 @@ import { type AggregateItem, applyIncrements, incrementsFor, SHARD_COUNT } from 
 import { isoWeekEnd } from "@cvpipe/core/analytics/iso-week";
 import { sampleMessages } from "@cvpipe/core/analytics/testing/sample-events";
 import { CvpipeError } from "@cvpipe/core/errors";
-import type { Mailer } from "@cvpipe/core/report/ports";
+import type { Mailer } from "@cvpipe/core/ports/mailer";
 import { sendWeeklyReport } from "@cvpipe/core/report/send-weekly-report";
 import { tables } from "@cvpipe/core/topology";
 import { test } from "uvu";
@@ -56,7 +56,7 @@ test.after(async () => {
   await Promise.all([db.close(), ses.close()]);
 });
 
-const ports = (mailer: Mailer = new SesMailer(ses.client)) => ({
+const deps = (mailer: Mailer = new SesMailer(ses.client)) => ({
   aggregates: new DynamoAggregateStore(db.documentClient, { tableName: tables.aggregates.name, clock }),
   ledger: new DynamoReportLedger(db.documentClient, { tableName: tables.reports.name }),
   mailer,
@@ -66,7 +66,7 @@ const ports = (mailer: Mailer = new SesMailer(ses.client)) => ({
 test("10 concurrent triggers send exactly one email, and SENT records its MessageId", async () => {
   await ses.clear();
   const results = await Promise.all(
-    Array.from({ length: 10 }, () => sendWeeklyReport(ports(), { week: "2026-W47", recipients, sender })),
+    Array.from({ length: 10 }, () => sendWeeklyReport(deps(), { week: "2026-W47", recipients, sender })),
   );
   const emails = await ses.emails();
   assert.is(emails.length, 1);
@@ -85,7 +85,7 @@ test("10 concurrent triggers send exactly one email, and SENT records its Messag
   assert.is(record?.["messageId"], email!.messageId);
   assert.is(sent[0]!.status === "sent" && sent[0]!.messageId, email!.messageId);
   // A later trigger (EventBridge retry, a second schedule) sends nothing.
-  const again = await sendWeeklyReport(ports(), { week: "2026-W47", recipients, sender });
+  const again = await sendWeeklyReport(deps(), { week: "2026-W47", recipients, sender });
   assert.equal(again, { status: "skipped", week: "2026-W47", reason: "already-sent", messageId: email!.messageId });
   assert.is((await ses.emails()).length, 1);
 });
@@ -104,7 +104,7 @@ test("SES unreachable: the send fails retryably, the week is FAILED; the retry s
     maxAttempts: 1,
   });
   try {
-    await sendWeeklyReport(ports(new SesMailer(deadSes)), { week: "2026-W46", recipients, sender });
+    await sendWeeklyReport(deps(new SesMailer(deadSes)), { week: "2026-W46", recipients, sender });
     assert.unreachable("SES is down");
   } catch (error) {
     assert.ok(error instanceof CvpipeError && error.retryable, String(error));
@@ -114,8 +114,8 @@ test("SES unreachable: the send fails retryably, the week is FAILED; the retry s
   assert.is((await ledger.get("2026-W46"))?.["status"], "FAILED");
   assert.is((await ses.emails()).length, 0);
   const retries = await Promise.all([
-    sendWeeklyReport(ports(), { week: "2026-W46", recipients, sender }),
-    sendWeeklyReport(ports(), { week: "2026-W46", recipients, sender }),
+    sendWeeklyReport(deps(), { week: "2026-W46", recipients, sender }),
+    sendWeeklyReport(deps(), { week: "2026-W46", recipients, sender }),
   ]);
   assert.is(retries.filter((r) => r.status === "sent").length, 1);
   const emails = await ses.emails();
@@ -126,9 +126,9 @@ test("SES unreachable: the send fails retryably, the week is FAILED; the retry s
 
 test("force re-sends an already sent week; an empty week still sends a short report", async () => {
   await ses.clear();
-  const forced = await sendWeeklyReport(ports(), { week: "2026-W47", recipients, sender, force: true });
+  const forced = await sendWeeklyReport(deps(), { week: "2026-W47", recipients, sender, force: true });
   assert.is(forced.status, "sent");
-  const empty = await sendWeeklyReport(ports(), { week: "2026-W30", recipients, sender });
+  const empty = await sendWeeklyReport(deps(), { week: "2026-W30", recipients, sender });
   assert.is(empty.status, "sent");
   const emails = await ses.emails();
   assert.equal(

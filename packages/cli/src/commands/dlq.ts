@@ -12,7 +12,7 @@ import { jobStoreFor, resolveTarget, UsageError } from "../stack-info.ts";
 export const dlqHelp = `cvpipe dlq peek   --queue tailoring|analytics [--limit N] [--json]
 cvpipe dlq redrive --queue tailoring|analytics [--job ID] [--tenant T] [--error CODE] [--limit N] [--dry-run]
   peek: lists dead-lettered messages without removing them, with the job's status and error
-    (POISON_MESSAGE and the reason when no consumer can read the body). FIFO holds back a group's
+    (POISON_MESSAGE and the reason when no worker can read the body). FIFO holds back a group's
     later messages while earlier ones are out, so peek shows the front of each group (one message
     or several, as SQS hands them out); each peek counts as a receive.
   redrive: moves them back to the source queue, keeping group and order; filters narrow it
@@ -29,7 +29,7 @@ interface Described {
   readonly jobId?: string;
   readonly eventId?: string;
   readonly job?: JobRecord;
-  /** Why no consumer can read the body, when it is poison. */
+  /** Why no worker can read the body, when it is poison. */
   readonly poison?: string;
 }
 
@@ -59,18 +59,20 @@ const describe = async (queueId: QueueId, jobs: DynamoJobStore, m: DlqMessage): 
 };
 
 /** The error code an operator filters on: the job's recorded error, or POISON_MESSAGE for unreadable bodies. */
-const errorCodeOf = (d: Described): string | undefined => (d.poison ? "POISON_MESSAGE" : d.job?.error?.code);
+const errorCodeOf = (dead: Described): string | undefined => (dead.poison ? "POISON_MESSAGE" : dead.job?.error?.code);
 
-const line = (d: Described): string => {
-  const what = d.poison
-    ? `POISON_MESSAGE (${d.poison})`
-    : d.jobId
-      ? `job ${d.jobId}`
-      : d.eventId
-        ? `event ${d.eventId}`
+const line = (dead: Described): string => {
+  const what = dead.poison
+    ? `POISON_MESSAGE (${dead.poison})`
+    : dead.jobId
+      ? `job ${dead.jobId}`
+      : dead.eventId
+        ? `event ${dead.eventId}`
         : "unknown body";
-  const status = d.job ? ` ${d.job.status}${d.job.error ? ` ${d.job.error.code}: ${d.job.error.message}` : ""}` : "";
-  return `${d.message.messageId}  group=${d.message.groupId}  received=${d.message.receiveCount}  sent=${d.message.sentAt}  ${what}${d.tenantId ? ` tenant=${d.tenantId}` : ""}${status}`;
+  const status = dead.job
+    ? ` ${dead.job.status}${dead.job.error ? ` ${dead.job.error.code}: ${dead.job.error.message}` : ""}`
+    : "";
+  return `${dead.message.messageId}  group=${dead.message.groupId}  received=${dead.message.receiveCount}  sent=${dead.message.sentAt}  ${what}${dead.tenantId ? ` tenant=${dead.tenantId}` : ""}${status}`;
 };
 
 const depth = async (sqs: SQSClient, url: string): Promise<number> => {
@@ -119,14 +121,14 @@ export const dlqCommand = async (args: string[]): Promise<void> => {
 
   if (sub === "peek") {
     const messages = await Promise.all(
-      (await peekDlq(sqs, urls.dlqUrl, limit ?? 50)).map((m) => describe(queueId, jobs, m)),
+      (await peekDlq(sqs, urls.dlqUrl, limit ?? 50)).map((message) => describe(queueId, jobs, message)),
     );
     if (values.json) {
       console.log(JSON.stringify({ total, shown: messages }, null, 2));
       return;
     }
     console.log(`${dlqName}: ${total} message(s); showing ${messages.length}${limit ? ` (limit ${limit})` : ""}`);
-    for (const d of messages) console.log(line(d));
+    for (const dead of messages) console.log(line(dead));
     if (total > messages.length) {
       console.log(
         `(${total - messages.length} more wait behind these in their FIFO groups; they show once the ones ahead move)`,
@@ -137,13 +139,13 @@ export const dlqCommand = async (args: string[]): Promise<void> => {
 
   // One job lookup per message: the filter's judgement and the printed line read the same record.
   const described = new Map<string, Described>();
-  const describeOnce = async (m: DlqMessage): Promise<Described> => {
-    let d = described.get(m.messageId);
-    if (!d) {
-      d = await describe(queueId, jobs, m);
-      described.set(m.messageId, d);
+  const describeOnce = async (message: DlqMessage): Promise<Described> => {
+    let dead = described.get(message.messageId);
+    if (!dead) {
+      dead = await describe(queueId, jobs, message);
+      described.set(message.messageId, dead);
     }
-    return d;
+    return dead;
   };
   const criteria = [
     values.job ? `--job ${values.job}` : "",
@@ -152,11 +154,11 @@ export const dlqCommand = async (args: string[]): Promise<void> => {
   ].filter(Boolean);
   const filter: DlqFilter | undefined =
     criteria.length > 0
-      ? async (m) => {
-          const d = await describeOnce(m);
-          if (values.job && d.jobId !== values.job && d.eventId !== values.job) return false;
-          if (values.tenant && d.tenantId !== values.tenant) return false;
-          if (values.error && errorCodeOf(d) !== values.error) return false;
+      ? async (message) => {
+          const dead = await describeOnce(message);
+          if (values.job && dead.jobId !== values.job && dead.eventId !== values.job) return false;
+          if (values.tenant && dead.tenantId !== values.tenant) return false;
+          if (values.error && errorCodeOf(dead) !== values.error) return false;
           return true;
         }
       : undefined;
@@ -176,8 +178,14 @@ export const dlqCommand = async (args: string[]): Promise<void> => {
     );
     return;
   }
-  const label = (d: Described): string =>
-    d.poison ? "POISON_MESSAGE" : d.jobId ? `job ${d.jobId}` : d.eventId ? `event ${d.eventId}` : "a message";
+  const label = (dead: Described): string =>
+    dead.poison
+      ? "POISON_MESSAGE"
+      : dead.jobId
+        ? `job ${dead.jobId}`
+        : dead.eventId
+          ? `event ${dead.eventId}`
+          : "a message";
   const why = async (k: KeptMessage): Promise<string> => {
     if (k.reason === "filter") return `the filter (${criteria.join(" ")}) does not match`;
     if (k.reason === "limit") return `the limit (${limit}) is reached`;

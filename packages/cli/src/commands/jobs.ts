@@ -1,9 +1,13 @@
 import { parseArgs } from "node:util";
+import { InvalidLimitError } from "@cvpipe/core/errors";
+import { parseListLimit } from "@cvpipe/core/jobs/list-limit";
+import { api } from "@cvpipe/core/topology";
 import { jobStoreFor, resolveTarget, UsageError } from "../stack-info.ts";
 
 export const jobsHelp = `cvpipe jobs get  --tenant T JOB_ID
 cvpipe jobs list --tenant T --user U [--limit N] [--cursor C]
-  Reads the jobs table directly (operators); producers use GET /v1/jobs.`;
+  Reads the jobs table directly (operators); producers use GET /v1/jobs.
+  --limit: ${api.listLimit.min}-${api.listLimit.max}, default ${api.listLimit.default} (as GET /v1/jobs).`;
 
 export const jobsCommand = async (args: string[]): Promise<void> => {
   const [sub, ...rest] = args;
@@ -12,7 +16,7 @@ export const jobsCommand = async (args: string[]): Promise<void> => {
     options: {
       tenant: { type: "string" },
       user: { type: "string" },
-      limit: { type: "string", default: "20" },
+      limit: { type: "string", default: String(api.listLimit.default) },
       cursor: { type: "string" },
     },
     allowPositionals: true,
@@ -42,9 +46,13 @@ export const jobsCommand = async (args: string[]): Promise<void> => {
   }
   if (sub === "list") {
     if (!values.user) throw new UsageError("--user is required");
-    const limit = Number(values.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100)
-      throw new UsageError("--limit must be a whole number from 1 to 100");
+    let limit: number;
+    try {
+      limit = parseListLimit(values.limit);
+    } catch (error) {
+      if (error instanceof InvalidLimitError) throw new UsageError(`--limit ${error.message}`);
+      throw error;
+    }
     const page = await jobs.listByUser(values.tenant, values.user, limit, values.cursor);
     for (const j of page.items)
       console.log(

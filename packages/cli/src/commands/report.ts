@@ -3,8 +3,8 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { type IsoWeek, isIsoWeek } from "@cvpipe/core/analytics/iso-week";
 import { clockFromEnv } from "@cvpipe/core/ports/clock";
+import type { ReportRecord } from "@cvpipe/core/ports/report-ledger";
 import { formatLateArrival } from "@cvpipe/core/report/format";
-import type { ReportRecord } from "@cvpipe/core/report/ports";
 import { renderWeeklyReport, reportWeekFor, type SendWeeklyReportResult } from "@cvpipe/core/report/send-weekly-report";
 import { lookbackWeeks } from "@cvpipe/core/report/sent-figures";
 import { tableNameEnv } from "@cvpipe/core/topology";
@@ -127,7 +127,7 @@ export const reportCommand = async (args: string[]): Promise<void> => {
 
   if (sub === "preview") {
     const deps = reporterDeps();
-    const rendered = await renderWeeklyReport(deps.ports, week);
+    const rendered = await renderWeeklyReport(deps, week);
     const dir = resolve(values.out ?? join(target.workDir, "reports"));
     mkdirSync(dir, { recursive: true });
     const html = join(dir, `report-${week}.html`);
@@ -148,8 +148,8 @@ export const reportCommand = async (args: string[]): Promise<void> => {
     if (!Number.isInteger(count) || count < 1 || count > 53) throw new UsageError("--weeks must be 1 to 53");
     const deps = reporterDeps();
     const weeks = [week, ...lookbackWeeks(week, count - 1)];
-    const records = await Promise.all(weeks.map((w) => deps.ports.ledger.read(w)));
-    const now = deps.ports.clock.now();
+    const records = await Promise.all(weeks.map((w) => deps.ledger.read(w)));
+    const now = deps.clock.now();
     console.log(`${"week".padEnd(9)} ${"state".padEnd(10)} ${"tries".padStart(5)}  note`);
     for (const [i, w] of weeks.entries()) {
       const record = records[i];

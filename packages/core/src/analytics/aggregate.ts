@@ -14,17 +14,30 @@
  *   tok_in tok_out                         token usage
  *   kwc_NNNN (number) kwn_NNNN (string)    missing keywords, hashed into KEYWORD_SLOTS slots
  *
- * Missing keywords are bounded by construction: a keyword is counted in slot
- * `fnv1a(keyword) mod 1024`, and the slot keeps the first keyword name it saw
- * (`SET kwn = if_not_exists(kwn, :name)`). An item therefore never holds more
- * than 2 × 1024 keyword attributes (≈ 110 KB at the 100-character keyword
- * limit, far under DynamoDB's 400 KB item limit) however many distinct keywords
- * a week sees. The price is that two keywords hashing to one slot share a count
- * under the first name; with a few hundred distinct keywords a week the chance
- * that a top-10 keyword collides is small, and the report shows top N only. A
- * cap on distinct names would need a read before every write (or could not be
- * expressed as a condition at all), and sharding keywords across more items
- * would break "one UpdateItem per event".
+ * Missing keywords are bounded by construction, and counted as a count-min
+ * sketch of two rows of KEYWORD_SLOTS: a keyword adds 1 to its slot of row 1
+ * (`kwc_NNNN`, which also keeps the first keyword name it saw:
+ * `SET kwn = if_not_exists(kwn, :name)`) and to its slot of row 2
+ * (`kwd_NNNN`, an independent hash; counts only). An item therefore never
+ * holds more than 3 × 1024 keyword attributes (≈ 130 KB at the 100-character
+ * keyword limit, far under DynamoDB's 400 KB item limit) however many distinct
+ * keywords a week sees. A named keyword's count is the smaller of its two
+ * slots' week totals: never less than its own count, and exact unless both
+ * slots are shared with other keywords. With row 1 alone, a single shared
+ * slot added one keyword's count to another's (seen in the chaos run: "react"
+ * and "write" shared slot 860, and the report showed react 946 for 473). A
+ * keyword whose row-1 slot another keyword named first in every shard is
+ * counted but not named.
+ *
+ * Row 1 is the single row the aggregate had before row 2 existed (same
+ * attributes, same hash), and `kwd_n` counts the outcome events folded with
+ * both rows. A week whose outcome events were not all folded with both
+ * (`kwd_n` ≠ `n_outcome`: the week of the upgrade, and every week before it)
+ * is read from row 1 alone, as it was written.
+ *
+ * A cap on distinct names would need a read before every write (or could not
+ * be expressed as a condition at all), and sharding keywords across more
+ * items would break "one UpdateItem per event".
  *
  * Outcome, engine, error-code and tenant labels come from cvpipe itself (enums,
  * JWT claims), so they stay few. Producer event types are producer-chosen
@@ -49,7 +62,7 @@ export const AGGREGATE_META_ATTRIBUTES = ["week", "shard", "pending", "expiresAt
 export const isMetaAttribute = (name: string): boolean =>
   (AGGREGATE_META_ATTRIBUTES as readonly string[]).includes(name) || /^f_\d{3}$/.test(name);
 
-export const attr = {
+export const counterAttribute = {
   events: "n_events",
   outcomeEvents: "n_outcome",
   producerEvents: "n_producer",
@@ -66,6 +79,10 @@ export const attr = {
   outputTokens: "tok_out",
   keywordCount: (slot: number) => `kwc_${String(slot).padStart(4, "0")}`,
   keywordName: (slot: number) => `kwn_${String(slot).padStart(4, "0")}`,
+  /** Row 2 of the keyword sketch (counts only). */
+  keywordCount2: (slot: number) => `kwd_${String(slot).padStart(4, "0")}`,
+  /** Outcome events folded with both rows of the keyword sketch. */
+  keywordSketchEvents: "kwd_n",
 } as const;
 
 /** 32-bit FNV-1a over UTF-16 code units: stable, fast, good enough to spread keys. */
@@ -99,7 +116,11 @@ export const allShards = (): string[] =>
 export const normalizeKeyword = (keyword: string): string =>
   keyword.normalize("NFKC").trim().replace(/\s+/g, " ").toLowerCase();
 
-export const keywordSlot = (normalized: string): number => fnv1a(normalized) % KEYWORD_SLOTS;
+/** A normalized keyword's slot in row 1 (named, `kwc_`/`kwn_`) and in row 2 (counts only, `kwd_`): two independent hashes. */
+export const keywordSlots = (normalized: string): readonly [number, number] => [
+  fnv1a(normalized) % KEYWORD_SLOTS,
+  fnv1a(`kw2:${normalized}`) % KEYWORD_SLOTS,
+];
 
 /** What one event adds to the aggregate item `(week, shard)`. */
 export interface AggregateIncrements {
@@ -143,31 +164,33 @@ export const incrementsFor = (message: AnalyticsEventMessage): AggregateIncremen
   const add = (name: string, n: number): void => {
     if (n !== 0) counters[name] = (counters[name] ?? 0) + n;
   };
-  add(attr.events, 1);
-  add(attr.tenant(tenantId), 1);
+  add(counterAttribute.events, 1);
+  add(counterAttribute.tenant(tenantId), 1);
   if (isOutcomeEvent(event)) {
-    add(attr.outcomeEvents, 1);
-    add(attr.tenantJobs(tenantId), 1);
-    add(attr.outcome(event.outcome), 1);
-    add(attr.engine(event.engine), 1);
-    if (event.outcome === "failed") add(attr.errorCode(event.errorCode ?? "UNKNOWN"), 1);
+    add(counterAttribute.outcomeEvents, 1);
+    add(counterAttribute.tenantJobs(tenantId), 1);
+    add(counterAttribute.outcome(event.outcome), 1);
+    add(counterAttribute.engine(event.engine), 1);
+    if (event.outcome === "failed") add(counterAttribute.errorCode(event.errorCode ?? "UNKNOWN"), 1);
     for (const [k, v] of Object.entries(observe(LATENCY_MS, event.latencyMs))) add(k, v);
-    add(attr.latencySum, event.latencyMs);
+    add(counterAttribute.latencySum, event.latencyMs);
     if (event.matchScore !== undefined) {
       for (const [k, v] of Object.entries(observe(MATCH_SCORE, event.matchScore))) add(k, v);
-      add(attr.scoreSum, event.matchScore);
-      add(attr.scoreCount, 1);
+      add(counterAttribute.scoreSum, event.matchScore);
+      add(counterAttribute.scoreCount, 1);
     }
-    add(attr.inputTokens, event.inputTokens ?? 0);
-    add(attr.outputTokens, event.outputTokens ?? 0);
+    add(counterAttribute.inputTokens, event.inputTokens ?? 0);
+    add(counterAttribute.outputTokens, event.outputTokens ?? 0);
+    add(counterAttribute.keywordSketchEvents, 1);
     for (const keyword of distinctKeywords(event.missingKeywords)) {
-      const slot = keywordSlot(keyword);
-      add(attr.keywordCount(slot), 1);
-      names[attr.keywordName(slot)] ??= keyword;
+      const [first, second] = keywordSlots(keyword);
+      add(counterAttribute.keywordCount(first), 1);
+      names[counterAttribute.keywordName(first)] ??= keyword;
+      add(counterAttribute.keywordCount2(second), 1);
     }
   } else {
-    add(attr.producerEvents, 1);
-    add(attr.type(event.type), 1);
+    add(counterAttribute.producerEvents, 1);
+    add(counterAttribute.type(event.type), 1);
   }
   return {
     week: weekOfEvent(event),
@@ -218,7 +241,7 @@ export interface WeeklyAggregate {
   readonly scoreSum: number;
   readonly scoreCount: number;
   readonly tokens: { readonly input: number; readonly output: number };
-  /** Every keyword slot with a count, largest first (ties by name). */
+  /** Every named keyword with a count (the smaller of its two rows' slots), largest first (ties by name). */
   readonly missingKeywords: readonly Ranked[];
 }
 
@@ -239,24 +262,40 @@ export const rankDescending = (entries: Iterable<[string, number]>): Ranked[] =>
 /** Merges a week's shard items (any number, including none) into the week's numbers. */
 export const mergeAggregates = (week: IsoWeek, items: readonly AggregateItem[]): WeeklyAggregate => {
   const counters: Record<string, number> = {};
-  const names: Record<string, string> = {};
+  /** Every keyword that named a row-1 slot in some shard (each shard names its slots on its own). */
+  const named = new Set<string>();
+  /** Each row-1 slot's name in the first shard that has one (how a row-1-only week was read). */
+  const firstNames: Record<string, string> = {};
   const sorted = [...items].sort((a, b) => (a.shard < b.shard ? -1 : 1));
   for (const item of sorted) {
     if (item.week !== week) throw new RangeError(`mergeAggregates: item of ${item.week} in ${week}`);
     for (const [k, v] of Object.entries(item.counters)) counters[k] = (counters[k] ?? 0) + v;
-    for (const [k, v] of Object.entries(item.names)) names[k] ??= v;
+    for (const [k, v] of Object.entries(item.names)) {
+      named.add(v);
+      firstNames[k] ??= v;
+    }
   }
   const n = (name: string): number => counters[name] ?? 0;
   const keywords = new Map<string, number>();
-  for (let slot = 0; slot < KEYWORD_SLOTS; slot++) {
-    const count = n(attr.keywordCount(slot));
-    if (count > 0) keywords.set(names[attr.keywordName(slot)] ?? `#${slot}`, count);
+  if (n(counterAttribute.keywordSketchEvents) === n(counterAttribute.outcomeEvents)) {
+    // Every outcome event of the week was folded with both rows: the smaller slot of the two.
+    for (const keyword of named) {
+      const [first, second] = keywordSlots(keyword);
+      const count = Math.min(n(counterAttribute.keywordCount(first)), n(counterAttribute.keywordCount2(second)));
+      if (count > 0) keywords.set(keyword, count);
+    }
+  } else {
+    // Some were folded with row 1 alone (the week of the upgrade, or before): row 1, as it was read then.
+    for (let slot = 0; slot < KEYWORD_SLOTS; slot++) {
+      const count = n(counterAttribute.keywordCount(slot));
+      if (count > 0) keywords.set(firstNames[counterAttribute.keywordName(slot)] ?? `#${slot}`, count);
+    }
   }
   return {
     week,
-    events: n(attr.events),
-    outcomeEvents: n(attr.outcomeEvents),
-    producerEvents: n(attr.producerEvents),
+    events: n(counterAttribute.events),
+    outcomeEvents: n(counterAttribute.outcomeEvents),
+    producerEvents: n(counterAttribute.producerEvents),
     byOutcome: labelled(counters, "o:"),
     byEngine: labelled(counters, "e:"),
     byErrorCode: labelled(counters, "x:"),
@@ -264,11 +303,11 @@ export const mergeAggregates = (week: IsoWeek, items: readonly AggregateItem[]):
     jobsByTenant: labelled(counters, "tj:"),
     byType: labelled(counters, "y:"),
     latency: fromCounters(LATENCY_MS, counters),
-    latencySumMs: n(attr.latencySum),
+    latencySumMs: n(counterAttribute.latencySum),
     score: fromCounters(MATCH_SCORE, counters),
-    scoreSum: n(attr.scoreSum),
-    scoreCount: n(attr.scoreCount),
-    tokens: { input: n(attr.inputTokens), output: n(attr.outputTokens) },
+    scoreSum: n(counterAttribute.scoreSum),
+    scoreCount: n(counterAttribute.scoreCount),
+    tokens: { input: n(counterAttribute.inputTokens), output: n(counterAttribute.outputTokens) },
     missingKeywords: rankDescending(keywords),
   };
 };

@@ -3,10 +3,10 @@ import * as assert from "uvu/assert";
 import type { TailoringOutcomeEvent } from "../contracts/analytics-event.ts";
 import type { AnalyticsEventMessage } from "../contracts/messages.ts";
 import { ValidationError } from "../errors.ts";
+import type { AggregateStore, EventStore } from "../ports/analytics-stores.ts";
 import { rejects } from "../testing/rejects.ts";
 import { mergeAggregates } from "./aggregate.ts";
 import { foldAnalyticsRecord, padSequenceNumber } from "./fold-event.ts";
-import type { AggregateStore, EventStore } from "./ports.ts";
 import { diffAggregates } from "./testing/compare.ts";
 import { CRASH_POINTS, simulateFifo } from "./testing/fifo-simulation.ts";
 import { MemoryAggregateStore, MemoryEventStore } from "./testing/memory-stores.ts";
@@ -17,7 +17,7 @@ const WEEK = "2026-W47";
 const setup = () => {
   const events = new MemoryEventStore();
   const aggregates = new MemoryAggregateStore();
-  return { events, aggregates, ports: { events, aggregates } };
+  return { events, aggregates, deps: { events, aggregates } };
 };
 const [one] = sampleMessages({ week: WEEK, count: 1, seed: 9, outcomeShare: 1 });
 const record = (seq: string, group = one!.messageGroupId) => ({
@@ -44,9 +44,9 @@ test("SequenceNumbers pad to 40 digits and then compare as strings", () => {
 });
 
 test("a record folds once; its redelivery is a duplicate", async () => {
-  const { aggregates, ports } = setup();
-  assert.is(await foldAnalyticsRecord(ports, record("100")), "folded");
-  assert.is(await foldAnalyticsRecord(ports, record("100")), "duplicate");
+  const { aggregates, deps } = setup();
+  assert.is(await foldAnalyticsRecord(deps, record("100")), "folded");
+  assert.is(await foldAnalyticsRecord(deps, record("100")), "duplicate");
   assert.is(await eventsCounted(aggregates), 1);
   assert.equal(
     [...aggregates.pending.values()].flatMap((s) => [...s]),
@@ -56,7 +56,7 @@ test("a record folds once; its redelivery is a duplicate", async () => {
 });
 
 test("crash between the raw write and the fold: the rerun folds", async () => {
-  const { aggregates, events, ports } = setup();
+  const { aggregates, events, deps } = setup();
   const crashing: AggregateStore = {
     fence: (w, s, k) => aggregates.fence(w, s, k),
     apply: async () => {
@@ -66,12 +66,12 @@ test("crash between the raw write and the fold: the rerun folds", async () => {
   };
   await rejects(() => foldAnalyticsRecord({ events, aggregates: crashing }, record("100")));
   assert.is((await events.get(one!.body.tenantId, one!.body.event.eventId))?.folded, false);
-  assert.is(await foldAnalyticsRecord(ports, record("100")), "folded");
+  assert.is(await foldAnalyticsRecord(deps, record("100")), "folded");
   assert.is(await eventsCounted(aggregates), 1);
 });
 
 test("crash between the fold and the mark, then DLQ redrive with a new, higher SequenceNumber: counted once", async () => {
-  const { aggregates, events, ports } = setup();
+  const { aggregates, events, deps } = setup();
   const crashing: EventStore = {
     putOnce: (e) => events.putOnce(e),
     get: (t, id) => events.get(t, id),
@@ -83,7 +83,7 @@ test("crash between the fold and the mark, then DLQ redrive with a new, higher S
     await rejects(() => foldAnalyticsRecord({ events: crashing, aggregates }, record("100")));
   }
   assert.is(await eventsCounted(aggregates), 1, "the fold landed on the first receive only");
-  assert.is(await foldAnalyticsRecord(ports, record("5000")), "recovered");
+  assert.is(await foldAnalyticsRecord(deps, record("5000")), "recovered");
   assert.is(await eventsCounted(aggregates), 1);
   assert.is((await events.get(one!.body.tenantId, one!.body.event.eventId))?.folded, true);
   assert.equal(
@@ -93,7 +93,7 @@ test("crash between the fold and the mark, then DLQ redrive with a new, higher S
 });
 
 test("the same event from another message group counts once, whichever group folds it", async () => {
-  const { aggregates, events, ports } = setup();
+  const { aggregates, events, deps } = setup();
   const crashing: AggregateStore = {
     fence: (w, s, k) => aggregates.fence(w, s, k),
     apply: async () => {
@@ -103,14 +103,14 @@ test("the same event from another message group counts once, whichever group fol
   };
   await rejects(() => foldAnalyticsRecord({ events, aggregates: crashing }, record("100")));
   // Fences make the fold safe whoever runs it: the other group's message need not wait for the first.
-  assert.is(await foldAnalyticsRecord(ports, record("200", "acme#someone-else")), "folded");
-  assert.is(await foldAnalyticsRecord(ports, record("100")), "duplicate");
-  assert.is(await foldAnalyticsRecord(ports, record("300", "acme#someone-else")), "duplicate");
+  assert.is(await foldAnalyticsRecord(deps, record("200", "acme#someone-else")), "folded");
+  assert.is(await foldAnalyticsRecord(deps, record("100")), "duplicate");
+  assert.is(await foldAnalyticsRecord(deps, record("300", "acme#someone-else")), "duplicate");
   assert.is(await eventsCounted(aggregates), 1);
 });
 
 test("two overlapping deliveries of one record count it once (the second read 'unfolded' before the first settled)", async () => {
-  const { aggregates, events, ports } = setup();
+  const { aggregates, events, deps } = setup();
   let resume!: () => void;
   const gate = new Promise<void>((r) => (resume = r));
   let reached!: () => void;
@@ -129,7 +129,7 @@ test("two overlapping deliveries of one record count it once (the second read 'u
   const b = foldAnalyticsRecord({ events, aggregates: stalled }, record("100"));
   await atApply;
   // Attempt A runs start to finish meanwhile.
-  assert.is(await foldAnalyticsRecord(ports, record("100")), "folded");
+  assert.is(await foldAnalyticsRecord(deps, record("100")), "folded");
   resume();
   assert.is(await b, "duplicate");
   assert.is(await eventsCounted(aggregates), 1);
@@ -185,10 +185,10 @@ const redrivenJob = () => {
 };
 
 test("a redriven job that then succeeds counts once, as succeeded, with its score and tokens", async () => {
-  const { aggregates, ports } = setup();
+  const { aggregates, deps } = setup();
   const job = redrivenJob();
   const fold = (body: AnalyticsEventMessage, seq: string) =>
-    foldAnalyticsRecord(ports, { body, sequenceNumber: seq, messageGroupId: job.group });
+    foldAnalyticsRecord(deps, { body, sequenceNumber: seq, messageGroupId: job.group });
   assert.is(await fold(job.failed, "100"), "folded");
   assert.is(mergeAggregates(WEEK, await aggregates.readWeek(WEEK)).byOutcome["failed"], 1);
   // The redriven success is published with the retraction of the failure before it; both may repeat.
@@ -208,10 +208,10 @@ test("a redriven job that then succeeds counts once, as succeeded, with its scor
 });
 
 test("a retraction that arrives before the outcome it takes back (still in the DLQ): that outcome never counts", async () => {
-  const { aggregates, ports } = setup();
+  const { aggregates, deps } = setup();
   const job = redrivenJob();
   const fold = (body: AnalyticsEventMessage, seq: string) =>
-    foldAnalyticsRecord(ports, { body, sequenceNumber: seq, messageGroupId: job.group });
+    foldAnalyticsRecord(deps, { body, sequenceNumber: seq, messageGroupId: job.group });
   await fold(job.retraction, "200");
   await fold(job.succeeded, "201");
   assert.equal(mergeAggregates(WEEK, await aggregates.readWeek(WEEK)).byOutcome, { succeeded: 1 });
@@ -223,15 +223,15 @@ test("a retraction that arrives before the outcome it takes back (still in the D
 });
 
 test("a resend with different content counts the stored copy", async () => {
-  const { aggregates, ports } = setup();
-  await foldAnalyticsRecord(ports, record("100"));
+  const { aggregates, deps } = setup();
+  await foldAnalyticsRecord(deps, record("100"));
   const altered = {
     ...one!.body,
     tenantId: one!.body.tenantId,
     event: { ...one!.body.event, occurredAt: "2026-11-30T10:00:00Z" },
   };
   assert.is(
-    await foldAnalyticsRecord(ports, { body: altered, sequenceNumber: "900", messageGroupId: one!.messageGroupId }),
+    await foldAnalyticsRecord(deps, { body: altered, sequenceNumber: "900", messageGroupId: one!.messageGroupId }),
     "duplicate",
   );
   assert.is(await eventsCounted(aggregates), 1);
@@ -239,12 +239,12 @@ test("a resend with different content counts the stored copy", async () => {
 });
 
 test("FIFO simulation with crashes at every step, redeliveries, DLQ and redrive equals the recount", async () => {
-  const { aggregates, ports } = setup();
+  const { aggregates, deps } = setup();
   const base = sampleMessages({ week: WEEK, count: 600, seed: 11, usersPerTenant: 4 });
   // Producer resends (same eventId, later, same group) and one under another user's group.
   const resends = base.filter((_, i) => i % 37 === 0);
   const foreign = base.slice(0, 5).map((m) => ({ ...m, messageGroupId: `${m.body.tenantId}#intruder` }));
-  const stats = await simulateFifo(ports, [...base, ...resends, ...foreign], { seed: 3, crashRate: 0.1 });
+  const stats = await simulateFifo(deps, [...base, ...resends, ...foreign], { seed: 3, crashRate: 0.1 });
   for (const point of CRASH_POINTS) assert.ok(stats.crashes[point] > 0, `no crash ${point}`);
   assert.ok(stats.movedToDlq > 0 && stats.redriven > 0, "exercised DLQ redrive");
   assert.ok(stats.outcomes.recovered > 0, "exercised recovery after a crash between fold and mark");
@@ -260,17 +260,17 @@ test("FIFO simulation with crashes at every step, redeliveries, DLQ and redrive 
 });
 
 test("a message received longer ago than the dedup window is not folded (a late DLQ redrive cannot double count)", async () => {
-  const { aggregates, ports } = setup();
+  const { aggregates, deps } = setup();
   const received = Date.parse(one!.body.receivedAt);
   const window = { dedupWindowMs: 14 * 86_400_000 };
-  assert.is(await foldAnalyticsRecord(ports, record("100"), { ...window, now: new Date(received + 60_000) }), "folded");
+  assert.is(await foldAnalyticsRecord(deps, record("100"), { ...window, now: new Date(received + 60_000) }), "folded");
   // 15 days later the raw event (the dedup record) may be gone; the FIFO DLQ reset the message's clock.
   const late = { ...window, now: new Date(received + 15 * 86_400_000) };
-  assert.is(await foldAnalyticsRecord(ports, record("900"), late), "stale");
+  assert.is(await foldAnalyticsRecord(deps, record("900"), late), "stale");
   assert.is(await eventsCounted(aggregates), 1);
   // Inside the window the ordinary dedup answers.
   assert.is(
-    await foldAnalyticsRecord(ports, record("950"), { ...window, now: new Date(received + 13 * 86_400_000) }),
+    await foldAnalyticsRecord(deps, record("950"), { ...window, now: new Date(received + 13 * 86_400_000) }),
     "duplicate",
   );
 });

@@ -1,5 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { seededRandom } from "../testing/random.ts";
 import {
   bucketAttribute,
   bucketCount,
@@ -18,15 +19,6 @@ import {
 const exactQuantile = (values: number[], q: number): number => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]!;
-};
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-const rng = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 };
 
 test("bucket layout: score buckets of 5 with 100 in the last, latency open-ended", () => {
@@ -59,7 +51,7 @@ test("quantiles of an empty histogram are undefined", () => {
 });
 
 test("p50/p95 estimates stay inside the bucket of the exact quantile", () => {
-  const next = rng(7);
+  const next = seededRandom(7);
   for (const spec of [LATENCY_MS, MATCH_SCORE]) {
     for (let round = 0; round < 20; round++) {
       const values = Array.from({ length: 1 + Math.floor(next() * 500) }, () =>
@@ -90,7 +82,7 @@ test("a single observation interpolates to the middle of its bucket; the open bu
 });
 
 test("merging shards gives the same quantiles as one histogram of everything", () => {
-  const next = rng(3);
+  const next = seededRandom(3);
   const values = Array.from({ length: 1000 }, () => Math.round(next() * 3000));
   const shards = [0, 1, 2, 3].map((s) =>
     histogramOf(

@@ -1,18 +1,22 @@
-import { z } from "zod";
 import { ENGINE_NAMES } from "./job-request.ts";
+import * as z from "./zod.ts";
 
 /** Producer-chosen id, unique within the tenant: the idempotency key of an event (a repeat is stored once). */
 export const EventId = z
   .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9._:-]+$/, "may contain only letters, digits and . _ : -");
+  .check(
+    z.minLength(1),
+    z.maxLength(128),
+    z.regex(/^[A-Za-z0-9._:-]+$/, "may contain only letters, digits and . _ : -"),
+  );
 
 /** `cv.downloaded`, `application.submitted`: lower-case dotted words. */
 export const EventType = z
   .string()
-  .max(64)
-  .regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/, "must be dotted lower-case words, e.g. cv.downloaded");
+  .check(
+    z.maxLength(64),
+    z.regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/, "must be dotted lower-case words, e.g. cv.downloaded"),
+  );
 
 export const RESERVED_EVENT_PREFIX = "tailoring.";
 
@@ -42,62 +46,70 @@ export const MAX_EVENT_TYPES = 100;
 export const RESERVED_EVENT_ID_PREFIX = "tailoring-";
 
 /** One analytics event as a producer sends it in `POST /v1/events`. */
-export const ProducerEvent = z
-  .object({
-    eventId: EventId.refine((id) => !id.startsWith(RESERVED_EVENT_ID_PREFIX), {
+export const ProducerEvent = z.strictObject({
+  eventId: EventId.check(
+    z.refine((id) => !id.startsWith(RESERVED_EVENT_ID_PREFIX), {
       message: `the "${RESERVED_EVENT_ID_PREFIX}" prefix is reserved for events cvpipe emits itself`,
     }),
-    type: EventType.refine((t) => !t.startsWith(RESERVED_EVENT_PREFIX), {
+  ),
+  type: EventType.check(
+    z.refine((t) => !t.startsWith(RESERVED_EVENT_PREFIX), {
       message: `the "${RESERVED_EVENT_PREFIX}" prefix is reserved for events cvpipe emits itself`,
     }),
-    occurredAt: z.iso
-      .datetime({ offset: true })
-      // (A malformed value is already reported by the format check.)
-      .refine((t) => Number.isNaN(Date.parse(t)) || Date.parse(t) >= Date.UTC(2000, 0, 1), {
-        message: "must be in the year 2000 or later",
-      }),
-    properties: z
+  ),
+  occurredAt: z.iso.datetime({ offset: true }).check(
+    // (A malformed value is already reported by the format check.)
+    z.refine((t) => Number.isNaN(Date.parse(t)) || Date.parse(t) >= Date.UTC(2000, 0, 1), {
+      message: "must be in the year 2000 or later",
+    }),
+  ),
+  properties: z.optional(
+    z
       .record(
-        z.string().max(64),
-        z.union([z.string().max(500), z.number(), z.boolean()], {
+        z.string().check(z.maxLength(64)),
+        z.union([z.string().check(z.maxLength(500)), z.number(), z.boolean()], {
           error: "values must be strings (≤ 500 characters), numbers or booleans",
         }),
       )
-      .refine((p) => Object.keys(p).length <= 50, { message: "at most 50 properties" })
-      .optional(),
-  })
-  .strict();
+      .check(z.refine((p) => Object.keys(p).length <= 50, { message: "at most 50 properties" })),
+  ),
+});
 export type ProducerEvent = z.output<typeof ProducerEvent>;
 
 export const MAX_EVENTS_PER_REQUEST = 25;
 
-export const EventsRequest = z
-  .object({
-    events: z.array(ProducerEvent).min(1).max(MAX_EVENTS_PER_REQUEST),
-  })
-  .strict();
+export const EventsRequest = z.strictObject({
+  events: z.array(ProducerEvent).check(z.minLength(1), z.maxLength(MAX_EVENTS_PER_REQUEST)),
+});
 export type EventsRequest = z.output<typeof EventsRequest>;
 
 export const TAILORING_OUTCOMES = ["succeeded", "failed"] as const;
 export type TailoringOutcome = (typeof TAILORING_OUTCOMES)[number];
 
+/**
+ * The most missing keywords an outcome event carries (the tailor keeps the first ones of the match
+ * report). Bounded so that one event's aggregate update (two sketch rows and a name per keyword,
+ * aggregate.ts) stays inside DynamoDB's 4 KB UpdateExpression limit.
+ */
+export const MAX_OUTCOME_KEYWORDS = 20;
+
 /** What the tailor reports about each finished job (`type: tailoring.outcome`). */
-export const TailoringOutcomeEvent = z
-  .object({
-    eventId: EventId,
-    type: z.literal("tailoring.outcome"),
-    occurredAt: z.iso.datetime({ offset: true }),
-    jobId: z.string().min(1),
-    engine: z.enum(ENGINE_NAMES),
-    outcome: z.enum(TAILORING_OUTCOMES),
-    errorCode: z.string().optional(),
-    latencyMs: z.number().nonnegative(),
-    matchScore: z.number().min(0).max(100).optional(),
-    inputTokens: z.number().int().nonnegative().optional(),
-    outputTokens: z.number().int().nonnegative().optional(),
-    missingKeywords: z.array(z.string().max(100)).max(50).default([]),
-  })
-  .strict();
+const tokenCount = () => z.optional(z.number().check(z.int(), z.nonnegative()));
+
+export const TailoringOutcomeEvent = z.strictObject({
+  eventId: EventId,
+  type: z.literal("tailoring.outcome"),
+  occurredAt: z.iso.datetime({ offset: true }),
+  jobId: z.string().check(z.minLength(1)),
+  engine: z.enum(ENGINE_NAMES),
+  outcome: z.enum(TAILORING_OUTCOMES),
+  errorCode: z.optional(z.string()),
+  latencyMs: z.number().check(z.nonnegative()),
+  matchScore: z.optional(z.number().check(z.gte(0), z.lte(100))),
+  inputTokens: tokenCount(),
+  outputTokens: tokenCount(),
+  missingKeywords: z._default(z.array(z.string().check(z.maxLength(100))).check(z.maxLength(MAX_OUTCOME_KEYWORDS)), []),
+});
 export type TailoringOutcomeEvent = z.output<typeof TailoringOutcomeEvent>;
 
 /**
@@ -107,16 +119,14 @@ export type TailoringOutcomeEvent = z.output<typeof TailoringOutcomeEvent>;
  * can take back exactly what that outcome added — or, when that outcome never
  * arrived, make sure it never will count (see fold-event.ts).
  */
-export const TailoringRetractionEvent = z
-  .object({
-    eventId: EventId,
-    type: z.literal("tailoring.retraction"),
-    /** The superseded outcome's time: the retraction lands in that outcome's week. */
-    occurredAt: z.iso.datetime({ offset: true }),
-    jobId: z.string().min(1),
-    supersedes: TailoringOutcomeEvent,
-  })
-  .strict();
+export const TailoringRetractionEvent = z.strictObject({
+  eventId: EventId,
+  type: z.literal("tailoring.retraction"),
+  /** The superseded outcome's time: the retraction lands in that outcome's week. */
+  occurredAt: z.iso.datetime({ offset: true }),
+  jobId: z.string().check(z.minLength(1)),
+  supersedes: TailoringOutcomeEvent,
+});
 export type TailoringRetractionEvent = z.output<typeof TailoringRetractionEvent>;
 
 export const AnalyticsEvent = z.union([TailoringOutcomeEvent, TailoringRetractionEvent, ProducerEvent]);

@@ -1,5 +1,5 @@
-import type { z } from "zod";
 import type { FieldIssue } from "../errors.ts";
+import type * as z from "./zod.ts";
 
 /** Longest object key a path shows whole; a longer (hostile) key is shown by its start. */
 export const MAX_PATH_KEY_CHARS = 64;
@@ -27,7 +27,7 @@ export const formatPath = (root: string, path: readonly PropertyKey[]): string =
 };
 
 /** Re-roots zod issues where the caller can see them. */
-export const zodIssues = (root: string, error: z.ZodError): FieldIssue[] =>
+export const zodIssues = (root: string, error: z.core.$ZodError): FieldIssue[] =>
   error.issues.map((issue) => ({
     path: formatPath(root, issue.path),
     rule: issue.code,

@@ -5,7 +5,11 @@
  * re-publish (a retry, a redelivery of a finished job) sends the same events
  * with the same ids and the fold counts each once (fold-event.ts).
  */
-import type { TailoringOutcomeEvent, TailoringRetractionEvent } from "../contracts/analytics-event.ts";
+import {
+  MAX_OUTCOME_KEYWORDS,
+  type TailoringOutcomeEvent,
+  type TailoringRetractionEvent,
+} from "../contracts/analytics-event.ts";
 import type { JobRecord } from "./job-record.ts";
 
 /** The outcome of the job's current ending; one id per attempt that ended it. */
@@ -23,7 +27,7 @@ export const outcomeEvent = (record: JobRecord): TailoringOutcomeEvent => {
     latencyMs: Math.max(0, Date.parse(end) - Date.parse(record.createdAt)),
     ...(match ? { matchScore: match.score } : {}),
     ...(record.usage ? { inputTokens: record.usage.inputTokens, outputTokens: record.usage.outputTokens } : {}),
-    missingKeywords: [...(match?.missingKeywords ?? [])].slice(0, 20),
+    missingKeywords: [...(match?.missingKeywords ?? [])].slice(0, MAX_OUTCOME_KEYWORDS),
   };
 };
 

@@ -2,6 +2,7 @@ import type { TailoringOutcomeEvent } from "../contracts/analytics-event.ts";
 import type { EngineName, JobStatus } from "../contracts/job-request.ts";
 import type { BlobPointer } from "../contracts/messages.ts";
 import type { ErrorCode } from "../errors.ts";
+import type { JobCompletion } from "../ports/job-store.ts";
 import type { TailoringResult, TokenUsage } from "../tailoring/types.ts";
 import { QUEUED_SHARDS } from "../topology.ts";
 
@@ -29,6 +30,11 @@ export interface JobRecord {
   /** SHA-256 of the canonical request: detects an idempotency key reused for a different request. */
   readonly requestHash: string;
   readonly idempotencyKey?: string;
+  /**
+   * The correlation id of the request that created the job (see jobs/caller.ts):
+   * what a failure recorded outside any worker (the sweep's NOT_STARTED) carries on.
+   */
+  readonly correlationId?: string;
   /** Present only while QUEUED: the job's partition in the sparse `queued` index (the sweep reads it). */
   readonly queuedShard?: string;
   /**
@@ -51,6 +57,27 @@ export interface JobRecord {
   readonly usage?: TokenUsage;
   readonly error?: JobError;
 }
+
+/**
+ * The job as its attempt's `succeed` leaves it, from the record `start` returned for that attempt:
+ * what the store holds once `succeed` answered true (the stores write exactly this). The worker
+ * publishes the outcome from it rather than reading the job back.
+ */
+export const succeededJob = (started: JobRecord, completion: JobCompletion, at: string): JobRecord => ({
+  ...started,
+  status: "SUCCEEDED",
+  updatedAt: at,
+  finishedAt: at,
+  ...(completion.result ? { result: completion.result } : {}),
+  ...(completion.resultBlob ? { resultBlob: completion.resultBlob } : {}),
+  ...(completion.usage ? { usage: completion.usage } : {}),
+});
+
+/** The job as its attempt's `fail({ attempt })` leaves it (see succeededJob): FAILED with `error`, out of the sweep's index. */
+export const failedJob = (started: JobRecord, error: JobError, at: string): JobRecord => {
+  const { queuedShard: _, ...rest } = started;
+  return { ...rest, status: "FAILED", updatedAt: at, finishedAt: at, error };
+};
 
 export const userKey = (tenantId: string, userId: string): string => `${tenantId}#${userId}`;
 

@@ -7,9 +7,9 @@ export interface Clock {
 export const systemClock: Clock = { now: () => new Date() };
 
 /**
- * The embedded stack can run shifted in time: `startStack({ clockStart })` (or
- * `CVPIPE_CLOCK_START` for `pnpm start`) sets this offset for every function
- * in the process, so all of them agree on "now", tests do not depend on
+ * The embedded stack can run shifted in time: `startStack({ clockStart })`
+ * (the tests; a stack process inherits the variable) sets this offset for
+ * every function in the process, so all of them agree on "now", tests do not depend on
  * today's date, and timeouts and retries still take real time.
  */
 export const CLOCK_OFFSET_ENV = "CVPIPE_CLOCK_OFFSET_MS";

@@ -6,9 +6,9 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { applyIncrements, incrementsFor, SHARD_COUNT } from "../analytics/aggregate.ts";
-import type { AggregateReader } from "../analytics/ports.ts";
 import { MemoryAggregateStore } from "../analytics/testing/memory-stores.ts";
 import { sampleMessages } from "../analytics/testing/sample-events.ts";
+import type { AggregateReader } from "../ports/analytics-stores.ts";
 import { sendWeeklyReport } from "./send-weekly-report.ts";
 import { MemoryMailer, MemoryReportLedger } from "./testing/memory-ledger.ts";
 

@@ -264,26 +264,23 @@ export const buildWeeklyReport = (
   );
   add("tenants", "Activity by tenant", { label: "Tenant", count: "Events" }, current.byTenant, previous.byTenant);
   add("types", "Producer events by type", { label: "Event type", count: "Events" }, current.byType, previous.byType);
-  const latencyRows = distribution(LATENCY_MS, current.latency, previous.latency, " ms", previousOf(shown, "latency"));
-  if (current.outcomeEvents > 0 && latencyRows.length > 0) {
-    tables.push({
-      key: "latency",
-      title: "Latency distribution",
-      columns: { label: "Latency", count: "Jobs" },
-      rows: latencyRows,
-      more: 0,
-    });
-  }
-  const scoreRows = distribution(MATCH_SCORE, current.score, previous.score, "", previousOf(shown, "score"), 2);
-  if (current.scoreCount > 0 && scoreRows.length > 0) {
-    tables.push({
-      key: "score",
-      title: "Match score distribution",
-      columns: { label: "Score", count: "Jobs" },
-      rows: scoreRows,
-      more: 0,
-    });
-  }
+  /** A histogram as a table of its buckets (every one: `more` is 0), when the week measured anything. */
+  const addDistribution = (
+    key: "latency" | "score",
+    title: string,
+    label: string,
+    spec: HistogramSpec,
+    measured: number,
+    unit: string,
+    groupBy = 1,
+  ) => {
+    const r = distribution(spec, current[key], previous[key], unit, previousOf(shown, key), groupBy);
+    if (measured > 0 && r.length > 0) {
+      tables.push({ key, title, columns: { label, count: "Jobs" }, rows: r, more: 0 });
+    }
+  };
+  addDistribution("latency", "Latency distribution", "Latency", LATENCY_MS, current.outcomeEvents, " ms");
+  addDistribution("score", "Match score distribution", "Score", MATCH_SCORE, current.scoreCount, "", 2);
   const keywords = Object.fromEntries(current.missingKeywords.map((k) => [k.label, k.count]));
   const previousKeywords = Object.fromEntries(previous.missingKeywords.map((k) => [k.label, k.count]));
   const kw = rows(keywords, previousKeywords, topN, previousOf(shown, "keywords"));

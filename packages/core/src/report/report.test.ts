@@ -7,10 +7,11 @@ import {
   mergeAggregates,
   SHARD_COUNT,
 } from "../analytics/aggregate.ts";
-import type { AggregateReader } from "../analytics/ports.ts";
+import { histogramOf, LATENCY_MS, MATCH_SCORE } from "../analytics/histogram.ts";
 import { MemoryAggregateStore } from "../analytics/testing/memory-stores.ts";
 import { sampleMessages } from "../analytics/testing/sample-events.ts";
 import { CvpipeError, ValidationError } from "../errors.ts";
+import type { AggregateReader } from "../ports/analytics-stores.ts";
 import { formatChange } from "./format.ts";
 import { renderReportHtml } from "./render-html.ts";
 import { renderReportText } from "./render-text.ts";
@@ -64,6 +65,54 @@ test("the model carries week-over-week deltas and top-N tables", async () => {
   assert.ok(keywords.rows[0]!.count >= keywords.rows[1]!.count);
   const p95 = report.metrics.find((m) => m.label === "Latency p95")!;
   assert.ok(p95.value! > report.metrics.find((m) => m.label === "Latency p50")!.value!);
+});
+
+test("distribution tables: a row per bucket (scores two buckets a row), empty ends trimmed, gaps kept, last week beside", () => {
+  const week = (name: string, latencies: number[], scores: number[]) => ({
+    ...mergeAggregates(name, []),
+    outcomeEvents: latencies.length,
+    latency: histogramOf(LATENCY_MS, latencies),
+    score: histogramOf(MATCH_SCORE, scores),
+    scoreCount: scores.length,
+  });
+  const report = buildWeeklyReport(week(WEEK, [3, 4, 30, 900_000], [12, 14, 71]), week("2026-W46", [7], [33]), {
+    generatedAt: clock.now(),
+  });
+  const rowsOf = (key: string) => {
+    const t = report.tables.find((x) => x.key === key)!;
+    return [t.title, t.columns.label, t.columns.count, t.more, t.rows.map((r) => [r.label, r.count, r.previous])];
+  };
+  /** Buckets without a job either week, inside the shape (kept, not trimmed). */
+  const gaps = (labels: readonly string[], unit = "") => labels.map((l) => [`${l}${unit}`, 0, 0]);
+  const wide = ["50–100", "100–200", "200–500", "500–1,000", "1,000–2,000", "2,000–5,000", "5,000–10,000"];
+  const wider = ["10,000–20,000", "20,000–50,000", "50,000–100,000", "100,000–200,000", "200,000–500,000"];
+  assert.equal(rowsOf("latency"), [
+    "Latency distribution",
+    "Latency",
+    "Jobs",
+    0,
+    [
+      ["2–5 ms", 2, 0],
+      ["5–10 ms", 0, 1],
+      ["10–20 ms", 0, 0],
+      ["20–50 ms", 1, 0],
+      ...gaps([...wide, ...wider], " ms"),
+      ["≥ 500,000 ms", 1, 0],
+    ],
+  ]);
+  assert.equal(rowsOf("score"), [
+    "Match score distribution",
+    "Score",
+    "Jobs",
+    0,
+    [["10–20", 2, 0], ...gaps(["20–30"]), ["30–40", 0, 1], ...gaps(["40–50", "50–60", "60–70"]), ["70–80", 1, 0]],
+  ]);
+  const none = buildWeeklyReport(week(WEEK, [], []), week("2026-W46", [7], [33]), { generatedAt: clock.now() });
+  assert.equal(
+    none.tables.map((t) => t.key),
+    [],
+    "a week without jobs has no distribution, whatever last week had",
+  );
 });
 
 test("latency going up is bad news, success rate down is bad news", () => {
@@ -137,15 +186,15 @@ test("an empty week renders a short no-activity report", async () => {
 test("duplicate triggers send one email; concurrent triggers too", async () => {
   const ledger = new MemoryReportLedger();
   const mailer = new MemoryMailer();
-  const ports = { aggregates: realisticStore(), ledger, mailer, clock };
+  const deps = { aggregates: realisticStore(), ledger, mailer, clock };
   const input = { week: WEEK, recipients: ["reports@example.com"], sender: "cvpipe@example.com" };
-  const results = await Promise.all(Array.from({ length: 10 }, () => sendWeeklyReport(ports, input)));
+  const results = await Promise.all(Array.from({ length: 10 }, () => sendWeeklyReport(deps, input)));
   assert.is(mailer.sent.length, 1);
   assert.is(results.filter((r) => r.status === "sent").length, 1);
-  const again = await sendWeeklyReport(ports, input);
+  const again = await sendWeeklyReport(deps, input);
   assert.equal(again, { status: "skipped", week: WEEK, reason: "already-sent", messageId: "mem-1" });
   assert.is(mailer.sent.length, 1);
-  const forced = await sendWeeklyReport(ports, { ...input, force: true });
+  const forced = await sendWeeklyReport(deps, { ...input, force: true });
   assert.is(forced.status, "sent");
   assert.is(mailer.sent.length, 2);
 });
@@ -154,16 +203,16 @@ test("a failed send leaves the week retryable; the retry sends once", async () =
   const ledger = new MemoryReportLedger();
   const mailer = new MemoryMailer();
   mailer.failNext = 1;
-  const ports = { aggregates: realisticStore(), ledger, mailer, clock };
+  const deps = { aggregates: realisticStore(), ledger, mailer, clock };
   const input = { week: WEEK, recipients: ["reports@example.com"], sender: "cvpipe@example.com" };
   try {
-    await sendWeeklyReport(ports, input);
+    await sendWeeklyReport(deps, input);
     assert.unreachable("the first send fails");
   } catch (error) {
     assert.ok(error instanceof CvpipeError && error.retryable);
   }
   assert.is(ledger.entries.get(WEEK)?.status, "FAILED");
-  const retry = await sendWeeklyReport(ports, input);
+  const retry = await sendWeeklyReport(deps, input);
   assert.is(retry.status, "sent");
   assert.is(retry.status === "sent" && retry.attempt, 2);
   assert.is(mailer.sent.length, 1);
@@ -173,17 +222,17 @@ test("a claim held by a dead run is taken over after its lease", async () => {
   const ledger = new MemoryReportLedger();
   const mailer = new MemoryMailer();
   let now = new Date("2026-11-23T07:00:00Z");
-  const ports = { aggregates: realisticStore(), ledger, mailer, clock: { now: () => now } };
+  const deps = { aggregates: realisticStore(), ledger, mailer, clock: { now: () => now } };
   await ledger.claim(WEEK, { owner: "dead", now, leaseUntil: new Date(now.getTime() + 600_000), force: false });
   const input = { week: WEEK, recipients: ["r@example.com"], sender: "s@example.com" };
-  assert.equal(await sendWeeklyReport(ports, input), { status: "skipped", week: WEEK, reason: "in-progress" });
+  assert.equal(await sendWeeklyReport(deps, input), { status: "skipped", week: WEEK, reason: "in-progress" });
   now = new Date(now.getTime() + 601_000);
-  assert.is((await sendWeeklyReport(ports, input)).status, "sent");
+  assert.is((await sendWeeklyReport(deps, input)).status, "sent");
   assert.is(mailer.sent.length, 1);
 });
 
 test("input is validated", async () => {
-  const ports = {
+  const deps = {
     aggregates: new MemoryAggregateStore(),
     ledger: new MemoryReportLedger(),
     mailer: new MemoryMailer(),
@@ -194,7 +243,7 @@ test("input is validated", async () => {
     { week: WEEK, recipients: [], sender: "s@example.com" },
   ]) {
     try {
-      await sendWeeklyReport(ports, input);
+      await sendWeeklyReport(deps, input);
       assert.unreachable();
     } catch (error) {
       assert.ok(error instanceof ValidationError);

@@ -10,7 +10,8 @@ import { type AggregateItem, applyIncrements, incrementsFor } from "../analytics
 import { MemoryAggregateStore } from "../analytics/testing/memory-stores.ts";
 import { sampleMessages } from "../analytics/testing/sample-events.ts";
 import { DependencyError } from "../errors.ts";
-import type { Mailer, OutgoingEmail, ReportLedger } from "./ports.ts";
+import type { Mailer, OutgoingEmail } from "../ports/mailer.ts";
+import type { ReportLedger } from "../ports/report-ledger.ts";
 import { sendWeeklyReport } from "./send-weekly-report.ts";
 import { MemoryMailer, MemoryReportLedger } from "./testing/memory-ledger.ts";
 
@@ -84,14 +85,14 @@ test("(A) SES accepted but the response was lost: the week is UNCERTAIN and no r
   const clock = testClock();
   const ledger = new MemoryReportLedger();
   const mailer = new LostResponseMailer();
-  const ports = { aggregates: store(), ledger, mailer, clock, sleep: async () => {} };
-  const first = await settle(sendWeeklyReport(ports, input));
+  const deps = { aggregates: store(), ledger, mailer, clock, sleep: async () => {} };
+  const first = await settle(sendWeeklyReport(deps, input));
   assert.is(mailer.delivered.length, 1);
   // Lambda's retries, a second schedule, an operator without --force: none sends again, now or after the lease.
   const retries = [];
   for (const wait of [0, 60_000, 600_000]) {
     clock.advance(wait);
-    retries.push(await settle(sendWeeklyReport(ports, input)));
+    retries.push(await settle(sendWeeklyReport(deps, input)));
   }
   assert.is(mailer.delivered.length, 1, "one email, not two");
   assert.ok(!(first instanceof Error), "the run reports the uncertain outcome instead of throwing into retries");
@@ -101,7 +102,7 @@ test("(A) SES accepted but the response was lost: the week is UNCERTAIN and no r
   }
   assert.is(ledger.entries.get(WEEK)?.status, "UNCERTAIN", "an ambiguous outcome is not FAILED");
   // Only the operator's force overrides it.
-  const forced = await sendWeeklyReport(ports, { ...input, force: true });
+  const forced = await sendWeeklyReport(deps, { ...input, force: true });
   assert.is(forced.status, "sent");
   assert.is(mailer.delivered.length, 2);
   assert.is(ledger.entries.get(WEEK)?.status, "SENT");
@@ -112,11 +113,11 @@ test("a definite rejection marks the week FAILED; the retry sends it once", asyn
   const ledger = new MemoryReportLedger();
   const mailer = new MemoryMailer();
   mailer.failNext = 1;
-  const ports = { aggregates: store(), ledger, mailer, clock, sleep: async () => {} };
-  const first = await settle(sendWeeklyReport(ports, input));
+  const deps = { aggregates: store(), ledger, mailer, clock, sleep: async () => {} };
+  const first = await settle(sendWeeklyReport(deps, input));
   assert.ok(first instanceof Error);
   assert.is(ledger.entries.get(WEEK)?.status, "FAILED");
-  assert.is((await sendWeeklyReport(ports, input)).status, "sent");
+  assert.is((await sendWeeklyReport(deps, input)).status, "sent");
   assert.is(mailer.sent.length, 1);
 });
 
@@ -126,14 +127,14 @@ test("(B) markSent fails once: it is retried in the run, SENT is recorded and th
   const ledger = failingMarkSent(inner, 2);
   const mailer = new MemoryMailer();
   const sleeps: number[] = [];
-  const ports = {
+  const deps = {
     aggregates: store(),
     ledger,
     mailer,
     clock,
     sleep: async (ms: number) => void sleeps.push(ms),
   };
-  const result = await settle(sendWeeklyReport(ports, input));
+  const result = await settle(sendWeeklyReport(deps, input));
   assert.ok(!(result instanceof Error), `the email went out, so the run must not throw: ${String(result)}`);
   assert.is(result.status, "sent");
   assert.is(result.status === "sent" && result.recorded, true);
@@ -148,11 +149,11 @@ test("(B) markSent never succeeds: the run does not throw, and no later run re-s
   const inner = new MemoryReportLedger();
   const ledger = failingMarkSent(inner, Number.POSITIVE_INFINITY);
   const mailer = new MemoryMailer();
-  const ports = { aggregates: store(), ledger, mailer, clock, sleep: async () => {} };
-  const result = await settle(sendWeeklyReport(ports, input));
+  const deps = { aggregates: store(), ledger, mailer, clock, sleep: async () => {} };
+  const result = await settle(sendWeeklyReport(deps, input));
   // The lease expires; the retry (Lambda, the CLI without --force) finds a run that reached SES.
   clock.advance(121_000);
-  const retry = await sendWeeklyReport({ ...ports, ledger: inner }, input);
+  const retry = await sendWeeklyReport({ ...deps, ledger: inner }, input);
   assert.is(mailer.sent.length, 1, "one email, not two");
   assert.ok(!(result instanceof Error), `the email went out, so the run must not throw: ${String(result)}`);
   assert.is(result.status, "sent");
@@ -187,16 +188,16 @@ test("a run that died in the SES call is UNCERTAIN once its lease expires; force
   assert.is(hanging.calls, 1);
   assert.is(ledger.entries.get(WEEK)?.status, "SENDING");
   const mailer = new MemoryMailer();
-  const ports = { aggregates, ledger, mailer, clock, sleep: async () => {} };
+  const deps = { aggregates, ledger, mailer, clock, sleep: async () => {} };
   // While its lease is live: in progress, even with force (never two senders).
-  assert.equal(await sendWeeklyReport(ports, input), { status: "skipped", week: WEEK, reason: "in-progress" });
-  assert.is((await sendWeeklyReport(ports, { ...input, force: true })).status, "skipped");
+  assert.equal(await sendWeeklyReport(deps, input), { status: "skipped", week: WEEK, reason: "in-progress" });
+  assert.is((await sendWeeklyReport(deps, { ...input, force: true })).status, "skipped");
   clock.advance(121_000);
-  const after = await sendWeeklyReport(ports, input);
+  const after = await sendWeeklyReport(deps, input);
   assert.is(after.status === "skipped" && after.reason, "uncertain");
   assert.match(String(after.status === "skipped" && after.detail), /called SES and never recorded the outcome/);
   assert.is(mailer.sent.length, 0);
-  assert.is((await sendWeeklyReport(ports, { ...input, force: true })).status, "sent");
+  assert.is((await sendWeeklyReport(deps, { ...input, force: true })).status, "sent");
   assert.is(mailer.sent.length, 1);
 });
 

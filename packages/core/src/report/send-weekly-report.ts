@@ -40,10 +40,11 @@
  */
 import { mergeAggregates, type WeeklyAggregate } from "../analytics/aggregate.ts";
 import { type IsoWeek, isoWeekOf, parseIsoWeek, previousIsoWeek } from "../analytics/iso-week.ts";
-import type { AggregateReader } from "../analytics/ports.ts";
 import { CvpipeError, DependencyError, ValidationError } from "../errors.ts";
+import type { AggregateReader } from "../ports/analytics-stores.ts";
+import type { Mailer } from "../ports/mailer.ts";
+import type { ClaimOutcome, ReportLedger } from "../ports/report-ledger.ts";
 import { MailRejectedError } from "./mail-errors.ts";
-import type { ClaimOutcome, Mailer, ReportLedger } from "./ports.ts";
 import { renderReportHtml } from "./render-html.ts";
 import { renderReportText } from "./render-text.ts";
 import { buildWeeklyReport, type WeeklyReport } from "./report-model.ts";
@@ -57,7 +58,7 @@ import {
   type SentFigures,
 } from "./sent-figures.ts";
 
-export interface SendWeeklyReportPorts {
+export interface SendWeeklyReportDeps {
   readonly aggregates: AggregateReader;
   readonly ledger: ReportLedger;
   readonly mailer: Mailer;
@@ -138,26 +139,26 @@ export const reportWeekFor = (now: Date): IsoWeek => previousIsoWeek(isoWeekOf(n
  * use the previous week's totals now and there are no late arrivals.
  */
 export async function renderWeeklyReport(
-  ports: Pick<SendWeeklyReportPorts, "aggregates" | "clock"> & { readonly ledger?: Pick<ReportLedger, "read"> },
+  deps: Pick<SendWeeklyReportDeps, "aggregates" | "clock"> & { readonly ledger?: Pick<ReportLedger, "read"> },
   week: IsoWeek,
   options: { readonly topN?: number } = {},
 ): Promise<RenderedReport> {
   parseIsoWeek(week);
   const previous = previousIsoWeek(week);
   const lookback = lookbackWeeks(week);
-  const { ledger } = ports;
+  const { ledger } = deps;
   const records = ledger ? await Promise.all(lookback.map((w) => ledger.read(w))) : [];
   const shown = new Map(lookback.map((w, i) => [w, figuresShown(records[i])] as const));
   const lastShown = lastShownTotals(shown);
   // This week, last week, and the earlier weeks an email showed (to see what arrived for them since).
   const weeks = [week, ...lookback.filter((w) => w === previous || lastShown.has(w))];
   const merged = new Map<IsoWeek, WeeklyAggregate>(
-    await Promise.all(weeks.map(async (w) => [w, mergeAggregates(w, await ports.aggregates.readWeek(w))] as const)),
+    await Promise.all(weeks.map(async (w) => [w, mergeAggregates(w, await deps.aggregates.readWeek(w))] as const)),
   );
   const totalsNow = new Map([...lastShown.keys()].map((w) => [w, merged.get(w)?.events ?? 0] as const));
   const previousShown = shown.get(previous);
   const report = buildWeeklyReport(merged.get(week)!, merged.get(previous)!, {
-    generatedAt: ports.clock.now(),
+    generatedAt: deps.clock.now(),
     ...(options.topN ? { topN: options.topN } : {}),
     ...(previousShown ? { previousShown } : {}),
     lateArrivals: lateArrivals(lastShown, totalsNow),
@@ -191,7 +192,7 @@ const skipped = (week: IsoWeek, claim: Exclude<ClaimOutcome, { claimed: true }>)
 };
 
 export async function sendWeeklyReport(
-  ports: SendWeeklyReportPorts,
+  deps: SendWeeklyReportDeps,
   input: SendWeeklyReportInput,
 ): Promise<SendWeeklyReportResult> {
   parseIsoWeek(input.week);
@@ -200,9 +201,9 @@ export async function sendWeeklyReport(
       { path: "recipients", rule: "min_items", message: "at least one recipient is required" },
     ]);
   }
-  const { ledger, clock } = ports;
+  const { ledger, clock } = deps;
   const week = input.week;
-  const owner = (ports.newOwnerId ?? (() => crypto.randomUUID()))();
+  const owner = (deps.newOwnerId ?? (() => crypto.randomUUID()))();
   const now = clock.now();
   const claim = await ledger.claim(week, {
     owner,
@@ -215,7 +216,7 @@ export async function sendWeeklyReport(
   // CLAIMED: nothing has gone out, so any failure here leaves the week FAILED (retryable).
   let rendered: RenderedReport;
   try {
-    rendered = await renderWeeklyReport(ports, week, input.topN ? { topN: input.topN } : {});
+    rendered = await renderWeeklyReport(deps, week, input.topN ? { topN: input.topN } : {});
     // Durable before SES is called: from here on a dead run reads as UNCERTAIN, never as unsent.
     if (!(await ledger.markSending(week, owner, rendered.figures, clock.now()))) {
       // The lease ran out under this run and another took the week over: it is theirs to send.
@@ -231,7 +232,7 @@ export async function sendWeeklyReport(
 
   let messageId: string;
   try {
-    ({ messageId } = await ports.mailer.send({
+    ({ messageId } = await deps.mailer.send({
       from: input.sender,
       to: input.recipients,
       subject: rendered.subject,
@@ -254,7 +255,7 @@ export async function sendWeeklyReport(
   }
 
   // The email is out: never throw from here, or the retry would look at a week it cannot judge.
-  const recorded = await recordSent(ports, week, owner, messageId, rendered.figures);
+  const recorded = await recordSent(deps, week, owner, messageId, rendered.figures);
   return {
     status: "sent",
     week,
@@ -268,16 +269,16 @@ export async function sendWeeklyReport(
 
 /** markSent with bounded retries; false when it never landed (the week then reads UNCERTAIN after its lease). */
 async function recordSent(
-  ports: SendWeeklyReportPorts,
+  deps: SendWeeklyReportDeps,
   week: IsoWeek,
   owner: string,
   messageId: string,
   figures: SentFigures,
 ): Promise<boolean> {
-  const sleep = ports.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   for (let attempt = 1; ; attempt++) {
     try {
-      return await ports.ledger.markSent(week, owner, messageId, figures, ports.clock.now());
+      return await deps.ledger.markSent(week, owner, messageId, figures, deps.clock.now());
     } catch {
       if (attempt >= MARK_SENT_ATTEMPTS) return false;
       await sleep(MARK_SENT_BACKOFF_MS * 2 ** (attempt - 1));

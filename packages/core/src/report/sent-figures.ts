@@ -13,9 +13,10 @@
  * weeks whose late arrivals the email accounted for. A few KB, whatever the
  * volume (topN rows per table, labels of at most 100 characters).
  */
-import { z } from "zod";
+
 import { type IsoWeek, isoWeekStart, previousIsoWeek } from "../analytics/iso-week.ts";
-import type { ReportRecord } from "./ports.ts";
+import * as z from "../contracts/zod.ts";
+import type { ReportRecord } from "../ports/report-ledger.ts";
 import type { WeeklyReport } from "./report-model.ts";
 
 export interface ShownTable {
@@ -38,7 +39,7 @@ export interface SentFigures {
 
 const SentFiguresSchema = z.object({
   at: z.string(),
-  metrics: z.record(z.string(), z.number().nullable()),
+  metrics: z.record(z.string(), z.nullable(z.number())),
   tables: z.record(z.string(), z.object({ rows: z.array(z.tuple([z.string(), z.number()])), more: z.number() })),
   seen: z.record(z.string(), z.number()),
 });

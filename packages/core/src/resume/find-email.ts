@@ -5,13 +5,12 @@
  * the cost is O(length): each `@` is looked at once, with at most 64
  * characters before it and 253 after.
  */
+import { isAsciiLetter, isDigit } from "./char-classes.ts";
 
 const LOCAL_MAX = 64;
 const DOMAIN_MAX = 253;
 const TLD_MAX = 24;
 
-const isAsciiLetter = (c: number): boolean => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
-const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 /** `[A-Za-z0-9._%+-]` */
 const isLocalChar = (c: number): boolean =>
   isAsciiLetter(c) || isDigit(c) || c === 0x2e || c === 0x5f || c === 0x25 || c === 0x2b || c === 0x2d;

@@ -1,19 +1,42 @@
+import { isDigit } from "./char-classes.ts";
 import type { Found } from "./find-email.ts";
 import { isSpace } from "./whitespace.ts";
 
 /**
- * A phone-number-like run in free text, found by a forward scan instead of
- * `/(?:\+|\(?\d)[\d\s().-]{6,}\d/`. Same match (leftmost start, then the
- * greedy run up to its last digit), in O(length): a run that cannot hold a
- * number is skipped whole instead of being rescanned from each of its
- * characters.
+ * Phone-number-like runs in free text, found by forward scans instead of
+ * patterns ending in `[\d\s().-]{6,}\d`: the CV text parser's `findPhone`
+ * here, and PII redaction's phone runs (tailoring/pii.ts), which start
+ * differently and read the same run with `phoneRunAt`.
  */
 
-const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 /** `[\d\s().-]` */
-const isPhoneChar = (c: number): boolean =>
+export const isPhoneChar = (c: number): boolean =>
   isDigit(c) || isSpace(c) || c === 0x28 || c === 0x29 || c === 0x2e || c === 0x2d;
 
+export interface PhoneRun {
+  /** Just after the run's last digit when `[\d\s().-]{6,}\d` matches at the start given (greedy); else -1. */
+  readonly end: number;
+  /** Where the run of phone characters stops: no match can start inside it and end later. */
+  readonly runEnd: number;
+}
+
+/** The phone-like run whose `[\d\s().-]{6,}\d` part starts at `body`, read once in O(its length). */
+export const phoneRunAt = (text: string, body: number): PhoneRun => {
+  let end = body;
+  let lastDigit = -1;
+  while (end < text.length && isPhoneChar(text.charCodeAt(end))) {
+    if (isDigit(text.charCodeAt(end))) lastDigit = end;
+    end++;
+  }
+  return { end: lastDigit - body >= 6 ? lastDigit + 1 : -1, runEnd: end };
+};
+
+/**
+ * The first match of `/(?:\+|\(?\d)[\d\s().-]{6,}\d/` (leftmost start, then
+ * the greedy run up to its last digit), in O(length): a run that cannot hold
+ * a number is skipped whole instead of being rescanned from each of its
+ * characters.
+ */
 export const findPhone = (text: string): Found | undefined => {
   let at = 0;
   while (at < text.length) {
@@ -25,15 +48,10 @@ export const findPhone = (text: string): Found | undefined => {
       at++;
       continue;
     }
-    let end = body;
-    let lastDigit = -1;
-    while (end < text.length && isPhoneChar(text.charCodeAt(end))) {
-      if (isDigit(text.charCodeAt(end))) lastDigit = end;
-      end++;
-    }
-    if (lastDigit - body >= 6) return { index: at, text: text.slice(at, lastDigit + 1) };
+    const run = phoneRunAt(text, body);
+    if (run.end >= 0) return { index: at, text: text.slice(at, run.end) };
     // Every later start inside this run ends at the same last digit with less room: none can match.
-    at = Math.max(at + 1, end);
+    at = Math.max(at + 1, run.runEnd);
   }
   return undefined;
 };

@@ -6,8 +6,9 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { seededRandom } from "../testing/random.ts";
 import { findEmail, replaceEmails } from "./find-email.ts";
-import { findPhone } from "./find-phone.ts";
+import { findPhone, phoneRunAt } from "./find-phone.ts";
 import {
   atxHeading,
   blankEmptyBrackets,
@@ -21,19 +22,9 @@ import {
 } from "./text-cv-lines.ts";
 import { oneLine, splitParagraphs, trimEndChars } from "./whitespace.ts";
 
-const random = (seed: number): (() => number) => {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
-
 /** `count` random strings of up to `max` pieces drawn from `pieces`. */
 const strings = (seed: number, pieces: readonly string[], max: number, count = 4000): string[] => {
-  const next = random(seed);
+  const next = seededRandom(seed);
   return Array.from({ length: count }, () => {
     let s = "";
     const n = Math.floor(next() * (max + 1));
@@ -167,6 +158,26 @@ test("findEmail and findPhone = the bounded e-mail and the phone patterns", () =
     strings(8, ["1", "23", "+", "(", ")", " ", "-", ".", "a", "\u2028", "0"], 14),
     (s) => findPhone(s)?.text ?? null,
     (s) => /(?:\+|\(?\d)[\d\s().-]{6,}\d/.exec(s)?.[0] ?? null,
+  );
+});
+
+test("phoneRunAt = `[\\d\\s().-]{6,}\\d` (greedy) at the position given: the run findPhone and PII redaction share", () => {
+  const inputs = strings(10, ["1", "23", "+", "(", ")", " ", "-", ".", "a", "\u2028", "0"], 14);
+  const runs: string[] = [];
+  for (const s of inputs) for (let at = 0; at <= Math.min(s.length, 3); at++) runs.push(`${at}|${s}`);
+  same(
+    "phoneRunAt",
+    runs,
+    (r) => {
+      const at = Number(r.slice(0, 1));
+      const end = phoneRunAt(r.slice(2), at).end;
+      return end < 0 ? null : r.slice(2).slice(at, end);
+    },
+    (r) => {
+      const re = /[\d\s().-]{6,}\d/y;
+      re.lastIndex = Number(r.slice(0, 1));
+      return re.exec(r.slice(2))?.[0] ?? null;
+    },
   );
 });
 

@@ -27,6 +27,9 @@ export const isSpace = (code: number): boolean =>
 export const isLineBreak = (code: number): boolean =>
   (code >= 0x0a && code <= 0x0d) || code === 0x85 || code === 0x2028 || code === 0x2029;
 
+/** Some character of {@link isLineBreak}. */
+const ANY_LINE_BREAK = /[\n\v\f\r\u0085\u2028\u2029]/;
+
 /** What `.` in a regular expression does not match (without the `s` flag). */
 export const isLineTerminator = (code: number): boolean =>
   code === 0x0a || code === 0x0d || code === 0x2028 || code === 0x2029;
@@ -43,6 +46,8 @@ export const hasLineTerminator = (text: string, from = 0, to = text.length): boo
  * replacing `\s*\n\s*` (global) with a space, then trimming.
  */
 export const oneLine = (text: string): string => {
+  // No line break anywhere: no run to fold, only the ends to trim.
+  if (!ANY_LINE_BREAK.test(text)) return text.trim();
   let out = "";
   let copied = 0;
   let i = 0;

@@ -22,7 +22,7 @@ import { renderHtml } from "./render-html.ts";
 import { renderMarkdown } from "./render-markdown.ts";
 import { tailorCv } from "./tailor-cv.ts";
 import { extractTerms, tokenize } from "./terms.ts";
-import { verifyGrounding } from "./verify-grounding.ts";
+import { verifyGrounding } from "./verify-grounding/index.ts";
 
 // ---------------------------------------------------------------- item 2
 
@@ -180,8 +180,8 @@ test("issue 9 item 8: a highlight with bare CRs comes back in result.markdown wi
     work: [{ name: "Acme", position: "Engineer", startDate: "2020-01", highlights: [highlight] }],
     skills: [{ name: "Cloud", keywords: ["AWS", "Lambda"] }],
   };
-  const job = { title: "Platform Engineer", description: "Serverless AWS Lambda platform engineer." };
-  const result = await tailorCv(new LocalEngine(), { cv, job, options: {} }, { bannedClaims: [] });
+  const posting = { title: "Platform Engineer", description: "Serverless AWS Lambda platform engineer." };
+  const result = await tailorCv(new LocalEngine(), { cv, posting, options: {} }, { bannedClaims: [] });
   assert.equal(headings(result.markdown), [
     "# Jane Doe",
     "## Summary",

@@ -1,4 +1,4 @@
-import type { Keyword } from "./job-keywords.ts";
+import type { Keyword } from "./posting-keywords.ts";
 
 const K1 = 1.2;
 const B = 0.75;
@@ -12,16 +12,28 @@ export const bm25 = (docs: readonly (readonly string[])[], query: readonly Keywo
   const n = docs.length;
   if (n === 0) return [];
   const avgLength = docs.reduce((sum, d) => sum + d.length, 0) / n || 1;
-  const df = new Map<string, number>();
-  for (const doc of docs) for (const key of new Set(doc)) df.set(key, (df.get(key) ?? 0) + 1);
-  return docs.map((doc) => {
-    const tf = new Map<string, number>();
-    for (const key of doc) tf.set(key, (tf.get(key) ?? 0) + 1);
+  // Only the query's terms count: each distinct one gets a slot, and each document a count per slot.
+  const slots = new Map<string, number>();
+  for (const q of query) if (!slots.has(q.key)) slots.set(q.key, slots.size);
+  const slotOf = query.map((q) => slots.get(q.key)!);
+  const tfs = docs.map((doc) => {
+    const tf = new Float64Array(slots.size);
+    for (const key of doc) {
+      const slot = slots.get(key);
+      if (slot !== undefined) tf[slot]!++;
+    }
+    return tf;
+  });
+  const df = new Float64Array(slots.size);
+  for (const tf of tfs) for (let slot = 0; slot < tf.length; slot++) if (tf[slot]! > 0) df[slot]!++;
+  return docs.map((doc, di) => {
+    const tf = tfs[di]!;
     let score = 0;
-    for (const q of query) {
-      const f = tf.get(q.key);
-      if (f === undefined) continue;
-      const d = df.get(q.key) ?? 0;
+    for (let j = 0; j < query.length; j++) {
+      const q = query[j]!;
+      const f = tf[slotOf[j]!]!;
+      if (f === 0) continue;
+      const d = df[slotOf[j]!]!;
       const idf = Math.log(1 + (n - d + 0.5) / (d + 0.5));
       score += (q.weight * idf * (f * (K1 + 1))) / (f + K1 * (1 - B + (B * doc.length) / avgLength));
     }

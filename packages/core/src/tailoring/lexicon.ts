@@ -108,8 +108,14 @@ export const SKILL_ALIASES: Readonly<Record<string, readonly string[]>> = {
   "electronic health records": ["ehr", "emr", "electronic medical records"],
 };
 
+/**
+ * A set of whitespace-separated words. Calls are marked pure: a bundle that
+ * never uses the vocabulary (a function without the tailoring engine) drops it.
+ */
+const wordSet = (words: string): ReadonlySet<string> => new Set(words.split(/\s+/));
+
 /** Function words and filler (English). */
-export const STOP_WORDS: ReadonlySet<string> = new Set(
+export const STOP_WORDS: ReadonlySet<string> = /* @__PURE__ */ wordSet(
   `a about above across after again against all almost along also although always am among an and another any anyone
   anything are around as at away back be became because become becomes been before behind being below best better
   between beyond both but by can cannot could did do does doing done down during each either else enough etc even ever
@@ -121,14 +127,14 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
   then there these they thing things this those though through throughout thus to together too toward towards under
   until up upon us use used uses using very via was way ways we well were what whatever when where whether which while
   who whom whose why will with within without would yet you your yours yourself yourselves s t don ll ve d m o y ie
-  eg e g i.e e.g vs`.split(/\s+/),
+  eg e g i.e e.g vs`,
 );
 
 /**
  * Words every job ad and CV is full of. They match everywhere, so they say
  * nothing about fit; they are dropped from keywords (not from BM25 text).
  */
-export const GENERIC_WORDS: ReadonlySet<string> = new Set(
+export const GENERIC_WORDS: ReadonlySet<string> = /* @__PURE__ */ wordSet(
   `ability able abilities accomplish achieve across act action active actively add additional advantage all apply
   applicant applicants approach area areas ask bachelor based basic benefits bonus broad build builds building built
   candidate candidates care career challenge challenges challenging chance clear closely colleague colleagues come
@@ -148,5 +154,5 @@ export const GENERIC_WORDS: ReadonlySet<string> = new Set(
   responsible result results right role roles run salary second self senior set seeking share similar skill skilled
   skills small solid solve someone something start startup strong stuff success successful support take talented task
   tasks team teams junior staff principal sr jr ii iii three time today together tool tools top track two type understand understanding unique value values
-  variety want wide willing willingness wish work worked working works world would year years yes`.split(/\s+/),
+  variety want wide willing willingness wish work worked working works world would year years yes`,
 );

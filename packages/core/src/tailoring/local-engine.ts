@@ -1,9 +1,10 @@
 import type { Resume, ResumeProject, ResumeSkill, ResumeWork } from "../resume/resume.ts";
+import { employerOf } from "../resume/text-leaves.ts";
+import { isSpace } from "../resume/whitespace.ts";
 import { bm25 } from "./bm25.ts";
-import { jobKeywords, type Keyword } from "./job-keywords.ts";
-import { employerOf } from "./resume-text.ts";
+import { type Keyword, postingKeywords } from "./posting-keywords.ts";
 import { splitSentences } from "./sentences.ts";
-import { extractTerms } from "./terms.ts";
+import { type TextTerms, textTermsFor } from "./text-terms.ts";
 import type { EngineOutput, TailoringEngine, TailorRequest } from "./types.ts";
 
 /** Budgets used when the request leaves them out. */
@@ -16,8 +17,18 @@ export const DEFAULT_BUDGETS = {
   maxSummarySkills: 5,
 } as const;
 
-const wordCount = (text: string | undefined): number =>
-  text === undefined ? 0 : text.split(/\s+/).filter(Boolean).length;
+/** `text.split(/\s+/).filter(Boolean).length`: the runs of non-space characters, counted without splitting. */
+const wordCount = (text: string | undefined): number => {
+  if (text === undefined) return 0;
+  let words = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const space = isSpace(text.charCodeAt(i));
+    if (!space && !inWord) words++;
+    inWord = !space;
+  }
+  return words;
+};
 
 /** Indices of `scores` best first; ties keep the original order. */
 const rank = (scores: readonly number[]): number[] =>
@@ -37,9 +48,9 @@ interface HighlightRef {
 /**
  * The deterministic, extractive engine. It never writes a sentence of its own
  * about the candidate: it selects and reorders the CV's highlights, skills and
- * projects by BM25 relevance to the job's keywords, trims them to budgets, and
+ * projects by BM25 relevance to the posting's keywords, trims them to budgets, and
  * builds the summary from the CV's own summary sentences plus a list of the
- * CV's own skill keywords that the job asks for. Identity fields are copied.
+ * CV's own skill keywords that the posting asks for. Identity fields are copied.
  */
 export class LocalEngine implements TailoringEngine {
   readonly name = "local" as const;
@@ -49,19 +60,48 @@ export class LocalEngine implements TailoringEngine {
   }
 }
 
-export const tailorLocally = ({ cv, job, options }: TailorRequest): Resume => {
+/** The sections the engine rebuilds from cloned entries (each one replaced whenever the CV has it). */
+const TAILORED_SECTIONS: ReadonlySet<string> = new Set(["work", "projects", "skills"]);
+
+/**
+ * `structuredClone(cv)`, but without cloning the sections the engine replaces
+ * anyway: their keys keep their place (as undefined until rebuilt).
+ */
+const copyExceptTailored = (cv: Resume): Resume => {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(cv)) {
+    // defineProperty, not assignment: a "__proto__" key stays a key, as structuredClone keeps it.
+    Object.defineProperty(out, key, {
+      value: TAILORED_SECTIONS.has(key) ? undefined : structuredClone(value),
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  }
+  return out as Resume;
+};
+
+export const tailorLocally = (request: TailorRequest): Resume => {
+  const { cv, posting, options } = request;
+  const terms = textTermsFor(request);
   const maxHighlights = options.maxHighlightsPerEntry ?? DEFAULT_BUDGETS.maxHighlightsPerEntry;
   const maxSkills = options.maxSkills ?? DEFAULT_BUDGETS.maxSkills;
   const maxWords = options.maxWords ?? DEFAULT_BUDGETS.maxWords;
-  const keywords = jobKeywords(job, { discountRoleWords: true });
-  const out: Resume = structuredClone(cv);
+  const keywords = postingKeywords(posting, { discountRoleWords: true }, terms);
+  const out = copyExceptTailored(cv);
 
   // One corpus for the whole CV, so relevance is comparable across sections.
   const docs: string[][] = [];
-  const addDoc = (text: string): number => docs.push(extractTerms(text).map((t) => t.key)) - 1;
+  const addDoc = (text: string): number => docs.push(terms.terms(text).map((t) => t.key)) - 1;
   const workDocs = (cv.work ?? []).map((w) => (w.highlights ?? []).map(addDoc));
   const projectDocs = (cv.projects ?? []).map((p) => ({
-    whole: addDoc([p.name, p.description, ...(p.highlights ?? []), ...(p.keywords ?? [])].filter(Boolean).join("\n")),
+    // The project's fields joined by line breaks, as one document.
+    whole:
+      docs.push(
+        terms
+          .joined([p.name, p.description, ...(p.highlights ?? []), ...(p.keywords ?? [])].filter(Boolean).map(String))
+          .map((t) => t.key),
+      ) - 1,
     highlights: (p.highlights ?? []).map(addDoc),
   }));
   const skillDocs = (cv.skills ?? []).map((s) => ({
@@ -105,7 +145,7 @@ export const tailorLocally = ({ cv, job, options }: TailorRequest): Resume => {
   if (cv.skills !== undefined) out.skills = tailorSkills(cv.skills, skillDocs, scoreOf, maxSkills);
 
   if (out.basics !== undefined || summarySentences.length > 0) {
-    const summary = composeSummary(cv, summarySentences, summaryDocs.map(scoreOf), keywords);
+    const summary = composeSummary(cv, summarySentences, summaryDocs.map(scoreOf), keywords, terms);
     if (summary !== "") out.basics = { ...(out.basics ?? {}), summary };
   }
 
@@ -145,8 +185,8 @@ const tailorSkills = (
     });
 };
 
-/** CV skill keywords (as the CV writes them) that the job asks for, best first. */
-const matchedCvSkills = (cv: Resume, keywords: readonly Keyword[], limit: number): string[] => {
+/** CV skill keywords (as the CV writes them) that the posting asks for, best first. */
+const matchedCvSkills = (cv: Resume, keywords: readonly Keyword[], limit: number, terms: TextTerms): string[] => {
   const weight = new Map(keywords.map((k) => [k.key, k.weight]));
   const candidates = (cv.skills ?? []).flatMap((s) =>
     (s.keywords ?? []).length > 0 ? (s.keywords ?? []) : [s.name ?? ""],
@@ -154,7 +194,7 @@ const matchedCvSkills = (cv: Resume, keywords: readonly Keyword[], limit: number
   const seen = new Set<string>();
   const scored: { text: string; score: number; i: number }[] = [];
   candidates.forEach((text, i) => {
-    const keys = extractTerms(text).map((t) => t.key);
+    const keys = terms.terms(text).map((t) => t.key);
     const score = keys.reduce((sum, k) => sum + (weight.get(k) ?? 0), 0);
     const norm = text.trim().toLowerCase();
     if (score > 0 && norm !== "" && !seen.has(norm)) {
@@ -173,6 +213,7 @@ const composeSummary = (
   sentences: readonly string[],
   sentenceScores: readonly number[],
   keywords: readonly Keyword[],
+  terms: TextTerms,
 ): string => {
   const parts: string[] = [];
   if (sentences.length > 0) {
@@ -183,7 +224,7 @@ const composeSummary = (
     const latest = (cv.work ?? []).find((w) => w.position && employerOf(w));
     if (latest) parts.push(`Most recently ${latest.position!.trim()} at ${employerOf(latest)!.trim()}.`);
   }
-  const skills = matchedCvSkills(cv, keywords, DEFAULT_BUDGETS.maxSummarySkills);
+  const skills = matchedCvSkills(cv, keywords, DEFAULT_BUDGETS.maxSummarySkills, terms);
   if (skills.length > 0) parts.push(`Relevant skills: ${skills.join(", ")}.`);
   return parts.join(" ");
 };

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { LocalEngine } from "./local-engine.ts";
 import { matchReport } from "./match-report.ts";
-import { evalPairs, loadJob, loadResume, resumeFiles } from "./testing/eval-set.ts";
+import { evalPairs, loadPosting, loadResume, resumeFiles } from "./testing/eval-set.ts";
 
 const rankings = async (tailored: boolean) => {
   const rows: { resume: string; strong: number; weak: number }[] = [];
@@ -10,9 +10,9 @@ const rankings = async (tailored: boolean) => {
     const cv = loadResume(resume);
     const pairs = evalPairs().filter((p) => p.resume === resume);
     const score = async (jobJson: string): Promise<number> => {
-      const job = loadJob(jobJson);
-      const subject = tailored ? (await new LocalEngine().tailor({ cv, job, options: {} })).resume : cv;
-      return matchReport(subject, job).score;
+      const posting = loadPosting(jobJson);
+      const subject = tailored ? (await new LocalEngine().tailor({ cv, posting, options: {} })).resume : cv;
+      return matchReport(subject, posting).score;
     };
     const strong = pairs.find((p) => p.expected !== "weak")!;
     const weak = pairs.find((p) => p.expected === "weak")!;

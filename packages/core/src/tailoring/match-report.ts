@@ -1,24 +1,28 @@
-import type { JobDescription } from "../contracts/job-request.ts";
+import type { Posting } from "../contracts/job-request.ts";
 import type { Resume } from "../resume/resume.ts";
-import { jobKeywords, type Keyword, KIND_RANK } from "./job-keywords.ts";
-import { sectionTexts } from "./resume-text.ts";
-import { termKeys } from "./terms.ts";
+import { sectionParts } from "../resume/text-leaves.ts";
+import { type Keyword, KIND_RANK, postingKeywords } from "./posting-keywords.ts";
+import { TextTerms } from "./text-terms.ts";
 import type { MatchReport } from "./types.ts";
 
 const pct = (part: number, whole: number): number => (whole <= 0 ? 0 : Math.round((100 * part) / whole));
 
 /**
- * How well a CV covers a job: the weighted share of the job's keywords found
+ * How well a CV covers a posting: the weighted share of the posting's keywords found
  * anywhere in the CV (0–100), which keywords matched and which are missing
  * (named skills and tools first, then by weight), and the same share per CV section.
  */
 export const matchReport = (
   cv: Resume,
-  job: JobDescription,
-  keywords: readonly Keyword[] = jobKeywords(job),
+  posting: Posting,
+  given?: readonly Keyword[],
+  terms: TextTerms = new TextTerms(),
 ): MatchReport => {
-  const sections = sectionTexts(cv);
-  const sectionKeys = Object.fromEntries(Object.entries(sections).map(([name, text]) => [name, termKeys(text)]));
+  const keywords = given ?? postingKeywords(posting, {}, terms);
+  // Each section's text is its parts joined by line breaks (`sectionTexts`).
+  const sectionKeys = Object.fromEntries(
+    Object.entries(sectionParts(cv)).map(([name, parts]) => [name, new Set(terms.joined(parts).map((t) => t.key))]),
+  );
   const all = new Set(Object.values(sectionKeys).flatMap((keys) => [...keys]));
   const total = keywords.reduce((sum, k) => sum + k.weight, 0);
   const matched = keywords.filter((k) => all.has(k.key));

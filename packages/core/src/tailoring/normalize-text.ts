@@ -3,6 +3,7 @@
  * HTML entities decoded, Unicode width and look-alike letters folded,
  * invisible characters dropped, quotes, dashes and spaces made uniform.
  */
+import { isSpace } from "../resume/whitespace.ts";
 
 // Letters from other scripts that look like Latin ones ("sеcurity" with a Cyrillic е).
 const CONFUSABLES: Readonly<Record<string, string>> = {
@@ -55,18 +56,34 @@ export const decodeEntities = (text: string): string =>
                 : " ",
     );
 
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/** `text.replace(/\s+/g, " ").trim()`, without building a new string when there is nothing to change. */
+const collapseSpaces = (text: string): string => {
+  const last = text.length - 1;
+  for (let i = 0; i <= last; i++) {
+    const c = text.charCodeAt(i);
+    if (isSpace(c) && (c !== 0x20 || i === 0 || i === last || isSpace(text.charCodeAt(i + 1)))) {
+      return text.replace(/\s+/g, " ").trim();
+    }
+  }
+  return text;
+};
+
 /** Text as a reader sees it: entities decoded, width and look-alike letters folded, invisible characters gone. */
-export const normalize = (text: string): string =>
-  decodeEntities(text)
-    .normalize("NFKC")
-    .toLowerCase()
-    .replace(/[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]/g, "")
-    .replace(CONFUSABLE_RE, (c) => CONFUSABLES[c] ?? c)
-    .replace(/[‘’]/g, "'")
-    .replace(/[“”]/g, '"')
-    .replace(/[–—]/g, "-")
-    .replace(/\s+/g, " ")
-    .trim();
+export const normalize = (text: string): string => {
+  // Every entity starts with "&"; every invisible, look-alike, quote and dash folded below is outside ASCII.
+  let t = (text.includes("&") ? decodeEntities(text) : text).normalize("NFKC").toLowerCase();
+  if (NON_ASCII.test(t)) {
+    t = t
+      .replace(/[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]/g, "")
+      .replace(CONFUSABLE_RE, (c) => CONFUSABLES[c] ?? c)
+      .replace(/[‘’]/g, "'")
+      .replace(/[“”]/g, '"')
+      .replace(/[–—]/g, "-");
+  }
+  return collapseSpaces(t);
+};
 
 /** For banned phrases: punctuation and hyphens between words count as spaces ("security-clearance"). */
 export const loosen = (normalized: string): string => normalized.replace(/[^\p{L}\p{N}]+/gu, " ").trim();

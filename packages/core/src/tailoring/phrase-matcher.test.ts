@@ -1,5 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { seededRandom } from "../testing/random.ts";
 import { PhraseMatcher } from "./phrase-matcher.ts";
 
 // The searches the matcher replaces in the verifier, as they were written: the reference.
@@ -22,16 +23,6 @@ const GLUE = /[\p{L}\p{N}$€£%.,]/u;
 const isGlue = (c: number): boolean => GLUE.test(String.fromCharCode(c));
 const isAsciiWord = (c: number): boolean => /\w/.test(String.fromCharCode(c));
 
-/** A small deterministic PRNG (mulberry32), so the cases are the same on every run. */
-const random = (seed: number): (() => number) => {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
 const ALPHABET = ["a", "b", "a", "b", " ", " ", ".", ",", "%", "$", "-", "_", "1", "é", "\u{1F600}", "+", "\n"];
 const randomText = (next: () => number, max: number): string => {
   let s = "";
@@ -41,7 +32,7 @@ const randomText = (next: () => number, max: number): string => {
 };
 
 test("agrees with the substring searches it replaces on 3,000 random cases each", () => {
-  const next = random(9);
+  const next = seededRandom(9);
   for (let round = 0; round < 150; round++) {
     const text = randomText(next, 60);
     // Phrases: pieces of the text (so many occur) and random ones.

@@ -1,10 +1,19 @@
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { CvpipeError } from "../errors.ts";
+import { InvalidCvError } from "../errors.ts";
 import type { Resume } from "../resume/resume.ts";
 import { sharedFixture } from "../testing/fixtures.ts";
-import { MAX_NAMED_VALUES, piiPatterns, redactPii, TEXT_PATTERNS } from "./pii.ts";
+import { seededRandom } from "../testing/random.ts";
+import {
+  MAX_NAMED_VALUES,
+  MAX_PHONE_CHARS,
+  MAX_PHONE_DIGITS,
+  MAX_VALUE_CHARS,
+  piiPatterns,
+  redactPii,
+  TEXT_PATTERNS,
+} from "./pii.ts";
 import { judgePattern, regexSites, unsafePatterns } from "./testing/pattern-safety.ts";
 import { PII_SAMPLE_CV } from "./testing/pii-sample.ts";
 
@@ -48,6 +57,18 @@ test("the phone number is found by its digits in other formats", () => {
     /reachable on \[PHONE_\d+\] or \[PHONE_\d+\] or \[PHONE_\d+\]\.$/,
   );
   assert.equal(r.restore(r.resume), cv);
+});
+
+test("phone-like runs in any text are redacted exactly where `\\+\\d[\\d\\s().-]{6,}\\d` or `(ddd) ddd-dddd` match", () => {
+  const RUN = /\+\d[\d\s().-]{6,}\d|\(\d{3}\)\s?\d{3}[\s.-]\d{4}/g;
+  const next = seededRandom(11);
+  const pieces = ["1", "23", "456", "+", "(", ")", " ", "-", ".", "a", "\n", "0"];
+  for (let n = 0; n < 3000; n++) {
+    let text = "";
+    for (let i = Math.floor(next() * 16); i > 0; i--) text += pieces[Math.floor(next() * pieces.length)];
+    const summary = redactPii({ work: [{ summary: text }] }).resume.work?.[0]?.summary ?? "";
+    assert.is(summary.replace(/\[PHONE_\d+\]/g, "<phone>"), text.replace(RUN, "<phone>"), JSON.stringify(text));
+  }
 });
 
 test("a national phone number is found in international form too, and other numbers are left alone", () => {
@@ -151,12 +172,29 @@ test(`a CV naming more than ${MAX_NAMED_VALUES} name parts or user names is refu
       redactPii({ basics });
       assert.unreachable("expected INVALID_CV");
     } catch (error) {
-      assert.instance(error, CvpipeError);
-      assert.is((error as CvpipeError).code, "INVALID_CV");
-      assert.is((error as CvpipeError).retryable, false);
+      assert.instance(error, InvalidCvError);
+      assert.is((error as InvalidCvError).code, "INVALID_CV");
+      assert.is((error as InvalidCvError).retryable, false);
     }
   }
   assert.ok(redactPii({ basics: { name: many.slice(0, MAX_NAMED_VALUES).join(" ") } }).resume.basics);
+});
+
+test("a detail too long to be a person's, or a phone with more digits than E.164 allows, is an InvalidCvError naming the field", () => {
+  const refusal = (basics: Record<string, string>) => {
+    try {
+      redactPii({ basics });
+    } catch (error) {
+      assert.instance(error, InvalidCvError);
+      return (error as InvalidCvError).details;
+    }
+    return assert.unreachable("expected InvalidCvError");
+  };
+  assert.equal(refusal({ phone: "1".repeat(MAX_PHONE_CHARS + 1) }), [
+    { path: "basics.phone", rule: "pii_value_length" },
+  ]);
+  assert.equal(refusal({ phone: "1".repeat(MAX_PHONE_DIGITS + 1) }), [{ path: "basics.phone", rule: "e164_digits" }]);
+  assert.equal(refusal({ name: "x".repeat(MAX_VALUE_CHARS + 1) }), [{ path: "basics.name", rule: "pii_value_length" }]);
 });
 
 test.run();

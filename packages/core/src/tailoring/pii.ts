@@ -1,5 +1,7 @@
-import { CvpipeError } from "../errors.ts";
+import { InvalidCvError } from "../errors.ts";
+import { isDigit } from "../resume/char-classes.ts";
 import { replaceEmails } from "../resume/find-email.ts";
+import { phoneRunAt } from "../resume/find-phone.ts";
 import type { Resume } from "../resume/resume.ts";
 import { isSpace } from "../resume/whitespace.ts";
 
@@ -19,7 +21,7 @@ import { isSpace } from "../resume/whitespace.ts";
  * `piiPatterns` in the tests); e-mail addresses, phone-like runs, spaces
  * between the words of a name and placeholder-like tokens are scanned by
  * hand. A CV naming more than `MAX_NAMED_VALUES` name parts or user names is
- * refused (`INVALID_CV`) rather than searched once per value.
+ * refused (InvalidCvError, `INVALID_CV`) rather than searched once per value.
  */
 export interface Redaction {
   readonly resume: Resume;
@@ -222,9 +224,6 @@ const replaceWith = (text: string, finder: Finder, fn: (match: string) => string
  * is skipped whole.
  */
 const US_PHONE_AT = /\(\d{3}\)\s?\d{3}[\s.-]\d{4}/y;
-const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
-const isPhoneChar = (c: number): boolean =>
-  isDigit(c) || isSpace(c) || c === 0x28 || c === 0x29 || c === 0x2e || c === 0x2d;
 /**
  * `text.indexOf(ch, from)`, remembering the last answer per character: the
  * finder is asked for matches at increasing positions of one text, and a text
@@ -250,13 +249,8 @@ const phoneRunFinder: Finder = {
         continue;
       }
       if (isDigit(text.charCodeAt(at + 1))) {
-        let end = at + 2;
-        let lastDigit = -1;
-        while (end < text.length && isPhoneChar(text.charCodeAt(end))) {
-          if (isDigit(text.charCodeAt(end))) lastDigit = end;
-          end++;
-        }
-        if (lastDigit - (at + 2) >= 6) return { index: at, end: lastDigit + 1 };
+        const run = phoneRunAt(text, at + 2);
+        if (run.end >= 0) return { index: at, end: run.end };
       }
       at = firstIndex(text, "+", at + 1);
     }
@@ -407,9 +401,8 @@ export const redactPii = (cv: Resume): Redaction => {
     ["basics.profiles have", usernames.length],
   ] as const) {
     if (count > MAX_NAMED_VALUES) {
-      throw new CvpipeError(
+      throw new InvalidCvError(
         `${what} ${count} distinct ${what.startsWith("basics.name") ? "parts" : "user names"}; PII redaction handles at most ${MAX_NAMED_VALUES}`,
-        { code: "INVALID_CV", retryable: false },
       );
     }
   }
@@ -426,17 +419,17 @@ export const redactPii = (cv: Resume): Redaction => {
     if (typeof value !== "string") continue;
     const words = value.trim() === "" ? 0 : value.trim().split(/\s+/).length;
     if (value.length > maxChars || words > maxWords) {
-      throw new CvpipeError(
+      throw new InvalidCvError(
         `${field} is ${value.length} characters in ${words} words; PII redaction handles at most ${maxChars} characters and ${maxWords} words`,
-        { code: "INVALID_CV", retryable: false, details: [{ path: field, rule: "pii_value_length" }] },
+        [{ path: field, rule: "pii_value_length" }],
       );
     }
   }
   const phoneDigits = typeof basics?.phone === "string" ? basics.phone.replace(/\D/g, "").length : 0;
   if (phoneDigits > MAX_PHONE_DIGITS) {
-    throw new CvpipeError(
+    throw new InvalidCvError(
       `basics.phone has ${phoneDigits} digits; a phone number has at most ${MAX_PHONE_DIGITS} (E.164)`,
-      { code: "INVALID_CV", retryable: false, details: [{ path: "basics.phone", rule: "e164_digits" }] },
+      [{ path: "basics.phone", rule: "e164_digits" }],
     );
   }
   const fixed = [

@@ -1,5 +1,5 @@
 import type { Resume } from "../resume/resume.ts";
-import { resumeView } from "./resume-view.ts";
+import { type ResumeView, resumeView } from "../resume/resume-view.ts";
 
 const ESCAPES: Readonly<Record<string, string>> = {
   "&": "&amp;",
@@ -8,7 +8,9 @@ const ESCAPES: Readonly<Record<string, string>> = {
   '"': "&quot;",
   "'": "&#39;",
 };
-export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+const HTML_SPECIAL = /[&<>"']/;
+export const escapeHtml = (text: string): string =>
+  HTML_SPECIAL.test(text) ? text.replace(/[&<>"']/g, (c) => ESCAPES[c]!) : text;
 
 /** Only web and mail links; anything else (javascript:, data:) is shown as text. */
 const safeHref = (href: string | undefined): string | undefined =>
@@ -20,8 +22,7 @@ h3{margin:.9rem 0 .1rem;font-size:1.02rem}.label{margin:.2rem 0;color:#57606a;fo
 .meta{color:#57606a;font-size:.9rem;margin:0}p{margin:.35rem 0}ul{margin:.3rem 0 .3rem 1.2rem;padding:0}a{color:#0969da}`;
 
 /** A tailored CV as one standalone HTML document: inline CSS, every text escaped, no external assets. */
-export const renderHtml = (cv: Resume): string => {
-  const view = resumeView(cv);
+export const renderHtml = (cv: Resume, view: ResumeView = resumeView(cv)): string => {
   const e = escapeHtml;
   const parts: string[] = [
     "<!DOCTYPE html>",

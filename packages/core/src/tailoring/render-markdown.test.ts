@@ -1,8 +1,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { Resume } from "../resume/resume.ts";
+import { employerOf } from "../resume/text-leaves.ts";
 import { escapeMarkdown, renderMarkdown } from "./render-markdown.ts";
-import { employerOf } from "./resume-text.ts";
 import { loadResume } from "./testing/eval-set.ts";
 
 /** Markdown that a renderer would turn into a link, an image, raw HTML or a code span. */

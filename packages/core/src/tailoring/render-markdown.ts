@@ -1,6 +1,10 @@
+import { isDigit } from "../resume/char-classes.ts";
 import type { Resume } from "../resume/resume.ts";
+import { type ResumeView, resumeView } from "../resume/resume-view.ts";
 import { oneLine as foldLines } from "../resume/whitespace.ts";
-import { resumeView } from "./resume-view.ts";
+
+/** Every character `escapeMarkdown` may change (`!` only before `[`, which is in the class too). */
+const MARKDOWN_SPECIAL = /[&<>\\`[\]]/;
 
 /**
  * CV text as literal Markdown text: `&`, `<`, `>` become entities (no raw
@@ -9,14 +13,19 @@ import { resumeView } from "./resume-view.ts";
  * punctuation is left alone so ordinary text reads as written.
  */
 export const escapeMarkdown = (text: string): string =>
-  text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/[\\`[\]]|!(?=\[)/g, "\\$&");
+  !MARKDOWN_SPECIAL.test(text)
+    ? text
+    : text
+        .replace(/&/g, "&amp;")
+        .replace(/</g, "&lt;")
+        .replace(/>/g, "&gt;")
+        .replace(/[\\`[\]]|!(?=\[)/g, "\\$&");
 
-const isDigit = (c: string | undefined): boolean => c !== undefined && c >= "0" && c <= "9";
 const STRUCTURAL = " \t|:-=*_+";
+const onlyStructural = (line: string): boolean => {
+  for (let i = 0; i < line.length; i++) if (!STRUCTURAL.includes(line[i]!)) return false;
+  return true;
+};
 
 /**
  * Escapes what would make a line of CV text start a block of its own: an
@@ -29,11 +38,11 @@ const STRUCTURAL = " \t|:-=*_+";
 const escapeLineStart = (line: string): string => {
   const first = line[0];
   if (first === undefined) return line;
-  if ([...line].every((c) => STRUCTURAL.includes(c))) return line.replace(/[|:\-=*_+]/g, "\\$&");
+  if (onlyStructural(line)) return line.replace(/[|:\-=*_+]/g, "\\$&");
   if (first === "#" || first === "~") return `\\${line}`;
   if ((first === "-" || first === "+" || first === "*") && (line[1] === " " || line[1] === "\t")) return `\\${line}`;
   let digits = 0;
-  while (digits < line.length && isDigit(line[digits])) digits++;
+  while (digits < line.length && isDigit(line.charCodeAt(digits))) digits++;
   if (digits >= 1 && digits <= 9 && (line[digits] === "." || line[digits] === ")")) {
     const after = line[digits + 1];
     if (after === undefined || after === " " || after === "\t")
@@ -67,8 +76,7 @@ const headingOf = (text: string): string => {
 };
 
 /** A tailored CV as Markdown: `#` name, `##` sections, `###` entries, bullets for highlights. */
-export const renderMarkdown = (cv: Resume): string => {
-  const view = resumeView(cv);
+export const renderMarkdown = (cv: Resume, view: ResumeView = resumeView(cv)): string => {
   const out: string[] = [`# ${headingOf(view.name)}`];
   if (view.label) out.push("", emphasized(view.label, "**"));
   if (view.contact.length > 0) out.push("", escapeLineStart(view.contact.map((c) => inline(c.text)).join(" | ")));

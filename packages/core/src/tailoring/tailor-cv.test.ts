@@ -1,19 +1,27 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { CvpipeError, ValidationError } from "../errors.ts";
+import {
+  ContentError,
+  CvpipeError,
+  EngineOutputInvalidError,
+  InvalidCvError,
+  ValidationError,
+  VerificationError,
+} from "../errors.ts";
+import type { TailoringEngine } from "../ports/tailoring-engine.ts";
+import { normalizeCv } from "../resume/normalize-cv.ts";
 import type { Resume } from "../resume/resume.ts";
-import { normalizeCv } from "./normalize-cv.ts";
 import { renderHtml } from "./render-html.ts";
 import { renderMarkdown } from "./render-markdown.ts";
 import { tailorCv } from "./tailor-cv.ts";
-import type { EngineOutput, TailoringEngine } from "./types.ts";
+import type { EngineOutput } from "./types.ts";
 
 const cv: Resume = {
   basics: { name: "Jane Doe", email: "jane@example.org", summary: "Platform engineer." },
   work: [{ name: "Acme", position: "Engineer", startDate: "2020-01", highlights: ["Cut costs by 40% on AWS."] }],
   skills: [{ name: "Cloud", keywords: ["AWS"] }],
 };
-const job = { title: "Platform Engineer", description: "Platform engineer to run our AWS estate and cut costs." };
+const posting = { title: "Platform Engineer", description: "Platform engineer to run our AWS estate and cut costs." };
 
 const engine = (change: (r: Resume) => unknown, extra: Partial<EngineOutput> = {}): TailoringEngine => ({
   name: "bedrock",
@@ -26,7 +34,7 @@ const engine = (change: (r: Resume) => unknown, extra: Partial<EngineOutput> = {
 
 const rejects = async (e: TailoringEngine, banned: string[] = []): Promise<CvpipeError> => {
   try {
-    await tailorCv(e, { cv, job, options: {} }, { bannedClaims: banned });
+    await tailorCv(e, { cv, posting, options: {} }, { bannedClaims: banned });
   } catch (error) {
     assert.instance(error, CvpipeError);
     return error as CvpipeError;
@@ -38,7 +46,7 @@ test("a grounded output succeeds with renderings, match report, verification, us
   const usage = { inputTokens: 10, outputTokens: 5, totalTokens: 15 };
   const result = await tailorCv(
     engine(() => undefined, { usage, modelId: "m-1" }),
-    { cv, job, options: {} },
+    { cv, posting, options: {} },
     { bannedClaims: [] },
   );
   assert.is(result.engine, "bedrock");
@@ -50,23 +58,27 @@ test("a grounded output succeeds with renderings, match report, verification, us
   assert.ok(result.html.includes("<h3>Engineer — Acme</h3>"));
 });
 
-test("an output that is not a JSON Resume → ENGINE_OUTPUT_INVALID, not retryable", async () => {
+test("an output that is not a JSON Resume → EngineOutputInvalidError (ENGINE_OUTPUT_INVALID), not retryable", async () => {
   const error = await rejects(
     engine((r) => {
       r.work![0]!.startDate = "last spring";
     }),
   );
+  assert.instance(error, EngineOutputInvalidError);
+  assert.instance(error, ContentError, "its message quotes the engine's answer");
   assert.is(error.code, "ENGINE_OUTPUT_INVALID");
   assert.is(error.retryable, false);
   assert.match(error.message, /resume\.work\[0\]\.startDate/);
 });
 
-test("an ungrounded output → UNGROUNDED_CLAIM naming the text, violations as details", async () => {
+test("an ungrounded output → VerificationError UNGROUNDED_CLAIM naming the text, violations as details", async () => {
   const error = await rejects(
     engine((r) => {
       r.work![0]!.highlights = ["Cut costs by 60% on AWS."];
     }),
   );
+  assert.instance(error, VerificationError);
+  assert.instance(error, ContentError);
   assert.is(error.code, "UNGROUNDED_CLAIM");
   assert.is(error.retryable, false);
   assert.match(error.message, /"60%" at work\[0\]\.highlights\[0\]/);
@@ -81,6 +93,7 @@ test("BANNED_CLAIM wins when both kinds fail", async () => {
     }),
     ["Security Clearance"],
   );
+  assert.instance(error, VerificationError);
   assert.is(error.code, "BANNED_CLAIM");
   assert.match(error.message, /"Security Clearance" at basics\.summary/);
   assert.is((error.details as { code: string }[]).length, 2);
@@ -108,9 +121,9 @@ test("normalizeCv: text is parsed; text without any CV section is INVALID_CV", (
     normalizeCv("Just a sentence about myself that is long enough to pass the length check.", "body.cv");
     assert.unreachable();
   } catch (error) {
-    assert.instance(error, CvpipeError);
-    assert.is((error as CvpipeError).code, "INVALID_CV");
-    assert.equal(((error as CvpipeError).details as { path: string }[])[0]?.path, "body.cv");
+    assert.instance(error, InvalidCvError);
+    assert.is((error as InvalidCvError).code, "INVALID_CV");
+    assert.equal(((error as InvalidCvError).details as { path: string }[])[0]?.path, "body.cv");
   }
 });
 

@@ -3,8 +3,8 @@ import * as assert from "uvu/assert";
 import { resumeIssues } from "../resume/validate-resume.ts";
 import { LocalEngine } from "./local-engine.ts";
 import { tailorCv } from "./tailor-cv.ts";
-import { evalPairs, loadJob, loadResume } from "./testing/eval-set.ts";
-import { verifyGrounding } from "./verify-grounding.ts";
+import { evalPairs, loadPosting, loadResume } from "./testing/eval-set.ts";
+import { verifyGrounding } from "./verify-grounding/index.ts";
 
 const BANNED = ["security clearance", "PhD", "Nobel Prize"];
 
@@ -13,9 +13,9 @@ test("every (CV, job) pair of the eval set: valid JSON Resume, nothing invented,
   assert.is(pairs.length, 24);
   for (const pair of pairs) {
     const cv = loadResume(pair.resume);
-    const job = loadJob(pair.jobJson);
+    const posting = loadPosting(pair.jobJson);
     const label = `${pair.resume} × ${pair.jobJson}`;
-    const result = await tailorCv(new LocalEngine(), { cv, job, options: {} }, { bannedClaims: BANNED });
+    const result = await tailorCv(new LocalEngine(), { cv, posting, options: {} }, { bannedClaims: BANNED });
     assert.equal(resumeIssues(result.resume), [], `${label}: schema`);
     const report = verifyGrounding(cv, result.resume, BANNED);
     assert.equal(report.violations, [], `${label}: verifier`);
@@ -30,12 +30,12 @@ test("every (CV, job) pair of the eval set: valid JSON Resume, nothing invented,
 
 test("a text CV parsed from each eval CV also tailors cleanly against its strong job", async () => {
   const { renderResumeText } = await import("../resume/render-resume-text.ts");
-  const { normalizeCv } = await import("./normalize-cv.ts");
+  const { normalizeCv } = await import("../resume/normalize-cv.ts");
   for (const pair of evalPairs().filter((p) => p.expected !== "weak")) {
     const cv = normalizeCv(renderResumeText(loadResume(pair.resume)));
     const result = await tailorCv(
       new LocalEngine(),
-      { cv, job: loadJob(pair.jobJson), options: {} },
+      { cv, posting: loadPosting(pair.jobJson), options: {} },
       { bannedClaims: BANNED },
     );
     assert.ok(result.verification.passed, pair.resume);

@@ -1,4 +1,4 @@
-import type { EngineName, JobDescription, TailoringOptions } from "../contracts/job-request.ts";
+import type { EngineName, Posting, TailoringOptions } from "../contracts/job-request.ts";
 import type { Resume } from "../resume/resume.ts";
 
 export interface TokenUsage {
@@ -10,7 +10,7 @@ export interface TokenUsage {
 /** What one engine is asked to do. The CV is already a valid JSON Resume. */
 export interface TailorRequest {
   readonly cv: Resume;
-  readonly job: JobDescription;
+  readonly posting: Posting;
   readonly options: TailoringOptions;
 }
 
@@ -21,11 +21,8 @@ export interface EngineOutput {
   readonly modelId?: string;
 }
 
-/** A tailoring engine: `local` (deterministic, extractive) or `bedrock`. */
-export interface TailoringEngine {
-  readonly name: EngineName;
-  tailor(request: TailorRequest): Promise<EngineOutput>;
-}
+/** The port lives in ports/; re-exported for the code that still imports it from here. */
+export type { TailoringEngine } from "../ports/tailoring-engine.ts";
 
 export interface MatchReport {
   /** 0–100. */

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { Resume } from "../resume/resume.ts";
-import { verifyGrounding } from "./verify-grounding.ts";
+import { verifyGrounding } from "./verify-grounding/index.ts";
 
 const source: Resume = {
   basics: {

@@ -1,10 +1,12 @@
 /**
- * In-memory stand-ins for the payloads bucket and the queues, for tests that
- * drive a use case (submitJob, processJob, submitEvents, the sweep) directly.
+ * In-memory stand-ins for the payloads bucket, the queues and metrics, for
+ * tests that drive a use case (submitJob, processJob, submitEvents, the sweep,
+ * the fold) directly.
  */
 import type { AnalyticsEventMessage, BlobPointer } from "../contracts/messages.ts";
 import { DependencyError } from "../errors.ts";
 import { BlobNotFoundError, type BlobStore } from "../ports/blob-store.ts";
+import type { MetricDimensions, MetricName, Metrics } from "../ports/metrics.ts";
 import type { OutgoingMessage, QueuePublisher } from "../ports/queue-publisher.ts";
 import type { QueueId } from "../topology.ts";
 
@@ -57,7 +59,7 @@ export class Outbox implements QueuePublisher {
     this.sent.push(...messages);
     for (const message of messages) this.log.push({ queue, message });
   }
-  /** Takes what was sent so far (as a consumer would receive it). */
+  /** Takes what was sent so far (as a worker would receive it). */
   take(): OutgoingMessage[] {
     this.log.splice(0);
     return this.sent.splice(0);
@@ -66,4 +68,35 @@ export class Outbox implements QueuePublisher {
   to = (queue: QueueId): OutgoingMessage[] => this.log.filter((l) => l.queue === queue).map((l) => l.message);
   /** The analytics events sent, in order. */
   events = () => this.to("analyticsEvents").map((m) => (JSON.parse(m.body) as AnalyticsEventMessage).event);
+}
+
+/** One data point as a use case recorded it. */
+export interface MetricPoint {
+  readonly name: MetricName;
+  readonly unit: "Count" | "Milliseconds";
+  readonly value: number;
+  readonly dimensions: MetricDimensions;
+}
+
+/** Metrics in memory: every point in order, and sums by name and dimensions. */
+export class MemoryMetrics implements Metrics {
+  readonly points: MetricPoint[] = [];
+  count(name: MetricName, value: number, dimensions: MetricDimensions = {}): void {
+    this.points.push({ name, unit: "Count", value, dimensions });
+  }
+  milliseconds(name: MetricName, value: number, dimensions: MetricDimensions = {}): void {
+    this.points.push({ name, unit: "Milliseconds", value, dimensions });
+  }
+  /** The sum of `name`'s points whose dimensions include `dimensions` (all of them when none are given). */
+  total(name: MetricName, dimensions: MetricDimensions = {}): number {
+    return this.points
+      .filter((p) => p.name === name && Object.entries(dimensions).every(([k, v]) => p.dimensions[k] === v))
+      .reduce((sum, p) => sum + p.value, 0);
+  }
+  /** `name [dim=value ...] value` per point, in order: compact to assert on. */
+  lines(): string[] {
+    return this.points.map((p) =>
+      [p.name, ...Object.entries(p.dimensions).map(([k, v]) => `${k}=${v}`), String(p.value)].join(" "),
+    );
+  }
 }

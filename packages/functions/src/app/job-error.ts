@@ -18,6 +18,9 @@ export const PUBLIC_JOB_MESSAGES: Readonly<Record<ErrorCode, string>> = {
     "the tailored CV contained a claim this deployment does not allow, so it was not kept; details shows where",
   ENGINE_OUTPUT_INVALID: "the tailoring engine did not produce a usable CV; submit the job again",
   ENGINE_UNAVAILABLE: "the tailoring engine is not available; submit the job again later or choose another engine",
+  ENGINE_REJECTED:
+    "the tailoring engine refused the request; submit it again with a shorter CV or posting, or choose another engine",
+  ENGINE_NOT_CONFIGURED: "the engine the job asks for is not available in this deployment; choose another engine",
   INPUT_MISSING: "the job's stored request is no longer available; submit the job again",
   NOT_STARTED: "the job was accepted but never started; submit it again",
   DEPENDENCY_UNAVAILABLE: "a service the job depends on was unavailable; the job may be run again, or submit it again",
@@ -32,9 +35,17 @@ export const PUBLIC_JOB_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   PAYLOAD_TOO_LARGE: "the job failed",
   UNSUPPORTED_MEDIA_TYPE: "the job failed",
   IDEMPOTENCY_KEY_REUSED: "the job failed",
+  INVALID_CURSOR: "the job failed",
+  INVALID_LIMIT: "the job failed",
+  INVALID_IDEMPOTENCY_KEY: "the job failed",
 };
 
-/** Codes whose details are the producer's own content (their CV's text, their input's field paths). */
+/**
+ * Codes whose details are the producer's own content (their CV's text, their
+ * input's field paths). A rule on the stored code, not on a thrown error: a
+ * job record's error is data (read back from the table, written by any
+ * version of the worker), and its code is all that says what it is.
+ */
 const PRODUCER_DETAILS: ReadonlySet<ErrorCode> = new Set([
   "VALIDATION_ERROR",
   "INVALID_CV",
@@ -68,6 +79,17 @@ export const publicJobError = (error: JobError): JobError => ({
   message: PUBLIC_JOB_MESSAGES[error.code] ?? "the job failed",
   ...(error.retryable === undefined ? {} : { retryable: error.retryable }),
   ...(PRODUCER_DETAILS.has(error.code) && error.details !== undefined ? { details: clip(error.details) } : {}),
+});
+
+/**
+ * A failure recorded by the pipeline itself rather than thrown by an attempt
+ * (the sweep's NOT_STARTED, the ingress's failed enqueue): its public form
+ * from the start, so the record holds the text the tenant is shown.
+ */
+export const publicJobErrorFor = (code: ErrorCode, options: { readonly retryable?: boolean } = {}): JobError => ({
+  code,
+  message: PUBLIC_JOB_MESSAGES[code],
+  ...(options.retryable === undefined ? {} : { retryable: options.retryable }),
 });
 
 /** The error a job is failed with, from whatever its attempt threw. */

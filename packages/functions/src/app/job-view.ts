@@ -1,17 +1,24 @@
 import type { BlobPointer } from "@cvpipe/core/contracts/messages";
+import { NotFoundError } from "@cvpipe/core/errors";
 import type { JobRecord } from "@cvpipe/core/jobs/job-record";
-import type { BlobStore } from "@cvpipe/core/ports/blob-store";
+import { BlobNotFoundError, type BlobStore } from "@cvpipe/core/ports/blob-store";
+import type { ResultLinks } from "@cvpipe/core/ports/result-links";
 import type { TailoringResult } from "@cvpipe/core/tailoring/types";
+import type { Answer, JobAccepted, JobView, ResultView } from "../http/response-schemas.ts";
 import { publicJobError } from "./job-error.ts";
 
-export const jobLinks = (jobId: string) => ({ self: `/v1/jobs/${jobId}` });
+export type { JobView };
 
-/** Links to stored results that need no token: a presigned GET (S3BlobStore implements it). */
-export interface ResultLinks {
-  presignedGetUrl(pointer: BlobPointer, expiresInSeconds: number): Promise<{ url: string; expiresAt: Date }>;
-}
+export const jobLinks = (jobId: string): JobView["links"] => ({ self: `/v1/jobs/${jobId}` });
 
-const resultFields = (result: TailoringResult) => ({
+/** `POST /v1/jobs` → 202: the job's id, status and link. */
+export const jobAccepted = (job: { readonly jobId: string; readonly status: JobView["status"] }): JobAccepted => ({
+  jobId: job.jobId,
+  status: job.status,
+  links: { self: jobLinks(job.jobId).self },
+});
+
+const resultFields = (result: TailoringResult): Answer<typeof ResultView> => ({
   resume: result.resume,
   markdown: result.markdown,
   html: result.html,
@@ -28,14 +35,28 @@ export interface JobViewOptions {
 }
 
 /**
- * What the API shows of a job: never the internal keys, the hash or the TTL,
- * and of an error only its public form (job-error.ts).
+ * The stored result's body. The payload bucket keeps objects as long as a job lives (topology), so a
+ * missing one means the job is gone in effect (the bucket's lifecycle, a hand deletion): not found.
  */
-export const jobView = async (record: JobRecord, blobs: BlobStore, options: JobViewOptions = {}) => {
+const storedResult = async (blobs: BlobStore, pointer: BlobPointer): Promise<string> => {
+  try {
+    return await blobs.get(pointer);
+  } catch (error) {
+    if (error instanceof BlobNotFoundError) throw new NotFoundError("no such job (its result has expired)");
+    throw error;
+  }
+};
+
+/**
+ * What the API shows of a job (its schema: JobView in response-schemas.ts):
+ * never the internal keys, the hash or the TTL, and of an error only its
+ * public form (job-error.ts).
+ */
+export const jobView = async (record: JobRecord, blobs: BlobStore, options: JobViewOptions = {}): Promise<JobView> => {
   const withResult = options.result ?? true;
   let result: TailoringResult | undefined = withResult ? record.result : undefined;
   if (withResult && !result && record.resultBlob) {
-    result = JSON.parse(await blobs.get(record.resultBlob)) as TailoringResult;
+    result = JSON.parse(await storedResult(blobs, record.resultBlob)) as TailoringResult;
   }
   const error = record.error ? publicJobError(record.error) : undefined;
   return {
@@ -50,12 +71,8 @@ export const jobView = async (record: JobRecord, blobs: BlobStore, options: JobV
     ...(record.usage ? { usage: record.usage } : {}),
     ...(result ? { result: resultFields(result) } : {}),
     ...(error ? { error: (options.errorDetails ?? true) ? error : { code: error.code, message: error.message } } : {}),
-    links: jobLinks(record.jobId) as { self: string; result?: string },
+    links: jobLinks(record.jobId),
   };
-};
-
-export type JobView = Awaited<ReturnType<typeof jobView>> & {
-  readonly resultTooLarge?: { readonly bytes: number; readonly limitBytes: number; readonly linkExpiresAt: string };
 };
 
 export interface JobDetailDeps {

@@ -6,13 +6,14 @@
  * is ever added, is a documented claim checked here — nowhere else.)
  */
 import type { IdSecret } from "@cvpipe/core/contracts/canonical-json";
-import { InvalidCursorError, NotFoundError, ValidationError } from "@cvpipe/core/errors";
+import { NotFoundError } from "@cvpipe/core/errors";
+import type { Caller } from "@cvpipe/core/jobs/caller";
 import type { JobRecord } from "@cvpipe/core/jobs/job-record";
+import { parseListLimit } from "@cvpipe/core/jobs/list-limit";
 import type { BlobStore } from "@cvpipe/core/ports/blob-store";
 import type { JobPage, JobStore } from "@cvpipe/core/ports/job-store";
-import type { Caller } from "../http/api-request.ts";
-import { cursorRefused, openCursor, sealCursor } from "../http/list-cursor.ts";
 import { type JobDetailDeps, jobDetail, jobView } from "./job-view.ts";
+import { openCursor, sealCursor } from "./list-cursor.ts";
 
 /** Job ids are UUIDs (random, or derived from an Idempotency-Key): nothing else can exist. */
 export const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -52,27 +53,22 @@ export interface ListJobsQuery {
   readonly cursor?: string | undefined;
 }
 
-const DEFAULT_LIMIT = "20";
-
-/** `GET /v1/jobs`: a page of the caller's jobs in the listing's form, with a sealed cursor to the next. */
-export const listJobs = async (d: ListJobsDeps, caller: Caller, query: ListJobsQuery) => {
-  const rawLimit = query.limit ?? DEFAULT_LIMIT;
-  const limit = Number(rawLimit);
-  if (!/^\d{1,3}$/.test(rawLimit) || limit < 1 || limit > 100) {
-    throw new ValidationError([{ path: "query.limit", rule: "range", message: "must be an integer from 1 to 100" }]);
-  }
-  const cursor = openCursor(d.idSecret, caller, query.cursor);
-  let page: JobPage;
-  try {
-    page = await listOwnJobs(d.jobs, caller, limit, cursor);
-  } catch (error) {
-    // A sealed cursor that opened but holds a store cursor the store refuses: the same answer as a forged one.
-    if (error instanceof InvalidCursorError) throw cursorRefused();
-    throw error;
-  }
+/**
+ * `GET /v1/jobs`: a page of the caller's jobs in the listing's form, with a
+ * sealed cursor to the next. A limit that is not a whole number from 1 to 100
+ * is an InvalidLimitError; a cursor not issued to the caller — forged, or one
+ * that opened but holds a store cursor the store refuses — an InvalidCursorError
+ * (the HTTP layer names the query parameter).
+ */
+export const listJobs = async (deps: ListJobsDeps, caller: Caller, query: ListJobsQuery) => {
+  const limit = parseListLimit(query.limit);
+  const cursor = openCursor(deps.idSecret, caller, query.cursor);
+  const page = await listOwnJobs(deps.jobs, caller, limit, cursor);
   // The listing's form: no results, errors without details — 100 items stay far below any limit.
-  const items = await Promise.all(page.items.map((r) => jobView(r, d.blobs, { result: false, errorDetails: false })));
-  return { items, ...(page.cursor ? { cursor: sealCursor(d.idSecret, caller, page.cursor) } : {}) };
+  const items = await Promise.all(
+    page.items.map((r) => jobView(r, deps.blobs, { result: false, errorDetails: false })),
+  );
+  return { items, ...(page.cursor ? { cursor: sealCursor(deps.idSecret, caller, page.cursor) } : {}) };
 };
 
 export interface GetJobDeps extends JobDetailDeps {
@@ -84,8 +80,8 @@ export interface GetJobDeps extends JobDetailDeps {
  * answer carrying `data` stays within the response limit (else the result is
  * linked). Missing, expired and someone else's are one NotFoundError.
  */
-export const getJob = async (d: GetJobDeps, caller: Caller, jobId: string, fits: (data: unknown) => boolean) => {
-  const record = await findOwnJob(d.jobs, caller, jobId);
+export const getJob = async (deps: GetJobDeps, caller: Caller, jobId: string, fits: (data: unknown) => boolean) => {
+  const record = await findOwnJob(deps.jobs, caller, jobId);
   if (!record) throw new NotFoundError("no such job");
-  return jobDetail(d, record, fits);
+  return jobDetail(deps, record, fits);
 };

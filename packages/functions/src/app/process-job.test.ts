@@ -4,13 +4,22 @@
  * both ways, overlapping attempts, and the retraction of a superseded outcome.
  */
 import type { TailoringJobMessage } from "@cvpipe/core/contracts/messages";
-import { CvpipeError, DependencyError } from "@cvpipe/core/errors";
+import {
+  CvpipeError,
+  DependencyError,
+  EngineOutputInvalidError,
+  InternalError,
+  InvalidCvError,
+} from "@cvpipe/core/errors";
 import type { JobRecord } from "@cvpipe/core/jobs/job-record";
 import { MemoryJobStore } from "@cvpipe/core/jobs/testing/memory-job-store";
 import { queuedJob } from "@cvpipe/core/jobs/testing/sample-job";
-import type { EngineOutput, TailoringEngine, TailorRequest } from "@cvpipe/core/tailoring/types";
+import type { JobStore } from "@cvpipe/core/ports/job-store";
+import type { TailoringEngine } from "@cvpipe/core/ports/tailoring-engine";
+import type { EngineOutput, TailorRequest } from "@cvpipe/core/tailoring/types";
 import { fixture } from "@cvpipe/core/testing/fixtures";
-import { MemoryBlobs, Outbox } from "@cvpipe/core/testing/memory-ports";
+import { MemoryBlobs, MemoryMetrics, Outbox } from "@cvpipe/core/testing/memory-ports";
+import { rejects } from "@cvpipe/core/testing/rejects";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { type ProcessJobDeps, processJob } from "./process-job.ts";
@@ -62,17 +71,6 @@ const messageFor = (jobId: string, over: Partial<TailoringJobMessage> = {}): Tai
 
 const first = { receiveCount: 1 };
 
-/** The error `run` rejects with (fails the test when it resolves). */
-const rejection = async (run: () => Promise<unknown>): Promise<unknown> => {
-  try {
-    await run();
-  } catch (error) {
-    return error;
-  }
-  assert.unreachable("expected a rejection");
-  return undefined;
-};
-
 test("a queued job succeeds: result inline, usage, one outcome event in the job's group", async () => {
   const { deps, jobs, queue } = setup();
   jobs.put(record("j1"));
@@ -91,6 +89,72 @@ test("a queued job succeeds: result inline, usage, one outcome event in the job'
     queue.log.map((l) => [l.queue, l.message.groupId, l.message.deduplicationId]),
     [["analyticsEvents", "acme#alice", "tailoring-outcome-j1-1"]],
   );
+});
+
+test("metrics of a success: JobsSucceeded, the engine's latency and tokens by engine; a redelivery adds none", async () => {
+  let now = NOW.getTime();
+  const ticking = { now: () => new Date(now) };
+  const slow = engine(async () => {
+    now += 250;
+  });
+  const metrics = new MemoryMetrics();
+  const { deps, jobs, queue } = setup({ engines: { local: slow }, clock: ticking, metrics });
+  jobs.put(record("m1"));
+  assert.is(await processJob(deps, messageFor("m1"), { receiveCount: 1, correlationId: "corr-m1" }), "succeeded");
+  assert.is(await processJob(deps, messageFor("m1"), { receiveCount: 2, correlationId: "corr-m1" }), "already-done");
+  assert.equal(metrics.lines(), [
+    "EngineLatency Engine=local 250",
+    "JobsSucceeded 1",
+    "InputTokens Engine=local 10",
+    "OutputTokens Engine=local 2",
+  ]);
+  assert.equal(
+    metrics.points.map((p) => p.unit),
+    ["Milliseconds", "Count", "Count", "Count"],
+  );
+  // The job's outcome events carry its correlation id on, the re-published copy too.
+  assert.equal(
+    queue.sent.map((m) => [m.deduplicationId, m.correlationId]),
+    [
+      ["tailoring-outcome-m1-1", "corr-m1"],
+      ["tailoring-outcome-m1-1", "corr-m1"],
+    ],
+  );
+});
+
+test("metrics of failures: VerificationRejections and JobsFailed by code; a retry left to redelivery is no failure", async () => {
+  const inventing: TailoringEngine = {
+    name: "local",
+    async tailor(request) {
+      const work = [...(request.cv.work ?? []), { name: "Invented Industries", position: "Chief Everything Officer" }];
+      return { resume: { ...request.cv, work } };
+    },
+  };
+  const down = engine(async () => {
+    throw new DependencyError("Bedrock throttled");
+  });
+  const metrics = new MemoryMetrics();
+  const { deps, jobs } = setup({ engines: { local: inventing }, metrics });
+  jobs.put(record("ungrounded"));
+  assert.is(await processJob(deps, messageFor("ungrounded"), first), "failed");
+  const banned = { ...deps, engines: { local: engine() }, bannedClaims: [sample.cv.basics.name] };
+  jobs.put(record("banned"));
+  assert.is(await processJob(banned, messageFor("banned"), first), "failed");
+  const throttled = { ...deps, engines: { local: down } };
+  jobs.put(record("throttled"));
+  await rejects(() => processJob(throttled, messageFor("throttled"), first));
+  await rejects(() => processJob(throttled, messageFor("throttled"), { receiveCount: 3 }));
+  assert.equal(
+    metrics.lines().filter((l) => !l.startsWith("EngineLatency")),
+    [
+      "VerificationRejections ErrorCode=UNGROUNDED_CLAIM 1",
+      "JobsFailed ErrorCode=UNGROUNDED_CLAIM 1",
+      "VerificationRejections ErrorCode=BANNED_CLAIM 1",
+      "JobsFailed ErrorCode=BANNED_CLAIM 1",
+      "JobsFailed ErrorCode=DEPENDENCY_UNAVAILABLE 1",
+    ],
+  );
+  assert.is(metrics.points.filter((p) => p.name === "EngineLatency").length, 4, "every engine call, failed ones too");
 });
 
 test("a result over the inline limit is stored under the attempt's own key and pointed at", async () => {
@@ -194,11 +258,11 @@ test("a dependency failure is thrown for redelivery while attempts remain; the l
   });
   const { deps, jobs, queue, logged } = setup({ engines: { local: down } });
   jobs.put(record("dep"));
-  assert.instance(await rejection(() => processJob(deps, messageFor("dep"), first)), DependencyError);
+  assert.instance(await rejects(() => processJob(deps, messageFor("dep"), first)), DependencyError);
   assert.is((await jobs.get("acme", "dep"))?.status, "PROCESSING", "left for the redelivery");
   assert.equal(queue.sent, []);
 
-  assert.instance(await rejection(() => processJob(deps, messageFor("dep"), { receiveCount: 3 })), DependencyError);
+  assert.instance(await rejects(() => processJob(deps, messageFor("dep"), { receiveCount: 3 })), DependencyError);
   const failed = await jobs.get("acme", "dep");
   assert.is(failed?.status, "FAILED");
   assert.is(failed?.error?.code, "DEPENDENCY_UNAVAILABLE");
@@ -214,7 +278,7 @@ test("a content failure is not retried: FAILED at once, logged as a warning", as
   const { deps, jobs, logged } = setup({ engines: {} });
   jobs.put(record("noengine"));
   assert.is(await processJob(deps, messageFor("noengine"), first), "failed");
-  assert.is((await jobs.get("acme", "noengine"))?.error?.code, "ENGINE_UNAVAILABLE");
+  assert.is((await jobs.get("acme", "noengine"))?.error?.code, "ENGINE_NOT_CONFIGURED");
   assert.equal(logged, ["warn job failed"]);
 });
 
@@ -225,7 +289,7 @@ test("a redriven retryable failure runs again; its ending retracts the failure's
   });
   const { deps, jobs, queue } = setup({ engines: { local: flaky }, maxReceiveCount: 1 });
   jobs.put(record("redrive"));
-  await rejection(() => processJob(deps, messageFor("redrive"), first));
+  await rejects(() => processJob(deps, messageFor("redrive"), first));
   assert.is((await jobs.get("acme", "redrive"))?.status, "FAILED");
   queue.take();
 
@@ -256,6 +320,207 @@ test("a failure that is not the job's (a poison CV) never runs a job that is not
   second.jobs.put(record("bad"));
   assert.is(await processJob(second.deps, messageFor("bad"), first), "failed");
   assert.is((await second.jobs.get("acme", "bad"))?.error?.code, "ENGINE_OUTPUT_INVALID");
+});
+
+test("a content failure is logged by code and field path only: the CV's and the model's text never reach the log", async () => {
+  const invented = {
+    name: "local" as const,
+    async tailor(request: TailorRequest): Promise<EngineOutput> {
+      const resume = structuredClone(request.cv);
+      resume.basics = { ...resume.basics, phone: "+1 555 0100 9999", name: "Morgan Invented-Name" };
+      resume.work = [{ name: "Globex Fabricated Corp", position: "Chief Everything", startDate: "2001-01" }];
+      return { resume };
+    },
+  };
+  const lines: unknown[] = [];
+  const { deps, jobs } = setup({
+    engines: { local: invented },
+    logger: { warn: (...args: unknown[]) => lines.push(args), error: (...args: unknown[]) => lines.push(args) },
+  });
+  jobs.put(record("leaky"));
+  assert.is(await processJob(deps, messageFor("leaky"), first), "failed");
+  assert.is((await jobs.get("acme", "leaky"))?.error?.code, "UNGROUNDED_CLAIM");
+  const logged = JSON.stringify(lines);
+  assert.ok(logged.includes("UNGROUNDED_CLAIM") && logged.includes("work[0]"), logged);
+  for (const text of ["555 0100", "Invented-Name", "Globex", "Chief Everything", sample.cv.basics.name]) {
+    assert.not.ok(logged.includes(text), `the log quotes ${text}: ${logged}`);
+  }
+});
+
+test("the error's class decides its log line: content withheld (warn), internal an error, other refusals a warning", async () => {
+  const throwing = (error: Error) =>
+    engine(async () => {
+      throw error;
+    });
+  const cases: Array<[string, Error, string, string]> = [
+    [
+      "model-text",
+      new EngineOutputInvalidError("the model's answer is not a JSON Resume: Globex Fabricated Corp", [
+        { path: "resume.work[0].name", rule: "type", message: "Globex Fabricated Corp is not a string" },
+      ]),
+      "warn",
+      "ENGINE_OUTPUT_INVALID",
+    ],
+    ["cv-text", new InvalidCvError("basics.name Morgan Invented-Name is too long"), "warn", "INVALID_CV"],
+    ["bug", new InternalError("unsafe key part: is dots only"), "error", "INTERNAL_ERROR"],
+    [
+      "refused",
+      new CvpipeError("Bedrock rejected the request", { code: "ENGINE_REJECTED" }),
+      "warn",
+      "ENGINE_REJECTED",
+    ],
+  ];
+  for (const [jobId, error, level, code] of cases) {
+    const lines: Array<{ level: string; fields: unknown }> = [];
+    const { deps, jobs } = setup({
+      engines: { local: throwing(error) },
+      logger: {
+        warn: (_m: string, fields?: unknown) => lines.push({ level: "warn", fields }),
+        error: (_m: string, fields?: unknown) => lines.push({ level: "error", fields }),
+      },
+    });
+    jobs.put(record(jobId));
+    assert.is(await processJob(deps, messageFor(jobId), first), "failed", jobId);
+    assert.is((await jobs.get("acme", jobId))?.error?.code, code, jobId);
+    assert.equal(
+      lines.map((l) => l.level),
+      [level],
+      jobId,
+    );
+    const logged = JSON.stringify(lines);
+    assert.ok(logged.includes(code), logged);
+    for (const text of ["Globex", "Invented-Name"]) assert.not.ok(logged.includes(text), `${jobId} logs ${text}`);
+  }
+});
+
+/** The store, its reads counted: the worker publishes an ending's outcome without reading the job back. */
+const countingReads = (jobs: MemoryJobStore): { store: JobStore; reads: () => number } => {
+  let reads = 0;
+  return {
+    store: {
+      create: (r) => jobs.create(r),
+      get: (tenantId, jobId) => {
+        reads++;
+        return jobs.get(tenantId, jobId);
+      },
+      start: (tenantId, jobId, at, submittedAt) => jobs.start(tenantId, jobId, at, submittedAt),
+      succeed: (tenantId, jobId, attempt, completion, at) => jobs.succeed(tenantId, jobId, attempt, completion, at),
+      fail: (tenantId, jobId, error, at, only) => jobs.fail(tenantId, jobId, error, at, only),
+      listAwaitingSweep: (createdBefore, limit) => jobs.listAwaitingSweep(createdBefore, limit),
+      clearSweepMark: (tenantId, jobId) => jobs.clearSweepMark(tenantId, jobId),
+      listByUser: (tenantId, userId, limit, cursor) => jobs.listByUser(tenantId, userId, limit, cursor),
+    },
+    reads: () => reads,
+  };
+};
+
+test("an ending's outcome is published from what the attempt wrote, no read back: the same messages the stored job gives", async () => {
+  let down = true;
+  const flaky = engine(async () => {
+    if (down) throw new DependencyError("Bedrock down");
+  });
+  const { deps, jobs, queue } = setup({ inlineResultLimitBytes: 400_000 });
+  const counted = countingReads(jobs);
+  const cases: Array<[string, Partial<ProcessJobDeps>, string]> = [
+    ["inline", {}, "succeeded"],
+    ["blob", { inlineResultLimitBytes: 1_000 }, "succeeded"],
+    ["refused", { bannedClaims: [sample.cv.basics.name] }, "failed"],
+    ["retryable", { engines: { local: flaky }, maxReceiveCount: 1 }, "threw"],
+  ];
+  for (const [jobId, over, expected] of cases) {
+    jobs.put(record(jobId));
+    const outcome = await processJob({ ...deps, jobs: counted.store, ...over }, messageFor(jobId), {
+      receiveCount: 1,
+      correlationId: `corr-${jobId}`,
+    }).catch(() => "threw");
+    assert.is(outcome, expected, jobId);
+  }
+  // The retryable failure redriven: its ending carries the retraction of the failure's outcome.
+  down = false;
+  assert.is(
+    await processJob({ ...deps, jobs: counted.store, engines: { local: flaky } }, messageFor("retryable"), first),
+    "succeeded",
+  );
+  assert.is(counted.reads(), 0, "no job read back after an ending");
+  const published = queue.take();
+  assert.equal(
+    published.map((m) => m.deduplicationId),
+    [
+      "tailoring-outcome-inline-1",
+      "tailoring-outcome-blob-1",
+      "tailoring-outcome-refused-1",
+      "tailoring-outcome-retryable-1",
+      "tailoring-retraction-retryable-1",
+      "tailoring-outcome-retryable-2",
+    ],
+  );
+  // What a redelivery of each finished job publishes again, from the stored job: the same messages, byte for byte.
+  for (const jobId of ["inline", "blob", "refused", "retryable"]) {
+    const correlationId = jobId === "retryable" ? undefined : `corr-${jobId}`;
+    assert.is(
+      await processJob(deps, messageFor(jobId), { receiveCount: 2, ...(correlationId ? { correlationId } : {}) }),
+      "already-done",
+    );
+  }
+  assert.equal(
+    queue.take(),
+    published.filter((m) => m.deduplicationId !== "tailoring-outcome-retryable-1"),
+  );
+});
+
+/**
+ * The store says the write did not happen although it did: what a conditional write looks like when
+ * its answer timed out and the SDK's retry found the job already ended by the first try.
+ */
+const lostAnswers = (jobs: MemoryJobStore): JobStore => ({
+  create: (record) => jobs.create(record),
+  get: (tenantId, jobId) => jobs.get(tenantId, jobId),
+  start: (tenantId, jobId, at, submittedAt) => jobs.start(tenantId, jobId, at, submittedAt),
+  succeed: async (tenantId, jobId, attempt, completion, at) => {
+    await jobs.succeed(tenantId, jobId, attempt, completion, at);
+    return false;
+  },
+  fail: async (tenantId, jobId, error, at, only) => {
+    await jobs.fail(tenantId, jobId, error, at, only);
+    return false;
+  },
+  listAwaitingSweep: (createdBefore, limit) => jobs.listAwaitingSweep(createdBefore, limit),
+  clearSweepMark: (tenantId, jobId) => jobs.clearSweepMark(tenantId, jobId),
+  listByUser: (tenantId, userId, limit, cursor) => jobs.listByUser(tenantId, userId, limit, cursor),
+});
+
+test("an ending that landed but was answered as refused (an SDK retry after a timeout) is the attempt's own: outcome published", async () => {
+  const { deps, jobs, queue } = setup();
+  const retrying = { ...deps, jobs: lostAnswers(jobs) };
+  jobs.put(record("lost-ok"));
+  assert.is(await processJob(retrying, messageFor("lost-ok"), first), "succeeded");
+  assert.is((await jobs.get("acme", "lost-ok"))?.status, "SUCCEEDED");
+
+  jobs.put(record("lost-fail"));
+  const banned = { ...retrying, bannedClaims: [sample.cv.basics.name] };
+  assert.is(await processJob(banned, messageFor("lost-fail"), first), "failed");
+  assert.is((await jobs.get("acme", "lost-fail"))?.error?.code, "BANNED_CLAIM");
+  assert.equal(
+    queue.sent.map((m) => m.deduplicationId),
+    ["tailoring-outcome-lost-ok-1", "tailoring-outcome-lost-fail-1"],
+    "each job's outcome, once",
+  );
+});
+
+test("a refused ending after a newer attempt took over is still superseded", async () => {
+  const { deps, jobs, queue } = setup();
+  jobs.put(record("over"));
+  const takeover = engine(async () => {
+    await jobs.start("acme", "over", NOW.toISOString());
+  });
+  const outcome = await processJob(
+    { ...deps, jobs: lostAnswers(jobs), engines: { local: takeover } },
+    messageFor("over"),
+    first,
+  );
+  assert.is(outcome, "superseded");
+  assert.is((await jobs.get("acme", "over"))?.attempts, 2);
+  assert.equal(queue.sent, []);
 });
 
 test.run();

@@ -7,8 +7,13 @@ import type { QueuePublisher } from "@cvpipe/core/ports/queue-publisher";
  * Publishes a finished job's analytics events: retractions of earlier endings
  * first, then the outcome that stands — in the job's message group, so they
  * keep that order, deduplicated by event id. Nothing for an unfinished job.
+ * `correlationId` (the job message's) goes on with them.
  */
-export const publishJobEvents = async (queue: QueuePublisher, record: JobRecord): Promise<void> => {
+export const publishJobEvents = async (
+  queue: QueuePublisher,
+  record: JobRecord,
+  correlationId?: string,
+): Promise<void> => {
   if (record.status !== "SUCCEEDED" && record.status !== "FAILED") return;
   const messages = finishedJobEvents(record).map((event) => {
     const body: AnalyticsEventMessage = {
@@ -25,6 +30,7 @@ export const publishJobEvents = async (queue: QueuePublisher, record: JobRecord)
       body: messageBody(body),
       groupId: messageGroupId(record.tenantId, record.userId),
       deduplicationId: event.eventId,
+      ...(correlationId === undefined ? {} : { correlationId }),
     };
   });
   await queue.sendBatch("analyticsEvents", messages);

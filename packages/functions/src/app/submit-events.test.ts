@@ -7,7 +7,7 @@ import { derivedId, idSecret } from "@cvpipe/core/contracts/canonical-json";
 import { AnalyticsEventMessage } from "@cvpipe/core/contracts/messages";
 import { DependencyError, ValidationError } from "@cvpipe/core/errors";
 import { fixture } from "@cvpipe/core/testing/fixtures";
-import { Outbox } from "@cvpipe/core/testing/memory-ports";
+import { MemoryMetrics, Outbox } from "@cvpipe/core/testing/memory-ports";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { type SubmitEventsDeps, submitEvents } from "./submit-events.ts";
@@ -69,6 +69,19 @@ test("a valid batch: one batch send to the analytics queue, in order, in the cal
   assert.equal(
     queue.sent.map((m) => m.deduplicationId),
     body.events.map((e: { eventId: string }) => derivedId(secret, "event", "acme", e.eventId)),
+  );
+});
+
+test("EventsAccepted counts the events of an accepted batch; every message carries the correlation id", async () => {
+  const { deps, queue } = setup();
+  const metrics = new MemoryMetrics();
+  const metered = { ...deps, metrics };
+  await submitEvents(metered, alice, fixture("http/post-events.valid.json"), { correlationId: "corr-7" });
+  await issuesOf(metered, { events: [ev("e1", { type: "no.such.type" })] });
+  assert.equal(metrics.lines(), ["EventsAccepted 3"]);
+  assert.equal(
+    queue.sent.map((m) => m.correlationId),
+    ["corr-7", "corr-7", "corr-7"],
   );
 });
 

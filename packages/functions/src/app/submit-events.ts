@@ -3,9 +3,10 @@ import { derivedId, type IdSecret } from "@cvpipe/core/contracts/canonical-json"
 import { type AnalyticsEventMessage, messageBody, messageGroupId } from "@cvpipe/core/contracts/messages";
 import { parseWith } from "@cvpipe/core/contracts/parse";
 import { type FieldIssue, ValidationError } from "@cvpipe/core/errors";
+import type { Caller, RequestContext } from "@cvpipe/core/jobs/caller";
 import type { Clock } from "@cvpipe/core/ports/clock";
+import { METRIC, type Metrics } from "@cvpipe/core/ports/metrics";
 import type { QueuePublisher } from "@cvpipe/core/ports/queue-publisher";
-import type { Caller } from "../http/api-request.ts";
 
 const MAX_FUTURE_MS = 24 * 3_600_000;
 
@@ -15,18 +16,22 @@ export interface SubmitEventsDeps {
   /** The event types this deployment counts (EVENT_TYPES). */
   readonly eventTypes: readonly string[];
   readonly idSecret: IdSecret;
+  /** EventsAccepted (default: none recorded). */
+  readonly metrics?: Metrics;
 }
 
 /**
  * Validates 1..25 producer events and enqueues them. A single invalid event
  * rejects the request before anything is sent. The event id is the
  * deduplication id and the analytics worker stores each id once, so a request
- * that failed part-way (503) is simply sent again.
+ * that failed part-way (503) is simply sent again. Each message carries the
+ * request's correlation id.
  */
 export const submitEvents = async (
   deps: SubmitEventsDeps,
   caller: Caller,
   body: unknown,
+  context: RequestContext = {},
 ): Promise<{ accepted: number; eventIds: string[] }> => {
   const request = parseWith(EventsRequest, body, "body");
   const now = deps.clock.now();
@@ -77,8 +82,10 @@ export const submitEvents = async (
         groupId,
         // Deduplication is queue-wide: the id must tell (t1, x:e1) from (t1:x, e1) — NUL-separated parts.
         deduplicationId: derivedId(deps.idSecret, "event", caller.tenantId, event.eventId),
+        ...(context.correlationId === undefined ? {} : { correlationId: context.correlationId }),
       };
     }),
   );
+  deps.metrics?.count(METRIC.eventsAccepted, request.events.length);
   return { accepted: request.events.length, eventIds: request.events.map((e) => e.eventId) };
 };

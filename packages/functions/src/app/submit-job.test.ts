@@ -5,14 +5,16 @@
  */
 import { idSecret } from "@cvpipe/core/contracts/canonical-json";
 import { TailoringInput, TailoringJobMessage } from "@cvpipe/core/contracts/messages";
-import { CvpipeError, DependencyError, ValidationError } from "@cvpipe/core/errors";
+import { CvpipeError, DependencyError, InvalidIdempotencyKeyError, ValidationError } from "@cvpipe/core/errors";
 import { queuedShard } from "@cvpipe/core/jobs/job-record";
 import { MemoryJobStore } from "@cvpipe/core/jobs/testing/memory-job-store";
 import type { OutgoingMessage, QueuePublisher } from "@cvpipe/core/ports/queue-publisher";
 import { fixture } from "@cvpipe/core/testing/fixtures";
-import { MemoryBlobs, Outbox } from "@cvpipe/core/testing/memory-ports";
+import { MemoryBlobs, MemoryMetrics, Outbox } from "@cvpipe/core/testing/memory-ports";
+import { rejects } from "@cvpipe/core/testing/rejects";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { publicJobError } from "./job-error.ts";
 import { INLINE_MESSAGE_LIMIT_BYTES, type SubmitJobDeps, submitJob } from "./submit-job.ts";
 
 const NOW = new Date("2026-11-18T10:00:00Z");
@@ -35,17 +37,6 @@ const setup = (over: Partial<SubmitJobDeps> = {}) => {
     ...over,
   };
   return { deps, jobs, queue, blobs };
-};
-
-/** The error `run` rejects with (fails the test when it resolves). */
-const rejection = async (run: () => Promise<unknown>): Promise<unknown> => {
-  try {
-    await run();
-  } catch (error) {
-    return error;
-  }
-  assert.unreachable("expected a rejection");
-  return undefined;
 };
 
 const message = (m: OutgoingMessage) => TailoringJobMessage.parse(JSON.parse(m.body));
@@ -79,9 +70,36 @@ test("a valid request: the job is recorded QUEUED, then one message goes to the 
   }
 });
 
+test("JobsAccepted counts each new job once (not a repeated key, not a refusal), JobsFailed a job closed unsent; messages and jobs carry the correlation id", async () => {
+  const metrics = new MemoryMetrics();
+  const { deps, jobs, queue } = setup({ metrics });
+  const body = fixture("http/post-job.valid.json");
+  await submitJob(deps, alice, body, "key-1", { correlationId: "corr-1" });
+  await submitJob(deps, alice, body, "key-1", { correlationId: "corr-2" });
+  await submitJob(deps, alice, body, undefined);
+  await rejects(() => submitJob(deps, alice, { cv: {} }, undefined));
+  queue.failNextSend = 1;
+  await rejects(() => submitJob(deps, alice, body, undefined, { correlationId: "corr-3" }));
+  assert.equal(metrics.lines(), ["JobsAccepted 1", "JobsAccepted 1", "JobsFailed ErrorCode=DEPENDENCY_UNAVAILABLE 1"]);
+  assert.equal(
+    jobs.all().map((r) => [r.jobId, r.correlationId]),
+    [
+      [jobs.all()[0]!.jobId, "corr-1"],
+      ["job-1", undefined],
+      ["job-2", "corr-3"],
+    ],
+    "the job keeps its first request's id",
+  );
+  // The re-send of a still-QUEUED job carries the retry's id (SQS keeps the first within its dedup window).
+  assert.equal(
+    queue.sent.map((m) => m.correlationId),
+    ["corr-1", "corr-2", undefined],
+  );
+});
+
 test("an invalid request names every field and rule; nothing is recorded or sent", async () => {
   const { deps, jobs, queue } = setup();
-  const error = await rejection(() => submitJob(deps, alice, fixture("http/post-job.invalid.json"), undefined));
+  const error = await rejects(() => submitJob(deps, alice, fixture("http/post-job.invalid.json"), undefined));
   assert.instance(error, ValidationError);
   const paths = (error as ValidationError).issues.map((i) => i.path);
   for (const p of ["body.job.description", "body.options.engine", "body.cv.basics.email", "body.cv.work[0].startDate"])
@@ -90,27 +108,62 @@ test("an invalid request names every field and rule; nothing is recorded or sent
   assert.equal(queue.sent, []);
 });
 
+test("the CV's own limits (nesting 8, strings 20,000 characters): the first place of each kind, nothing recorded; at the limit accepted", async () => {
+  const { deps, jobs, queue } = setup();
+  const sample = fixture("http/post-job.valid.json");
+  const nested = (levels: number, leaf: unknown): unknown => (levels === 0 ? leaf : { n: nested(levels - 1, leaf) });
+  const refused = async (change: (body: typeof sample) => void) => {
+    const body = structuredClone(sample);
+    change(body);
+    const error = await rejects(() => submitJob(deps, alice, body, undefined));
+    assert.instance(error, ValidationError);
+    return (error as ValidationError).issues.filter((i) => i.rule === "max_depth" || i.rule === "max_length");
+  };
+  assert.equal(
+    await refused((b) => {
+      b.cv.meta = nested(7, { a: "x" });
+      b.cv.basics.label = "w".repeat(20_001);
+    }),
+    [
+      { path: "body.cv.meta.n.n.n.n.n.n.n", rule: "max_depth", message: "nests deeper than 8 levels" },
+      { path: "body.cv.basics.label", rule: "max_length", message: "is 20001 characters; the limit is 20000" },
+    ],
+  );
+  assert.equal(
+    await refused((b) => {
+      b.cv.work[0].highlights[0] = "y".repeat(20_001);
+      b.cv.basics.summary = "z".repeat(25_000);
+    }),
+    [{ path: "body.cv.work[0].highlights[0]", rule: "max_length", message: "is 20001 characters; the limit is 20000" }],
+  );
+  assert.equal(jobs.all(), []);
+  assert.equal(queue.sent, []);
+  const atLimits = structuredClone(sample);
+  atLimits.cv.meta = nested(6, "x");
+  atLimits.cv.basics.summary = "s".repeat(20_000);
+  assert.is((await submitJob(deps, alice, atLimits, undefined)).status, "QUEUED");
+});
+
 test("a CV with nothing to tailor and an unreadable text CV are refused here, at body.cv", async () => {
   const { deps } = setup();
   const job = fixture("http/post-job.valid.json").job;
-  const empty = await rejection(() => submitJob(deps, alice, { cv: { basics: { name: "Nobody" } }, job }, undefined));
+  const empty = await rejects(() => submitJob(deps, alice, { cv: { basics: { name: "Nobody" } }, job }, undefined));
   assert.is((empty as CvpipeError).code, "VALIDATION_ERROR");
   assert.is((empty as ValidationError).issues[0]?.rule, "content");
-  const text = await rejection(() =>
+  const text = await rejects(() =>
     submitJob(deps, alice, { cv: "lorem ipsum dolor sit amet ".repeat(4), job }, undefined),
   );
   assert.is((text as CvpipeError).code, "INVALID_CV");
 });
 
-test("an Idempotency-Key that is not 1-255 printable ASCII characters is refused by header name", async () => {
-  const { deps, queue } = setup();
+test("an Idempotency-Key that is not 1-255 printable ASCII characters is refused (the HTTP layer names the header)", async () => {
+  const { deps, jobs, queue } = setup();
   for (const key of ["", "has space", "x".repeat(256), "caf\u00e9"]) {
-    const error = await rejection(() => submitJob(deps, alice, fixture("http/post-job.valid.json"), key));
-    assert.equal(
-      (error as ValidationError).issues.map((i) => [i.path, i.rule]),
-      [["headers.idempotency-key", "format"]],
-    );
+    const error = await rejects(() => submitJob(deps, alice, fixture("http/post-job.valid.json"), key));
+    assert.instance(error, InvalidIdempotencyKeyError);
+    assert.is((error as CvpipeError).message, "must be 1-255 printable ASCII characters, no spaces");
   }
+  assert.equal(jobs.all(), []);
   assert.equal(queue.sent, []);
 });
 
@@ -134,7 +187,7 @@ test("Idempotency-Key: the same request is the same job (re-sent only while QUEU
   assert.equal(running, { jobId: first.jobId, status: "PROCESSING", created: false });
   assert.is(queue.sent.length, 2, "a started job is not sent again");
 
-  const changed = await rejection(() =>
+  const changed = await rejects(() =>
     submitJob(deps, alice, { ...body, job: { ...body.job, title: "Staff Engineer" } }, "order-42"),
   );
   assert.instance(changed, CvpipeError);
@@ -169,14 +222,14 @@ test("a request over the inline limit travels by claim check: the input in the b
 test("a failed send without a key closes the job (only while QUEUED); with a key it stays QUEUED for the retry", async () => {
   const { deps, jobs, queue } = setup();
   queue.failNextSend = 1;
-  const error = await rejection(() => submitJob(deps, alice, fixture("http/post-job.valid.json"), undefined));
+  const error = await rejects(() => submitJob(deps, alice, fixture("http/post-job.valid.json"), undefined));
   assert.instance(error, DependencyError);
   const closed = await jobs.get("acme", "job-1");
   assert.is(closed?.status, "FAILED");
-  assert.is(closed?.error?.code, "DEPENDENCY_UNAVAILABLE");
+  assert.equal(closed?.error, publicJobError({ code: "DEPENDENCY_UNAVAILABLE", message: "" }), "the text it is shown");
 
   queue.failNextSend = 1;
-  await rejection(() => submitJob(deps, alice, fixture("http/post-job.valid.json"), "retry-me"));
+  await rejects(() => submitJob(deps, alice, fixture("http/post-job.valid.json"), "retry-me"));
   const kept = jobs.all().find((r) => r.idempotencyKey === "retry-me");
   assert.is(kept?.status, "QUEUED");
   const retry = await submitJob(deps, alice, fixture("http/post-job.valid.json"), "retry-me");
@@ -197,7 +250,7 @@ test("an ambiguous send (delivered, then an error) never fails a job a worker al
     async sendBatch() {},
   };
   const { deps } = setup({ jobs, queue: ambiguous });
-  await rejection(() => submitJob(deps, alice, fixture("http/post-job.valid.json"), undefined));
+  await rejects(() => submitJob(deps, alice, fixture("http/post-job.valid.json"), undefined));
   const record = await jobs.get("acme", "job-1");
   assert.is(record?.status, "PROCESSING");
   assert.is(record?.error, undefined);

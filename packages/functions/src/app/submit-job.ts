@@ -1,18 +1,21 @@
 import { canonicalJson, derivedId, type IdSecret, sha256Hex } from "@cvpipe/core/contracts/canonical-json";
 import { zodIssues } from "@cvpipe/core/contracts/field-issues";
 import { type EngineName, JobRequest, type JobStatus } from "@cvpipe/core/contracts/job-request";
-import { jsonLimitIssues, MAX_KEY_CHARS, STREAM_SAFE_COMBINING_RUN } from "@cvpipe/core/contracts/json-limits";
+import { jsonLimitIssues, MAX_KEY_CHARS } from "@cvpipe/core/contracts/json-limits";
 import { messageBody, messageGroupId, type TailoringJobMessage } from "@cvpipe/core/contracts/messages";
-import { CvpipeError, ValidationError } from "@cvpipe/core/errors";
+import { CvpipeError, InvalidIdempotencyKeyError, ValidationError } from "@cvpipe/core/errors";
+import type { Caller, RequestContext } from "@cvpipe/core/jobs/caller";
 import { type JobRecord, queuedShard, userKey } from "@cvpipe/core/jobs/job-record";
 import { s3Key } from "@cvpipe/core/keys";
 import type { BlobStore } from "@cvpipe/core/ports/blob-store";
 import type { Clock } from "@cvpipe/core/ports/clock";
 import type { JobStore } from "@cvpipe/core/ports/job-store";
+import { METRIC, type Metrics } from "@cvpipe/core/ports/metrics";
 import type { QueuePublisher } from "@cvpipe/core/ports/queue-publisher";
+import { normalizeCv } from "@cvpipe/core/resume/normalize-cv";
 import { resumeIssues } from "@cvpipe/core/resume/validate-resume";
-import { normalizeCv } from "@cvpipe/core/tailoring/normalize-cv";
-import type { Caller } from "../http/api-request.ts";
+import { api } from "@cvpipe/core/topology";
+import { publicJobErrorFor } from "./job-error.ts";
 
 /** Message bodies above this travel by claim check (S3 pointer); SQS's hard limit is 256 KiB. */
 export const INLINE_MESSAGE_LIMIT_BYTES = 200_000;
@@ -30,6 +33,8 @@ export interface SubmitJobDeps {
   readonly idSecret: IdSecret;
   readonly defaultEngine: EngineName;
   readonly jobTtlDays: number;
+  /** JobsAccepted, and JobsFailed for a job closed because it could not be enqueued (default: none recorded). */
+  readonly metrics?: Metrics;
 }
 
 export interface SubmittedJob {
@@ -39,7 +44,7 @@ export interface SubmittedJob {
   readonly created: boolean;
 }
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+const IDEMPOTENCY_KEY = api.idempotencyKey.pattern;
 
 /**
  * Validates a tailoring request, records the job and enqueues it.
@@ -50,21 +55,19 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
  * the same request returns the first job — beyond SQS's 5-minute dedup window
  * too, because the job id is derived from the key. The same key with a
  * different request is refused.
+ *
+ * A re-send keeps the first message's correlation id within SQS's dedup window
+ * (the message is the first one); later, the re-sent message carries the retry's.
  */
 export const submitJob = async (
   deps: SubmitJobDeps,
   caller: Caller,
   body: unknown,
   idempotencyKey: string | undefined,
+  context: RequestContext = {},
 ): Promise<SubmittedJob> => {
   if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-    throw new ValidationError([
-      {
-        path: "headers.idempotency-key",
-        rule: "format",
-        message: "must be 1-255 printable ASCII characters, no spaces",
-      },
-    ]);
+    throw new InvalidIdempotencyKeyError(`must be ${api.idempotencyKey.rule}`);
   }
   const request = parseRequest(body);
 
@@ -90,6 +93,7 @@ export const submitJob = async (
     attempts: 0,
     queuedShard: queuedShard(jobId),
     ...(idempotencyKey ? { idempotencyKey } : {}),
+    ...(context.correlationId === undefined ? {} : { correlationId: context.correlationId }),
   };
 
   const outcome = await deps.jobs.create(record);
@@ -103,47 +107,69 @@ export const submitJob = async (
     }
     // Still queued: the first attempt may have died between the row and the send. Sending again
     // is safe — same deduplication id within 5 minutes, and the worker is idempotent by job id.
-    if (existing.status === "QUEUED") await enqueue(deps, caller, jobId, request, now);
+    if (existing.status === "QUEUED") await enqueue(deps, caller, jobId, request, now, context);
     return { jobId, status: existing.status, created: false };
   }
   try {
-    await enqueue(deps, caller, jobId, request, now);
+    await enqueue(deps, caller, jobId, request, now, context);
   } catch (error) {
     // Without an Idempotency-Key the caller cannot retry into this job: close it rather than
     // leave it QUEUED for ever. With a key, a retry re-sends (see above), so it stays QUEUED.
     // Only while QUEUED: a send that failed ambiguously may have been delivered, and a worker
     // that already started the job must not see its result overwritten by this failure.
     if (!idempotencyKey) {
-      await deps.jobs
+      const closed = await deps.jobs
         .fail(
           caller.tenantId,
           jobId,
-          { code: "DEPENDENCY_UNAVAILABLE", message: "the job could not be enqueued; submit it again" },
+          publicJobErrorFor("DEPENDENCY_UNAVAILABLE"),
           deps.clock.now().toISOString(),
           "QUEUED",
         )
-        .catch(() => undefined);
+        .catch(() => false);
+      if (closed) deps.metrics?.count(METRIC.jobsFailed, 1, { ErrorCode: "DEPENDENCY_UNAVAILABLE" });
     }
     throw error;
   }
+  deps.metrics?.count(METRIC.jobsAccepted, 1);
   return { jobId, status: "QUEUED", created: true };
 };
 
-/** Envelope (zod) and JSON Resume (official schema) problems, reported together. */
+/**
+ * A JSON Resume CV's own limits, on top of the body's (jsonBody: depth, key length, combining marks everywhere).
+ * The key length is kept here too: the use case refuses a CV whose keys the worker could not walk
+ * (every leaf path repeats its keys) whoever called it, and a length compare costs nothing.
+ */
+const CV_LIMITS = { maxDepth: 8, maxStringChars: MAX_CV_FIELD_CHARS, maxKeyChars: MAX_KEY_CHARS } as const;
+
+/**
+ * Whether a CV keeps CV_LIMITS: a walk that allocates nothing, its recursion bounded by the depth limit.
+ * Only a CV over a limit is walked again by jsonLimitIssues, which names the place. Combining marks
+ * are not judged again here: jsonBody judged them on the whole body, the CV included, before any route
+ * ran: testing every string of the CV against the combining-mark pattern again was most of the second walk.
+ */
+const withinCvLimits = (value: unknown, depth: number): boolean => {
+  if (typeof value === "string") return value.length <= CV_LIMITS.maxStringChars;
+  if (value === null || typeof value !== "object") return true;
+  if (depth >= CV_LIMITS.maxDepth) return false;
+  if (Array.isArray(value)) return value.every((item) => withinCvLimits(item, depth + 1));
+  for (const key of Object.keys(value)) {
+    if (key.length > CV_LIMITS.maxKeyChars) return false;
+    if (!withinCvLimits((value as Record<string, unknown>)[key], depth + 1)) return false;
+  }
+  return true;
+};
+
+/**
+ * Envelope (zod) and JSON Resume (official schema) problems, reported together. The body has passed
+ * jsonBody (the route parses it so): its nesting, keys and combining marks are within the body's limits.
+ */
 const parseRequest = (body: unknown): JobRequest => {
   const parsed = JobRequest.safeParse(body);
   const cv = (body as { cv?: unknown } | null)?.cv;
   const cvIssues =
     cv && typeof cv === "object" && !Array.isArray(cv)
-      ? [
-          ...resumeIssues(cv, "body.cv"),
-          ...jsonLimitIssues(cv, "body.cv", {
-            maxDepth: 8,
-            maxStringChars: MAX_CV_FIELD_CHARS,
-            maxKeyChars: MAX_KEY_CHARS,
-            maxCombiningRun: STREAM_SAFE_COMBINING_RUN,
-          }),
-        ]
+      ? [...resumeIssues(cv, "body.cv"), ...(withinCvLimits(cv, 0) ? [] : jsonLimitIssues(cv, "body.cv", CV_LIMITS))]
       : [];
   const issues = [...(parsed.success ? [] : zodIssues("body", parsed.error)), ...cvIssues];
   if (issues.length > 0 || !parsed.success) throw new ValidationError(issues);
@@ -158,6 +184,7 @@ const enqueue = async (
   jobId: string,
   request: JobRequest,
   now: Date,
+  context: RequestContext,
 ): Promise<void> => {
   const input = {
     cv: request.cv,
@@ -185,5 +212,6 @@ const enqueue = async (
     body,
     groupId: messageGroupId(caller.tenantId, caller.userId),
     deduplicationId: jobId,
+    ...(context.correlationId === undefined ? {} : { correlationId: context.correlationId }),
   });
 };

@@ -1,7 +1,10 @@
+import { isCorrelationId } from "@cvpipe/core/contracts/messages";
 import type { JobRecord } from "@cvpipe/core/jobs/job-record";
 import type { Clock } from "@cvpipe/core/ports/clock";
 import type { JobStore } from "@cvpipe/core/ports/job-store";
+import { METRIC, type Metrics, noMetrics } from "@cvpipe/core/ports/metrics";
 import type { QueuePublisher } from "@cvpipe/core/ports/queue-publisher";
+import { publicJobErrorFor } from "./job-error.ts";
 import { publishJobEvents } from "./publish-job-events.ts";
 
 export interface SweepJobsDeps {
@@ -12,6 +15,8 @@ export interface SweepJobsDeps {
   readonly stuckAfterMinutes: number;
   /** Jobs closed per run at most (the next run takes the rest). */
   readonly batchLimit: number;
+  /** JobsFailed (ErrorCode NOT_STARTED) for each job this run fails (default: none recorded). */
+  readonly metrics?: Metrics;
 }
 
 export interface SweepResult {
@@ -39,11 +44,16 @@ export interface SweepResult {
  * The job stays in the sparse index until its outcome is published, so a run
  * that fails between the two (SQS throttled) leaves it for the next run, which
  * publishes it again (same event id: counted once) and only then lets it go.
+ *
+ * The outcome carries the job's correlation id — the one of the request that
+ * created it, when the record has it, else `sweep-<jobId>` — so the sweep's
+ * lines downstream can be found like a worker's.
  */
 export const sweepStuckJobs = async (deps: SweepJobsDeps): Promise<SweepResult> => {
   const now = deps.clock.now();
   const cutoff = new Date(now.getTime() - deps.stuckAfterMinutes * 60_000).toISOString();
   const listed: JobRecord[] = await deps.jobs.listAwaitingSweep(cutoff, deps.batchLimit);
+  const metrics = deps.metrics ?? noMetrics;
   const failed: string[] = [];
   let published = 0;
   for (const job of listed) {
@@ -51,24 +61,25 @@ export const sweepStuckJobs = async (deps: SweepJobsDeps): Promise<SweepResult> 
       const closed = await deps.jobs.fail(
         job.tenantId,
         job.jobId,
-        {
-          code: "NOT_STARTED",
-          message: `not picked up within ${deps.stuckAfterMinutes} minutes of being accepted: it was probably never enqueued; submit it again`,
-          retryable: true,
-        },
+        publicJobErrorFor("NOT_STARTED", { retryable: true }),
         now.toISOString(),
         "QUEUED",
       );
       if (!closed) continue;
       failed.push(job.jobId);
+      metrics.count(METRIC.jobsFailed, 1, { ErrorCode: "NOT_STARTED" });
     }
     const record = await deps.jobs.get(job.tenantId, job.jobId);
     // Published only while it still is the sweep's failure: a job a worker took over publishes its own ending.
     if (record?.status === "FAILED" && record.error?.code === "NOT_STARTED") {
-      await publishJobEvents(deps.queue, record);
+      await publishJobEvents(deps.queue, record, sweepCorrelationId(record));
       published++;
     }
     await deps.jobs.clearSweepMark(job.tenantId, job.jobId);
   }
   return { examined: listed.length, failed, published };
 };
+
+/** The correlation id a swept job's outcome carries: its request's, else one naming the sweep and the job. */
+export const sweepCorrelationId = (record: JobRecord): string =>
+  isCorrelationId(record.correlationId) ? record.correlationId : `sweep-${record.jobId}`;

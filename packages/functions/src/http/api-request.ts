@@ -1,6 +1,9 @@
+import { randomUUID } from "node:crypto";
 import { identityProblem } from "@cvpipe/core/contracts/identity";
 import { jsonLimitIssues, MAX_KEY_CHARS, STREAM_SAFE_COMBINING_RUN } from "@cvpipe/core/contracts/json-limits";
+import { isCorrelationId } from "@cvpipe/core/contracts/messages";
 import { CvpipeError, ValidationError } from "@cvpipe/core/errors";
+import type { Caller } from "@cvpipe/core/jobs/caller";
 import { api } from "@cvpipe/core/topology";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
 
@@ -9,10 +12,20 @@ export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 /** No legitimate request nests this deep (a JSON Resume needs 5 levels). */
 const MAX_BODY_DEPTH = 32;
 
-export interface Caller {
-  readonly tenantId: string;
-  readonly userId: string;
-}
+/** The request and response header naming the request's correlation id. */
+export const CORRELATION_ID_HEADER = api.correlationIdHeader.toLowerCase();
+
+/**
+ * The caller's `X-Correlation-Id` when it is a well-formed id (isCorrelationId:
+ * bounded, a safe charset), else API Gateway's request id. A malformed header is
+ * ignored, never refused: it is the caller's tracing aid, not part of the request.
+ */
+export const correlationIdOf = (event: ApiEvent): string => {
+  const given = header(event, CORRELATION_ID_HEADER);
+  if (isCorrelationId(given)) return given;
+  const requestId = event.requestContext?.requestId;
+  return isCorrelationId(requestId) ? requestId : randomUUID();
+};
 
 /** Header lookup; API Gateway v2 lower-cases names, but be tolerant. */
 export const header = (event: ApiEvent, name: string): string | undefined => {
@@ -22,19 +35,51 @@ export const header = (event: ApiEvent, name: string): string | undefined => {
 };
 
 /**
+ * The claims as the token itself has them, from the Authorization header the
+ * authorizer verified. The event's claims can be text only (the local gateway,
+ * modelling API Gateway's, writes a JSON `null`, `0` or `true` as "null", "0",
+ * "true"), so only the token tells whether a claim was a string at all.
+ * undefined when the header holds no single bearer JWT with a JSON object
+ * payload (then the event's claims are all there is).
+ */
+const tokenClaims = (event: ApiEvent): Record<string, unknown> | undefined => {
+  const jwt = /^Bearer\s+[\w-]+\.([\w-]+)\.[\w-]*$/i.exec(header(event, "authorization")?.trim() ?? "");
+  if (!jwt) return undefined;
+  try {
+    const payload: unknown = JSON.parse(Buffer.from(jwt[1]!, "base64url").toString("utf8"));
+    return payload !== null && typeof payload === "object" && !Array.isArray(payload)
+      ? (payload as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** What a claim the token has is, when it is not a string: `null`, `a number`, `an array`… */
+const notAString = (value: unknown): string | undefined => {
+  if (typeof value === "string") return undefined;
+  if (value === null) return "is null, not a string";
+  const kind = Array.isArray(value) ? "an array" : typeof value === "object" ? "an object" : `a ${typeof value}`;
+  return `is ${kind}, not a string`;
+};
+
+/**
  * Tenant and user from the verified JWT's claims (the authorizer has already
  * checked the signature). They become key parts, so a value that could
- * normalise a path (`.`, `..`) or break a key is refused here, naming the claim.
+ * normalise a path (`.`, `..`) or break a key is refused here, naming the claim;
+ * so is a claim the token carries as anything but a string (a `null` tenant is
+ * no tenant, not the tenant "null").
  */
 export const callerOf = (event: ApiEvent): Caller => {
   const claims = event.requestContext.authorizer?.jwt?.claims ?? {};
+  const own = tokenClaims(event);
   const tenantId = claims[api.tenantClaim];
   const userId = claims["sub"];
   for (const [name, value] of [
     [api.tenantClaim, tenantId],
     ["sub", userId],
   ] as const) {
-    const problem = identityProblem(value);
+    const problem = identityProblem(value) ?? (own && name in own ? notAString(own[name]) : undefined);
     if (problem) throw new CvpipeError(`the token's "${name}" claim ${problem}`, { code: "UNAUTHORIZED" });
   }
   return { tenantId: tenantId as string, userId: userId as string };

@@ -1,20 +1,26 @@
-import { CvpipeError, DependencyError, type ErrorCode } from "@cvpipe/core/errors";
+import {
+  CvpipeError,
+  DependencyError,
+  InvalidCursorError,
+  InvalidIdempotencyKeyError,
+  InvalidLimitError,
+  ValidationError,
+} from "@cvpipe/core/errors";
+import { api } from "@cvpipe/core/topology";
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import {
+  type ErrorBody,
+  HTTP_ERRORS,
+  type HttpErrorCode,
+  type HttpErrorStatus,
+  isHttpErrorCode,
+  MAX_ERROR_DETAILS,
+  MAX_ERROR_STRING_CHARS,
+} from "./error-codes.ts";
+import type { SuccessCode } from "./response-schemas.ts";
 
-const STATUS: Partial<Record<ErrorCode, number>> = {
-  VALIDATION_ERROR: 400,
-  INVALID_CV: 400,
-  UNAUTHORIZED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  METHOD_NOT_ALLOWED: 405,
-  IDEMPOTENCY_KEY_REUSED: 409,
-  PAYLOAD_TOO_LARGE: 413,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-  DEPENDENCY_UNAVAILABLE: 503,
-};
-
-const json = (
+/** A JSON answer as it is, with no envelope (the OpenAPI document, which clients and linters read bare). */
+export const json = (
   statusCode: number,
   body: unknown,
   headers: Record<string, string> = {},
@@ -24,19 +30,9 @@ const json = (
   body: JSON.stringify(body),
 });
 
-/** `{ success: true, code, data }` */
-export const success = (statusCode: number, code: string, data: unknown, headers?: Record<string, string>) =>
+/** `{ success: true, code, data }`; `data` is typed by its schema in response-schemas.ts where the caller builds it. */
+export const success = (statusCode: number, code: SuccessCode, data: unknown, headers?: Record<string, string>) =>
   json(statusCode, { success: true, code, data }, headers);
-
-/**
- * Entries of `details` an error answer carries at most. A hostile body can
- * break a rule once per array element (524k issues for a 1 MiB body): the
- * answer lists the first ones and says how many there were (`detailsTotal`).
- */
-export const MAX_ERROR_DETAILS = 100;
-
-/** Longest string an error answer carries (the summary, or any string inside `details`). */
-export const MAX_ERROR_STRING_CHARS = 1_000;
 
 const clip = (text: string): string =>
   text.length > MAX_ERROR_STRING_CHARS ? `${text.slice(0, MAX_ERROR_STRING_CHARS)}…(${text.length} chars)` : text;
@@ -52,17 +48,28 @@ const bounded = (value: unknown, depth = 0): unknown => {
   return out;
 };
 
-/** `{ success: false, code, error, details[, detailsTotal] }` */
-export const failure = (statusCode: number, code: ErrorCode, error: string, details?: unknown) => {
+const answer = (statusCode: number, code: HttpErrorCode, error: string, details?: unknown) => {
   const cut = Array.isArray(details) && details.length > MAX_ERROR_DETAILS;
-  return json(statusCode, {
+  const body: ErrorBody = {
     success: false,
     code,
     error: clip(error),
     ...(details === undefined ? {} : { details: bounded(details) }),
     ...(cut ? { detailsTotal: (details as unknown[]).length } : {}),
-  });
+  };
+  return json(statusCode, body);
 };
+
+/**
+ * `{ success: false, code, error, details[, detailsTotal] }`. The status is
+ * the one HTTP_ERRORS gives the code (the compiler holds a caller to it).
+ */
+export const failure = <C extends HttpErrorCode>(
+  statusCode: NoInfer<HttpErrorStatus<C>>,
+  code: C,
+  error: string,
+  details?: unknown,
+) => answer(statusCode, code, error, details);
 
 /**
  * Bytes a result takes in the Lambda response payload, where the body travels
@@ -75,16 +82,44 @@ export const payloadBytes = (result: APIGatewayProxyStructuredResultV2): number 
 /** Lambda's limit on a synchronous invocation's response payload. */
 export const LAMBDA_RESPONSE_LIMIT_BYTES = 6 * 1024 * 1024;
 
+/**
+ * A use case's refusal of one value it was given (a domain error: the use case
+ * does not know where the value came from) as the 400 naming the request
+ * field it travels in. Anything else as it is.
+ */
+export const asRequestError = (error: unknown): unknown => {
+  if (error instanceof InvalidLimitError) {
+    return new ValidationError([{ path: "query.limit", rule: "range", message: error.message }]);
+  }
+  if (error instanceof InvalidCursorError) {
+    // Forged, edited, another user's, or refused by the store: one answer, which never echoes the store's reason.
+    return new ValidationError([
+      {
+        path: "query.cursor",
+        rule: "cursor",
+        message: "is not a cursor returned by this listing; omit it to start over",
+      },
+    ]);
+  }
+  if (error instanceof InvalidIdempotencyKeyError) {
+    const path = `headers.${api.idempotencyKey.header.toLowerCase()}`;
+    return new ValidationError([{ path, rule: "format", message: error.message }]);
+  }
+  return error;
+};
+
 /** Maps any thrown error to the envelope. Unexpected errors never leak their message. */
-export const errorResponse = (error: unknown): APIGatewayProxyStructuredResultV2 => {
-  if (error instanceof CvpipeError) {
-    const status = STATUS[error.code] ?? (error.retryable ? 503 : 500);
+export const errorResponse = (thrown: unknown): APIGatewayProxyStructuredResultV2 => {
+  const error = asRequestError(thrown);
+  // A code no HTTP answer carries (a worker's, say) is an internal error here.
+  if (error instanceof CvpipeError && isHttpErrorCode(error.code)) {
+    const { status } = HTTP_ERRORS[error.code];
     // Only a dependency's failure is a 503 worth retrying; any other 5xx is an internal error.
     if (status >= 500 && !(error instanceof DependencyError)) {
       return failure(500, "INTERNAL_ERROR", "internal error");
     }
     const retry = status === 503 ? "a dependency is unavailable; retry with the same Idempotency-Key" : error.message;
-    return failure(status, error.code, retry, status === 503 ? undefined : error.details);
+    return answer(status, error.code, retry, status === 503 ? undefined : error.details);
   }
   return failure(500, "INTERNAL_ERROR", "internal error");
 };

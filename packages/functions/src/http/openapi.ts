@@ -1,302 +1,304 @@
-import { EventsRequest } from "@cvpipe/core/contracts/analytics-event";
-import { ENGINE_NAMES, JOB_STATUSES, JobRequest } from "@cvpipe/core/contracts/job-request";
+import { EventsRequest, MAX_EVENTS_PER_REQUEST } from "@cvpipe/core/contracts/analytics-event";
+import { JobRequest } from "@cvpipe/core/contracts/job-request";
+import { CORRELATION_ID_PATTERN } from "@cvpipe/core/contracts/messages";
+import * as z from "@cvpipe/core/contracts/zod";
 import { api } from "@cvpipe/core/topology";
-import { z } from "zod";
+import { ErrorEnvelope, GatewayError, type HttpErrorCode, httpError } from "./error-codes.ts";
+import { EventsAccepted, Health, JobAccepted, JobPage, JobView, successEnvelope } from "./response-schemas.ts";
 
-const envelopeError = {
+/** The named schemas of the answers (`#/components/schemas/<name>`). */
+const COMPONENTS = { Job: JobView, JobPage, JobAccepted, EventsAccepted, Health, Error: ErrorEnvelope, GatewayError };
+
+/** Each operation's success answer: the envelope around a component, with the codes it may carry. */
+const SUCCESSES = {
+  submitJob: successEnvelope(JobAccepted, ["ACCEPTED", "ALREADY_ACCEPTED"]),
+  listJobs: successEnvelope(JobPage, ["OK"]),
+  getJob: successEnvelope(JobView, ["OK"]),
+  submitEvents: successEnvelope(EventsAccepted, ["ACCEPTED"]),
+  health: successEnvelope(Health, ["OK"]),
+};
+
+/** `GET /v1/openapi.json` answers the document itself, bare, as generators and linters read it. */
+const OPENAPI_DOCUMENT_SCHEMA = {
   type: "object",
-  required: ["success", "code", "error"],
-  properties: {
-    success: { const: false },
-    code: { type: "string", examples: ["VALIDATION_ERROR", "UNAUTHORIZED", "NOT_FOUND"] },
-    error: { type: "string" },
-    details: {
-      description:
-        "For VALIDATION_ERROR: one entry per problem, with the field path and the rule broken — the first 100 at most (see detailsTotal)",
-      type: "array",
-      maxItems: 100,
-      items: {
-        type: "object",
-        properties: {
-          path: { type: "string", examples: ["body.cv.work[2].startDate"] },
-          rule: { type: "string" },
-          message: { type: "string" },
-        },
-      },
+  required: ["openapi", "info", "paths"],
+  properties: { openapi: { const: "3.1.0" } },
+};
+
+type Json = Record<string, unknown>;
+
+export interface OpenApiOptions {
+  /**
+   * Close every object of the answers' schemas (`additionalProperties: false`,
+   * as zod converts them): what the tests validate real answers with, so a
+   * field the code sends and the schemas do not name fails. The published
+   * document leaves them open — a client should tolerate a field added later.
+   */
+  readonly closed?: boolean;
+}
+
+/** The answers' JSON Schemas, converted in one pass so components refer to each other by `$ref`. */
+const answerSchemas = (closed: boolean) => {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries({ ...COMPONENTS, ...SUCCESSES })) registry.add(schema, { id });
+  const { schemas } = z.toJSONSchema(registry, {
+    uri: (id) => `#/components/schemas/${id}`,
+    override: ({ jsonSchema }) => {
+      // `format` says it; zod's kilobyte of pattern per timestamp adds nothing.
+      if (jsonSchema.format === "date-time") delete jsonSchema.pattern;
+      if (!closed && jsonSchema.additionalProperties === false) delete jsonSchema.additionalProperties;
     },
-    detailsTotal: {
-      description: "present when `details` was cut to its first 100 entries: how many problems there were",
-      type: "integer",
-      minimum: 101,
-    },
-  },
+  });
+  const plain = (id: string): Json => {
+    const { $schema: _s, $id: _i, ...rest } = schemas[id] as Json;
+    return rest;
+  };
+  return {
+    components: Object.fromEntries(Object.keys(COMPONENTS).map((id) => [id, plain(id)])) as Record<
+      keyof typeof COMPONENTS,
+      Json
+    >,
+    success: (id: keyof typeof SUCCESSES) => plain(id),
+  };
 };
 
-const ok = (data: object) => ({
-  type: "object",
-  required: ["success", "code", "data"],
-  properties: { success: { const: true }, code: { type: "string" }, data },
-});
+const ref = (id: keyof typeof COMPONENTS) => ({ $ref: `#/components/schemas/${id}` });
 
-/** Refusals by the gateway itself (JWT authorizer, payload limit): API Gateway's own body, not the envelope. */
-const gatewayError = {
-  type: "object",
-  required: ["message"],
-  properties: { message: { type: "string", examples: ["Unauthorized", "Request Entity Too Large"] } },
-};
+const ok = (description: string, schema: Json) => ({ description, content: { "application/json": { schema } } });
 
-const ERROR_TEXT: Record<number, string> = {
-  400: "invalid request: `details` lists every broken rule with its field path",
-  401: 'missing, invalid or expired token (the gateway answers `{"message":"Unauthorized"}` and a `www-authenticate` header saying why), or a token whose tenant or sub claim is missing or not a usable id — e.g. dots only (envelope, UNAUTHORIZED, naming the claim)',
-  404: "not found: a job that is missing, expired, or not the caller's (another user's or tenant's) — the same answer for each",
-  409: "IDEMPOTENCY_KEY_REUSED: the key was used for a different request",
-  413: "PAYLOAD_TOO_LARGE over 1 MiB (envelope); over 10 MB the gateway answers itself",
-  415: "UNSUPPORTED_MEDIA_TYPE: send application/json",
-  500: "INTERNAL_ERROR: a bug; never caused by request content",
-  503: "DEPENDENCY_UNAVAILABLE: retry (with the same Idempotency-Key for jobs)",
-};
-
-const errors = (...codes: number[]) =>
-  Object.fromEntries(
-    [...codes, 500].map((c) => [
-      String(c),
-      {
-        description: ERROR_TEXT[c] ?? "error",
-        content: {
-          "application/json": {
-            schema:
-              c === 401 || c === 413
-                ? { oneOf: [{ $ref: "#/components/schemas/Error" }, { $ref: "#/components/schemas/GatewayError" }] }
-                : { $ref: "#/components/schemas/Error" },
+/**
+ * The error responses of an operation that answers `codes` (and, like every
+ * operation, INTERNAL_ERROR): one per status, its text and the codes it
+ * carries from HTTP_ERRORS, and API Gateway's own body where the gateway
+ * answers that status too.
+ */
+const errors = (...codes: HttpErrorCode[]) => {
+  const byStatus = new Map<number, HttpErrorCode[]>();
+  for (const code of new Set([...codes, "INTERNAL_ERROR" as const])) {
+    const { status } = httpError(code);
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  return Object.fromEntries(
+    [...byStatus].map(([status, group]) => {
+      const gateway = group.flatMap((c) => {
+        const refusal = httpError(c).gateway;
+        return refusal ? [`the gateway's {"message":"${refusal.message}"}: ${refusal.description}`] : [];
+      });
+      const envelope = { allOf: [ref("Error"), { properties: { code: { enum: group } } }] };
+      return [
+        String(status),
+        {
+          description: [...gateway, ...group.map((c) => `${c}: ${httpError(c).description}`)].join("; "),
+          content: {
+            "application/json": { schema: gateway.length > 0 ? { oneOf: [envelope, ref("GatewayError")] } : envelope },
           },
         },
-      },
-    ]),
+      ];
+    }),
   );
-
-const jobSchema = {
-  type: "object",
-  required: ["jobId", "status", "engine", "createdAt", "updatedAt", "attempts", "links"],
-  properties: {
-    jobId: { type: "string", format: "uuid" },
-    status: { enum: [...JOB_STATUSES] },
-    engine: { enum: [...ENGINE_NAMES] },
-    createdAt: { type: "string", format: "date-time" },
-    updatedAt: { type: "string", format: "date-time" },
-    startedAt: { type: "string", format: "date-time" },
-    finishedAt: { type: "string", format: "date-time" },
-    attempts: { type: "integer", description: "processing starts (redeliveries included)" },
-    usage: {
-      type: "object",
-      properties: {
-        inputTokens: { type: "integer" },
-        outputTokens: { type: "integer" },
-        totalTokens: { type: "integer" },
-      },
-    },
-    result: {
-      type: "object",
-      description:
-        "present when SUCCEEDED (GET /v1/jobs/{jobId} only) and the answer fits the response limit; otherwise see `resultTooLarge` and `links.result`",
-      properties: {
-        resume: { type: "object", description: "the tailored CV, a JSON Resume" },
-        markdown: { type: "string" },
-        html: { type: "string", description: "standalone HTML document" },
-        match: {
-          type: "object",
-          properties: {
-            score: { type: "number", minimum: 0, maximum: 100 },
-            matchedKeywords: { type: "array", items: { type: "string" } },
-            missingKeywords: { type: "array", items: { type: "string" } },
-            sections: { type: "object", additionalProperties: { type: "number" } },
-          },
-        },
-        verification: {
-          type: "object",
-          properties: {
-            passed: { type: "boolean" },
-            checkedFields: { type: "integer" },
-            violations: { type: "array", items: { type: "object" } },
-          },
-        },
-        modelId: { type: "string" },
-      },
-    },
-    resultTooLarge: {
-      type: "object",
-      description:
-        "present instead of `result` when the answer with it would exceed the response limit (MAX_RESPONSE_BYTES, 5 MB by default): fetch `links.result` before `linkExpiresAt`",
-      required: ["bytes", "limitBytes", "linkExpiresAt"],
-      properties: {
-        bytes: { type: "integer", description: "size of the stored result (JSON)" },
-        limitBytes: { type: "integer" },
-        linkExpiresAt: { type: "string", format: "date-time" },
-      },
-    },
-    error: {
-      type: "object",
-      description:
-        "present when FAILED: a code and a fixed message per code (never a dependency's own words). `details` only where it is the producer's material — VALIDATION_ERROR / INVALID_CV issues, the UNGROUNDED_CLAIM / BANNED_CLAIM violations (first 100) — and only on GET /v1/jobs/{jobId}",
-      required: ["code", "message"],
-      properties: {
-        code: { type: "string", examples: ["UNGROUNDED_CLAIM", "BANNED_CLAIM", "ENGINE_UNAVAILABLE"] },
-        message: { type: "string" },
-        details: {},
-        retryable: {
-          type: "boolean",
-          description: "true: an operator may redrive the job; submitting it again also works",
-        },
-      },
-    },
-    links: {
-      type: "object",
-      required: ["self"],
-      properties: {
-        self: { type: "string" },
-        result: {
-          type: "string",
-          format: "uri",
-          description:
-            "with `resultTooLarge`: a presigned HTTPS GET of the full result (the `result` fields plus engine and usage), no token needed, valid until `resultTooLarge.linkExpiresAt` (15 minutes by default; sooner if the signing credentials expire — GET the job again for a fresh link)",
-        },
-      },
-    },
-  },
 };
 
-/** OpenAPI 3.1 document generated from the zod schemas the handlers validate with. */
-export const openApiDocument = () => ({
-  openapi: "3.1.0",
-  info: {
-    title: "cvpipe",
-    version: "1.0.0",
-    description: `Tailors CVs to job descriptions and records usage analytics. Every request except health and this document needs a JWT bearer token carrying "${api.tenantClaim}" and "sub" claims.`,
-  },
-  components: {
-    securitySchemes: { jwt: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
-    schemas: {
-      JobRequest: z.toJSONSchema(JobRequest, { io: "input", unrepresentable: "any" }),
-      EventsRequest: z.toJSONSchema(EventsRequest, { io: "input", unrepresentable: "any" }),
-      Error: envelopeError,
-      GatewayError: gatewayError,
-      Job: jobSchema,
+/** The codes every operation behind the JWT authorizer may answer, besides its own. */
+const AUTHORIZED: HttpErrorCode[] = ["UNAUTHORIZED", "FORBIDDEN"];
+
+/** The id an answer names: always one of the well-formed ones (the caller's, the request id, or a UUID). */
+const CORRELATION_ID_ANSWERED = {
+  description:
+    "The correlation id of the request: on every log line of the functions that handled it (the job's worker, its analytics).",
+  schema: { type: "string", pattern: CORRELATION_ID_PATTERN.source },
+};
+
+/**
+ * What the caller may send: anything (one that is not well-formed is ignored, never refused, so the
+ * parameter's schema accepts every string and the rule is in words).
+ */
+const CORRELATION_ID_SENT = {
+  description: `Follows the request into the logs of every function that handles it. Send your own (an id matching ${CORRELATION_ID_PATTERN.source}) or let the API use its request id; one that does not match is ignored, never refused. Every answer of the API names the id used (the gateway's own 401, 403 and 413 do not).`,
+  schema: { type: "string" },
+};
+
+/** Every operation takes and every answer names the correlation id (ingress sets it on all of them). */
+const withCorrelationIds = <P extends Record<string, Record<string, { parameters?: unknown[]; responses: object }>>>(
+  paths: P,
+): P => {
+  for (const operations of Object.values(paths)) {
+    for (const operation of Object.values(operations)) {
+      operation.parameters = [...(operation.parameters ?? []), { $ref: "#/components/parameters/CorrelationId" }];
+      for (const response of Object.values(operation.responses) as Array<{ headers?: object }>) {
+        response.headers = { [api.correlationIdHeader]: { $ref: "#/components/headers/CorrelationId" } };
+      }
+    }
+  }
+  return paths;
+};
+
+/**
+ * Each JWT route's scopes from the topology, as alternatives (a token needs one
+ * of them, as the authorizer checks); public routes keep `security: []`.
+ */
+const withRouteScopes = <P extends object>(paths: P): P => {
+  const operations = paths as Record<string, Record<string, { security?: unknown[] }> | undefined>;
+  for (const route of api.routes) {
+    const operation = operations[route.path]?.[route.method.toLowerCase()];
+    if (!operation) throw new Error(`the document has no operation for ${route.method} ${route.path}`);
+    if (route.auth) operation.security = route.scopes.map((scope) => ({ jwt: [scope] }));
+  }
+  return paths;
+};
+
+/** OpenAPI 3.1 document generated from the zod schemas the handlers validate requests with and type answers by. */
+export const openApiDocument = (options: OpenApiOptions = {}) => {
+  const answers = answerSchemas(options.closed ?? false);
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "cvpipe",
+      version: "1.0.0",
+      description: `Tailors CVs to job descriptions and records usage analytics. Every request except health and this document needs a JWT bearer token carrying "${api.tenantClaim}" and "sub" claims.`,
     },
-  },
-  security: [{ jwt: [] }],
-  paths: {
-    "/v1/jobs": {
-      post: {
-        summary: "Submit a tailoring job",
-        parameters: [
-          {
-            name: "Idempotency-Key",
-            in: "header",
-            required: false,
-            schema: { type: "string", pattern: "^[\\x21-\\x7e]{1,255}$" },
-            description:
-              "1-255 printable ASCII characters, no spaces. Scoped to the caller (tenant + user): the same key and body returns the first job, however late the retry; the same key with another body is a 409. The job id is derived from the key with a server-side secret, so nobody can compute it from the key.",
-          },
-        ],
-        requestBody: {
-          required: true,
-          content: { "application/json": { schema: { $ref: "#/components/schemas/JobRequest" } } },
-        },
-        responses: {
-          "202": {
-            description: "accepted",
-            content: {
-              "application/json": {
-                schema: ok({
-                  type: "object",
-                  properties: {
-                    jobId: { type: "string" },
-                    status: { enum: [...JOB_STATUSES] },
-                    links: { type: "object" },
-                  },
-                }),
+    // Relative: the document is served by the API it describes, on AWS and locally alike.
+    servers: [
+      { url: "/", description: "the API's own origin: the stage's API URL on AWS, http://127.0.0.1:3000 locally" },
+    ],
+    components: {
+      securitySchemes: { jwt: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
+      parameters: {
+        CorrelationId: { name: api.correlationIdHeader, in: "header", required: false, ...CORRELATION_ID_SENT },
+      },
+      headers: { CorrelationId: CORRELATION_ID_ANSWERED },
+      schemas: {
+        JobRequest: z.toJSONSchema(JobRequest, { io: "input", unrepresentable: "any" }),
+        EventsRequest: z.toJSONSchema(EventsRequest, { io: "input", unrepresentable: "any" }),
+        ...answers.components,
+      },
+    },
+    security: [{ jwt: [] }],
+    paths: withRouteScopes(
+      withCorrelationIds({
+        "/v1/jobs": {
+          post: {
+            operationId: "submitJob",
+            summary: "Submit a tailoring job",
+            parameters: [
+              {
+                name: api.idempotencyKey.header,
+                in: "header",
+                required: false,
+                schema: { type: "string", pattern: api.idempotencyKey.pattern.source },
+                description: `${api.idempotencyKey.rule}. Scoped to the caller (tenant + user): the same key and body returns the first job, however late the retry; the same key with another body is a 409. The job id is derived from the key with a server-side secret, so nobody can compute it from the key.`,
               },
+            ],
+            requestBody: {
+              required: true,
+              content: { "application/json": { schema: { $ref: "#/components/schemas/JobRequest" } } },
+            },
+            responses: {
+              "202": ok(
+                `accepted (ALREADY_ACCEPTED: an earlier request with the same ${api.idempotencyKey.header} created the job)`,
+                answers.success("submitJob"),
+              ),
+              ...errors(
+                "VALIDATION_ERROR",
+                "INVALID_CV",
+                ...AUTHORIZED,
+                "IDEMPOTENCY_KEY_REUSED",
+                "PAYLOAD_TOO_LARGE",
+                "UNSUPPORTED_MEDIA_TYPE",
+                "DEPENDENCY_UNAVAILABLE",
+              ),
             },
           },
-          ...errors(400, 401, 409, 413, 415, 503),
-        },
-      },
-      get: {
-        summary: "List the caller's jobs, newest first",
-        parameters: [
-          { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 100 } },
-          {
-            name: "cursor",
-            in: "query",
-            schema: { type: "string" },
-            description:
-              "the `cursor` of the previous page, as given: it is signed and bound to the caller, so an edited or another user's cursor is a 400 (`query.cursor`)",
-          },
-        ],
-        responses: {
-          "200": {
-            description:
-              "the caller's jobs, without results and with errors' code and message only; `cursor` when there are more",
-            content: {
-              "application/json": {
-                schema: ok({
-                  type: "object",
-                  properties: {
-                    items: { type: "array", items: { $ref: "#/components/schemas/Job" } },
-                    cursor: { type: "string" },
-                  },
-                }),
+          get: {
+            operationId: "listJobs",
+            summary: "List the caller's jobs, newest first",
+            parameters: [
+              {
+                name: "limit",
+                in: "query",
+                schema: {
+                  type: "integer",
+                  minimum: api.listLimit.min,
+                  maximum: api.listLimit.max,
+                  default: api.listLimit.default,
+                },
               },
+              {
+                name: "cursor",
+                in: "query",
+                schema: { type: "string" },
+                description:
+                  "the `cursor` of the previous page, as given: it is signed and bound to the caller, so an edited or another user's cursor is a 400 (`query.cursor`)",
+              },
+            ],
+            responses: {
+              "200": ok(
+                "the caller's jobs, without results and with errors' code and message only; `cursor` when there are more",
+                answers.success("listJobs"),
+              ),
+              ...errors("VALIDATION_ERROR", ...AUTHORIZED),
             },
           },
-          ...errors(400, 401),
         },
-      },
-    },
-    "/v1/jobs/{jobId}": {
-      get: {
-        summary: "A job's status; the tailored CV, match and verification reports when done",
-        parameters: [{ name: "jobId", in: "path", required: true, schema: { type: "string" } }],
-        responses: {
-          "200": {
-            description: "the job",
-            content: { "application/json": { schema: ok({ $ref: "#/components/schemas/Job" }) } },
-          },
-          ...errors(401, 404),
-        },
-      },
-    },
-    "/v1/events": {
-      post: {
-        summary: "Record 1-25 analytics events",
-        requestBody: {
-          required: true,
-          content: { "application/json": { schema: { $ref: "#/components/schemas/EventsRequest" } } },
-        },
-        responses: {
-          "202": {
-            description: "accepted; each eventId is stored once per tenant, so re-sending is safe",
-            content: {
-              "application/json": {
-                schema: ok({
-                  type: "object",
-                  properties: { accepted: { type: "integer" }, eventIds: { type: "array", items: { type: "string" } } },
-                }),
-              },
+        "/v1/jobs/{jobId}": {
+          get: {
+            operationId: "getJob",
+            summary: "A job's status; the tailored CV, match and verification reports when done",
+            parameters: [{ name: "jobId", in: "path", required: true, schema: { type: "string" } }],
+            responses: {
+              "200": ok("the job", answers.success("getJob")),
+              ...errors(...AUTHORIZED, "NOT_FOUND"),
             },
           },
-          ...errors(400, 401, 413, 415, 503),
         },
-      },
-    },
-    "/v1/health": {
-      get: {
-        summary: "Liveness and dependency checks",
-        security: [],
-        responses: { "200": { description: "healthy" }, "503": { description: "a dependency is down" } },
-      },
-    },
-    "/v1/openapi.json": {
-      get: { summary: "This document", security: [], responses: { "200": { description: "OpenAPI 3.1" } } },
-    },
-  },
-});
+        "/v1/events": {
+          post: {
+            operationId: "submitEvents",
+            summary: `Record 1-${MAX_EVENTS_PER_REQUEST} analytics events`,
+            requestBody: {
+              required: true,
+              content: { "application/json": { schema: { $ref: "#/components/schemas/EventsRequest" } } },
+            },
+            responses: {
+              "202": ok(
+                "accepted; each eventId is stored once per tenant, so re-sending is safe",
+                answers.success("submitEvents"),
+              ),
+              ...errors(
+                "VALIDATION_ERROR",
+                ...AUTHORIZED,
+                "PAYLOAD_TOO_LARGE",
+                "UNSUPPORTED_MEDIA_TYPE",
+                "DEPENDENCY_UNAVAILABLE",
+              ),
+            },
+          },
+        },
+        "/v1/health": {
+          get: {
+            operationId: "getHealth",
+            summary: "Liveness and dependency checks",
+            security: [],
+            responses: {
+              "200": ok(
+                'the API takes work: status "ok" (every check passed) or "degraded" (a dependency only the workers need is down: SES, Bedrock; work waits for it)',
+                answers.success("health"),
+              ),
+              ...errors("DEPENDENCY_UNAVAILABLE"),
+            },
+          },
+        },
+        "/v1/openapi.json": {
+          get: {
+            operationId: "getOpenApiDocument",
+            summary: "This document",
+            security: [],
+            responses: {
+              "200": ok("this OpenAPI 3.1 document, bare (no envelope)", OPENAPI_DOCUMENT_SCHEMA),
+              ...errors(),
+            },
+          },
+        },
+      }),
+    ),
+  };
+};

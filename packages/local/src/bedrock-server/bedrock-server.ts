@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { appendFileSync } from "node:fs";
 import { createServer, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from "node:http2";
 import type { AddressInfo } from "node:net";
 import { modelAnswer, type Scenario, scenarioOf } from "./scenarios.ts";
@@ -10,19 +11,31 @@ import { modelAnswer, type Scenario, scenarioOf } from "./scenarios.ts";
  * with `endpoint: server.url`.
  *
  * `POST /model/{modelId}/converse` answers like a well-behaved model by
- * default: it reads the CV and job from the prompt's `<cv>` and
+ * default: it reads the CV and posting from the prompt's `<cv>` and
  * `<job_description>` tags, tailors with the local engine and replies with
  * the JSON Resume in a ```json fence. Other behaviours, for tests:
  * - a model id ending in `scenario-<name>` (`good`, `malformed`, `wrong-shape`,
  *   `throttled` (always), `throttled-<n>` (n × 429 then good), `unavailable`,
- *   `hallucinating`, `guardrail`);
+ *   `hallucinating`, `guardrail`, `unreliable` (one misbehaviour per CV, by its
+ *   text: a changed identity, JSON cut off at max_tokens, an invented employer, prose));
  * - `server.script(...)`: queued replies, used first, one per request.
- * Every request is recorded in `server.requests`.
+ * Every request is recorded in `server.requests` and, when `recordFile` (or
+ * `CVPIPE_BEDROCK_RECORD_FILE`) names a file, appended to it as one JSON line
+ * once answered — so a test can read what the model received from a stand-in
+ * the embedded stack started (in this process or another).
  */
 export interface BedrockServerOptions {
   readonly port?: number;
   readonly host?: "127.0.0.1";
+  /** JSON Lines file every answered request is appended to (0600); default `CVPIPE_BEDROCK_RECORD_FILE`. */
+  readonly recordFile?: string;
 }
+
+/** Where `startBedrockServer` appends what it received when no `recordFile` is given. */
+export const BEDROCK_RECORD_FILE_ENV = "CVPIPE_BEDROCK_RECORD_FILE";
+
+/** Request headers that carry credentials: never written to the record file. */
+const SECRET_HEADERS = new Set(["authorization", "x-amz-security-token"]);
 
 export interface RecordedRequest {
   readonly method: string;
@@ -53,6 +66,7 @@ const CONVERSE_PATH = /^\/model\/([^/]+)\/converse\/?$/;
 
 export const startBedrockServer = async (options: BedrockServerOptions = {}): Promise<BedrockServer> => {
   const requests: RecordedRequest[] = [];
+  const recordFile = options.recordFile ?? (process.env[BEDROCK_RECORD_FILE_ENV] || undefined);
   const scripted: ScriptedReply[] = [];
   /** Throttle counters per model id for `throttled-<n>`. */
   const throttled = new Map<string, number>();
@@ -84,6 +98,10 @@ export const startBedrockServer = async (options: BedrockServerOptions = {}): Pr
 
       const sendJson = (status: number, payload: unknown, headers: Record<string, string> = {}): void => {
         record.status = status;
+        if (recordFile !== undefined) {
+          const headers = Object.fromEntries(Object.entries(record.headers).filter(([k]) => !SECRET_HEADERS.has(k)));
+          appendFileSync(recordFile, `${JSON.stringify({ ...record, headers })}\n`, { mode: 0o600 });
+        }
         res.writeHead(status, { "content-type": "application/json", "x-amzn-requestid": randomUUID(), ...headers });
         res.end(JSON.stringify(payload));
       };

@@ -1,5 +1,6 @@
 import type { Resume } from "@cvpipe/core/resume/resume";
 import { tailorLocally } from "@cvpipe/core/tailoring/local-engine";
+import { PROMPT_TAGS, type PromptTag } from "@cvpipe/core/tailoring/prompt-template";
 import type { ConverseBody, ScriptedReply } from "./bedrock-server.ts";
 
 export type Scenario =
@@ -9,7 +10,8 @@ export type Scenario =
   | { readonly kind: "throttled"; readonly times?: number }
   | { readonly kind: "unavailable" }
   | { readonly kind: "hallucinating" }
-  | { readonly kind: "guardrail" };
+  | { readonly kind: "guardrail" }
+  | { readonly kind: "unreliable" };
 
 /** `anthropic.claude-x` → good; `cvpipe.local-scenario-throttled-2` → 429 twice, then good. */
 export const scenarioOf = (modelId: string): Scenario => {
@@ -27,27 +29,32 @@ export const scenarioOf = (modelId: string): Scenario => {
       return { kind: "hallucinating" };
     case "guardrail":
       return { kind: "guardrail" };
+    case "unreliable":
+      return { kind: "unreliable" };
     default:
       return { kind: "good" };
   }
 };
 
-const between = (text: string, tag: string): string | undefined => {
+const between = (text: string, tag: PromptTag): string | undefined => {
   const m = new RegExp(`<${tag}>\\s*([\\s\\S]*?)\\s*</${tag}>`).exec(text);
   return m?.[1];
 };
 
-/** What the prompt asks about: the CV JSON and the job, from the tags the default templates use. */
-export const readPrompt = (body: ConverseBody): { cv: Resume; title?: string; description: string } => {
-  const text = body.messages
+/** What the prompt asks about: the CV JSON and the posting, from the tags the default templates use (PROMPT_TAGS). */
+const userText = (body: ConverseBody): string =>
+  body.messages
     .filter((m) => m.role === "user")
     .flatMap((m) => m.content.map((c) => c.text ?? ""))
     .join("\n");
-  const cvText = between(text, "cv");
-  if (cvText === undefined) throw new Error("the prompt has no <cv>…</cv> section");
+
+export const readPrompt = (body: ConverseBody): { cv: Resume; title?: string; description: string } => {
+  const text = userText(body);
+  const cvText = between(text, PROMPT_TAGS.cv);
+  if (cvText === undefined) throw new Error(`the prompt has no <${PROMPT_TAGS.cv}>…</${PROMPT_TAGS.cv}> section`);
   const cv = JSON.parse(cvText) as Resume;
-  const title = between(text, "job_title");
-  return { cv, ...(title ? { title } : {}), description: between(text, "job_description") ?? text };
+  const title = between(text, PROMPT_TAGS.jobTitle);
+  return { cv, ...(title ? { title } : {}), description: between(text, PROMPT_TAGS.jobDescription) ?? text };
 };
 
 const fenced = (value: unknown): string =>
@@ -70,7 +77,52 @@ const hallucinate = (resume: Resume): Resume => {
   return out;
 };
 
+/** Rewrites what it must copy: the name gets the label appended, the phone a note, one profile is dropped. */
+const changeIdentity = (resume: Resume): Resume => {
+  const out = structuredClone(resume);
+  const basics = { ...out.basics };
+  if (basics.name !== undefined) basics.name = `${basics.name} — ${basics.label ?? "CV"}`;
+  if (basics.phone !== undefined) basics.phone = `${basics.phone} (mobile)`;
+  if (basics.profiles !== undefined) basics.profiles = basics.profiles.slice(1);
+  out.basics = basics;
+  return out;
+};
+
+/** What `unreliable` answers in turn: each a way real models fail. */
+const UNRELIABLE = ["identity", "cut-off", "hallucinating", "malformed"] as const;
+
+/**
+ * Which misbehaviour `unreliable` shows for this prompt: chosen by the CV's
+ * text, so a job's retry (the same prompt and more) gets the same one.
+ */
+export const unreliableKind = (body: ConverseBody): (typeof UNRELIABLE)[number] => {
+  const text = between(userText(body), PROMPT_TAGS.cv) ?? "";
+  let hash = 0;
+  for (let i = 0; i < text.length; i++) hash = (hash * 31 + text.charCodeAt(i)) >>> 0;
+  return UNRELIABLE[hash % UNRELIABLE.length]!;
+};
+
+/**
+ * The model's reply. `unreliable` answers each CV with one misbehaviour
+ * (`unreliableKind`): a changed identity, JSON cut off at max_tokens, an
+ * invented employer, or prose.
+ */
 export const modelAnswer = (scenario: Scenario, body: ConverseBody): ScriptedReply => {
+  if (scenario.kind === "unreliable") {
+    const tailored = (): Resume => tailoredFrom(body);
+    switch (unreliableKind(body)) {
+      case "identity":
+        return { text: fenced(changeIdentity(tailored())) };
+      case "cut-off": {
+        const text = fenced(tailored());
+        return { text: text.slice(0, Math.floor(text.length / 2)), stopReason: "max_tokens" };
+      }
+      case "hallucinating":
+        return { text: fenced(hallucinate(tailored())) };
+      case "malformed":
+        return modelAnswer({ kind: "malformed" }, body);
+    }
+  }
   switch (scenario.kind) {
     case "malformed":
       return { text: "Sure! I have tailored the CV: it now highlights the candidate's cloud experience." };
@@ -79,13 +131,18 @@ export const modelAnswer = (scenario: Scenario, body: ConverseBody): ScriptedRep
     case "guardrail":
       return { text: "Sorry, the model cannot answer this question.", stopReason: "guardrail_intervened" };
     default: {
-      const prompt = readPrompt(body);
-      const tailored = tailorLocally({
-        cv: prompt.cv,
-        job: { description: prompt.description, ...(prompt.title ? { title: prompt.title } : {}) },
-        options: {},
-      });
+      const tailored = tailoredFrom(body);
       return { text: fenced(scenario.kind === "hallucinating" ? hallucinate(tailored) : tailored) };
     }
   }
+};
+
+/** What a well-behaved model answers: the prompt's CV tailored to its posting by the local engine. */
+const tailoredFrom = (body: ConverseBody): Resume => {
+  const prompt = readPrompt(body);
+  return tailorLocally({
+    cv: prompt.cv,
+    posting: { description: prompt.description, ...(prompt.title ? { title: prompt.title } : {}) },
+    options: {},
+  });
 };

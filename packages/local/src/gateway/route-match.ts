@@ -5,16 +5,21 @@ export interface MatchedRoute {
   readonly pathParameters: Record<string, string>;
 }
 
+/** Each route's path as a pattern with its parameter names, compiled once. */
+const compiled = api.routes.map((route) => {
+  const names: string[] = [];
+  const pattern = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => {
+    names.push(name);
+    return "([^/]+)";
+  });
+  return { route, names, pattern: new RegExp(`^${pattern}$`) };
+});
+
 /** The topology's route for a request, with its path parameters decoded, as API Gateway matches it. */
 export const matchRoute = (method: string, path: string): MatchedRoute | undefined => {
-  for (const route of api.routes) {
+  for (const { route, names, pattern } of compiled) {
     if (route.method !== method) continue;
-    const names: string[] = [];
-    const pattern = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => {
-      names.push(name);
-      return "([^/]+)";
-    });
-    const m = new RegExp(`^${pattern}$`).exec(path);
+    const m = pattern.exec(path);
     if (!m) continue;
     const pathParameters: Record<string, string> = {};
     for (const [i, n] of names.entries()) {

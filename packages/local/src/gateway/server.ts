@@ -64,9 +64,20 @@ const writeResult = (res: ServerResponse, result: APIGatewayProxyResultV2): void
   send(res, 200, typeof result === "string" ? result : JSON.stringify(result));
 };
 
-export const startGateway = async (options: GatewayOptions): Promise<{ url: string; port: number; server: Server }> => {
+export interface Gateway {
+  readonly url: string;
+  readonly port: number;
+  readonly server: Server;
+  /** Requests being answered now. */
+  inFlight(): number;
+}
+
+export const startGateway = async (options: GatewayOptions): Promise<Gateway> => {
+  let inFlight = 0;
   const server = createServer(async (req, res) => {
     const started = Date.now();
+    inFlight++;
+    res.once("close", () => inFlight--);
     const method = req.method ?? "GET";
     // The Host header is the client's to send: never let it decide whether the URL parses.
     const url = URL.parse(req.url ?? "/", `http://${HOST}`);
@@ -114,5 +125,5 @@ export const startGateway = async (options: GatewayOptions): Promise<{ url: stri
     server.listen(options.port, HOST, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  return { url: `http://${HOST}:${port}`, port, server };
+  return { url: `http://${HOST}:${port}`, port, server, inFlight: () => inFlight };
 };

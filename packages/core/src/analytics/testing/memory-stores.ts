@@ -1,9 +1,10 @@
 /**
  * In-memory EventStore / AggregateStore / AggregateReader with the same
- * conditional semantics as the DynamoDB adapters, for pure tests.
+ * conditional semantics as the DynamoDB adapters, for pure tests — the batch
+ * operations of fold-stores.ts included, each one call (one scheduling point
+ * for the interleaving tests), each event in it judged on its own condition.
  */
-import { type AggregateIncrements, type AggregateItem, applyIncrements, fenceAttribute } from "../aggregate.ts";
-import type { IsoWeek } from "../iso-week.ts";
+
 import type {
   AggregateReader,
   AggregateStore,
@@ -11,12 +12,46 @@ import type {
   EventStore,
   PutOnceOutcome,
   StoredEvent,
-} from "../ports.ts";
+} from "../../ports/analytics-stores.ts";
+import { type AggregateIncrements, type AggregateItem, applyIncrements, fenceAttribute } from "../aggregate.ts";
+import type {
+  AggregateBatchStore,
+  ApplyEachResult,
+  EventBatchStore,
+  EventRef,
+  NewEvent,
+  SlotRef,
+} from "../fold-stores.ts";
+import type { IsoWeek } from "../iso-week.ts";
 
-export class MemoryEventStore implements EventStore {
+export class MemoryEventStore implements EventStore, EventBatchStore {
   readonly items = new Map<string, StoredEvent>();
 
-  async putOnce(event: Omit<StoredEvent, "folded" | "storedAt">): Promise<PutOnceOutcome> {
+  async putOnce(event: NewEvent): Promise<PutOnceOutcome> {
+    return this.#put(event);
+  }
+
+  async markFolded(tenantId: string, eventId: string): Promise<void> {
+    this.#mark({ tenantId, eventId });
+  }
+
+  async get(tenantId: string, eventId: string): Promise<StoredEvent | undefined> {
+    return this.items.get(`${tenantId}#${eventId}`);
+  }
+
+  async putEach(events: readonly NewEvent[]): Promise<PromiseSettledResult<PutOnceOutcome>[]> {
+    return events.map((e) => ({ status: "fulfilled", value: this.#put(e) }));
+  }
+
+  async getEach(refs: readonly EventRef[]): Promise<(StoredEvent | undefined)[]> {
+    return refs.map((r) => this.items.get(`${r.tenantId}#${r.eventId}`));
+  }
+
+  async markFoldedEach(refs: readonly EventRef[]): Promise<void> {
+    for (const r of refs) this.#mark(r);
+  }
+
+  #put(event: NewEvent): PutOnceOutcome {
     const key = `${event.tenantId}#${event.eventId}`;
     const existing = this.items.get(key);
     if (existing) return { created: false, existing };
@@ -24,42 +59,41 @@ export class MemoryEventStore implements EventStore {
     return { created: true };
   }
 
-  async markFolded(tenantId: string, eventId: string): Promise<void> {
-    const key = `${tenantId}#${eventId}`;
+  #mark(ref: EventRef): void {
+    const key = `${ref.tenantId}#${ref.eventId}`;
     const existing = this.items.get(key);
     if (existing) this.items.set(key, { ...existing, folded: true });
   }
-
-  async get(tenantId: string, eventId: string): Promise<StoredEvent | undefined> {
-    return this.items.get(`${tenantId}#${eventId}`);
-  }
 }
 
-export class MemoryAggregateStore implements AggregateStore, AggregateReader {
+export class MemoryAggregateStore implements AggregateStore, AggregateBatchStore, AggregateReader {
   readonly items = new Map<string, AggregateItem>();
   readonly pending = new Map<string, Set<string>>();
-  readonly fences = new Map<string, number>();
+  /** Fence values by `week|shard|f_NNN`. */
+  readonly fenceValues = new Map<string, number>();
 
   async fence(week: IsoWeek, shard: string, eventKey: string): Promise<number> {
-    return this.fences.get(`${week}|${shard}|${fenceAttribute(eventKey)}`) ?? 0;
+    return this.#fence(week, shard, eventKey);
   }
 
   async apply(inc: AggregateIncrements, fence: number): Promise<ApplyOutcome> {
-    const key = `${inc.week}|${inc.shard}`;
-    const pending = this.pending.get(key) ?? new Set<string>();
-    if (pending.has(inc.eventKey)) return "already-applied";
-    if ((await this.fence(inc.week, inc.shard, inc.eventKey)) !== fence) return "fence-moved";
-    this.items.set(key, applyIncrements(this.items.get(key), inc));
-    pending.add(inc.eventKey);
-    this.pending.set(key, pending);
-    return "applied";
+    return this.#apply(inc, fence);
   }
 
   async settle(week: IsoWeek, shard: string, eventKey: string): Promise<void> {
-    if (!this.items.has(`${week}|${shard}`)) return;
-    this.pending.get(`${week}|${shard}`)?.delete(eventKey);
-    const slot = `${week}|${shard}|${fenceAttribute(eventKey)}`;
-    this.fences.set(slot, (this.fences.get(slot) ?? 0) + 1);
+    this.#settle({ week, shard, eventKey });
+  }
+
+  async fences(slots: readonly SlotRef[]): Promise<number[]> {
+    return slots.map((s) => this.#fence(s.week, s.shard, s.eventKey));
+  }
+
+  async applyEach(entries: readonly { inc: AggregateIncrements; fence: number }[]): Promise<ApplyEachResult[]> {
+    return entries.map(({ inc, fence }) => this.#apply(inc, fence));
+  }
+
+  async settleEach(slots: readonly SlotRef[]): Promise<void> {
+    for (const s of slots) this.#settle(s);
   }
 
   /** Writes whole items (for report tests that fold increments in memory). */
@@ -69,5 +103,27 @@ export class MemoryAggregateStore implements AggregateStore, AggregateReader {
 
   async readWeek(week: IsoWeek): Promise<AggregateItem[]> {
     return [...this.items.values()].filter((i) => i.week === week);
+  }
+
+  #fence(week: IsoWeek, shard: string, eventKey: string): number {
+    return this.fenceValues.get(`${week}|${shard}|${fenceAttribute(eventKey)}`) ?? 0;
+  }
+
+  #apply(inc: AggregateIncrements, fence: number): ApplyOutcome {
+    const key = `${inc.week}|${inc.shard}`;
+    const pending = this.pending.get(key) ?? new Set<string>();
+    if (pending.has(inc.eventKey)) return "already-applied";
+    if (this.#fence(inc.week, inc.shard, inc.eventKey) !== fence) return "fence-moved";
+    this.items.set(key, applyIncrements(this.items.get(key), inc));
+    pending.add(inc.eventKey);
+    this.pending.set(key, pending);
+    return "applied";
+  }
+
+  #settle({ week, shard, eventKey }: SlotRef): void {
+    if (!this.items.has(`${week}|${shard}`)) return;
+    this.pending.get(`${week}|${shard}`)?.delete(eventKey);
+    const slot = `${week}|${shard}|${fenceAttribute(eventKey)}`;
+    this.fenceValues.set(slot, (this.fenceValues.get(slot) ?? 0) + 1);
   }
 }

@@ -5,19 +5,8 @@
  */
 import type { AnalyticsEventMessage } from "../../contracts/messages.ts";
 import { messageGroupId } from "../../contracts/messages.ts";
+import { seededRandom } from "../../testing/random.ts";
 import { isoWeekStart } from "../iso-week.ts";
-
-/** mulberry32: small, seedable, good enough for test data. */
-export const seededRandom = (seed: number): (() => number) => {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
 
 export const SAMPLE_TENANTS = ["acme-careers", "globex-ats", "initech-chat"] as const;
 export const SAMPLE_PRODUCER_TYPES = ["cv.downloaded", "application.submitted", "job.viewed", "cv.shared"] as const;

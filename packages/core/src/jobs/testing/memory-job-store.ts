@@ -21,7 +21,7 @@ import { compositeKey, keyPart, UnsafeKeyError } from "../../keys.ts";
 import { type Clock, systemClock } from "../../ports/clock.ts";
 import type { CreateJobOutcome, JobCompletion, JobPage, JobStore, StartOutcome } from "../../ports/job-store.ts";
 import { outcomeEvent } from "../job-outcome.ts";
-import { type JobError, type JobRecord, latestCreatedAtFor } from "../job-record.ts";
+import { failedJob, type JobError, type JobRecord, latestCreatedAtFor, succeededJob } from "../job-record.ts";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -112,15 +112,7 @@ export class MemoryJobStore implements JobStore {
   ): Promise<boolean> {
     const current = this.#raw(tenantId, jobId);
     if (current?.status !== "PROCESSING" || current.attempts !== attempt) return false;
-    this.#write({
-      ...current,
-      status: "SUCCEEDED",
-      updatedAt: at,
-      finishedAt: at,
-      ...(completion.result ? { result: copy(completion.result) } : {}),
-      ...(completion.resultBlob ? { resultBlob: copy(completion.resultBlob) } : {}),
-      ...(completion.usage ? { usage: copy(completion.usage) } : {}),
-    });
+    this.#write(succeededJob(current, copy(completion), at));
     return true;
   }
 
@@ -140,16 +132,12 @@ export class MemoryJobStore implements JobStore {
           ? current.status === "PROCESSING" && current.attempts === only.attempt
           : current.status === "QUEUED" || current.status === "PROCESSING";
     if (!holds) return false;
-    const next: Mutable<JobRecord> = {
-      ...current,
-      status: "FAILED",
-      updatedAt: at,
-      finishedAt: at,
-      error: copy(error),
-    };
     // The sweep's own failure keeps the job in the sparse index until its outcome is published.
-    if (only !== "QUEUED") delete next.queuedShard;
-    this.#write(next);
+    this.#write(
+      only === "QUEUED"
+        ? { ...current, status: "FAILED", updatedAt: at, finishedAt: at, error: copy(error) }
+        : failedJob(current, copy(error), at),
+    );
     return true;
   }
 

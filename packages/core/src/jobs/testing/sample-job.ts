@@ -1,7 +1,8 @@
 /**
  * A job as the ingress writes it and the message it sends, for tests of the
  * job store and the tailoring use case: tenant `acme`, user `alice`, QUEUED a
- * minute before `at`, living a day past it; every field can be overridden.
+ * minute before `at`, living a day past it; every field can be overridden (the
+ * user key follows the tenant and user given).
  */
 import type { TailoringInput, TailoringJobMessage } from "../../contracts/messages.ts";
 import { type JobRecord, queuedShard, userKey } from "../job-record.ts";
@@ -10,11 +11,13 @@ export const SAMPLE_JOB_AT = new Date("2026-11-18T10:00:00Z");
 
 export const queuedJob = (jobId: string, over: Partial<JobRecord> = {}, at: Date = SAMPLE_JOB_AT): JobRecord => {
   const created = new Date(at.getTime() - 60_000).toISOString();
+  const tenantId = over.tenantId ?? "acme";
+  const userId = over.userId ?? "alice";
   return {
-    tenantId: "acme",
+    tenantId,
     jobId,
-    userId: "alice",
-    userKey: userKey("acme", "alice"),
+    userId,
+    userKey: userKey(tenantId, userId),
     status: "QUEUED",
     engine: "local",
     createdAt: created,

@@ -1,14 +1,13 @@
 import type { IsoWeek } from "../../analytics/iso-week.ts";
-import { MailRejectedError } from "../mail-errors.ts";
+import type { Mailer, OutgoingEmail } from "../../ports/mailer.ts";
 import type {
   ClaimOutcome,
   ClaimRequest,
-  Mailer,
-  OutgoingEmail,
   ReportLedger,
   ReportRecord,
   ReportStatus,
-} from "../ports.ts";
+} from "../../ports/report-ledger.ts";
+import { MailRejectedError } from "../mail-errors.ts";
 import type { SentFigures } from "../sent-figures.ts";
 
 interface Entry {

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { JobDescription } from "../../contracts/job-request.ts";
+import type { Posting } from "../../contracts/job-request.ts";
 import type { Resume } from "../../resume/resume.ts";
 import { sharedDir, sharedFixture } from "../../testing/fixtures.ts";
 
@@ -29,8 +29,8 @@ export const evalPairs = (): EvalPair[] => readJson("pairs.json") as EvalPair[];
 
 export const loadResume = (path: string): Resume => readJson(path) as Resume;
 
-/** A job in the JSON Resume job schema → the JobDescription a producer would send. */
-export const loadJob = (path: string): JobDescription => {
+/** A job in the JSON Resume job schema → the Posting a producer would send. */
+export const loadPosting = (path: string): Posting => {
   const j = readJson(path) as JobJson;
   const description = [
     j.description ?? "",

@@ -1,0 +1,58 @@
+import type { AggregateIncrements, AggregateItem } from "../analytics/aggregate.ts";
+import type { IsoWeek } from "../analytics/iso-week.ts";
+import type { AnalyticsEventMessage } from "../contracts/messages.ts";
+
+/** A raw analytics event as stored (events table, TTL). */
+export interface StoredEvent {
+  readonly tenantId: string;
+  readonly eventId: string;
+  /** MessageGroupId of the message that stored it first: the event's owner stream. */
+  readonly groupId: string;
+  /** That message's SequenceNumber, zero-padded to {@link SEQUENCE_NUMBER_WIDTH} digits. */
+  readonly sequenceNumber: string;
+  readonly week: IsoWeek;
+  readonly shard: string;
+  /** true once the event's increments are in its aggregate item. */
+  readonly folded: boolean;
+  readonly storedAt: string;
+  readonly message: AnalyticsEventMessage;
+}
+
+export type PutOnceOutcome = { readonly created: true } | { readonly created: false; readonly existing: StoredEvent };
+
+/** The events table. */
+export interface EventStore {
+  /** Stores the event unless a live (unexpired) copy exists; then returns that copy. */
+  putOnce(event: Omit<StoredEvent, "folded" | "storedAt">): Promise<PutOnceOutcome>;
+  markFolded(tenantId: string, eventId: string): Promise<void>;
+  /** The event, or undefined when absent or expired. */
+  get(tenantId: string, eventId: string): Promise<StoredEvent | undefined>;
+}
+
+/**
+ * "already-applied": the item holds the event as pending (an earlier apply went in).
+ * "fence-moved": an event of the same fence slot settled since the fence was read; read again.
+ */
+export type ApplyOutcome = "applied" | "already-applied" | "fence-moved";
+
+/** The weekly aggregates table, write side. */
+export interface AggregateStore {
+  /** The current value of the event's fence slot in item `(week, shard)`; 0 when absent. */
+  fence(week: IsoWeek, shard: string, eventKey: string): Promise<number>;
+  /**
+   * Adds the increments to item `(inc.week, inc.shard)` and records `inc.eventKey`
+   * as pending there, in one conditional write: only if the event is not pending
+   * there and its fence slot still holds `fence`.
+   */
+  apply(inc: AggregateIncrements, fence: number): Promise<ApplyOutcome>;
+  /**
+   * Forgets the pending marker and advances the event's fence slot, in one write
+   * (idempotent in effect). Call only after the raw event is marked folded.
+   */
+  settle(week: IsoWeek, shard: string, eventKey: string): Promise<void>;
+}
+
+/** The weekly aggregates table, read side: at most SHARD_COUNT items per week. */
+export interface AggregateReader {
+  readWeek(week: IsoWeek): Promise<AggregateItem[]>;
+}

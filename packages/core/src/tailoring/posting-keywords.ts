@@ -1,0 +1,88 @@
+import type { Posting } from "../contracts/job-request.ts";
+import type { TermKind } from "./terms.ts";
+import { TextTerms } from "./text-terms.ts";
+
+export interface Keyword {
+  readonly key: string;
+  /** How the posting writes it (most frequent spelling). */
+  readonly display: string;
+  readonly weight: number;
+  /** Skill, acronym, proper noun or plain word. */
+  readonly kind: TermKind;
+}
+
+/** Known skills, acronyms and proper nouns say more about a posting than common words. */
+const KIND_FACTOR: Record<TermKind, number> = { skill: 3, acronym: 2.5, proper: 1.8, word: 1 };
+export const KIND_RANK: Record<TermKind, number> = { skill: 3, acronym: 2, proper: 1, word: 0 };
+export const DEFAULT_KEYWORD_LIMIT = 40;
+
+/**
+ * Role words name the role, not what it needs: every engineering ad repeats
+ * "engineer". They still tell jobs apart (the match score keeps them), but
+ * when ranking one CV's highlights they must not outweigh the skills.
+ */
+const ROLE_WORDS = new Set(["engin", "develop", "role"]);
+
+export interface KeywordOptions {
+  readonly limit?: number;
+  /** Weigh role words (engineer, developer, role) as 1, for ranking within a CV. */
+  readonly discountRoleWords?: boolean;
+}
+
+/**
+ * The posting's keywords, heaviest first: term frequency (log-damped) × what kind
+ * of term it is, doubled when the title names it. The company's own name is
+ * not a requirement and is left out.
+ */
+export const postingKeywords = (
+  posting: Posting,
+  options: KeywordOptions = {},
+  terms: TextTerms = new TextTerms(),
+): Keyword[] => {
+  const limit = options.limit ?? DEFAULT_KEYWORD_LIMIT;
+  const keywords = termStats(posting, terms).map((s) => {
+    const role = options.discountRoleWords === true && s.kind !== "skill" && ROLE_WORDS.has(s.key);
+    const weight = role ? 1 : (1 + Math.log(s.tf)) * KIND_FACTOR[s.kind] * (s.inTitle ? 2 : 1);
+    return { key: s.key, display: s.display, weight, kind: s.kind, first: s.first };
+  });
+  keywords.sort((a, b) => b.weight - a.weight || a.first - b.first);
+  return keywords.slice(0, limit).map(({ key, display, weight, kind }) => ({ key, display, weight, kind }));
+};
+
+interface TermStats {
+  readonly key: string;
+  readonly display: string;
+  readonly tf: number;
+  readonly kind: TermKind;
+  /** Position of the first occurrence. */
+  readonly first: number;
+  readonly inTitle: boolean;
+}
+
+/** Each term of the posting (the company's aside) with its counts, in order of first use; once per job. */
+const termStats = (posting: Posting, terms: TextTerms): readonly TermStats[] =>
+  terms.derived(`posting\u0000${posting.company ?? ""}\u0000${posting.title ?? ""}\u0000${posting.description}`, () => {
+    const companyKeys = new Set(posting.company === undefined ? [] : terms.terms(posting.company).map((t) => t.key));
+    const titleKeys = new Set(posting.title === undefined ? [] : terms.terms(posting.title).map((t) => t.key));
+    const stats = new Map<string, { tf: number; kind: TermKind; first: number; surfaces: Map<string, number> }>();
+    terms.terms(`${posting.title ?? ""}\n${posting.description}`).forEach((term, index) => {
+      if (companyKeys.has(term.key)) return;
+      let s = stats.get(term.key);
+      if (s === undefined) {
+        s = { tf: 0, kind: term.kind, first: index, surfaces: new Map() };
+        stats.set(term.key, s);
+      }
+      s.tf++;
+      if (KIND_RANK[term.kind] > KIND_RANK[s.kind]) s.kind = term.kind;
+      const surface = term.kind === "word" ? term.surface.toLowerCase() : term.surface;
+      s.surfaces.set(surface, (s.surfaces.get(surface) ?? 0) + 1);
+    });
+    return [...stats.entries()].map(([key, s]) => ({
+      key,
+      display: [...s.surfaces.entries()].sort((a, b) => b[1] - a[1])[0]![0],
+      tf: s.tf,
+      kind: s.kind,
+      first: s.first,
+      inTitle: titleKeys.has(key),
+    }));
+  });

@@ -1,0 +1,65 @@
+/**
+ * The text of a tailoring prompt, whatever service runs the model: the tags a
+ * prompt wraps the posting and the CV in, and its `{{name}}` placeholders.
+ * The Bedrock engine's default templates (packages/aws) write these tags and
+ * the local Bedrock stand-in (packages/local) reads the CV and the posting
+ * back from them, so both spell each tag through `PROMPT_TAGS`.
+ */
+import { skipSpaces } from "../resume/whitespace.ts";
+
+/** Tag names: a prompt holds `<cv>…</cv>`, `<job_description>…</job_description>`, and so on. */
+export const PROMPT_TAGS = {
+  cv: "cv",
+  jobTitle: "job_title",
+  jobCompany: "job_company",
+  jobDescription: "job_description",
+} as const;
+export type PromptTag = (typeof PROMPT_TAGS)[keyof typeof PROMPT_TAGS];
+
+/** The values a template may name as `{{name}}` (a template of PROMPT_TEMPLATES_PATH too). */
+export const PROMPT_PLACEHOLDERS = [
+  "cv_json",
+  "job_title",
+  "job_company",
+  "job_description",
+  "max_highlights",
+  "max_skills",
+  "max_words",
+] as const;
+export type PromptPlaceholder = (typeof PROMPT_PLACEHOLDERS)[number];
+export type PromptValues = Readonly<Record<PromptPlaceholder, string>>;
+
+/** `[a-z_]` */
+const isNameChar = (c: number): boolean => (c >= 0x61 && c <= 0x7a) || c === 0x5f;
+
+/**
+ * Replaces `{{name}}` placeholders (spaces allowed inside the braces, names
+ * of `[a-z_]`); unknown placeholders, `{{constructor}}` too, are left as
+ * written. What a global replace of `/\{\{\s*([a-z_]+)\s*\}\}/g` did, by a
+ * forward scan (that pattern is flagged super-linear; a template may come
+ * from PROMPT_TEMPLATES_PATH).
+ */
+export const fillTemplate = (template: string, values: Readonly<Record<string, string>>): string => {
+  let out = "";
+  let copied = 0;
+  let open = template.indexOf("{{");
+  while (open >= 0) {
+    const nameStart = skipSpaces(template, open + 2);
+    let nameEnd = nameStart;
+    while (nameEnd < template.length && isNameChar(template.charCodeAt(nameEnd))) nameEnd++;
+    const close = skipSpaces(template, nameEnd);
+    if (nameEnd === nameStart || !template.startsWith("}}", close)) {
+      open = template.indexOf("{{", open + 1);
+      continue;
+    }
+    // Own values only: `{{constructor}}` is not Object.prototype's.
+    const name = template.slice(nameStart, nameEnd);
+    const value = Object.hasOwn(values, name) ? values[name] : undefined;
+    if (value !== undefined) {
+      out += template.slice(copied, open) + value;
+      copied = close + 2;
+    }
+    open = template.indexOf("{{", close + 2);
+  }
+  return copied === 0 ? template : out + template.slice(copied);
+};

@@ -1,0 +1,65 @@
+/**
+ * listJobs against the in-memory job store: a page size outside 1..100 is an
+ * InvalidLimitError and a cursor not issued to the caller an InvalidCursorError
+ * (domain errors: the use case names no request field), and a cursor it issued
+ * pages on for its caller only.
+ */
+import { idSecret } from "@cvpipe/core/contracts/canonical-json";
+import { InvalidCursorError, InvalidLimitError } from "@cvpipe/core/errors";
+import { MemoryJobStore } from "@cvpipe/core/jobs/testing/memory-job-store";
+import { queuedJob } from "@cvpipe/core/jobs/testing/sample-job";
+import { MemoryBlobs } from "@cvpipe/core/testing/memory-ports";
+import { rejects } from "@cvpipe/core/testing/rejects";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { sealCursor } from "./list-cursor.ts";
+import { listJobs } from "./own-jobs.ts";
+
+const NOW = new Date("2026-11-18T10:00:00Z");
+const alice = { tenantId: "acme", userId: "alice" };
+const bob = { tenantId: "acme", userId: "bob" };
+const secret = idSecret("unit-test-id-secret-0123456789abcdef");
+
+const setup = () => {
+  const jobs = new MemoryJobStore({ clock: { now: () => NOW } });
+  for (let i = 0; i < 5; i++) {
+    jobs.put(queuedJob(`job-${i}`, {}, new Date(NOW.getTime() - (5 - i) * 60_000)));
+  }
+  return { jobs, deps: { jobs, blobs: new MemoryBlobs(), idSecret: secret } };
+};
+
+test("a limit that is not a whole number from 1 to 100 is an InvalidLimitError (1..100)", async () => {
+  const { deps } = setup();
+  for (const limit of ["0", "101", "-1", "1.5", "1e2", " 5", "abc", "", "0100"]) {
+    const error = await rejects(() => listJobs(deps, alice, { limit }));
+    assert.instance(error, InvalidLimitError, `limit ${JSON.stringify(limit)}`);
+    assert.equal([(error as InvalidLimitError).min, (error as InvalidLimitError).max], [1, 100]);
+  }
+  assert.is((await listJobs(deps, alice, {})).items.length, 5, "20 by default");
+  assert.is((await listJobs(deps, alice, { limit: "100" })).items.length, 5);
+});
+
+test("a cursor not issued to the caller is an InvalidCursorError: forged, another user's, or refused by the store", async () => {
+  const { deps } = setup();
+  const first = await listJobs(deps, alice, { limit: "2" });
+  assert.equal(
+    first.items.map((j) => j.jobId),
+    ["job-4", "job-3"],
+  );
+  const next = await listJobs(deps, alice, { limit: "2", cursor: first.cursor });
+  assert.equal(
+    next.items.map((j) => j.jobId),
+    ["job-2", "job-1"],
+  );
+  for (const [who, cursor] of [
+    [alice, "forged"],
+    [alice, "A".repeat(3_000)],
+    [bob, first.cursor],
+    // Sealed for alice, but not a cursor the store issued: the store's own refusal, the same error.
+    [alice, sealCursor(secret, alice, "not-a-store-cursor")],
+  ] as const) {
+    assert.instance(await rejects(() => listJobs(deps, who, { cursor })), InvalidCursorError, String(cursor));
+  }
+});
+
+test.run();

@@ -1,0 +1,87 @@
+/**
+ * The functions' configuration refuses what would break a promise at run
+ * time: a job living longer than the payload bucket keeps its result, and
+ * report addresses the CDK app's synth would refuse (one address rule, core's
+ * isEmailAddress, for both).
+ */
+import { ConfigError } from "@cvpipe/core/errors";
+import { EMAIL_ACCEPTED, EMAIL_REFUSED } from "@cvpipe/core/testing/email-cases";
+import { buckets, retention } from "@cvpipe/core/topology";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { IngressConfig, parseConfig, ReporterConfig } from "./config.ts";
+
+const ingressEnv = {
+  TAILORING_JOBS_QUEUE_URL: "http://q/jobs",
+  ANALYTICS_EVENTS_QUEUE_URL: "http://q/events",
+  JOBS_TABLE: "cvpipe-jobs",
+  PAYLOADS_BUCKET: "cvpipe-payloads",
+  ID_SECRET_FILE: "/tmp/id-secret",
+};
+
+const refusal = (run: () => unknown): ConfigError => {
+  try {
+    run();
+  } catch (error) {
+    assert.instance(error, ConfigError);
+    return error as ConfigError;
+  }
+  assert.unreachable("expected a ConfigError");
+  throw new Error("unreachable");
+};
+
+test("JOB_TTL_DAYS defaults to the topology's job TTL, which the payload bucket keeps objects for", () => {
+  assert.is(parseConfig("ingress", IngressConfig, ingressEnv).JOB_TTL_DAYS, retention.jobTtlDays);
+  assert.is(buckets.payloads.expireAfterDays, retention.jobTtlDays);
+});
+
+test("JOB_TTL_DAYS up to the payload bucket's expiry is accepted", () => {
+  const limit = buckets.payloads.expireAfterDays;
+  assert.is(parseConfig("ingress", IngressConfig, { ...ingressEnv, JOB_TTL_DAYS: String(limit) }).JOB_TTL_DAYS, limit);
+  assert.is(parseConfig("ingress", IngressConfig, { ...ingressEnv, JOB_TTL_DAYS: "1" }).JOB_TTL_DAYS, 1);
+});
+
+test("JOB_TTL_DAYS above the payload bucket's expiry is a ConfigError naming the setting and the limit", () => {
+  const limit = buckets.payloads.expireAfterDays;
+  const error = refusal(() =>
+    parseConfig("ingress", IngressConfig, { ...ingressEnv, JOB_TTL_DAYS: String(limit + 1) }),
+  );
+  assert.match(error.message, /JOB_TTL_DAYS/);
+  assert.match(error.message, new RegExp(`\\b${limit}\\b`));
+  assert.match(error.message, /payload/i);
+});
+
+const reporterEnv = {
+  AGGREGATES_TABLE: "cvpipe-aggregates",
+  REPORTS_TABLE: "cvpipe-reports",
+  REPORT_RECIPIENTS: "ops@example.com",
+  REPORT_SENDER: "cvpipe@example.com",
+};
+
+test("REPORT_SENDER and REPORT_RECIPIENTS follow core's address rule, the one synth checks", () => {
+  for (const address of EMAIL_ACCEPTED) {
+    const config = parseConfig("reporter", ReporterConfig, {
+      ...reporterEnv,
+      REPORT_SENDER: address,
+      REPORT_RECIPIENTS: `ops@example.com, ${address}`,
+    });
+    assert.is(config.REPORT_SENDER, address);
+    assert.equal(config.REPORT_RECIPIENTS, ["ops@example.com", address]);
+  }
+  for (const address of EMAIL_REFUSED) {
+    assert.match(
+      refusal(() => parseConfig("reporter", ReporterConfig, { ...reporterEnv, REPORT_SENDER: address })).message,
+      /REPORT_SENDER/,
+      address,
+    );
+    assert.match(
+      refusal(() =>
+        parseConfig("reporter", ReporterConfig, { ...reporterEnv, REPORT_RECIPIENTS: `ops@example.com,${address}` }),
+      ).message,
+      /REPORT_RECIPIENTS/,
+      address,
+    );
+  }
+});
+
+test.run();

@@ -1,0 +1,187 @@
+/**
+ * The bodies the HTTP API answers with, written once. The code that builds
+ * them is typed by these (`Answer<typeof JobView>`), openapi.ts converts them
+ * to the document's JSON Schemas, and the tests validate real answers against
+ * that conversion with every object closed, so a field the code sends that
+ * these do not name fails a test instead of going undocumented.
+ *
+ * Errors (the `{success:false}` envelope and its codes) are in error-codes.ts.
+ */
+import { DEPENDENCIES } from "@cvpipe/aws/health-checks";
+import { ENGINE_NAMES, JOB_STATUSES } from "@cvpipe/core/contracts/job-request";
+import * as z from "@cvpipe/core/contracts/zod";
+import type { Resume } from "@cvpipe/core/resume/resume";
+import type { ViolationCode } from "@cvpipe/core/tailoring/types";
+
+type Frozen<T> = T extends readonly (infer U)[]
+  ? readonly Frozen<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: Frozen<T[K]> }
+    : T;
+
+/** What code returns for schema `S`: its output type, read-only all the way down (as the domain's types are). */
+export type Answer<S extends z.ZodMiniType> = Frozen<z.output<S>>;
+
+const timestamp = z.iso.datetime();
+const count = z.number().check(z.int(), z.gte(0));
+/** Random, or derived from an Idempotency-Key: always 8-4-4-4-12 hex (not necessarily an RFC 4122 version). */
+const jobId = z.guid();
+
+export const TokenUsageView = z.object({ inputTokens: count, outputTokens: count, totalTokens: count });
+
+/** Checked against the JSON Resume schema when it was produced; the document says only "an object". */
+const ResumeView = z.record(z.string(), z.unknown()) as unknown as z.ZodMiniType<Resume>;
+
+export const MatchView = z.object({
+  score: z.number().check(z.gte(0), z.lte(100)),
+  matchedKeywords: z.array(z.string()),
+  missingKeywords: z.array(z.string()),
+  sections: z.record(z.string(), z.number()).check(z.describe("relevance 0-100 per section (`work`, `skills`, ...)")),
+});
+
+const VIOLATION_CODES = ["UNGROUNDED_CLAIM", "BANNED_CLAIM"] as const satisfies readonly ViolationCode[];
+
+export const ViolationView = z.object({
+  code: z.enum(VIOLATION_CODES),
+  path: z.string().check(z.meta({ description: "where in the tailored CV", examples: ["work[1].position"] })),
+  text: z.string().check(z.describe("the offending text")),
+  reason: z.string(),
+});
+
+export const VerificationView = z.object({
+  passed: z.boolean(),
+  checkedFields: count,
+  violations: z.array(ViolationView),
+});
+
+export const ResultView = z.object({
+  resume: ResumeView.check(z.describe("the tailored CV, a JSON Resume")),
+  markdown: z.string(),
+  html: z.string().check(z.describe("standalone HTML document")),
+  match: MatchView,
+  verification: VerificationView,
+  modelId: z.optional(z.string()),
+});
+
+export const ResultTooLargeView = z.object({
+  bytes: count.check(z.describe("size of the stored result (JSON)")),
+  limitBytes: count,
+  linkExpiresAt: timestamp,
+});
+
+export const JobErrorView = z.object({
+  code: z.string().check(z.meta({ examples: ["UNGROUNDED_CLAIM", "BANNED_CLAIM", "ENGINE_UNAVAILABLE"] })),
+  message: z.string(),
+  details: z.optional(z.unknown()),
+  retryable: z
+    .optional(z.boolean())
+    .check(z.describe("true: an operator may redrive the job; submitting it again also works")),
+});
+
+export const JobLinks = z.object({
+  self: z.string().check(z.meta({ examples: ["/v1/jobs/0b6c6f2e-5d0a-4e55-9c3e-6a1f2b3c4d5e"] })),
+  result: z
+    .optional(z.url())
+    .check(
+      z.describe(
+        "with `resultTooLarge`: a presigned HTTPS GET of the full result (the `result` fields plus engine and usage), no token needed, valid until `resultTooLarge.linkExpiresAt` (15 minutes by default; sooner if the signing credentials expire — GET the job again for a fresh link)",
+      ),
+    ),
+});
+
+/** What the API shows of a job (job-view.ts builds it): never the internal keys, the hash or the TTL. */
+export const JobView = z.object({
+  jobId,
+  status: z.enum(JOB_STATUSES),
+  engine: z.enum(ENGINE_NAMES),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+  startedAt: z.optional(timestamp),
+  finishedAt: z.optional(timestamp),
+  attempts: count.check(z.describe("processing starts (redeliveries included)")),
+  usage: z.optional(TokenUsageView),
+  result: z
+    .optional(ResultView)
+    .check(
+      z.describe(
+        "present when SUCCEEDED (GET /v1/jobs/{jobId} only) and the answer fits the response limit; otherwise see `resultTooLarge` and `links.result`",
+      ),
+    ),
+  resultTooLarge: z
+    .optional(ResultTooLargeView)
+    .check(
+      z.describe(
+        "present instead of `result` when the answer with it would exceed the response limit (MAX_RESPONSE_BYTES, 5 MB by default): fetch `links.result` before `linkExpiresAt`",
+      ),
+    ),
+  error: z
+    .optional(JobErrorView)
+    .check(
+      z.describe(
+        "present when FAILED: a code and a fixed message per code (never a dependency's own words). `details` only where it is the producer's material — VALIDATION_ERROR / INVALID_CV issues, the UNGROUNDED_CLAIM / BANNED_CLAIM violations (first 100) — and only on GET /v1/jobs/{jobId}",
+      ),
+    ),
+  links: JobLinks,
+});
+export type JobView = Answer<typeof JobView>;
+
+/** `GET /v1/jobs`: the listing's form of each job (no result; an error's code and message only). */
+export const JobPage = z.object({
+  items: z.array(JobView),
+  cursor: z
+    .optional(z.string())
+    .check(z.describe("present when there are more: pass it as `cursor` for the next page")),
+});
+export type JobPage = Answer<typeof JobPage>;
+
+/** `POST /v1/jobs` → 202. */
+export const JobAccepted = z.object({
+  jobId,
+  status: z.enum(JOB_STATUSES),
+  links: z.pick(JobLinks, { self: true }),
+});
+export type JobAccepted = Answer<typeof JobAccepted>;
+
+/** `POST /v1/events` → 202. */
+export const EventsAccepted = z.object({
+  accepted: count,
+  eventIds: z.array(z.string()).check(z.describe("the ids accepted, in the request's order")),
+});
+export type EventsAccepted = Answer<typeof EventsAccepted>;
+
+/** One dependency check of `GET /v1/health` (also in a 503's `details.checks`). */
+export const HealthCheck = z.object({
+  name: z.string().check(z.describe("`<dependency> <what>`, e.g. `DynamoDB jobs table`, `Bedrock runtime`")),
+  dependency: z.enum(DEPENDENCIES),
+  required: z
+    .boolean()
+    .check(
+      z.describe(
+        "true: the API cannot take work without it (503 when it fails); false: work is taken and waits for it (status degraded)",
+      ),
+    ),
+  ok: z.boolean(),
+  error: z.optional(z.string()).check(z.describe("the failure's error name, never its message")),
+});
+export type HealthCheck = Answer<typeof HealthCheck>;
+
+/** `GET /v1/health` → 200: every check ok, or only checks that are not required failing. */
+export const Health = z.object({
+  status: z
+    .enum(["ok", "degraded"])
+    .check(
+      z.describe(
+        "degraded: a dependency the workers need (SES, Bedrock) is down; jobs and events are still taken and wait for it",
+      ),
+    ),
+  checks: z.array(HealthCheck),
+});
+export type Health = Answer<typeof Health>;
+
+/** The codes of `{success:true}` answers. */
+export const SUCCESS_CODES = ["OK", "ACCEPTED", "ALREADY_ACCEPTED"] as const;
+export type SuccessCode = (typeof SUCCESS_CODES)[number];
+
+/** `{ success: true, code, data }` with `data` of the given schema and `code` one of `codes`. */
+export const successEnvelope = <D extends z.ZodMiniType>(data: D, codes: readonly [SuccessCode, ...SuccessCode[]]) =>
+  z.object({ success: z.literal(true), code: z.enum(codes), data });

@@ -1,0 +1,269 @@
+/**
+ * The Bedrock engine (@cvpipe/aws) against the local Bedrock stand-in
+ * (@cvpipe/local): retries, throttling, output validation and the SDK's view
+ * of the stand-in's errors. An integration test, here because @cvpipe/aws
+ * does not depend on @cvpipe/local.
+ */
+import { BedrockRuntimeClient, ConverseCommand } from "@aws-sdk/client-bedrock-runtime";
+import {
+  BedrockEngine,
+  type BedrockEngineOptions,
+  extractJson,
+  isTransientBedrockError,
+} from "@cvpipe/aws/bedrock/bedrock-engine";
+import { CvpipeError, EngineOutputInvalidError } from "@cvpipe/core/errors";
+import type { Resume } from "@cvpipe/core/resume/resume";
+import { resumeIssues } from "@cvpipe/core/resume/validate-resume";
+import { tailorCv } from "@cvpipe/core/tailoring/tailor-cv";
+import { type BedrockServer, startBedrockServer } from "@cvpipe/local/bedrock-server";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+
+const cv: Resume = {
+  basics: {
+    name: "Jane Doe",
+    label: "Platform Engineer",
+    email: "jane.doe@example.org",
+    phone: "+44 20 7946 0958",
+    url: "https://janedoe.dev",
+    summary: "Jane Doe builds Kubernetes platforms on AWS. Reach me at jane.doe@example.org.",
+    location: { address: "221B Baker Street", postalCode: "NW1 6XE", city: "London", countryCode: "GB" },
+    profiles: [{ network: "GitHub", username: "janedoe", url: "https://github.com/janedoe" }],
+  },
+  work: [
+    {
+      name: "Acme",
+      position: "Staff Engineer",
+      startDate: "2020-01",
+      highlights: ["Ran Kubernetes clusters on AWS for 40 teams.", "Organised the book club."],
+    },
+    {
+      name: "Initech",
+      position: "Engineer",
+      startDate: "2016-03",
+      endDate: "2019-12",
+      highlights: ["Wrote Terraform."],
+    },
+  ],
+  skills: [{ name: "Cloud", keywords: ["AWS", "Kubernetes", "Terraform"] }],
+};
+const posting = {
+  title: "Platform Engineer",
+  description: "Run Kubernetes on AWS with Terraform. Kubernetes operators a plus.",
+};
+const request = { cv, posting, options: {} };
+
+let server: BedrockServer;
+const noSleep = async (): Promise<void> => {};
+
+const engine = (modelId: string, options: Partial<BedrockEngineOptions> = {}): BedrockEngine =>
+  new BedrockEngine(
+    new BedrockRuntimeClient({
+      endpoint: server.url,
+      region: "us-east-1",
+      credentials: { accessKeyId: "test", secretAccessKey: "test" },
+      maxAttempts: 1,
+    }),
+    { modelId, piiRedaction: false, sleep: noSleep, ...options },
+  );
+
+const rejection = async (promise: Promise<unknown>): Promise<CvpipeError> => {
+  try {
+    await promise;
+  } catch (error) {
+    assert.instance(error, CvpipeError);
+    return error as CvpipeError;
+  }
+  throw new Error("expected a rejection");
+};
+
+test.before(async () => {
+  server = await startBedrockServer();
+});
+test.after(async () => {
+  await server.close();
+});
+test.before.each(() => {
+  server.requests.length = 0;
+});
+
+test("good: a verified result with token usage and model id, over the real client and h2c", async () => {
+  const result = await tailorCv(engine("anthropic.claude-test"), request, { bannedClaims: [] });
+  assert.is(result.engine, "bedrock");
+  assert.is(result.modelId, "anthropic.claude-test");
+  assert.ok(result.verification.passed);
+  assert.equal(resumeIssues(result.resume), []);
+  assert.ok((result.usage?.inputTokens ?? 0) > 0 && (result.usage?.outputTokens ?? 0) > 0);
+  assert.is(result.usage?.totalTokens, (result.usage?.inputTokens ?? 0) + (result.usage?.outputTokens ?? 0));
+  assert.is(result.resume.work?.[0]?.highlights?.[0], "Ran Kubernetes clusters on AWS for 40 teams.");
+  assert.is(server.requests.length, 1);
+  const sent = server.requests[0]!;
+  assert.is(sent.path, "/model/anthropic.claude-test/converse");
+  assert.match(String(sent.headers["authorization"]), /^AWS4-HMAC-SHA256 /);
+  const body = sent.body as { system: { text: string }[]; inferenceConfig: { temperature: number } };
+  assert.match(body.system[0]!.text, /never invent/);
+  assert.is(body.inferenceConfig.temperature, 0);
+});
+
+test("malformed (not JSON) → asked once more, then ENGINE_OUTPUT_INVALID, not retryable", async () => {
+  const error = await rejection(engine("cvpipe.local-scenario-malformed").tailor(request));
+  assert.instance(error, EngineOutputInvalidError);
+  assert.is(error.code, "ENGINE_OUTPUT_INVALID");
+  assert.is(error.retryable, false);
+  assert.match(error.message, /not JSON/);
+  assert.is(server.requests.length, 2);
+  const second = server.requests[1]!.body as { messages: { role: string }[] };
+  assert.equal(
+    second.messages.map((m) => m.role),
+    ["user", "assistant", "user"],
+  );
+});
+
+test("wrong shape → ENGINE_OUTPUT_INVALID", async () => {
+  const error = await rejection(engine("cvpipe.local-scenario-wrong-shape").tailor(request));
+  assert.instance(error, EngineOutputInvalidError);
+  assert.is(error.code, "ENGINE_OUTPUT_INVALID");
+  assert.match(error.message, /wrong shape/);
+});
+
+test("a malformed answer followed by a good one succeeds", async () => {
+  server.script({ text: "no JSON here" });
+  const output = await engine("anthropic.claude-test").tailor(request);
+  assert.is(server.requests.length, 2);
+  assert.is(output.resume.basics?.name, "Jane Doe");
+});
+
+test("throttled twice → succeeds on the third request", async () => {
+  const output = await engine("cvpipe.local-scenario-throttled-2", { maxAttempts: 3 }).tailor(request);
+  assert.is(output.resume.basics?.email, "jane.doe@example.org");
+  assert.equal(
+    server.requests.map((r) => r.status),
+    [429, 429, 200],
+  );
+});
+
+test("the SDK's own retry strategy also handles ThrottlingException", async () => {
+  server.script({ error: "ThrottlingException", status: 429 }, { error: "InternalServerException", status: 500 });
+  const client = new BedrockRuntimeClient({
+    endpoint: server.url,
+    region: "us-east-1",
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    maxAttempts: 3,
+  });
+  const output = await new BedrockEngine(client, { modelId: "m", piiRedaction: false, maxAttempts: 1 }).tailor(request);
+  assert.ok(output.resume.work);
+  assert.equal(
+    server.requests.map((r) => r.status),
+    [429, 500, 200],
+  );
+});
+
+test("persistent throttling → retryable ENGINE_UNAVAILABLE after maxAttempts", async () => {
+  const error = await rejection(engine("cvpipe.local-scenario-throttled", { maxAttempts: 4 }).tailor(request));
+  assert.is(error.code, "ENGINE_UNAVAILABLE");
+  assert.is(error.retryable, true);
+  assert.is(server.requests.length, 4);
+});
+
+test("503 ServiceUnavailable is retryable too; ValidationException is ENGINE_REJECTED, never retried", async () => {
+  const unavailable = await rejection(engine("cvpipe.local-scenario-unavailable", { maxAttempts: 2 }).tailor(request));
+  assert.equal([unavailable.code, unavailable.retryable, server.requests.length], ["ENGINE_UNAVAILABLE", true, 2]);
+  server.requests.length = 0;
+  server.script({ error: "ValidationException", status: 400, message: "Input is too long" });
+  const invalid = await rejection(engine("m", { maxAttempts: 3 }).tailor(request));
+  assert.equal([invalid.code, invalid.retryable, server.requests.length], ["ENGINE_REJECTED", false, 1]);
+  assert.match(invalid.message, /ValidationException/);
+});
+
+test("hallucinating → tailorCv throws UNGROUNDED_CLAIM, never a success", async () => {
+  const error = await rejection(tailorCv(engine("cvpipe.local-scenario-hallucinating"), request, { bannedClaims: [] }));
+  assert.is(error.code, "UNGROUNDED_CLAIM");
+  const texts = (error.details as { text: string }[]).map((v) => v.text);
+  assert.ok(texts.includes("Globex Corporation"), texts.join(", "));
+  assert.ok(texts.includes("90"), texts.join(", "));
+});
+
+test("guardrail: guardrailConfig is sent; guardrail_intervened → non-retryable failure", async () => {
+  const error = await rejection(
+    engine("cvpipe.local-scenario-guardrail", {
+      guardrail: { identifier: "arn:aws:bedrock:gr/abc", version: "3" },
+    }).tailor(request),
+  );
+  assert.instance(error, EngineOutputInvalidError);
+  assert.is(error.code, "ENGINE_OUTPUT_INVALID");
+  assert.is(error.retryable, false);
+  assert.match(error.message, /guardrail_intervened/);
+  assert.equal((server.requests[0]!.body as { guardrailConfig: unknown }).guardrailConfig, {
+    guardrailIdentifier: "arn:aws:bedrock:gr/abc",
+    guardrailVersion: "3",
+  });
+});
+
+test("PII redaction: nothing personal reaches the server, and the output has it back", async () => {
+  const result = await tailorCv(engine("anthropic.claude-test", { piiRedaction: true }), request, { bannedClaims: [] });
+  const wire = JSON.stringify(server.requests.map((r) => r.body));
+  for (const secret of [
+    "Jane",
+    "Doe",
+    "jane.doe@example.org",
+    "7946",
+    "janedoe.dev",
+    "github.com/janedoe",
+    "Baker Street",
+    "NW1 6XE",
+  ]) {
+    assert.not.ok(wire.includes(secret), `${secret} reached the model`);
+  }
+  assert.ok(wire.includes("[EMAIL_1]") && wire.includes("[NAME_1]") && wire.includes("[PHONE_1]"));
+  assert.equal(result.resume.basics?.email, "jane.doe@example.org");
+  assert.equal(result.resume.basics?.name, "Jane Doe");
+  assert.equal(result.resume.basics?.location, cv.basics?.location);
+  assert.equal(result.resume.basics?.profiles, cv.basics?.profiles);
+  assert.ok(result.verification.passed);
+});
+
+test("extractJson tolerates fences and surrounding prose", () => {
+  assert.equal(extractJson('Here:\n```json\n{"a":1}\n```\nDone.'), { a: 1 });
+  assert.equal(extractJson('Sure {"a":{"b":2}} thanks'), { a: { b: 2 } });
+  assert.throws(() => extractJson("no json"), /no JSON object/);
+});
+
+test("the server answers an empty conversation with a ValidationException the SDK recognises", async () => {
+  const client = new BedrockRuntimeClient({
+    endpoint: server.url,
+    region: "us-east-1",
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    maxAttempts: 1,
+  });
+  try {
+    await client.send(new ConverseCommand({ modelId: "m", messages: [] }));
+    assert.unreachable();
+  } catch (e) {
+    assert.is((e as Error).name, "ValidationException");
+    assert.is((e as { $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode, 400);
+  }
+  client.destroy();
+});
+
+test("a failure with no answer from Bedrock (any connection error) is transient; only an answered 4xx is a refusal", () => {
+  const noAnswer = [
+    Object.assign(new Error("stream cancelled"), { code: "ERR_HTTP2_STREAM_CANCEL" }),
+    Object.assign(new Error("goaway"), { code: "ERR_HTTP2_GOAWAY_SESSION" }),
+    Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }),
+    new Error("something new the SDK throws before any answer"),
+  ];
+  for (const error of noAnswer) assert.ok(isTransientBedrockError(error), error.message);
+  const answered = (name: string, status: number) =>
+    Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
+  assert.ok(isTransientBedrockError(answered("ThrottlingException", 429)));
+  assert.ok(isTransientBedrockError(answered("InternalServerException", 500)));
+  assert.ok(
+    isTransientBedrockError(answered("ModelNotReadyException", 400)),
+    "a 4xx Bedrock itself names as transient",
+  );
+  assert.not.ok(isTransientBedrockError(answered("AccessDeniedException", 403)));
+  assert.not.ok(isTransientBedrockError(answered("ValidationException", 400)));
+  assert.not.ok(isTransientBedrockError(answered("ResourceNotFoundException", 404)));
+});
+
+test.run();
