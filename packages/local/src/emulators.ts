@@ -16,6 +16,7 @@ import dynalite from "dynalite";
 import { startFauxqs } from "fauxqs";
 import { startBedrockServer } from "./bedrock-server/bedrock-server.ts";
 import { HOST, type LocalSettings } from "./settings.ts";
+import { answerSqsQuery } from "./sqs-query-protocol.ts";
 
 // A CommonJS module whose `exports.default` is the server factory.
 const sesServer = sesModule.default;
@@ -138,8 +139,10 @@ export const startEmulators = async (settings: LocalSettings, choice: EmulatorCh
   try {
     if (want.fauxqs) {
       // fauxqs: SQS and S3 on one port; SQLite persistence for queues and messages, files for objects.
-      // Our patch (patches/fauxqs@2.4.1.patch) makes it listen on 127.0.0.1 instead of 0.0.0.0.
+      // Our patch (patches/fauxqs@2.4.1.patch) makes it listen on 127.0.0.1 instead of 0.0.0.0, and
+      // hands SQS's query protocol (older aws CLIs and SDKs) to sqs-query-protocol.ts.
       const fauxqs = await startFauxqs({
+        sqsQuery: answerSqsQuery,
         port: settings.sqsPort,
         host: HOST,
         logger: false,
