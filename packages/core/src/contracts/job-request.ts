@@ -1,24 +1,13 @@
+import { Posting } from "./posting.ts";
 import * as z from "./zod.ts";
+
+export { MAX_POSTING_CHARS, Posting } from "./posting.ts";
 
 export const ENGINE_NAMES = ["local", "bedrock"] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 
 /** Limits that keep a request inside one SQS message and one DynamoDB item. */
 export const MAX_CV_TEXT_CHARS = 100_000;
-export const MAX_POSTING_CHARS = 50_000;
-
-export const Posting = z.strictObject({
-  description: z
-    .string()
-    .check(
-      z.trim(),
-      z.minLength(20, "must be at least 20 characters of job description"),
-      z.maxLength(MAX_POSTING_CHARS),
-    ),
-  title: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
-  company: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
-});
-export type Posting = z.output<typeof Posting>;
 
 const intIn = (min: number, max: number) => z.number().check(z.int(), z.gte(min), z.lte(max));
 
