@@ -23,8 +23,8 @@ test.before(async () => {
 });
 test.after(async () => stack.close());
 
-type Action = "submit" | "list" | "get" | "events";
-const ALL: readonly Action[] = ["submit", "list", "get", "events"];
+type Action = "submit" | "list" | "get" | "events" | "upload" | "cvs";
+const ALL: readonly Action[] = ["submit", "list", "get", "events", "upload", "cvs"];
 
 interface Shape {
   readonly name: string;
@@ -35,9 +35,11 @@ interface Shape {
 const shapes: readonly Shape[] = [
   {
     name: "producer",
-    claims: { scope: "cvpipe/jobs.write cvpipe/jobs.read cvpipe/events.write" },
-    may: ["submit", "list", "get", "events"],
+    claims: { scope: "cvpipe/jobs.write cvpipe/jobs.read cvpipe/events.write cvpipe/cvs.write cvpipe/cvs.read" },
+    may: ["submit", "list", "get", "events", "upload", "cvs"],
   },
+  { name: "library", claims: { scope: "cvpipe/cvs.write cvpipe/cvs.read" }, may: ["upload", "cvs"] },
+  { name: "library-reader", claims: { scope: "cvpipe/cvs.read" }, may: ["cvs"] },
   { name: "submitter", claims: { scope: "cvpipe/jobs.write" }, may: ["submit"] },
   { name: "reader", claims: { scope: "cvpipe/jobs.read" }, may: ["list", "get"] },
   { name: "events", claims: { scope: "cvpipe/events.write" }, may: ["events"] },
@@ -63,9 +65,13 @@ const attempt = async (action: Action, bearer: string, jobId: string) => {
       return stack.api.request("GET", `/v1/jobs/${jobId}`, auth);
     case "events":
       return stack.api.request("POST", "/v1/events", { ...auth, body: fixture("http/post-events.valid.json") });
+    case "upload":
+      return stack.api.request("POST", "/v1/cvs", { ...auth, body: { cv: fixture("http/post-job.valid.json").cv } });
+    case "cvs":
+      return stack.api.request("GET", "/v1/cvs", auth);
   }
 };
-const allowedStatus: Record<Action, number> = { submit: 202, list: 200, get: 200, events: 202 };
+const allowedStatus: Record<Action, number> = { submit: 202, list: 200, get: 200, events: 202, upload: 201, cvs: 200 };
 
 for (const shape of shapes) {
   test(`scopes: the ${shape.name} token can do exactly ${shape.may.join(", ") || "nothing"}`, async () => {
@@ -129,7 +135,10 @@ const scopesOf = (jwt: string): unknown =>
 test("cvpipe token: the producer's scopes by default (the README's examples work); --scope mints fewer", async () => {
   const producer = await cvpipe(["token", "--tenant", "acme", "--user", "alice"]);
   assert.is(producer.code, 0, producer.err);
-  assert.is(scopesOf(producer.out), "cvpipe/jobs.write cvpipe/jobs.read cvpipe/events.write");
+  assert.is(
+    scopesOf(producer.out),
+    "cvpipe/jobs.write cvpipe/jobs.read cvpipe/events.write cvpipe/cvs.write cvpipe/cvs.read",
+  );
   const submitted = await stack.api.request("POST", "/v1/jobs", {
     token: producer.out,
     body: fixture("http/post-job.valid.json"),

@@ -5,7 +5,9 @@
  * (not a regex build error carrying the digits), a huge property key refused at
  * the ingress. (Growth figures live in bench/, not here.)
  */
+
 import { idSecret } from "@cvpipe/core/contracts/canonical-json";
+import { MemoryCvStore } from "@cvpipe/core/cvs/testing/memory-cv-store";
 import { CvpipeError } from "@cvpipe/core/errors";
 import { MemoryJobStore } from "@cvpipe/core/jobs/testing/memory-job-store";
 import type { Resume } from "@cvpipe/core/resume/resume";
@@ -92,6 +94,8 @@ const deps = (): SubmitJobDeps => ({
   idSecret: idSecret("review-text-test-id-secret-0123456789"),
   defaultEngine: "local",
   jobTtlDays: 30,
+  cvs: new MemoryCvStore(),
+  cvBlobs: new MemoryBlobs(),
 });
 
 test("ingress: a CV property key of 100,000 characters is refused like a 100,000-character value (every leaf path repeats it in the worker)", async () => {

@@ -74,6 +74,8 @@ test("a verified request becomes a payload-format-2.0 event with the JWT claims 
     "cvpipe/jobs.write",
     "cvpipe/jobs.read",
     "cvpipe/events.write",
+    "cvpipe/cvs.write",
+    "cvpipe/cvs.read",
   ]);
   assert.is(e.isBase64Encoded, false);
 });

@@ -29,6 +29,8 @@ const baseEnv = {
   ANALYTICS_EVENTS_QUEUE_URL: "q2",
   JOBS_TABLE: "jobs",
   PAYLOADS_BUCKET: "bucket",
+  CVS_TABLE: "cvs",
+  CVS_BUCKET: "cvs-bucket",
 };
 
 test("the local stack generates the secret once, owner-only, and keeps it across starts", async () => {

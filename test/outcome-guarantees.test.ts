@@ -5,6 +5,7 @@
  * conditional writes against dynalite with a movable clock for the day-scale
  * scenarios (redrives days apart, re-publishes, TTLs).
  */
+
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { AnalyticsFold } from "@cvpipe/aws/analytics/analytics-fold";
 import { createTables, type DynamoEmulator, startDynalite } from "@cvpipe/aws/analytics/testing/emulators";
@@ -24,6 +25,7 @@ import { MemoryAggregateStore, MemoryEventStore } from "@cvpipe/core/analytics/t
 import type { TailoringOutcomeEvent } from "@cvpipe/core/contracts/analytics-event";
 import { idSecret } from "@cvpipe/core/contracts/canonical-json";
 import { AnalyticsEventMessage, type TailoringJobMessage } from "@cvpipe/core/contracts/messages";
+import { MemoryCvStore } from "@cvpipe/core/cvs/testing/memory-cv-store";
 import { DependencyError } from "@cvpipe/core/errors";
 import { retractionEvent } from "@cvpipe/core/jobs/job-outcome";
 import { type JobRecord, queuedShard, userKey } from "@cvpipe/core/jobs/job-record";
@@ -586,6 +588,8 @@ test("submit-job's fail() after an ambiguous send failure leaves a job the worke
         defaultEngine: "local",
         jobTtlDays: 30,
         idSecret: idSecret("a-test-only-secret-of-32-characters!"),
+        cvs: new MemoryCvStore(),
+        cvBlobs: new MemoryBlobs(),
       },
       { tenantId: "ambig", userId: "alice" },
       sample,

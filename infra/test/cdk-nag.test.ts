@@ -88,14 +88,16 @@ test("acknowledgements: exactly the intended ones, each with a specific reason",
   };
   walk(app);
   const xray = "AwsSolutions-IAM5[Resource::*]";
-  const objects =
-    "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cvpipe-payloads-dev-<AWS::AccountId>-<AWS::Region>/*]";
+  const objectsOf = (bucket: string) =>
+    `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${bucket}-dev-<AWS::AccountId>-<AWS::Region>/*]`;
+  const objects = objectsOf("cvpipe-payloads");
   assert.equal(found.sort(), [
     "Service/Alarms/Topic AwsSolutions-SNS2",
     `Service/AnalyticsFunction/Role ${xray}`,
     "Service/Ingress/Api/GET--v1--health AwsSolutions-APIG4",
     "Service/Ingress/Api/GET--v1--openapi.json AwsSolutions-APIG4",
     `Service/IngressFunction/Role ${xray}`,
+    `Service/IngressFunction/Role ${objectsOf("cvpipe-cvs")}`,
     `Service/IngressFunction/Role ${objects}`,
     `Service/ReporterFunction/Role ${xray}`,
     `Service/SweeperFunction/Role ${xray}`,

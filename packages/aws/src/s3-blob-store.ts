@@ -1,4 +1,4 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { BlobPointer } from "@cvpipe/core/contracts/messages";
 import { keyPart } from "@cvpipe/core/keys";
@@ -6,7 +6,7 @@ import { BlobNotFoundError, type BlobStore } from "@cvpipe/core/ports/blob-store
 import type { Clock } from "@cvpipe/core/ports/clock";
 import { dependencyFailure } from "./aws-errors.ts";
 
-/** BlobStore over the payloads bucket. */
+/** BlobStore over one bucket (payloads, or the CV library's). */
 export class S3BlobStore implements BlobStore {
   readonly #s3: S3Client;
   readonly #bucket: string;
@@ -44,6 +44,15 @@ export class S3BlobStore implements BlobStore {
     } catch (error) {
       if (error instanceof Error && error.name === "NoSuchKey") throw new BlobNotFoundError(pointer);
       throw dependencyFailure(`S3 GetObject ${pointer.key}`, error);
+    }
+  }
+
+  /** S3 answers a delete of a missing key with success too. On a versioned bucket it leaves a delete marker (the lifecycle removes the noncurrent version). */
+  async remove(pointer: BlobPointer): Promise<void> {
+    try {
+      await this.#s3.send(new DeleteObjectCommand({ Bucket: pointer.bucket, Key: pointer.key }));
+    } catch (error) {
+      throw dependencyFailure(`S3 DeleteObject ${pointer.key}`, error);
     }
   }
 

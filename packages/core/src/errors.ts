@@ -4,6 +4,8 @@ export type ErrorCode =
   | "UNAUTHORIZED"
   | "FORBIDDEN"
   | "NOT_FOUND"
+  /** A CV reference that names no CV of the caller's library (unknown, deleted, another user's, no such version). */
+  | "CV_NOT_FOUND"
   | "METHOD_NOT_ALLOWED"
   | "PAYLOAD_TOO_LARGE"
   | "UNSUPPORTED_MEDIA_TYPE"
@@ -155,6 +157,14 @@ export class NotFoundError extends CvpipeError {
   constructor(message: string) {
     super(message, { code: "NOT_FOUND" });
     this.name = "NotFoundError";
+  }
+}
+
+/** A CV of the caller's library that is not there: unknown, deleted, another user's, or no such version (404). */
+export class CvNotFoundError extends CvpipeError {
+  constructor(message = "no such CV") {
+    super(message, { code: "CV_NOT_FOUND" });
+    this.name = "CvNotFoundError";
   }
 }
 

@@ -6,7 +6,8 @@
 
 export type FunctionId = "ingress" | "tailor" | "analytics" | "reporter" | "sweeper";
 export type QueueId = "tailoringJobs" | "analyticsEvents";
-export type TableId = "jobs" | "events" | "aggregates" | "reports";
+export type TableId = "jobs" | "events" | "aggregates" | "reports" | "cvs";
+export type BucketId = "payloads" | "cvs";
 
 export interface FunctionSpec {
   readonly id: FunctionId;
@@ -91,10 +92,12 @@ export interface TableSpec {
 }
 
 export interface BucketSpec {
-  readonly id: "payloads";
+  readonly id: BucketId;
   readonly name: string;
-  /** Objects (claim-checked requests, large results) expire after this many days. */
-  readonly expireAfterDays: number;
+  /** Objects expire after this many days (none: kept until deleted). */
+  readonly expireAfterDays?: number;
+  /** Bucket versioning on AWS: an overwritten or deleted object stays recoverable. */
+  readonly versioned?: boolean;
 }
 
 export type ScheduleId = "weeklyReport" | "jobSweep";
@@ -258,12 +261,25 @@ export const tables = {
     partitionKey: { name: "week", type: "S" },
     indexes: [],
   },
+  /**
+   * The CV library's metadata: one item per CV, in its owner's partition (tenant and user), with the
+   * list of its versions; the bodies are objects in `buckets.cvs`. No TTL: a CV lives until deleted.
+   */
+  cvs: {
+    id: "cvs",
+    name: "cvpipe-cvs",
+    partitionKey: { name: "ownerKey", type: "S" },
+    sortKey: { name: "cvId", type: "S" },
+    indexes: [],
+  },
 } as const satisfies Record<TableId, TableSpec>;
 
 export const buckets = {
   // As long as a job lives (JOB_TTL_DAYS cannot exceed it): a live SUCCEEDED job's stored result is never gone.
   payloads: { id: "payloads", name: "cvpipe-payloads", expireAfterDays: retention.jobTtlDays },
-} as const satisfies Record<"payloads", BucketSpec>;
+  // The CV library's bodies, one object per version: kept until the CV is deleted.
+  cvs: { id: "cvs", name: "cvpipe-cvs", versioned: true },
+} as const satisfies Record<BucketId, BucketSpec>;
 
 export const schedules = {
   weeklyReport: {
@@ -292,11 +308,13 @@ export const apiScopes = {
   "cvpipe/jobs.write": "submit tailoring jobs (POST /v1/jobs)",
   "cvpipe/jobs.read": "read the caller's own jobs and results (GET /v1/jobs, GET /v1/jobs/{jobId})",
   "cvpipe/events.write": "send analytics events (POST /v1/events)",
+  "cvpipe/cvs.write": "upload, version and delete the caller's CVs (POST /v1/cvs, PUT and DELETE /v1/cvs/{cvId})",
+  "cvpipe/cvs.read": "read the caller's CVs (GET /v1/cvs, GET /v1/cvs/{cvId})",
 } as const;
 export type ApiScope = keyof typeof apiScopes;
 
 export interface RouteSpec {
-  readonly method: "GET" | "POST";
+  readonly method: "GET" | "POST" | "PUT" | "DELETE";
   /** HTTP API route path; `{name}` marks a path parameter. */
   readonly path: string;
   /** false: no JWT authorizer (health, OpenAPI document). */
@@ -312,12 +330,23 @@ export const api = {
     { method: "GET", path: "/v1/jobs", auth: true, scopes: ["cvpipe/jobs.read"], target: "ingress" },
     { method: "GET", path: "/v1/jobs/{jobId}", auth: true, scopes: ["cvpipe/jobs.read"], target: "ingress" },
     { method: "POST", path: "/v1/events", auth: true, scopes: ["cvpipe/events.write"], target: "ingress" },
+    { method: "POST", path: "/v1/cvs", auth: true, scopes: ["cvpipe/cvs.write"], target: "ingress" },
+    { method: "GET", path: "/v1/cvs", auth: true, scopes: ["cvpipe/cvs.read"], target: "ingress" },
+    { method: "GET", path: "/v1/cvs/{cvId}", auth: true, scopes: ["cvpipe/cvs.read"], target: "ingress" },
+    { method: "PUT", path: "/v1/cvs/{cvId}", auth: true, scopes: ["cvpipe/cvs.write"], target: "ingress" },
+    { method: "DELETE", path: "/v1/cvs/{cvId}", auth: true, scopes: ["cvpipe/cvs.write"], target: "ingress" },
     { method: "GET", path: "/v1/health", auth: false, scopes: [], target: "ingress" },
     { method: "GET", path: "/v1/openapi.json", auth: false, scopes: [], target: "ingress" },
   ],
   scopes: apiScopes,
   /** What a producer (careers site, ATS, chatbot) is granted: every scope. `cvpipe token` mints these by default. */
-  producerScopes: ["cvpipe/jobs.write", "cvpipe/jobs.read", "cvpipe/events.write"],
+  producerScopes: [
+    "cvpipe/jobs.write",
+    "cvpipe/jobs.read",
+    "cvpipe/events.write",
+    "cvpipe/cvs.write",
+    "cvpipe/cvs.read",
+  ],
   /** JWT claim that scopes every read and write. */
   tenantClaim: "tenantId",
   /** Requests over this size are refused with 413 before parsing. */
@@ -351,14 +380,14 @@ export const api = {
  * The CDK app and the local stack both derive function environments from this.
  */
 export const functionResources = {
-  ingress: { queues: ["tailoringJobs", "analyticsEvents"], tables: ["jobs"], buckets: ["payloads"] },
+  ingress: { queues: ["tailoringJobs", "analyticsEvents"], tables: ["jobs", "cvs"], buckets: ["payloads", "cvs"] },
   tailor: { queues: ["analyticsEvents"], tables: ["jobs"], buckets: ["payloads"] },
   analytics: { queues: [], tables: ["events", "aggregates"], buckets: [] },
   reporter: { queues: [], tables: ["aggregates", "reports"], buckets: [] },
   sweeper: { queues: ["analyticsEvents"], tables: ["jobs"], buckets: [] },
 } as const satisfies Record<
   FunctionId,
-  { queues: readonly QueueId[]; tables: readonly TableId[]; buckets: readonly "payloads"[] }
+  { queues: readonly QueueId[]; tables: readonly TableId[]; buckets: readonly BucketId[] }
 >;
 
 /**
@@ -412,7 +441,7 @@ export const envName = <S extends string>(id: S): EnvName<S> =>
   id.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase() as EnvName<S>;
 export const queueUrlEnv = <Q extends QueueId>(id: Q): `${EnvName<Q>}_QUEUE_URL` => `${envName(id)}_QUEUE_URL`;
 export const tableNameEnv = <T extends TableId>(id: T): `${EnvName<T>}_TABLE` => `${envName(id)}_TABLE`;
-export const bucketNameEnv = <B extends "payloads">(id: B): `${EnvName<B>}_BUCKET` => `${envName(id)}_BUCKET`;
+export const bucketNameEnv = <B extends BucketId>(id: B): `${EnvName<B>}_BUCKET` => `${envName(id)}_BUCKET`;
 
 export const topology = { functions, queues, tables, buckets, schedules, functionResources, api } as const;
 export type Topology = typeof topology;

@@ -16,6 +16,7 @@ import {
   sesEndpoint,
   toDocumentClient,
 } from "@cvpipe/aws/clients";
+import { DynamoCvStore } from "@cvpipe/aws/dynamo-cv-store";
 import { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
 import { dependencyChecks } from "@cvpipe/aws/health-checks";
 import { DynamoReportLedger } from "@cvpipe/aws/report/dynamo-report-ledger";
@@ -33,6 +34,7 @@ import type { ReleaseRecords } from "@cvpipe/core/ports/release-records";
 import type { SendWeeklyReportDeps } from "@cvpipe/core/report/send-weekly-report";
 import { LocalEngine } from "@cvpipe/core/tailoring/local-engine";
 import { jobIndexes, queues } from "@cvpipe/core/topology";
+import type { CvLibraryDeps } from "./app/cv-library.ts";
 import type { HealthProbe } from "./app/health.ts";
 import type { JobDetailDeps } from "./app/job-view.ts";
 import type { ProcessJobDeps } from "./app/process-job.ts";
@@ -52,7 +54,7 @@ import {
 import { loadIdSecret } from "./id-secret.ts";
 import { createLogger } from "./logger.ts";
 
-export interface IngressDeps extends SubmitJobDeps, SubmitEventsDeps, JobDetailDeps {
+export interface IngressDeps extends SubmitJobDeps, SubmitEventsDeps, JobDetailDeps, CvLibraryDeps {
   readonly jobs: JobStore;
   readonly blobs: BlobStore;
   /** Seals list cursors (and keys derived ids, via SubmitJobDeps / SubmitEventsDeps). */
@@ -85,6 +87,8 @@ export const ingressDeps = async (
   const blobs = payloadStore(s3, config.PAYLOADS_BUCKET);
   return {
     jobs: jobStore(db, config.JOBS_TABLE, clock),
+    cvs: new DynamoCvStore(db, config.CVS_TABLE),
+    cvBlobs: payloadStore(s3, config.CVS_BUCKET),
     queue: new SqsQueuePublisher(sqs, {
       tailoringJobs: config.TAILORING_JOBS_QUEUE_URL,
       analyticsEvents: config.ANALYTICS_EVENTS_QUEUE_URL,
@@ -120,12 +124,12 @@ const ingressHealthChecks = (
   },
 ): HealthProbe[] => {
   const required = dependencyChecks({
-    dynamodb: { client: clients.dynamo, tables: { jobs: config.JOBS_TABLE } },
+    dynamodb: { client: clients.dynamo, tables: { jobs: config.JOBS_TABLE, cvs: config.CVS_TABLE } },
     sqs: {
       client: clients.sqs,
       queues: { tailoring: config.TAILORING_JOBS_QUEUE_URL, analytics: config.ANALYTICS_EVENTS_QUEUE_URL },
     },
-    s3: { client: clients.s3, buckets: { payloads: config.PAYLOADS_BUCKET } },
+    s3: { client: clients.s3, buckets: { payloads: config.PAYLOADS_BUCKET, cvs: config.CVS_BUCKET } },
   });
   const modelId = config.BEDROCK_MODEL_ID;
   const workers = dependencyChecks({

@@ -16,6 +16,8 @@ const ingressEnv = {
   ANALYTICS_EVENTS_QUEUE_URL: "http://q/events",
   JOBS_TABLE: "cvpipe-jobs",
   PAYLOADS_BUCKET: "cvpipe-payloads",
+  CVS_TABLE: "cvpipe-cvs",
+  CVS_BUCKET: "cvpipe-cvs",
   ID_SECRET_FILE: "/tmp/id-secret",
 };
 

@@ -91,6 +91,8 @@ export const IngressConfig = z
     [queueUrlEnv("analyticsEvents")]: required,
     [tableNameEnv("jobs")]: required,
     [bucketNameEnv("payloads")]: required,
+    [tableNameEnv("cvs")]: required,
+    [bucketNameEnv("cvs")]: required,
     [SETTING.defaultEngine]: defaultEngine(),
     /** At most the payload bucket's expiry: a job that outlived its stored result could not be shown. */
     [SETTING.jobTtlDays]: intSetting(

@@ -17,6 +17,8 @@ const env = {
   [queueUrlEnv("analyticsEvents")]: "http://127.0.0.1:9/000000000000/analytics-events.fifo",
   [tableNameEnv("jobs")]: "jobs",
   [bucketNameEnv("payloads")]: "payloads",
+  [tableNameEnv("cvs")]: "cvs",
+  [bucketNameEnv("cvs")]: "cvs",
   // Unreadable: the cold start fails.
   [SETTING.idSecretFile]: "/nonexistent/cvpipe-id-secret",
 };

@@ -14,6 +14,7 @@
 import type { RequestContext } from "@cvpipe/core/jobs/caller";
 import middy from "@middy/core";
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { addCvVersion, deleteCv, getCv, listCvs, type StoredCv, uploadCv } from "./app/cv-library.ts";
 import { checkHealth } from "./app/health.ts";
 import { jobAccepted } from "./app/job-view.ts";
 import { getJob, listJobs } from "./app/own-jobs.ts";
@@ -37,7 +38,7 @@ import {
   success,
 } from "./http/api-response.ts";
 import { openApiDocument } from "./http/openapi.ts";
-import type { Health } from "./http/response-schemas.ts";
+import type { CvStored, Health } from "./http/response-schemas.ts";
 import { CORRELATION_ID_KEY, createLogger, withLambdaContext } from "./logger.ts";
 import { createMetrics, withMetrics } from "./metrics.ts";
 
@@ -74,6 +75,45 @@ const route = async (
       const fits = (data: unknown) => payloadBytes(success(200, "OK", data)) <= deps.maxResponseBytes;
       return success(200, "OK", await getJob(deps, callerOf(event), event.pathParameters?.["jobId"] ?? "", fits));
     }
+    case "POST /v1/cvs": {
+      const stored = await uploadCv(deps, callerOf(event), jsonBody(event), header(event, "idempotency-key"));
+      logger.info("cv stored", { cvId: stored.cvId, version: stored.version, created: stored.created });
+      return cvStoredAnswer(stored);
+    }
+    case "PUT /v1/cvs/{cvId}": {
+      const stored = await addCvVersion(
+        deps,
+        callerOf(event),
+        event.pathParameters?.["cvId"] ?? "",
+        jsonBody(event),
+        header(event, "idempotency-key"),
+      );
+      logger.info("cv stored", { cvId: stored.cvId, version: stored.version, created: stored.created });
+      return cvStoredAnswer(stored);
+    }
+    case "GET /v1/cvs": {
+      const query = event.queryStringParameters ?? {};
+      return success(
+        200,
+        "OK",
+        await listCvs(deps, callerOf(event), { limit: query["limit"], cursor: query["cursor"] }),
+      );
+    }
+    case "GET /v1/cvs/{cvId}":
+      return success(
+        200,
+        "OK",
+        await getCv(
+          deps,
+          callerOf(event),
+          event.pathParameters?.["cvId"] ?? "",
+          event.queryStringParameters?.["version"],
+        ),
+      );
+    case "DELETE /v1/cvs/{cvId}":
+      await deleteCv(deps, callerOf(event), event.pathParameters?.["cvId"] ?? "");
+      logger.info("cv deleted", { cvId: event.pathParameters?.["cvId"] });
+      return { statusCode: 204 };
     case "POST /v1/events": {
       const accepted = await submitEvents(deps, callerOf(event), jsonBody(event), request);
       logger.info("events accepted", { accepted: accepted.accepted });
@@ -82,6 +122,15 @@ const route = async (
     default:
       return failure(404, "NOT_FOUND", `no route ${event.routeKey}`);
   }
+};
+
+/** 201 with the stored version (200 ALREADY_CREATED for a repeated Idempotency-Key), `Location` its CV. */
+const cvStoredAnswer = (stored: StoredCv): APIGatewayProxyStructuredResultV2 => {
+  const self = `/v1/cvs/${stored.cvId}`;
+  const data: CvStored = { cvId: stored.cvId, version: stored.version, links: { self } };
+  return stored.created
+    ? success(201, "CREATED", data, { location: self })
+    : success(200, "ALREADY_CREATED", data, { location: self });
 };
 
 /** 503 naming what is down when the API cannot take work; otherwise 200, "ok" or "degraded". */

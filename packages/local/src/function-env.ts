@@ -17,6 +17,6 @@ export const resourceEnv = (fn: FunctionId, provisioned: Provisioned): Record<st
   const env: Record<string, string> = {};
   for (const q of uses.queues) env[queueUrlEnv(q)] = provisioned.queues[q].url;
   for (const t of uses.tables) env[tableNameEnv(t)] = tables[t].name;
-  for (const b of uses.buckets) env[bucketNameEnv(b)] = provisioned.bucket;
+  for (const b of uses.buckets) env[bucketNameEnv(b)] = provisioned.buckets[b];
   return env;
 };

@@ -22,6 +22,8 @@ import {
 } from "@aws-sdk/client-sqs";
 import { createTableInput } from "@cvpipe/aws/table-definitions";
 import {
+  type BucketId,
+  type BucketSpec,
   buckets,
   type FifoThroughputSpec,
   type QueueId,
@@ -171,8 +173,39 @@ const provisionTable = async (db: DynamoDBClient, spec: TableSpec, log: Log): Pr
 
 export interface Provisioned {
   readonly queues: Record<QueueId, ProvisionedQueue>;
+  /** The payload bucket's name (`buckets.payloads`). */
   readonly bucket: string;
+  readonly buckets: Record<BucketId, string>;
 }
+
+/** Creates the bucket (kept if it is there) and sets its expiry where the topology gives one. */
+const provisionBucket = async (s3: S3Client, spec: BucketSpec, log: Log): Promise<void> => {
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: spec.name }));
+  } catch (error) {
+    if (!(error instanceof Error) || !/BucketAlreadyOwnedByYou|BucketAlreadyExists/.test(error.name)) throw error;
+  }
+  if (spec.expireAfterDays === undefined) return;
+  try {
+    await s3.send(
+      new PutBucketLifecycleConfigurationCommand({
+        Bucket: spec.name,
+        LifecycleConfiguration: {
+          Rules: [
+            {
+              ID: `expire-${spec.id}`,
+              Status: "Enabled",
+              Filter: { Prefix: "" },
+              Expiration: { Days: spec.expireAfterDays },
+            },
+          ],
+        },
+      }),
+    );
+  } catch (error) {
+    log(`bucket ${spec.name}: lifecycle expiry not set (${(error as Error).name}); objects are kept locally`);
+  }
+};
 
 export const provision = async (
   clients: { sqs: SQSClient; dynamoDb: DynamoDBClient; s3: S3Client },
@@ -185,30 +218,10 @@ export const provision = async (
   }
   for (const spec of Object.values(tables)) await provisionTable(clients.dynamoDb, spec, log);
 
-  const bucket = buckets.payloads;
-  try {
-    await clients.s3.send(new CreateBucketCommand({ Bucket: bucket.name }));
-  } catch (error) {
-    if (!(error instanceof Error) || !/BucketAlreadyOwnedByYou|BucketAlreadyExists/.test(error.name)) throw error;
-  }
-  try {
-    await clients.s3.send(
-      new PutBucketLifecycleConfigurationCommand({
-        Bucket: bucket.name,
-        LifecycleConfiguration: {
-          Rules: [
-            {
-              ID: "expire-payloads",
-              Status: "Enabled",
-              Filter: { Prefix: "" },
-              Expiration: { Days: bucket.expireAfterDays },
-            },
-          ],
-        },
-      }),
-    );
-  } catch (error) {
-    log(`bucket ${bucket.name}: lifecycle expiry not set (${(error as Error).name}); objects are kept locally`);
-  }
-  return { queues: provisionedQueues, bucket: bucket.name };
+  for (const spec of Object.values(buckets) as BucketSpec[]) await provisionBucket(clients.s3, spec, log);
+  return {
+    queues: provisionedQueues,
+    bucket: buckets.payloads.name,
+    buckets: Object.fromEntries(Object.values(buckets).map((b) => [b.id, b.name])) as Record<BucketId, string>,
+  };
 };

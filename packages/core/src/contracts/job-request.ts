@@ -22,30 +22,59 @@ export const TailoringOptions = z.strictObject({
 });
 export type TailoringOptions = z.output<typeof TailoringOptions>;
 
+/** A CV as a request carries it (`POST /v1/jobs`'s `cv`, `POST /v1/cvs`'s and `PUT /v1/cvs/{cvId}`'s `cv`). */
+export const CvField = z
+  .union(
+    [
+      z
+        .string()
+        .check(z.trim(), z.minLength(50, "a text CV must be at least 50 characters"), z.maxLength(MAX_CV_TEXT_CHARS)),
+      z.record(z.string(), z.unknown()),
+    ],
+    {
+      error: (issue) =>
+        issue.input === undefined ? "is required" : "must be a JSON Resume object or a plain-text/Markdown CV string",
+    },
+  )
+  .check(
+    z.describe(
+      "The CV: a JSON Resume object (https://jsonresume.org/schema, checked against the official schema; at most 20,000 characters per field) or plain text / Markdown with headings such as Experience, Education, Skills.",
+    ),
+  );
+
+/** A library CV's id: a UUID (random, or derived from the upload's Idempotency-Key). */
+export const CV_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A producer's own id for what a job belongs to (an application in their ATS): echoed, and a list filter. */
+export const APPLICATION_ID = /^[\x21-\x7e]{1,128}$/;
+
+export const CvRef = z
+  .strictObject({
+    cvId: z.string().check(z.regex(CV_ID, "must be a cvId as POST /v1/cvs returned it")),
+    version: z.optional(intIn(1, 1_000_000).check(z.describe("The version to use; the latest when omitted."))),
+  })
+  .check(z.describe("A CV of the caller's library (POST /v1/cvs) instead of an inline `cv`."));
+export type CvRef = z.output<typeof CvRef>;
+
 /**
  * `POST /v1/jobs` body. `cv` is a JSON Resume object (checked against the
- * official schema separately, for precise paths) or plain text / Markdown.
+ * official schema separately, for precise paths) or plain text / Markdown;
+ * `cvRef` names a library CV instead (exactly one of the two: submitJob checks it).
  */
 export const JobRequest = z.strictObject({
-  cv: z
-    .union(
-      [
-        z
-          .string()
-          .check(z.trim(), z.minLength(50, "a text CV must be at least 50 characters"), z.maxLength(MAX_CV_TEXT_CHARS)),
-        z.record(z.string(), z.unknown()),
-      ],
-      {
-        error: (issue) =>
-          issue.input === undefined ? "is required" : "must be a JSON Resume object or a plain-text/Markdown CV string",
-      },
-    )
-    .check(
-      z.describe(
-        "The CV: a JSON Resume object (https://jsonresume.org/schema, checked against the official schema; at most 20,000 characters per field) or plain text / Markdown with headings such as Experience, Education, Skills.",
-      ),
-    ),
+  cv: z.optional(CvField),
+  cvRef: z.optional(CvRef),
   job: Posting.check(z.describe("The job description to tailor the CV to.")),
+  applicationId: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(APPLICATION_ID, "must be 1-128 printable ASCII characters, no spaces"),
+        z.describe(
+          "Your own id for what this job belongs to (an application in your ATS): echoed in the job, and a filter of GET /v1/jobs.",
+        ),
+      ),
+  ),
   options: z.optional(TailoringOptions).check(z.describe("Engine and length budgets; defaults apply when omitted.")),
 });
 export type JobRequest = z.output<typeof JobRequest>;

@@ -35,6 +35,10 @@ export interface JobRecord {
    * what a failure recorded outside any worker (the sweep's NOT_STARTED) carries on.
    */
   readonly correlationId?: string;
+  /** The library CV and the exact version the job used (`cvRef` jobs only). */
+  readonly cvRef?: { readonly cvId: string; readonly version: number };
+  /** The producer's own correlation id (`applicationId` of the request). */
+  readonly applicationId?: string;
   /** Present only while QUEUED: the job's partition in the sparse `queued` index (the sweep reads it). */
   readonly queuedShard?: string;
   /**

@@ -15,4 +15,6 @@ export interface BlobStore {
   put(key: string, body: string, contentType: string): Promise<BlobPointer>;
   /** The object's body; BlobNotFoundError when it does not exist, DependencyError when the store failed. */
   get(pointer: BlobPointer): Promise<string>;
+  /** Deletes the object; one already gone is no error. */
+  remove(pointer: BlobPointer): Promise<void>;
 }

@@ -24,6 +24,10 @@ export class MemoryBlobs implements BlobStore {
     if (body === undefined) throw new BlobNotFoundError(pointer);
     return body;
   }
+  async remove(pointer: BlobPointer): Promise<void> {
+    this.objects.delete(pointer.key);
+    this.contentTypes.delete(pointer.key);
+  }
 }
 
 /**

@@ -31,6 +31,7 @@ export const PUBLIC_JOB_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   UNAUTHORIZED: "the job failed",
   FORBIDDEN: "the job failed",
   NOT_FOUND: "the job failed",
+  CV_NOT_FOUND: "the job failed",
   METHOD_NOT_ALLOWED: "the job failed",
   PAYLOAD_TOO_LARGE: "the job failed",
   UNSUPPORTED_MEDIA_TYPE: "the job failed",

@@ -71,6 +71,8 @@ export const jobView = async (record: JobRecord, blobs: BlobStore, options: JobV
     ...(record.usage ? { usage: record.usage } : {}),
     ...(result ? { result: resultFields(result) } : {}),
     ...(error ? { error: (options.errorDetails ?? true) ? error : { code: error.code, message: error.message } } : {}),
+    ...(record.cvRef ? { cvRef: { cvId: record.cvRef.cvId, version: record.cvRef.version } } : {}),
+    ...(record.applicationId === undefined ? {} : { applicationId: record.applicationId }),
     links: jobLinks(record.jobId),
   };
 };

@@ -30,6 +30,7 @@ import { METRIC, type Metrics, noMetrics } from "@cvpipe/core/ports/metrics";
 import type { QueuePublisher } from "@cvpipe/core/ports/queue-publisher";
 import type { TailoringEngine } from "@cvpipe/core/ports/tailoring-engine";
 import { normalizeCv } from "@cvpipe/core/resume/normalize-cv";
+import { postingView } from "@cvpipe/core/tailoring/posting-view";
 import { tailorCv } from "@cvpipe/core/tailoring/tailor-cv";
 import type { TailoringResult } from "@cvpipe/core/tailoring/types";
 import { jobErrorOf } from "./job-error.ts";
@@ -110,7 +111,7 @@ export const processJob = async (
     const cv = normalizeCv(input.cv);
     result = await tailorCv(
       timed(engine, deps.clock, metrics),
-      { cv, posting: input.job, options: input.options },
+      { cv, posting: postingView(input.job), options: input.options },
       { bannedClaims: deps.bannedClaims },
     );
     const serialized = JSON.stringify(result);

@@ -3,8 +3,10 @@
  * recorded and sent, Idempotency-Key reuse, the claim check, and what a failed
  * send leaves behind.
  */
+
 import { idSecret } from "@cvpipe/core/contracts/canonical-json";
 import { TailoringInput, TailoringJobMessage } from "@cvpipe/core/contracts/messages";
+import { MemoryCvStore } from "@cvpipe/core/cvs/testing/memory-cv-store";
 import { CvpipeError, DependencyError, InvalidIdempotencyKeyError, ValidationError } from "@cvpipe/core/errors";
 import { queuedShard } from "@cvpipe/core/jobs/job-record";
 import { MemoryJobStore } from "@cvpipe/core/jobs/testing/memory-job-store";
@@ -34,6 +36,8 @@ const setup = (over: Partial<SubmitJobDeps> = {}) => {
     idSecret: idSecret("unit-test-id-secret-0123456789abcdef"),
     defaultEngine: "local",
     jobTtlDays: 30,
+    cvs: new MemoryCvStore(),
+    cvBlobs: new MemoryBlobs(),
     ...over,
   };
   return { deps, jobs, queue, blobs };

@@ -1,9 +1,8 @@
 import { canonicalJson, derivedId, type IdSecret, sha256Hex } from "@cvpipe/core/contracts/canonical-json";
 import { zodIssues } from "@cvpipe/core/contracts/field-issues";
 import { type EngineName, JobRequest, type JobStatus } from "@cvpipe/core/contracts/job-request";
-import { jsonLimitIssues, MAX_KEY_CHARS } from "@cvpipe/core/contracts/json-limits";
 import { messageBody, messageGroupId, type TailoringJobMessage } from "@cvpipe/core/contracts/messages";
-import { CvpipeError, InvalidIdempotencyKeyError, ValidationError } from "@cvpipe/core/errors";
+import { CvpipeError, type FieldIssue, InvalidIdempotencyKeyError, ValidationError } from "@cvpipe/core/errors";
 import type { Caller, RequestContext } from "@cvpipe/core/jobs/caller";
 import { type JobRecord, queuedShard, userKey } from "@cvpipe/core/jobs/job-record";
 import { s3Key } from "@cvpipe/core/keys";
@@ -13,17 +12,15 @@ import type { JobStore } from "@cvpipe/core/ports/job-store";
 import { METRIC, type Metrics } from "@cvpipe/core/ports/metrics";
 import type { QueuePublisher } from "@cvpipe/core/ports/queue-publisher";
 import { normalizeCv } from "@cvpipe/core/resume/normalize-cv";
-import { resumeIssues } from "@cvpipe/core/resume/validate-resume";
 import { api } from "@cvpipe/core/topology";
+import { cvIssues } from "./cv-input.ts";
+import { type CvReadDeps, resolveCvRef } from "./cv-library.ts";
 import { publicJobErrorFor } from "./job-error.ts";
 
 /** Message bodies above this travel by claim check (S3 pointer); SQS's hard limit is 256 KiB. */
 export const INLINE_MESSAGE_LIMIT_BYTES = 200_000;
 
-/** Longest single string in a JSON Resume CV (a summary or highlight is far shorter). */
-export const MAX_CV_FIELD_CHARS = 20_000;
-
-export interface SubmitJobDeps {
+export interface SubmitJobDeps extends CvReadDeps {
   readonly jobs: JobStore;
   readonly queue: QueuePublisher;
   readonly blobs: BlobStore;
@@ -70,6 +67,11 @@ export const submitJob = async (
     throw new InvalidIdempotencyKeyError(`must be ${api.idempotencyKey.rule}`);
   }
   const request = parseRequest(body);
+  // A reference is resolved before anything is written: an unknown, deleted or other user's CV is a
+  // 404 here, never a job that fails later. The job gets the version's content, so a later version
+  // or a delete of the CV never changes it.
+  const resolved = request.cvRef ? await resolveCvRef(deps, caller, request.cvRef) : undefined;
+  const cv = resolved?.cv ?? request.cv!;
 
   const now = deps.clock.now();
   const requestHash = sha256Hex(canonicalJson(request));
@@ -94,6 +96,8 @@ export const submitJob = async (
     queuedShard: queuedShard(jobId),
     ...(idempotencyKey ? { idempotencyKey } : {}),
     ...(context.correlationId === undefined ? {} : { correlationId: context.correlationId }),
+    ...(resolved ? { cvRef: { cvId: resolved.cvId, version: resolved.version } } : {}),
+    ...(request.applicationId === undefined ? {} : { applicationId: request.applicationId }),
   };
 
   const outcome = await deps.jobs.create(record);
@@ -107,11 +111,11 @@ export const submitJob = async (
     }
     // Still queued: the first attempt may have died between the row and the send. Sending again
     // is safe — same deduplication id within 5 minutes, and the worker is idempotent by job id.
-    if (existing.status === "QUEUED") await enqueue(deps, caller, jobId, request, now, context);
+    if (existing.status === "QUEUED") await enqueue(deps, caller, jobId, request, cv, now, context);
     return { jobId, status: existing.status, created: false };
   }
   try {
-    await enqueue(deps, caller, jobId, request, now, context);
+    await enqueue(deps, caller, jobId, request, cv, now, context);
   } catch (error) {
     // Without an Idempotency-Key the caller cannot retry into this job: close it rather than
     // leave it QUEUED for ever. With a key, a retry re-sends (see above), so it stays QUEUED.
@@ -136,45 +140,27 @@ export const submitJob = async (
 };
 
 /**
- * A JSON Resume CV's own limits, on top of the body's (jsonBody: depth, key length, combining marks everywhere).
- * The key length is kept here too: the use case refuses a CV whose keys the worker could not walk
- * (every leaf path repeats its keys) whoever called it, and a length compare costs nothing.
- */
-const CV_LIMITS = { maxDepth: 8, maxStringChars: MAX_CV_FIELD_CHARS, maxKeyChars: MAX_KEY_CHARS } as const;
-
-/**
- * Whether a CV keeps CV_LIMITS: a walk that allocates nothing, its recursion bounded by the depth limit.
- * Only a CV over a limit is walked again by jsonLimitIssues, which names the place. Combining marks
- * are not judged again here: jsonBody judged them on the whole body, the CV included, before any route
- * ran: testing every string of the CV against the combining-mark pattern again was most of the second walk.
- */
-const withinCvLimits = (value: unknown, depth: number): boolean => {
-  if (typeof value === "string") return value.length <= CV_LIMITS.maxStringChars;
-  if (value === null || typeof value !== "object") return true;
-  if (depth >= CV_LIMITS.maxDepth) return false;
-  if (Array.isArray(value)) return value.every((item) => withinCvLimits(item, depth + 1));
-  for (const key of Object.keys(value)) {
-    if (key.length > CV_LIMITS.maxKeyChars) return false;
-    if (!withinCvLimits((value as Record<string, unknown>)[key], depth + 1)) return false;
-  }
-  return true;
-};
-
-/**
  * Envelope (zod) and JSON Resume (official schema) problems, reported together. The body has passed
  * jsonBody (the route parses it so): its nesting, keys and combining marks are within the body's limits.
+ * Exactly one of `cv` and `cvRef`.
  */
 const parseRequest = (body: unknown): JobRequest => {
   const parsed = JobRequest.safeParse(body);
-  const cv = (body as { cv?: unknown } | null)?.cv;
-  const cvIssues =
-    cv && typeof cv === "object" && !Array.isArray(cv)
-      ? [...resumeIssues(cv, "body.cv"), ...(withinCvLimits(cv, 0) ? [] : jsonLimitIssues(cv, "body.cv", CV_LIMITS))]
-      : [];
-  const issues = [...(parsed.success ? [] : zodIssues("body", parsed.error)), ...cvIssues];
+  const given = body !== null && typeof body === "object" ? (body as { cv?: unknown; cvRef?: unknown }) : {};
+  const choice: FieldIssue[] =
+    given.cv === undefined && given.cvRef === undefined
+      ? [{ path: "body.cv", rule: "required", message: "is required (or cvRef: a CV of your library)" }]
+      : given.cv !== undefined && given.cvRef !== undefined
+        ? [{ path: "body.cvRef", rule: "exclusive", message: "send either cv or cvRef, not both" }]
+        : [];
+  const issues = [
+    ...(parsed.success ? [] : zodIssues("body", parsed.error)),
+    ...choice,
+    ...cvIssues(given.cv, "body.cv"),
+  ];
   if (issues.length > 0 || !parsed.success) throw new ValidationError(issues);
   // A CV with nothing to tailor, or a text CV that cannot be read, fails here (400), not in the worker.
-  normalizeCv(parsed.data.cv, "body.cv");
+  if (parsed.data.cv !== undefined) normalizeCv(parsed.data.cv, "body.cv");
   return parsed.data;
 };
 
@@ -183,11 +169,12 @@ const enqueue = async (
   caller: Caller,
   jobId: string,
   request: JobRequest,
+  cv: string | Record<string, unknown>,
   now: Date,
   context: RequestContext,
 ): Promise<void> => {
   const input = {
-    cv: request.cv,
+    cv,
     job: request.job,
     options: { engine: request.options?.engine ?? deps.defaultEngine, ...request.options },
   };

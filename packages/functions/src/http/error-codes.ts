@@ -87,11 +87,17 @@ export const HTTP_ERRORS = {
     description:
       "not found: a job that is missing, expired, or not the caller's (another user's or tenant's) — the same answer for each",
   },
+  CV_NOT_FOUND: {
+    status: 404,
+    description:
+      "no such CV in the caller's library: unknown, deleted, another user's or tenant's (the same answer for each), or no such version",
+  },
   METHOD_NOT_ALLOWED: { status: 405, description: "the route does not take this method" },
   IDEMPOTENCY_KEY_REUSED: {
     status: 409,
-    description: "the Idempotency-Key was used for a different request; `details.jobId` is the job it created",
-    details: z.object({ jobId: z.string() }),
+    description:
+      "the Idempotency-Key was used for a different request; `details` names what it created (`jobId` on /v1/jobs, `cvId` on /v1/cvs)",
+    details: z.union([z.object({ jobId: z.string() }), z.object({ cvId: z.string() })]),
   },
   PAYLOAD_TOO_LARGE: {
     status: 413,

@@ -7,9 +7,11 @@
  * schemas do not name fails here. Error statuses and texts come from the one
  * table the error mapping reads (HTTP_ERRORS).
  */
+
 import { DEFAULT_EVENT_TYPES } from "@cvpipe/core/contracts/analytics-event";
 import { idSecret } from "@cvpipe/core/contracts/canonical-json";
 import { TailoringJobMessage } from "@cvpipe/core/contracts/messages";
+import { MemoryCvStore } from "@cvpipe/core/cvs/testing/memory-cv-store";
 import { CvpipeError, DependencyError } from "@cvpipe/core/errors";
 import type { JobRecord } from "@cvpipe/core/jobs/job-record";
 import { MemoryJobStore } from "@cvpipe/core/jobs/testing/memory-job-store";
@@ -93,6 +95,8 @@ const world = () => {
     idSecret: secret,
     defaultEngine: "local",
     jobTtlDays: 30,
+    cvs: new MemoryCvStore(),
+    cvBlobs: new MemoryBlobs(),
   };
   const processDeps = (engine: TailoringEngine, inlineResultLimitBytes = 400_000): ProcessJobDeps => ({
     jobs,
@@ -435,6 +439,8 @@ test("a job-view field the schemas do not name fails the closed document: the te
     idempotencyKey: "key",
     correlationId: "corr-everything",
     queuedShard: "q1",
+    cvRef: { cvId: "0b6c6f2e-5d0a-4e55-9c3e-6a1f2b3c4d99", version: 2 },
+    applicationId: "ats-application-7",
     supersededOutcomes: [],
     startedAt: succeeded.startedAt!,
     finishedAt: succeeded.finishedAt!,

@@ -3,11 +3,33 @@ import { JobRequest } from "@cvpipe/core/contracts/job-request";
 import { CORRELATION_ID_PATTERN } from "@cvpipe/core/contracts/messages";
 import * as z from "@cvpipe/core/contracts/zod";
 import { api } from "@cvpipe/core/topology";
+import { CvUpload } from "../app/cv-library.ts";
 import { ErrorEnvelope, GatewayError, type HttpErrorCode, httpError } from "./error-codes.ts";
-import { EventsAccepted, Health, JobAccepted, JobPage, JobView, successEnvelope } from "./response-schemas.ts";
+import {
+  CvPage,
+  CvStored,
+  CvView,
+  EventsAccepted,
+  Health,
+  JobAccepted,
+  JobPage,
+  JobView,
+  successEnvelope,
+} from "./response-schemas.ts";
 
 /** The named schemas of the answers (`#/components/schemas/<name>`). */
-const COMPONENTS = { Job: JobView, JobPage, JobAccepted, EventsAccepted, Health, Error: ErrorEnvelope, GatewayError };
+const COMPONENTS = {
+  Job: JobView,
+  JobPage,
+  JobAccepted,
+  EventsAccepted,
+  Health,
+  Cv: CvView,
+  CvPage,
+  CvStored,
+  Error: ErrorEnvelope,
+  GatewayError,
+};
 
 /** Each operation's success answer: the envelope around a component, with the codes it may carry. */
 const SUCCESSES = {
@@ -16,6 +38,9 @@ const SUCCESSES = {
   getJob: successEnvelope(JobView, ["OK"]),
   submitEvents: successEnvelope(EventsAccepted, ["ACCEPTED"]),
   health: successEnvelope(Health, ["OK"]),
+  cvStored: successEnvelope(CvStored, ["CREATED", "ALREADY_CREATED"]),
+  listCvs: successEnvelope(CvPage, ["OK"]),
+  getCv: successEnvelope(CvView, ["OK"]),
 };
 
 /** `GET /v1/openapi.json` answers the document itself, bare, as generators and linters read it. */
@@ -98,6 +123,42 @@ const errors = (...codes: HttpErrorCode[]) => {
   );
 };
 
+const cvIdParameter = {
+  name: "cvId",
+  in: "path",
+  required: true,
+  schema: { type: "string" },
+  description: "as POST /v1/cvs returned it",
+};
+
+const idempotencyKeyParameter = (what: string) => ({
+  name: api.idempotencyKey.header,
+  in: "header",
+  required: false,
+  schema: { type: "string", pattern: api.idempotencyKey.pattern.source },
+  description: `${api.idempotencyKey.rule}. Scoped to the caller: the same key and body return the ${what} first stored; the same key with another body is a 409.`,
+});
+
+const cvBody = {
+  required: true,
+  content: { "application/json": { schema: { $ref: "#/components/schemas/CvUpload" } } },
+};
+
+const listParameters = [
+  {
+    name: "limit",
+    in: "query",
+    schema: { type: "integer", minimum: api.listLimit.min, maximum: api.listLimit.max, default: api.listLimit.default },
+  },
+  {
+    name: "cursor",
+    in: "query",
+    schema: { type: "string" },
+    description:
+      "the `cursor` of the previous page, as given: it is sealed and bound to the caller, so an edited or another user's cursor is a 400 (`query.cursor`)",
+  },
+];
+
 /** The codes every operation behind the JWT authorizer may answer, besides its own. */
 const AUTHORIZED: HttpErrorCode[] = ["UNAUTHORIZED", "FORBIDDEN"];
 
@@ -169,6 +230,7 @@ export const openApiDocument = (options: OpenApiOptions = {}) => {
       schemas: {
         JobRequest: z.toJSONSchema(JobRequest, { io: "input", unrepresentable: "any" }),
         EventsRequest: z.toJSONSchema(EventsRequest, { io: "input", unrepresentable: "any" }),
+        CvUpload: z.toJSONSchema(CvUpload, { io: "input", unrepresentable: "any" }),
         ...answers.components,
       },
     },
@@ -201,6 +263,7 @@ export const openApiDocument = (options: OpenApiOptions = {}) => {
                 "VALIDATION_ERROR",
                 "INVALID_CV",
                 ...AUTHORIZED,
+                "CV_NOT_FOUND",
                 "IDEMPOTENCY_KEY_REUSED",
                 "PAYLOAD_TOO_LARGE",
                 "UNSUPPORTED_MEDIA_TYPE",
@@ -211,25 +274,7 @@ export const openApiDocument = (options: OpenApiOptions = {}) => {
           get: {
             operationId: "listJobs",
             summary: "List the caller's jobs, newest first",
-            parameters: [
-              {
-                name: "limit",
-                in: "query",
-                schema: {
-                  type: "integer",
-                  minimum: api.listLimit.min,
-                  maximum: api.listLimit.max,
-                  default: api.listLimit.default,
-                },
-              },
-              {
-                name: "cursor",
-                in: "query",
-                schema: { type: "string" },
-                description:
-                  "the `cursor` of the previous page, as given: it is signed and bound to the caller, so an edited or another user's cursor is a 400 (`query.cursor`)",
-              },
-            ],
+            parameters: listParameters,
             responses: {
               "200": ok(
                 "the caller's jobs, without results and with errors' code and message only; `cursor` when there are more",
@@ -270,6 +315,86 @@ export const openApiDocument = (options: OpenApiOptions = {}) => {
                 "UNSUPPORTED_MEDIA_TYPE",
                 "DEPENDENCY_UNAVAILABLE",
               ),
+            },
+          },
+        },
+        "/v1/cvs": {
+          post: {
+            operationId: "uploadCv",
+            summary: "Upload a CV to the caller's library (version 1)",
+            parameters: [idempotencyKeyParameter("CV")],
+            requestBody: cvBody,
+            responses: {
+              "201": ok("stored as version 1; `Location` names the CV", answers.success("cvStored")),
+              "200": ok(
+                `ALREADY_CREATED: an earlier request with the same ${api.idempotencyKey.header} stored it`,
+                answers.success("cvStored"),
+              ),
+              ...errors(
+                "VALIDATION_ERROR",
+                "INVALID_CV",
+                ...AUTHORIZED,
+                "CV_NOT_FOUND",
+                "IDEMPOTENCY_KEY_REUSED",
+                "PAYLOAD_TOO_LARGE",
+                "UNSUPPORTED_MEDIA_TYPE",
+                "DEPENDENCY_UNAVAILABLE",
+              ),
+            },
+          },
+          get: {
+            operationId: "listCvs",
+            summary: "List the caller's CVs (no bodies)",
+            parameters: listParameters,
+            responses: {
+              "200": ok("the caller's CVs; `cursor` when there may be more", answers.success("listCvs")),
+              ...errors("VALIDATION_ERROR", ...AUTHORIZED, "DEPENDENCY_UNAVAILABLE"),
+            },
+          },
+        },
+        "/v1/cvs/{cvId}": {
+          get: {
+            operationId: "getCv",
+            summary: "A CV of the caller's library: the latest version, or `version`",
+            parameters: [
+              cvIdParameter,
+              { name: "version", in: "query", required: false, schema: { type: "integer", minimum: 1 } },
+            ],
+            responses: {
+              "200": ok("the CV and every version's facts", answers.success("getCv")),
+              ...errors("VALIDATION_ERROR", ...AUTHORIZED, "CV_NOT_FOUND", "DEPENDENCY_UNAVAILABLE"),
+            },
+          },
+          put: {
+            operationId: "addCvVersion",
+            summary: "Store a new version of a CV; earlier versions stay readable, and finished jobs keep theirs",
+            parameters: [cvIdParameter, idempotencyKeyParameter("version")],
+            requestBody: cvBody,
+            responses: {
+              "201": ok("stored as the next version", answers.success("cvStored")),
+              "200": ok(
+                `ALREADY_CREATED: an earlier request with the same ${api.idempotencyKey.header} stored it`,
+                answers.success("cvStored"),
+              ),
+              ...errors(
+                "VALIDATION_ERROR",
+                "INVALID_CV",
+                ...AUTHORIZED,
+                "CV_NOT_FOUND",
+                "IDEMPOTENCY_KEY_REUSED",
+                "PAYLOAD_TOO_LARGE",
+                "UNSUPPORTED_MEDIA_TYPE",
+                "DEPENDENCY_UNAVAILABLE",
+              ),
+            },
+          },
+          delete: {
+            operationId: "deleteCv",
+            summary: "Delete a CV and every version of it (jobs already submitted keep their copy)",
+            parameters: [cvIdParameter],
+            responses: {
+              "204": { description: "deleted" },
+              ...errors(...AUTHORIZED, "CV_NOT_FOUND", "DEPENDENCY_UNAVAILABLE"),
             },
           },
         },

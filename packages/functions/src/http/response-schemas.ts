@@ -121,6 +121,10 @@ export const JobView = z.object({
         "present when FAILED: a code and a fixed message per code (never a dependency's own words). `details` only where it is the producer's material — VALIDATION_ERROR / INVALID_CV issues, the UNGROUNDED_CLAIM / BANNED_CLAIM violations (first 100) — and only on GET /v1/jobs/{jobId}",
       ),
     ),
+  cvRef: z
+    .optional(z.object({ cvId: z.guid(), version: z.number().check(z.int(), z.gte(1)) }))
+    .check(z.describe("a job submitted with `cvRef`: the library CV and the exact version it used")),
+  applicationId: z.optional(z.string()).check(z.describe("the request's `applicationId`, as sent")),
   links: JobLinks,
 });
 export type JobView = Answer<typeof JobView>;
@@ -178,8 +182,52 @@ export const Health = z.object({
 });
 export type Health = Answer<typeof Health>;
 
+const cvId = z.guid();
+const CV_FORMATS = ["json-resume", "text"] as const;
+
+/** `POST /v1/cvs` → 201, `PUT /v1/cvs/{cvId}` → 201 (200 for a repeated Idempotency-Key). */
+export const CvStored = z.object({
+  cvId,
+  version: z.number().check(z.int(), z.gte(1)),
+  links: z.object({ self: z.string().check(z.meta({ examples: ["/v1/cvs/0b6c6f2e-5d0a-4e55-9c3e-6a1f2b3c4d5e"] })) }),
+});
+export type CvStored = Answer<typeof CvStored>;
+
+/** A library CV without its body: `GET /v1/cvs`'s items. */
+export const CvSummary = z.object({
+  cvId,
+  latestVersion: z.number().check(z.int(), z.gte(1)),
+  format: z.enum(CV_FORMATS).check(z.describe("of the latest version")),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+
+/** `GET /v1/cvs/{cvId}`: one version's body and every version's facts. */
+export const CvView = z.extend(CvSummary, {
+  version: z.number().check(z.int(), z.gte(1), z.describe("the version `cv` holds: the latest, or `?version=N`")),
+  cv: z
+    .union([z.string(), z.record(z.string(), z.unknown())])
+    .check(z.describe("the CV as uploaded: a JSON Resume object or the text")),
+  versions: z.array(
+    z.object({
+      version: z.number().check(z.int(), z.gte(1)),
+      createdAt: timestamp,
+      format: z.enum(CV_FORMATS),
+      bytes: count,
+    }),
+  ),
+});
+
+/** `GET /v1/cvs`. */
+export const CvPage = z.object({
+  items: z.array(CvSummary),
+  cursor: z
+    .optional(z.string())
+    .check(z.describe("present when there may be more: pass it as `cursor` for the next page")),
+});
+
 /** The codes of `{success:true}` answers. */
-export const SUCCESS_CODES = ["OK", "ACCEPTED", "ALREADY_ACCEPTED"] as const;
+export const SUCCESS_CODES = ["OK", "ACCEPTED", "ALREADY_ACCEPTED", "CREATED", "ALREADY_CREATED"] as const;
 export type SuccessCode = (typeof SUCCESS_CODES)[number];
 
 /** `{ success: true, code, data }` with `data` of the given schema and `code` one of `codes`. */

@@ -1,0 +1,291 @@
+/**
+ * The CV library: a person's master CV uploaded once, versioned, and tailored by reference
+ * (`POST /v1/jobs` with `cvRef`). Every read and write is scoped to the caller (tenant and user
+ * from the JWT): another user's CV is the same 404 as a missing one.
+ *
+ * Order of writes: a version's body goes to the bucket before its metadata names it, so a CV the
+ * API shows always has its body; a crash in between leaves an object nothing names (no reader finds
+ * it). A delete marks the CV deleted first (from then on it reads as gone), removes the bodies, then
+ * the record; a delete that died half-way is finished by the next DELETE of the same id.
+ */
+import { canonicalJson, derivedId, type IdSecret, sha256Hex } from "@cvpipe/core/contracts/canonical-json";
+import { zodIssues } from "@cvpipe/core/contracts/field-issues";
+import { CV_ID, CvField, type CvRef } from "@cvpipe/core/contracts/job-request";
+import * as z from "@cvpipe/core/contracts/zod";
+import { CvNotFoundError, CvpipeError, InvalidIdempotencyKeyError, ValidationError } from "@cvpipe/core/errors";
+import type { Caller } from "@cvpipe/core/jobs/caller";
+import { parseListLimit } from "@cvpipe/core/jobs/list-limit";
+import { s3Key } from "@cvpipe/core/keys";
+import type { BlobStore } from "@cvpipe/core/ports/blob-store";
+import type { Clock } from "@cvpipe/core/ports/clock";
+import type { CvFormat, CvRecord, CvStore, CvVersion } from "@cvpipe/core/ports/cv-store";
+import { normalizeCv } from "@cvpipe/core/resume/normalize-cv";
+import { api } from "@cvpipe/core/topology";
+import { cvIssues } from "./cv-input.ts";
+import { openCursor, sealCursor } from "./list-cursor.ts";
+
+/** Versions one CV may have: its record (all versions listed) stays far below DynamoDB's 400 KB item. */
+export const MAX_CV_VERSIONS = 500;
+
+export interface CvReadDeps {
+  readonly cvs: CvStore;
+  /** The CV library's bucket (topology `buckets.cvs`). */
+  readonly cvBlobs: BlobStore;
+}
+
+export interface CvLibraryDeps extends CvReadDeps {
+  readonly clock: Clock;
+  readonly newId: () => string;
+  /** Keys the ids derived from an Idempotency-Key and seals list cursors. */
+  readonly idSecret: IdSecret;
+}
+
+/** `POST /v1/cvs` and `PUT /v1/cvs/{cvId}` bodies. */
+export const CvUpload = z.strictObject({ cv: CvField });
+
+export interface StoredCv {
+  readonly cvId: string;
+  readonly version: number;
+  /** false when an earlier request with the same Idempotency-Key stored this version. */
+  readonly created: boolean;
+}
+
+const IDEMPOTENCY_KEY = api.idempotencyKey.pattern;
+
+const checkKey = (key: string | undefined): void => {
+  if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+    throw new InvalidIdempotencyKeyError(`must be ${api.idempotencyKey.rule}`);
+  }
+};
+
+/** The upload's CV, validated exactly as `POST /v1/jobs` validates one; its format. */
+const parseUpload = (body: unknown): { cv: string | Record<string, unknown>; format: CvFormat } => {
+  const parsed = CvUpload.safeParse(body);
+  const issues = [
+    ...(parsed.success ? [] : zodIssues("body", parsed.error)),
+    ...cvIssues((body as { cv?: unknown } | null)?.cv, "body.cv"),
+  ];
+  if (issues.length > 0 || !parsed.success) throw new ValidationError(issues);
+  normalizeCv(parsed.data.cv, "body.cv");
+  return { cv: parsed.data.cv, format: typeof parsed.data.cv === "string" ? "text" : "json-resume" };
+};
+
+const live = (record: CvRecord | undefined): record is CvRecord => record !== undefined && !record.deletedAt;
+
+const reused = (cvId: string) =>
+  new CvpipeError("this Idempotency-Key was already used for a different request", {
+    code: "IDEMPOTENCY_KEY_REUSED",
+    details: { cvId },
+  });
+
+/**
+ * Writes the body of `version` of `cvId` to its own object. The key carries the body's hash as well
+ * as the number: two PUTs racing for the same number write two objects, and the one whose metadata
+ * write loses never overwrote the winner's body.
+ */
+const putBody = (
+  deps: CvLibraryDeps,
+  caller: Caller,
+  cvId: string,
+  version: number,
+  cv: string | Record<string, unknown>,
+  requestHash: string,
+) =>
+  deps.cvBlobs.put(
+    s3Key(
+      "cvs",
+      caller.tenantId,
+      sha256Hex(caller.userId).slice(0, 32),
+      cvId,
+      `v${version}-${requestHash.slice(0, 16)}.json`,
+    ),
+    JSON.stringify(cv),
+    "application/json",
+  );
+
+/** `POST /v1/cvs`: a new CV, version 1. The same Idempotency-Key and body return the first upload. */
+export const uploadCv = async (
+  deps: CvLibraryDeps,
+  caller: Caller,
+  body: unknown,
+  idempotencyKey: string | undefined,
+): Promise<StoredCv> => {
+  checkKey(idempotencyKey);
+  const { cv, format } = parseUpload(body);
+  const requestHash = sha256Hex(canonicalJson({ cv }));
+  const cvId = idempotencyKey
+    ? derivedId(deps.idSecret, "cv", caller.tenantId, caller.userId, idempotencyKey)
+    : deps.newId();
+  const existing = idempotencyKey ? await deps.cvs.get(caller, cvId) : undefined;
+  if (existing) return repeatOf(existing, requestHash, 1);
+  const now = deps.clock.now().toISOString();
+  const blob = await putBody(deps, caller, cvId, 1, cv, requestHash);
+  const version: CvVersion = {
+    version: 1,
+    createdAt: now,
+    format,
+    bytes: blob.bytes,
+    blob,
+    requestHash,
+    ...(idempotencyKey ? { idempotencyKey } : {}),
+  };
+  const outcome = await deps.cvs.create({
+    tenantId: caller.tenantId,
+    userId: caller.userId,
+    cvId,
+    createdAt: now,
+    updatedAt: now,
+    versions: [version],
+  });
+  if (!outcome.created) return repeatOf(outcome.existing, requestHash, 1);
+  return { cvId, version: 1, created: true };
+};
+
+/** A repeated Idempotency-Key: the version it stored, when the body is the same and the CV still there. */
+const repeatOf = (record: CvRecord, requestHash: string, version: number): StoredCv => {
+  if (!live(record)) throw new CvNotFoundError("this CV was deleted");
+  const stored = record.versions.find((v) => v.version === version);
+  if (!stored || stored.requestHash !== requestHash) throw reused(record.cvId);
+  return { cvId: record.cvId, version, created: false };
+};
+
+/** `PUT /v1/cvs/{cvId}`: a new version of the caller's CV; earlier versions stay readable. */
+export const addCvVersion = async (
+  deps: CvLibraryDeps,
+  caller: Caller,
+  cvId: string,
+  body: unknown,
+  idempotencyKey: string | undefined,
+): Promise<StoredCv> => {
+  checkKey(idempotencyKey);
+  const { cv, format } = parseUpload(body);
+  const requestHash = sha256Hex(canonicalJson({ cv }));
+  // A concurrent PUT that took the next number makes this one take the one after (three rounds).
+  for (let round = 0; round < 3; round++) {
+    const record = await ownCv(deps, caller, cvId);
+    const already = idempotencyKey ? record.versions.find((v) => v.idempotencyKey === idempotencyKey) : undefined;
+    if (already) return repeatOf(record, requestHash, already.version);
+    const latest = record.versions.at(-1)!.version;
+    if (record.versions.length >= MAX_CV_VERSIONS) {
+      throw new ValidationError([
+        {
+          path: "path.cvId",
+          rule: "maxVersions",
+          message: `this CV has ${MAX_CV_VERSIONS} versions, the most one CV keeps: upload a new CV (POST /v1/cvs)`,
+        },
+      ]);
+    }
+    const next = latest + 1;
+    const blob = await putBody(deps, caller, cvId, next, cv, requestHash);
+    const version: CvVersion = {
+      version: next,
+      createdAt: deps.clock.now().toISOString(),
+      format,
+      bytes: blob.bytes,
+      blob,
+      requestHash,
+      ...(idempotencyKey ? { idempotencyKey } : {}),
+    };
+    if (await deps.cvs.addVersion(caller, cvId, version, latest)) return { cvId, version: next, created: true };
+    // Lost the number to another writer (or to a delete): this body is named by nothing, so it goes.
+    await deps.cvBlobs.remove(blob).catch(() => {});
+  }
+  throw new CvpipeError("the CV kept changing under this request; send it again", {
+    code: "DEPENDENCY_UNAVAILABLE",
+    retryable: true,
+  });
+};
+
+/** The caller's live CV, or CvNotFoundError (unknown, deleted, another user's, not a cvId). */
+const ownCv = async (deps: CvReadDeps, caller: Caller, cvId: string): Promise<CvRecord> => {
+  if (!CV_ID.test(cvId)) throw new CvNotFoundError();
+  const record = await deps.cvs.get(caller, cvId);
+  if (!live(record)) throw new CvNotFoundError();
+  return record;
+};
+
+/** A version's body as stored. */
+const readVersion = async (deps: CvReadDeps, version: CvVersion): Promise<string | Record<string, unknown>> =>
+  JSON.parse(await deps.cvBlobs.get(version.blob)) as string | Record<string, unknown>;
+
+/** A `cvRef` of `POST /v1/jobs`: the CV and the exact version it names (the latest when none). */
+export const resolveCvRef = async (
+  deps: CvReadDeps,
+  caller: Caller,
+  ref: CvRef,
+): Promise<{ cv: string | Record<string, unknown>; cvId: string; version: number }> => {
+  const record = await ownCv(deps, caller, ref.cvId);
+  const version =
+    ref.version === undefined ? record.versions.at(-1) : record.versions.find((v) => v.version === ref.version);
+  if (!version) throw new CvNotFoundError(`this CV has no version ${ref.version}`);
+  return { cv: await readVersion(deps, version), cvId: record.cvId, version: version.version };
+};
+
+/** A version in a listing or answer: what a producer needs, no storage names. */
+const versionView = (v: CvVersion) => ({
+  version: v.version,
+  createdAt: v.createdAt,
+  format: v.format,
+  bytes: v.bytes,
+});
+
+const summary = (record: CvRecord) => {
+  const latest = record.versions.at(-1)!;
+  return {
+    cvId: record.cvId,
+    latestVersion: latest.version,
+    format: latest.format,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+};
+
+/** `GET /v1/cvs/{cvId}[?version=N]`: the CV (the latest version, or N) with every version's facts. */
+export const getCv = async (deps: CvReadDeps, caller: Caller, cvId: string, versionParam: string | undefined) => {
+  const record = await ownCv(deps, caller, cvId);
+  let wanted = record.versions.at(-1)!;
+  if (versionParam !== undefined) {
+    const n = /^[1-9][0-9]{0,6}$/.test(versionParam) ? Number(versionParam) : Number.NaN;
+    if (Number.isNaN(n)) {
+      throw new ValidationError([
+        { path: "query.version", rule: "integer", message: "must be a version number (1, 2, …)" },
+      ]);
+    }
+    const found = record.versions.find((v) => v.version === n);
+    if (!found) throw new CvNotFoundError(`this CV has no version ${n}`);
+    wanted = found;
+  }
+  return {
+    ...summary(record),
+    version: wanted.version,
+    cv: await readVersion(deps, wanted),
+    versions: record.versions.map(versionView),
+  };
+};
+
+/** `GET /v1/cvs`: a page of the caller's CVs (no bodies), with a sealed cursor to the next. */
+export const listCvs = async (
+  deps: CvLibraryDeps,
+  caller: Caller,
+  query: { readonly limit?: string | undefined; readonly cursor?: string | undefined },
+) => {
+  const limit = parseListLimit(query.limit);
+  const cursor = openCursor(deps.idSecret, caller, query.cursor);
+  const page = await deps.cvs.list(caller, limit, cursor);
+  return {
+    items: page.items.map(summary),
+    ...(page.cursor ? { cursor: sealCursor(deps.idSecret, caller, page.cursor) } : {}),
+  };
+};
+
+/**
+ * `DELETE /v1/cvs/{cvId}`: the CV and every version's body. Jobs already submitted keep the copy
+ * they were given. A delete that died half-way (the CV marked, bodies left) is finished here.
+ */
+export const deleteCv = async (deps: CvLibraryDeps, caller: Caller, cvId: string): Promise<void> => {
+  if (!CV_ID.test(cvId)) throw new CvNotFoundError();
+  const marked = await deps.cvs.markDeleted(caller, cvId, deps.clock.now().toISOString());
+  if (!marked) throw new CvNotFoundError();
+  for (const version of marked.versions) await deps.cvBlobs.remove(version.blob);
+  await deps.cvs.remove(caller, cvId);
+};
