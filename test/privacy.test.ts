@@ -33,7 +33,8 @@ import type { Posting } from "@cvpipe/core/contracts/job-request";
 import { CLOCK_OFFSET_ENV } from "@cvpipe/core/ports/clock";
 import { renderResumeText } from "@cvpipe/core/resume/render-resume-text";
 import type { Resume } from "@cvpipe/core/resume/resume";
-import { evalPairs, loadPosting, loadResume } from "@cvpipe/core/tailoring/testing/eval-set";
+import { postingView } from "@cvpipe/core/tailoring/posting-view";
+import { evalPairs, loadJob, loadResume } from "@cvpipe/core/tailoring/testing/eval-set";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { type ApiClient, startTestStack, type TestStack, testSettings } from "./support/stack.ts";
@@ -97,6 +98,7 @@ const personalised = (cv: Resume, i: number): Resume => {
 interface Case {
   readonly label: string;
   readonly cv: Resume;
+  /** The JSON Resume job file, sent as is. */
   readonly posting: Posting;
   readonly form: (typeof FORMS)[number];
   readonly engine: (typeof ENGINES)[number];
@@ -113,7 +115,7 @@ for (const [i, pair] of pairs.entries()) {
       cases.push({
         label: `${pair.resume} × ${pair.jobJson} (${form}, ${engine})`,
         cv: cvOf.get(pair.resume)!,
-        posting: loadPosting(pair.jobJson),
+        posting: loadJob(pair.jobJson),
         form,
         engine,
         user: `eval-${i}`,
@@ -127,7 +129,7 @@ for (const [i, file] of resumeFiles.entries()) {
       cases.push({
         label: `${file} personalised × ${pair.jobJson} (${form}, ${engine})`,
         cv: personalised(cvOf.get(file)!, i),
-        posting: loadPosting(pair.jobJson),
+        posting: loadJob(pair.jobJson),
         form,
         engine,
         user: `person-${i}`,
@@ -137,7 +139,7 @@ for (const [i, file] of resumeFiles.entries()) {
 /** Each CV, as it is and personalised (JSON and text), against a model that fails (Bedrock only). */
 const unreliableCases: Case[] = resumeFiles.flatMap((file, i) => {
   const pair = pairs.find((p) => p.resume === file)!;
-  const posting = loadPosting(pair.jobJson);
+  const posting = loadJob(pair.jobJson);
   const cv = cvOf.get(file)!;
   const person = personalised(cv, i);
   return [
@@ -394,7 +396,7 @@ const allPii = (): { cv: Resume; values: PiiValue[] }[] =>
  */
 const ordinaryWords = new Set(
   [
-    ...allCases.flatMap((c) => [c.posting.title ?? "", c.posting.company ?? "", c.posting.description]),
+    ...allCases.flatMap((c) => [c.posting.title ?? "", c.posting.company ?? "", postingView(c.posting).description]),
     ...allCases.flatMap((c) => strings({ ...c.cv, basics: undefined })),
     ...Object.values(loadPromptTemplates()),
   ].flatMap(words),
@@ -513,7 +515,7 @@ test(`no run of ${SHINGLE} words of any CV or posting in any log line`, () => {
   const source = new Map<string, string>();
   for (const c of allCases) {
     for (const s of strings(c.cv)) for (const g of shingles(s)) source.set(g, "CV");
-    for (const g of shingles(c.posting.description)) source.set(g, "posting");
+    for (const g of shingles(postingView(c.posting).description)) source.set(g, "posting");
   }
   const leaks = new Leaks();
   for (const line of logLines)

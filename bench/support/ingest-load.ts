@@ -5,16 +5,16 @@
 import { randomUUID } from "node:crypto";
 import { CreateQueueCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { messageBody, messageGroupId, type TailoringJobMessage } from "@cvpipe/core/contracts/messages";
-import { evalPairs, loadPosting, loadResume } from "@cvpipe/core/tailoring/testing/eval-set";
+import { evalPairs, loadJob, loadResume } from "@cvpipe/core/tailoring/testing/eval-set";
 import { mintToken } from "@cvpipe/local/jwt-keys";
 import type { StartedStackProcess } from "../../test/support/stack-process.ts";
 import { type LoadResult, runLoad } from "./load.ts";
 
 export const TENANT = "bench";
 
-/** The job requests: the eval pairs, in turn. */
+/** The job requests: the eval pairs, in turn (each posting its JSON Resume job file, as is). */
 export const jobRequests = (): Array<{ cv: unknown; job: unknown }> =>
-  evalPairs().map((p) => ({ cv: loadResume(p.resume), job: loadPosting(p.jobJson) }));
+  evalPairs().map((p) => ({ cv: loadResume(p.resume), job: loadJob(p.jobJson) }));
 
 export interface Producer {
   /** The producer's own SQS client (the raw baseline's), for queue depths too. */

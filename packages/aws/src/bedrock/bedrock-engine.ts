@@ -124,7 +124,8 @@ export class BedrockEngine implements TailoringEngine {
       cv_json: JSON.stringify(cv, null, 2),
       job_title: request.posting.title ?? "",
       job_company: request.posting.company ?? "",
-      job_description: request.posting.description,
+      // The job's details (type, location, remote, …) are context for the model, not requirements.
+      job_description: [request.posting.description, ...(request.posting.details ?? [])].join("\n"),
       max_highlights: String(request.options.maxHighlightsPerEntry ?? 4),
       max_skills: String(request.options.maxSkills ?? 20),
       max_words: String(request.options.maxWords ?? 900),

@@ -26,10 +26,14 @@ export const formatPath = (root: string, path: readonly PropertyKey[]): string =
   return out || "(root)";
 };
 
+/** A custom check may name its rule (`params.rule`: a JSON Schema keyword, as a CV's issues do); else zod's code. */
+const ruleOf = (issue: z.core.$ZodIssue): string =>
+  issue.code === "custom" && typeof issue.params?.["rule"] === "string" ? issue.params["rule"] : issue.code;
+
 /** Re-roots zod issues where the caller can see them. */
 export const zodIssues = (root: string, error: z.core.$ZodError): FieldIssue[] =>
   error.issues.map((issue) => ({
     path: formatPath(root, issue.path),
-    rule: issue.code,
+    rule: ruleOf(issue),
     message: issue.message,
   }));

@@ -1,4 +1,4 @@
-import type { Posting } from "../contracts/job-request.ts";
+import type { PostingView } from "./posting-view.ts";
 import type { TermKind } from "./terms.ts";
 import { TextTerms } from "./text-terms.ts";
 
@@ -31,18 +31,21 @@ export interface KeywordOptions {
 
 /**
  * The posting's keywords, heaviest first: term frequency (log-damped) × what kind
- * of term it is, doubled when the title names it. The company's own name is
- * not a requirement and is left out.
+ * of term it is, doubled when the title names it and doubled when one of the
+ * posting's explicit requirements does. The company's own name is not a
+ * requirement and is left out.
  */
 export const postingKeywords = (
-  posting: Posting,
+  posting: PostingView,
   options: KeywordOptions = {},
   terms: TextTerms = new TextTerms(),
 ): Keyword[] => {
   const limit = options.limit ?? DEFAULT_KEYWORD_LIMIT;
   const keywords = termStats(posting, terms).map((s) => {
     const role = options.discountRoleWords === true && s.kind !== "skill" && ROLE_WORDS.has(s.key);
-    const weight = role ? 1 : (1 + Math.log(s.tf)) * KIND_FACTOR[s.kind] * (s.inTitle ? 2 : 1);
+    const weight = role
+      ? 1
+      : (1 + Math.log(s.tf)) * KIND_FACTOR[s.kind] * (s.inTitle ? 2 : 1) * (s.inRequirements ? 2 : 1);
     return { key: s.key, display: s.display, weight, kind: s.kind, first: s.first };
   });
   keywords.sort((a, b) => b.weight - a.weight || a.first - b.first);
@@ -57,13 +60,15 @@ interface TermStats {
   /** Position of the first occurrence. */
   readonly first: number;
   readonly inTitle: boolean;
+  readonly inRequirements: boolean;
 }
 
 /** Each term of the posting (the company's aside) with its counts, in order of first use; once per job. */
-const termStats = (posting: Posting, terms: TextTerms): readonly TermStats[] =>
-  terms.derived(`posting\u0000${posting.company ?? ""}\u0000${posting.title ?? ""}\u0000${posting.description}`, () => {
+const termStats = (posting: PostingView, terms: TextTerms): readonly TermStats[] =>
+  terms.derived(statsKey(posting), () => {
     const companyKeys = new Set(posting.company === undefined ? [] : terms.terms(posting.company).map((t) => t.key));
     const titleKeys = new Set(posting.title === undefined ? [] : terms.terms(posting.title).map((t) => t.key));
+    const requirementKeys = new Set(requirementTerms(posting, terms).flatMap((r) => r.keys));
     const stats = new Map<string, { tf: number; kind: TermKind; first: number; surfaces: Map<string, number> }>();
     terms.terms(`${posting.title ?? ""}\n${posting.description}`).forEach((term, index) => {
       if (companyKeys.has(term.key)) return;
@@ -84,5 +89,46 @@ const termStats = (posting: Posting, terms: TextTerms): readonly TermStats[] =>
       kind: s.kind,
       first: s.first,
       inTitle: titleKeys.has(key),
+      inRequirements: requirementKeys.has(key),
     }));
   });
+
+/** Everything the statistics are computed from (the memo's key). */
+const statsKey = (posting: PostingView): string =>
+  [
+    "posting",
+    posting.company ?? "",
+    posting.title ?? "",
+    posting.description,
+    ...(posting.requirements ?? []).map((r) => `\u0001${r}`),
+  ].join("\u0000");
+
+/** One of the posting's explicit requirements and the term keys that name it (all must be met). */
+export interface RequirementTerms {
+  /** As the posting writes it. */
+  readonly display: string;
+  readonly keys: readonly string[];
+  /** The strongest kind among its terms. */
+  readonly kind: TermKind;
+}
+
+/**
+ * The posting's explicit requirements as terms, in the posting's order; one
+ * that names no term (punctuation alone) or only what an earlier one names is
+ * left out. The company's name is left out as it is from the keywords.
+ */
+export const requirementTerms = (posting: PostingView, terms: TextTerms = new TextTerms()): RequirementTerms[] => {
+  const companyKeys = new Set(posting.company === undefined ? [] : terms.terms(posting.company).map((t) => t.key));
+  const seen = new Set<string>();
+  const out: RequirementTerms[] = [];
+  for (const display of posting.requirements ?? []) {
+    const found = terms.terms(display).filter((t) => !companyKeys.has(t.key));
+    const keys = [...new Set(found.map((t) => t.key))];
+    const id = [...keys].sort().join("\u0000");
+    if (keys.length === 0 || seen.has(id)) continue;
+    seen.add(id);
+    const kind = found.reduce<TermKind>((k, t) => (KIND_RANK[t.kind] > KIND_RANK[k] ? t.kind : k), "word");
+    out.push({ display, keys, kind });
+  }
+  return out;
+};

@@ -1,5 +1,6 @@
-import type { EngineName, Posting, TailoringOptions } from "../contracts/job-request.ts";
+import type { EngineName, TailoringOptions } from "../contracts/job-request.ts";
 import type { Resume } from "../resume/resume.ts";
+import type { PostingView } from "./posting-view.ts";
 
 export interface TokenUsage {
   readonly inputTokens: number;
@@ -7,10 +8,13 @@ export interface TokenUsage {
   readonly totalTokens: number;
 }
 
-/** What one engine is asked to do. The CV is already a valid JSON Resume. */
+/**
+ * What one engine is asked to do. The CV is already a valid JSON Resume; the
+ * posting is one view of either form a producer sends (`postingView`).
+ */
 export interface TailorRequest {
   readonly cv: Resume;
-  readonly posting: Posting;
+  readonly posting: PostingView;
   readonly options: TailoringOptions;
 }
 
