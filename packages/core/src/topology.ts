@@ -121,7 +121,9 @@ export const functions = {
   ingress: {
     id: "ingress",
     entry: "packages/functions/src/ingress.ts",
-    timeoutSeconds: 10,
+    // Past `api.maxPreferWaitSeconds` (a POST /v1/jobs may wait that long for its job) and below API
+    // Gateway's 30 s integration limit.
+    timeoutSeconds: 29,
     memoryMb: 512,
     description: "Validates producer requests and enqueues jobs and events",
   },
@@ -364,6 +366,8 @@ export const api = {
   listLimit: { min: 1, max: 100, default: 20 },
   /** The request and response header naming a request's correlation id (headers are read case-insensitively). */
   correlationIdHeader: "X-Correlation-Id",
+  /** `Prefer: wait=N` on POST /v1/jobs (RFC 7240): N seconds at most, a larger N waits this long. */
+  maxPreferWaitSeconds: 25,
 } as const satisfies {
   routes: readonly RouteSpec[];
   scopes: Record<ApiScope, string>;
@@ -373,6 +377,7 @@ export const api = {
   idempotencyKey: { header: string; pattern: RegExp; rule: string };
   listLimit: { min: number; max: number; default: number };
   correlationIdHeader: string;
+  maxPreferWaitSeconds: number;
 };
 
 /**

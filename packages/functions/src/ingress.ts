@@ -17,7 +17,7 @@ import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { addCvVersion, deleteCv, getCv, listCvs, type StoredCv, uploadCv } from "./app/cv-library.ts";
 import { checkHealth } from "./app/health.ts";
 import { jobAccepted } from "./app/job-view.ts";
-import { getJob, listJobs } from "./app/own-jobs.ts";
+import { getJob, listJobs, waitForOwnJob } from "./app/own-jobs.ts";
 import { submitEvents } from "./app/submit-events.ts";
 import { submitJob } from "./app/submit-job.ts";
 import { type IngressDeps, ingressDeps } from "./composition.ts";
@@ -28,6 +28,7 @@ import {
   correlationIdOf,
   header,
   jsonBody,
+  preferredWaitSeconds,
 } from "./http/api-request.ts";
 import {
   errorResponse,
@@ -58,9 +59,18 @@ const route = async (
     case "GET /v1/openapi.json":
       return json(200, openApiDocument());
     case "POST /v1/jobs": {
-      const job = await submitJob(deps, callerOf(event), jsonBody(event), header(event, "idempotency-key"), request);
+      const caller = callerOf(event);
+      const wait = preferredWaitSeconds(event);
+      const job = await submitJob(deps, caller, jsonBody(event), header(event, "idempotency-key"), request);
       logger.info("job accepted", { jobId: job.jobId, created: job.created, status: job.status });
       const accepted = jobAccepted(job);
+      if (wait !== undefined) {
+        // RFC 7240: the job finished within the wait, so the answer is the job itself; else 202 as without it.
+        const finished = await waitForOwnJob(deps, caller, job.jobId, wait, fitsIn(deps));
+        if (finished) {
+          return success(200, "OK", finished, { location: accepted.links.self, "preference-applied": `wait=${wait}` });
+        }
+      }
       return success(202, job.created ? "ACCEPTED" : "ALREADY_ACCEPTED", accepted, { location: accepted.links.self });
     }
     case "GET /v1/jobs": {
@@ -72,8 +82,11 @@ const route = async (
       );
     }
     case "GET /v1/jobs/{jobId}": {
-      const fits = (data: unknown) => payloadBytes(success(200, "OK", data)) <= deps.maxResponseBytes;
-      return success(200, "OK", await getJob(deps, callerOf(event), event.pathParameters?.["jobId"] ?? "", fits));
+      return success(
+        200,
+        "OK",
+        await getJob(deps, callerOf(event), event.pathParameters?.["jobId"] ?? "", fitsIn(deps)),
+      );
     }
     case "POST /v1/cvs": {
       const stored = await uploadCv(deps, callerOf(event), jsonBody(event), header(event, "idempotency-key"));
@@ -123,6 +136,12 @@ const route = async (
       return failure(404, "NOT_FOUND", `no route ${event.routeKey}`);
   }
 };
+
+/** Whether a 200 carrying `data` stays within the response limit (else a job's result travels by link). */
+const fitsIn =
+  (deps: IngressDeps) =>
+  (data: unknown): boolean =>
+    payloadBytes(success(200, "OK", data)) <= deps.maxResponseBytes;
 
 /** 201 with the stored version (200 ALREADY_CREATED for a repeated Idempotency-Key), `Location` its CV. */
 const cvStoredAnswer = (stored: StoredCv): APIGatewayProxyStructuredResultV2 => {

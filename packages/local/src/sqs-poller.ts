@@ -158,14 +158,18 @@ export class SqsPoller {
     this.#options = options;
   }
 
+  /** Starts receiving; again after a stop (a paused event source mapping resumed). */
   start(): void {
-    this.#loop ??= this.#receiveLoop();
+    if (this.#loop) return;
+    this.#stopping = false;
+    this.#loop = this.#receiveLoop();
   }
 
   /** Stops receiving, lets in-flight invocations finish (timed-out ones too), releases anything received after the stop. */
   async stop(): Promise<void> {
     this.#stopping = true;
     await this.#loop;
+    this.#loop = undefined;
     while (this.#inFlight.size > 0) await Promise.all([...this.#inFlight]);
   }
 

@@ -3,6 +3,7 @@ import { MemoryCvStore } from "@cvpipe/core/cvs/testing/memory-cv-store";
 import { CvNotFoundError, CvpipeError, ValidationError } from "@cvpipe/core/errors";
 import type { CvOwner, CvVersion } from "@cvpipe/core/ports/cv-store";
 import { MemoryBlobs } from "@cvpipe/core/testing/memory-ports";
+import { rejects } from "@cvpipe/core/testing/rejects";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import {
@@ -37,11 +38,9 @@ const setup = () => {
   return { deps, cvs, cvBlobs };
 };
 
-const rejects = async (run: Promise<unknown>, type: new (...args: never[]) => Error): Promise<Error> => {
-  const error = await run.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
+/** The rejection of `run`, asserted to be a `type`. */
+const rejectsWith = async (run: Promise<unknown>, type: new (...args: never[]) => Error): Promise<Error> => {
+  const error = await rejects(() => run);
   assert.instance(error, type);
   return error as Error;
 };
@@ -80,12 +79,12 @@ test("a reference resolves to the exact version; unknown, deleted, another user'
   assert.is((await resolveCvRef(deps, alice, { cvId })).version, 2);
   const v1 = await resolveCvRef(deps, alice, { cvId, version: 1 });
   assert.is((v1.cv as { basics: { label: string } }).basics.label, "One");
-  await rejects(resolveCvRef(deps, alice, { cvId, version: 3 }), CvNotFoundError);
-  await rejects(resolveCvRef(deps, { tenantId: "acme", userId: "bob" }, { cvId }), CvNotFoundError);
-  await rejects(resolveCvRef(deps, { tenantId: "globex", userId: "alice" }, { cvId }), CvNotFoundError);
+  await rejectsWith(resolveCvRef(deps, alice, { cvId, version: 3 }), CvNotFoundError);
+  await rejectsWith(resolveCvRef(deps, { tenantId: "acme", userId: "bob" }, { cvId }), CvNotFoundError);
+  await rejectsWith(resolveCvRef(deps, { tenantId: "globex", userId: "alice" }, { cvId }), CvNotFoundError);
   await deleteCv(deps, alice, cvId);
-  await rejects(resolveCvRef(deps, alice, { cvId }), CvNotFoundError);
-  await rejects(deleteCv(deps, alice, "../../etc/passwd"), CvNotFoundError);
+  await rejectsWith(resolveCvRef(deps, alice, { cvId }), CvNotFoundError);
+  await rejectsWith(deleteCv(deps, alice, "../../etc/passwd"), CvNotFoundError);
 });
 
 test("a delete that stopped after marking is finished by the next one; a PUT meanwhile is refused", async () => {
@@ -93,8 +92,8 @@ test("a delete that stopped after marking is finished by the next one; a PUT mea
   const { cvId } = await uploadCv(deps, alice, { cv: cv("One") }, undefined);
   await cvs.markDeleted(alice, cvId, NOW.toISOString());
   assert.is(cvBlobs.objects.size, 1);
-  await rejects(addCvVersion(deps, alice, cvId, { cv: cv("Two") }, undefined), CvNotFoundError);
-  await rejects(getCv(deps, alice, cvId, undefined), CvNotFoundError);
+  await rejectsWith(addCvVersion(deps, alice, cvId, { cv: cv("Two") }, undefined), CvNotFoundError);
+  await rejectsWith(getCv(deps, alice, cvId, undefined), CvNotFoundError);
   await deleteCv(deps, alice, cvId);
   assert.is(cvBlobs.objects.size, 0);
   assert.is(await cvs.get(alice, cvId), undefined);
@@ -106,7 +105,7 @@ test("a CV keeps at most MAX_CV_VERSIONS versions, and says so by field", async 
   const record = (await cvs.get(alice, cvId))!;
   const many = Array.from({ length: MAX_CV_VERSIONS }, (_, i) => ({ ...record.versions[0]!, version: i + 1 }));
   cvs.records.set([...cvs.records.keys()][0]!, { ...record, versions: many });
-  const error = await rejects(addCvVersion(deps, alice, cvId, { cv: cv("Too many") }, undefined), ValidationError);
+  const error = await rejectsWith(addCvVersion(deps, alice, cvId, { cv: cv("Too many") }, undefined), ValidationError);
   assert.match(JSON.stringify((error as ValidationError).details), /"path":"path.cvId","rule":"maxVersions"/);
 });
 
@@ -116,7 +115,7 @@ test("Idempotency-Key: the same body returns the first upload; another body is I
   const again = await uploadCv(deps, alice, { cv: cv("One") }, "k-1");
   assert.equal(again, { ...first, created: false });
   assert.is(cvBlobs.objects.size, 1, "a repeat writes nothing");
-  const reused = await rejects(uploadCv(deps, alice, { cv: cv("Other") }, "k-1"), CvpipeError);
+  const reused = await rejectsWith(uploadCv(deps, alice, { cv: cv("Other") }, "k-1"), CvpipeError);
   assert.is((reused as CvpipeError).code, "IDEMPOTENCY_KEY_REUSED");
   // The key is the caller's: bob's "k-1" is his own CV.
   const bob = await uploadCv(deps, { tenantId: "acme", userId: "bob" }, { cv: cv("One") }, "k-1");

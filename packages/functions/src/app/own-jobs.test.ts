@@ -13,7 +13,7 @@ import { rejects } from "@cvpipe/core/testing/rejects";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { sealCursor } from "./list-cursor.ts";
-import { listJobs } from "./own-jobs.ts";
+import { listJobs, type WaitTimer, waitForOwnJob } from "./own-jobs.ts";
 
 const NOW = new Date("2026-11-18T10:00:00Z");
 const alice = { tenantId: "acme", userId: "alice" };
@@ -60,6 +60,73 @@ test("a cursor not issued to the caller is an InvalidCursorError: forged, anothe
   ] as const) {
     assert.instance(await rejects(() => listJobs(deps, who, { cursor })), InvalidCursorError, String(cursor));
   }
+});
+
+/** A timer whose time moves only when the waiter sleeps; `onSleep` runs at each sleep. */
+const fakeTimer = (onSleep: (n: number) => void): WaitTimer & { slept: number[] } => {
+  let now = 0;
+  const slept: number[] = [];
+  return {
+    slept,
+    elapsedMs: () => now,
+    sleep: async (ms) => {
+      slept.push(ms);
+      now += ms;
+      onSleep(slept.length);
+    },
+  };
+};
+
+const JOB_ID = "0b6c6f2e-5d0a-4e55-9c3e-6a1f2b3c4d5e";
+const detailDeps = (jobs: MemoryJobStore) => ({
+  jobs,
+  blobs: new MemoryBlobs(),
+  links: { presignedGetUrl: async () => ({ url: "https://x", expiresAt: NOW }) },
+  maxResponseBytes: 5_000_000,
+  resultLinkTtlSeconds: 900,
+});
+
+test("waitForOwnJob: the finished job once it ends within the wait, read again with growing pauses", async () => {
+  const jobs = new MemoryJobStore({ clock: { now: () => NOW } });
+  jobs.put(queuedJob(JOB_ID));
+  const timer = fakeTimer((n) => {
+    if (n === 4) {
+      jobs.put(
+        queuedJob(JOB_ID, {
+          status: "FAILED",
+          error: { code: "INVALID_CV", message: "x" },
+          finishedAt: NOW.toISOString(),
+        }),
+      );
+    }
+  });
+  const job = await waitForOwnJob(detailDeps(jobs), alice, JOB_ID, 10, () => true, timer);
+  assert.is(job?.status, "FAILED");
+  assert.equal(timer.slept, [50, 75, 112.5, 168.75]);
+});
+
+test("waitForOwnJob: undefined when the wait ends first (never sleeping past it); another user's job is never waited for", async () => {
+  const jobs = new MemoryJobStore({ clock: { now: () => NOW } });
+  jobs.put(queuedJob(JOB_ID));
+  const timer = fakeTimer(() => {});
+  assert.is(await waitForOwnJob(detailDeps(jobs), alice, JOB_ID, 2, () => true, timer), undefined);
+  assert.is(
+    timer.slept.reduce((a, b) => a + b, 0),
+    2000,
+  );
+  assert.ok(timer.slept.every((ms) => ms <= 500));
+  jobs.put(queuedJob(JOB_ID, { status: "FAILED", error: { code: "INVALID_CV", message: "x" } }));
+  assert.is(
+    await waitForOwnJob(
+      detailDeps(jobs),
+      bob,
+      JOB_ID,
+      1,
+      () => true,
+      fakeTimer(() => {}),
+    ),
+    undefined,
+  );
 });
 
 test.run();

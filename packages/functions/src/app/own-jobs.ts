@@ -85,3 +85,40 @@ export const getJob = async (deps: GetJobDeps, caller: Caller, jobId: string, fi
   if (!record) throw new NotFoundError("no such job");
   return jobDetail(deps, record, fits);
 };
+
+/** Real time for waiting: the functions' clock may be fixed or shifted, a wait's seconds are not. */
+export interface WaitTimer {
+  /** Milliseconds from an arbitrary origin, never going back. */
+  elapsedMs(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const realTimer: WaitTimer = {
+  elapsedMs: () => performance.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/**
+ * `Prefer: wait=N` on `POST /v1/jobs`: reads the caller's job until it is SUCCEEDED or FAILED or
+ * `seconds` have passed — first at once (an Idempotency-Key repeat of a finished job), then every
+ * 50 ms growing to 500 ms. The finished job as `GET /v1/jobs/{jobId}` shows it, or undefined.
+ */
+export const waitForOwnJob = async (
+  deps: GetJobDeps,
+  caller: Caller,
+  jobId: string,
+  seconds: number,
+  fits: (data: unknown) => boolean,
+  timer: WaitTimer = realTimer,
+) => {
+  const deadline = timer.elapsedMs() + seconds * 1000;
+  let pause = 50;
+  for (;;) {
+    const record = await findOwnJob(deps.jobs, caller, jobId);
+    if (record && (record.status === "SUCCEEDED" || record.status === "FAILED")) return jobDetail(deps, record, fits);
+    const left = deadline - timer.elapsedMs();
+    if (left <= 0) return undefined;
+    await timer.sleep(Math.min(pause, left));
+    pause = Math.min(pause * 1.5, 500);
+  }
+};

@@ -35,6 +35,27 @@ export const header = (event: ApiEvent, name: string): string | undefined => {
 };
 
 /**
+ * The seconds of a `Prefer: wait=N` header (RFC 7240 §4.3), at most `api.maxPreferWaitSeconds`;
+ * undefined without one. Preferences are hints: one that is malformed is ignored, as the RFC says
+ * a server may ignore any preference (`Preference-Applied` then says nothing was applied).
+ */
+export const preferredWaitSeconds = (event: ApiEvent): number | undefined => {
+  const prefer = header(event, "prefer");
+  if (prefer === undefined) return undefined;
+  for (const preference of prefer.split(",")) {
+    const [token, ...rest] = (preference.split(";")[0] ?? "").split("=");
+    if (token?.trim().toLowerCase() !== "wait") continue;
+    const value = rest
+      .join("=")
+      .trim()
+      .replace(/^"(.*)"$/, "$1");
+    if (!/^[0-9]{1,6}$/.test(value)) return undefined;
+    return Math.min(Number(value), api.maxPreferWaitSeconds);
+  }
+  return undefined;
+};
+
+/**
  * The claims as the token itself has them, from the Authorization header the
  * authorizer verified. The event's claims can be text only (the local gateway,
  * modelling API Gateway's, writes a JSON `null`, `0` or `true` as "null", "0",

@@ -506,8 +506,8 @@ test("every operation takes X-Correlation-Id and every answer names it, as the i
     );
     for (const [status, response] of Object.entries(op.responses)) {
       assert.equal(
-        response.headers,
-        { "X-Correlation-Id": { $ref: "#/components/headers/CorrelationId" } },
+        (response.headers as Record<string, unknown> | undefined)?.["X-Correlation-Id"],
+        { $ref: "#/components/headers/CorrelationId" },
         `${name} ${status}`,
       );
     }

@@ -186,7 +186,10 @@ const withCorrelationIds = <P extends Record<string, Record<string, { parameters
     for (const operation of Object.values(operations)) {
       operation.parameters = [...(operation.parameters ?? []), { $ref: "#/components/parameters/CorrelationId" }];
       for (const response of Object.values(operation.responses) as Array<{ headers?: object }>) {
-        response.headers = { [api.correlationIdHeader]: { $ref: "#/components/headers/CorrelationId" } };
+        response.headers = {
+          ...response.headers,
+          [api.correlationIdHeader]: { $ref: "#/components/headers/CorrelationId" },
+        };
       }
     }
   }
@@ -249,12 +252,31 @@ export const openApiDocument = (options: OpenApiOptions = {}) => {
                 schema: { type: "string", pattern: api.idempotencyKey.pattern.source },
                 description: `${api.idempotencyKey.rule}. Scoped to the caller (tenant + user): the same key and body returns the first job, however late the retry; the same key with another body is a 409. The job id is derived from the key with a server-side secret, so nobody can compute it from the key.`,
               },
+              {
+                name: "Prefer",
+                in: "header",
+                required: false,
+                schema: { type: "string", examples: ["wait=10"] },
+                description: `RFC 7240 \`wait=N\` (N seconds, at most ${api.maxPreferWaitSeconds}; more waits ${api.maxPreferWaitSeconds}): when the job finishes within N seconds the answer is 200 with the finished job and \`Preference-Applied: wait=N\`; otherwise 202 as without the header. Other preferences, and a malformed wait, are ignored.`,
+              },
             ],
             requestBody: {
               required: true,
               content: { "application/json": { schema: { $ref: "#/components/schemas/JobRequest" } } },
             },
             responses: {
+              "200": {
+                ...ok(
+                  "with `Prefer: wait=N`: the job finished within N seconds (SUCCEEDED or FAILED), as GET /v1/jobs/{jobId} shows it",
+                  answers.success("getJob"),
+                ),
+                headers: {
+                  "Preference-Applied": {
+                    description: "`wait=N`: the wait that was applied",
+                    schema: { type: "string" },
+                  },
+                },
+              },
               "202": ok(
                 `accepted (ALREADY_ACCEPTED: an earlier request with the same ${api.idempotencyKey.header} created the job)`,
                 answers.success("submitJob"),
