@@ -11,7 +11,14 @@ import type { JobError, JobRecord } from "@cvpipe/core/jobs/job-record";
 import { latestCreatedAtFor, userKey } from "@cvpipe/core/jobs/job-record";
 import { compositeKey, keyPart, keyPartProblem, UnsafeKeyError } from "@cvpipe/core/keys";
 import type { Clock } from "@cvpipe/core/ports/clock";
-import type { CreateJobOutcome, JobCompletion, JobPage, JobStore, StartOutcome } from "@cvpipe/core/ports/job-store";
+import type {
+  CreateJobOutcome,
+  JobCompletion,
+  JobFilter,
+  JobPage,
+  JobStore,
+  StartOutcome,
+} from "@cvpipe/core/ports/job-store";
 import type { TailoringResult } from "@cvpipe/core/tailoring/types";
 import { QUEUED_SHARDS } from "@cvpipe/core/topology";
 import { conditionalWrite, dependencyFailure, isConditionalCheckFailed } from "./aws-errors.ts";
@@ -321,15 +328,31 @@ export class DynamoJobStore implements JobStore {
       .slice(0, limit);
   }
 
-  async listByUser(tenantId: string, userId: string, limit: number, cursor?: string): Promise<JobPage> {
+  async listByUser(
+    tenantId: string,
+    userId: string,
+    limit: number,
+    cursor?: string,
+    filter: JobFilter = {},
+  ): Promise<JobPage> {
     const start = decodeCursor(cursor, tenantId, compositeKey(tenantId, userId));
+    const conditions = [
+      ...(filter.status === undefined ? [] : ["#status = :status"]),
+      ...(filter.applicationId === undefined ? [] : ["applicationId = :app"]),
+    ];
     try {
       const out = await this.#db.send(
         new QueryCommand({
           TableName: this.#table,
           IndexName: this.#byUserIndex,
           KeyConditionExpression: "userKey = :uk",
-          ExpressionAttributeValues: { ":uk": userKey(tenantId, userId) },
+          ...(conditions.length > 0 ? { FilterExpression: conditions.join(" AND ") } : {}),
+          ...(filter.status === undefined ? {} : { ExpressionAttributeNames: { "#status": "status" } }),
+          ExpressionAttributeValues: {
+            ":uk": userKey(tenantId, userId),
+            ...(filter.status === undefined ? {} : { ":status": filter.status }),
+            ...(filter.applicationId === undefined ? {} : { ":app": filter.applicationId }),
+          },
           ScanIndexForward: false,
           Limit: limit,
           ...(start ? { ExclusiveStartKey: start } : {}),

@@ -324,17 +324,40 @@ export interface RouteSpec {
   /** JWT routes: a token needs at least one of these in `scope` (or `scp`); else 403. Public routes: none. */
   readonly scopes: readonly ApiScope[];
   readonly target: FunctionId;
+  /** The query parameters the route takes; any other is refused (400 naming it), never silently ignored. */
+  readonly query?: readonly string[];
 }
 
 export const api = {
   routes: [
     { method: "POST", path: "/v1/jobs", auth: true, scopes: ["cvpipe/jobs.write"], target: "ingress" },
-    { method: "GET", path: "/v1/jobs", auth: true, scopes: ["cvpipe/jobs.read"], target: "ingress" },
+    {
+      method: "GET",
+      path: "/v1/jobs",
+      auth: true,
+      scopes: ["cvpipe/jobs.read"],
+      target: "ingress",
+      query: ["limit", "cursor", "status", "applicationId"],
+    },
     { method: "GET", path: "/v1/jobs/{jobId}", auth: true, scopes: ["cvpipe/jobs.read"], target: "ingress" },
     { method: "POST", path: "/v1/events", auth: true, scopes: ["cvpipe/events.write"], target: "ingress" },
     { method: "POST", path: "/v1/cvs", auth: true, scopes: ["cvpipe/cvs.write"], target: "ingress" },
-    { method: "GET", path: "/v1/cvs", auth: true, scopes: ["cvpipe/cvs.read"], target: "ingress" },
-    { method: "GET", path: "/v1/cvs/{cvId}", auth: true, scopes: ["cvpipe/cvs.read"], target: "ingress" },
+    {
+      method: "GET",
+      path: "/v1/cvs",
+      auth: true,
+      scopes: ["cvpipe/cvs.read"],
+      target: "ingress",
+      query: ["limit", "cursor"],
+    },
+    {
+      method: "GET",
+      path: "/v1/cvs/{cvId}",
+      auth: true,
+      scopes: ["cvpipe/cvs.read"],
+      target: "ingress",
+      query: ["version"],
+    },
     { method: "PUT", path: "/v1/cvs/{cvId}", auth: true, scopes: ["cvpipe/cvs.write"], target: "ingress" },
     { method: "DELETE", path: "/v1/cvs/{cvId}", auth: true, scopes: ["cvpipe/cvs.write"], target: "ingress" },
     { method: "GET", path: "/v1/health", auth: false, scopes: [], target: "ingress" },

@@ -11,7 +11,9 @@
  * the workers' lines for the job or event carry it too.
  */
 
+import { ValidationError } from "@cvpipe/core/errors";
 import type { RequestContext } from "@cvpipe/core/jobs/caller";
+import { api, type RouteSpec } from "@cvpipe/core/topology";
 import middy from "@middy/core";
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { addCvVersion, deleteCv, getCv, listCvs, type StoredCv, uploadCv } from "./app/cv-library.ts";
@@ -53,6 +55,9 @@ const route = async (
   event: ApiEvent,
   request: RequestContext,
 ): Promise<APIGatewayProxyStructuredResultV2> => {
+  // The caller first (a bad token is a 401 whatever else is wrong), then the query.
+  if (QUERY_BY_ROUTE.get(event.routeKey)?.auth) callerOf(event);
+  refuseUnknownQuery(event);
   switch (event.routeKey) {
     case HEALTH_ROUTE:
       return health(deps);
@@ -75,11 +80,8 @@ const route = async (
     }
     case "GET /v1/jobs": {
       const query = event.queryStringParameters ?? {};
-      return success(
-        200,
-        "OK",
-        await listJobs(deps, callerOf(event), { limit: query["limit"], cursor: query["cursor"] }),
-      );
+      const { limit, cursor, status, applicationId } = query;
+      return success(200, "OK", await listJobs(deps, callerOf(event), { limit, cursor, status, applicationId }));
     }
     case "GET /v1/jobs/{jobId}": {
       return success(
@@ -135,6 +137,27 @@ const route = async (
     default:
       return failure(404, "NOT_FOUND", `no route ${event.routeKey}`);
   }
+};
+
+/** Query parameters each route takes (topology `api.routes[].query`); none for a route that lists none. */
+const QUERY_BY_ROUTE = new Map<string, { readonly auth: boolean; readonly query: readonly string[] }>(
+  (api.routes as readonly RouteSpec[]).map((r) => [`${r.method} ${r.path}`, { auth: r.auth, query: r.query ?? [] }]),
+);
+
+/** A query parameter the route does not take is refused, naming it, rather than silently ignored. */
+const refuseUnknownQuery = (event: ApiEvent): void => {
+  const allowed = QUERY_BY_ROUTE.get(event.routeKey)?.query;
+  if (!allowed) return;
+  const unknown = Object.keys(event.queryStringParameters ?? {}).filter((name) => !allowed.includes(name));
+  if (unknown.length === 0) return;
+  const takes = allowed.length > 0 ? `it takes ${allowed.join(", ")}` : "it takes none";
+  throw new ValidationError(
+    unknown.map((name) => ({
+      path: `query.${name}`,
+      rule: "unknown",
+      message: `is not a parameter of ${event.routeKey} (${takes})`,
+    })),
+  );
 };
 
 /** Whether a 200 carrying `data` stays within the response limit (else a job's result travels by link). */

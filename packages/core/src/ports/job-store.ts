@@ -1,3 +1,4 @@
+import type { JobStatus } from "../contracts/job-request.ts";
 import type { BlobPointer } from "../contracts/messages.ts";
 import type { JobError, JobRecord } from "../jobs/job-record.ts";
 import type { TailoringResult, TokenUsage } from "../tailoring/types.ts";
@@ -20,6 +21,12 @@ export interface JobPage {
 }
 
 /** The jobs table. Every transition is a conditional write, so redelivery never produces a second result. */
+/** What `GET /v1/jobs` may filter a caller's jobs by. */
+export interface JobFilter {
+  readonly status?: JobStatus;
+  readonly applicationId?: string;
+}
+
 export interface JobStore {
   /** Creates the job unless one with that id exists (then returns it). */
   create(record: JobRecord): Promise<CreateJobOutcome>;
@@ -54,6 +61,10 @@ export interface JobStore {
   listAwaitingSweep(createdBefore: string, limit: number): Promise<JobRecord[]>;
   /** Takes a job that is no longer QUEUED out of the sparse index (idempotent). */
   clearSweepMark(tenantId: string, jobId: string): Promise<void>;
-  /** Newest first; InvalidCursorError for a cursor this store did not issue for that user. */
-  listByUser(tenantId: string, userId: string, limit: number, cursor?: string): Promise<JobPage>;
+  /**
+   * Newest first; InvalidCursorError for a cursor this store did not issue for that user. A filter
+   * applies after the page's `limit` items are read (DynamoDB's FilterExpression): a page may hold
+   * fewer, even none, and still have a cursor.
+   */
+  listByUser(tenantId: string, userId: string, limit: number, cursor?: string, filter?: JobFilter): Promise<JobPage>;
 }

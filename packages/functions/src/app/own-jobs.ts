@@ -6,12 +6,13 @@
  * is ever added, is a documented claim checked here — nowhere else.)
  */
 import type { IdSecret } from "@cvpipe/core/contracts/canonical-json";
-import { NotFoundError } from "@cvpipe/core/errors";
+import { APPLICATION_ID, JOB_STATUSES, type JobStatus } from "@cvpipe/core/contracts/job-request";
+import { type FieldIssue, NotFoundError, ValidationError } from "@cvpipe/core/errors";
 import type { Caller } from "@cvpipe/core/jobs/caller";
 import type { JobRecord } from "@cvpipe/core/jobs/job-record";
 import { parseListLimit } from "@cvpipe/core/jobs/list-limit";
 import type { BlobStore } from "@cvpipe/core/ports/blob-store";
-import type { JobPage, JobStore } from "@cvpipe/core/ports/job-store";
+import type { JobFilter, JobPage, JobStore } from "@cvpipe/core/ports/job-store";
 import { type JobDetailDeps, jobDetail, jobView } from "./job-view.ts";
 import { openCursor, sealCursor } from "./list-cursor.ts";
 
@@ -35,8 +36,9 @@ export const listOwnJobs = async (
   caller: Caller,
   limit: number,
   cursor: string | undefined,
+  filter: JobFilter = {},
 ): Promise<JobPage> => {
-  const page = await jobs.listByUser(caller.tenantId, caller.userId, limit, cursor);
+  const page = await jobs.listByUser(caller.tenantId, caller.userId, limit, cursor, filter);
   const items = page.items.filter((r) => owns(caller, r));
   return page.cursor ? { items, cursor: page.cursor } : { items };
 };
@@ -51,7 +53,31 @@ export interface ListJobsDeps {
 export interface ListJobsQuery {
   readonly limit?: string | undefined;
   readonly cursor?: string | undefined;
+  readonly status?: string | undefined;
+  readonly applicationId?: string | undefined;
 }
+
+/** The listing's filters from the query; a value no job can have is a ValidationError naming its parameter. */
+const listFilter = (query: ListJobsQuery): JobFilter => {
+  const issues: FieldIssue[] = [];
+  const status = query.status;
+  if (status !== undefined && !(JOB_STATUSES as readonly string[]).includes(status)) {
+    issues.push({ path: "query.status", rule: "enum", message: `must be one of ${JOB_STATUSES.join(", ")}` });
+  }
+  const app = query.applicationId;
+  if (app !== undefined && !APPLICATION_ID.test(app)) {
+    issues.push({
+      path: "query.applicationId",
+      rule: "pattern",
+      message: "must be 1-128 printable ASCII characters, no spaces (as POST /v1/jobs takes it)",
+    });
+  }
+  if (issues.length > 0) throw new ValidationError(issues);
+  return {
+    ...(status === undefined ? {} : { status: status as JobStatus }),
+    ...(app === undefined ? {} : { applicationId: app }),
+  };
+};
 
 /**
  * `GET /v1/jobs`: a page of the caller's jobs in the listing's form, with a
@@ -62,8 +88,9 @@ export interface ListJobsQuery {
  */
 export const listJobs = async (deps: ListJobsDeps, caller: Caller, query: ListJobsQuery) => {
   const limit = parseListLimit(query.limit);
+  const filter = listFilter(query);
   const cursor = openCursor(deps.idSecret, caller, query.cursor);
-  const page = await listOwnJobs(deps.jobs, caller, limit, cursor);
+  const page = await listOwnJobs(deps.jobs, caller, limit, cursor, filter);
   // The listing's form: no results, errors without details — 100 items stay far below any limit.
   const items = await Promise.all(
     page.items.map((r) => jobView(r, deps.blobs, { result: false, errorDetails: false })),

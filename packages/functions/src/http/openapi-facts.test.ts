@@ -7,7 +7,7 @@
  */
 import { MAX_EVENTS_PER_REQUEST } from "@cvpipe/core/contracts/analytics-event";
 import { isCorrelationId } from "@cvpipe/core/contracts/messages";
-import { api } from "@cvpipe/core/topology";
+import { api, type RouteSpec } from "@cvpipe/core/topology";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { openApiDocument } from "./openapi.ts";
@@ -71,6 +71,16 @@ test("the list limit and the events per request are the enforced ones", () => {
     [api.listLimit.min, api.listLimit.max, api.listLimit.default],
   );
   assert.match(paths["/v1/events"]!["post"]!.summary, `1-${MAX_EVENTS_PER_REQUEST} `);
+});
+
+test("each operation documents exactly the query parameters its route takes (the ingress refuses any other)", () => {
+  for (const route of api.routes as readonly RouteSpec[]) {
+    const documented = (paths[route.path]?.[route.method.toLowerCase()]?.parameters ?? [])
+      .filter((p): p is Parameter => "in" in p && p.in === "query")
+      .map((p) => p.name)
+      .sort();
+    assert.equal(documented, [...(route.query ?? [])].sort(), `${route.method} ${route.path}`);
+  }
 });
 
 test.run();

@@ -1,5 +1,5 @@
 import { EventsRequest, MAX_EVENTS_PER_REQUEST } from "@cvpipe/core/contracts/analytics-event";
-import { JobRequest } from "@cvpipe/core/contracts/job-request";
+import { APPLICATION_ID, JOB_STATUSES, JobRequest } from "@cvpipe/core/contracts/job-request";
 import { CORRELATION_ID_PATTERN } from "@cvpipe/core/contracts/messages";
 import * as z from "@cvpipe/core/contracts/zod";
 import { api } from "@cvpipe/core/topology";
@@ -99,7 +99,8 @@ const ok = (description: string, schema: Json) => ({ description, content: { "ap
  */
 const errors = (...codes: HttpErrorCode[]) => {
   const byStatus = new Map<number, HttpErrorCode[]>();
-  for (const code of new Set([...codes, "INTERNAL_ERROR" as const])) {
+  // Every route refuses a query parameter it does not take (VALIDATION_ERROR naming it).
+  for (const code of new Set(["VALIDATION_ERROR" as const, ...codes, "INTERNAL_ERROR" as const])) {
     const { status } = httpError(code);
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
@@ -296,7 +297,22 @@ export const openApiDocument = (options: OpenApiOptions = {}) => {
           get: {
             operationId: "listJobs",
             summary: "List the caller's jobs, newest first",
-            parameters: listParameters,
+            parameters: [
+              ...listParameters,
+              {
+                name: "status",
+                in: "query",
+                schema: { type: "string", enum: [...JOB_STATUSES] },
+                description: "only jobs in this status",
+              },
+              {
+                name: "applicationId",
+                in: "query",
+                schema: { type: "string", pattern: APPLICATION_ID.source },
+                description:
+                  "only jobs submitted with this `applicationId`. Filters apply to each page as read, so a page may hold fewer than `limit` jobs (even none) and still have a `cursor`",
+              },
+            ],
             responses: {
               "200": ok(
                 "the caller's jobs, without results and with errors' code and message only; `cursor` when there are more",

@@ -19,7 +19,14 @@
 import { InvalidCursorError } from "../../errors.ts";
 import { compositeKey, keyPart, UnsafeKeyError } from "../../keys.ts";
 import { type Clock, systemClock } from "../../ports/clock.ts";
-import type { CreateJobOutcome, JobCompletion, JobPage, JobStore, StartOutcome } from "../../ports/job-store.ts";
+import type {
+  CreateJobOutcome,
+  JobCompletion,
+  JobFilter,
+  JobPage,
+  JobStore,
+  StartOutcome,
+} from "../../ports/job-store.ts";
 import { outcomeEvent } from "../job-outcome.ts";
 import { failedJob, type JobError, type JobRecord, latestCreatedAtFor, succeededJob } from "../job-record.ts";
 
@@ -159,7 +166,13 @@ export class MemoryJobStore implements JobStore {
     this.#write(next);
   }
 
-  async listByUser(tenantId: string, userId: string, limit: number, cursor?: string): Promise<JobPage> {
+  async listByUser(
+    tenantId: string,
+    userId: string,
+    limit: number,
+    cursor?: string,
+    filter: JobFilter = {},
+  ): Promise<JobPage> {
     const uk = compositeKey(tenantId, userId);
     const after = decodeCursor(cursor, tenantId, uk);
     // The by-user index: userKey, then createdAt descending (ties by jobId, as a stable stand-in).
@@ -170,7 +183,14 @@ export class MemoryJobStore implements JobStore {
       ? index.findIndex((r) => newestFirst(r, { createdAt: after.createdAt, jobId: after.jobId } as JobRecord) > 0)
       : 0;
     const read = from < 0 ? [] : index.slice(from, from + limit);
-    const items = read.map((r) => this.#live(r)).filter((r): r is JobRecord => r !== undefined);
+    const items = read
+      .map((r) => this.#live(r))
+      .filter((r): r is JobRecord => r !== undefined)
+      .filter(
+        (r) =>
+          (filter.status === undefined || r.status === filter.status) &&
+          (filter.applicationId === undefined || r.applicationId === filter.applicationId),
+      );
     const last = read.length === limit ? read[read.length - 1] : undefined;
     const page = items.map(copy);
     return last
