@@ -20,7 +20,9 @@ const list = async (query: string) => {
   const ids: string[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < 20; page++) {
-    const res = await stack.api.request("GET", `/v1/jobs?limit=2${query}${cursor ? `&cursor=${cursor}` : ""}`, { user });
+    const res = await stack.api.request("GET", `/v1/jobs?limit=2${query}${cursor ? `&cursor=${cursor}` : ""}`, {
+      user,
+    });
     assert.is(res.status, 200, JSON.stringify(res.body));
     ids.push(...res.body.data.items.map((j: { jobId: string }) => j.jobId));
     cursor = res.body.data.cursor;

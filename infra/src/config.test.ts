@@ -100,4 +100,15 @@ test("report addresses follow core's address rule, the one the reporter's cold s
   }
 });
 
+test("corsOrigins: none by default; a list of origins; a value that is no origin is named", () => {
+  assert.equal(read(defaults).corsOrigins, []);
+  assert.equal(read({ ...defaults, corsOrigins: "https://app.example.com, http://localhost:5173" }).corsOrigins, [
+    "https://app.example.com",
+    "http://localhost:5173",
+  ]);
+  const problems = problemsOf({ ...defaults, corsOrigins: "app.example.com,https://x.org/path" });
+  assert.match(problems, /corsOrigins: "app\.example\.com" is not an origin/);
+  assert.match(problems, /corsOrigins: "https:\/\/x\.org\/path" is not an origin/);
+});
+
 test.run();

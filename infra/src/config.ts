@@ -4,6 +4,7 @@
  * them at deploy time). Every key is validated here so a bad value fails
  * synth with the key's name, never later inside CloudFormation or Lambda.
  */
+import { parseCorsOrigins } from "@cvpipe/core/contracts/cors";
 import { isDomainName, isEmailAddress } from "@cvpipe/core/contracts/email-address";
 import { ENGINE_NAMES, type EngineName } from "@cvpipe/core/contracts/job-request";
 import { ConfigError } from "@cvpipe/core/errors";
@@ -29,6 +30,8 @@ export interface Config {
   readonly bannedClaims: readonly string[];
   readonly jwtIssuer: string;
   readonly jwtAudience: readonly string[];
+  /** Origins the API answers CORS for (browser producers); empty: no CORS. */
+  readonly corsOrigins: readonly string[];
   readonly logRetention: RetentionDays;
   /** Replace the real bundles by a stub handler: fast synth and tests before/without the function code. */
   readonly skipBundling: boolean;
@@ -49,6 +52,8 @@ export const CONTEXT_KEYS = {
   bannedClaims: 'JSON array of strings, e.g. ["guaranteed placement"]',
   jwtIssuer: "JWT issuer URL (https://…), e.g. your Cognito user pool or IdP issuer",
   jwtAudience: "comma-separated JWT audiences (client ids)",
+  corsOrigins:
+    "optional comma-separated origins allowed to call the API from a browser (https://app.example.com, or *)",
   logRetentionDays: "CloudWatch Logs retention in days (a value CloudWatch accepts, e.g. 30)",
   skipBundling: "true to synthesise with a stub handler instead of bundling packages/functions",
 } as const;
@@ -154,6 +159,8 @@ export const readConfig = (node: Node): Config => {
     problem("jwtIssuer", `"${jwtIssuer}" must be an https:// URL`);
   }
   const jwtAudience = list("jwtAudience");
+  const cors = parseCorsOrigins(raw("corsOrigins"));
+  for (const p of cors.problems) problem("corsOrigins", p);
 
   const retentionRaw = raw("logRetentionDays") ?? 30;
   const retention = Number(retentionRaw);
@@ -179,6 +186,7 @@ export const readConfig = (node: Node): Config => {
     bannedClaims,
     jwtIssuer,
     jwtAudience,
+    corsOrigins: cors.origins,
     logRetention: retention as RetentionDays,
     skipBundling: bool("skipBundling", false),
   };

@@ -4,6 +4,7 @@
  * authorizationScopes where the route asks for one, JSON access logs on the default stage, and a 5xx alarm (no request
  * may cause a 5xx by its content, so any 5xx is a fault).
  */
+import { CORS } from "@cvpipe/core/contracts/cors";
 import { api as apiSpec, type FunctionId, type RouteSpec } from "@cvpipe/core/topology";
 import { Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
 import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
@@ -35,6 +36,18 @@ export class IngressApi extends Construct {
       apiName: `cvpipe-${config.stage}`,
       description: "cvpipe ingress: tailoring jobs and analytics events",
       createDefaultStage: false,
+      // Browser producers: the deployment's origins, the fixed rest from core (the local gateway imitates it).
+      ...(config.corsOrigins.length > 0
+        ? {
+            corsPreflight: {
+              allowOrigins: [...config.corsOrigins],
+              allowMethods: CORS.allowMethods.map((m) => apigw.CorsHttpMethod[m]),
+              allowHeaders: [...CORS.allowHeaders],
+              exposeHeaders: [...CORS.exposeHeaders],
+              maxAge: Duration.seconds(CORS.maxAgeSeconds),
+            },
+          }
+        : {}),
     });
     const accessLogs = new logs.LogGroup(this, "AccessLogs", {
       retention: config.logRetention,

@@ -30,6 +30,7 @@ test("each JWT route carries the authorizationScopes the producer contract names
     "PUT /v1/cvs/{cvId}": ["cvpipe/cvs.write"],
     "DELETE /v1/cvs/{cvId}": ["cvpipe/cvs.write"],
     "GET /v1/health": undefined,
+    "HEAD /v1/health": undefined,
     "GET /v1/openapi.json": undefined,
   };
   assert.equal(routes.map((r) => r.Properties?.["RouteKey"]).sort(), Object.keys(expected).sort());

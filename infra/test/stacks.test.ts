@@ -3,6 +3,8 @@
  * queue/DLQ/event-source contract, tables, schedule, alarms, API routes,
  * function settings and IAM scoping.
  */
+
+import { CORS } from "@cvpipe/core/contracts/cors";
 import {
   api,
   bucketNameEnv,
@@ -325,6 +327,24 @@ test("outputs: API URL, queue URLs, table names, bucket, alarm topic", () => {
   ]) {
     assert.ok(statefulOutputs.includes(name), name);
   }
+});
+
+test("CORS: none unless the deployment names origins; then API Gateway's preflight settings from core's CORS facts", () => {
+  const apis = svc.findResources("AWS::ApiGatewayV2::Api");
+  assert.equal(
+    Object.values(apis).map((a) => (a as { Properties: Record<string, unknown> }).Properties["CorsConfiguration"]),
+    [undefined],
+  );
+  const { service: withCors } = buildTestApp({ corsOrigins: "https://careers.example.com" });
+  Template.fromStack(withCors).hasResourceProperties("AWS::ApiGatewayV2::Api", {
+    CorsConfiguration: {
+      AllowOrigins: ["https://careers.example.com"],
+      AllowMethods: [...CORS.allowMethods],
+      AllowHeaders: [...CORS.allowHeaders],
+      ExposeHeaders: [...CORS.exposeHeaders],
+      MaxAge: CORS.maxAgeSeconds,
+    },
+  });
 });
 
 test.run();

@@ -316,7 +316,7 @@ export const apiScopes = {
 export type ApiScope = keyof typeof apiScopes;
 
 export interface RouteSpec {
-  readonly method: "GET" | "POST" | "PUT" | "DELETE";
+  readonly method: "GET" | "HEAD" | "POST" | "PUT" | "DELETE";
   /** HTTP API route path; `{name}` marks a path parameter. */
   readonly path: string;
   /** false: no JWT authorizer (health, OpenAPI document). */
@@ -361,6 +361,8 @@ export const api = {
     { method: "PUT", path: "/v1/cvs/{cvId}", auth: true, scopes: ["cvpipe/cvs.write"], target: "ingress" },
     { method: "DELETE", path: "/v1/cvs/{cvId}", auth: true, scopes: ["cvpipe/cvs.write"], target: "ingress" },
     { method: "GET", path: "/v1/health", auth: false, scopes: [], target: "ingress" },
+    // The same checks with no body: what load balancers and uptime probes send.
+    { method: "HEAD", path: "/v1/health", auth: false, scopes: [], target: "ingress" },
     { method: "GET", path: "/v1/openapi.json", auth: false, scopes: [], target: "ingress" },
   ],
   scopes: apiScopes,

@@ -47,6 +47,7 @@ import { createMetrics, withMetrics } from "./metrics.ts";
 
 const logger = createLogger("ingress");
 const HEALTH_ROUTE = "GET /v1/health";
+const HEALTH_HEAD_ROUTE = "HEAD /v1/health";
 const metrics = createMetrics();
 let ready: Promise<IngressDeps> | undefined;
 
@@ -60,6 +61,8 @@ const route = async (
   refuseUnknownQuery(event);
   switch (event.routeKey) {
     case HEALTH_ROUTE:
+      return health(deps);
+    case HEALTH_HEAD_ROUTE:
       return health(deps);
     case "GET /v1/openapi.json":
       return json(200, openApiDocument());
@@ -199,8 +202,17 @@ const ingress = async function ingress(event: ApiEvent): Promise<APIGatewayProxy
   const correlationId = correlationIdOf(event);
   // Removed after the invocation with the other per-invocation keys (withLambdaContext's resetKeys).
   logger.appendKeys({ [CORRELATION_ID_KEY]: correlationId });
-  const answer = await respond(event, { correlationId });
-  return { ...answer, headers: { ...answer.headers, [CORRELATION_ID_HEADER]: correlationId } };
+  const requestId = event.requestContext.requestId;
+  logger.appendKeys({ requestId });
+  const full = await respond(event, { correlationId });
+  // A HEAD answer is its GET's status and headers without the body.
+  const { body: _body, ...bodiless } = full;
+  const answer = event.requestContext.http.method === "HEAD" ? bodiless : full;
+  // x-request-id: API Gateway's id of the request (the local gateway's: the caller's, when well-formed).
+  return {
+    ...answer,
+    headers: { ...answer.headers, [CORRELATION_ID_HEADER]: correlationId, "x-request-id": requestId },
+  };
 };
 
 const respond = async (event: ApiEvent, request: RequestContext): Promise<APIGatewayProxyStructuredResultV2> => {
@@ -213,7 +225,7 @@ const respond = async (event: ApiEvent, request: RequestContext): Promise<APIGat
     // The health route still answers when the API cannot start (its id secret unreadable, its
     // configuration refused): a 503 that says so by the error's name, not a 500.
     response =
-      deps === undefined && event.routeKey === HEALTH_ROUTE
+      deps === undefined && (event.routeKey === HEALTH_ROUTE || event.routeKey === HEALTH_HEAD_ROUTE)
         ? failure(503, "DEPENDENCY_UNAVAILABLE", `the API could not start (${(error as Error)?.name ?? "Error"})`, {
             checks: [],
           })

@@ -24,6 +24,8 @@ import {
   requestTimeoutEnv,
 } from "@cvpipe/aws/clients";
 import { verifySenderIdentity } from "@cvpipe/aws/report/ses-mailer";
+import { parseCorsOrigins } from "@cvpipe/core/contracts/cors";
+import { ConfigError } from "@cvpipe/core/errors";
 import { CLOCK_OFFSET_ENV, clockFromEnv } from "@cvpipe/core/ports/clock";
 import {
   type FunctionId,
@@ -55,6 +57,13 @@ import {
 import type { LocalSettings } from "./settings.ts";
 import { type SqsHandler, SqsPoller } from "./sqs-poller.ts";
 
+/** `CVPIPE_CORS_ORIGINS`: the origins the local gateway answers CORS for; one that is no origin refuses the start. */
+const corsOriginsFromEnv = (env: NodeJS.ProcessEnv): string[] => {
+  const { origins, problems } = parseCorsOrigins(env["CVPIPE_CORS_ORIGINS"]);
+  if (problems.length > 0) throw new ConfigError(`CVPIPE_CORS_ORIGINS: ${problems.join("; ")}`);
+  return origins;
+};
+
 export interface StackOptions {
   readonly settings: LocalSettings;
   readonly log?: (line: string) => void;
@@ -68,6 +77,8 @@ export interface StackOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Start pollers (default true). Tests of queue contents turn them off. */
   readonly pollers?: boolean;
+  /** Origins the gateway answers CORS for (default: `CVPIPE_CORS_ORIGINS`, comma-separated; none). */
+  readonly corsOrigins?: readonly string[];
   /** Run every function as if "now" had been this instant at start-up (the clock then runs at the real rate). */
   readonly clockStart?: Date;
   /** The same as a fixed shift from the real clock, in ms (`pnpm start` with CVPIPE_CLOCK_OFFSET_MS); wins over clockStart. */
@@ -144,6 +155,7 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
   const log = options.log ?? ((line: string) => console.log(line));
   // Decided before anything starts: a refused configuration (services.ts) starts nothing.
   const plan = planServices(settings, { ...process.env, ...options.env });
+  const corsOrigins = options.corsOrigins ?? corsOriginsFromEnv({ ...process.env, ...options.env });
   const emulated = (service: LocalService): boolean => plan[service].kind === "emulated";
   // Before anything is written: the data directory (CVs, the signing key) is owner-only, 0700/0600.
   ownerOnlyDataDir(settings.dataDir);
@@ -283,6 +295,7 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
     onRequest: (line) => log(`api ${line}`),
     // Tokens are checked on the same clock as the functions run on (CVPIPE_CLOCK_OFFSET_MS).
     clock: clockFromEnv(process.env),
+    corsOrigins,
   }).catch(async (error: unknown) => {
     await bedrock?.close();
     await emulators.stop();

@@ -2,7 +2,7 @@ import { EventsRequest, MAX_EVENTS_PER_REQUEST } from "@cvpipe/core/contracts/an
 import { APPLICATION_ID, JOB_STATUSES, JobRequest } from "@cvpipe/core/contracts/job-request";
 import { CORRELATION_ID_PATTERN } from "@cvpipe/core/contracts/messages";
 import * as z from "@cvpipe/core/contracts/zod";
-import { api } from "@cvpipe/core/topology";
+import { api, buckets, retention, SETTING } from "@cvpipe/core/topology";
 import { CvUpload } from "../app/cv-library.ts";
 import { ErrorEnvelope, GatewayError, type HttpErrorCode, httpError } from "./error-codes.ts";
 import {
@@ -160,6 +160,10 @@ const listParameters = [
   },
 ];
 
+/** A HEAD operation's error answers: the GET's statuses and texts, no body. */
+const withoutBodies = (responses: Record<string, { description: string }>) =>
+  Object.fromEntries(Object.entries(responses).map(([status, r]) => [status, { description: r.description }]));
+
 /** The codes every operation behind the JWT authorizer may answer, besides its own. */
 const AUTHORIZED: HttpErrorCode[] = ["UNAUTHORIZED", "FORBIDDEN"];
 
@@ -219,7 +223,7 @@ export const openApiDocument = (options: OpenApiOptions = {}) => {
     info: {
       title: "cvpipe",
       version: "1.0.0",
-      description: `Tailors CVs to job descriptions and records usage analytics. Every request except health and this document needs a JWT bearer token carrying "${api.tenantClaim}" and "sub" claims.`,
+      description: `Tailors CVs to job descriptions and records usage analytics. Every request except health and this document needs a JWT bearer token carrying "${api.tenantClaim}" and "sub" claims. Retention: a job and its result are kept ${retention.jobTtlDays} days from submission (the deployment's ${SETTING.jobTtlDays}; at most the payload bucket's ${buckets.payloads.expireAfterDays}), then GET answers 404; a library CV is kept until it is deleted; analytics events ${retention.eventTtlDays} days.`,
     },
     // Relative: the document is served by the API it describes, on AWS and locally alike.
     servers: [
@@ -447,6 +451,16 @@ export const openApiDocument = (options: OpenApiOptions = {}) => {
                 answers.success("health"),
               ),
               ...errors("DEPENDENCY_UNAVAILABLE"),
+            },
+          },
+          head: {
+            operationId: "headHealth",
+            summary:
+              "The same checks as GET, answered without a body: the status says it (200, or 503 when the API cannot take work)",
+            security: [],
+            responses: {
+              "200": { description: "the API takes work (ok or degraded)" },
+              ...withoutBodies(errors("DEPENDENCY_UNAVAILABLE")),
             },
           },
         },

@@ -25,6 +25,7 @@ export const toApiEvent = (
   matched: MatchedRoute,
   claims: Record<string, string> | undefined,
   scopes: string[] | undefined,
+  requestId: string = randomUUID(),
 ): APIGatewayProxyEventV2WithJWTAuthorizer => {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) {
@@ -63,7 +64,7 @@ export const toApiEvent = (
         sourceIp: req.socket.remoteAddress ?? HOST,
         userAgent: headers["user-agent"] ?? "",
       },
-      requestId: randomUUID(),
+      requestId,
       routeKey,
       stage: "$default",
       time: apiTime(now),

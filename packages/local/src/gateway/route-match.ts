@@ -38,3 +38,6 @@ const safeDecode = (raw: string): string => {
     return raw;
   }
 };
+
+/** Whether any route, whatever its method, has this path (what a CORS preflight asks about). */
+export const matchesAnyRoute = (path: string): boolean => compiled.some(({ pattern }) => pattern.test(path));

@@ -1,5 +1,8 @@
+import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { allowedOrigin, CORS } from "@cvpipe/core/contracts/cors";
+import { isCorrelationId } from "@cvpipe/core/contracts/messages";
 import type { Clock } from "@cvpipe/core/ports/clock";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from "aws-lambda";
 import type { LocalKeys } from "../jwt-keys.ts";
@@ -7,7 +10,7 @@ import { lambdaContext, withTimeout } from "../lambda-context.ts";
 import { HOST } from "../settings.ts";
 import { authorize } from "./authorizer.ts";
 import { toApiEvent } from "./http-api-event.ts";
-import { matchRoute } from "./route-match.ts";
+import { matchesAnyRoute, matchRoute } from "./route-match.ts";
 
 export type ApiHandler = (
   event: APIGatewayProxyEventV2WithJWTAuthorizer,
@@ -23,7 +26,26 @@ export interface GatewayOptions {
   readonly onRequest?: (line: string) => void;
   /** The clock tokens are checked against (exp, nbf, iat): the functions' clock. Default: the system's. */
   readonly clock?: Clock;
+  /** Origins CORS allows (`*` for any), as the deployment's API Gateway CORS settings; none: no CORS. */
+  readonly corsOrigins?: readonly string[];
 }
+
+/** The request id of an answer: the caller's `x-request-id` when it is a well-formed id, else a new one. */
+const requestIdOf = (req: IncomingMessage): string => {
+  const sent = req.headers["x-request-id"];
+  return isCorrelationId(sent) ? sent : randomUUID();
+};
+
+/** The CORS headers of an answer to a request from `origin` (none when the origin is not allowed). */
+const corsHeaders = (origins: readonly string[], origin: string | undefined): Record<string, string> => {
+  const allowed = allowedOrigin(origins, origin);
+  if (allowed === undefined) return {};
+  return {
+    "access-control-allow-origin": allowed,
+    "access-control-expose-headers": CORS.exposeHeaders.join(","),
+    ...(allowed === "*" ? {} : { vary: "origin" }),
+  };
+};
 
 /** API Gateway's own payload limit for HTTP APIs. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -82,6 +104,12 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
     // The Host header is the client's to send: never let it decide whether the URL parses.
     const url = URL.parse(req.url ?? "/", `http://${HOST}`);
     if (!url) return gatewayError(res, 400, "Bad Request");
+    // Every answer names its request id, the gateway's own refusals too (API Gateway: apigw-requestid).
+    const requestId = requestIdOf(req);
+    res.setHeader("x-request-id", requestId);
+    const origins = options.corsOrigins ?? [];
+    const origin = typeof req.headers.origin === "string" ? req.headers.origin : undefined;
+    for (const [name, value] of Object.entries(corsHeaders(origins, origin))) res.setHeader(name, value);
     let status = 0;
     res.on("finish", () => {
       status = res.statusCode;
@@ -90,6 +118,19 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
     try {
       if (method === "GET" && url.pathname === "/.well-known/jwks.json") {
         send(res, 200, JSON.stringify({ keys: [options.keys.publicJwk] }));
+        return;
+      }
+      // A CORS preflight is answered by the gateway for any route's path (API Gateway does so when CORS
+      // is configured), with no authorizer run; an origin that is not allowed gets no CORS headers.
+      if (method === "OPTIONS" && origins.length > 0 && req.headers["access-control-request-method"]) {
+        if (!matchesAnyRoute(url.pathname)) return gatewayError(res, 404, "Not Found");
+        if (allowedOrigin(origins, origin) !== undefined) {
+          res.setHeader("access-control-allow-methods", CORS.allowMethods.join(","));
+          res.setHeader("access-control-allow-headers", CORS.allowHeaders.join(","));
+          res.setHeader("access-control-max-age", String(CORS.maxAgeSeconds));
+        }
+        res.writeHead(204);
+        res.end();
         return;
       }
       const matched = matchRoute(method, url.pathname);
@@ -105,7 +146,7 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
         claims = verdict.claims;
         scopes = verdict.scopes;
       }
-      const event = toApiEvent(req, url, body, matched, claims, scopes);
+      const event = toApiEvent(req, url, body, matched, claims, scopes, requestId);
       const context = lambdaContext("ingress", options.timeoutSeconds, options.region);
       const result = await withTimeout(options.handler(event, context), options.timeoutSeconds * 1000);
       if (result === "timeout") return gatewayError(res, 503, "Service Unavailable");
