@@ -4,11 +4,13 @@
  */
 
 import { ValidationError } from "@cvpipe/core/errors";
+import { cvsCommand, cvsHelp } from "./commands/cvs.ts";
 import { dlqCommand, dlqHelp } from "./commands/dlq.ts";
 import { jobsCommand, jobsHelp } from "./commands/jobs.ts";
 import { queuesCommand, queuesHelp } from "./commands/queues.ts";
 import { reportCommand, reportHelp } from "./commands/report.ts";
 import { token, tokenHelp } from "./commands/token.ts";
+import { ApiRefusal } from "./producer-api.ts";
 import { UsageError } from "./stack-info.ts";
 
 type Command = { run: (args: string[]) => Promise<void>; help: string };
@@ -18,6 +20,7 @@ const commands: Record<string, Command> = {
   queues: { run: queuesCommand, help: queuesHelp },
   dlq: { run: dlqCommand, help: dlqHelp },
   jobs: { run: jobsCommand, help: jobsHelp },
+  cvs: { run: cvsCommand, help: cvsHelp },
   report: { run: reportCommand, help: reportHelp },
 };
 
@@ -47,6 +50,9 @@ if (!name || name === "help" || name === "--help" || name === "-h") {
       ) {
         console.error(`cvpipe ${name}: ${e.message}\n\n${command.help}`);
         process.exitCode = 2;
+      } else if (e instanceof ApiRefusal) {
+        console.error(`cvpipe ${name}: the API refused: ${e.message}`);
+        process.exitCode = 1;
       } else if (e instanceof ValidationError) {
         console.error(`cvpipe ${name}: ${e.issues.map((i) => `${i.path}: ${i.message}`).join("\n")}`);
         process.exitCode = 2;

@@ -3,14 +3,17 @@ import { InvalidLimitError } from "@cvpipe/core/errors";
 import { parseListLimit } from "@cvpipe/core/jobs/list-limit";
 import { api } from "@cvpipe/core/topology";
 import { jobStoreFor, resolveTarget, UsageError } from "../stack-info.ts";
+import { jobsSubmit, jobsSubmitHelp } from "./jobs-submit.ts";
 
-export const jobsHelp = `cvpipe jobs get  --tenant T JOB_ID
+export const jobsHelp = `${jobsSubmitHelp}
+cvpipe jobs get  --tenant T JOB_ID
 cvpipe jobs list --tenant T --user U [--limit N] [--cursor C]
   Reads the jobs table directly (operators); producers use GET /v1/jobs.
   --limit: ${api.listLimit.min}-${api.listLimit.max}, default ${api.listLimit.default} (as GET /v1/jobs).`;
 
 export const jobsCommand = async (args: string[]): Promise<void> => {
   const [sub, ...rest] = args;
+  if (sub === "submit") return jobsSubmit(rest);
   const { values, positionals } = parseArgs({
     args: rest,
     options: {
@@ -62,5 +65,5 @@ export const jobsCommand = async (args: string[]): Promise<void> => {
     if (page.cursor) console.log(`more: --cursor ${page.cursor}`);
     return;
   }
-  throw new UsageError(`unknown jobs command "${sub ?? ""}": use get or list`);
+  throw new UsageError(`unknown jobs command "${sub ?? ""}": use submit, get or list`);
 };
