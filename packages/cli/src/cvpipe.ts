@@ -6,6 +6,7 @@
 import { ValidationError } from "@cvpipe/core/errors";
 import { cvsCommand, cvsHelp } from "./commands/cvs.ts";
 import { dlqCommand, dlqHelp } from "./commands/dlq.ts";
+import { housekeepingCommand, housekeepingHelp } from "./commands/housekeeping.ts";
 import { jobsCommand, jobsHelp } from "./commands/jobs.ts";
 import { queuesCommand, queuesHelp } from "./commands/queues.ts";
 import { reportCommand, reportHelp } from "./commands/report.ts";
@@ -21,6 +22,7 @@ const commands: Record<string, Command> = {
   dlq: { run: dlqCommand, help: dlqHelp },
   jobs: { run: jobsCommand, help: jobsHelp },
   cvs: { run: cvsCommand, help: cvsHelp },
+  housekeeping: { run: housekeepingCommand, help: housekeepingHelp },
   report: { run: reportCommand, help: reportHelp },
 };
 

@@ -15,6 +15,7 @@ import { randomBytes } from "node:crypto";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
+  createDocumentClient,
   createDynamoDbClient,
   createS3Client,
   createSesClient,
@@ -41,6 +42,7 @@ import { startBedrockServer } from "./bedrock-server/bedrock-server.ts";
 import { ownerOnlyDataDir, startEmulatorsThread } from "./emulators.ts";
 import { resourceEnv } from "./function-env.ts";
 import { type ApiHandler, startGateway } from "./gateway/index.ts";
+import { describeHousekeeping, runHousekeeping } from "./housekeeping.ts";
 import { ensureIdSecret, ID_SECRET_FILE_ENV } from "./id-secret.ts";
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalKeys, loadOrCreateKeys } from "./jwt-keys.ts";
 import { type Provisioned, provision } from "./provision.ts";
@@ -56,6 +58,9 @@ import {
 } from "./services.ts";
 import type { LocalSettings } from "./settings.ts";
 import { type SqsHandler, SqsPoller } from "./sqs-poller.ts";
+
+/** How often the embedded stack sweeps expired items and objects (AWS's TTL and lifecycle stand-in). */
+export const HOUSEKEEPING_INTERVAL_MS = 3_600_000;
 
 /** `CVPIPE_CORS_ORIGINS`: the origins the local gateway answers CORS for; one that is no origin refuses the start. */
 const corsOriginsFromEnv = (env: NodeJS.ProcessEnv): string[] => {
@@ -341,6 +346,20 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
   }
   const scheduler = schedulers.weeklyReport;
 
+  // What DynamoDB TTL and the S3 lifecycle do on AWS, hourly (housekeeping.ts); `cvpipe housekeeping run` on demand.
+  let housekeepingRun: Promise<unknown> = Promise.resolve();
+  const housekeepingTimer = setInterval(() => {
+    housekeepingRun = runHousekeeping(
+      { db: createDocumentClient(), s3: createS3Client() },
+      { now: clockFromEnv(process.env).now(), s3Now: new Date() },
+    ).then(
+      (report) => log(describeHousekeeping(report)),
+      (error: unknown) =>
+        log(`housekeeping failed (it runs again in an hour): ${(error as Error).name}: ${(error as Error).message}`),
+    );
+  }, HOUSEKEEPING_INTERVAL_MS);
+  housekeepingTimer.unref();
+
   const info: StackInfo = {
     pid: process.pid,
     dataDir: settings.dataDir,
@@ -376,6 +395,8 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
       });
       await Promise.all(Object.values(pollers).map((p) => p?.stop()));
       await Promise.all(Object.values(schedulers).map((s) => s.stop()));
+      clearInterval(housekeepingTimer);
+      await housekeepingRun;
       await bedrock?.close();
       await emulators.stop();
       rmSync(infoFile, { force: true });
