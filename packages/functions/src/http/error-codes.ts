@@ -158,10 +158,16 @@ const branch = (code: HttpErrorCode) => {
   return details instanceof z.ZodMiniArray ? withDetails : z.omit(withDetails, { detailsTotal: true });
 };
 
+/** Each code's answer: `code` that literal, `details` its shape (none where the code carries none). */
+export const ERROR_BRANCHES = Object.fromEntries(HTTP_ERROR_CODES.map((code) => [code, branch(code)])) as Record<
+  HttpErrorCode,
+  ReturnType<typeof branch>
+>;
+
 /** The error envelope, one branch per code of HTTP_ERRORS. */
 export const ErrorEnvelope = z.discriminatedUnion(
   "code",
-  HTTP_ERROR_CODES.map(branch) as unknown as [ReturnType<typeof branch>, ...ReturnType<typeof branch>[]],
+  HTTP_ERROR_CODES.map((code) => ERROR_BRANCHES[code]) as [ReturnType<typeof branch>, ...ReturnType<typeof branch>[]],
 );
 
 /** API Gateway's own refusal body (JWT authorizer, payload limit): not the envelope. */

@@ -33,8 +33,8 @@ import { submitEvents } from "../app/submit-events.ts";
 import { type SubmitJobDeps, submitJob } from "../app/submit-job.ts";
 import { type ApiEvent, callerOf, jsonBody } from "./api-request.ts";
 import { errorResponse, failure, payloadBytes, success } from "./api-response.ts";
-import { HTTP_ERRORS, type HttpErrorCode, MAX_ERROR_DETAILS } from "./error-codes.ts";
-import { openApiDocument } from "./openapi.ts";
+import { HTTP_ERROR_CODES, HTTP_ERRORS, type HttpErrorCode, MAX_ERROR_DETAILS } from "./error-codes.ts";
+import { errorComponentName, openApiDocument } from "./openapi.ts";
 import type { EventsAccepted, JobAccepted, JobPage, JobView } from "./response-schemas.ts";
 
 const doc = openApiDocument();
@@ -407,7 +407,10 @@ test("each code of HTTP_ERRORS answers with its status, and every operation docu
       for (const [status, response] of Object.entries(op.responses)) {
         if (Number(status) < 400) continue;
         const text = JSON.stringify(response);
-        const codes = [...text.matchAll(/"enum":\["([A-Z_",]+)"\]/g)].flatMap((m) => m[1]!.split('","'));
+        const codes = [...text.matchAll(/"#\/components\/schemas\/(\w+)"/g)].flatMap((m) => {
+          const code = HTTP_ERROR_CODES.find((c) => errorComponentName(c) === m[1]);
+          return code ? [code] : [];
+        });
         assert.ok(codes.length > 0, `${method} ${path} ${status} names its codes`);
         for (const code of codes) {
           const spec = HTTP_ERRORS[code as HttpErrorCode];

@@ -4,7 +4,14 @@ import { CORRELATION_ID_PATTERN } from "@cvpipe/core/contracts/messages";
 import * as z from "@cvpipe/core/contracts/zod";
 import { api, buckets, retention, SETTING } from "@cvpipe/core/topology";
 import { CvUpload } from "../app/cv-library.ts";
-import { ErrorEnvelope, GatewayError, type HttpErrorCode, httpError } from "./error-codes.ts";
+import {
+  ERROR_BRANCHES,
+  ErrorEnvelope,
+  GatewayError,
+  HTTP_ERROR_CODES,
+  type HttpErrorCode,
+  httpError,
+} from "./error-codes.ts";
 import {
   CvPage,
   CvStored,
@@ -31,6 +38,24 @@ const COMPONENTS = {
   GatewayError,
 };
 
+/** `VALIDATION_ERROR` → `ValidationError`, `INVALID_CV` → `InvalidCvError`: the component of a code's answer. */
+export const errorComponentName = (code: HttpErrorCode): string => {
+  const name = code
+    .toLowerCase()
+    .split("_")
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join("");
+  return name.endsWith("Error") ? name : `${name}Error`;
+};
+
+/**
+ * One component per code (`code` that literal, its own `details`), so a generated client narrows
+ * `details` by `code`; `Error` is their union.
+ */
+const ERROR_COMPONENTS = Object.fromEntries(
+  HTTP_ERROR_CODES.map((code) => [errorComponentName(code), ERROR_BRANCHES[code]]),
+);
+
 /** Each operation's success answer: the envelope around a component, with the codes it may carry. */
 const SUCCESSES = {
   submitJob: successEnvelope(JobAccepted, ["ACCEPTED", "ALREADY_ACCEPTED"]),
@@ -47,7 +72,7 @@ const SUCCESSES = {
 const OPENAPI_DOCUMENT_SCHEMA = {
   type: "object",
   required: ["openapi", "info", "paths"],
-  properties: { openapi: { const: "3.1.0" } },
+  properties: { openapi: { const: "3.1.0" }, info: { type: "object" }, paths: { type: "object" } },
 };
 
 type Json = Record<string, unknown>;
@@ -65,7 +90,8 @@ export interface OpenApiOptions {
 /** The answers' JSON Schemas, converted in one pass so components refer to each other by `$ref`. */
 const answerSchemas = (closed: boolean) => {
   const registry = z.registry<{ id: string }>();
-  for (const [id, schema] of Object.entries({ ...COMPONENTS, ...SUCCESSES })) registry.add(schema, { id });
+  for (const [id, schema] of Object.entries({ ...COMPONENTS, ...ERROR_COMPONENTS, ...SUCCESSES }))
+    registry.add(schema, { id });
   const { schemas } = z.toJSONSchema(registry, {
     uri: (id) => `#/components/schemas/${id}`,
     override: ({ jsonSchema }) => {
@@ -79,10 +105,9 @@ const answerSchemas = (closed: boolean) => {
     return rest;
   };
   return {
-    components: Object.fromEntries(Object.keys(COMPONENTS).map((id) => [id, plain(id)])) as Record<
-      keyof typeof COMPONENTS,
-      Json
-    >,
+    components: Object.fromEntries(
+      [...Object.keys(COMPONENTS), ...Object.keys(ERROR_COMPONENTS)].map((id) => [id, plain(id)]),
+    ) as Record<keyof typeof COMPONENTS, Json> & Record<string, Json>,
     success: (id: keyof typeof SUCCESSES) => plain(id),
   };
 };
@@ -110,13 +135,14 @@ const errors = (...codes: HttpErrorCode[]) => {
         const refusal = httpError(c).gateway;
         return refusal ? [`the gateway's {"message":"${refusal.message}"}: ${refusal.description}`] : [];
       });
-      const envelope = { allOf: [ref("Error"), { properties: { code: { enum: group } } }] };
+      const answers = group.map((c) => ({ $ref: `#/components/schemas/${errorComponentName(c)}` }));
+      const bodies = gateway.length > 0 ? [...answers, ref("GatewayError")] : answers;
       return [
         String(status),
         {
           description: [...gateway, ...group.map((c) => `${c}: ${httpError(c).description}`)].join("; "),
           content: {
-            "application/json": { schema: gateway.length > 0 ? { oneOf: [envelope, ref("GatewayError")] } : envelope },
+            "application/json": { schema: bodies.length === 1 ? bodies[0] : { oneOf: bodies } },
           },
         },
       ];

@@ -10,8 +10,10 @@
 import { DEPENDENCIES } from "@cvpipe/aws/health-checks";
 import { ENGINE_NAMES, JOB_STATUSES } from "@cvpipe/core/contracts/job-request";
 import * as z from "@cvpipe/core/contracts/zod";
-import type { Resume } from "@cvpipe/core/resume/resume";
+import type { ErrorCode } from "@cvpipe/core/errors";
 import type { ViolationCode } from "@cvpipe/core/tailoring/types";
+import { PUBLIC_JOB_MESSAGES } from "../app/job-error.ts";
+import { ResumeView } from "./resume-view.ts";
 
 type Frozen<T> = T extends readonly (infer U)[]
   ? readonly Frozen<U>[]
@@ -28,9 +30,6 @@ const count = z.number().check(z.int(), z.gte(0));
 const jobId = z.guid();
 
 export const TokenUsageView = z.object({ inputTokens: count, outputTokens: count, totalTokens: count });
-
-/** Checked against the JSON Resume schema when it was produced; the document says only "an object". */
-const ResumeView = z.record(z.string(), z.unknown()) as unknown as z.ZodMiniType<Resume>;
 
 export const MatchView = z.object({
   score: z.number().check(z.gte(0), z.lte(100)),
@@ -69,8 +68,11 @@ export const ResultTooLargeView = z.object({
   linkExpiresAt: timestamp,
 });
 
+/** Every code a job can fail with: any of cvpipe's (each has its public message). */
+const JOB_ERROR_CODES = Object.keys(PUBLIC_JOB_MESSAGES) as [ErrorCode, ...ErrorCode[]];
+
 export const JobErrorView = z.object({
-  code: z.string().check(z.meta({ examples: ["UNGROUNDED_CLAIM", "BANNED_CLAIM", "ENGINE_UNAVAILABLE"] })),
+  code: z.enum(JOB_ERROR_CODES),
   message: z.string(),
   details: z.optional(z.unknown()),
   retryable: z
