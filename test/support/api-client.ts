@@ -2,6 +2,7 @@
 import { clockFromEnv } from "@cvpipe/core/ports/clock";
 import { mintToken } from "@cvpipe/local/jwt-keys";
 import type { RunningStack } from "@cvpipe/local/stack";
+import { checkAnswer } from "./answer-contract.ts";
 
 export interface ApiResponse<T = any> {
   readonly status: number;
@@ -52,6 +53,8 @@ export class ApiClient {
     }
     const res = await fetch(`${this.#url}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
     const text = await res.text();
+    // Every answer a test receives is what the document says (throws with the route, status and ajv's errors).
+    checkAnswer(method, res.url || `${this.#url}${path}`, res.status, res.headers, text);
     let parsed: unknown = text;
     try {
       parsed = JSON.parse(text);
