@@ -311,7 +311,7 @@ const healthNow = async (): Promise<{ status: number; word?: string; failing: st
 
 /** The checks of each dependency, by name, as the health route runs them (packages/functions composition.ts). */
 const checksOf: Readonly<Record<LocalService, string[]>> = {
-  dynamodb: ["DynamoDB cvs table", "DynamoDB jobs table"],
+  dynamodb: ["DynamoDB cvs table", "DynamoDB feedback table", "DynamoDB jobs table"],
   sqs: ["SQS analytics queue", "SQS tailoring queue"],
   s3: ["S3 cvs bucket", "S3 payloads bucket"],
   ses: ["SES endpoint"],

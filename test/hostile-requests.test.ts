@@ -217,7 +217,8 @@ test("another user's job, any tenant, is byte-identical to a missing one (body a
   ] as const) {
     const t = await stack.api.token(tenant, user);
     // The caller's own correlation id on both, so the one header that names the request is the same too.
-    const probe = { "x-correlation-id": `probe-${tenant}-${user}` };
+    // The per-request ids are the caller's, so the two answers can be compared whole.
+    const probe = { "x-correlation-id": `probe-${tenant}-${user}`, "x-request-id": `probe-${tenant}-${user}` };
     const theirs = await raw("GET", `/v1/jobs/${jobId}`, t, undefined, probe);
     const missing = await raw("GET", `/v1/jobs/${randomUUID()}`, t, undefined, probe);
     assert.is(theirs.status, 404);

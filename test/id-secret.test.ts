@@ -31,6 +31,7 @@ const baseEnv = {
   PAYLOADS_BUCKET: "bucket",
   CVS_TABLE: "cvs",
   CVS_BUCKET: "cvs-bucket",
+  FEEDBACK_TABLE: "feedback",
 };
 
 test("the local stack generates the secret once, owner-only, and keeps it across starts", async () => {

@@ -24,6 +24,8 @@ test("each JWT route carries the authorizationScopes the producer contract names
     "GET /v1/jobs": ["cvpipe/jobs.read"],
     "GET /v1/jobs/{jobId}": ["cvpipe/jobs.read"],
     "POST /v1/events": ["cvpipe/events.write"],
+    "POST /v1/jobs/{jobId}/feedback": ["cvpipe/jobs.write"],
+    "GET /v1/feedback": ["cvpipe/feedback.read"],
     "POST /v1/cvs": ["cvpipe/cvs.write"],
     "GET /v1/cvs": ["cvpipe/cvs.read"],
     "GET /v1/cvs/{cvId}": ["cvpipe/cvs.read"],

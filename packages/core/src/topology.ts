@@ -6,7 +6,7 @@
 
 export type FunctionId = "ingress" | "tailor" | "analytics" | "reporter" | "sweeper";
 export type QueueId = "tailoringJobs" | "analyticsEvents";
-export type TableId = "jobs" | "events" | "aggregates" | "reports" | "cvs";
+export type TableId = "jobs" | "events" | "aggregates" | "reports" | "cvs" | "feedback";
 export type BucketId = "payloads" | "cvs";
 
 export interface FunctionSpec {
@@ -217,6 +217,8 @@ export const retention = {
   outcomeEventTtlDays: JOB_TTL_DAYS + queues.analyticsEvents.dlqRetentionSeconds / DAY_SECONDS + 1,
   /** A weekly aggregate item, after the end of its week (TTL `expiresAt`): a year of week-over-week deltas, and a little more. */
   aggregateTtlDays: 400,
+  /** A feedback record (TTL `expiresAt`): as long as the aggregates it folded into. */
+  feedbackTtlDays: 400,
 } as const;
 
 export const tables = {
@@ -274,6 +276,15 @@ export const tables = {
     sortKey: { name: "cvId", type: "S" },
     indexes: [],
   },
+  /** Relevance feedback on tailored CVs: the tenant's partition, sorted `jobId#<receivedAt>#<feedbackId>`. */
+  feedback: {
+    id: "feedback",
+    name: "cvpipe-feedback",
+    partitionKey: { name: "tenantId", type: "S" },
+    sortKey: { name: "feedbackKey", type: "S" },
+    ttlAttribute: "expiresAt",
+    indexes: [],
+  },
 } as const satisfies Record<TableId, TableSpec>;
 
 export const buckets = {
@@ -312,6 +323,8 @@ export const apiScopes = {
   "cvpipe/events.write": "send analytics events (POST /v1/events)",
   "cvpipe/cvs.write": "upload, version and delete the caller's CVs (POST /v1/cvs, PUT and DELETE /v1/cvs/{cvId})",
   "cvpipe/cvs.read": "read the caller's CVs (GET /v1/cvs, GET /v1/cvs/{cvId})",
+  "cvpipe/feedback.read":
+    "read the tenant's relevance feedback (GET /v1/feedback; the token must also carry the analyst role claim)",
 } as const;
 export type ApiScope = keyof typeof apiScopes;
 
@@ -341,6 +354,21 @@ export const api = {
     },
     { method: "GET", path: "/v1/jobs/{jobId}", auth: true, scopes: ["cvpipe/jobs.read"], target: "ingress" },
     { method: "POST", path: "/v1/events", auth: true, scopes: ["cvpipe/events.write"], target: "ingress" },
+    {
+      method: "POST",
+      path: "/v1/jobs/{jobId}/feedback",
+      auth: true,
+      scopes: ["cvpipe/jobs.write"],
+      target: "ingress",
+    },
+    {
+      method: "GET",
+      path: "/v1/feedback",
+      auth: true,
+      scopes: ["cvpipe/feedback.read"],
+      target: "ingress",
+      query: ["since", "limit", "cursor"],
+    },
     { method: "POST", path: "/v1/cvs", auth: true, scopes: ["cvpipe/cvs.write"], target: "ingress" },
     {
       method: "GET",
@@ -376,6 +404,9 @@ export const api = {
   ],
   /** JWT claim that scopes every read and write. */
   tenantClaim: "tenantId",
+  /** JWT claim naming a caller's roles (a string, space-separated, or an array); `analyst` reads the tenant's feedback. */
+  roleClaim: "cvpipe:roles",
+  analystRole: "analyst",
   /** Requests over this size are refused with 413 before parsing. */
   maxBodyBytes: 1_048_576,
   /**
@@ -398,6 +429,8 @@ export const api = {
   scopes: Record<ApiScope, string>;
   producerScopes: readonly ApiScope[];
   tenantClaim: string;
+  roleClaim: string;
+  analystRole: string;
   maxBodyBytes: number;
   idempotencyKey: { header: string; pattern: RegExp; rule: string };
   listLimit: { min: number; max: number; default: number };
@@ -410,7 +443,11 @@ export const api = {
  * The CDK app and the local stack both derive function environments from this.
  */
 export const functionResources = {
-  ingress: { queues: ["tailoringJobs", "analyticsEvents"], tables: ["jobs", "cvs"], buckets: ["payloads", "cvs"] },
+  ingress: {
+    queues: ["tailoringJobs", "analyticsEvents"],
+    tables: ["jobs", "cvs", "feedback"],
+    buckets: ["payloads", "cvs"],
+  },
   tailor: { queues: ["analyticsEvents"], tables: ["jobs"], buckets: ["payloads"] },
   analytics: { queues: [], tables: ["events", "aggregates"], buckets: [] },
   reporter: { queues: [], tables: ["aggregates", "reports"], buckets: [] },

@@ -17,6 +17,7 @@ import {
   toDocumentClient,
 } from "@cvpipe/aws/clients";
 import { DynamoCvStore } from "@cvpipe/aws/dynamo-cv-store";
+import { DynamoFeedbackStore } from "@cvpipe/aws/dynamo-feedback-store";
 import { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
 import { dependencyChecks } from "@cvpipe/aws/health-checks";
 import { DynamoReportLedger } from "@cvpipe/aws/report/dynamo-report-ledger";
@@ -35,6 +36,7 @@ import type { SendWeeklyReportDeps } from "@cvpipe/core/report/send-weekly-repor
 import { LocalEngine } from "@cvpipe/core/tailoring/local-engine";
 import { jobIndexes, queues } from "@cvpipe/core/topology";
 import type { CvLibraryDeps } from "./app/cv-library.ts";
+import type { FeedbackDeps } from "./app/feedback.ts";
 import type { HealthProbe } from "./app/health.ts";
 import type { JobDetailDeps } from "./app/job-view.ts";
 import type { ProcessJobDeps } from "./app/process-job.ts";
@@ -54,7 +56,7 @@ import {
 import { loadIdSecret } from "./id-secret.ts";
 import { createLogger } from "./logger.ts";
 
-export interface IngressDeps extends SubmitJobDeps, SubmitEventsDeps, JobDetailDeps, CvLibraryDeps {
+export interface IngressDeps extends SubmitJobDeps, SubmitEventsDeps, JobDetailDeps, CvLibraryDeps, FeedbackDeps {
   readonly jobs: JobStore;
   readonly blobs: BlobStore;
   /** Seals list cursors (and keys derived ids, via SubmitJobDeps / SubmitEventsDeps). */
@@ -88,6 +90,7 @@ export const ingressDeps = async (
   return {
     jobs: jobStore(db, config.JOBS_TABLE, clock),
     cvs: new DynamoCvStore(db, config.CVS_TABLE),
+    feedback: new DynamoFeedbackStore(db, config.FEEDBACK_TABLE),
     cvBlobs: payloadStore(s3, config.CVS_BUCKET),
     queue: new SqsQueuePublisher(sqs, {
       tailoringJobs: config.TAILORING_JOBS_QUEUE_URL,
@@ -124,7 +127,10 @@ const ingressHealthChecks = (
   },
 ): HealthProbe[] => {
   const required = dependencyChecks({
-    dynamodb: { client: clients.dynamo, tables: { jobs: config.JOBS_TABLE, cvs: config.CVS_TABLE } },
+    dynamodb: {
+      client: clients.dynamo,
+      tables: { jobs: config.JOBS_TABLE, cvs: config.CVS_TABLE, feedback: config.FEEDBACK_TABLE },
+    },
     sqs: {
       client: clients.sqs,
       queues: { tailoring: config.TAILORING_JOBS_QUEUE_URL, analytics: config.ANALYTICS_EVENTS_QUEUE_URL },

@@ -18,6 +18,7 @@ const ingressEnv = {
   PAYLOADS_BUCKET: "cvpipe-payloads",
   CVS_TABLE: "cvpipe-cvs",
   CVS_BUCKET: "cvpipe-cvs",
+  FEEDBACK_TABLE: "cvpipe-feedback",
   ID_SECRET_FILE: "/tmp/id-secret",
 };
 

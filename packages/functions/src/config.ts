@@ -93,6 +93,7 @@ export const IngressConfig = z
     [bucketNameEnv("payloads")]: required,
     [tableNameEnv("cvs")]: required,
     [bucketNameEnv("cvs")]: required,
+    [tableNameEnv("feedback")]: required,
     [SETTING.defaultEngine]: defaultEngine(),
     /** At most the payload bucket's expiry: a job that outlived its stored result could not be shown. */
     [SETTING.jobTtlDays]: intSetting(

@@ -19,6 +19,7 @@ const env = {
   [bucketNameEnv("payloads")]: "payloads",
   [tableNameEnv("cvs")]: "cvs",
   [bucketNameEnv("cvs")]: "cvs",
+  [tableNameEnv("feedback")]: "feedback",
   // Unreadable: the cold start fails.
   [SETTING.idSecretFile]: "/nonexistent/cvpipe-id-secret",
 };

@@ -17,6 +17,7 @@ import { api, type RouteSpec } from "@cvpipe/core/topology";
 import middy from "@middy/core";
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { addCvVersion, deleteCv, getCv, listCvs, type StoredCv, uploadCv } from "./app/cv-library.ts";
+import { listFeedback, submitFeedback } from "./app/feedback.ts";
 import { checkHealth } from "./app/health.ts";
 import { jobAccepted } from "./app/job-view.ts";
 import { getJob, listJobs, waitForOwnJob } from "./app/own-jobs.ts";
@@ -31,6 +32,7 @@ import {
   header,
   jsonBody,
   preferredWaitSeconds,
+  rolesOf,
 } from "./http/api-request.ts";
 import {
   errorResponse,
@@ -92,6 +94,16 @@ const route = async (
         "OK",
         await getJob(deps, callerOf(event), event.pathParameters?.["jobId"] ?? "", fitsIn(deps)),
       );
+    }
+    case "POST /v1/jobs/{jobId}/feedback": {
+      const jobId = event.pathParameters?.["jobId"] ?? "";
+      const stored = await submitFeedback(deps, callerOf(event), jobId, jsonBody(event));
+      logger.info("feedback stored", { jobId: stored.jobId, feedbackId: stored.feedbackId });
+      return success(201, "CREATED", stored);
+    }
+    case "GET /v1/feedback": {
+      const { since, limit, cursor } = event.queryStringParameters ?? {};
+      return success(200, "OK", await listFeedback(deps, callerOf(event), rolesOf(event), { since, limit, cursor }));
     }
     case "POST /v1/cvs": {
       const stored = await uploadCv(deps, callerOf(event), jsonBody(event), header(event, "idempotency-key"));
@@ -172,7 +184,12 @@ const fitsIn =
 /** 201 with the stored version (200 ALREADY_CREATED for a repeated Idempotency-Key), `Location` its CV. */
 const cvStoredAnswer = (stored: StoredCv): APIGatewayProxyStructuredResultV2 => {
   const self = `/v1/cvs/${stored.cvId}`;
-  const data: CvStored = { cvId: stored.cvId, version: stored.version, links: { self } };
+  const data: CvStored = {
+    cvId: stored.cvId,
+    version: stored.version,
+    links: { self },
+    ...(stored.warnings ? { warnings: stored.warnings } : {}),
+  };
   return stored.created
     ? success(201, "CREATED", data, { location: self })
     : success(200, "ALREADY_CREATED", data, { location: self });

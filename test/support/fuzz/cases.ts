@@ -300,6 +300,8 @@ class OperationCases {
   /** Another user's ids (any tenant), bare and decorated, with spoofing headers and query: always a 404. */
   foreignIds(): Draft[] {
     const out: Draft[] = [];
+    // A valid body where the route takes one: what decides the answer is the id alone.
+    const base = this.baseBody();
     for (const p of this.#op.parameters.filter((x) => x.in === "path")) {
       const n = this.#learned[p.name] ?? 0;
       for (let i = 0; i < n; i++) {
@@ -308,8 +310,8 @@ class OperationCases {
           out.push({
             path: this.basePath({ [p.name]: id }),
             auth: { valid: who },
-            headers: {},
-            body: undefined,
+            headers: base.headers,
+            body: base.body,
             label: `${p.name}: the owner's id #${i}, asked by ${who}`,
             refusedBy: "foreign id",
             expect: this.#op.secured ? [404] : undefined,
@@ -319,8 +321,8 @@ class OperationCases {
           out.push({
             path: this.basePath({ [p.name]: id }),
             auth: { lookalike: name },
-            headers: {},
-            body: undefined,
+            headers: base.headers,
+            body: base.body,
             label: `${p.name}: the owner's id #${i}, asked by an ${authLabel({ lookalike: name })}`,
             refusedBy: "foreign id",
             expect: this.#op.secured ? [LOOKALIKES[name].usable ? 404 : 401] : undefined,
@@ -348,8 +350,8 @@ class OperationCases {
           out.push({
             path: `${this.basePath({ [p.name]: id })}${query}`,
             auth: { valid: this.#rng.pick(STRANGERS) },
-            headers,
-            body: undefined,
+            headers: { ...base.headers, ...headers },
+            body: base.body,
             label: `${p.name}: the owner's id #${i} with ${what}`,
             refusedBy: "foreign id",
             // Query parameters a route does not take are refused (400) before any lookup: nothing is found either way.
@@ -367,8 +369,8 @@ class OperationCases {
           out.push({
             path: this.basePath({ [p.name]: raw }),
             auth: { valid: this.#rng.pick(STRANGERS) },
-            headers: {},
-            body: undefined,
+            headers: base.headers,
+            body: base.body,
             label: `${p.name}: the owner's id #${i} ${what}, asked by another user`,
             refusedBy: "foreign id",
             expect: this.#op.secured ? [404] : undefined,

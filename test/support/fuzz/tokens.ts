@@ -132,7 +132,8 @@ export class TokenFactory {
       aud: LOCAL_AUDIENCE,
       sub: IDENTITIES.colleague.userId,
       tenantId: IDENTITIES.colleague.tenantId,
-      scope: api.producerScopes.join(" "),
+      // Every scope: a token each route's authorizer lets through (the analysts' too), so the case reaches the function.
+      scope: Object.keys(api.scopes).join(" "),
       iat: now,
       exp: now + 3600,
       ...claims,

@@ -8,12 +8,13 @@ import { UsageError } from "../stack-info.ts";
 
 const known = Object.keys(api.scopes) as ApiScope[];
 
-export const tokenHelp = `cvpipe token --tenant T --user U [--scope S ...] [--ttl SECONDS]
+export const tokenHelp = `cvpipe token --tenant T --user U [--scope S ...] [--role R ...] [--ttl SECONDS]
   Mints a JWT for the embedded stack, signed with the key generated on its first start.
   Claims: tenantId = T, sub = U, scope = the --scope values (repeat the flag for several).
   Default scopes: a producer's, ${api.producerScopes.join(" ")}.
   Scopes: ${known.map((s) => `${s} (${api.scopes[s]})`).join(";\n          ")}.
   A route refuses a token without one of its scopes: 403 {"message":"Forbidden"}.
+  --role puts R in the "${api.roleClaim}" claim: "${api.analystRole}" (with --scope cvpipe/feedback.read) reads the tenant's feedback.
   Default lifetime 3600 s.`;
 
 export const token = async (args: string[]): Promise<void> => {
@@ -23,6 +24,7 @@ export const token = async (args: string[]): Promise<void> => {
       tenant: { type: "string" },
       user: { type: "string" },
       scope: { type: "string", multiple: true },
+      role: { type: "string", multiple: true },
       ttl: { type: "string", default: "3600" },
     },
     strict: true,
@@ -52,6 +54,7 @@ export const token = async (args: string[]): Promise<void> => {
       userId: values.user,
       ttlSeconds,
       scopes: [...new Set(scopes)],
+      ...(values.role?.length ? { extraClaims: { [api.roleClaim]: [...new Set(values.role)] } } : {}),
       now: clockFromEnv(process.env).now(),
     }),
   );

@@ -43,7 +43,13 @@
  * JWT claims), so they stay few. Producer event types are producer-chosen
  * (validated, ≤ 64 chars); they are counted exactly — see the report notes.
  */
-import { type AnalyticsEvent, isOutcomeEvent, isRetractionEvent } from "../contracts/analytics-event.ts";
+import {
+  type AnalyticsEvent,
+  FEEDBACK_RATINGS,
+  isFeedbackEvent,
+  isOutcomeEvent,
+  isRetractionEvent,
+} from "../contracts/analytics-event.ts";
 import type { AnalyticsEventMessage } from "../contracts/messages.ts";
 import { fromCounters, type Histogram, LATENCY_MS, MATCH_SCORE, observe } from "./histogram.ts";
 import { type IsoWeek, isoWeekOf } from "./iso-week.ts";
@@ -83,6 +89,10 @@ export const counterAttribute = {
   keywordCount2: (slot: number) => `kwd_${String(slot).padStart(4, "0")}`,
   /** Outcome events folded with both rows of the keyword sketch. */
   keywordSketchEvents: "kwd_n",
+  /** Relevance feedback: how many, the sum of ratings (for the mean), and one counter per rating. */
+  feedbackCount: "fb_n",
+  feedbackRatingSum: "fb_sum",
+  feedbackRating: (r: number) => `fb_r${r}`,
 } as const;
 
 /** 32-bit FNV-1a over UTF-16 code units: stable, fast, good enough to spread keys. */
@@ -188,6 +198,10 @@ export const incrementsFor = (message: AnalyticsEventMessage): AggregateIncremen
       names[counterAttribute.keywordName(first)] ??= keyword;
       add(counterAttribute.keywordCount2(second), 1);
     }
+  } else if (isFeedbackEvent(event)) {
+    add(counterAttribute.feedbackCount, 1);
+    add(counterAttribute.feedbackRatingSum, event.rating);
+    add(counterAttribute.feedbackRating(event.rating), 1);
   } else {
     add(counterAttribute.producerEvents, 1);
     add(counterAttribute.type(event.type), 1);
@@ -243,7 +257,20 @@ export interface WeeklyAggregate {
   readonly tokens: { readonly input: number; readonly output: number };
   /** Every named keyword with a count (the smaller of its two rows' slots), largest first (ties by name). */
   readonly missingKeywords: readonly Ranked[];
+  /** Relevance feedback: count, sum of ratings, and count per rating ("1" … "5"). */
+  readonly feedback: {
+    readonly count: number;
+    readonly ratingSum: number;
+    readonly byRating: Readonly<Record<string, number>>;
+  };
 }
+
+/** The week's feedback figures from its counters (every rating present, 0 when none). */
+export const feedbackOf = (count: number, ratingSum: number, byRating: (r: number) => number) => ({
+  count,
+  ratingSum,
+  byRating: Object.fromEntries(FEEDBACK_RATINGS.map((r) => [String(r), byRating(r)])),
+});
 
 const labelled = (counters: Readonly<Record<string, number>>, prefix: string): Record<string, number> => {
   const out: Record<string, number> = {};
@@ -309,5 +336,8 @@ export const mergeAggregates = (week: IsoWeek, items: readonly AggregateItem[]):
     scoreCount: n(counterAttribute.scoreCount),
     tokens: { input: n(counterAttribute.inputTokens), output: n(counterAttribute.outputTokens) },
     missingKeywords: rankDescending(keywords),
+    feedback: feedbackOf(n(counterAttribute.feedbackCount), n(counterAttribute.feedbackRatingSum), (r) =>
+      n(counterAttribute.feedbackRating(r)),
+    ),
   };
 };

@@ -129,9 +129,32 @@ export const TailoringRetractionEvent = z.strictObject({
 });
 export type TailoringRetractionEvent = z.output<typeof TailoringRetractionEvent>;
 
-export const AnalyticsEvent = z.union([TailoringOutcomeEvent, TailoringRetractionEvent, ProducerEvent]);
+/** The ratings relevance feedback takes: 1 (not relevant) to 5 (very relevant). */
+export const FEEDBACK_RATINGS = [1, 2, 3, 4, 5] as const;
+
+/**
+ * Relevance feedback on a tailored CV (`type: tailoring.feedback`), published by
+ * `POST /v1/jobs/{jobId}/feedback` once the feedback is stored: the week's count,
+ * mean rating and distribution fold from it, exactly once, like any event.
+ */
+export const TailoringFeedbackEvent = z.strictObject({
+  eventId: EventId,
+  type: z.literal("tailoring.feedback"),
+  occurredAt: z.iso.datetime({ offset: true }),
+  jobId: z.string().check(z.minLength(1)),
+  rating: z.number().check(z.int(), z.gte(1), z.lte(5)),
+});
+export type TailoringFeedbackEvent = z.output<typeof TailoringFeedbackEvent>;
+
+export const AnalyticsEvent = z.union([
+  TailoringOutcomeEvent,
+  TailoringRetractionEvent,
+  TailoringFeedbackEvent,
+  ProducerEvent,
+]);
 export type AnalyticsEvent = z.output<typeof AnalyticsEvent>;
 
 export const isOutcomeEvent = (e: AnalyticsEvent): e is TailoringOutcomeEvent => e.type === "tailoring.outcome";
 export const isRetractionEvent = (e: AnalyticsEvent): e is TailoringRetractionEvent =>
   e.type === "tailoring.retraction";
+export const isFeedbackEvent = (e: AnalyticsEvent): e is TailoringFeedbackEvent => e.type === "tailoring.feedback";

@@ -12,6 +12,8 @@ export const formatValue = (format: MetricFormat, value: number | undefined, atL
       return `${(value * 100).toFixed(1)}%`;
     case "score":
       return value.toFixed(1);
+    case "rating":
+      return value.toFixed(2);
     case "ms":
       return value < 1000
         ? `${prefix}${Math.round(value)} ms`
@@ -41,6 +43,8 @@ export const formatChange = (m: Pick<Metric, "format" | "value" | "previous" | "
       return { text: `${sign}${(abs * 100).toFixed(1)} pp`, tone };
     case "score":
       return { text: `${sign}${abs.toFixed(1)}`, tone };
+    case "rating":
+      return { text: `${sign}${abs.toFixed(2)}`, tone };
     case "ms":
       return { text: `${sign}${formatValue("ms", abs)}`, tone };
     case "count": {

@@ -14,7 +14,7 @@ import type { LateArrival, SentFigures } from "./sent-figures.ts";
 
 export const reportSubject = (week: IsoWeek): string => `CV Analytics Weekly Report - Week ${week}`;
 
-export type MetricFormat = "count" | "percent" | "ms" | "score";
+export type MetricFormat = "count" | "percent" | "ms" | "score" | "rating";
 
 export interface Metric {
   /** Stable name, as the report ledger records the figure. */
@@ -107,6 +107,10 @@ const rows = (
 
 const successRate = (a: WeeklyAggregate): number | undefined =>
   a.outcomeEvents > 0 ? (a.byOutcome["succeeded"] ?? 0) / a.outcomeEvents : undefined;
+
+/** Mean relevance rating (1-5) of the week's feedback; undefined without any. */
+const meanRating = (a: WeeklyAggregate): number | undefined =>
+  a.feedback.count > 0 ? a.feedback.ratingSum / a.feedback.count : undefined;
 
 const bucketLabel = (lower: number, upper: number | undefined, unit: string): string =>
   upper === undefined
@@ -236,6 +240,22 @@ export const buildWeeklyReport = (
       previous: previous.producerEvents,
       better: "up",
     },
+    {
+      key: "feedback",
+      label: "Relevance feedback",
+      format: "count",
+      value: current.feedback.count,
+      previous: previous.feedback.count,
+      better: "up",
+    },
+    {
+      key: "meanRating",
+      label: "Mean rating (1-5)",
+      format: "rating",
+      value: meanRating(current),
+      previous: meanRating(previous),
+      better: "up",
+    },
   ];
   // Last week as its email showed it; a metric that email did not carry keeps its count now.
   const metrics = shown
@@ -264,6 +284,20 @@ export const buildWeeklyReport = (
   );
   add("tenants", "Activity by tenant", { label: "Tenant", count: "Events" }, current.byTenant, previous.byTenant);
   add("types", "Producer events by type", { label: "Event type", count: "Events" }, current.byType, previous.byType);
+  if (current.feedback.count > 0) {
+    // Each rating given this week, 5 first, with its share of the week's feedback.
+    const byRating = (a: WeeklyAggregate) =>
+      Object.fromEntries(Object.entries(a.feedback.byRating).map(([r, n]) => [`${r} of 5`, n]));
+    const r = rows(byRating(current), byRating(previous), 5, previousOf(shown, "ratings"));
+    const order = (label: string) => -Number(label.charAt(0));
+    tables.push({
+      key: "ratings",
+      title: "Relevance feedback by rating",
+      columns: { label: "Rating", count: "Ratings" },
+      rows: [...r.rows].sort((a, b) => order(a.label) - order(b.label)),
+      more: 0,
+    });
+  }
   /** A histogram as a table of its buckets (every one: `more` is 0), when the week measured anything. */
   const addDistribution = (
     key: "latency" | "score",

@@ -11,11 +11,16 @@ export type { JobView };
 
 export const jobLinks = (jobId: string): JobView["links"] => ({ self: `/v1/jobs/${jobId}` });
 
-/** `POST /v1/jobs` → 202: the job's id, status and link. */
-export const jobAccepted = (job: { readonly jobId: string; readonly status: JobView["status"] }): JobAccepted => ({
+/** `POST /v1/jobs` → 202: the job's id, status and link, and what its CV is warned of (when anything). */
+export const jobAccepted = (job: {
+  readonly jobId: string;
+  readonly status: JobView["status"];
+  readonly warnings?: JobAccepted["warnings"];
+}): JobAccepted => ({
   jobId: job.jobId,
   status: job.status,
   links: { self: jobLinks(job.jobId).self },
+  ...(job.warnings?.length ? { warnings: job.warnings } : {}),
 });
 
 const resultFields = (result: TailoringResult): Answer<typeof ResultView> => ({
@@ -45,6 +50,12 @@ const storedResult = async (blobs: BlobStore, pointer: BlobPointer): Promise<str
     if (error instanceof BlobNotFoundError) throw new NotFoundError("no such job (its result has expired)");
     throw error;
   }
+};
+
+/** A finished job's result, inline or from the payload bucket; undefined for a job without one. */
+export const resultOf = async (record: JobRecord, blobs: BlobStore): Promise<TailoringResult | undefined> => {
+  if (record.result) return record.result;
+  return record.resultBlob ? (JSON.parse(await storedResult(blobs, record.resultBlob)) as TailoringResult) : undefined;
 };
 
 /**

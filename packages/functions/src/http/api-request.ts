@@ -106,6 +106,21 @@ export const callerOf = (event: ApiEvent): Caller => {
   return { tenantId: tenantId as string, userId: userId as string };
 };
 
+/**
+ * The caller's roles (`api.roleClaim`): the token's array or space-separated string, as the token
+ * has it; API Gateway hands an array claim to the function as the text `[a b]`, read the same.
+ */
+export const rolesOf = (event: ApiEvent): string[] => {
+  const own = tokenClaims(event)?.[api.roleClaim];
+  const value = own ?? event.requestContext.authorizer?.jwt?.claims?.[api.roleClaim];
+  if (Array.isArray(value)) return value.filter((r): r is string => typeof r === "string");
+  if (typeof value !== "string") return [];
+  return value
+    .replace(/^\[|\]$/g, "")
+    .split(/[\s,]+/)
+    .filter(Boolean);
+};
+
 /** The JSON body, after the content-type and size checks; errors name the rule. */
 export const jsonBody = (event: ApiEvent): unknown => {
   const type = header(event, "content-type") ?? "";

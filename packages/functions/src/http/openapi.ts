@@ -4,6 +4,7 @@ import { CORRELATION_ID_PATTERN } from "@cvpipe/core/contracts/messages";
 import * as z from "@cvpipe/core/contracts/zod";
 import { api, buckets, retention, SETTING } from "@cvpipe/core/topology";
 import { CvUpload } from "../app/cv-library.ts";
+import { FeedbackRequest } from "../app/feedback.ts";
 import {
   ERROR_BRANCHES,
   ErrorEnvelope,
@@ -17,6 +18,8 @@ import {
   CvStored,
   CvView,
   EventsAccepted,
+  FeedbackPage,
+  FeedbackStored,
   Health,
   JobAccepted,
   JobPage,
@@ -34,6 +37,8 @@ const COMPONENTS = {
   Cv: CvView,
   CvPage,
   CvStored,
+  Feedback: FeedbackStored,
+  FeedbackPage,
   Error: ErrorEnvelope,
   GatewayError,
 };
@@ -66,6 +71,8 @@ const SUCCESSES = {
   cvStored: successEnvelope(CvStored, ["CREATED", "ALREADY_CREATED"]),
   listCvs: successEnvelope(CvPage, ["OK"]),
   getCv: successEnvelope(CvView, ["OK"]),
+  feedbackStored: successEnvelope(FeedbackStored, ["CREATED"]),
+  listFeedback: successEnvelope(FeedbackPage, ["OK"]),
 };
 
 /** `GET /v1/openapi.json` answers the document itself, bare, as generators and linters read it. */
@@ -124,8 +131,14 @@ const ok = (description: string, schema: Json) => ({ description, content: { "ap
  */
 const errors = (...codes: HttpErrorCode[]) => {
   const byStatus = new Map<number, HttpErrorCode[]>();
-  // Every route refuses a query parameter it does not take (VALIDATION_ERROR naming it).
-  for (const code of new Set(["VALIDATION_ERROR" as const, ...codes, "INTERNAL_ERROR" as const])) {
+  // Every route refuses a query parameter it does not take (VALIDATION_ERROR naming it), and every
+  // route runs after the function's cold start and reads a dependency, so may answer 503.
+  for (const code of new Set([
+    "VALIDATION_ERROR" as const,
+    ...codes,
+    "INTERNAL_ERROR" as const,
+    "DEPENDENCY_UNAVAILABLE" as const,
+  ])) {
     const { status } = httpError(code);
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
@@ -265,6 +278,7 @@ export const openApiDocument = (options: OpenApiOptions = {}) => {
         JobRequest: z.toJSONSchema(JobRequest, { io: "input", unrepresentable: "any" }),
         EventsRequest: z.toJSONSchema(EventsRequest, { io: "input", unrepresentable: "any" }),
         CvUpload: z.toJSONSchema(CvUpload, { io: "input", unrepresentable: "any" }),
+        FeedbackRequest: z.toJSONSchema(FeedbackRequest, { io: "input", unrepresentable: "any" }),
         ...answers.components,
       },
     },
@@ -383,6 +397,53 @@ export const openApiDocument = (options: OpenApiOptions = {}) => {
                 "UNSUPPORTED_MEDIA_TYPE",
                 "DEPENDENCY_UNAVAILABLE",
               ),
+            },
+          },
+        },
+        "/v1/jobs/{jobId}/feedback": {
+          post: {
+            operationId: "submitFeedback",
+            summary: "Rate a tailored CV's relevance (the job's owner; the job must have SUCCEEDED)",
+            parameters: [{ name: "jobId", in: "path", required: true, schema: { type: "string" } }],
+            requestBody: {
+              required: true,
+              content: { "application/json": { schema: { $ref: "#/components/schemas/FeedbackRequest" } } },
+            },
+            responses: {
+              "201": ok(
+                "stored; the week's report counts it once (count, mean rating, distribution). Each POST is one rating: a retry after a lost answer is a second one",
+                answers.success("feedbackStored"),
+              ),
+              ...errors(
+                "VALIDATION_ERROR",
+                ...AUTHORIZED,
+                "NOT_FOUND",
+                "PAYLOAD_TOO_LARGE",
+                "UNSUPPORTED_MEDIA_TYPE",
+                "DEPENDENCY_UNAVAILABLE",
+              ),
+            },
+          },
+        },
+        "/v1/feedback": {
+          get: {
+            operationId: "listFeedback",
+            summary: `The tenant's relevance feedback, for its analysts (the token's "${api.roleClaim}" claim holds "${api.analystRole}")`,
+            parameters: [
+              {
+                name: "since",
+                in: "query",
+                schema: { type: "string", format: "date-time" },
+                description: "only feedback received at or after this time",
+              },
+              ...listParameters,
+            ],
+            responses: {
+              "200": ok(
+                "the tenant's feedback, by job; `cursor` when there may be more",
+                answers.success("listFeedback"),
+              ),
+              ...errors("VALIDATION_ERROR", ...AUTHORIZED, "DEPENDENCY_UNAVAILABLE"),
             },
           },
         },

@@ -11,6 +11,7 @@ import { DEPENDENCIES } from "@cvpipe/aws/health-checks";
 import { ENGINE_NAMES, JOB_STATUSES } from "@cvpipe/core/contracts/job-request";
 import * as z from "@cvpipe/core/contracts/zod";
 import type { ErrorCode } from "@cvpipe/core/errors";
+import { MAX_CV_WARNINGS } from "@cvpipe/core/resume/resume-review";
 import type { ViolationCode } from "@cvpipe/core/tailoring/types";
 import { PUBLIC_JOB_MESSAGES } from "../app/job-error.ts";
 import { ResumeView } from "./resume-view.ts";
@@ -140,11 +141,34 @@ export const JobPage = z.object({
 });
 export type JobPage = Answer<typeof JobPage>;
 
+/** Something an accepted CV is warned of: taken as it is, but probably not what the producer meant. */
+export const CvWarning = z.object({
+  path: z.string().check(z.meta({ examples: ["body.cv.work[0].positon"] })),
+  rule: z.string().check(
+    z.meta({
+      description: "unknown: a key the JSON Resume schema does not name there, a typo away from one it does",
+      examples: ["unknown"],
+    }),
+  ),
+  message: z
+    .string()
+    .check(z.meta({ examples: ["unknown field 'positon' — did you mean 'position'? Its value is not read."] })),
+});
+
+const warnings = z
+  .optional(z.array(CvWarning).check(z.maxLength(MAX_CV_WARNINGS)))
+  .check(
+    z.describe(
+      `present when the CV was taken with something it probably did not mean (the first ${MAX_CV_WARNINGS}): a JSON Resume key a typo away from one the schema names (its value is not read); other extra keys are extensions the schema allows, and pass unremarked`,
+    ),
+  );
+
 /** `POST /v1/jobs` → 202. */
 export const JobAccepted = z.object({
   jobId,
   status: z.enum(JOB_STATUSES),
   links: z.pick(JobLinks, { self: true }),
+  warnings,
 });
 export type JobAccepted = Answer<typeof JobAccepted>;
 
@@ -192,6 +216,7 @@ export const CvStored = z.object({
   cvId,
   version: z.number().check(z.int(), z.gte(1)),
   links: z.object({ self: z.string().check(z.meta({ examples: ["/v1/cvs/0b6c6f2e-5d0a-4e55-9c3e-6a1f2b3c4d5e"] })) }),
+  warnings,
 });
 export type CvStored = Answer<typeof CvStored>;
 
@@ -223,6 +248,29 @@ export const CvView = z.extend(CvSummary, {
 /** `GET /v1/cvs`. */
 export const CvPage = z.object({
   items: z.array(CvSummary),
+  cursor: z
+    .optional(z.string())
+    .check(z.describe("present when there may be more: pass it as `cursor` for the next page")),
+});
+
+const rating = z.number().check(z.int(), z.gte(1), z.lte(5));
+
+/** `POST /v1/jobs/{jobId}/feedback` → 201. */
+export const FeedbackStored = z.object({ feedbackId: z.guid(), jobId, rating, receivedAt: timestamp });
+
+/** `GET /v1/feedback`: the tenant's feedback, for its analysts. */
+export const FeedbackPage = z.object({
+  items: z.array(
+    z.object({
+      feedbackId: z.guid(),
+      jobId,
+      userId: z.string(),
+      rating,
+      helpful: z.optional(z.array(z.string())),
+      comment: z.optional(z.string()),
+      receivedAt: timestamp,
+    }),
+  ),
   cursor: z
     .optional(z.string())
     .check(z.describe("present when there may be more: pass it as `cursor` for the next page")),

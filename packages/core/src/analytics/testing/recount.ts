@@ -1,6 +1,13 @@
-import { isOutcomeEvent, isRetractionEvent } from "../../contracts/analytics-event.ts";
+import { isFeedbackEvent, isOutcomeEvent, isRetractionEvent } from "../../contracts/analytics-event.ts";
 import type { AnalyticsEventMessage } from "../../contracts/messages.ts";
-import { distinctKeywords, eventKey, rankDescending, type WeeklyAggregate, weekOfEvent } from "../aggregate.ts";
+import {
+  distinctKeywords,
+  eventKey,
+  feedbackOf,
+  rankDescending,
+  type WeeklyAggregate,
+  weekOfEvent,
+} from "../aggregate.ts";
 import { histogramOf, LATENCY_MS, MATCH_SCORE } from "../histogram.ts";
 import type { IsoWeek } from "../iso-week.ts";
 
@@ -34,7 +41,10 @@ export const recount = (messages: Iterable<AnalyticsEventMessage>): Map<IsoWeek,
       return r;
     };
     const outcomes = list.flatMap((m) => (isOutcomeEvent(m.event) ? [{ m, e: m.event }] : []));
-    const producers = list.filter((m) => !isOutcomeEvent(m.event) && !isRetractionEvent(m.event));
+    const producers = list.filter(
+      (m) => !isOutcomeEvent(m.event) && !isRetractionEvent(m.event) && !isFeedbackEvent(m.event),
+    );
+    const ratings = list.flatMap((m) => (isFeedbackEvent(m.event) ? [m.event.rating] : []));
     const scores = outcomes.flatMap(({ e }) => (e.matchScore === undefined ? [] : [e.matchScore]));
     const keywordCounts = new Map<string, number>();
     for (const { e } of outcomes) {
@@ -64,6 +74,11 @@ export const recount = (messages: Iterable<AnalyticsEventMessage>): Map<IsoWeek,
         output: outcomes.reduce((s, { e }) => s + (e.outputTokens ?? 0), 0),
       },
       missingKeywords: rankDescending(keywordCounts),
+      feedback: feedbackOf(
+        ratings.length,
+        ratings.reduce((a, b) => a + b, 0),
+        (r) => ratings.filter((x) => x === r).length,
+      ),
     });
   }
   return out;

@@ -1,0 +1,61 @@
+/** Relevance feedback in DynamoDB (topology `tables.feedback`). */
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { InvalidCursorError } from "@cvpipe/core/errors";
+import type { FeedbackPage, FeedbackRecord, FeedbackStore } from "@cvpipe/core/ports/feedback-store";
+import { conditionalWrite, dependencyFailure } from "./aws-errors.ts";
+
+/** A store cursor is the last feedbackKey of a page: `jobId#<timestamp>#<id>`, as this store writes it. */
+const FEEDBACK_KEY = /^[0-9a-f-]{36}#\d{4}-\d{2}-\d{2}T[\d:.]{8,16}Z#[0-9a-f]{8}$/;
+
+export class DynamoFeedbackStore implements FeedbackStore {
+  readonly #db: DynamoDBDocumentClient;
+  readonly #table: string;
+
+  constructor(db: DynamoDBDocumentClient, table: string) {
+    this.#db = db;
+    this.#table = table;
+  }
+
+  create(record: FeedbackRecord): Promise<boolean> {
+    return conditionalWrite(
+      () =>
+        this.#db.send(
+          new PutCommand({
+            TableName: this.#table,
+            Item: record,
+            ConditionExpression: "attribute_not_exists(feedbackKey)",
+          }),
+        ),
+      "DynamoDB PutItem (feedback)",
+    );
+  }
+
+  async remove(tenantId: string, feedbackKey: string): Promise<void> {
+    try {
+      await this.#db.send(new DeleteCommand({ TableName: this.#table, Key: { tenantId, feedbackKey } }));
+    } catch (error) {
+      throw dependencyFailure("DynamoDB DeleteItem (feedback)", error);
+    }
+  }
+
+  async list(tenantId: string, since: string | undefined, limit: number, cursor?: string): Promise<FeedbackPage> {
+    if (cursor !== undefined && !FEEDBACK_KEY.test(cursor)) throw new InvalidCursorError();
+    try {
+      const out = await this.#db.send(
+        new QueryCommand({
+          TableName: this.#table,
+          KeyConditionExpression: "tenantId = :t",
+          ...(since === undefined ? {} : { FilterExpression: "receivedAt >= :since" }),
+          ExpressionAttributeValues: { ":t": tenantId, ...(since === undefined ? {} : { ":since": since }) },
+          Limit: limit,
+          ...(cursor ? { ExclusiveStartKey: { tenantId, feedbackKey: cursor } } : {}),
+        }),
+      );
+      const items = (out.Items ?? []) as FeedbackRecord[];
+      const last = out.LastEvaluatedKey?.["feedbackKey"];
+      return typeof last === "string" ? { items, cursor: last } : { items };
+    } catch (error) {
+      throw dependencyFailure("DynamoDB Query (feedback of tenant)", error);
+    }
+  }
+}
