@@ -1,3 +1,4 @@
+import { encodedJsonKind } from "./encoded-json.ts";
 import { Posting } from "./posting.ts";
 import * as z from "./zod.ts";
 
@@ -22,6 +23,21 @@ export const TailoringOptions = z.strictObject({
 });
 export type TailoringOptions = z.output<typeof TailoringOptions>;
 
+/**
+ * A JSON Resume sent as a string of JSON would otherwise pass as a text CV (it is long enough) and be
+ * read as prose: refused, saying what happened.
+ */
+const notEncodedJson = z.check<string | Record<string, unknown>>((ctx) => {
+  if (typeof ctx.value !== "string" || encodedJsonKind(ctx.value) === undefined) return;
+  ctx.issues.push({
+    code: "custom",
+    input: ctx.value,
+    message:
+      "is a JSON Resume encoded as a JSON string: send the object itself as cv (the request is JSON already; do not JSON-encode the CV again)",
+    params: { rule: "json_string" },
+  });
+});
+
 /** A CV as a request carries it (`POST /v1/jobs`'s `cv`, `POST /v1/cvs`'s and `PUT /v1/cvs/{cvId}`'s `cv`). */
 export const CvField = z
   .union(
@@ -33,10 +49,13 @@ export const CvField = z
     ],
     {
       error: (issue) =>
-        issue.input === undefined ? "is required" : "must be a JSON Resume object or a plain-text/Markdown CV string",
+        issue.input === undefined
+          ? "is required: a JSON Resume object or a plain-text/Markdown CV string"
+          : "must be a JSON Resume object or a plain-text/Markdown CV string",
     },
   )
   .check(
+    notEncodedJson,
     z.describe(
       "The CV: a JSON Resume object (https://jsonresume.org/schema, checked against the official schema; at most 20,000 characters per field) or plain text / Markdown with headings such as Experience, Education, Skills.",
     ),

@@ -12,8 +12,10 @@
 
 import { config } from "zod/mini";
 import en from "zod/v4/locales/en.js";
+import { fieldMessage } from "./zod-messages.ts";
 
 // The English locale by its own module: through the `locales` namespace every locale is bundled.
-config(en());
+// A missing field, a value JSON-encoded twice and an unknown key get messages that say what to send.
+config({ ...en(), customError: fieldMessage });
 
 export * from "zod/mini";

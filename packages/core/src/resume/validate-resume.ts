@@ -1,5 +1,6 @@
 import type { ErrorObject, ValidateFunction } from "ajv";
 import type { FieldIssue } from "../errors.ts";
+import { toIsoDate } from "./dates.ts";
 import type { Resume } from "./resume.ts";
 import generated from "./resume-validator.ts";
 
@@ -21,19 +22,56 @@ const pointerToPath = (root: string, pointer: string): string => {
   return out || "(root)";
 };
 
-const toIssue = (root: string, e: ErrorObject): FieldIssue => {
+/** The value at a JSON pointer ajv reported (one step per part: the pointer is as deep as the value). */
+const valueAt = (value: unknown, pointer: string): unknown => {
+  let at = value;
+  for (const raw of pointer.split("/").slice(1)) {
+    if (at === null || typeof at !== "object") return undefined;
+    at = (at as Record<string, unknown>)[raw.replaceAll("~1", "/").replaceAll("~0", "~")];
+  }
+  return at;
+};
+
+const DATE_FORMS = "YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2021, 2021-03 or 2021-03-15";
+/** What producers write for a role that has not ended. */
+const OPEN_ENDS = new Set(["present", "current", "now", "today", "ongoing", "-", ""]);
+/** Longest value a date message repeats (and tries to read as a date). */
+const SHOWN_DATE_CHARS = 40;
+
+/**
+ * The schema's date (`#/definitions/iso8601`) in words instead of its regular expression: what to
+ * send, with the date meant when the value reads as one ("March 2021" → 2021-03), and for an
+ * end date of "Present" or null that a current role has none.
+ */
+const dateMessage = (pointer: string, value: unknown): string => {
+  const isEnd = pointer.endsWith("/endDate");
+  if (isEnd && (value === null || (typeof value === "string" && OPEN_ENDS.has(value.trim().toLowerCase())))) {
+    return `${JSON.stringify(value)} is not a date: leave endDate out for a current role; otherwise use ${DATE_FORMS}`;
+  }
+  if (typeof value !== "string") return `must be a date as a string: ${DATE_FORMS}`;
+  if (value.length > SHOWN_DATE_CHARS) return `must be a date: ${DATE_FORMS}`;
+  const meant = toIsoDate(value);
+  return `${JSON.stringify(value)} is not a date: use ${DATE_FORMS}${meant ? ` (did you mean ${meant}?)` : ""}`;
+};
+
+const toIssue = (root: string, e: ErrorObject, value: unknown): FieldIssue => {
   const missing = e.keyword === "required" ? `.${String(e.params["missingProperty"])}` : "";
   return {
     path: pointerToPath(root, e.instancePath) + missing,
     rule: e.keyword === "format" ? `format:${String(e.params["format"])}` : e.keyword,
-    message: e.message ?? e.keyword,
+    message: e.schemaPath.startsWith("#/definitions/iso8601/")
+      ? dateMessage(e.instancePath, valueAt(value, e.instancePath))
+      : (e.message ?? e.keyword),
   };
 };
 
-/** Checks a value against the official JSON Resume schema; returns [] when valid. */
+/**
+ * Checks a value against the official JSON Resume schema; returns [] when valid. The rule is the
+ * schema's keyword; a date's message says what to send rather than the pattern.
+ */
 export const resumeIssues = (value: unknown, root = "cv"): FieldIssue[] => {
   if (validate(value)) return [];
-  return (validate.errors ?? []).map((e) => toIssue(root, e));
+  return (validate.errors ?? []).map((e) => toIssue(root, e, value));
 };
 
 export const isResume = (value: unknown): value is Resume => resumeIssues(value).length === 0;

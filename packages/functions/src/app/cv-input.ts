@@ -4,6 +4,7 @@
  */
 import { jsonLimitIssues, MAX_KEY_CHARS } from "@cvpipe/core/contracts/json-limits";
 import type { FieldIssue } from "@cvpipe/core/errors";
+import { reviewResume } from "@cvpipe/core/resume/resume-review";
 import { resumeIssues } from "@cvpipe/core/resume/validate-resume";
 
 /** Longest single string in a JSON Resume CV (a summary or highlight is far shorter). */
@@ -34,8 +35,29 @@ const withinCvLimits = (value: unknown, depth: number): boolean => {
   return true;
 };
 
-/** A JSON Resume CV's problems (official schema, limits) at `path`; none for a text CV (zod judges its length). */
+const isObject = (cv: unknown): cv is Record<string, unknown> =>
+  cv !== null && typeof cv === "object" && !Array.isArray(cv);
+
+/**
+ * A JSON Resume CV's problems at `path`: the official schema, the calendar (`2020-02-30`, an end before
+ * its start) and the limits; none for a text CV (zod judges its length).
+ */
 export const cvIssues = (cv: unknown, path: string): FieldIssue[] =>
-  cv && typeof cv === "object" && !Array.isArray(cv)
-    ? [...resumeIssues(cv, path), ...(withinCvLimits(cv, 0) ? [] : jsonLimitIssues(cv, path, CV_LIMITS))]
+  isObject(cv)
+    ? [
+        ...resumeIssues(cv, path),
+        ...reviewResume(cv, path).issues,
+        ...(withinCvLimits(cv, 0) ? [] : jsonLimitIssues(cv, path, CV_LIMITS)),
+      ]
     : [];
+
+/**
+ * What an accepted JSON Resume CV is warned of (rule `unknown`: a key a typo away from one the
+ * schema names there, `positon`, whose value nothing reads); none for a text CV.
+ */
+export const cvWarnings = (cv: unknown, path: string): FieldIssue[] =>
+  isObject(cv) ? reviewResume(cv, path).warnings : [];
+
+/** `{warnings}` when there are any, else nothing: an answer without warnings has no `warnings` key. */
+export const warned = (warnings: readonly FieldIssue[]): { warnings?: readonly FieldIssue[] } =>
+  warnings.length > 0 ? { warnings } : {};

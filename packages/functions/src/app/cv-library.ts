@@ -12,7 +12,13 @@ import { canonicalJson, derivedId, type IdSecret, sha256Hex } from "@cvpipe/core
 import { zodIssues } from "@cvpipe/core/contracts/field-issues";
 import { CV_ID, CvField, type CvRef } from "@cvpipe/core/contracts/job-request";
 import * as z from "@cvpipe/core/contracts/zod";
-import { CvNotFoundError, CvpipeError, InvalidIdempotencyKeyError, ValidationError } from "@cvpipe/core/errors";
+import {
+  CvNotFoundError,
+  CvpipeError,
+  type FieldIssue,
+  InvalidIdempotencyKeyError,
+  ValidationError,
+} from "@cvpipe/core/errors";
 import type { Caller } from "@cvpipe/core/jobs/caller";
 import { parseListLimit } from "@cvpipe/core/jobs/list-limit";
 import { s3Key } from "@cvpipe/core/keys";
@@ -21,7 +27,7 @@ import type { Clock } from "@cvpipe/core/ports/clock";
 import type { CvFormat, CvRecord, CvStore, CvVersion } from "@cvpipe/core/ports/cv-store";
 import { normalizeCv } from "@cvpipe/core/resume/normalize-cv";
 import { api } from "@cvpipe/core/topology";
-import { cvIssues } from "./cv-input.ts";
+import { cvIssues, cvWarnings, warned } from "./cv-input.ts";
 import { openCursor, sealCursor } from "./list-cursor.ts";
 
 /** Versions one CV may have: its record (all versions listed) stays far below DynamoDB's 400 KB item. */
@@ -48,6 +54,8 @@ export interface StoredCv {
   readonly version: number;
   /** false when an earlier request with the same Idempotency-Key stored this version. */
   readonly created: boolean;
+  /** What the stored CV is warned of (`cvWarnings`: likely typos of JSON Resume keys); absent when none. */
+  readonly warnings?: readonly FieldIssue[];
 }
 
 const IDEMPOTENCY_KEY = api.idempotencyKey.pattern;
@@ -59,7 +67,9 @@ const checkKey = (key: string | undefined): void => {
 };
 
 /** The upload's CV, validated exactly as `POST /v1/jobs` validates one; its format. */
-const parseUpload = (body: unknown): { cv: string | Record<string, unknown>; format: CvFormat } => {
+const parseUpload = (
+  body: unknown,
+): { cv: string | Record<string, unknown>; format: CvFormat; warnings: readonly FieldIssue[] } => {
   const parsed = CvUpload.safeParse(body);
   const issues = [
     ...(parsed.success ? [] : zodIssues("body", parsed.error)),
@@ -67,7 +77,11 @@ const parseUpload = (body: unknown): { cv: string | Record<string, unknown>; for
   ];
   if (issues.length > 0 || !parsed.success) throw new ValidationError(issues);
   normalizeCv(parsed.data.cv, "body.cv");
-  return { cv: parsed.data.cv, format: typeof parsed.data.cv === "string" ? "text" : "json-resume" };
+  return {
+    cv: parsed.data.cv,
+    format: typeof parsed.data.cv === "string" ? "text" : "json-resume",
+    warnings: cvWarnings(parsed.data.cv, "body.cv"),
+  };
 };
 
 const live = (record: CvRecord | undefined): record is CvRecord => record !== undefined && !record.deletedAt;
@@ -111,13 +125,13 @@ export const uploadCv = async (
   idempotencyKey: string | undefined,
 ): Promise<StoredCv> => {
   checkKey(idempotencyKey);
-  const { cv, format } = parseUpload(body);
+  const { cv, format, warnings } = parseUpload(body);
   const requestHash = sha256Hex(canonicalJson({ cv }));
   const cvId = idempotencyKey
     ? derivedId(deps.idSecret, "cv", caller.tenantId, caller.userId, idempotencyKey)
     : deps.newId();
   const existing = idempotencyKey ? await deps.cvs.get(caller, cvId) : undefined;
-  if (existing) return repeatOf(existing, requestHash, 1);
+  if (existing) return repeatOf(existing, requestHash, 1, warnings);
   const now = deps.clock.now().toISOString();
   const blob = await putBody(deps, caller, cvId, 1, cv, requestHash);
   const version: CvVersion = {
@@ -137,16 +151,21 @@ export const uploadCv = async (
     updatedAt: now,
     versions: [version],
   });
-  if (!outcome.created) return repeatOf(outcome.existing, requestHash, 1);
-  return { cvId, version: 1, created: true };
+  if (!outcome.created) return repeatOf(outcome.existing, requestHash, 1, warnings);
+  return { cvId, version: 1, created: true, ...warned(warnings) };
 };
 
 /** A repeated Idempotency-Key: the version it stored, when the body is the same and the CV still there. */
-const repeatOf = (record: CvRecord, requestHash: string, version: number): StoredCv => {
+const repeatOf = (
+  record: CvRecord,
+  requestHash: string,
+  version: number,
+  warnings: readonly FieldIssue[],
+): StoredCv => {
   if (!live(record)) throw new CvNotFoundError("this CV was deleted");
   const stored = record.versions.find((v) => v.version === version);
   if (!stored || stored.requestHash !== requestHash) throw reused(record.cvId);
-  return { cvId: record.cvId, version, created: false };
+  return { cvId: record.cvId, version, created: false, ...warned(warnings) };
 };
 
 /** `PUT /v1/cvs/{cvId}`: a new version of the caller's CV; earlier versions stay readable. */
@@ -158,13 +177,13 @@ export const addCvVersion = async (
   idempotencyKey: string | undefined,
 ): Promise<StoredCv> => {
   checkKey(idempotencyKey);
-  const { cv, format } = parseUpload(body);
+  const { cv, format, warnings } = parseUpload(body);
   const requestHash = sha256Hex(canonicalJson({ cv }));
   // A concurrent PUT that took the next number makes this one take the one after (three rounds).
   for (let round = 0; round < 3; round++) {
     const record = await ownCv(deps, caller, cvId);
     const already = idempotencyKey ? record.versions.find((v) => v.idempotencyKey === idempotencyKey) : undefined;
-    if (already) return repeatOf(record, requestHash, already.version);
+    if (already) return repeatOf(record, requestHash, already.version, warnings);
     const latest = record.versions.at(-1)!.version;
     if (record.versions.length >= MAX_CV_VERSIONS) {
       throw new ValidationError([
@@ -186,7 +205,9 @@ export const addCvVersion = async (
       requestHash,
       ...(idempotencyKey ? { idempotencyKey } : {}),
     };
-    if (await deps.cvs.addVersion(caller, cvId, version, latest)) return { cvId, version: next, created: true };
+    if (await deps.cvs.addVersion(caller, cvId, version, latest)) {
+      return { cvId, version: next, created: true, ...warned(warnings) };
+    }
     // Lost the number to another writer (or to a delete): this body is named by nothing, so it goes.
     await deps.cvBlobs.remove(blob).catch(() => {});
   }

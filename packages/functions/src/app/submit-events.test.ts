@@ -112,6 +112,32 @@ test("each broken rule is named at its event's path; one bad event rejects the w
   assert.equal(queue.sent, [], "nothing was sent for any of them");
 });
 
+test("every problem of the batch at once: shape errors of one event do not hide the others' rules", async () => {
+  const { deps, queue } = setup();
+  const future = new Date(NOW.getTime() + 25 * 3_600_000).toISOString();
+  const issues = await issuesOf(deps, {
+    events: [
+      ev("a"),
+      { eventId: "b", occurredAt: "2026-11-16T09:00:00Z" },
+      ev("c", { type: "cv.teleported" }),
+      ev("a"),
+      ev("d", { occurredAt: future }),
+      ev("e", { type: "Not Dotted", occurredAt: "yesterday" }),
+      "not an event",
+    ],
+  });
+  assert.equal(issues, [
+    ["body.events[1].type", "invalid_type"],
+    ["body.events[5].type", "invalid_format"],
+    ["body.events[5].occurredAt", "invalid_format"],
+    ["body.events[6]", "invalid_type"],
+    ["body.events[2].type", "catalogue"],
+    ["body.events[3].eventId", "unique"],
+    ["body.events[4].occurredAt", "not_future"],
+  ]);
+  assert.equal(queue.sent, [], "nothing was sent");
+});
+
 test("a day of clock skew is allowed; reserved ids and types are refused", async () => {
   const { deps, queue } = setup();
   const soon = new Date(NOW.getTime() + 23 * 3_600_000).toISOString();

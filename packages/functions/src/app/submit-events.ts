@@ -1,7 +1,7 @@
-import { EventsRequest } from "@cvpipe/core/contracts/analytics-event";
+import { EventsRequest, MAX_EVENTS_PER_REQUEST } from "@cvpipe/core/contracts/analytics-event";
 import { derivedId, type IdSecret } from "@cvpipe/core/contracts/canonical-json";
+import { zodIssues } from "@cvpipe/core/contracts/field-issues";
 import { type AnalyticsEventMessage, messageBody, messageGroupId } from "@cvpipe/core/contracts/messages";
-import { parseWith } from "@cvpipe/core/contracts/parse";
 import { type FieldIssue, ValidationError } from "@cvpipe/core/errors";
 import type { Caller, RequestContext } from "@cvpipe/core/jobs/caller";
 import type { Clock } from "@cvpipe/core/ports/clock";
@@ -9,6 +9,17 @@ import { METRIC, type Metrics } from "@cvpipe/core/ports/metrics";
 import type { QueuePublisher } from "@cvpipe/core/ports/queue-publisher";
 
 const MAX_FUTURE_MS = 24 * 3_600_000;
+
+type RawEvent = { readonly eventId?: unknown; readonly type?: unknown; readonly occurredAt?: unknown };
+
+/** A refused body's events, as far as it has any: each object of `events` (at most the batch's limit are judged). */
+const eventsOf = (body: unknown): RawEvent[] => {
+  const events = (body as { events?: unknown } | null)?.events;
+  if (!Array.isArray(events)) return [];
+  return events
+    .slice(0, MAX_EVENTS_PER_REQUEST)
+    .map((e: unknown) => (e !== null && typeof e === "object" && !Array.isArray(e) ? (e as RawEvent) : {}));
+};
 
 export interface SubmitEventsDeps {
   readonly queue: QueuePublisher;
@@ -22,7 +33,7 @@ export interface SubmitEventsDeps {
 
 /**
  * Validates 1..25 producer events and enqueues them. A single invalid event
- * rejects the request before anything is sent. The event id is the
+ * rejects the request before anything is sent; the refusal names every problem of every event. The event id is the
  * deduplication id and the analytics worker stores each id once, so a request
  * that failed part-way (503) is simply sent again. Each message carries the
  * request's correlation id.
@@ -33,21 +44,30 @@ export const submitEvents = async (
   body: unknown,
   context: RequestContext = {},
 ): Promise<{ accepted: number; eventIds: string[] }> => {
-  const request = parseWith(EventsRequest, body, "body");
+  const parsed = EventsRequest.safeParse(body);
   const now = deps.clock.now();
-  const issues: FieldIssue[] = [];
+  // Every problem of the batch at once: the catalogue, duplicate and clock checks run on the events
+  // whose fields have the right type even when another event's shape is wrong.
+  const issues: FieldIssue[] = parsed.success ? [] : zodIssues("body", parsed.error);
+  const given = parsed.success ? parsed.data.events : eventsOf(body);
+  // A field zod already refused is not judged again (a malformed type is not also "unknown").
+  const refused = new Set(issues.map((issue) => issue.path));
+  const judged = (i: number, field: string, value: unknown): value is string =>
+    typeof value === "string" && !refused.has(`body.events[${i}].${field}`);
   const seen = new Map<string, number>();
-  request.events.forEach((e, i) => {
-    const first = seen.get(e.eventId);
-    if (first !== undefined) {
-      issues.push({
-        path: `body.events[${i}].eventId`,
-        rule: "unique",
-        message: `duplicates body.events[${first}].eventId`,
-      });
+  given.forEach((e, i) => {
+    if (judged(i, "eventId", e.eventId)) {
+      const first = seen.get(e.eventId);
+      if (first !== undefined) {
+        issues.push({
+          path: `body.events[${i}].eventId`,
+          rule: "unique",
+          message: `duplicates body.events[${first}].eventId`,
+        });
+      }
+      seen.set(e.eventId, i);
     }
-    seen.set(e.eventId, i);
-    if (!deps.eventTypes.includes(e.type)) {
+    if (judged(i, "type", e.type) && !deps.eventTypes.includes(e.type)) {
       issues.push({
         path: `body.events[${i}].type`,
         rule: "catalogue",
@@ -55,7 +75,7 @@ export const submitEvents = async (
       });
     }
     // A future-dated event would sit in a week not yet reported; allow a day of clock skew.
-    if (Date.parse(e.occurredAt) > now.getTime() + MAX_FUTURE_MS) {
+    if (judged(i, "occurredAt", e.occurredAt) && Date.parse(e.occurredAt) > now.getTime() + MAX_FUTURE_MS) {
       issues.push({
         path: `body.events[${i}].occurredAt`,
         rule: "not_future",
@@ -63,7 +83,8 @@ export const submitEvents = async (
       });
     }
   });
-  if (issues.length > 0) throw new ValidationError(issues);
+  if (issues.length > 0 || !parsed.success) throw new ValidationError(issues);
+  const request = parsed.data;
   const receivedAt = now.toISOString();
   const groupId = messageGroupId(caller.tenantId, caller.userId);
   await deps.queue.sendBatch(

@@ -13,7 +13,7 @@ import { METRIC, type Metrics } from "@cvpipe/core/ports/metrics";
 import type { QueuePublisher } from "@cvpipe/core/ports/queue-publisher";
 import { normalizeCv } from "@cvpipe/core/resume/normalize-cv";
 import { api } from "@cvpipe/core/topology";
-import { cvIssues } from "./cv-input.ts";
+import { cvIssues, cvWarnings, warned } from "./cv-input.ts";
 import { type CvReadDeps, resolveCvRef } from "./cv-library.ts";
 import { publicJobErrorFor } from "./job-error.ts";
 
@@ -39,6 +39,8 @@ export interface SubmittedJob {
   readonly status: JobStatus;
   /** false when an earlier request with the same Idempotency-Key created the job. */
   readonly created: boolean;
+  /** What the accepted CV is warned of (`cvWarnings`: likely typos of JSON Resume keys); absent when none. */
+  readonly warnings?: readonly FieldIssue[];
 }
 
 const IDEMPOTENCY_KEY = api.idempotencyKey.pattern;
@@ -67,6 +69,7 @@ export const submitJob = async (
     throw new InvalidIdempotencyKeyError(`must be ${api.idempotencyKey.rule}`);
   }
   const request = parseRequest(body);
+  const warnings = cvWarnings(request.cv, "body.cv");
   // A reference is resolved before anything is written: an unknown, deleted or other user's CV is a
   // 404 here, never a job that fails later. The job gets the version's content, so a later version
   // or a delete of the CV never changes it.
@@ -112,7 +115,7 @@ export const submitJob = async (
     // Still queued: the first attempt may have died between the row and the send. Sending again
     // is safe — same deduplication id within 5 minutes, and the worker is idempotent by job id.
     if (existing.status === "QUEUED") await enqueue(deps, caller, jobId, request, cv, now, context);
-    return { jobId, status: existing.status, created: false };
+    return { jobId, status: existing.status, created: false, ...warned(warnings) };
   }
   try {
     await enqueue(deps, caller, jobId, request, cv, now, context);
@@ -136,7 +139,7 @@ export const submitJob = async (
     throw error;
   }
   deps.metrics?.count(METRIC.jobsAccepted, 1);
-  return { jobId, status: "QUEUED", created: true };
+  return { jobId, status: "QUEUED", created: true, ...warned(warnings) };
 };
 
 /**
