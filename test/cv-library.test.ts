@@ -88,8 +88,8 @@ test("upload, tailor by reference, new version, tailor again: each job keeps the
   assert.is(bad.body.details[0].path, "query.version");
   const names = (await objectsOf(cvId)).map((o) => o.Key!.split("/").pop()!).sort();
   assert.is(names.length, 2, "one object per version");
-  assert.match(names[0]!, /^v1-[0-9a-f]{16}\.json$/);
-  assert.match(names[1]!, /^v2-[0-9a-f]{16}\.json$/);
+  assert.match(names[0]!, /^v1-[0-9a-f]{12}\.json$/);
+  assert.match(names[1]!, /^v2-[0-9a-f]{12}\.json$/);
 
   // applicationId is echoed in the listing of jobs too.
   const listed = await api("GET", "/v1/jobs?limit=100");

@@ -15,6 +15,7 @@ import * as z from "@cvpipe/core/contracts/zod";
 import {
   CvNotFoundError,
   CvpipeError,
+  DependencyError,
   type FieldIssue,
   InvalidIdempotencyKeyError,
   ValidationError,
@@ -29,6 +30,9 @@ import { normalizeCv } from "@cvpipe/core/resume/normalize-cv";
 import { api } from "@cvpipe/core/topology";
 import { cvIssues, cvWarnings, warned } from "./cv-input.ts";
 import { openCursor, sealCursor } from "./list-cursor.ts";
+
+/** Rounds a PUT tries for the next version number while other PUTs to the same CV take them. */
+const MAX_VERSION_ROUNDS = 25;
 
 /** Versions one CV may have: its record (all versions listed) stays far below DynamoDB's 400 KB item. */
 export const MAX_CV_VERSIONS = 500;
@@ -93,9 +97,9 @@ const reused = (cvId: string) =>
   });
 
 /**
- * Writes the body of `version` of `cvId` to its own object. The key carries the body's hash as well
- * as the number: two PUTs racing for the same number write two objects, and the one whose metadata
- * write loses never overwrote the winner's body.
+ * Writes the body of `version` of `cvId` to an object of this attempt's own: the key carries a new
+ * id as well as the number, so writers racing for one number (the same body included: a client's
+ * quick retry) write distinct objects, and the one whose metadata write loses removes only its own.
  */
 const putBody = (
   deps: CvLibraryDeps,
@@ -103,7 +107,6 @@ const putBody = (
   cvId: string,
   version: number,
   cv: string | Record<string, unknown>,
-  requestHash: string,
 ) =>
   deps.cvBlobs.put(
     s3Key(
@@ -111,7 +114,7 @@ const putBody = (
       caller.tenantId,
       sha256Hex(caller.userId).slice(0, 32),
       cvId,
-      `v${version}-${requestHash.slice(0, 16)}.json`,
+      `v${version}-${deps.newId().replaceAll("-", "").slice(-12)}.json`,
     ),
     JSON.stringify(cv),
     "application/json",
@@ -133,7 +136,7 @@ export const uploadCv = async (
   const existing = idempotencyKey ? await deps.cvs.get(caller, cvId) : undefined;
   if (existing) return repeatOf(existing, requestHash, 1, warnings);
   const now = deps.clock.now().toISOString();
-  const blob = await putBody(deps, caller, cvId, 1, cv, requestHash);
+  const blob = await putBody(deps, caller, cvId, 1, cv);
   const version: CvVersion = {
     version: 1,
     createdAt: now,
@@ -151,7 +154,11 @@ export const uploadCv = async (
     updatedAt: now,
     versions: [version],
   });
-  if (!outcome.created) return repeatOf(outcome.existing, requestHash, 1, warnings);
+  if (!outcome.created) {
+    // Another request with this key created the CV first: this body is named by nothing, so it goes.
+    await deps.cvBlobs.remove(blob).catch(() => {});
+    return repeatOf(outcome.existing, requestHash, 1, warnings);
+  }
   return { cvId, version: 1, created: true, ...warned(warnings) };
 };
 
@@ -179,8 +186,9 @@ export const addCvVersion = async (
   checkKey(idempotencyKey);
   const { cv, format, warnings } = parseUpload(body);
   const requestHash = sha256Hex(canonicalJson({ cv }));
-  // A concurrent PUT that took the next number makes this one take the one after (three rounds).
-  for (let round = 0; round < 3; round++) {
+  // A concurrent PUT that took the next number makes this one take the one after: each round one of
+  // the racing writers wins, so MAX_VERSION_ROUNDS writers at once all get a number.
+  for (let round = 0; round < MAX_VERSION_ROUNDS; round++) {
     const record = await ownCv(deps, caller, cvId);
     const already = idempotencyKey ? record.versions.find((v) => v.idempotencyKey === idempotencyKey) : undefined;
     if (already) return repeatOf(record, requestHash, already.version, warnings);
@@ -195,7 +203,7 @@ export const addCvVersion = async (
       ]);
     }
     const next = latest + 1;
-    const blob = await putBody(deps, caller, cvId, next, cv, requestHash);
+    const blob = await putBody(deps, caller, cvId, next, cv);
     const version: CvVersion = {
       version: next,
       createdAt: deps.clock.now().toISOString(),
@@ -211,10 +219,10 @@ export const addCvVersion = async (
     // Lost the number to another writer (or to a delete): this body is named by nothing, so it goes.
     await deps.cvBlobs.remove(blob).catch(() => {});
   }
-  throw new CvpipeError("the CV kept changing under this request; send it again", {
-    code: "DEPENDENCY_UNAVAILABLE",
-    retryable: true,
-  });
+  // 503, retryable: the client sends it again (with its Idempotency-Key).
+  throw new DependencyError(
+    `the CV kept changing under this request (${MAX_VERSION_ROUNDS} writers at once); send it again`,
+  );
 };
 
 /** The caller's live CV, or CvNotFoundError (unknown, deleted, another user's, not a cvId). */

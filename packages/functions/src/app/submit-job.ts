@@ -2,7 +2,13 @@ import { canonicalJson, derivedId, type IdSecret, sha256Hex } from "@cvpipe/core
 import { zodIssues } from "@cvpipe/core/contracts/field-issues";
 import { type EngineName, JobRequest, type JobStatus } from "@cvpipe/core/contracts/job-request";
 import { messageBody, messageGroupId, type TailoringJobMessage } from "@cvpipe/core/contracts/messages";
-import { CvpipeError, type FieldIssue, InvalidIdempotencyKeyError, ValidationError } from "@cvpipe/core/errors";
+import {
+  CvNotFoundError,
+  CvpipeError,
+  type FieldIssue,
+  InvalidIdempotencyKeyError,
+  ValidationError,
+} from "@cvpipe/core/errors";
 import type { Caller, RequestContext } from "@cvpipe/core/jobs/caller";
 import { type JobRecord, queuedShard, userKey } from "@cvpipe/core/jobs/job-record";
 import { s3Key } from "@cvpipe/core/keys";
@@ -70,12 +76,6 @@ export const submitJob = async (
   }
   const request = parseRequest(body);
   const warnings = cvWarnings(request.cv, "body.cv");
-  // A reference is resolved before anything is written: an unknown, deleted or other user's CV is a
-  // 404 here, never a job that fails later. The job gets the version's content, so a later version
-  // or a delete of the CV never changes it.
-  const resolved = request.cvRef ? await resolveCvRef(deps, caller, request.cvRef) : undefined;
-  const cv = resolved?.cv ?? request.cv!;
-
   const now = deps.clock.now();
   const requestHash = sha256Hex(canonicalJson(request));
   // Keys are scoped to the caller (tenant + user), as SQS deduplication is scoped to the message group;
@@ -83,6 +83,46 @@ export const submitJob = async (
   const jobId = idempotencyKey
     ? derivedId(deps.idSecret, "job", caller.tenantId, caller.userId, idempotencyKey)
     : deps.newId();
+
+  /**
+   * A repeat of the request that created `existing`: that job, re-sent while still QUEUED (the first
+   * attempt may have died between the row and the send; same deduplication id within 5 minutes, and
+   * the worker is idempotent by job id) — with the CV version the job recorded, never a later one.
+   */
+  const repeatOf = async (existing: JobRecord): Promise<SubmittedJob> => {
+    if (existing.requestHash !== requestHash) {
+      throw new CvpipeError("this Idempotency-Key was already used for a different request", {
+        code: "IDEMPOTENCY_KEY_REUSED",
+        details: { jobId: existing.jobId },
+      });
+    }
+    if (existing.status === "QUEUED") {
+      let again: string | Record<string, unknown> | undefined = request.cv;
+      if (existing.cvRef) {
+        // The recorded version gone (the CV deleted since): nothing to send; the sweep closes the job.
+        again = await resolveCvRef(deps, caller, existing.cvRef).then(
+          (r) => r.cv,
+          (error: unknown) => {
+            if (error instanceof CvNotFoundError) return undefined;
+            throw error;
+          },
+        );
+      }
+      if (again !== undefined) await enqueue(deps, caller, jobId, request, again, now, context);
+    }
+    return { jobId, status: existing.status, created: false, ...warned(warnings) };
+  };
+
+  // A retry of a job already taken answers with that job, whatever became of the CV it referenced.
+  if (request.cvRef && idempotencyKey) {
+    const prior = await deps.jobs.get(caller.tenantId, jobId);
+    if (prior && prior.userId === caller.userId) return repeatOf(prior);
+  }
+  // A reference is resolved before anything is written: an unknown, deleted or other user's CV is a
+  // 404 here, never a job that fails later. The job gets the version's content, so a later version
+  // or a delete of the CV never changes it.
+  const resolved = request.cvRef ? await resolveCvRef(deps, caller, request.cvRef) : undefined;
+  const cv = resolved?.cv ?? request.cv!;
   const engine = request.options?.engine ?? deps.defaultEngine;
   const record: JobRecord = {
     tenantId: caller.tenantId,
@@ -104,19 +144,7 @@ export const submitJob = async (
   };
 
   const outcome = await deps.jobs.create(record);
-  if (!outcome.created) {
-    const existing = outcome.existing;
-    if (existing.requestHash !== requestHash) {
-      throw new CvpipeError("this Idempotency-Key was already used for a different request", {
-        code: "IDEMPOTENCY_KEY_REUSED",
-        details: { jobId: existing.jobId },
-      });
-    }
-    // Still queued: the first attempt may have died between the row and the send. Sending again
-    // is safe — same deduplication id within 5 minutes, and the worker is idempotent by job id.
-    if (existing.status === "QUEUED") await enqueue(deps, caller, jobId, request, cv, now, context);
-    return { jobId, status: existing.status, created: false, ...warned(warnings) };
-  }
+  if (!outcome.created) return repeatOf(outcome.existing);
   try {
     await enqueue(deps, caller, jobId, request, cv, now, context);
   } catch (error) {

@@ -32,8 +32,17 @@ export const toApiEvent = (
     if (v === undefined || k === "cookie") continue;
     headers[k.toLowerCase()] = Array.isArray(v) ? v.join(",") : v;
   }
+  // Own keys only, `__proto__` included: API Gateway's JSON event carries every name as sent.
   const query: Record<string, string> = {};
-  for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
+  for (const [k, v] of url.searchParams) {
+    const before = Object.hasOwn(query, k) ? query[k] : undefined;
+    Object.defineProperty(query, k, {
+      value: before === undefined ? v : `${before},${v}`,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
   const cookies = req.headers.cookie
     ?.split(";")
     .map((c) => c.trim())
