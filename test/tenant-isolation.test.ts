@@ -104,7 +104,7 @@ test("tenant and user ids that are dots only are refused at the edge, naming the
 test("the S3 store refuses a key that would leave its prefix, before anything is written", async () => {
   const blobs = new S3BlobStore(createS3Client(), stack.info.bucket, { signingClock: systemClock });
   for (const key of ["requests/../x.json", "results/./x.json", "requests//x.json", "requests/t\u0001/x.json"]) {
-    const refused = await blobs.put(key, "{}", "application/json").then(
+    const refused = await blobs.put(key, "{}", "application/json", { tenantId: "t" }).then(
       () => undefined,
       (error: unknown) => error,
     );

@@ -18,7 +18,7 @@ export const buildCvpipe = (app: App): CvpipeStacks => {
   // targets the account and region of the caller's credentials (AWS_PROFILE / AWS_REGION).
   const stateful = new StatefulStack(app, "Stateful", {
     stackName: stackName(config.stage, "stateful"),
-    description: `cvpipe ${config.stage}: tables, payload bucket and id secret (retained)`,
+    description: `cvpipe ${config.stage}: tables, buckets, data key and id secret (retained)`,
     terminationProtection: true,
     config,
   });
@@ -28,6 +28,7 @@ export const buildCvpipe = (app: App): CvpipeStacks => {
     config,
     tables: stateful.tables,
     buckets: stateful.buckets,
+    dataKey: stateful.dataKey,
     // aws-cdk-lib's own d.ts do not satisfy exactOptionalPropertyTypes (Secret vs ISecret).
     idSecret: stateful.idSecret as secretsmanager.ISecret,
   });

@@ -12,4 +12,10 @@ export { stagedName };
 export const stagedBucketName = (name: string, stage: string): string =>
   `${stagedName(name, stage)}-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
 
+/**
+ * A function's role: named, not generated, so the data key's policy (stateful stack, deployed first) can
+ * name the roles that may use it before they exist.
+ */
+export const functionRoleName = (id: string, stage: string): string => `cvpipe-${stage}-${id}-function`;
+
 export const stackName = (stage: string, part: "stateful" | "service"): string => `cvpipe-${stage}-${part}`;

@@ -23,6 +23,7 @@ import { Construct } from "constructs";
 import type { AlarmTopic } from "./alarms.ts";
 import type { Config } from "./config.ts";
 import { infraRoot, repoRoot } from "./paths.ts";
+import { functionRoleName } from "./physical-names.ts";
 
 export interface PipelineFunctionProps {
   readonly spec: FunctionSpec;
@@ -77,6 +78,7 @@ export class PipelineFunction extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.role = new iam.Role(this, "Role", {
+      roleName: functionRoleName(spec.id, config.stage),
       assumedBy: new iam.ServicePrincipal("lambda.amazonaws.com"),
       description: `cvpipe ${config.stage} ${spec.id} function`,
     });

@@ -19,6 +19,7 @@ import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as events from "aws-cdk-lib/aws-events";
 import * as targets from "aws-cdk-lib/aws-events-targets";
 import * as iam from "aws-cdk-lib/aws-iam";
+import type * as kms from "aws-cdk-lib/aws-kms";
 import type * as s3 from "aws-cdk-lib/aws-s3";
 import type * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import * as ses from "aws-cdk-lib/aws-ses";
@@ -28,11 +29,12 @@ import { grantInvokeModel } from "./bedrock-access.ts";
 import type { Config } from "./config.ts";
 import { OperationsDashboard } from "./dashboard.ts";
 import { grantObjects, grantTable } from "./data-access.ts";
+import { grantObjectKey, grantTableKey } from "./data-key.ts";
 import { FifoWorker } from "./fifo-worker.ts";
 import { functionSettings } from "./function-settings.ts";
 import { IngressApi } from "./ingress-api.ts";
 import { outputId } from "./outputs.ts";
-import { stagedBucketName } from "./physical-names.ts";
+import { stagedBucketName, stagedName } from "./physical-names.ts";
 import { PipelineFunction } from "./pipeline-function.ts";
 import type { PayloadBucketId } from "./stateful-stack.ts";
 
@@ -40,6 +42,8 @@ export interface ServiceStackProps extends StackProps {
   readonly config: Config;
   readonly tables: Record<TableId, dynamodb.Table>;
   readonly buckets: Record<PayloadBucketId, s3.Bucket>;
+  /** The data key of those tables and buckets (stateful stack). */
+  readonly dataKey: kms.IKey;
   /** The ingress's id secret (stateful stack). */
   readonly idSecret: secretsmanager.ISecret;
 }
@@ -55,7 +59,7 @@ export class ServiceStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
-    const { config, tables, buckets, idSecret } = props;
+    const { config, tables, buckets, dataKey, idSecret } = props;
 
     this.alarms = new AlarmTopic(this, "Alarms", { stage: config.stage, email: config.alarmEmail });
 
@@ -81,6 +85,7 @@ export class ServiceStack extends Stack {
     const queueById = new Map(this.workers.map((w) => [w.spec.id, w.queue]));
 
     // Environment and grants, both from functionResources: a variable is never set without its grant.
+    // The data key's too: through DynamoDB for a function's tables, through S3 for its buckets' objects.
     for (const spec of specs) {
       const { fn, role } = this.functions[spec.id];
       const needs = topology.functionResources[spec.id];
@@ -89,16 +94,24 @@ export class ServiceStack extends Stack {
         fn.addEnvironment(queueUrlEnv(queueId), queue.queueUrl);
         queue.grantSendMessages(role);
       }
+      const keyTables: Array<{ name: string; access: "read" | "readWrite" }> = [];
       for (const tableId of needs.tables) {
         const table = tables[tableId];
         fn.addEnvironment(tableNameEnv(tableId), table.tableName);
         const access = READ_ONLY_TABLES[spec.id]?.includes(tableId) ? "read" : "readWrite";
         grantTable(role, table, topology.tables[tableId].indexes, access);
+        keyTables.push({ name: stagedName(topology.tables[tableId].name, config.stage), access });
       }
+      grantTableKey(role, dataKey, keyTables);
       for (const bucketId of needs.buckets) {
         const bucket = buckets[bucketId];
         fn.addEnvironment(bucketNameEnv(bucketId), bucket.bucketName);
         grantObjects(role, stagedBucketName(topology.buckets[bucketId].name, config.stage));
+      }
+      if (needs.buckets.length > 0) {
+        // Objects are written SSE-KMS under their tenant's encryption context; presigned GETs decrypt as this role.
+        fn.addEnvironment(SETTING.dataKeyArn, dataKey.keyArn);
+        grantObjectKey(role, dataKey);
       }
       for (const [name, value] of Object.entries(functionSettings(spec.id, config))) {
         if (value !== undefined) fn.addEnvironment(name, value);

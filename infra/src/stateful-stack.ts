@@ -1,16 +1,19 @@
 /**
  * Everything that holds data beyond one deployment: the DynamoDB tables and
- * the payload bucket, one per topology entry, and the ingress's id secret.
+ * the buckets, one per topology entry, the data key that encrypts them
+ * (data-key.ts), and the ingress's id secret.
  * Retained on stack deletion and kept apart from the service stack so that
  * stack can be destroyed and redeployed freely.
  */
 import { type BucketSpec, SETTING, type TableId, type TableSpec, topology } from "@cvpipe/core/topology";
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
+import type * as kms from "aws-cdk-lib/aws-kms";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
 import type { Config } from "./config.ts";
+import { createDataKey } from "./data-key.ts";
 import { outputId } from "./outputs.ts";
 import { stagedBucketName, stagedName } from "./physical-names.ts";
 
@@ -33,12 +36,15 @@ const attribute = (key: { name: string; type: "S" | "N" }): dynamodb.Attribute =
 export class StatefulStack extends Stack {
   readonly tables: Record<TableId, dynamodb.Table>;
   readonly buckets: Record<PayloadBucketId, s3.Bucket>;
+  /** The customer managed key of the tables and buckets (data-key.ts). */
+  readonly dataKey: kms.Key;
   /** HMAC key of ids derived from caller-chosen values (Idempotency-Keys, event ids) and of list cursors. */
   readonly idSecret: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
     const { stage } = props.config;
+    this.dataKey = createDataKey(this, stage);
 
     const entries = Object.values(topology.tables) as TableSpec[];
     this.tables = Object.fromEntries(entries.map((spec) => [spec.id, this.table(spec, stage)])) as Record<
@@ -85,6 +91,10 @@ export class StatefulStack extends Stack {
         description: `DynamoDB table "${spec.id}"`,
       });
     }
+    new CfnOutput(this, "DataKeyArn", {
+      value: this.dataKey.keyArn,
+      description: `KMS key of the tables and buckets (${SETTING.dataKeyArn}); objects carry their tenant as encryption context`,
+    });
     new CfnOutput(this, "IdSecretArn", {
       value: this.idSecret.secretArn,
       description: `Secrets Manager secret of the ingress (${SETTING.idSecretArn}); its value is generated, never output`,
@@ -98,13 +108,17 @@ export class StatefulStack extends Stack {
   }
 
   /**
-   * Versioned, encrypted, private, logged. An object's noncurrent versions (overwritten, deleted) go
+   * Versioned, encrypted with the data key, private, logged. An object's noncurrent versions (overwritten, deleted) go
    * after a day: claim-checked requests and library CVs hold people's data, which a delete must remove.
    */
   private bucket(spec: BucketSpec, stage: string, accessLogs: s3.Bucket): s3.Bucket {
     return new s3.Bucket(this, `${spec.id === "payloads" ? "Payloads" : "Cvs"}Bucket`, {
       bucketName: stagedBucketName(spec.name, stage),
-      encryption: s3.BucketEncryption.S3_MANAGED,
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.dataKey,
+      // No bucket key: with one, S3 asks KMS once per bucket key under the bucket's ARN as context, so
+      // CloudTrail would no longer show each object's decryption with the tenant it belongs to.
+      bucketKeyEnabled: false,
       versioned: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
@@ -133,7 +147,8 @@ export class StatefulStack extends Stack {
       ...(spec.ttlAttribute ? { timeToLiveAttribute: spec.ttlAttribute } : {}),
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.dataKey,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });

@@ -2,34 +2,69 @@ import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client 
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { BlobPointer } from "@cvpipe/core/contracts/messages";
 import { keyPart } from "@cvpipe/core/keys";
-import { BlobNotFoundError, type BlobStore } from "@cvpipe/core/ports/blob-store";
+import { BlobNotFoundError, type BlobOwner, type BlobStore } from "@cvpipe/core/ports/blob-store";
 import type { Clock } from "@cvpipe/core/ports/clock";
+import { TENANT_ENCRYPTION_CONTEXT_KEY } from "@cvpipe/core/topology";
 import { dependencyFailure } from "./aws-errors.ts";
+
+export interface S3BlobStoreOptions {
+  /**
+   * The time presigned URLs are signed at. S3 checks a signature against its
+   * own (real) time, so this is the system clock even where the functions run
+   * on a shifted one.
+   */
+  readonly signingClock: Clock;
+  /**
+   * The customer managed KMS key (ARN) objects are written with, SSE-KMS,
+   * under an encryption context naming the object's tenant. Absent, no
+   * encryption headers are sent and the bucket's default applies (the local
+   * emulator's case).
+   */
+  readonly kmsKeyArn?: string;
+}
+
+/** S3's form of a KMS encryption context: base64 of its UTF-8 JSON. */
+const encryptionContext = (tenantId: string): string =>
+  Buffer.from(JSON.stringify({ [TENANT_ENCRYPTION_CONTEXT_KEY]: tenantId }), "utf8").toString("base64");
 
 /** BlobStore over one bucket (payloads, or the CV library's). */
 export class S3BlobStore implements BlobStore {
   readonly #s3: S3Client;
   readonly #bucket: string;
   readonly #signingClock: Clock;
+  readonly #kmsKeyArn: string | undefined;
 
-  /**
-   * `signingClock`: the time presigned URLs are signed at. S3 checks a
-   * signature against its own (real) time, so this is the system clock even
-   * where the functions run on a shifted one.
-   */
-  constructor(s3: S3Client, bucket: string, options: { readonly signingClock: Clock }) {
+  constructor(s3: S3Client, bucket: string, options: S3BlobStoreOptions) {
     this.#s3 = s3;
     this.#bucket = bucket;
     this.#signingClock = options.signingClock;
+    this.#kmsKeyArn = options.kmsKeyArn;
   }
 
-  /** `key` comes from `s3Key` (core/keys.ts); each segment is checked again here, before anything is written. */
-  async put(key: string, body: string, contentType: string): Promise<BlobPointer> {
+  /**
+   * `key` comes from `s3Key` (core/keys.ts); each segment is checked again here, before anything is written.
+   * With a KMS key, the object is encrypted under `{ tenantId }` as its encryption context: S3 passes it to
+   * KMS on this write and on every later read, so CloudTrail's Decrypt and GenerateDataKey events name the
+   * tenant whose data it was.
+   */
+  async put(key: string, body: string, contentType: string, owner: BlobOwner): Promise<BlobPointer> {
     for (const segment of key.split("/")) keyPart(segment);
+    keyPart(owner.tenantId);
     const bytes = Buffer.byteLength(body);
+    const encryption =
+      this.#kmsKeyArn === undefined
+        ? {}
+        : {
+            ServerSideEncryption: "aws:kms" as const,
+            SSEKMSKeyId: this.#kmsKeyArn,
+            SSEKMSEncryptionContext: encryptionContext(owner.tenantId),
+            // Per object, not per bucket: a bucket key would put the bucket's ARN in the context and hide
+            // the tenant from CloudTrail.
+            BucketKeyEnabled: false,
+          };
     try {
       await this.#s3.send(
-        new PutObjectCommand({ Bucket: this.#bucket, Key: key, Body: body, ContentType: contentType }),
+        new PutObjectCommand({ Bucket: this.#bucket, Key: key, Body: body, ContentType: contentType, ...encryption }),
       );
     } catch (error) {
       throw dependencyFailure(`S3 PutObject ${key}`, error);
@@ -59,8 +94,9 @@ export class S3BlobStore implements BlobStore {
   /**
    * A URL that GETs the object without credentials until `expiresAt` — or
    * sooner, when the signing credentials (a Lambda role's session) expire.
-   * Signed here, no request made; the expiry is on S3's clock (see the
-   * constructor's `signingClock`).
+   * Signed here, no request made; the expiry is on S3's clock (see
+   * `signingClock`). An SSE-KMS object needs no key header on GET, but the
+   * signer's role must be allowed kms:Decrypt: S3 decrypts as the signer.
    */
   async presignedGetUrl(pointer: BlobPointer, expiresInSeconds: number): Promise<{ url: string; expiresAt: Date }> {
     const signingDate = this.#signingClock.now();

@@ -470,6 +470,8 @@ export const SETTING = {
   eventTypes: "EVENT_TYPES",
   idSecretArn: "ID_SECRET_ARN",
   idSecretFile: "ID_SECRET_FILE",
+  /** AWS: the customer managed KMS key of the buckets and tables; objects are written SSE-KMS with it. Unset locally. */
+  dataKeyArn: "DATA_KEY_ARN",
   maxResponseBytes: "MAX_RESPONSE_BYTES",
   resultLinkTtlSeconds: "RESULT_LINK_TTL_SECONDS",
   bedrockModelId: "BEDROCK_MODEL_ID",
@@ -485,6 +487,13 @@ export const SETTING = {
   reportSender: "REPORT_SENDER",
   stuckJobMinutes: "STUCK_JOB_MINUTES",
 } as const;
+/**
+ * The KMS encryption context key naming whose data an S3 object holds. The S3 adapter writes
+ * `{ tenantId: <tenant> }` with every object when a data key is configured; the data key's grants
+ * (infra/src/data-key.ts) require the key, so an object written without it cannot be written at all.
+ */
+export const TENANT_ENCRYPTION_CONTEXT_KEY = "tenantId";
+
 export type SettingId = keyof typeof SETTING;
 /** `DEFAULT_ENGINE`, `BEDROCK_MODEL_ID`, …: a function setting's variable name. */
 export type SettingName = (typeof SETTING)[SettingId];

@@ -70,9 +70,12 @@ type DocumentClient = ReturnType<typeof toDocumentClient>;
 const jobStore = (db: DocumentClient, tableName: string, clock: Clock): JobStore =>
   new DynamoJobStore(db, tableName, { clock, indexes: jobIndexes });
 
-/** Presigned URLs are signed on the real clock: S3 checks them against its own time. */
-const payloadStore = (s3: ReturnType<typeof createS3Client>, bucket: string): S3BlobStore =>
-  new S3BlobStore(s3, bucket, { signingClock: systemClock });
+/**
+ * Presigned URLs are signed on the real clock: S3 checks them against its own time. With a data key
+ * (AWS), objects are written SSE-KMS under their tenant's encryption context; without one (local), plainly.
+ */
+const payloadStore = (s3: ReturnType<typeof createS3Client>, bucket: string, kmsKeyArn?: string): S3BlobStore =>
+  new S3BlobStore(s3, bucket, { signingClock: systemClock, ...(kmsKeyArn === undefined ? {} : { kmsKeyArn }) });
 
 /** Async: the id secret is read at cold start (Secrets Manager on AWS, a file locally). */
 export const ingressDeps = async (
@@ -86,12 +89,12 @@ export const ingressDeps = async (
   const s3 = createS3Client(env);
   const dynamo = createDynamoDbClient(env);
   const db = toDocumentClient(dynamo);
-  const blobs = payloadStore(s3, config.PAYLOADS_BUCKET);
+  const blobs = payloadStore(s3, config.PAYLOADS_BUCKET, config.DATA_KEY_ARN);
   return {
     jobs: jobStore(db, config.JOBS_TABLE, clock),
     cvs: new DynamoCvStore(db, config.CVS_TABLE),
     feedback: new DynamoFeedbackStore(db, config.FEEDBACK_TABLE),
-    cvBlobs: payloadStore(s3, config.CVS_BUCKET),
+    cvBlobs: payloadStore(s3, config.CVS_BUCKET, config.DATA_KEY_ARN),
     queue: new SqsQueuePublisher(sqs, {
       tailoringJobs: config.TAILORING_JOBS_QUEUE_URL,
       analyticsEvents: config.ANALYTICS_EVENTS_QUEUE_URL,
@@ -155,7 +158,7 @@ export const tailorDeps = (
   const db = toDocumentClient(createDynamoDbClient(env));
   return {
     jobs: jobStore(db, config.JOBS_TABLE, clock),
-    blobs: payloadStore(createS3Client(env), config.PAYLOADS_BUCKET),
+    blobs: payloadStore(createS3Client(env), config.PAYLOADS_BUCKET, config.DATA_KEY_ARN),
     queue: new SqsQueuePublisher(createSqsClient(env), { analyticsEvents: config.ANALYTICS_EVENTS_QUEUE_URL }),
     clock,
     engines: tailoringEngines(config, env),

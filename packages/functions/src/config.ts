@@ -111,6 +111,8 @@ export const IngressConfig = z
     [SETTING.idSecretArn]: optionalNonBlank(),
     /** Local: a file holding the id secret (the embedded stack generates it at first start, 0600). */
     [SETTING.idSecretFile]: optionalNonBlank(),
+    /** AWS: the data key (KMS key ARN) CVs and requests are written SSE-KMS with; unset locally. */
+    [SETTING.dataKeyArn]: optionalNonBlank(),
     /**
      * Largest answer, in Lambda response-payload bytes, before a job's result is linked (a presigned
      * S3 GET) instead of inlined. Lambda's limit is 6 MB; the margin covers headers and the envelope.
@@ -136,6 +138,8 @@ export const TailorConfig = z
     [queueUrlEnv("analyticsEvents")]: required,
     [tableNameEnv("jobs")]: required,
     [bucketNameEnv("payloads")]: required,
+    /** AWS: the data key (KMS key ARN) large results are written SSE-KMS with; unset locally. */
+    [SETTING.dataKeyArn]: optionalNonBlank(),
     [SETTING.defaultEngine]: defaultEngine(),
     [SETTING.bedrockModelId]: z.optional(trimmed()),
     [SETTING.bedrockGuardrailArn]: z.optional(trimmed()),

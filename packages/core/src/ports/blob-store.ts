@@ -10,9 +10,14 @@ export class BlobNotFoundError extends Error {
   }
 }
 
+/** Whose data an object holds: the tenant. On AWS it is the object's KMS encryption context (CloudTrail shows it). */
+export interface BlobOwner {
+  readonly tenantId: string;
+}
+
 /** Large payloads (claim checks, big results). */
 export interface BlobStore {
-  put(key: string, body: string, contentType: string): Promise<BlobPointer>;
+  put(key: string, body: string, contentType: string, owner: BlobOwner): Promise<BlobPointer>;
   /** The object's body; BlobNotFoundError when it does not exist, DependencyError when the store failed. */
   get(pointer: BlobPointer): Promise<string>;
   /** Deletes the object; one already gone is no error. */

@@ -5,7 +5,7 @@
  */
 import type { AnalyticsEventMessage, BlobPointer } from "../contracts/messages.ts";
 import { DependencyError } from "../errors.ts";
-import { BlobNotFoundError, type BlobStore } from "../ports/blob-store.ts";
+import { BlobNotFoundError, type BlobOwner, type BlobStore } from "../ports/blob-store.ts";
 import type { MetricDimensions, MetricName, Metrics } from "../ports/metrics.ts";
 import type { OutgoingMessage, QueuePublisher } from "../ports/queue-publisher.ts";
 import type { QueueId } from "../topology.ts";
@@ -14,9 +14,17 @@ import type { QueueId } from "../topology.ts";
 export class MemoryBlobs implements BlobStore {
   readonly objects = new Map<string, string>();
   readonly contentTypes = new Map<string, string>();
-  async put(key: string, body: string, contentType = "application/octet-stream"): Promise<BlobPointer> {
+  /** The tenant each object was written for (S3's encryption context on AWS). */
+  readonly owners = new Map<string, string>();
+  async put(
+    key: string,
+    body: string,
+    contentType = "application/octet-stream",
+    owner?: BlobOwner,
+  ): Promise<BlobPointer> {
     this.objects.set(key, body);
     this.contentTypes.set(key, contentType);
+    if (owner) this.owners.set(key, owner.tenantId);
     return { bucket: "payloads", key, bytes: Buffer.byteLength(body) };
   }
   async get(pointer: BlobPointer): Promise<string> {
@@ -27,6 +35,7 @@ export class MemoryBlobs implements BlobStore {
   async remove(pointer: BlobPointer): Promise<void> {
     this.objects.delete(pointer.key);
     this.contentTypes.delete(pointer.key);
+    this.owners.delete(pointer.key);
   }
 }
 

@@ -70,6 +70,8 @@ test("two PUTs racing for the same number: both stored, as 2 and 3, each with it
   assert.is(await labelOf(b.version), "Three");
   // The loser's first body (written for number 2, named by nothing) was removed: one object per version.
   assert.is(cvBlobs.objects.size, 3);
+  // Each body is written under its tenant (the encryption context on AWS).
+  assert.equal([...cvBlobs.owners.values()], [alice.tenantId, alice.tenantId, alice.tenantId]);
 });
 
 test("a reference resolves to the exact version; unknown, deleted, another user's and missing versions are CvNotFoundError", async () => {

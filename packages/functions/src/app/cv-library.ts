@@ -118,6 +118,7 @@ const putBody = (
     ),
     JSON.stringify(cv),
     "application/json",
+    { tenantId: caller.tenantId },
   );
 
 /** `POST /v1/cvs`: a new CV, version 1. The same Idempotency-Key and body return the first upload. */

@@ -164,6 +164,11 @@ test("a result over the inline limit is stored under the attempt's own key and p
   const done = await jobs.get("acme", "big");
   assert.is(done?.result, undefined);
   assert.is(done?.resultBlob?.key, "results/acme/big/attempt-1.json");
+  assert.is(
+    blobs.owners.get("results/acme/big/attempt-1.json"),
+    "acme",
+    "written under its tenant's encryption context",
+  );
   const stored = JSON.parse(await blobs.get(done!.resultBlob!));
   assert.is(stored.resume.basics.name, "Dana Okafor");
 });

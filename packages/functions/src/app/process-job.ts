@@ -122,6 +122,7 @@ export const processJob = async (
               s3Key("results", message.tenantId, message.jobId, `attempt-${attempt}.json`),
               serialized,
               "application/json",
+              { tenantId: message.tenantId },
             ),
           }
         : { result };

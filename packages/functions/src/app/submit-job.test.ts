@@ -220,6 +220,7 @@ test("a request over the inline limit travels by claim check: the input in the b
     const stored = TailoringInput.parse(JSON.parse(await blobs.get(parsed.input.blob)));
     assert.equal(stored.cv, body.cv);
     assert.is(blobs.contentTypes.get(parsed.input.blob.key), "application/json");
+    assert.is(blobs.owners.get(parsed.input.blob.key), "acme", "written under its tenant's encryption context");
   }
 });
 

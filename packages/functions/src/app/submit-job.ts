@@ -223,6 +223,7 @@ const enqueue = async (
       s3Key("requests", caller.tenantId, `${jobId}.json`),
       JSON.stringify(input),
       "application/json",
+      { tenantId: caller.tenantId },
     );
     body = messageBody({ ...inline, input: { blob } } satisfies TailoringJobMessage);
   }
