@@ -137,7 +137,7 @@ test("cvpipe token: the producer's scopes by default (the README's examples work
   assert.is(producer.code, 0, producer.err);
   assert.is(
     scopesOf(producer.out),
-    "cvpipe/jobs.write cvpipe/jobs.read cvpipe/events.write cvpipe/cvs.write cvpipe/cvs.read",
+    "cvpipe/jobs.write cvpipe/jobs.read cvpipe/events.write cvpipe/cvs.write cvpipe/cvs.read cvpipe/users.delete",
   );
   const submitted = await stack.api.request("POST", "/v1/jobs", {
     token: producer.out,

@@ -41,5 +41,7 @@ export const functionSettings = (id: FunctionId, config: Config): FunctionSettin
       };
     case "sweeper":
       return {};
+    case "eraser":
+      return {};
   }
 };

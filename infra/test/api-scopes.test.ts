@@ -31,6 +31,8 @@ test("each JWT route carries the authorizationScopes the producer contract names
     "GET /v1/cvs/{cvId}": ["cvpipe/cvs.read"],
     "PUT /v1/cvs/{cvId}": ["cvpipe/cvs.write"],
     "DELETE /v1/cvs/{cvId}": ["cvpipe/cvs.write"],
+    "DELETE /v1/users/{userId}/data": ["cvpipe/users.delete"],
+    "GET /v1/deletions/{deletionId}": ["cvpipe/users.delete"],
     "GET /v1/health": undefined,
     "HEAD /v1/health": undefined,
     "GET /v1/openapi.json": undefined,

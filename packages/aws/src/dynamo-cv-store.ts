@@ -17,6 +17,7 @@ import { InvalidCursorError } from "@cvpipe/core/errors";
 import { compositeKey } from "@cvpipe/core/keys";
 import type { CreateCvOutcome, CvOwner, CvPage, CvRecord, CvStore, CvVersion } from "@cvpipe/core/ports/cv-store";
 import { conditionalWrite, dependencyFailure, isConditionalCheckFailed } from "./aws-errors.ts";
+import { queryAll } from "./query-all.ts";
 
 const ownerKey = (owner: CvOwner): string => compositeKey(owner.tenantId, owner.userId);
 const cvKey = (owner: CvOwner, cvId: string) => ({ ownerKey: ownerKey(owner), cvId });
@@ -126,6 +127,19 @@ export class DynamoCvStore implements CvStore {
       if (isConditionalCheckFailed(error)) return undefined;
       throw dependencyFailure("DynamoDB UpdateItem (cv delete)", error);
     }
+  }
+
+  async listForErasure(owner: CvOwner): Promise<CvRecord[]> {
+    const items = await queryAll(
+      this.#db,
+      {
+        TableName: this.#table,
+        KeyConditionExpression: "ownerKey = :o",
+        ExpressionAttributeValues: { ":o": ownerKey(owner) },
+      },
+      "cvs of owner, for a deletion",
+    );
+    return items.map(fromItem);
   }
 
   async remove(owner: CvOwner, cvId: string): Promise<void> {

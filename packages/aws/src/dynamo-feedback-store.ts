@@ -3,6 +3,7 @@ import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } 
 import { InvalidCursorError } from "@cvpipe/core/errors";
 import type { FeedbackPage, FeedbackRecord, FeedbackStore } from "@cvpipe/core/ports/feedback-store";
 import { conditionalWrite, dependencyFailure } from "./aws-errors.ts";
+import { queryAll } from "./query-all.ts";
 
 /** A store cursor is the last feedbackKey of a page: `jobId#<timestamp>#<id>`, as this store writes it. */
 const FEEDBACK_KEY = /^[0-9a-f-]{36}#\d{4}-\d{2}-\d{2}T[\d:.]{8,16}Z#[0-9a-f]{8}$/;
@@ -36,6 +37,21 @@ export class DynamoFeedbackStore implements FeedbackStore {
     } catch (error) {
       throw dependencyFailure("DynamoDB DeleteItem (feedback)", error);
     }
+  }
+
+  async listForErasure(tenantId: string, userId: string) {
+    const items = await queryAll(
+      this.#db,
+      {
+        TableName: this.#table,
+        KeyConditionExpression: "tenantId = :t",
+        FilterExpression: "userId = :u",
+        ProjectionExpression: "feedbackKey, receivedAt",
+        ExpressionAttributeValues: { ":t": tenantId, ":u": userId },
+      },
+      "feedback of user, for a deletion",
+    );
+    return items.map((i) => ({ feedbackKey: String(i["feedbackKey"]), receivedAt: String(i["receivedAt"]) }));
   }
 
   async list(tenantId: string, since: string | undefined, limit: number, cursor?: string): Promise<FeedbackPage> {

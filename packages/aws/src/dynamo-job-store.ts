@@ -1,4 +1,5 @@
 import {
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -14,6 +15,7 @@ import type { Clock } from "@cvpipe/core/ports/clock";
 import type {
   CreateJobOutcome,
   JobCompletion,
+  JobErasureRef,
   JobFilter,
   JobPage,
   JobStore,
@@ -22,6 +24,7 @@ import type {
 import type { TailoringResult } from "@cvpipe/core/tailoring/types";
 import { QUEUED_SHARDS } from "@cvpipe/core/topology";
 import { conditionalWrite, dependencyFailure, isConditionalCheckFailed } from "./aws-errors.ts";
+import { queryAll } from "./query-all.ts";
 
 export interface DynamoJobStoreOptions {
   readonly clock: Clock;
@@ -363,6 +366,32 @@ export class DynamoJobStore implements JobStore {
       return next ? { items, cursor: next } : { items };
     } catch (error) {
       throw dependencyFailure("DynamoDB Query (jobs by user)", error);
+    }
+  }
+
+  async listForErasure(tenantId: string, userId: string): Promise<JobErasureRef[]> {
+    const items = await queryAll(
+      this.#db,
+      {
+        TableName: this.#table,
+        IndexName: this.#byUserIndex,
+        KeyConditionExpression: "userKey = :uk",
+        ExpressionAttributeValues: { ":uk": userKey(tenantId, userId) },
+      },
+      "jobs by user, for a deletion",
+    );
+    return items.map((i) => ({
+      jobId: String(i["jobId"]),
+      createdAt: String(i["createdAt"]),
+      attempts: Number(i["attempts"] ?? 0),
+    }));
+  }
+
+  async remove(tenantId: string, jobId: string): Promise<void> {
+    try {
+      await this.#db.send(new DeleteCommand({ TableName: this.#table, Key: jobKey(tenantId, jobId) }));
+    } catch (error) {
+      throw dependencyFailure("DynamoDB DeleteItem (job)", error);
     }
   }
 

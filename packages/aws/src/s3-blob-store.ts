@@ -1,4 +1,11 @@
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import {
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { BlobPointer } from "@cvpipe/core/contracts/messages";
 import { keyPart } from "@cvpipe/core/keys";
@@ -89,6 +96,49 @@ export class S3BlobStore implements BlobStore {
     } catch (error) {
       throw dependencyFailure(`S3 DeleteObject ${pointer.key}`, error);
     }
+  }
+
+  /**
+   * ListObjectsV2 under the prefix, then DeleteObjects of each page (at most 1,000 keys). On a versioned bucket
+   * each leaves a delete marker, and the lifecycle removes the noncurrent version within a day.
+   */
+  async removeUnder(prefix: string): Promise<number> {
+    if (prefix.length === 0) throw new RangeError("S3BlobStore.removeUnder: an empty prefix would be the whole bucket");
+    let removed = 0;
+    let token: string | undefined;
+    do {
+      let keys: string[];
+      try {
+        const page = await this.#s3.send(
+          new ListObjectsV2Command({
+            Bucket: this.#bucket,
+            Prefix: prefix,
+            ...(token ? { ContinuationToken: token } : {}),
+          }),
+        );
+        keys = (page.Contents ?? []).flatMap((o) => (o.Key ? [o.Key] : []));
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } catch (error) {
+        throw dependencyFailure(`S3 ListObjectsV2 ${prefix}`, error);
+      }
+      if (keys.length === 0) continue;
+      try {
+        const out = await this.#s3.send(
+          new DeleteObjectsCommand({
+            Bucket: this.#bucket,
+            Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true },
+          }),
+        );
+        const failed = out.Errors ?? [];
+        if (failed.length > 0) {
+          throw new Error(`${failed.length} of ${keys.length} objects not deleted (${failed[0]?.Code ?? "unknown"})`);
+        }
+      } catch (error) {
+        throw dependencyFailure(`S3 DeleteObjects under ${prefix}`, error);
+      }
+      removed += keys.length;
+    } while (token);
+    return removed;
   }
 
   /**

@@ -11,6 +11,7 @@ import { jobsCommand, jobsHelp } from "./commands/jobs.ts";
 import { queuesCommand, queuesHelp } from "./commands/queues.ts";
 import { reportCommand, reportHelp } from "./commands/report.ts";
 import { token, tokenHelp } from "./commands/token.ts";
+import { usersCommand, usersHelp } from "./commands/users.ts";
 import { ApiRefusal } from "./producer-api.ts";
 import { UsageError } from "./stack-info.ts";
 
@@ -23,6 +24,7 @@ const commands: Record<string, Command> = {
   jobs: { run: jobsCommand, help: jobsHelp },
   cvs: { run: cvsCommand, help: cvsHelp },
   housekeeping: { run: housekeepingCommand, help: housekeepingHelp },
+  users: { run: usersCommand, help: usersHelp },
   report: { run: reportCommand, help: reportHelp },
 };
 

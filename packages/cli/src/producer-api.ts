@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { extname } from "node:path";
 import { IDENTITY_RULE, IDENTITY_VALUE } from "@cvpipe/core/contracts/identity";
 import { clockFromEnv } from "@cvpipe/core/ports/clock";
+import { api } from "@cvpipe/core/topology";
 import { mintToken, readKeys } from "@cvpipe/local/jwt-keys";
 import { settingsFromEnv } from "@cvpipe/local/settings";
 import { readStackInfo, UsageError } from "./stack-info.ts";
@@ -28,7 +29,11 @@ export interface ProducerApi {
 }
 
 /** The API for a producer identity: the embedded stack's (a minted token) or a stage's (CVPIPE_API_URL + CVPIPE_TOKEN). */
-export const producerApi = async (tenant: string | undefined, user: string | undefined): Promise<ProducerApi> => {
+export const producerApi = async (
+  tenant: string | undefined,
+  user: string | undefined,
+  roles: readonly string[] = [],
+): Promise<ProducerApi> => {
   let url: string;
   let token: string;
   if (process.env["CVPIPE_STAGE"]) {
@@ -53,6 +58,7 @@ export const producerApi = async (tenant: string | undefined, user: string | und
       tenantId: tenant,
       userId: user,
       now: clockFromEnv(process.env).now(),
+      ...(roles.length > 0 ? { extraClaims: { [api.roleClaim]: roles.join(" ") } } : {}),
     });
   }
   return {

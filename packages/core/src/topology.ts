@@ -4,9 +4,9 @@
  * pollers, so nothing about a resource is written twice.
  */
 
-export type FunctionId = "ingress" | "tailor" | "analytics" | "reporter" | "sweeper";
+export type FunctionId = "ingress" | "tailor" | "analytics" | "reporter" | "sweeper" | "eraser";
 export type QueueId = "tailoringJobs" | "analyticsEvents";
-export type TableId = "jobs" | "events" | "aggregates" | "reports" | "cvs" | "feedback";
+export type TableId = "jobs" | "events" | "aggregates" | "reports" | "cvs" | "feedback" | "deletions";
 export type BucketId = "payloads" | "cvs";
 
 export interface FunctionSpec {
@@ -100,7 +100,7 @@ export interface BucketSpec {
   readonly versioned?: boolean;
 }
 
-export type ScheduleId = "weeklyReport" | "jobSweep";
+export type ScheduleId = "weeklyReport" | "jobSweep" | "userDeletions";
 
 export interface ScheduleSpec {
   readonly id: ScheduleId;
@@ -112,6 +112,10 @@ export interface ScheduleSpec {
 
 /** Names of the jobs table's indexes (declared in `tables.jobs.indexes`). */
 export const jobIndexes = { byUser: "byUser", queued: "queued" } as const;
+/** The events table's index by owner stream (MessageGroupId): a user's raw events, for their deletion. */
+export const eventIndexes = { byGroup: "byGroup" } as const;
+/** The deletions table's sparse index of requests not yet carried out. */
+export const deletionIndexes = { pending: "pending" } as const;
 
 const DAY_SECONDS = 86_400;
 const minutes = (n: number): number => n * 60;
@@ -154,6 +158,13 @@ export const functions = {
     timeoutSeconds: 60,
     memoryMb: 256,
     description: "Closes jobs left QUEUED whose message never reached the queue",
+  },
+  eraser: {
+    id: "eraser",
+    entry: "packages/functions/src/eraser.ts",
+    timeoutSeconds: 300,
+    memoryMb: 512,
+    description: "Carries out requests to delete a user's data (DELETE /v1/users/{userId}/data)",
   },
 } as const satisfies Record<FunctionId, FunctionSpec>;
 
@@ -219,6 +230,17 @@ export const retention = {
   aggregateTtlDays: 400,
   /** A feedback record (TTL `expiresAt`): as long as the aggregates it folded into. */
   feedbackTtlDays: 400,
+  /**
+   * A deletion request's record (what was removed, when; no user id once carried out): a year and a little more,
+   * the record an operator shows for a request.
+   */
+  deletionRecordDays: 400,
+  /**
+   * A deleted user's suppression record (tenant, user id, the request's time): work of theirs already queued when
+   * they asked is dropped instead of done while it can still arrive — a message lives 4 days in its queue and 14
+   * in its DLQ — by a week more. Then it expires and nothing names the user.
+   */
+  deletionTombstoneDays: 4 + 14 + 7,
 } as const;
 
 export const tables = {
@@ -249,7 +271,13 @@ export const tables = {
     partitionKey: { name: "tenantId", type: "S" },
     sortKey: { name: "eventId", type: "S" },
     ttlAttribute: "expiresAt",
-    indexes: [],
+    indexes: [
+      {
+        name: eventIndexes.byGroup,
+        partitionKey: { name: "groupId", type: "S" },
+        sortKey: { name: "eventId", type: "S" },
+      },
+    ],
   },
   aggregates: {
     id: "aggregates",
@@ -285,6 +313,25 @@ export const tables = {
     ttlAttribute: "expiresAt",
     indexes: [],
   },
+  /**
+   * Requests to delete a user's data: `deletionId` items (status, what was removed) and, while the user's queued
+   * work can still arrive, one `user#<userId>` suppression item per user (the latest request's time), which the
+   * workers read before doing a job or storing an event. Requests not yet carried out carry `pendingShard`.
+   */
+  deletions: {
+    id: "deletions",
+    name: "cvpipe-deletions",
+    partitionKey: { name: "tenantId", type: "S" },
+    sortKey: { name: "itemKey", type: "S" },
+    ttlAttribute: "expiresAt",
+    indexes: [
+      {
+        name: deletionIndexes.pending,
+        partitionKey: { name: "pendingShard", type: "S" },
+        sortKey: { name: "requestedAt", type: "S" },
+      },
+    ],
+  },
 } as const satisfies Record<TableId, TableSpec>;
 
 export const buckets = {
@@ -307,6 +354,12 @@ export const schedules = {
     target: "sweeper",
     description: "Every 15 minutes: fails jobs QUEUED for longer than STUCK_JOB_MINUTES (never enqueued)",
   },
+  userDeletions: {
+    id: "userDeletions",
+    cron: "cron(* * * * ? *)",
+    target: "eraser",
+    description: "Every minute: carries out pending requests to delete a user's data",
+  },
 } as const satisfies Record<ScheduleId, ScheduleSpec>;
 
 /** Partitions of the jobs table's sparse `queued` index. */
@@ -325,6 +378,8 @@ export const apiScopes = {
   "cvpipe/cvs.read": "read the caller's CVs (GET /v1/cvs, GET /v1/cvs/{cvId})",
   "cvpipe/feedback.read":
     "read the tenant's relevance feedback (GET /v1/feedback; the token must also carry the analyst role claim)",
+  "cvpipe/users.delete":
+    "delete a user's data on request and follow the deletion (DELETE /v1/users/{userId}/data, GET /v1/deletions/{deletionId}); another user's needs the analyst or admin role",
 } as const;
 export type ApiScope = keyof typeof apiScopes;
 
@@ -388,6 +443,20 @@ export const api = {
     },
     { method: "PUT", path: "/v1/cvs/{cvId}", auth: true, scopes: ["cvpipe/cvs.write"], target: "ingress" },
     { method: "DELETE", path: "/v1/cvs/{cvId}", auth: true, scopes: ["cvpipe/cvs.write"], target: "ingress" },
+    {
+      method: "DELETE",
+      path: "/v1/users/{userId}/data",
+      auth: true,
+      scopes: ["cvpipe/users.delete"],
+      target: "ingress",
+    },
+    {
+      method: "GET",
+      path: "/v1/deletions/{deletionId}",
+      auth: true,
+      scopes: ["cvpipe/users.delete"],
+      target: "ingress",
+    },
     { method: "GET", path: "/v1/health", auth: false, scopes: [], target: "ingress" },
     // The same checks with no body: what load balancers and uptime probes send.
     { method: "HEAD", path: "/v1/health", auth: false, scopes: [], target: "ingress" },
@@ -401,12 +470,15 @@ export const api = {
     "cvpipe/events.write",
     "cvpipe/cvs.write",
     "cvpipe/cvs.read",
+    "cvpipe/users.delete",
   ],
   /** JWT claim that scopes every read and write. */
   tenantClaim: "tenantId",
   /** JWT claim naming a caller's roles (a string, space-separated, or an array); `analyst` reads the tenant's feedback. */
   roleClaim: "cvpipe:roles",
   analystRole: "analyst",
+  /** The role that may delete any user's data of the tenant (so may `analystRole`). */
+  adminRole: "admin",
   /** Requests over this size are refused with 413 before parsing. */
   maxBodyBytes: 1_048_576,
   /**
@@ -431,6 +503,7 @@ export const api = {
   tenantClaim: string;
   roleClaim: string;
   analystRole: string;
+  adminRole: string;
   maxBodyBytes: number;
   idempotencyKey: { header: string; pattern: RegExp; rule: string };
   listLimit: { min: number; max: number; default: number };
@@ -445,13 +518,18 @@ export const api = {
 export const functionResources = {
   ingress: {
     queues: ["tailoringJobs", "analyticsEvents"],
-    tables: ["jobs", "cvs", "feedback"],
+    tables: ["jobs", "cvs", "feedback", "deletions"],
     buckets: ["payloads", "cvs"],
   },
-  tailor: { queues: ["analyticsEvents"], tables: ["jobs"], buckets: ["payloads"] },
-  analytics: { queues: [], tables: ["events", "aggregates"], buckets: [] },
+  tailor: { queues: ["analyticsEvents"], tables: ["jobs", "deletions"], buckets: ["payloads"] },
+  analytics: { queues: [], tables: ["events", "aggregates", "deletions"], buckets: [] },
   reporter: { queues: [], tables: ["aggregates", "reports"], buckets: [] },
   sweeper: { queues: ["analyticsEvents"], tables: ["jobs"], buckets: [] },
+  eraser: {
+    queues: [],
+    tables: ["deletions", "jobs", "cvs", "feedback", "events"],
+    buckets: ["payloads", "cvs"],
+  },
 } as const satisfies Record<
   FunctionId,
   { queues: readonly QueueId[]; tables: readonly TableId[]; buckets: readonly BucketId[] }
@@ -486,6 +564,12 @@ export const SETTING = {
   reportRecipients: "REPORT_RECIPIENTS",
   reportSender: "REPORT_SENDER",
   stuckJobMinutes: "STUCK_JOB_MINUTES",
+  /**
+   * Seconds after a deletion request before its last pass: longer than any invocation that read the user's
+   * suppression record before it existed can still run (the tailor's timeout, the analytics worker's, and their
+   * cached reads of it).
+   */
+  deletionGraceSeconds: "DELETION_GRACE_SECONDS",
 } as const;
 /**
  * The KMS encryption context key naming whose data an S3 object holds. The S3 adapter writes

@@ -24,7 +24,7 @@ let handler: (event: SQSEvent, context: ReturnType<typeof lambdaContext>) => Pro
 
 test.before(async () => {
   db = await startDynalite();
-  await createTables(db.client, ["events", "aggregates"]);
+  await createTables(db.client, ["events", "aggregates", "deletions"]);
   Object.assign(process.env, {
     AWS_REGION: "us-east-1",
     AWS_ACCESS_KEY_ID: "test",
@@ -32,6 +32,7 @@ test.before(async () => {
     AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
     EVENTS_TABLE: tables.events.name,
     AGGREGATES_TABLE: tables.aggregates.name,
+    DELETIONS_TABLE: tables.deletions.name,
     POWERTOOLS_LOG_LEVEL: "SILENT",
   });
   // Read at first use, as a cold start would.

@@ -14,9 +14,10 @@
 
 import type { BatchEventRecorder, RecordedEvent } from "@cvpipe/aws/analytics/analytics-fold";
 import { AnalyticsEventMessage } from "@cvpipe/core/contracts/messages";
+import type { SuppressionLookup } from "@cvpipe/core/ports/deletion-store";
 import type { EventRecorder } from "@cvpipe/core/ports/event-recorder";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
-import { analyticsDeps, releaseRecords } from "./composition.ts";
+import { analyticsDeps, analyticsSuppressions, releaseRecords } from "./composition.ts";
 import { createLogger, withLambdaContext } from "./logger.ts";
 import { createMetrics, withMetrics } from "./metrics.ts";
 import { fifoWorker } from "./worker/fifo-worker.ts";
@@ -25,9 +26,13 @@ import { parseRecordBody } from "./worker/record-body.ts";
 const logger = createLogger("analytics");
 const metrics = createMetrics();
 let recorder: EventRecorder | undefined;
+let suppressedSince: SuppressionLookup | undefined;
 
 type Folded =
-  | { readonly message: AnalyticsEventMessage; readonly outcome: "recorded" | "duplicate" | "stale" }
+  | {
+      readonly message: AnalyticsEventMessage;
+      readonly outcome: "recorded" | "duplicate" | "stale" | "suppressed";
+    }
   | { readonly error: unknown };
 
 /** Each record's fold, started for the whole batch before the worker takes them one by one. */
@@ -36,9 +41,32 @@ const folds = new WeakMap<SQSRecord, Promise<Folded>>();
 const canBatch = (r: EventRecorder): r is BatchEventRecorder =>
   typeof (r as Partial<BatchEventRecorder>).recordBatch === "function";
 
+/**
+ * Which events belong to a user who asked, after cvpipe received them, for their data to be deleted: those are
+ * neither stored nor counted (the deletion removes what is stored; what is still queued must not come back).
+ */
+const suppressedEvents = async (lookup: SuppressionLookup, events: readonly RecordedEvent[]): Promise<boolean[]> => {
+  const byUser = new Map<string, Promise<string | undefined>>();
+  return Promise.all(
+    events.map(async ({ message }) => {
+      if (message.userId === undefined) return false;
+      const key = `${message.tenantId}\u0000${message.userId}`;
+      let deletedAt = byUser.get(key);
+      if (!deletedAt) {
+        deletedAt = lookup(message.tenantId, message.userId);
+        byUser.set(key, deletedAt);
+      }
+      const at = await deletedAt;
+      return at !== undefined && message.receivedAt <= at;
+    }),
+  );
+};
+
 const startFolds = (records: readonly SQSRecord[]): void => {
   recorder ??= analyticsDeps(process.env, metrics);
+  suppressedSince ??= analyticsSuppressions(process.env);
   const target = recorder;
+  const lookup = suppressedSince;
   const readable: { record: SQSRecord; event: RecordedEvent }[] = [];
   for (const record of records) {
     try {
@@ -52,10 +80,19 @@ const startFolds = (records: readonly SQSRecord[]): void => {
       folds.set(record, Promise.resolve({ error }));
     }
   }
-  // Kept for the worker's walk; never rejects.
-  const settled: Promise<PromiseSettledResult<Awaited<ReturnType<EventRecorder["record"]>>>[]> = canBatch(target)
-    ? target.recordBatch(readable.map((r) => r.event))
-    : Promise.allSettled(readable.map((r) => target.record(r.event.message, r.event.delivery)));
+  type Settled = PromiseSettledResult<Awaited<ReturnType<EventRecorder["record"]>> | "suppressed">;
+  // Kept for the worker's walk; never rejects. Suppressed events are left out of the fold.
+  const settled: Promise<Settled[]> = suppressedEvents(
+    lookup,
+    readable.map((r) => r.event),
+  ).then(async (suppressed) => {
+    const kept = readable.filter((_, i) => !suppressed[i]).map((r) => r.event);
+    const folded = await (canBatch(target)
+      ? target.recordBatch(kept)
+      : Promise.allSettled(kept.map((e) => target.record(e.message, e.delivery))));
+    let next = 0;
+    return suppressed.map((s): Settled => (s ? { status: "fulfilled", value: "suppressed" } : folded[next++]!));
+  });
   readable.forEach(({ record, event }, i) => {
     folds.set(
       record,
@@ -77,7 +114,9 @@ const recordEvent = async function recordEvent(record: SQSRecord): Promise<void>
   if (folded === undefined) throw new Error(`message ${record.messageId}: its fold never started`);
   if ("error" in folded) throw folded.error;
   const { message, outcome } = folded;
-  if (outcome === "stale") {
+  if (outcome === "suppressed") {
+    logger.info("event dropped: its user's data was deleted after it was sent", { eventId: message.event.eventId });
+  } else if (outcome === "stale") {
     logger.warn("event not counted: received longer ago than duplicates can be detected", {
       eventId: message.event.eventId,
       receivedAt: message.receivedAt,

@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { AnalyticsFold } from "@cvpipe/aws/analytics/analytics-fold";
 import { DynamoAggregateStore } from "@cvpipe/aws/analytics/dynamo-aggregate-store";
+import { DynamoUserEvents } from "@cvpipe/aws/analytics/dynamo-user-events";
 import { BedrockEngine } from "@cvpipe/aws/bedrock/bedrock-engine";
 import { loadPromptTemplates } from "@cvpipe/aws/bedrock/prompt-templates";
 import {
@@ -17,6 +18,7 @@ import {
   toDocumentClient,
 } from "@cvpipe/aws/clients";
 import { DynamoCvStore } from "@cvpipe/aws/dynamo-cv-store";
+import { DynamoDeletionStore } from "@cvpipe/aws/dynamo-deletion-store";
 import { DynamoFeedbackStore } from "@cvpipe/aws/dynamo-feedback-store";
 import { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
 import { dependencyChecks } from "@cvpipe/aws/health-checks";
@@ -28,14 +30,16 @@ import { VisibilityReleaser } from "@cvpipe/aws/sqs-visibility";
 import type { IdSecret } from "@cvpipe/core/contracts/canonical-json";
 import type { BlobStore } from "@cvpipe/core/ports/blob-store";
 import { type Clock, clockFromEnv, systemClock } from "@cvpipe/core/ports/clock";
+import { cachedSuppressions, type SuppressionLookup } from "@cvpipe/core/ports/deletion-store";
 import type { EventRecorder } from "@cvpipe/core/ports/event-recorder";
 import type { JobStore } from "@cvpipe/core/ports/job-store";
 import { type Metrics, noMetrics } from "@cvpipe/core/ports/metrics";
 import type { ReleaseRecords } from "@cvpipe/core/ports/release-records";
 import type { SendWeeklyReportDeps } from "@cvpipe/core/report/send-weekly-report";
 import { LocalEngine } from "@cvpipe/core/tailoring/local-engine";
-import { jobIndexes, queues } from "@cvpipe/core/topology";
+import { deletionIndexes, eventIndexes, jobIndexes, queues } from "@cvpipe/core/topology";
 import type { CvLibraryDeps } from "./app/cv-library.ts";
+import type { EraseUserDeps } from "./app/erase-user.ts";
 import type { FeedbackDeps } from "./app/feedback.ts";
 import type { HealthProbe } from "./app/health.ts";
 import type { JobDetailDeps } from "./app/job-view.ts";
@@ -43,8 +47,10 @@ import type { ProcessJobDeps } from "./app/process-job.ts";
 import type { SubmitEventsDeps } from "./app/submit-events.ts";
 import type { SubmitJobDeps } from "./app/submit-job.ts";
 import type { SweepJobsDeps } from "./app/sweep-jobs.ts";
+import type { UserDeletionDeps } from "./app/user-deletion.ts";
 import {
   AnalyticsConfig as AnalyticsConfigSchema,
+  EraserConfig as EraserConfigSchema,
   type IngressConfig,
   IngressConfig as IngressConfigSchema,
   parseConfig,
@@ -56,7 +62,13 @@ import {
 import { loadIdSecret } from "./id-secret.ts";
 import { createLogger } from "./logger.ts";
 
-export interface IngressDeps extends SubmitJobDeps, SubmitEventsDeps, JobDetailDeps, CvLibraryDeps, FeedbackDeps {
+export interface IngressDeps
+  extends SubmitJobDeps,
+    SubmitEventsDeps,
+    JobDetailDeps,
+    CvLibraryDeps,
+    FeedbackDeps,
+    UserDeletionDeps {
   readonly jobs: JobStore;
   readonly blobs: BlobStore;
   /** Seals list cursors (and keys derived ids, via SubmitJobDeps / SubmitEventsDeps). */
@@ -65,6 +77,14 @@ export interface IngressDeps extends SubmitJobDeps, SubmitEventsDeps, JobDetailD
 }
 
 type DocumentClient = ReturnType<typeof toDocumentClient>;
+
+/** The deletions table's adapter: its name from the configuration, its index from the topology. */
+const deletionStore = (db: DocumentClient, tableName: string, clock: Clock): DynamoDeletionStore =>
+  new DynamoDeletionStore(db, { tableName, pendingIndex: deletionIndexes.pending, clock });
+
+/** The workers' question "did this user ask for their data to be deleted, and when" (cached: see the grace). */
+const suppressionLookup = (db: DocumentClient, tableName: string, clock: Clock): SuppressionLookup =>
+  cachedSuppressions(deletionStore(db, tableName, clock), () => clock.now().getTime());
 
 /** The jobs table's adapter: its name from the configuration, its index names from the topology. */
 const jobStore = (db: DocumentClient, tableName: string, clock: Clock): JobStore =>
@@ -94,6 +114,7 @@ export const ingressDeps = async (
     jobs: jobStore(db, config.JOBS_TABLE, clock),
     cvs: new DynamoCvStore(db, config.CVS_TABLE),
     feedback: new DynamoFeedbackStore(db, config.FEEDBACK_TABLE),
+    deletions: deletionStore(db, config.DELETIONS_TABLE, clock),
     cvBlobs: payloadStore(s3, config.CVS_BUCKET, config.DATA_KEY_ARN),
     queue: new SqsQueuePublisher(sqs, {
       tailoringJobs: config.TAILORING_JOBS_QUEUE_URL,
@@ -168,6 +189,7 @@ export const tailorDeps = (
     inlineResultLimitBytes: config.INLINE_RESULT_LIMIT_BYTES,
     logger,
     metrics,
+    suppressedSince: suppressionLookup(db, config.DELETIONS_TABLE, clock),
   };
 };
 
@@ -197,6 +219,13 @@ export const analyticsDeps = (env: NodeJS.ProcessEnv = process.env, metrics?: Me
     eventTtlDays: config.EVENT_TTL_DAYS,
     tailorEventTtlDays: config.OUTCOME_EVENT_TTL_DAYS,
   });
+};
+
+/** The analytics worker's question whether an event's user asked for their data to be deleted. */
+export const analyticsSuppressions = (env: NodeJS.ProcessEnv = process.env): SuppressionLookup => {
+  const config = parseConfig("analytics", AnalyticsConfigSchema, env);
+  const clock = clockFromEnv(env);
+  return suppressionLookup(toDocumentClient(createDynamoDbClient(env)), config.DELETIONS_TABLE, clock);
 };
 
 /** What the reporter needs: the weekly report's dependencies, who it goes to, and the ledger's table. */
@@ -232,6 +261,25 @@ export const sweeperDeps = (env: NodeJS.ProcessEnv = process.env, metrics: Metri
     stuckAfterMinutes: config.STUCK_JOB_MINUTES,
     batchLimit: 200,
     metrics,
+  };
+};
+
+export const eraserDeps = (env: NodeJS.ProcessEnv = process.env): EraseUserDeps => {
+  const config = parseConfig("eraser", EraserConfigSchema, env);
+  const clock = clockFromEnv(env);
+  const db = toDocumentClient(createDynamoDbClient(env));
+  const s3 = createS3Client(env);
+  return {
+    deletions: deletionStore(db, config.DELETIONS_TABLE, clock),
+    jobs: jobStore(db, config.JOBS_TABLE, clock),
+    blobs: payloadStore(s3, config.PAYLOADS_BUCKET),
+    cvs: new DynamoCvStore(db, config.CVS_TABLE),
+    cvBlobs: payloadStore(s3, config.CVS_BUCKET),
+    feedback: new DynamoFeedbackStore(db, config.FEEDBACK_TABLE),
+    events: new DynamoUserEvents(db, { tableName: config.EVENTS_TABLE, byGroupIndex: eventIndexes.byGroup }),
+    clock,
+    graceSeconds: config.DELETION_GRACE_SECONDS,
+    batchLimit: 25,
   };
 };
 

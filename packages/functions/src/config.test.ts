@@ -19,6 +19,7 @@ const ingressEnv = {
   CVS_TABLE: "cvpipe-cvs",
   CVS_BUCKET: "cvpipe-cvs",
   FEEDBACK_TABLE: "cvpipe-feedback",
+  DELETIONS_TABLE: "cvpipe-deletions",
   ID_SECRET_FILE: "/tmp/id-secret",
 };
 

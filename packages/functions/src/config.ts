@@ -9,7 +9,15 @@ import { isEmailAddress } from "@cvpipe/core/contracts/email-address";
 import { ENGINE_NAMES } from "@cvpipe/core/contracts/job-request";
 import * as z from "@cvpipe/core/contracts/zod";
 import { ConfigError } from "@cvpipe/core/errors";
-import { bucketNameEnv, buckets, queueUrlEnv, retention, SETTING, tableNameEnv } from "@cvpipe/core/topology";
+import {
+  bucketNameEnv,
+  buckets,
+  functions,
+  queueUrlEnv,
+  retention,
+  SETTING,
+  tableNameEnv,
+} from "@cvpipe/core/topology";
 
 const trimmed = () => z.string().check(z.trim());
 const required = z.string().check(z.trim(), z.minLength(1, "is required"));
@@ -94,6 +102,7 @@ export const IngressConfig = z
     [tableNameEnv("cvs")]: required,
     [bucketNameEnv("cvs")]: required,
     [tableNameEnv("feedback")]: required,
+    [tableNameEnv("deletions")]: required,
     [SETTING.defaultEngine]: defaultEngine(),
     /** At most the payload bucket's expiry: a job that outlived its stored result could not be shown. */
     [SETTING.jobTtlDays]: intSetting(
@@ -138,6 +147,7 @@ export const TailorConfig = z
     [queueUrlEnv("analyticsEvents")]: required,
     [tableNameEnv("jobs")]: required,
     [bucketNameEnv("payloads")]: required,
+    [tableNameEnv("deletions")]: required,
     /** AWS: the data key (KMS key ARN) large results are written SSE-KMS with; unset locally. */
     [SETTING.dataKeyArn]: optionalNonBlank(),
     [SETTING.defaultEngine]: defaultEngine(),
@@ -165,6 +175,7 @@ export const TailorConfig = z
 export const AnalyticsConfig = z.object({
   [tableNameEnv("events")]: required,
   [tableNameEnv("aggregates")]: required,
+  [tableNameEnv("deletions")]: required,
   [SETTING.eventTtlDays]: positiveInt(retention.eventTtlDays),
   /** Outcome and retraction events: longer than JOB_TTL_DAYS plus a DLQ stay. */
   [SETTING.outcomeEventTtlDays]: positiveInt(retention.outcomeEventTtlDays),
@@ -184,6 +195,25 @@ export const SweeperConfig = z.object({
   [SETTING.stuckJobMinutes]: positiveInt(120),
 });
 
+/**
+ * What a suppression record can be late for: a tailor invocation and an analytics batch that read "none" just
+ * before it was written run at most their timeouts on, and each read is cached for up to 10 s; a minute more.
+ */
+export const DEFAULT_DELETION_GRACE_SECONDS =
+  functions.tailor.timeoutSeconds + functions.analytics.timeoutSeconds + 2 * 10 + 60;
+
+export const EraserConfig = z.object({
+  [tableNameEnv("deletions")]: required,
+  [tableNameEnv("jobs")]: required,
+  [tableNameEnv("cvs")]: required,
+  [tableNameEnv("feedback")]: required,
+  [tableNameEnv("events")]: required,
+  [bucketNameEnv("payloads")]: required,
+  [bucketNameEnv("cvs")]: required,
+  /** 0 completes a request in its first pass: for a stack with no work in flight (the tests). */
+  [SETTING.deletionGraceSeconds]: intSetting(DEFAULT_DELETION_GRACE_SECONDS, z.gte(0), z.lte(3_600)),
+});
+
 export { ConfigError };
 
 /** Parsed at cold start; a ConfigError lists every bad variable by name. */
@@ -201,3 +231,4 @@ export type TailorConfig = z.output<typeof TailorConfig>;
 export type AnalyticsConfig = z.output<typeof AnalyticsConfig>;
 export type ReporterConfig = z.output<typeof ReporterConfig>;
 export type SweeperConfig = z.output<typeof SweeperConfig>;
+export type EraserConfig = z.output<typeof EraserConfig>;

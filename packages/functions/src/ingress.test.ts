@@ -20,6 +20,7 @@ const env = {
   [tableNameEnv("cvs")]: "cvs",
   [bucketNameEnv("cvs")]: "cvs",
   [tableNameEnv("feedback")]: "feedback",
+  [tableNameEnv("deletions")]: "deletions",
   // Unreadable: the cold start fails.
   [SETTING.idSecretFile]: "/nonexistent/cvpipe-id-secret",
 };

@@ -23,6 +23,7 @@ import { jobAccepted } from "./app/job-view.ts";
 import { getJob, listJobs, waitForOwnJob } from "./app/own-jobs.ts";
 import { submitEvents } from "./app/submit-events.ts";
 import { submitJob } from "./app/submit-job.ts";
+import { getUserDeletion, requestUserDeletion } from "./app/user-deletion.ts";
 import { type IngressDeps, ingressDeps } from "./composition.ts";
 import {
   type ApiEvent,
@@ -43,7 +44,7 @@ import {
   success,
 } from "./http/api-response.ts";
 import { openApiDocument } from "./http/openapi.ts";
-import type { CvStored, Health } from "./http/response-schemas.ts";
+import type { CvStored, DeletionAccepted, Health } from "./http/response-schemas.ts";
 import { CORRELATION_ID_KEY, createLogger, withLambdaContext } from "./logger.ts";
 import { createMetrics, withMetrics } from "./metrics.ts";
 
@@ -144,6 +145,29 @@ const route = async (
       await deleteCv(deps, callerOf(event), event.pathParameters?.["cvId"] ?? "");
       logger.info("cv deleted", { cvId: event.pathParameters?.["cvId"] });
       return { statusCode: 204 };
+    case "DELETE /v1/users/{userId}/data": {
+      const accepted = await requestUserDeletion(
+        deps,
+        callerOf(event),
+        rolesOf(event),
+        event.pathParameters?.["userId"] ?? "",
+      );
+      logger.info("deletion requested", { deletionId: accepted.deletionId, created: accepted.created });
+      const self = `/v1/deletions/${accepted.deletionId}`;
+      const data: DeletionAccepted = {
+        deletionId: accepted.deletionId,
+        status: accepted.status,
+        requestedAt: accepted.requestedAt,
+        links: { self },
+      };
+      return success(202, accepted.created ? "ACCEPTED" : "ALREADY_ACCEPTED", data, { location: self });
+    }
+    case "GET /v1/deletions/{deletionId}":
+      return success(
+        200,
+        "OK",
+        await getUserDeletion(deps, callerOf(event), rolesOf(event), event.pathParameters?.["deletionId"] ?? ""),
+      );
     case "POST /v1/events": {
       const accepted = await submitEvents(deps, callerOf(event), jsonBody(event), request);
       logger.info("events accepted", { accepted: accepted.accepted });

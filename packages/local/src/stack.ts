@@ -337,6 +337,7 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
   const targets: Record<ScheduleId, ScheduledHandler> = {
     weeklyReport: (await import("@cvpipe/functions/reporter")).handler as unknown as ScheduledHandler,
     jobSweep: (await import("@cvpipe/functions/sweeper")).handler as unknown as ScheduledHandler,
+    userDeletions: (await import("@cvpipe/functions/eraser")).handler as unknown as ScheduledHandler,
   };
   const schedulers = {} as Record<ScheduleId, Scheduler>;
   for (const spec of Object.values(schedules)) {

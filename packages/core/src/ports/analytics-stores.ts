@@ -29,6 +29,22 @@ export interface EventStore {
   get(tenantId: string, eventId: string): Promise<StoredEvent | undefined>;
 }
 
+/** A stored raw event as a user's deletion sees it. */
+export interface EventErasureRef {
+  readonly tenantId: string;
+  readonly eventId: string;
+  readonly storedAt: string;
+  readonly folded: boolean;
+}
+
+/** The events table as a user's deletion uses it: the raw events of one owner stream (MessageGroupId). */
+export interface UserEventStore {
+  /** Every event stored from the group, expired ones too. */
+  listForErasure(groupId: string): Promise<EventErasureRef[]>;
+  /** Removes the event if it is folded (its count is in the aggregates); false when it is not, or not there. */
+  removeFolded(tenantId: string, eventId: string): Promise<boolean>;
+}
+
 /**
  * "already-applied": the item holds the event as pending (an earlier apply went in).
  * "fence-moved": an event of the same fence slot settled since the fence was read; read again.

@@ -22,4 +22,6 @@ export interface BlobStore {
   get(pointer: BlobPointer): Promise<string>;
   /** Deletes the object; one already gone is no error. */
   remove(pointer: BlobPointer): Promise<void>;
+  /** Deletes every object of this store whose key starts with `prefix` (a user's deletion); how many there were. */
+  removeUnder(prefix: string): Promise<number>;
 }

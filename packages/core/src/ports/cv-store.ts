@@ -55,4 +55,6 @@ export interface CvStore {
   markDeleted(owner: CvOwner, cvId: string, at: string): Promise<CvRecord | undefined>;
   /** Removes the record for good (after its bodies are gone). */
   remove(owner: CvOwner, cvId: string): Promise<void>;
+  /** Every CV of the owner, deleted ones still being removed too (a user's deletion). */
+  listForErasure(owner: CvOwner): Promise<CvRecord[]>;
 }

@@ -22,6 +22,8 @@ export interface FeedbackStore {
   /** Writes the record unless one with its key exists (false then). */
   create(record: FeedbackRecord): Promise<boolean>;
   remove(tenantId: string, feedbackKey: string): Promise<void>;
+  /** Every feedback record the user gave, expired ones too (a user's deletion): key and time. */
+  listForErasure(tenantId: string, userId: string): Promise<Pick<FeedbackRecord, "feedbackKey" | "receivedAt">[]>;
   /** The tenant's feedback received at or after `since` (all when undefined); `cursor` is the store's own. */
   list(tenantId: string, since: string | undefined, limit: number, cursor?: string): Promise<FeedbackPage>;
 }

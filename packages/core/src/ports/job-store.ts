@@ -27,6 +27,13 @@ export interface JobFilter {
   readonly applicationId?: string;
 }
 
+/** What a user's deletion needs of each of their jobs. */
+export interface JobErasureRef {
+  readonly jobId: string;
+  readonly createdAt: string;
+  readonly attempts: number;
+}
+
 export interface JobStore {
   /** Creates the job unless one with that id exists (then returns it). */
   create(record: JobRecord): Promise<CreateJobOutcome>;
@@ -67,4 +74,8 @@ export interface JobStore {
    * fewer, even none, and still have a cursor.
    */
   listByUser(tenantId: string, userId: string, limit: number, cursor?: string, filter?: JobFilter): Promise<JobPage>;
+  /** Every job of the user as stored, expired ones too (a deletion removes what a read would no longer show). */
+  listForErasure(tenantId: string, userId: string): Promise<JobErasureRef[]>;
+  /** Removes the job's record for good (a user's deletion); one already gone is no error. */
+  remove(tenantId: string, jobId: string): Promise<void>;
 }

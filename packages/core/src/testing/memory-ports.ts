@@ -37,6 +37,11 @@ export class MemoryBlobs implements BlobStore {
     this.contentTypes.delete(pointer.key);
     this.owners.delete(pointer.key);
   }
+  async removeUnder(prefix: string): Promise<number> {
+    const keys = [...this.objects.keys()].filter((k) => k.startsWith(prefix));
+    for (const key of keys) await this.remove({ bucket: "payloads", key, bytes: 0 });
+    return keys.length;
+  }
 }
 
 /**

@@ -403,6 +403,8 @@ const countingReads = (jobs: MemoryJobStore): { store: JobStore; reads: () => nu
   let reads = 0;
   return {
     store: {
+      listForErasure: (tenantId, userId) => jobs.listForErasure(tenantId, userId),
+      remove: (tenantId, jobId) => jobs.remove(tenantId, jobId),
       create: (r) => jobs.create(r),
       get: (tenantId, jobId) => {
         reads++;
@@ -478,6 +480,8 @@ test("an ending's outcome is published from what the attempt wrote, no read back
  * its answer timed out and the SDK's retry found the job already ended by the first try.
  */
 const lostAnswers = (jobs: MemoryJobStore): JobStore => ({
+  listForErasure: (tenantId, userId) => jobs.listForErasure(tenantId, userId),
+  remove: (tenantId, jobId) => jobs.remove(tenantId, jobId),
   create: (record) => jobs.create(record),
   get: (tenantId, jobId) => jobs.get(tenantId, jobId),
   start: (tenantId, jobId, at, submittedAt) => jobs.start(tenantId, jobId, at, submittedAt),
@@ -526,6 +530,37 @@ test("a refused ending after a newer attempt took over is still superseded", asy
   assert.is(outcome, "superseded");
   assert.is((await jobs.get("acme", "over"))?.attempts, 2);
   assert.equal(queue.sent, []);
+});
+
+test("a job submitted before its user asked for their data to be deleted is removed, not tailored", async () => {
+  let tailored = 0;
+  const { deps, jobs, blobs, queue } = setup({
+    engines: { local: engine(async () => void tailored++) },
+    suppressedSince: async (tenantId, userId) =>
+      tenantId === "acme" && userId === "alice" ? "2026-11-18T09:59:30.000Z" : undefined,
+  });
+  jobs.put(record("j-before"));
+  await blobs.put("requests/acme/j-before.json", "{}", "application/json", { tenantId: "acme" });
+  assert.is(await processJob(deps, messageFor("j-before"), first), "erased");
+  assert.is(tailored, 0);
+  assert.is(jobs.all().length, 0, "the record is gone");
+  assert.is(blobs.objects.size, 0, "and its claim-checked request");
+  assert.equal(queue.sent, [], "no outcome");
+  // A job submitted after the request is new data: done as any.
+  jobs.put(record("j-after", { createdAt: "2026-11-18T09:59:40.000Z" }));
+  assert.is(
+    await processJob(deps, messageFor("j-after", { submittedAt: "2026-11-18T09:59:40.000Z" }), first),
+    "succeeded",
+  );
+  assert.is(tailored, 1);
+});
+
+test("a job deleted while it is tailored leaves no stored result behind", async () => {
+  const { deps, jobs, blobs } = setup({ inlineResultLimitBytes: 10 });
+  deps.engines.local = engine(async () => jobs.remove("acme", "j-gone"));
+  jobs.put(record("j-gone"));
+  assert.is(await processJob(deps, messageFor("j-gone"), first), "superseded");
+  assert.equal([...blobs.objects.keys()], [], "the attempt's result blob, never pointed at, is removed");
 });
 
 test.run();

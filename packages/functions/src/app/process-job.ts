@@ -24,6 +24,7 @@ import {
 import { s3Key } from "@cvpipe/core/keys";
 import { BlobNotFoundError, type BlobStore } from "@cvpipe/core/ports/blob-store";
 import type { Clock } from "@cvpipe/core/ports/clock";
+import type { SuppressionLookup } from "@cvpipe/core/ports/deletion-store";
 import type { JobCompletion, JobStore } from "@cvpipe/core/ports/job-store";
 import type { Log } from "@cvpipe/core/ports/log";
 import { METRIC, type Metrics, noMetrics } from "@cvpipe/core/ports/metrics";
@@ -35,6 +36,7 @@ import { tailorCv } from "@cvpipe/core/tailoring/tailor-cv";
 import type { TailoringResult } from "@cvpipe/core/tailoring/types";
 import { jobErrorOf } from "./job-error.ts";
 import { publishJobEvents } from "./publish-job-events.ts";
+import { eraseJob } from "./user-deletion.ts";
 
 /** Where a failure's full story goes (core's Log port; Powertools Logger satisfies it): the job record gets only its code. */
 export type JobLog = Pick<Log, "warn" | "error">;
@@ -52,6 +54,8 @@ export interface ProcessJobDeps {
   readonly logger: JobLog;
   /** Jobs succeeded and failed, verification rejections, engine latency and tokens (default: none recorded). */
   readonly metrics?: Metrics;
+  /** When the user asked for their data to be deleted, if they did: a job submitted until then is not done. */
+  readonly suppressedSince?: SuppressionLookup;
 }
 
 export interface Delivery {
@@ -64,8 +68,16 @@ export interface Delivery {
 /**
  * "superseded": a newer attempt of the same job took over while this one ran; it wrote nothing.
  * "stale-message": the message belongs to an earlier job with the same id (expired); dropped.
+ * "erased": the user asked for their data to be deleted after submitting the job; it is removed, not done.
  */
-export type ProcessOutcome = "succeeded" | "failed" | "already-done" | "missing" | "superseded" | "stale-message";
+export type ProcessOutcome =
+  | "succeeded"
+  | "failed"
+  | "already-done"
+  | "missing"
+  | "superseded"
+  | "stale-message"
+  | "erased";
 
 /**
  * Tailors one job, exactly once in effect.
@@ -87,6 +99,13 @@ export const processJob = async (
   message: TailoringJobMessage,
   delivery: Delivery,
 ): Promise<ProcessOutcome> => {
+  if (deps.suppressedSince) {
+    const deletedAt = await deps.suppressedSince(message.tenantId, message.userId);
+    if (deletedAt !== undefined && message.submittedAt <= deletedAt) {
+      await eraseJob(deps.jobs, deps.blobs, message.tenantId, message.jobId);
+      return "erased";
+    }
+  }
   const startedAt = deps.clock.now().toISOString();
   const start = await deps.jobs.start(message.tenantId, message.jobId, startedAt, message.submittedAt);
   if (!start.started) {
@@ -129,8 +148,12 @@ export const processJob = async (
     const finishedAt = deps.clock.now().toISOString();
     const stored: JobCompletion = { ...completion, ...(result.usage ? { usage: result.usage } : {}) };
     const won = await deps.jobs.succeed(message.tenantId, message.jobId, attempt, stored, finishedAt);
-    // A newer attempt owns the job: its result (and outcome) stand, this one's blob is never pointed at.
-    if (!won && !(await endedBy(deps, message, attempt, "SUCCEEDED"))) return "superseded";
+    // A newer attempt owns the job (or it was deleted under this one): its result stands, and this one's
+    // blob, never pointed at, goes.
+    if (!won && !(await endedBy(deps, message, attempt, "SUCCEEDED"))) {
+      if (completion.resultBlob) await deps.blobs.remove(completion.resultBlob);
+      return "superseded";
+    }
     ended = succeededJob(start.record, stored, finishedAt);
   } catch (caught) {
     // The verifier's refusals: counted on their own, whatever becomes of the job.

@@ -17,6 +17,8 @@ import {
   CvPage,
   CvStored,
   CvView,
+  DeletionAccepted,
+  DeletionView,
   EventsAccepted,
   FeedbackPage,
   FeedbackStored,
@@ -39,6 +41,8 @@ const COMPONENTS = {
   CvStored,
   Feedback: FeedbackStored,
   FeedbackPage,
+  DeletionAccepted,
+  Deletion: DeletionView,
   Error: ErrorEnvelope,
   GatewayError,
 };
@@ -73,6 +77,8 @@ const SUCCESSES = {
   getCv: successEnvelope(CvView, ["OK"]),
   feedbackStored: successEnvelope(FeedbackStored, ["CREATED"]),
   listFeedback: successEnvelope(FeedbackPage, ["OK"]),
+  deletionAccepted: successEnvelope(DeletionAccepted, ["ACCEPTED", "ALREADY_ACCEPTED"]),
+  getDeletion: successEnvelope(DeletionView, ["OK"]),
 };
 
 /** `GET /v1/openapi.json` answers the document itself, bare, as generators and linters read it. */
@@ -422,6 +428,37 @@ export const openApiDocument = (options: OpenApiOptions = {}) => {
                 "UNSUPPORTED_MEDIA_TYPE",
                 "DEPENDENCY_UNAVAILABLE",
               ),
+            },
+          },
+        },
+        "/v1/users/{userId}/data": {
+          delete: {
+            operationId: "deleteUserData",
+            summary: `Delete a user's data on request: the caller's own, or any user's of the tenant for its analysts and admins (the token's "${api.roleClaim}" claim holds "${api.analystRole}" or "${api.adminRole}")`,
+            description:
+              "Carried out asynchronously, within minutes: every CV and version, job, result, stored request, feedback record and raw analytics event of the user received until now is removed (the weekly aggregates keep only counts). From this request on, the user's jobs still queued are not tailored and their queued events are not stored. Data sent later is new and stays. Repeated while one is under way, the answer is that deletion (ALREADY_ACCEPTED). Follow it at `Location`.",
+            parameters: [{ name: "userId", in: "path", required: true, schema: { type: "string" } }],
+            responses: {
+              "202": ok(
+                "accepted (ACCEPTED), or the deletion of this user already under way (ALREADY_ACCEPTED); `Location` names it",
+                answers.success("deletionAccepted"),
+              ),
+              ...errors("VALIDATION_ERROR", ...AUTHORIZED, "DEPENDENCY_UNAVAILABLE"),
+            },
+          },
+        },
+        "/v1/deletions/{deletionId}": {
+          get: {
+            operationId: "getDeletion",
+            summary:
+              "A deletion's progress and what it removed (the user it deleted, or the tenant's analysts and admins)",
+            parameters: [{ name: "deletionId", in: "path", required: true, schema: { type: "string" } }],
+            responses: {
+              "200": ok(
+                "the deletion; the user id is not shown, nor kept once it is COMPLETED",
+                answers.success("getDeletion"),
+              ),
+              ...errors(...AUTHORIZED, "NOT_FOUND", "DEPENDENCY_UNAVAILABLE"),
             },
           },
         },

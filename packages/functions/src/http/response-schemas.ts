@@ -219,6 +219,7 @@ export const CvStored = z.object({
   warnings,
 });
 export type CvStored = Answer<typeof CvStored>;
+export type DeletionAccepted = Answer<typeof DeletionAccepted>;
 
 /** A library CV without its body: `GET /v1/cvs`'s items. */
 export const CvSummary = z.object({
@@ -274,6 +275,45 @@ export const FeedbackPage = z.object({
   cursor: z
     .optional(z.string())
     .check(z.describe("present when there may be more: pass it as `cursor` for the next page")),
+});
+
+const removedCount = z.number().check(z.int(), z.nonnegative());
+const deletionStatus = z
+  .enum(["PENDING", "RUNNING", "COMPLETED"])
+  .check(
+    z.describe(
+      "PENDING: accepted; RUNNING: being carried out (passes ran, the last still to come); COMPLETED: nothing of the user's data until `requestedAt` is left",
+    ),
+  );
+
+/** `DELETE /v1/users/{userId}/data` → 202. */
+export const DeletionAccepted = z.object({
+  deletionId: z.string(),
+  status: deletionStatus,
+  requestedAt: timestamp,
+  links: z.object({ self: z.string() }),
+});
+
+/** `GET /v1/deletions/{deletionId}`: what was removed, and whether it is finished. */
+export const DeletionView = z.object({
+  deletionId: z.string(),
+  status: deletionStatus,
+  requestedAt: timestamp,
+  requestedBy: z.enum(["user", "analyst", "admin"]),
+  passes: z.number().check(z.int(), z.nonnegative()),
+  lastPassAt: z.optional(timestamp),
+  completedAt: z.optional(timestamp),
+  lastError: z.optional(
+    z.string().check(z.describe("why the last pass stopped short (the next pass, a minute later, runs again)")),
+  ),
+  removed: z.object({
+    cvs: removedCount,
+    cvVersions: removedCount,
+    jobs: removedCount,
+    objects: removedCount.check(z.describe("stored objects: CV versions' bodies, claim-checked requests, results")),
+    feedback: removedCount,
+    events: removedCount.check(z.describe("raw analytics events (the weekly aggregates keep their counts)")),
+  }),
 });
 
 /** The codes of `{success:true}` answers. */

@@ -9,9 +9,11 @@ import type {
   AggregateReader,
   AggregateStore,
   ApplyOutcome,
+  EventErasureRef,
   EventStore,
   PutOnceOutcome,
   StoredEvent,
+  UserEventStore,
 } from "../../ports/analytics-stores.ts";
 import { type AggregateIncrements, type AggregateItem, applyIncrements, fenceAttribute } from "../aggregate.ts";
 import type {
@@ -24,8 +26,27 @@ import type {
 } from "../fold-stores.ts";
 import type { IsoWeek } from "../iso-week.ts";
 
-export class MemoryEventStore implements EventStore, EventBatchStore {
+export class MemoryEventStore implements EventStore, EventBatchStore, UserEventStore {
   readonly items = new Map<string, StoredEvent>();
+  readonly #clock: { now(): Date } | undefined;
+
+  /** `clock` stamps `storedAt` (the real time when absent, as the tests of the fold have it). */
+  constructor(clock?: { now(): Date }) {
+    this.#clock = clock;
+  }
+
+  async listForErasure(groupId: string): Promise<EventErasureRef[]> {
+    return [...this.items.values()]
+      .filter((e) => e.groupId === groupId)
+      .map((e) => ({ tenantId: e.tenantId, eventId: e.eventId, storedAt: e.storedAt, folded: e.folded }));
+  }
+
+  async removeFolded(tenantId: string, eventId: string): Promise<boolean> {
+    const key = `${tenantId}#${eventId}`;
+    if (this.items.get(key)?.folded !== true) return false;
+    this.items.delete(key);
+    return true;
+  }
 
   async putOnce(event: NewEvent): Promise<PutOnceOutcome> {
     return this.#put(event);
@@ -55,7 +76,7 @@ export class MemoryEventStore implements EventStore, EventBatchStore {
     const key = `${event.tenantId}#${event.eventId}`;
     const existing = this.items.get(key);
     if (existing) return { created: false, existing };
-    this.items.set(key, { ...event, folded: false, storedAt: new Date().toISOString() });
+    this.items.set(key, { ...event, folded: false, storedAt: (this.#clock?.now() ?? new Date()).toISOString() });
     return { created: true };
   }
 

@@ -52,4 +52,8 @@ export class MemoryCvStore implements CvStore {
   async remove(owner: CvOwner, cvId: string): Promise<void> {
     this.records.delete(keyOf(owner, cvId));
   }
+
+  async listForErasure(owner: CvOwner): Promise<CvRecord[]> {
+    return [...this.records.values()].filter((r) => owned(owner, r));
+  }
 }

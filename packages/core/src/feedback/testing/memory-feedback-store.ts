@@ -16,6 +16,12 @@ export class MemoryFeedbackStore implements FeedbackStore {
     this.records.delete(`${tenantId}\u0000${feedbackKey}`);
   }
 
+  async listForErasure(tenantId: string, userId: string) {
+    return [...this.records.values()]
+      .filter((r) => r.tenantId === tenantId && r.userId === userId)
+      .map((r) => ({ feedbackKey: r.feedbackKey, receivedAt: r.receivedAt }));
+  }
+
   async list(tenantId: string, since: string | undefined, limit: number, cursor?: string): Promise<FeedbackPage> {
     if (cursor !== undefined && cursor.length === 0) throw new InvalidCursorError();
     const mine = [...this.records.values()]

@@ -166,6 +166,16 @@ export class MemoryJobStore implements JobStore {
     this.#write(next);
   }
 
+  async listForErasure(tenantId: string, userId: string) {
+    return [...this.#items.values()]
+      .filter((r) => r.tenantId === tenantId && r.userId === userId)
+      .map((r) => ({ jobId: r.jobId, createdAt: r.createdAt, attempts: r.attempts }));
+  }
+
+  async remove(tenantId: string, jobId: string): Promise<void> {
+    this.#items.delete(this.#key(tenantId, jobId));
+  }
+
   async listByUser(
     tenantId: string,
     userId: string,
