@@ -76,6 +76,7 @@ test("a verified request becomes a payload-format-2.0 event with the JWT claims 
     "cvpipe/events.write",
     "cvpipe/cvs.write",
     "cvpipe/cvs.read",
+    "cvpipe/users.delete",
   ]);
   assert.is(e.isBase64Encoded, false);
 });

@@ -67,7 +67,7 @@ test("items past their TTL and objects past their bucket's expiry go; nothing el
 
   // Now: only the expired job item.
   const first = await runHousekeeping(clients, { now: START, s3Now: realNow });
-  assert.equal(first.items, { jobs: 1, events: 0, aggregates: 0, feedback: 0 });
+  assert.equal(first.items, { jobs: 1, events: 0, aggregates: 0, feedback: 0, deletions: 0 });
   assert.equal(first.objects, { payloads: 0 });
   assert.is(await count(tables.jobs.name), before.jobs - 1);
 
@@ -114,7 +114,7 @@ test("cvpipe housekeeping run sweeps the running stack and says what it removed"
   );
   assert.match(
     stdout,
-    /housekeeping: removed 1 expired item \(jobs 1, events 0, aggregates 0, feedback 0\) and 0 expired objects \(payloads 0\)/,
+    /housekeeping: removed 1 expired item \(jobs 1, events 0, aggregates 0, feedback 0, deletions 0\) and 0 expired objects \(payloads 0\)/,
   );
 });
 

@@ -32,6 +32,7 @@ const baseEnv = {
   CVS_TABLE: "cvs",
   CVS_BUCKET: "cvs-bucket",
   FEEDBACK_TABLE: "feedback",
+  DELETIONS_TABLE: "deletions",
 };
 
 test("the local stack generates the secret once, owner-only, and keeps it across starts", async () => {

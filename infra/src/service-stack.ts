@@ -49,7 +49,12 @@ export interface ServiceStackProps extends StackProps {
 }
 
 /** Tables a function only reads; every other table in its `functionResources` entry is read-write. */
-const READ_ONLY_TABLES: Partial<Record<FunctionId, readonly TableId[]>> = { reporter: ["aggregates"] };
+const READ_ONLY_TABLES: Partial<Record<FunctionId, readonly TableId[]>> = {
+  reporter: ["aggregates"],
+  // The suppression records of deleted users: read before a job or an event is done.
+  tailor: ["deletions"],
+  analytics: ["deletions"],
+};
 
 export class ServiceStack extends Stack {
   readonly functions: Record<FunctionId, PipelineFunction>;

@@ -279,7 +279,8 @@ export const eraserDeps = (env: NodeJS.ProcessEnv = process.env): EraseUserDeps 
     events: new DynamoUserEvents(db, { tableName: config.EVENTS_TABLE, byGroupIndex: eventIndexes.byGroup }),
     clock,
     graceSeconds: config.DELETION_GRACE_SECONDS,
-    batchLimit: 25,
+    // Every pending request gets a pass each run (a request that keeps failing does not hold back the others).
+    batchLimit: 100,
   };
 };
 

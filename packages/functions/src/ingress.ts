@@ -152,7 +152,7 @@ const route = async (
         rolesOf(event),
         event.pathParameters?.["userId"] ?? "",
       );
-      logger.info("deletion requested", { deletionId: accepted.deletionId, created: accepted.created });
+      logger.info("deletion requested", { deletionId: accepted.deletionId });
       const self = `/v1/deletions/${accepted.deletionId}`;
       const data: DeletionAccepted = {
         deletionId: accepted.deletionId,
@@ -160,7 +160,7 @@ const route = async (
         requestedAt: accepted.requestedAt,
         links: { self },
       };
-      return success(202, accepted.created ? "ACCEPTED" : "ALREADY_ACCEPTED", data, { location: self });
+      return success(202, "ACCEPTED", data, { location: self });
     }
     case "GET /v1/deletions/{deletionId}":
       return success(

@@ -38,6 +38,14 @@ export class DynamoUserEvents implements UserEventStore {
     }));
   }
 
+  async remove(tenantId: string, eventId: string): Promise<void> {
+    try {
+      await this.#db.send(new DeleteCommand({ TableName: this.#table, Key: { tenantId, eventId } }));
+    } catch (error) {
+      throw dependencyFailure("DynamoDB DeleteItem (analytics event)", error);
+    }
+  }
+
   async removeFolded(tenantId: string, eventId: string): Promise<boolean> {
     try {
       await this.#db.send(

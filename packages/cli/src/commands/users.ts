@@ -52,7 +52,7 @@ export const usersCommand = async (args: string[]): Promise<void> => {
   if (!values.wait) {
     print(
       answer.body.data,
-      `${answer.body.code === "ALREADY_ACCEPTED" ? "already under way" : "accepted"}: deletion ${accepted.deletionId} (follow it with: cvpipe users deletion ${accepted.deletionId})`,
+      `accepted: deletion ${accepted.deletionId} (follow it with: cvpipe users deletion ${accepted.deletionId})`,
     );
     return;
   }

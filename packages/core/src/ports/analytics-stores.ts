@@ -43,6 +43,8 @@ export interface UserEventStore {
   listForErasure(groupId: string): Promise<EventErasureRef[]>;
   /** Removes the event if it is folded (its count is in the aggregates); false when it is not, or not there. */
   removeFolded(tenantId: string, eventId: string): Promise<boolean>;
+  /** Removes the event whatever its state (one no delivery will fold any more). */
+  remove(tenantId: string, eventId: string): Promise<void>;
 }
 
 /**

@@ -97,12 +97,9 @@ test("the request completes only in a pass after the grace that finds nothing le
   assert.equal([...(deps.events as MemoryEventStore).items.keys()], ["acme#e-bob"], "bob's event stays");
 });
 
-test("data given after the request stays; a repeat while running is the same request", async () => {
+test("data given after the request stays; a repeat is a request of its own, covering what came in between", async () => {
   const { deps, ingress, advance, at } = setup();
-  const accepted = await requestUserDeletion(ingress, { tenantId: "acme", userId: "alice" }, [], "alice");
-  const again = await requestUserDeletion(ingress, { tenantId: "acme", userId: "alice" }, [], "alice");
-  assert.is(again.deletionId, accepted.deletionId);
-  assert.is(again.created, false);
+  await requestUserDeletion(ingress, { tenantId: "acme", userId: "alice" }, [], "alice");
   advance(1_000);
   (deps.jobs as MemoryJobStore).put(queuedJob("j-new", { createdAt: at() }));
   advance(300_000);
@@ -111,7 +108,24 @@ test("data given after the request stays; a repeat while running is the same req
   assert.is(pass?.removed.jobs, 0);
   assert.is((deps.jobs as MemoryJobStore).all().length, 1, "the job submitted after the request stays");
   const next = await requestUserDeletion(ingress, { tenantId: "acme", userId: "alice" }, [], "alice");
-  assert.is(next.created, true, "after one COMPLETED, a new request is a new deletion");
+  advance(300_000);
+  const [again] = await carryOutDeletions(deps);
+  assert.is(again?.deletionId, next.deletionId);
+  assert.is(again?.removed.jobs, 1, "the job given between the two requests goes with the second");
+});
+
+test("an event stored before the request and never folded (its delivery now dropped) does not hold it for ever", async () => {
+  const { deps, ingress, advance } = setup();
+  await storeEvent(deps, "e-stuck", "alice", false);
+  advance(1_000);
+  await requestUserDeletion(ingress, { tenantId: "acme", userId: "alice" }, [], "alice");
+  advance(1_000);
+  assert.is((await carryOutDeletions(deps))[0]?.status, "RUNNING", "waited for within the grace");
+  advance(300_000);
+  const [last] = await carryOutDeletions(deps);
+  assert.is(last?.status, "COMPLETED");
+  assert.is(last?.removed.events, 1);
+  assert.is((deps.events as MemoryEventStore).items.size, 0);
 });
 
 test.run();

@@ -73,6 +73,7 @@ export const erasePass = async (deps: EraseUserDeps, request: DeletionRecord): P
     removed = addCounts(removed, { ...NO_DELETIONS, ...c });
   };
   const userId = request.userId;
+  const final = startedAt.getTime() >= Date.parse(requestedAt) + deps.graceSeconds * 1000;
   try {
     if (userId === undefined) throw new Error("the request holds no user id (a COMPLETED request read as pending)");
     // The suppression record first: the ingress writes it, but its write may have failed after the request's.
@@ -115,13 +116,21 @@ export const erasePass = async (deps: EraseUserDeps, request: DeletionRecord): P
     const eventsUntil = new Date(Date.parse(requestedAt) + deps.graceSeconds * 1000).toISOString();
     for (const event of await deps.events.listForErasure(messageGroupId(tenantId, userId))) {
       if (event.tenantId !== tenantId || event.storedAt > eventsUntil) continue;
-      if (event.folded && (await deps.events.removeFolded(tenantId, event.eventId))) add({ events: 1 });
-      else unfolded++;
+      if (event.folded && (await deps.events.removeFolded(tenantId, event.eventId))) {
+        add({ events: 1 });
+      } else if (final && event.storedAt <= requestedAt) {
+        // Stored by R and not folded: every delivery of it from now on is dropped as suppressed (its receivedAt
+        // is at most R), and those that read no suppression record ended within the grace. Nothing will fold
+        // it any more, so waiting would be for ever; it goes (its count, if its apply went in, stays).
+        await deps.events.remove(tenantId, event.eventId);
+        add({ events: 1 });
+      } else {
+        unfolded++;
+      }
     }
   } catch (caught) {
     error = describe(caught);
   }
-  const final = startedAt.getTime() >= Date.parse(requestedAt) + deps.graceSeconds * 1000;
   const status = final && error === undefined && unfolded === 0 ? "COMPLETED" : "RUNNING";
   await deps.deletions.recordPass(tenantId, request.deletionId, {
     status,

@@ -553,6 +553,11 @@ test("a job submitted before its user asked for their data to be deleted is remo
     "succeeded",
   );
   assert.is(tailored, 1);
+  // A message of the erased job arriving once its id was taken again (the Idempotency-Key used after the
+  // deletion): the new job stays.
+  jobs.put(record("j-before", { createdAt: "2026-11-18T09:59:50.000Z" }));
+  assert.is(await processJob(deps, messageFor("j-before"), first), "stale-message");
+  assert.ok(await jobs.get("acme", "j-before"), "the new job with that id is not removed");
 });
 
 test("a job deleted while it is tailored leaves no stored result behind", async () => {

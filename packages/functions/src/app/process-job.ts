@@ -102,6 +102,10 @@ export const processJob = async (
   if (deps.suppressedSince) {
     const deletedAt = await deps.suppressedSince(message.tenantId, message.userId);
     if (deletedAt !== undefined && message.submittedAt <= deletedAt) {
+      // The job this message names, unless a newer one took its id since (an Idempotency-Key used again
+      // after the deletion): that one is new data, and this message is stale for it.
+      const current = await deps.jobs.get(message.tenantId, message.jobId);
+      if (current && current.createdAt > deletedAt) return "stale-message";
       await eraseJob(deps.jobs, deps.blobs, message.tenantId, message.jobId);
       return "erased";
     }

@@ -45,8 +45,6 @@ export interface DeletionAccepted {
   readonly deletionId: string;
   readonly status: DeletionRecord["status"];
   readonly requestedAt: string;
-  /** false: a deletion of this user was already under way, and this is it. */
-  readonly created: boolean;
 }
 
 /** `DELETE /v1/users/{userId}/data`: the caller's own user, or any of the tenant's for its analysts and admins. */
@@ -65,18 +63,8 @@ export const requestUserDeletion = async (
       { code: "FORBIDDEN" },
     );
   }
-  const under = await deps.deletions.suppression(caller.tenantId, userId);
-  if (under) {
-    const existing = await deps.deletions.get(caller.tenantId, under.deletionId);
-    if (existing && existing.status !== "COMPLETED") {
-      return {
-        deletionId: existing.deletionId,
-        status: existing.status,
-        requestedAt: existing.requestedAt,
-        created: false,
-      };
-    }
-  }
+  // Every request is a request of its own, covering the data given until its instant: answering a repeat with
+  // an earlier one still running would leave what the user gave in between.
   const now = deps.clock.now();
   const requestedAt = now.toISOString();
   const nowSeconds = Math.floor(now.getTime() / 1000);
@@ -102,7 +90,7 @@ export const requestUserDeletion = async (
     deletionId: record.deletionId,
     expiresAt: nowSeconds + retention.deletionTombstoneDays * DAY_SECONDS,
   });
-  return { deletionId: record.deletionId, status: record.status, requestedAt, created: true };
+  return { deletionId: record.deletionId, status: record.status, requestedAt };
 };
 
 /** What `GET /v1/deletions/{deletionId}` shows: never the user id (the caller knows whose it is). */

@@ -77,7 +77,7 @@ const SUCCESSES = {
   getCv: successEnvelope(CvView, ["OK"]),
   feedbackStored: successEnvelope(FeedbackStored, ["CREATED"]),
   listFeedback: successEnvelope(FeedbackPage, ["OK"]),
-  deletionAccepted: successEnvelope(DeletionAccepted, ["ACCEPTED", "ALREADY_ACCEPTED"]),
+  deletionAccepted: successEnvelope(DeletionAccepted, ["ACCEPTED"]),
   getDeletion: successEnvelope(DeletionView, ["OK"]),
 };
 
@@ -436,13 +436,10 @@ export const openApiDocument = (options: OpenApiOptions = {}) => {
             operationId: "deleteUserData",
             summary: `Delete a user's data on request: the caller's own, or any user's of the tenant for its analysts and admins (the token's "${api.roleClaim}" claim holds "${api.analystRole}" or "${api.adminRole}")`,
             description:
-              "Carried out asynchronously, within minutes: every CV and version, job, result, stored request, feedback record and raw analytics event of the user received until now is removed (the weekly aggregates keep only counts). From this request on, the user's jobs still queued are not tailored and their queued events are not stored. Data sent later is new and stays. Repeated while one is under way, the answer is that deletion (ALREADY_ACCEPTED). Follow it at `Location`.",
+              "Carried out asynchronously, within minutes: every CV and version, job, result, stored request, feedback record and raw analytics event of the user received until now is removed (the weekly aggregates keep only counts). From this request on, the user's jobs still queued are not tailored and their queued events are not stored. Data sent later is new and stays. Each request is a deletion of its own, covering what was given until it. Follow it at `Location`.",
             parameters: [{ name: "userId", in: "path", required: true, schema: { type: "string" } }],
             responses: {
-              "202": ok(
-                "accepted (ACCEPTED), or the deletion of this user already under way (ALREADY_ACCEPTED); `Location` names it",
-                answers.success("deletionAccepted"),
-              ),
+              "202": ok("accepted; `Location` names the deletion", answers.success("deletionAccepted")),
               ...errors("VALIDATION_ERROR", ...AUTHORIZED, "DEPENDENCY_UNAVAILABLE"),
             },
           },

@@ -41,6 +41,10 @@ export class MemoryEventStore implements EventStore, EventBatchStore, UserEventS
       .map((e) => ({ tenantId: e.tenantId, eventId: e.eventId, storedAt: e.storedAt, folded: e.folded }));
   }
 
+  async remove(tenantId: string, eventId: string): Promise<void> {
+    this.items.delete(`${tenantId}#${eventId}`);
+  }
+
   async removeFolded(tenantId: string, eventId: string): Promise<boolean> {
     const key = `${tenantId}#${eventId}`;
     if (this.items.get(key)?.folded !== true) return false;
