@@ -9,9 +9,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
-import { DynamoAggregateStore } from "@cvpipe/aws/analytics/dynamo-aggregate-store";
 import { createDocumentClient, createSqsClient } from "@cvpipe/aws/clients";
-import { mergeAggregates } from "@cvpipe/core/analytics/aggregate";
 import { isoWeekOf } from "@cvpipe/core/analytics/iso-week";
 import { clockFromEnv } from "@cvpipe/core/ports/clock";
 import { api, tables } from "@cvpipe/core/topology";
@@ -20,6 +18,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { fixture } from "./support/fixtures.ts";
 import { repoRoot, startTestStack, type TestStack, tempDataDir, until } from "./support/stack.ts";
+import { weekFigures } from "./support/week-figures.ts";
 
 const run = promisify(execFile);
 const START = new Date("2026-11-18T10:00:00Z");
@@ -42,14 +41,7 @@ const analystToken = (roles: unknown) =>
     now: clockFromEnv(process.env).now(),
     extraClaims: { [api.roleClaim]: roles },
   });
-const weekFeedback = async () =>
-  mergeAggregates(
-    week,
-    await new DynamoAggregateStore(createDocumentClient(), {
-      tableName: tables.aggregates.name,
-      clock: { now: () => START },
-    }).readWeek(week),
-  ).feedback;
+const weekFeedback = async () => (await weekFigures(week, START)).feedback;
 
 test("the owner rates a finished job: 201; it is folded once, also when its message is delivered again", async () => {
   const job = await stack.api.request("GET", `/v1/jobs/${jobId}`);

@@ -10,9 +10,7 @@
 import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { GetQueueAttributesCommand, GetQueueUrlCommand } from "@aws-sdk/client-sqs";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { DynamoAggregateStore } from "@cvpipe/aws/analytics/dynamo-aggregate-store";
 import { createDocumentClient, createS3Client, createSqsClient } from "@cvpipe/aws/clients";
-import { mergeAggregates } from "@cvpipe/core/analytics/aggregate";
 import { isoWeekOf } from "@cvpipe/core/analytics/iso-week";
 import { clockFromEnv } from "@cvpipe/core/ports/clock";
 import { api, buckets, queues, SETTING, tables } from "@cvpipe/core/topology";
@@ -23,6 +21,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { fixture } from "./support/fixtures.ts";
 import { startTestStack, type TestStack, until } from "./support/stack.ts";
+import { weekFigures } from "./support/week-figures.ts";
 
 const START = new Date("2026-11-18T10:00:00Z");
 const GRACE_S = 12;
@@ -75,14 +74,6 @@ const mentions = async (needles: readonly string[]) => {
   }
   return found;
 };
-const weekFigures = async () =>
-  mergeAggregates(
-    week,
-    await new DynamoAggregateStore(createDocumentClient(), {
-      tableName: tables.aggregates.name,
-      clock: { now: () => START },
-    }).readWeek(week),
-  );
 const as = (user: string) => ({ user });
 const analystToken = () =>
   mintToken(stack.keys, {
@@ -162,7 +153,7 @@ test("deletion leaves nothing of the user in the API, the tables or the buckets,
   const bob = await giveData("bob", "Bo Lindqvist", "bo.lindqvist@example.org");
   await allFolded("alice", 5);
   await allFolded("bob", 5);
-  const before = await weekFigures();
+  const before = await weekFigures(week, START);
 
   // A job of alice's still queued when she asks, and an event of hers still queued: neither may come back.
   await stack.pollers.tailoringJobs!.stop();
@@ -265,7 +256,7 @@ test("deletion leaves nothing of the user in the API, the tables or the buckets,
   for (const id of bob.jobIds) assert.is((await stack.api.request("GET", `/v1/jobs/${id}`, as("bob"))).status, 200);
 
   // The aggregates keep the counts: alice's jobs and events still count, and nothing in them names her.
-  const after = await weekFigures();
+  const after = await weekFigures(week, START);
   assert.equal(after, before, "the week's figures are unchanged by the deletion");
 });
 
