@@ -8,7 +8,7 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
+import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { createDocumentClient, createS3Client } from "@cvpipe/aws/clients";
 import { buckets, retention, tables } from "@cvpipe/core/topology";
@@ -63,17 +63,20 @@ test("items past their TTL and objects past their bucket's expiry go; nothing el
   const cvObjects = await keys(buckets.cvs.name);
   assert.ok(cvObjects.length >= 1);
   const clients = { db: db(), s3: createS3Client() };
-  const realNow = new Date();
+  // S3's own clock (the object ages are its LastModified times): the time it stamped the object just written.
+  const s3Now = (
+    await createS3Client().send(new HeadObjectCommand({ Bucket: buckets.payloads.name, Key: "requests/acme/old.json" }))
+  ).LastModified!;
 
   // Now: only the expired job item.
-  const first = await runHousekeeping(clients, { now: START, s3Now: realNow });
+  const first = await runHousekeeping(clients, { now: START, s3Now });
   assert.equal(first.items, { jobs: 1, events: 0, aggregates: 0, feedback: 0, deletions: 0 });
   assert.equal(first.objects, { payloads: 0 });
   assert.is(await count(tables.jobs.name), before.jobs - 1);
 
   // Past the raw events' TTL, before the jobs': the events go (the outcome events live longer), the job stays.
   const later = new Date(START.getTime() + (retention.eventTtlDays + 1) * DAY);
-  const second = await runHousekeeping(clients, { now: later, s3Now: realNow });
+  const second = await runHousekeeping(clients, { now: later, s3Now });
   assert.ok((second.items.events ?? 0) >= 1, JSON.stringify(second));
   assert.is(second.items.jobs, 0);
   assert.is(await count(tables.jobs.name), before.jobs - 1);
@@ -81,12 +84,12 @@ test("items past their TTL and objects past their bucket's expiry go; nothing el
 
   // Objects: kept until their bucket's expiry has passed on S3's clock; the CV library's never.
   assert.is(
-    (await runHousekeeping(clients, { now: later, s3Now: new Date(realNow.getTime() + 29 * DAY) })).objects.payloads,
+    (await runHousekeeping(clients, { now: later, s3Now: new Date(s3Now.getTime() + 29 * DAY) })).objects.payloads,
     0,
   );
   const expired = await runHousekeeping(clients, {
     now: later,
-    s3Now: new Date(realNow.getTime() + (buckets.payloads.expireAfterDays + 1) * DAY),
+    s3Now: new Date(s3Now.getTime() + (buckets.payloads.expireAfterDays + 1) * DAY),
   });
   assert.ok((expired.objects.payloads ?? 0) >= 1);
   assert.equal(await keys(buckets.payloads.name), []);
@@ -95,7 +98,7 @@ test("items past their TTL and objects past their bucket's expiry go; nothing el
 
   // Past the jobs' TTL: the job goes.
   const afterJobs = new Date(START.getTime() + (retention.jobTtlDays + 1) * DAY);
-  assert.ok(((await runHousekeeping(clients, { now: afterJobs, s3Now: realNow })).items.jobs ?? 0) >= 1);
+  assert.ok(((await runHousekeeping(clients, { now: afterJobs, s3Now })).items.jobs ?? 0) >= 1);
 });
 
 test("cvpipe housekeeping run sweeps the running stack and says what it removed", async () => {

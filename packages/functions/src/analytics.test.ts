@@ -9,7 +9,7 @@ import { DynamoAggregateStore } from "@cvpipe/aws/analytics/dynamo-aggregate-sto
 import { createTables, type DynamoEmulator, startDynalite } from "@cvpipe/aws/analytics/testing/emulators";
 import { mergeAggregates } from "@cvpipe/core/analytics/aggregate";
 import type { AnalyticsEventMessage } from "@cvpipe/core/contracts/messages";
-import { systemClock } from "@cvpipe/core/ports/clock";
+import { CLOCK_OFFSET_ENV } from "@cvpipe/core/ports/clock";
 import { sqsEvent, sqsRecord } from "@cvpipe/core/testing/sqs-record";
 import { tables } from "@cvpipe/core/topology";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
@@ -19,6 +19,8 @@ import { lambdaContext } from "./testing/lambda-context.ts";
 
 const WEEK = "2026-W47";
 const AT = "2026-11-18T10:00:00.000Z";
+/** The worker's clock: an hour after the events were received (well inside the dedup window), whatever today is. */
+const WORKER_NOW = Date.parse(AT) + 3_600_000;
 let db: DynamoEmulator;
 let handler: (event: SQSEvent, context: ReturnType<typeof lambdaContext>) => Promise<SQSBatchResponse>;
 
@@ -34,6 +36,8 @@ test.before(async () => {
     AGGREGATES_TABLE: tables.aggregates.name,
     DELETIONS_TABLE: tables.deletions.name,
     POWERTOOLS_LOG_LEVEL: "SILENT",
+    // The functions' clock is the system's shifted by this offset (clockFromEnv), the one way in for a handler.
+    [CLOCK_OFFSET_ENV]: String(WORKER_NOW - Date.now()),
   });
   // Read at first use, as a cold start would.
   handler = (await import("./analytics.ts")).handler as unknown as typeof handler;
@@ -46,8 +50,7 @@ const event = (eventId: string, userId: string): string =>
     tenantId: "t1",
     userId,
     source: "producer",
-    // Received now: well inside the dedup window.
-    receivedAt: new Date().toISOString(),
+    receivedAt: AT,
     event: { eventId, type: "cv.downloaded", occurredAt: AT },
   } satisfies AnalyticsEventMessage);
 
@@ -56,7 +59,7 @@ const counted = async (): Promise<number> =>
     WEEK,
     await new DynamoAggregateStore(db.documentClient, {
       tableName: tables.aggregates.name,
-      clock: systemClock,
+      clock: { now: () => new Date(WORKER_NOW) },
     }).readWeek(WEEK),
   ).events;
 
