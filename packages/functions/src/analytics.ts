@@ -45,22 +45,14 @@ const canBatch = (r: EventRecorder): r is BatchEventRecorder =>
  * Which events belong to a user who asked, after cvpipe received them, for their data to be deleted: those are
  * neither stored nor counted (the deletion removes what is stored; what is still queued must not come back).
  */
-const suppressedEvents = async (lookup: SuppressionLookup, events: readonly RecordedEvent[]): Promise<boolean[]> => {
-  const byUser = new Map<string, Promise<string | undefined>>();
-  return Promise.all(
+const suppressedEvents = (lookup: SuppressionLookup, events: readonly RecordedEvent[]): Promise<boolean[]> =>
+  Promise.all(
     events.map(async ({ message }) => {
       if (message.userId === undefined) return false;
-      const key = `${message.tenantId}\u0000${message.userId}`;
-      let deletedAt = byUser.get(key);
-      if (!deletedAt) {
-        deletedAt = lookup(message.tenantId, message.userId);
-        byUser.set(key, deletedAt);
-      }
-      const at = await deletedAt;
-      return at !== undefined && message.receivedAt <= at;
+      const deletedAt = await lookup(message.tenantId, message.userId);
+      return deletedAt !== undefined && message.receivedAt <= deletedAt;
     }),
   );
-};
 
 const startFolds = (records: readonly SQSRecord[]): void => {
   recorder ??= analyticsDeps(process.env, metrics);

@@ -85,26 +85,3 @@ export interface DeletionStore {
 
 /** How the workers ask whether a user's data was deleted: the request's time, or undefined. */
 export type SuppressionLookup = (tenantId: string, userId: string) => Promise<string | undefined>;
-
-/**
- * A lookup that remembers each answer for `ttlMs` on `clock` (a worker reads it for every job and event).
- * An answer may so be `ttlMs` late: the deletion's last pass waits that long more (`DELETION_GRACE_SECONDS`).
- */
-export const cachedSuppressions = (
-  store: Pick<DeletionStore, "suppression">,
-  now: () => number,
-  ttlMs = 10_000,
-  maxEntries = 10_000,
-): SuppressionLookup => {
-  const cache = new Map<string, { readonly at: number; readonly requestedAt: string | undefined }>();
-  return async (tenantId, userId) => {
-    const key = `${tenantId}\u0000${userId}`;
-    const hit = cache.get(key);
-    const t = now();
-    if (hit && t - hit.at < ttlMs) return hit.requestedAt;
-    const found = await store.suppression(tenantId, userId);
-    if (cache.size >= maxEntries) cache.clear();
-    cache.set(key, { at: t, requestedAt: found?.requestedAt });
-    return found?.requestedAt;
-  };
-};

@@ -31,7 +31,7 @@ import type { FeedbackStore } from "@cvpipe/core/ports/feedback-store";
 import type { JobStore } from "@cvpipe/core/ports/job-store";
 import { retention } from "@cvpipe/core/topology";
 import { cvBodyPrefix } from "./cv-library.ts";
-import { eraseJob } from "./user-deletion.ts";
+import { eraseJob } from "./erase-job.ts";
 
 export interface EraseUserDeps {
   readonly deletions: DeletionStore;
@@ -88,16 +88,10 @@ export const erasePass = async (deps: EraseUserDeps, request: DeletionRecord): P
 
     for (const cv of await deps.cvs.listForErasure(owner)) {
       if (cv.createdAt > requestedAt) continue;
-      // Marked first, so reads see it gone while its bodies go; then the bodies (any left by a writer that
-      // died too), then the record.
+      // Marked first, so reads see it gone while its bodies go (any left by a writer that died too), then the record.
       await deps.cvs.markDeleted(owner, cv.cvId, startedAt.toISOString());
-      let objects = await deps.cvBlobs.removeUnder(cvBodyPrefix(owner, cv.cvId));
-      for (const version of cv.versions) {
-        if (!version.blob.key.startsWith(cvBodyPrefix(owner, cv.cvId))) {
-          await deps.cvBlobs.remove(version.blob);
-          objects++;
-        }
-      }
+      // Every version's body is under the CV's prefix (cv-library.ts writes them there).
+      const objects = await deps.cvBlobs.removeUnder(cvBodyPrefix(owner, cv.cvId));
       await deps.cvs.remove(owner, cv.cvId);
       add({ cvs: 1, cvVersions: cv.versions.length, objects });
     }

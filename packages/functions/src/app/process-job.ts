@@ -34,9 +34,9 @@ import { normalizeCv } from "@cvpipe/core/resume/normalize-cv";
 import { postingView } from "@cvpipe/core/tailoring/posting-view";
 import { tailorCv } from "@cvpipe/core/tailoring/tailor-cv";
 import type { TailoringResult } from "@cvpipe/core/tailoring/types";
+import { eraseJob } from "./erase-job.ts";
 import { jobErrorOf } from "./job-error.ts";
 import { publishJobEvents } from "./publish-job-events.ts";
-import { eraseJob } from "./user-deletion.ts";
 
 /** Where a failure's full story goes (core's Log port; Powertools Logger satisfies it): the job record gets only its code. */
 export type JobLog = Pick<Log, "warn" | "error">;

@@ -12,11 +12,8 @@ import { derivedId, type IdSecret } from "@cvpipe/core/contracts/canonical-json"
 import { identityProblem } from "@cvpipe/core/contracts/identity";
 import { CvpipeError, NotFoundError, ValidationError } from "@cvpipe/core/errors";
 import type { Caller } from "@cvpipe/core/jobs/caller";
-import { s3Key } from "@cvpipe/core/keys";
-import type { BlobStore } from "@cvpipe/core/ports/blob-store";
 import type { Clock } from "@cvpipe/core/ports/clock";
 import { type DeletionRecord, type DeletionStore, NO_DELETIONS } from "@cvpipe/core/ports/deletion-store";
-import type { JobStore } from "@cvpipe/core/ports/job-store";
 import { api, retention } from "@cvpipe/core/topology";
 
 export interface UserDeletionDeps {
@@ -120,21 +117,4 @@ export const getUserDeletion = async (
   const own = record.userRef === userRefOf(deps.idSecret, caller.tenantId, caller.userId);
   if (!own && tenantRole(roles) === undefined) throw missing;
   return deletionView(record);
-};
-
-/**
- * Removes a job of a deleted user for good: its claim-checked request, every attempt's stored result, then the
- * record (so a crash half-way leaves the record to find again). How many objects went.
- */
-export const eraseJob = async (
-  jobs: Pick<JobStore, "remove">,
-  blobs: Pick<BlobStore, "removeUnder">,
-  tenantId: string,
-  jobId: string,
-): Promise<number> => {
-  const objects =
-    (await blobs.removeUnder(s3Key("requests", tenantId, `${jobId}.json`))) +
-    (await blobs.removeUnder(`${s3Key("results", tenantId, jobId)}/`));
-  await jobs.remove(tenantId, jobId);
-  return objects;
 };

@@ -40,9 +40,11 @@ export class MemoryDeletionStore implements DeletionStore {
     const key = `${tenantId}\u0000${deletionId}`;
     const record = this.requests.get(key);
     if (!record || record.status === "COMPLETED") return;
-    const { userId: _userId, lastError: _lastError, ...kept } = record;
+    // COMPLETED forgets the user id; a pass without an error clears the last one.
+    const { userId, lastError: _lastError, ...kept } = record;
     this.requests.set(key, {
-      ...(pass.status === "COMPLETED" ? kept : { ...kept, ...(record.userId ? { userId: record.userId } : {}) }),
+      ...kept,
+      ...(pass.status !== "COMPLETED" && userId !== undefined ? { userId } : {}),
       status: pass.status,
       passes: record.passes + 1,
       lastPassAt: pass.at,
