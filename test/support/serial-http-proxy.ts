@@ -84,7 +84,11 @@ export const startSerialProxy = async (target: string): Promise<SerialProxy> => 
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => resolve());
   });
+  // It lives as long as the test process and must not keep it alive: neither its listener nor a
+  // caller's connection (a request cut off mid-way by a fault proxy in front of it would otherwise
+  // hold the process until Node's 60 s headers timeout after the file's last test).
   server.unref();
+  server.on("connection", (socket) => socket.unref());
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,

@@ -1,0 +1,52 @@
+/**
+ * The test command itself (scripts/test.ts): a file process still alive after its summary is
+ * reported with what keeps it alive and counted as failed, whether it stays until killed or ends
+ * by itself while the runner waits for its diagnostic report; the run never crashes on it.
+ * The runner is copied into a scratch project (it finds the files under its own parent directory)
+ * holding two tiny test files that print a uvu summary and then linger.
+ */
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+
+const root = join(import.meta.dirname, "..");
+let scratch: string | undefined;
+
+const summary = `console.log("  Total:     1\\n  Passed:    1\\n  Skipped:   0\\n  Duration:  1.00ms\\n");`;
+
+test.after(() => {
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+test("a file alive after its summary: failed with its live handles, and a file ending while its report is awaited does not crash the run", () => {
+  scratch = mkdtempSync(join(tmpdir(), "cvpipe-runner-"));
+  mkdirSync(join(scratch, "scripts"));
+  for (const dir of ["test", "packages", "infra"]) mkdirSync(join(scratch, dir));
+  copyFileSync(join(root, "scripts/test.ts"), join(scratch, "scripts/test.ts"));
+  writeFileSync(join(scratch, "package.json"), `{"type":"module"}\n`);
+  // Held until killed: a timer that never ends.
+  writeFileSync(join(scratch, "test/held.test.ts"), `${summary}\nsetInterval(() => {}, 1000);\n`);
+  // Ends by itself 1.5 s after the grace: after the report signal, before the runner reads the report.
+  writeFileSync(join(scratch, "test/late.test.ts"), `${summary}\nsetTimeout(() => process.exit(0), 2500);\n`);
+  writeFileSync(join(scratch, "test/quick.test.ts"), `${summary}\n`);
+  const run = spawnSync(process.execPath, [join(scratch, "scripts/test.ts"), "test/"], {
+    cwd: scratch,
+    encoding: "utf8",
+    env: { ...process.env, CVPIPE_TEST_BACKENDS: "embedded", CVPIPE_TEST_EXIT_GRACE_S: "1", TEST_CONCURRENCY: "3" },
+    timeout: 60_000,
+  });
+  const out = `${run.stdout}${run.stderr}`;
+  assert.not.match(out, /ENOENT/, out);
+  assert.match(out, /^ok {3}test\/quick\.test\.ts \(1 passed, 0 failed\)/m, out);
+  assert.match(out, /^FAIL test\/held\.test\.ts \(1 passed, 1 failed\)/m, out);
+  assert.match(out, /^FAIL test\/late\.test\.ts \(1 passed, 1 failed\)/m, out);
+  assert.match(out, /still running 1 s after its summary; what keeps it alive:\n\s+\|\s+timer/, out);
+  assert.match(out, /killed 1 s after its summary: an open handle kept it alive/, out);
+  assert.match(out, /^3 passed, 2 failed, 5 skipped$/m, out);
+  assert.is(run.status, 1);
+});
+
+test.run();
