@@ -19,7 +19,7 @@ const SITE = "https://careers.example.com";
 test.before(async () => {
   stack = await startTestStack({ clockStart: new Date("2026-11-18T10:00:00Z"), corsOrigins: [SITE] });
 });
-test.after(async () => stack.close());
+test.after(async () => stack?.close());
 
 const raw = (method: string, path: string, headers: Record<string, string> = {}) =>
   fetch(`${stack.info.apiUrl}${path}`, { method, headers });

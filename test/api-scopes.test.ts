@@ -21,7 +21,7 @@ let stack: TestStack;
 test.before(async () => {
   stack = await startTestStack({ pollers: false });
 });
-test.after(async () => stack.close());
+test.after(async () => stack?.close());
 
 type Action = "submit" | "list" | "get" | "events" | "upload" | "cvs";
 const ALL: readonly Action[] = ["submit", "list", "get", "events", "upload", "cvs"];

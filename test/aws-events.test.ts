@@ -43,7 +43,7 @@ test.before(async () => {
   analytics = (await import("@cvpipe/functions/analytics")).handler as unknown as typeof analytics;
   reporter = (await import("@cvpipe/functions/reporter")).handler as unknown as typeof reporter;
 });
-test.after(async () => stack.close());
+test.after(async () => stack?.close());
 
 const now = () => clockFromEnv(process.env).now();
 

@@ -9,7 +9,7 @@ let stack: TestStack;
 test.before(async () => {
   stack = await startTestStack({ env: { BEDROCK_MODEL_ID: "local.cvpipe-scenario-hallucinating" } });
 });
-test.after(async () => stack.close());
+test.after(async () => stack?.close());
 
 test("a hallucinated employer and an inflated metric fail the job with the offending text", async () => {
   const res = await stack.api.request("POST", "/v1/jobs", { body: { ...body, options: { engine: "bedrock" } } });

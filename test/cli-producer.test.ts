@@ -38,7 +38,7 @@ test.before(async () => {
   writeFileSync(join(dir, "job.json"), JSON.stringify(sample.job));
   writeFileSync(join(dir, "bad.json"), JSON.stringify({ basics: { email: "nope" } }));
 });
-test.after(async () => stack.close());
+test.after(async () => stack?.close());
 
 test("cvs upload, upload --cv-id (a version), list, get, then jobs submit --cv-id --wait writes the tailored CV", async () => {
   const up = await cvpipe(["cvs", "upload", ...who, join(dir, "cv.json"), "--json"]);

@@ -58,7 +58,7 @@ test.before(async () => {
   // No workers: messages stay where they are sent.
   stack = await startTestStack({ pollers: false, clockStart: new Date("2026-11-18T10:00:00Z") });
 });
-test.after(async () => stack.close());
+test.after(async () => stack?.close());
 
 test("empty queues: every alarm OK, no age", async () => {
   const r = await queuesCli();

@@ -32,7 +32,7 @@ test.before(async () => {
   stack = await startTestStack({ pollers: false });
   wholeGroups = stack.backend === "moto";
 });
-test.after(async () => stack.close());
+test.after(async () => stack?.close());
 
 test("queues: a depth table; a DLQ with messages points at the runbook", async () => {
   const sqs = createSqsClient();

@@ -14,7 +14,7 @@ let stack: TestStack;
 test.before(async () => {
   stack = await startTestStack({ clockStart: new Date("2026-11-18T10:00:00Z") });
 });
-test.after(async () => stack.close());
+test.after(async () => stack?.close());
 
 const of = (fn: string, lines: readonly LogLine[]) => lines.filter((l) => l["fn"] === fn);
 

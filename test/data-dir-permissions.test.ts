@@ -39,7 +39,7 @@ test.before(async () => {
   chmodSync(join(dataDir, "s3"), 0o755);
   stack = await startTestStack({ settings: await testSettings(dataDir) });
 });
-test.after(async () => stack.close());
+test.after(async () => stack?.close());
 
 test("after a job and an event, nothing in the data directory is readable by group or others", async () => {
   // ~260 KB of CV: over the inline message limit, so the request is also an S3 object (claim check).

@@ -31,7 +31,7 @@ test.before(async () => {
   jobId = res.body.data.jobId;
   assert.is((await stack.api.waitForJob(jobId)).status, "SUCCEEDED");
 });
-test.after(async () => stack.close());
+test.after(async () => stack?.close());
 
 const analystToken = (roles: unknown) =>
   mintToken(stack.keys, {

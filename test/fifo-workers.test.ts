@@ -25,7 +25,7 @@ test.before(async () => {
     env: { BEDROCK_MODEL_ID: "local.cvpipe-scenario-throttled-9", INLINE_RESULT_LIMIT_BYTES: "20000" },
   });
 });
-test.after(async () => stack.close());
+test.after(async () => stack?.close());
 
 const outcomeEvents = async (tenant: string, jobId: string) => {
   const out = await createDocumentClient().send(

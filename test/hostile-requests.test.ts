@@ -29,7 +29,7 @@ let stack: TestStack;
 test.before(async () => {
   stack = await startTestStack({ clockStart: START });
 });
-test.after(async () => stack.close());
+test.after(async () => stack?.close());
 
 interface Raw {
   status: number;

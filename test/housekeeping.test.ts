@@ -25,7 +25,7 @@ let stack: TestStack;
 test.before(async () => {
   stack = await startTestStack({ clockStart: START });
 });
-test.after(async () => stack.close());
+test.after(async () => stack?.close());
 
 const db = () => createDocumentClient();
 const count = async (table: string) =>

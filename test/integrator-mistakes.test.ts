@@ -18,7 +18,7 @@ const START = new Date("2026-11-18T10:00:00Z");
 test.before(async () => {
   stack = await startTestStack({ clockStart: START });
 });
-test.after(async () => stack.close());
+test.after(async () => stack?.close());
 
 const valid = () => structuredClone(fixture("http/post-job.valid.json")) as Record<string, any>;
 

@@ -31,7 +31,7 @@ let jobs: DynamoJobStore;
 test.before(async () => {
   ({ db, jobs } = await startJobStore(clock));
 });
-test.after(async () => db.close());
+test.after(async () => db?.close());
 
 /** Counts what the use case logs, as middy's tests count logger calls. */
 const recordingLogger = () => {

@@ -26,7 +26,7 @@ test.before(async () => {
   db = await startDynalite();
   await createTables(db.client, ["jobs"]);
 });
-test.after(async () => db.close());
+test.after(async () => db?.close());
 
 /** Both stores, each on its own tenant (the dynalite table is shared by the scenarios). */
 const stores = (): Array<[string, JobStore, string]> => {

@@ -25,7 +25,7 @@ let stack: TestStack;
 test.before(async () => {
   stack = await startTestStack({ clockStart: START });
 });
-test.after(async () => stack.close());
+test.after(async () => stack?.close());
 
 /** The row the ingress writes before it sends the message — and nothing else, as if it died there. */
 const orphan = async (jobId: string, createdAt: string): Promise<void> => {

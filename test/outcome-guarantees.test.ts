@@ -337,7 +337,7 @@ test.before(async () => {
   jobs = new DynamoJobStore(db.documentClient, tables.jobs.name, { clock, indexes: jobIndexes });
   fold = new AnalyticsFold(db.documentClient, foldOptions(clock, { eventTtlDays: 14 }));
 });
-test.after(async () => db.close());
+test.after(async () => db?.close());
 
 const okEngine = (seen?: (r: TailorRequest) => void, before?: () => Promise<void>): TailoringEngine => ({
   name: "local",

@@ -21,7 +21,7 @@ const START = new Date("2026-11-18T10:00:00Z");
 test.before(async () => {
   stack = await startTestStack({ clockStart: START });
 });
-test.after(async () => stack.close());
+test.after(async () => stack?.close());
 
 const jobFiles = readdirSync(join(sharedDir, "eval", "jobs-json"))
   .filter((f) => f.endsWith(".json"))

@@ -12,7 +12,7 @@ let stack: TestStack;
 test.before(async () => {
   stack = await startTestStack({ clockStart: new Date("2026-11-18T10:00:00Z") });
 });
-test.after(async () => stack.close());
+test.after(async () => stack?.close());
 
 const body = fixture("http/post-job.valid.json");
 

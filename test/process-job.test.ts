@@ -28,7 +28,7 @@ let jobs: DynamoJobStore;
 test.before(async () => {
   ({ db, jobs } = await startJobStore(clock));
 });
-test.after(async () => db.close());
+test.after(async () => db?.close());
 
 /** An engine that returns the CV as it is (always grounded), with the token usage it is given. */
 const engine = (inputTokens: number, before?: () => Promise<void>): TailoringEngine => ({

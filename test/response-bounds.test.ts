@@ -23,7 +23,7 @@ const payloadBytes = (text: string): number => Buffer.byteLength(JSON.stringify(
 test.before(async () => {
   stack = await startTestStack();
 });
-test.after(async () => stack.close());
+test.after(async () => stack?.close());
 
 const rawRequest = async (method: string, path: string, body?: string) => {
   const res = await fetch(`${stack.info.apiUrl}${path}`, {

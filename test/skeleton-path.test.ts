@@ -18,7 +18,7 @@ const START = new Date("2026-11-18T10:00:00Z");
 test.before(async () => {
   stack = await startTestStack({ clockStart: START });
 });
-test.after(async () => stack.close());
+test.after(async () => stack?.close());
 
 test("a JSON Resume job is accepted (202) and completes; GET shows the result", async () => {
   const res = await stack.api.request("POST", "/v1/jobs", { body: fixture("http/post-job.valid.json") });

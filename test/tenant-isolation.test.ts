@@ -24,7 +24,7 @@ const START = new Date("2026-11-18T10:00:00Z");
 test.before(async () => {
   stack = await startTestStack({ clockStart: START });
 });
-test.after(async () => stack.close());
+test.after(async () => stack?.close());
 
 /** The id scheme of the report: an unkeyed hash anyone can compute from tenant, user and key. */
 const unkeyedId = (...parts: string[]): string => {

@@ -47,7 +47,7 @@ let stack: TestStack;
 test.before(async () => {
   stack = await startTestStack();
 });
-test.after(async () => stack.close());
+test.after(async () => stack?.close());
 
 test("a real CV with one emoji in a highlight is accepted and tailored (was 503 DEPENDENCY_UNAVAILABLE)", async () => {
   const cv = realCv();

@@ -31,7 +31,7 @@ test.before(async () => {
   // A short grace, past the workers' 10 s cache of the suppression record (their answers may be that late).
   stack = await startTestStack({ clockStart: START, env: { [SETTING.deletionGraceSeconds]: String(GRACE_S) } });
 });
-test.after(async () => stack.close());
+test.after(async () => stack?.close());
 
 const db = createDocumentClient();
 const s3 = createS3Client();

@@ -40,7 +40,7 @@ test.before(async () => {
     env: { REPORT_RECIPIENTS: "ops@example.com,product@example.com" },
   });
 });
-test.after(async () => stack.close());
+test.after(async () => stack?.close());
 
 test("jobs and events this week show up in Monday's email, sent once", async () => {
   const jobs = await Promise.all(

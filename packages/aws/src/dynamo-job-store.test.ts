@@ -37,7 +37,7 @@ test.before(async () => {
     { bannedClaims: [] },
   );
 });
-test.after(async () => db.close());
+test.after(async () => db?.close());
 
 const rawItem = async (jobId: string) =>
   (

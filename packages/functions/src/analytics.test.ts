@@ -42,7 +42,7 @@ test.before(async () => {
   // Read at first use, as a cold start would.
   handler = (await import("./analytics.ts")).handler as unknown as typeof handler;
 });
-test.after(async () => db.close());
+test.after(async () => db?.close());
 
 const event = (eventId: string, userId: string): string =>
   JSON.stringify({
