@@ -397,7 +397,16 @@ const scenario: Scenario = {
     process.env["POWERTOOLS_LOG_LEVEL"] ??= "SILENT";
     const dataDir = mkdtempSync(join(tmpdir(), "cvpipe-bench-events-"));
     const stack = await startStack({
-      settings: { dataDir, apiPort: 0, sqsPort: 0, dynamoDbPort: 0, sesPort: 0, bedrockPort: 0, region: "us-east-1" },
+      settings: {
+        dataDir,
+        apiPort: 0,
+        sqsPort: 0,
+        dynamoDbPort: 0,
+        sesPort: 0,
+        bedrockPort: 0,
+        openaiPort: 0,
+        region: "us-east-1",
+      },
       pollers: false,
       log: () => {},
     });

@@ -26,6 +26,13 @@ export interface Config {
   readonly bedrockModelId: string;
   readonly bedrockGuardrailArn: string | undefined;
   readonly bedrockGuardrailVersion: string;
+  /**
+   * The openai engine (optional): an OpenAI-compatible API root reachable from the tailor, the model, and the
+   * Secrets Manager secret (created outside the stack) holding its API key; the key never goes in the environment.
+   */
+  readonly openai:
+    | { readonly baseUrl: string; readonly model: string; readonly apiKeySecretArn: string | undefined }
+    | undefined;
   readonly enablePiiRedaction: boolean;
   readonly bannedClaims: readonly string[];
   readonly jwtIssuer: string;
@@ -48,6 +55,10 @@ export const CONTEXT_KEYS = {
   bedrockModelId: "Bedrock model id or inference profile id",
   bedrockGuardrailArn: "optional Bedrock guardrail ARN",
   bedrockGuardrailVersion: "guardrail version (default DRAFT)",
+  openaiBaseUrl: "optional OpenAI-compatible API root for the openai engine, e.g. https://api.openai.com/v1",
+  openaiModel: "the openai engine's model name (required with openaiBaseUrl)",
+  openaiApiKeySecretArn:
+    "optional complete Secrets Manager secret ARN (with its -XXXXXX suffix) whose string value is the openai engine's API key",
   enablePiiRedaction: "true or false",
   bannedClaims: 'JSON array of strings, e.g. ["guaranteed placement"]',
   jwtIssuer: "JWT issuer URL (https://…), e.g. your Cognito user pool or IdP issuer",
@@ -144,6 +155,22 @@ export const readConfig = (node: Node): Config => {
   }
   const bedrockGuardrailVersion = text("bedrockGuardrailVersion", "DRAFT");
 
+  const openaiBaseUrl = text("openaiBaseUrl", "");
+  const openaiModel = text("openaiModel", "");
+  const openaiKeyArn = text("openaiApiKeySecretArn", "");
+  if (openaiBaseUrl !== "" && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(openaiBaseUrl)) {
+    problem("openaiBaseUrl", `"${openaiBaseUrl}" must be an http(s):// URL`);
+  }
+  if ((openaiBaseUrl === "") !== (openaiModel === "")) {
+    problem(openaiBaseUrl === "" ? "openaiBaseUrl" : "openaiModel", "is required with the other (the openai engine)");
+  }
+  if (openaiKeyArn !== "" && !/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:\S+$/.test(openaiKeyArn)) {
+    problem("openaiApiKeySecretArn", `"${openaiKeyArn}" is not a Secrets Manager secret ARN`);
+  }
+  if (openaiKeyArn !== "" && openaiBaseUrl === "") problem("openaiBaseUrl", "is required with openaiApiKeySecretArn");
+  if (defaultEngine === "openai" && openaiBaseUrl === "")
+    problem("openaiBaseUrl", "is required with defaultEngine openai");
+
   const bannedRaw = raw("bannedClaims") ?? [];
   let bannedClaims: string[] = [];
   try {
@@ -182,6 +209,14 @@ export const readConfig = (node: Node): Config => {
     bedrockModelId,
     bedrockGuardrailArn: guardrail === "" ? undefined : guardrail,
     bedrockGuardrailVersion,
+    openai:
+      openaiBaseUrl === ""
+        ? undefined
+        : {
+            baseUrl: openaiBaseUrl,
+            model: openaiModel,
+            apiKeySecretArn: openaiKeyArn === "" ? undefined : openaiKeyArn,
+          },
     enablePiiRedaction: bool("enablePiiRedaction", true),
     bannedClaims,
     jwtIssuer,

@@ -29,6 +29,16 @@ export const functionSettings = (id: FunctionId, config: Config): FunctionSettin
               [SETTING.bedrockGuardrailVersion]: config.bedrockGuardrailVersion,
             }
           : {}),
+        ...(config.openai
+          ? {
+              [SETTING.openaiBaseUrl]: config.openai.baseUrl,
+              [SETTING.openaiModel]: config.openai.model,
+              // The secret's name only: the tailor reads the key at its first job (engines/openai/api-key.ts).
+              ...(config.openai.apiKeySecretArn
+                ? { [SETTING.openaiApiKeySecretArn]: config.openai.apiKeySecretArn }
+                : {}),
+            }
+          : {}),
         [SETTING.enablePiiRedaction]: String(config.enablePiiRedaction),
         [SETTING.bannedClaims]: JSON.stringify(config.bannedClaims),
       };

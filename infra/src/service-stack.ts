@@ -21,7 +21,7 @@ import * as targets from "aws-cdk-lib/aws-events-targets";
 import * as iam from "aws-cdk-lib/aws-iam";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import type * as s3 from "aws-cdk-lib/aws-s3";
-import type * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
+import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import * as ses from "aws-cdk-lib/aws-ses";
 import type { Construct } from "constructs";
 import { AlarmTopic } from "./alarms.ts";
@@ -128,6 +128,13 @@ export class ServiceStack extends Stack {
     idSecret.grantRead(this.functions.ingress.role);
 
     grantInvokeModel(this.functions.tailor.role, config.bedrockModelId, config.bedrockGuardrailArn, this);
+    // The openai engine's key, when it has one: readable by the tailor alone (a secret under a customer managed
+    // key needs kms:Decrypt on that key too, granted where the key lives).
+    if (config.openai?.apiKeySecretArn) {
+      secretsmanager.Secret.fromSecretCompleteArn(this, "OpenAiApiKey", config.openai.apiKeySecretArn).grantRead(
+        this.functions.tailor.role,
+      );
+    }
 
     const identity = new ses.EmailIdentity(this, "ReportSenderIdentity", {
       identity: config.sesIdentity.includes("@")

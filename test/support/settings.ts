@@ -21,5 +21,6 @@ export const testSettings = async (dataDir = tempDataDir()): Promise<LocalSettin
   dynamoDbPort: await freePort(),
   sesPort: await freePort(),
   bedrockPort: await freePort(),
+  openaiPort: await freePort(),
   region: "us-east-1",
 });

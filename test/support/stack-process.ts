@@ -53,6 +53,7 @@ export const spawnStack = (
       CVPIPE_DYNAMODB_PORT: String(settings.dynamoDbPort),
       CVPIPE_SES_PORT: String(settings.sesPort),
       CVPIPE_BEDROCK_PORT: String(settings.bedrockPort),
+      CVPIPE_OPENAI_PORT: String(settings.openaiPort),
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -555,6 +555,15 @@ export const SETTING = {
   bedrockModelId: "BEDROCK_MODEL_ID",
   bedrockGuardrailArn: "BEDROCK_GUARDRAIL_ARN",
   bedrockGuardrailVersion: "BEDROCK_GUARDRAIL_VERSION",
+  /** The openai engine: an OpenAI-compatible Chat Completions API root (`…/v1`) and the model it serves. */
+  openaiBaseUrl: "OPENAI_BASE_URL",
+  openaiModel: "OPENAI_MODEL",
+  /** A bearer token for that server, when it wants one (local servers mostly do not). Locally only: on AWS, the secret below. */
+  openaiApiKey: "OPENAI_API_KEY",
+  /** AWS: the Secrets Manager secret (ARN) holding the key; read once per cold start, never put in the environment. */
+  openaiApiKeySecretArn: "OPENAI_API_KEY_SECRET_ARN",
+  /** Per call; a CPU-bound local model can take long. Attempts × this stays inside the tailor's timeout. */
+  openaiTimeoutSeconds: "OPENAI_TIMEOUT_SECONDS",
   enablePiiRedaction: "ENABLE_PII_REDACTION",
   promptTemplatesPath: "PROMPT_TEMPLATES_PATH",
   bannedClaims: "BANNED_CLAIMS",

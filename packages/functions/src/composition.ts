@@ -60,7 +60,9 @@ import {
   type TailorConfig,
   TailorConfig as TailorConfigSchema,
 } from "./config.ts";
-import { loadIdSecret } from "./id-secret.ts";
+import { apiKeyReader } from "./engines/openai/api-key.ts";
+import { OpenAiEngine } from "./engines/openai/openai-engine.ts";
+import { loadIdSecret, secretsManagerClient } from "./id-secret.ts";
 import { createLogger } from "./logger.ts";
 
 export interface IngressDeps
@@ -194,19 +196,33 @@ export const tailorDeps = (
   };
 };
 
-/** The local engine is always there; Bedrock when a model is configured. */
+/** The local engine is always there; Bedrock when a model is configured; openai when a server and model are. */
 const tailoringEngines = (config: TailorConfig, env: NodeJS.ProcessEnv): ProcessJobDeps["engines"] => {
-  const local = new LocalEngine();
-  if (!config.BEDROCK_MODEL_ID) return { local };
-  const bedrock = new BedrockEngine(createBedrockRuntimeClient(env), {
-    modelId: config.BEDROCK_MODEL_ID,
-    piiRedaction: config.ENABLE_PII_REDACTION,
-    promptTemplates: loadPromptTemplates(config.PROMPT_TEMPLATES_PATH),
-    ...(config.BEDROCK_GUARDRAIL_ARN
-      ? { guardrail: { identifier: config.BEDROCK_GUARDRAIL_ARN, version: config.BEDROCK_GUARDRAIL_VERSION } }
-      : {}),
-  });
-  return { local, bedrock };
+  const promptTemplates = loadPromptTemplates(config.PROMPT_TEMPLATES_PATH);
+  const bedrock = config.BEDROCK_MODEL_ID
+    ? new BedrockEngine(createBedrockRuntimeClient(env), {
+        modelId: config.BEDROCK_MODEL_ID,
+        piiRedaction: config.ENABLE_PII_REDACTION,
+        promptTemplates,
+        ...(config.BEDROCK_GUARDRAIL_ARN
+          ? { guardrail: { identifier: config.BEDROCK_GUARDRAIL_ARN, version: config.BEDROCK_GUARDRAIL_VERSION } }
+          : {}),
+      })
+    : undefined;
+  const apiKey = apiKeyReader(config, () => secretsManagerClient(env));
+  // Both or neither: the configuration refuses one without the other.
+  const openai =
+    config.OPENAI_BASE_URL && config.OPENAI_MODEL
+      ? new OpenAiEngine({
+          baseUrl: config.OPENAI_BASE_URL,
+          model: config.OPENAI_MODEL,
+          piiRedaction: config.ENABLE_PII_REDACTION,
+          promptTemplates,
+          timeoutMs: config.OPENAI_TIMEOUT_SECONDS * 1000,
+          ...(apiKey ? { apiKey } : {}),
+        })
+      : undefined;
+  return { local: new LocalEngine(), ...(bedrock ? { bedrock } : {}), ...(openai ? { openai } : {}) };
 };
 
 /** The analytics worker: each event stored once and folded into its week exactly once. */

@@ -9,7 +9,7 @@ import { EMAIL_ACCEPTED, EMAIL_REFUSED } from "@cvpipe/core/testing/email-cases"
 import { buckets, retention } from "@cvpipe/core/topology";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { IngressConfig, parseConfig, ReporterConfig } from "./config.ts";
+import { IngressConfig, parseConfig, ReporterConfig, TailorConfig } from "./config.ts";
 
 const ingressEnv = {
   TAILORING_JOBS_QUEUE_URL: "http://q/jobs",
@@ -85,6 +85,51 @@ test("REPORT_SENDER and REPORT_RECIPIENTS follow core's address rule, the one sy
       /REPORT_RECIPIENTS/,
       address,
     );
+  }
+});
+
+const tailorEnv = {
+  ANALYTICS_EVENTS_QUEUE_URL: "http://q/events",
+  JOBS_TABLE: "cvpipe-jobs",
+  PAYLOADS_BUCKET: "cvpipe-payloads",
+  DELETIONS_TABLE: "cvpipe-deletions",
+};
+const tailor = (env: Record<string, string>) => parseConfig("tailor", TailorConfig, { ...tailorEnv, ...env });
+
+test("openai engine settings: a URL and a model, the key optional, the timeout defaulted", () => {
+  const config = tailor({ OPENAI_BASE_URL: " http://127.0.0.1:11434/v1 ", OPENAI_MODEL: "llama3.1:8b" });
+  assert.is(config.OPENAI_BASE_URL, "http://127.0.0.1:11434/v1");
+  assert.is(config.OPENAI_MODEL, "llama3.1:8b");
+  assert.is(config.OPENAI_API_KEY, undefined);
+  assert.is(config.OPENAI_TIMEOUT_SECONDS, 30);
+  assert.is(
+    tailor({ DEFAULT_ENGINE: "openai", OPENAI_BASE_URL: "https://api.example.com/v1", OPENAI_MODEL: "m" })
+      .DEFAULT_ENGINE,
+    "openai",
+  );
+});
+
+test("openai engine settings refused by name: not a URL, half a setup, openai by default without it, two keys", () => {
+  const cases: [Record<string, string>, RegExp][] = [
+    [{ OPENAI_BASE_URL: "localhost:11434", OPENAI_MODEL: "m" }, /OPENAI_BASE_URL must be an absolute http\(s\) URL/],
+    [
+      { OPENAI_BASE_URL: "ftp://example.com/v1", OPENAI_MODEL: "m" },
+      /OPENAI_BASE_URL must be an absolute http\(s\) URL/,
+    ],
+    [{ OPENAI_BASE_URL: "http://127.0.0.1:8080/v1" }, /OPENAI_MODEL is required when OPENAI_BASE_URL is set/],
+    [{ OPENAI_MODEL: "m" }, /OPENAI_BASE_URL is required when OPENAI_MODEL is set/],
+    [{ DEFAULT_ENGINE: "openai" }, /OPENAI_BASE_URL and OPENAI_MODEL are required when DEFAULT_ENGINE=openai/],
+    [
+      { OPENAI_BASE_URL: "http://h/v1", OPENAI_MODEL: "m", OPENAI_API_KEY: "k", OPENAI_API_KEY_SECRET_ARN: "arn:x" },
+      /OPENAI_API_KEY and OPENAI_API_KEY_SECRET_ARN are both set/,
+    ],
+    [
+      { OPENAI_BASE_URL: "http://h/v1", OPENAI_MODEL: "m", OPENAI_TIMEOUT_SECONDS: "600" },
+      /OPENAI_TIMEOUT_SECONDS must be at most 36/,
+    ],
+  ];
+  for (const [env, message] of cases) {
+    assert.match(refusal(() => tailor(env)).message, message, JSON.stringify(env));
   }
 });
 

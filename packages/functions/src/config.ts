@@ -28,6 +28,20 @@ const intSetting = (fallback: number, ...bounds: z.core.$ZodCheck<number>[]) =>
   z._default(z.coerce.number().check(z.int(), ...bounds), fallback);
 const positiveInt = (fallback: number) => intSetting(fallback, z.positive());
 const defaultEngine = () => z._default(z.enum(ENGINE_NAMES), "local");
+/** An absolute http(s) URL (a server's API root). */
+const httpUrl = z.optional(
+  z.string().check(
+    z.trim(),
+    z.refine((value) => {
+      try {
+        const url = new URL(value);
+        return url.protocol === "http:" || url.protocol === "https:";
+      } catch {
+        return false;
+      }
+    }, "must be an absolute http(s) URL, e.g. http://127.0.0.1:11434/v1"),
+  ),
+);
 const flag = z.pipe(
   z._default(z.enum(["true", "false", "1", "0", ""]), "false"),
   z.transform((v) => v === "true" || v === "1"),
@@ -154,6 +168,19 @@ export const TailorConfig = z
     [SETTING.bedrockModelId]: z.optional(trimmed()),
     [SETTING.bedrockGuardrailArn]: z.optional(trimmed()),
     [SETTING.bedrockGuardrailVersion]: z._default(trimmed(), "DRAFT"),
+    [SETTING.openaiBaseUrl]: httpUrl,
+    [SETTING.openaiModel]: optionalNonBlank(),
+    [SETTING.openaiApiKey]: optionalNonBlank(),
+    [SETTING.openaiApiKeySecretArn]: optionalNonBlank(),
+    /** Three attempts of this must fit the tailor's timeout with room for the rest of the job. */
+    [SETTING.openaiTimeoutSeconds]: intSetting(
+      30,
+      z.positive(),
+      z.lte(
+        Math.floor((functions.tailor.timeoutSeconds - 10) / 3),
+        `must be at most ${Math.floor((functions.tailor.timeoutSeconds - 10) / 3)} (three attempts within the tailor's ${functions.tailor.timeoutSeconds} s timeout)`,
+      ),
+    ),
     [SETTING.enablePiiRedaction]: flag,
     [SETTING.promptTemplatesPath]: z.optional(trimmed()),
     [SETTING.bannedClaims]: jsonStringArray,
@@ -167,6 +194,31 @@ export const TailorConfig = z
           code: "custom",
           path: [SETTING.bedrockModelId],
           message: `is required when ${SETTING.defaultEngine}=bedrock`,
+        });
+      }
+      // The openai engine runs with both or neither: a URL without a model (or the reverse) is a half-done setup.
+      const half = (missing: string, present: string): void =>
+        ctx.addIssue({
+          code: "custom",
+          path: [missing],
+          message: `is required when ${present} is set (the openai engine)`,
+        });
+      if (c.OPENAI_BASE_URL !== undefined && c.OPENAI_MODEL === undefined)
+        half(SETTING.openaiModel, SETTING.openaiBaseUrl);
+      if (c.OPENAI_MODEL !== undefined && c.OPENAI_BASE_URL === undefined)
+        half(SETTING.openaiBaseUrl, SETTING.openaiModel);
+      if (c.DEFAULT_ENGINE === "openai" && c.OPENAI_BASE_URL === undefined && c.OPENAI_MODEL === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: [SETTING.openaiBaseUrl],
+          message: `and ${SETTING.openaiModel} are required when ${SETTING.defaultEngine}=openai`,
+        });
+      }
+      if (c.OPENAI_API_KEY !== undefined && c.OPENAI_API_KEY_SECRET_ARN !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: [SETTING.openaiApiKey],
+          message: `and ${SETTING.openaiApiKeySecretArn} are both set: keep one (the key itself locally, the secret on AWS)`,
         });
       }
     }),

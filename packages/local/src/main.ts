@@ -128,6 +128,7 @@ console.log(`
   S3                        ${services.s3.description}
   DynamoDB                  ${services.dynamodb.description}
   Bedrock Runtime           ${services["bedrock-runtime"].description}${bedrockNote}; jobs with options.engine "bedrock" use it
+  OpenAI-compatible         ${info.openai.source === "emulated" ? "emulated (cvpipe Chat Completions stand-in)" : "user-configured (OPENAI_BASE_URL), no stand-in"} ${info.openai.baseUrl}, model ${info.openai.model || "(OPENAI_MODEL unset)"}; jobs with options.engine "openai" use it
   SES                       ${services.ses.description}${sesNote}
   queues                    ${Object.values(queues)
     .map((q) => q.name)

@@ -24,7 +24,7 @@ const region = "us-east-1";
 const withEmulators = async (run: (emulators: Emulators, clients: Clients) => Promise<void>): Promise<void> => {
   const dataDir = mkdtempSync(join(tmpdir(), "cvpipe-provision-"));
   const emulators = await startEmulators(
-    { dataDir, apiPort: 0, sqsPort: 0, dynamoDbPort: 0, sesPort: 0, bedrockPort: 0, region },
+    { dataDir, apiPort: 0, sqsPort: 0, dynamoDbPort: 0, sesPort: 0, bedrockPort: 0, openaiPort: 0, region },
     { ses: false },
   );
   const clients = {

@@ -11,6 +11,7 @@ const settings: LocalSettings = {
   dynamoDbPort: 8000,
   sesPort: 8005,
   bedrockPort: 8011,
+  openaiPort: 8012,
   region: "us-east-1",
 };
 

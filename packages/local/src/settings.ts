@@ -9,6 +9,8 @@ export interface LocalSettings {
   readonly dynamoDbPort: number;
   readonly sesPort: number;
   readonly bedrockPort: number;
+  /** The Chat Completions stand-in for the openai engine (not started when OPENAI_BASE_URL is set). */
+  readonly openaiPort: number;
   readonly region: string;
 }
 
@@ -31,6 +33,7 @@ export const settingsFromEnv = (env: NodeJS.ProcessEnv = process.env): LocalSett
   dynamoDbPort: port(env, "CVPIPE_DYNAMODB_PORT", 8000),
   sesPort: port(env, "CVPIPE_SES_PORT", 8005),
   bedrockPort: port(env, "CVPIPE_BEDROCK_PORT", 8011),
+  openaiPort: port(env, "CVPIPE_OPENAI_PORT", 8012),
   region: env["AWS_REGION"] ?? "us-east-1",
 });
 

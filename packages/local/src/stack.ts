@@ -45,6 +45,7 @@ import { type ApiHandler, startGateway } from "./gateway/index.ts";
 import { describeHousekeeping, runHousekeeping } from "./housekeeping.ts";
 import { ensureIdSecret, ID_SECRET_FILE_ENV } from "./id-secret.ts";
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalKeys, loadOrCreateKeys } from "./jwt-keys.ts";
+import { startOpenAiServer } from "./openai-server/openai-server.ts";
 import { type Provisioned, provision } from "./provision.ts";
 import { type ScheduledHandler, Scheduler } from "./scheduler.ts";
 import {
@@ -103,6 +104,11 @@ export interface StackInfo {
     readonly dynamodb: string;
     readonly ses: string;
   };
+  /**
+   * The openai engine's server: the stack's Chat Completions stand-in, or the user's OPENAI_BASE_URL
+   * (Ollama, vLLM, a hosted provider), which gets no stand-in.
+   */
+  readonly openai: { readonly source: "emulated" | "configured"; readonly baseUrl: string; readonly model: string };
   /** Per service: emulated by the stack, an endpoint the user configured, or real AWS (services.ts). */
   readonly services: Readonly<
     Record<LocalService, { readonly source: ServicePlan[LocalService]["kind"]; readonly description: string }>
@@ -130,6 +136,9 @@ export const localDefaults = (): Record<string, string> => ({
   POWERTOOLS_LOG_LEVEL: "WARN",
   POWERTOOLS_SERVICE_NAME: DEFAULT_SERVICE_NAME,
 });
+
+/** The model name the openai engine asks the stand-in for (any name serves; `…scenario-<name>` picks a scenario). */
+export const OPENAI_STAND_IN_MODEL = "local.cvpipe-openai-stand-in";
 
 /** Per-start keys for the emulators: they accept any, and none is kept anywhere. */
 const localKeyPair = (): { id: string; secret: string } => ({
@@ -178,6 +187,20 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
         throw error;
       })
     : undefined;
+  // The openai engine's server likewise, unless the user named one (OPENAI_BASE_URL): then theirs alone.
+  const userOpenAiUrl = options.env?.[SETTING.openaiBaseUrl] || process.env[SETTING.openaiBaseUrl] || undefined;
+  const openai =
+    userOpenAiUrl === undefined
+      ? await startOpenAiServer({ port: settings.openaiPort, host: "127.0.0.1" }).catch(async (error: unknown) => {
+          await bedrock?.close();
+          await emulators.stop();
+          throw error;
+        })
+      : undefined;
+  const stopStandIns = async (): Promise<void> => {
+    await bedrock?.close();
+    await openai?.close();
+  };
   const emulatorEndpoint: Record<LocalService, string | undefined> = {
     sqs: emulators.sqsEndpoint,
     s3: emulators.s3Endpoint,
@@ -239,6 +262,16 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
     }
     log(`${service}: ${describeService(service, source, endpointOf(service))}`);
   }
+  // Put back on stop, like the endpoints: a later stack in this process starts a stand-in of its own.
+  if (openai) {
+    setEnv(SETTING.openaiBaseUrl, `${openai.url}/v1`);
+    // A model name only for the stand-in: against the user's server, a missing OPENAI_MODEL is their config error.
+    if (!process.env[SETTING.openaiModel]) setEnv(SETTING.openaiModel, OPENAI_STAND_IN_MODEL);
+  }
+  const openaiBaseUrl = userOpenAiUrl ?? `${openai?.url}/v1`;
+  log(
+    `openai: ${openai ? `emulated (cvpipe Chat Completions stand-in) ${openaiBaseUrl}` : `user-configured (${SETTING.openaiBaseUrl}) ${openaiBaseUrl}, no stand-in`}`,
+  );
   // The ingress reads its id secret from the data directory (Secrets Manager's role on AWS).
   process.env[ID_SECRET_FILE_ENV] = idSecretFile;
   for (const [k, v] of Object.entries(localDefaults())) process.env[k] ??= v;
@@ -272,7 +305,7 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
       }
     }
   } catch (error) {
-    await bedrock?.close();
+    await stopStandIns();
     await emulators.stop();
     restoreEnv();
     const theirs = (["sqs", "dynamodb", "s3", "ses"] as const).filter((s) => plan[s].kind === "configured");
@@ -302,7 +335,7 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
     clock: clockFromEnv(process.env),
     corsOrigins,
   }).catch(async (error: unknown) => {
-    await bedrock?.close();
+    await stopStandIns();
     await emulators.stop();
     restoreEnv();
     throw error;
@@ -373,6 +406,11 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
       dynamodb: endpointOf("dynamodb"),
       ses: endpointOf("ses"),
     },
+    openai: {
+      source: openai ? "emulated" : "configured",
+      baseUrl: openaiBaseUrl,
+      model: options.env?.[SETTING.openaiModel] ?? process.env[SETTING.openaiModel] ?? "",
+    },
     services: Object.fromEntries(
       localServices.map((service) => [
         service,
@@ -398,7 +436,7 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
       await Promise.all(Object.values(schedulers).map((s) => s.stop()));
       clearInterval(housekeepingTimer);
       await housekeepingRun;
-      await bedrock?.close();
+      await stopStandIns();
       await emulators.stop();
       rmSync(infoFile, { force: true });
       restoreEnv();

@@ -5,14 +5,18 @@ import {
   type ConverseCommandOutput,
   type Message,
 } from "@aws-sdk/client-bedrock-runtime";
-import { CvpipeError, EngineOutputInvalidError, type FieldIssue, summarizeIssues } from "@cvpipe/core/errors";
+import { CvpipeError, EngineOutputInvalidError } from "@cvpipe/core/errors";
 import type { TailoringEngine } from "@cvpipe/core/ports/tailoring-engine";
-import type { Resume } from "@cvpipe/core/resume/resume";
-import { resumeShapeProblems } from "@cvpipe/core/resume/resume-shape";
-import { resumeIssues } from "@cvpipe/core/resume/validate-resume";
-import { extractJson } from "@cvpipe/core/tailoring/model-answer";
+import {
+  assertRestored,
+  extractJson,
+  invalidAnswerError,
+  MalformedAnswerError,
+  parseResumeAnswer,
+  retryInstruction,
+} from "@cvpipe/core/tailoring/model-answer";
 import { redactPii } from "@cvpipe/core/tailoring/pii";
-import { fillTemplate, type PromptValues } from "@cvpipe/core/tailoring/prompt-template";
+import { fillTemplate, promptValues } from "@cvpipe/core/tailoring/prompt-template";
 import type { EngineOutput, TailorRequest, TokenUsage } from "@cvpipe/core/tailoring/types";
 import { loadPromptTemplates, type PromptTemplates } from "./prompt-templates.ts";
 
@@ -75,15 +79,6 @@ export const isTransientBedrockError = (error: unknown): boolean => {
 /** Moved to core (pure text); the engine's tests still import it from here. */
 export { extractJson };
 
-class MalformedAnswer extends Error {
-  readonly issues: readonly FieldIssue[];
-  constructor(message: string, issues: readonly FieldIssue[] = []) {
-    super(message);
-    this.name = "MalformedAnswer";
-    this.issues = issues;
-  }
-}
-
 const addUsage = (a: TokenUsage | undefined, b: ConverseCommandOutput["usage"]): TokenUsage | undefined => {
   if (b === undefined) return a;
   const input = (a?.inputTokens ?? 0) + (b.inputTokens ?? 0);
@@ -119,17 +114,7 @@ export class BedrockEngine implements TailoringEngine {
 
   async tailor(request: TailorRequest): Promise<EngineOutput> {
     const redaction = this.#options.piiRedaction ? redactPii(request.cv) : undefined;
-    const cv = redaction?.resume ?? request.cv;
-    const values: PromptValues = {
-      cv_json: JSON.stringify(cv, null, 2),
-      job_title: request.posting.title ?? "",
-      job_company: request.posting.company ?? "",
-      // The job's details (type, location, remote, …) are context for the model, not requirements.
-      job_description: [request.posting.description, ...(request.posting.details ?? [])].join("\n"),
-      max_highlights: String(request.options.maxHighlightsPerEntry ?? 4),
-      max_skills: String(request.options.maxSkills ?? 20),
-      max_words: String(request.options.maxWords ?? 900),
-    };
+    const values = promptValues(request, redaction?.resume ?? request.cv);
     const messages: Message[] = [{ role: "user", content: [{ text: fillTemplate(this.#templates.user, values) }] }];
     const system = [{ text: fillTemplate(this.#templates.system, values) }];
     let usage: TokenUsage | undefined;
@@ -146,60 +131,23 @@ export class BedrockEngine implements TailoringEngine {
         .map((block) => ("text" in block && typeof block.text === "string" ? block.text : ""))
         .join("");
       try {
-        const resume = this.#parse(text, redaction?.restore);
-        // A placeholder the model invented or mangled can't be put back: storing it would lose the CV's details.
-        const leftovers = redaction?.leftovers(resume) ?? [];
-        if (leftovers.length > 0) {
-          throw new EngineOutputInvalidError(
-            `the model's answer has placeholders that can't be restored: ${leftovers.join(", ")}`,
-            { placeholders: leftovers },
-          );
-        }
+        const resume = parseResumeAnswer({ text }, redaction?.restore);
+        assertRestored(resume, redaction);
         return {
           resume,
           modelId: this.#options.modelId,
           ...(usage === undefined ? {} : { usage }),
         };
       } catch (error) {
-        if (!(error instanceof MalformedAnswer)) throw error;
-        if (attempt >= malformedRetries) {
-          throw new EngineOutputInvalidError(
-            `the model's answer is not a valid JSON Resume: ${error.message}`,
-            error.issues.length > 0 ? error.issues : [{ path: "answer", rule: "json", message: error.message }],
-          );
-        }
+        if (!(error instanceof MalformedAnswerError)) throw error;
+        if (attempt >= malformedRetries) throw invalidAnswerError(error);
         // Ask again once, saying what was wrong.
         messages.push(
           { role: "assistant", content: [{ text: text.slice(0, 4000) || "(empty)" }] },
-          {
-            role: "user",
-            content: [
-              {
-                text: `That answer was not usable: ${error.message}. Reply with only the tailored CV as one JSON Resume object.`,
-              },
-            ],
-          },
+          { role: "user", content: [{ text: retryInstruction(error) }] },
         );
       }
     }
-  }
-
-  #parse(text: string, restore: (<T>(value: T) => T) | undefined): Resume {
-    let json: unknown;
-    try {
-      json = extractJson(text);
-    } catch (error) {
-      throw new MalformedAnswer(`not JSON (${(error as Error).message})`);
-    }
-    if (json !== null && typeof json === "object" && "resume" in json && !("basics" in json) && !("work" in json)) {
-      json = (json as { resume: unknown }).resume;
-    }
-    const problems = resumeShapeProblems(json);
-    if (problems.length > 0) throw new MalformedAnswer(`wrong shape: ${problems.join("; ")}`);
-    const resume = (restore ? restore(json) : json) as Resume;
-    const issues = resumeIssues(resume, "resume");
-    if (issues.length > 0) throw new MalformedAnswer(summarizeIssues(issues), issues);
-    return resume;
   }
 
   async #converse(input: Pick<ConverseCommandInput, "messages" | "system">): Promise<ConverseCommandOutput> {

@@ -4,7 +4,7 @@ import * as z from "./zod.ts";
 
 export { MAX_POSTING_CHARS, Posting } from "./posting.ts";
 
-export const ENGINE_NAMES = ["local", "bedrock"] as const;
+export const ENGINE_NAMES = ["local", "bedrock", "openai"] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 
 /** Limits that keep a request inside one SQS message and one DynamoDB item. */

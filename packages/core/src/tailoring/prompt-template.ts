@@ -5,7 +5,9 @@
  * the local Bedrock stand-in (packages/local) reads the CV and the posting
  * back from them, so both spell each tag through `PROMPT_TAGS`.
  */
+import type { Resume } from "../resume/resume.ts";
 import { skipSpaces } from "../resume/whitespace.ts";
+import type { TailorRequest } from "./types.ts";
 
 /** Tag names: a prompt holds `<cv>…</cv>`, `<job_description>…</job_description>`, and so on. */
 export const PROMPT_TAGS = {
@@ -63,3 +65,18 @@ export const fillTemplate = (template: string, values: Readonly<Record<string, s
   }
   return copied === 0 ? template : out + template.slice(copied);
 };
+
+/**
+ * The placeholders' values for one job, whatever service runs the model. `cv`
+ * is what the model may see: the request's CV, or its redacted copy.
+ */
+export const promptValues = (request: TailorRequest, cv: Resume): PromptValues => ({
+  cv_json: JSON.stringify(cv, null, 2),
+  job_title: request.posting.title ?? "",
+  job_company: request.posting.company ?? "",
+  // The job's details (type, location, remote, …) are context for the model, not requirements.
+  job_description: [request.posting.description, ...(request.posting.details ?? [])].join("\n"),
+  max_highlights: String(request.options.maxHighlightsPerEntry ?? 4),
+  max_skills: String(request.options.maxSkills ?? 20),
+  max_words: String(request.options.maxWords ?? 900),
+});

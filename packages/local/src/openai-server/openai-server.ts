@@ -1,0 +1,260 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { asConverse, type ChatMessage, chatAnswer, chatScenario } from "./chat-scenarios.ts";
+
+/**
+ * A local stand-in for an OpenAI-compatible server (Ollama, vLLM, llama.cpp's
+ * server, LM Studio, a hosted provider): `POST /v1/chat/completions` and
+ * `GET /v1/models` over HTTP/1.1 on 127.0.0.1, so the `openai` engine can be
+ * pointed at it with `OPENAI_BASE_URL=<server.url>/v1`.
+ *
+ * It answers with the Bedrock stand-in's scenarios (chat-scenarios.ts): a
+ * model name ending in `scenario-<name>`, or `cvpipe-scenario-<name>` in the
+ * posting's title, picks `good`, `malformed`, `wrong-shape`, `throttled`,
+ * `throttled-<n>`, `unavailable`, `hallucinating`, `guardrail` (here a
+ * `content_filter` finish) or `unreliable`. The answer comes the way the
+ * request asked for it:
+ * - `response_format: {type: "json_schema"}`: the JSON alone as the content;
+ * - `tools` + `tool_choice` naming a function: a tool call with the JSON as arguments;
+ * - neither: the JSON in a ```json fence inside prose.
+ * `supports` turns either structured form off: such a request is then answered
+ * 400 naming the parameter, as servers without it answer.
+ * A misbehaving answer (prose) stays prose whatever the form: a model that
+ * ignores the format is what the engine must survive.
+ */
+export interface OpenAiServerOptions {
+  readonly port?: number;
+  readonly host?: "127.0.0.1";
+  /** When set, a request without `Authorization: Bearer <apiKey>` is answered 401. */
+  readonly apiKey?: string;
+  /** Which structured forms the server accepts (default both). */
+  readonly supports?: { readonly jsonSchema?: boolean; readonly tools?: boolean };
+  /** `Retry-After` of a throttled answer, in seconds (default 1; "" sends none). */
+  readonly retryAfter?: string;
+}
+
+/** Request headers that carry credentials: kept out of `headers` (a test may print them). */
+const SECRET_HEADERS = new Set(["authorization"]);
+
+export interface RecordedChatRequest {
+  readonly method: string;
+  readonly path: string;
+  /** Without the Authorization header, which is `authorization` alone (tests check what key came). */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly authorization: string | undefined;
+  readonly body: unknown;
+  /** Which structured form the request asked for. */
+  readonly mode?: "json_schema" | "tools" | "plain";
+  status?: number;
+}
+
+/** One scripted reply: an error status (with headers such as Retry-After), or the model's text. */
+export type ScriptedChatReply =
+  | { readonly status: number; readonly message?: string; readonly headers?: Readonly<Record<string, string>> }
+  | { readonly text: string; readonly finishReason?: string };
+
+export interface OpenAiServer {
+  /** `http://127.0.0.1:<port>`; the API is under `/v1`. */
+  readonly url: string;
+  readonly port: number;
+  readonly requests: RecordedChatRequest[];
+  /** Queue replies that take precedence over the scenario, one per chat completion request. */
+  script(...replies: ScriptedChatReply[]): void;
+  close(): Promise<void>;
+}
+
+interface ChatBody {
+  readonly model?: unknown;
+  readonly messages?: unknown;
+  readonly response_format?: { readonly type?: string; readonly json_schema?: { readonly name?: string } };
+  readonly tools?: readonly { readonly function?: { readonly name?: string } }[];
+  readonly tool_choice?: { readonly function?: { readonly name?: string } } | string;
+}
+
+const FINISH_REASON: Readonly<Record<string, string>> = {
+  end_turn: "stop",
+  max_tokens: "length",
+  guardrail_intervened: "content_filter",
+};
+
+/** The JSON object in the scenario's text (inside its fence), or undefined for prose. */
+const jsonIn = (text: string): string | undefined => {
+  const fence = /```json\n([\s\S]*?)\n```/.exec(text);
+  if (fence?.[1] !== undefined) return fence[1];
+  const start = text.indexOf("{");
+  return start >= 0 ? text.slice(start) : undefined;
+};
+
+export const startOpenAiServer = async (options: OpenAiServerOptions = {}): Promise<OpenAiServer> => {
+  const requests: RecordedChatRequest[] = [];
+  const scripted: ScriptedChatReply[] = [];
+  const throttled = new Map<string, number>();
+  const supportsJsonSchema = options.supports?.jsonSchema ?? true;
+  const supportsTools = options.supports?.tools ?? true;
+  const retryAfter = options.retryAfter ?? "1";
+
+  const handle = (req: IncomingMessage, res: ServerResponse, raw: string): void => {
+    let body: unknown = raw;
+    try {
+      body = raw === "" ? undefined : JSON.parse(raw);
+    } catch {
+      // kept raw; answered 400 below
+    }
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !SECRET_HEADERS.has(k)));
+    const chat = (typeof body === "object" && body !== null ? body : {}) as ChatBody;
+    const mode =
+      chat.response_format?.type === "json_schema" ? "json_schema" : chat.tools !== undefined ? "tools" : "plain";
+    const record: RecordedChatRequest = {
+      method: req.method ?? "GET",
+      path,
+      headers,
+      authorization: req.headers.authorization,
+      body,
+      ...(path.endsWith("/chat/completions") ? { mode } : {}),
+    };
+    requests.push(record);
+    const send = (status: number, payload: unknown, extra: Record<string, string> = {}): void => {
+      record.status = status;
+      res.writeHead(status, { "content-type": "application/json", "x-request-id": randomUUID(), ...extra });
+      res.end(JSON.stringify(payload));
+    };
+    // OpenAI's error body: `{error: {message, type, param, code}}`.
+    const fail = (status: number, type: string, message: string, param: string | null = null, extra = {}): void =>
+      send(status, { error: { message, type, param, code: null } }, extra);
+
+    if (options.apiKey !== undefined && req.headers.authorization !== `Bearer ${options.apiKey}`) {
+      fail(401, "invalid_request_error", "Incorrect API key provided.");
+      return;
+    }
+    if (req.method === "GET" && path === "/v1/models") {
+      send(200, {
+        object: "list",
+        data: [{ id: "local.cvpipe-openai-stand-in", object: "model", owned_by: "cvpipe" }],
+      });
+      return;
+    }
+    if (req.method !== "POST" || path !== "/v1/chat/completions") {
+      fail(404, "invalid_request_error", `Unknown request URL: ${req.method} ${path}`);
+      return;
+    }
+    const messages = chat.messages;
+    if (typeof chat.model !== "string" || !Array.isArray(messages) || messages.length === 0) {
+      fail(400, "invalid_request_error", "model and a non-empty messages array are required", "messages");
+      return;
+    }
+    if (mode === "json_schema" && !supportsJsonSchema) {
+      fail(400, "invalid_request_error", "response_format type json_schema is not supported", "response_format");
+      return;
+    }
+    if (mode === "tools" && !supportsTools) {
+      fail(400, "invalid_request_error", "tools are not supported by this model", "tools");
+      return;
+    }
+
+    const converse = asConverse(messages as ChatMessage[]);
+    let reply: ScriptedChatReply;
+    const next = scripted.shift();
+    if (next !== undefined) {
+      reply = next;
+    } else {
+      const { scenario, key } = chatScenario(chat.model, converse);
+      if (scenario.kind === "throttled") {
+        const seen = throttled.get(key) ?? 0;
+        throttled.set(key, seen + 1);
+        if (scenario.times === undefined || seen < scenario.times) {
+          fail(429, "rate_limit_exceeded", "Rate limit reached; please try again later.", null, {
+            ...(retryAfter === "" ? {} : { "retry-after": retryAfter }),
+          });
+          return;
+        }
+      }
+      if (scenario.kind === "unavailable") {
+        fail(503, "server_error", "The server is overloaded or not ready yet.");
+        return;
+      }
+      try {
+        const answer = chatAnswer(scenario, converse);
+        reply = { text: answer.text, finishReason: FINISH_REASON[answer.stopReason ?? "end_turn"] ?? "stop" };
+      } catch (error) {
+        fail(400, "invalid_request_error", (error as Error).message, "messages");
+        return;
+      }
+    }
+    if (!("text" in reply)) {
+      fail(
+        reply.status,
+        reply.status === 429 ? "rate_limit_exceeded" : "server_error",
+        reply.message ?? "error",
+        null,
+        {
+          ...reply.headers,
+        },
+      );
+      return;
+    }
+    const json = jsonIn(reply.text);
+    const toolName = typeof chat.tool_choice === "object" ? chat.tool_choice.function?.name : undefined;
+    const message =
+      mode === "tools" && json !== undefined
+        ? {
+            role: "assistant",
+            content: null,
+            tool_calls: [
+              {
+                id: `call_${randomUUID()}`,
+                type: "function",
+                function: { name: toolName ?? chat.tools?.[0]?.function?.name ?? "answer", arguments: json },
+              },
+            ],
+          }
+        : { role: "assistant", content: mode === "json_schema" && json !== undefined ? json : reply.text };
+    const promptTokens = Math.ceil(raw.length / 4);
+    const completionTokens = Math.ceil(reply.text.length / 4);
+    send(200, {
+      id: `chatcmpl-${randomUUID()}`,
+      object: "chat.completion",
+      created: 0,
+      model: chat.model,
+      choices: [
+        {
+          index: 0,
+          message,
+          finish_reason:
+            "tool_calls" in message && reply.finishReason === "stop" ? "tool_calls" : (reply.finishReason ?? "stop"),
+        },
+      ],
+      usage: {
+        prompt_tokens: promptTokens,
+        completion_tokens: completionTokens,
+        total_tokens: promptTokens + completionTokens,
+      },
+    });
+  };
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => handle(req, res, Buffer.concat(chunks).toString("utf8")));
+  });
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    requests,
+    script: (...replies) => {
+      scripted.push(...replies);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+};
