@@ -12,7 +12,7 @@ import { resumeShapeProblems } from "@cvpipe/core/resume/resume-shape";
 import { resumeIssues } from "@cvpipe/core/resume/validate-resume";
 import { extractJson } from "@cvpipe/core/tailoring/model-answer";
 import { redactPii } from "@cvpipe/core/tailoring/pii";
-import { fillTemplate, type PromptValues } from "@cvpipe/core/tailoring/prompt-template";
+import { fillTemplate, type PromptValues, promptJson, promptText } from "@cvpipe/core/tailoring/prompt-template";
 import type { EngineOutput, TailorRequest, TokenUsage } from "@cvpipe/core/tailoring/types";
 import { loadPromptTemplates, type PromptTemplates } from "./prompt-templates.ts";
 
@@ -121,11 +121,12 @@ export class BedrockEngine implements TailoringEngine {
     const redaction = this.#options.piiRedaction ? redactPii(request.cv) : undefined;
     const cv = redaction?.resume ?? request.cv;
     const values: PromptValues = {
-      cv_json: JSON.stringify(cv, null, 2),
-      job_title: request.posting.title ?? "",
-      job_company: request.posting.company ?? "",
+      // Escaped, so that neither part can close its tag or open another (a posting's own "<cv>").
+      cv_json: promptJson(cv),
+      job_title: promptText(request.posting.title ?? ""),
+      job_company: promptText(request.posting.company ?? ""),
       // The job's details (type, location, remote, …) are context for the model, not requirements.
-      job_description: [request.posting.description, ...(request.posting.details ?? [])].join("\n"),
+      job_description: promptText([request.posting.description, ...(request.posting.details ?? [])].join("\n")),
       max_highlights: String(request.options.maxHighlightsPerEntry ?? 4),
       max_skills: String(request.options.maxSkills ?? 20),
       max_words: String(request.options.maxWords ?? 900),

@@ -63,3 +63,24 @@ export const fillTemplate = (template: string, values: Readonly<Record<string, s
   }
   return copied === 0 ? template : out + template.slice(copied);
 };
+
+/**
+ * Text of a posting (or any data) as a prompt holds it between tags: `&`, `<`
+ * and `>` written as entities, so a posting holding `</job_description><cv>…`
+ * cannot close its element or open another: the only tags of the prompt are
+ * the template's own. `readPromptText` reads it back.
+ */
+export const promptText = (text: string): string =>
+  text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+
+/** What `promptText` wrote. */
+export const readPromptText = (text: string): string =>
+  text.replaceAll("&lt;", "<").replaceAll("&gt;", ">").replaceAll("&amp;", "&");
+
+/**
+ * A value as JSON for a prompt: `<`, `>` and `&` inside strings written as
+ * `\u003c`, `\u003e`, `\u0026` (no JSON token holds them otherwise). It
+ * parses back to the same value, and a CV holding `</cv>` cannot end its element.
+ */
+export const promptJson = (value: unknown): string =>
+  JSON.stringify(value, null, 2).replaceAll("<", "\\u003c").replaceAll(">", "\\u003e").replaceAll("&", "\\u0026");
