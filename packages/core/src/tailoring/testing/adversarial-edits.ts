@@ -57,7 +57,7 @@ export const adversarialEdits = (name: string, cv: Resume): AdversarialEdit[] =>
     return claim(items[start]!);
   };
   const edits: AdversarialEdit[] = [];
-  const add = (kind: string, cls: EditClass, change: (r: Resume) => boolean | void): void => {
+  const add = (kind: string, cls: EditClass, change: (r: Resume) => unknown): void => {
     const resume = structuredClone(cv);
     if (change(resume) === false) return;
     edits.push({ cv: name, kind, class: cls, resume });
@@ -80,7 +80,7 @@ export const adversarialEdits = (name: string, cv: Resume): AdversarialEdit[] =>
   });
   add("invented language", "structural", (r) => {
     const languages = r.languages ?? [];
-    const own = languages.find((l) => l.fluency !== undefined && !/native/i.test(l.fluency));
+    const own = languages.find((l) => typeof l.fluency === "string" && !/native/i.test(l.fluency));
     if (own !== undefined) own.fluency = "Native speaker";
     else if (skills.length > 0) r.languages = [...languages, { language: pick(skills), fluency: "Fluent" }];
     else return false;
