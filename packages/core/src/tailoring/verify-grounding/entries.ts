@@ -76,6 +76,7 @@ class EntryIndex<T extends Record<string, unknown>> {
   readonly #norm: (text: string) => string;
   readonly #groups = new Map<string, Map<string, EntryGroup<T>>>();
   readonly #stems = new Map<T, Set<string>>();
+  readonly #strings = new Map<T, Set<string>>();
 
   constructor(entries: readonly T[], rule: SectionRule<T>, norm: (text: string) => string) {
     this.#entries = entries;
@@ -112,6 +113,16 @@ class EntryIndex<T extends Record<string, unknown>> {
       groups = built;
     }
     return groups.get(JSON.stringify(values));
+  }
+
+  /** The source entry's own values, normalized: prose kept verbatim needs no word look-up. */
+  stringsOf(entry: T): Set<string> {
+    let s = this.#strings.get(entry);
+    if (s === undefined) {
+      s = new Set(stringLeaves(entry).map((leaf) => this.#norm(leaf.text)));
+      this.#strings.set(entry, s);
+    }
+    return s;
   }
 
   /** The stems of every word the source entry says, read once per entry. */
@@ -162,8 +173,11 @@ const issuesAgainst = <T extends Record<string, unknown>>(
           texts.push([`${path}.${key}[${j}]`, t]);
         });
       }
-      const stems = index.stemsOf(candidate);
+      const own = index.stringsOf(candidate);
       for (const [at, text] of texts) {
+        // A highlight copied as the entry has it (what the extractive engine does) is the entry's own.
+        if (own.has(context.norm(text))) continue;
+        const stems = index.stemsOf(candidate);
         const moved = [
           ...new Set(
             foldedWords(context.norm(text)).filter((w) => {
