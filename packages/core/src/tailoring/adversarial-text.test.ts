@@ -139,7 +139,8 @@ test("skill claims and whole values are looked up in one pass: many claims again
   };
   const tailored: Resume = {
     skills: [{ name: "Tools", keywords: Array.from({ length: n }, (_, i) => `tool${i}`) }],
-    languages: Array.from({ length: n }, (_, i) => ({ language: `Lang${i}` })),
+    // A language is an entry checked whole (issue 14 §5): the source's own, not a trimmed one.
+    languages: Array.from({ length: n }, (_, i) => ({ language: `Lang${i} dialect` })),
   };
   assert.ok(verifyGrounding(source, tailored, []).passed);
   tailored.skills![0]!.keywords!.push("tool");
@@ -147,7 +148,7 @@ test("skill claims and whole values are looked up in one pass: many claims again
   const failed = verifyGrounding(source, tailored, []);
   assert.equal(
     failed.violations.map((v) => v.path),
-    [`skills[0].keywords[${n}]`, `languages[${n}].language`],
+    [`languages[${n}].language`, `skills[0].keywords[${n}]`],
   );
 });
 

@@ -84,6 +84,3 @@ export const normalize = (text: string): string => {
   }
   return collapseSpaces(t);
 };
-
-/** For banned phrases: punctuation and hyphens between words count as spaces ("security-clearance"). */
-export const loosen = (normalized: string): string => normalized.replace(/[^\p{L}\p{N}]+/gu, " ").trim();

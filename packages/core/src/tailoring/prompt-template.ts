@@ -67,15 +67,37 @@ export const fillTemplate = (template: string, values: Readonly<Record<string, s
 };
 
 /**
+ * Text of a posting (or any data) as a prompt holds it between tags: `&`, `<`
+ * and `>` written as entities, so a posting holding `</job_description><cv>…`
+ * cannot close its element or open another: the only tags of the prompt are
+ * the template's own. `readPromptText` reads it back.
+ */
+export const promptText = (text: string): string =>
+  text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+
+/** What `promptText` wrote. */
+export const readPromptText = (text: string): string =>
+  text.replaceAll("&lt;", "<").replaceAll("&gt;", ">").replaceAll("&amp;", "&");
+
+/**
+ * A value as JSON for a prompt: `<`, `>` and `&` inside strings written as
+ * `\u003c`, `\u003e`, `\u0026` (no JSON token holds them otherwise). It
+ * parses back to the same value, and a CV holding `</cv>` cannot end its element.
+ */
+export const promptJson = (value: unknown): string =>
+  JSON.stringify(value, null, 2).replaceAll("<", "\\u003c").replaceAll(">", "\\u003e").replaceAll("&", "\\u0026");
+
+/**
  * The placeholders' values for one job, whatever service runs the model. `cv`
  * is what the model may see: the request's CV, or its redacted copy.
  */
 export const promptValues = (request: TailorRequest, cv: Resume): PromptValues => ({
-  cv_json: JSON.stringify(cv, null, 2),
-  job_title: request.posting.title ?? "",
-  job_company: request.posting.company ?? "",
+  // Escaped, so that neither part can close its tag or open another (a posting's own "<cv>").
+  cv_json: promptJson(cv),
+  job_title: promptText(request.posting.title ?? ""),
+  job_company: promptText(request.posting.company ?? ""),
   // The job's details (type, location, remote, …) are context for the model, not requirements.
-  job_description: [request.posting.description, ...(request.posting.details ?? [])].join("\n"),
+  job_description: promptText([request.posting.description, ...(request.posting.details ?? [])].join("\n")),
   max_highlights: String(request.options.maxHighlightsPerEntry ?? 4),
   max_skills: String(request.options.maxSkills ?? 20),
   max_words: String(request.options.maxWords ?? 900),

@@ -96,7 +96,10 @@ test("BANNED_CLAIM wins when both kinds fail", async () => {
   assert.instance(error, VerificationError);
   assert.is(error.code, "BANNED_CLAIM");
   assert.match(error.message, /"Security Clearance" at basics\.summary/);
-  assert.is((error.details as { code: string }[]).length, 2);
+  // The employer, the banned phrase, and the phrase's words (none is the CV's: the content-word rule).
+  const details = error.details as { code: string; text: string }[];
+  assert.ok(details.some((v) => v.code === "UNGROUNDED_CLAIM" && v.text === "Google"));
+  assert.is(details.filter((v) => v.code === "BANNED_CLAIM").length, 1);
 });
 
 test("normalizeCv: valid object passes, invalid object is a ValidationError with paths", () => {

@@ -45,6 +45,12 @@ const only = (cv: Resume, banned: string[] = []) => {
   return report.violations[0]!;
 };
 
+const fails = (cv: Resume, banned: string[] = []) => {
+  const report = verifyGrounding(source, cv, banned);
+  assert.is(report.passed, false, "should fail");
+  return report.violations;
+};
+
 test("passes a selected, reordered, trimmed CV with a summary built from its own facts", () => {
   const tailored = edit((cv) => {
     cv.work![0]!.highlights = ["Led the move to Kubernetes."];
@@ -99,11 +105,15 @@ test("catches a changed degree and institution", () => {
 });
 
 test("catches a banned claim, case-insensitively", () => {
-  const v = only(
+  // The phrase's words are not the CV's either (the content-word rule reports them too): the banned claim is named.
+  const v = fails(
     edit((cv) => cv.work![0]!.highlights!.push("Holds an active security clearance.")),
     ["Security Clearance"],
+  ).filter((x) => x.code === "BANNED_CLAIM");
+  assert.equal(
+    v.map((x) => [x.code, x.path, x.text]),
+    [["BANNED_CLAIM", "work[0].highlights[2]", "Security Clearance"]],
   );
-  assert.equal([v.code, v.path, v.text], ["BANNED_CLAIM", "work[0].highlights[2]", "Security Clearance"]);
 });
 
 test("catches a changed email", () => {
@@ -115,12 +125,6 @@ test("catches a changed location or profile", () => {
   assert.is(only(edit((cv) => (cv.basics!.location!.city = "Paris"))).path, "basics.location");
   assert.is(only(edit((cv) => (cv.basics!.profiles = []))).path, "basics.profiles");
 });
-
-const fails = (cv: Resume, banned: string[] = []) => {
-  const report = verifyGrounding(source, cv, banned);
-  assert.is(report.passed, false, "should fail");
-  return report.violations;
-};
 
 test("a number cut out of a source sentence is caught (60% → 0%)", () => {
   const v = fails(edit((cv) => (cv.work![0]!.highlights = ["0% on the payments API."])));
@@ -168,13 +172,13 @@ test("fullwidth digits and names in other scripts are caught", () => {
 
 test("links and e-mail addresses in prose must be the source's", () => {
   const v = fails(
-    edit((cv) => (cv.basics!.summary = "Backend engineer. Contact https://evil.example/cv or bait@evil.example.")),
+    edit((cv) => (cv.basics!.summary = "Backend engineer: https://evil.example/cv or bait@evil.example.")),
   );
   assert.equal(v.map((x) => x.text).sort(), ["bait@evil.example", "https://evil.example/cv"]);
   assert.ok(
     verifyGrounding(
       source,
-      edit((cv) => (cv.basics!.summary = "See https://github.com/jane.")),
+      edit((cv) => (cv.basics!.summary = "Backend engineer: https://github.com/jane.")),
     ).passed,
   );
 });

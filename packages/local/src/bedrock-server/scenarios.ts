@@ -1,6 +1,6 @@
 import type { Resume } from "@cvpipe/core/resume/resume";
 import { tailorLocally } from "@cvpipe/core/tailoring/local-engine";
-import { PROMPT_TAGS, type PromptTag } from "@cvpipe/core/tailoring/prompt-template";
+import { PROMPT_TAGS, type PromptTag, readPromptText } from "@cvpipe/core/tailoring/prompt-template";
 import type { ConverseBody, ScriptedReply } from "./bedrock-server.ts";
 
 export type Scenario =
@@ -53,8 +53,10 @@ export const readPrompt = (body: ConverseBody): { cv: Resume; title?: string; de
   const cvText = between(text, PROMPT_TAGS.cv);
   if (cvText === undefined) throw new Error(`the prompt has no <${PROMPT_TAGS.cv}>…</${PROMPT_TAGS.cv}> section`);
   const cv = JSON.parse(cvText) as Resume;
-  const title = between(text, PROMPT_TAGS.jobTitle);
-  return { cv, ...(title ? { title } : {}), description: between(text, PROMPT_TAGS.jobDescription) ?? text };
+  // The engine escapes the posting (promptText): read as the model would, as text.
+  const title = readPromptText(between(text, PROMPT_TAGS.jobTitle) ?? "");
+  const description = readPromptText(between(text, PROMPT_TAGS.jobDescription) ?? text);
+  return { cv, ...(title ? { title } : {}), description };
 };
 
 const fenced = (value: unknown): string =>

@@ -1,8 +1,5 @@
 /** Which kind of claim a leaf of a tailored CV is, by its path. */
 
-/** Bookkeeping a tailored CV may set itself; every other `meta` field is checked like prose. */
-export const META_FIELDS = /^meta\.(lastModified|version|canonical)$/;
-
 export const DATE_FIELD = /(^|\.)(startDate|endDate|date|releaseDate)$/;
 
 /** Fields that name someone or something: checked whole, not word by word. */

@@ -3,6 +3,7 @@ import { decodeEntities } from "../normalize-text.ts";
 import type { TextTerms } from "../text-terms.ts";
 import { addressesIn, isCheckedWord, NUMBER_WORDS, numbersIn, wordsOf } from "./claims.ts";
 import type { SourceIndex } from "./source-index.ts";
+import { ALLOWED_WORDS, foldedWords, isDigits, stem } from "./words.ts";
 
 const CHECKED_KINDS = new Set(["skill", "acronym", "proper"]);
 
@@ -37,6 +38,16 @@ export const freeTextIssues = (
     seen.add(term.key);
     if (index.hasTerm(term.key) || index.hasToken(term.surface.toLowerCase())) continue;
     issues.push({ text: term.surface, reason: `"${term.surface}" does not appear in the source CV` });
+  }
+  // Every other content word must be the CV's too: lower-case brands, "phd", "clearance", "founder" are
+  // neither numbers nor terms. A word already reported above (inside a term or an address) is not again.
+  const reported = new Set(issues.flatMap((i) => foldedWords(norm(i.text))));
+  for (const word of new Set(foldedWords(norm(text)))) {
+    if (ALLOWED_WORDS.has(word) || isDigits(word) || reported.has(word) || index.hasStem(stem(word))) continue;
+    issues.push({
+      text: word,
+      reason: `"${word}" does not appear in the source CV (content words must be the CV's own)`,
+    });
   }
   return issues;
 };

@@ -1,43 +1,45 @@
-import type { Resume, ResumeEducation, ResumeProject, ResumeWork } from "../../resume/resume.ts";
+import type { Resume } from "../../resume/resume.ts";
 import { employerOf, stringLeaves, type TextLeaf } from "../../resume/text-leaves.ts";
 import { normalize } from "../normalize-text.ts";
 import { TextTerms } from "../text-terms.ts";
 import type { VerificationReport, Violation } from "../types.ts";
 import { bannedClaimViolations } from "./banned-claims.ts";
-import { type CheckContext, checkSection, type SectionRule } from "./entries.ts";
-import { DATE_FIELD, isNameField, META_FIELDS, str } from "./fields.ts";
+import { type CheckContext, checkSection, field, type SectionRule } from "./entries.ts";
+import { DATE_FIELD, isNameField } from "./fields.ts";
 import { freeTextIssues } from "./free-text.ts";
 import { checkIdentity } from "./identity.ts";
+import { checkBookkeeping } from "./meta.ts";
+import { checkBasicsSeniority } from "./seniority.ts";
 import { indexSource, textNeedle } from "./source-index.ts";
 
-const WORK: SectionRule<ResumeWork> = {
-  path: "work",
-  org: employerOf,
-  orgKey: (w) => (w["name"] !== undefined ? "name" : "company"),
-  orgLabel: "employer",
-  fields: ["position"],
-};
-const VOLUNTEER: SectionRule<Record<string, unknown>> = {
-  path: "volunteer",
-  org: (v) => str(v["organization"]),
-  orgKey: () => "organization",
-  orgLabel: "organization",
-  fields: ["position"],
-};
-const volunteerOf = (cv: Resume) => (cv.volunteer ?? []) as Record<string, unknown>[];
-const EDUCATION: SectionRule<ResumeEducation> = {
-  path: "education",
-  org: (e) => str(e.institution),
-  orgKey: () => "institution",
-  orgLabel: "institution",
-  fields: ["studyType", "area"],
-};
-const PROJECTS: SectionRule<ResumeProject> = {
-  path: "projects",
-  org: (p) => str(p.name),
-  orgKey: () => "name",
-  orgLabel: "project",
-  fields: [],
+type Entry = Record<string, unknown>;
+/**
+ * The sections whose entries are checked whole (entries.ts), each with the
+ * fields that tell its entries apart. Skills are not among them: a keyword is
+ * a claim about the person, checked against the whole CV, and a model may
+ * regroup keywords.
+ */
+const SECTIONS: readonly SectionRule<Entry>[] = [
+  {
+    path: "work",
+    identity: [
+      { key: (w) => (w["name"] !== undefined ? "name" : "company"), value: employerOf, label: "employer" },
+      field("position"),
+    ],
+  },
+  { path: "volunteer", identity: [field("organization"), field("position")] },
+  { path: "education", identity: [field("institution", "institution"), field("studyType"), field("area")] },
+  { path: "projects", identity: [field("name", "project")] },
+  { path: "awards", identity: [field("title"), field("awarder")] },
+  { path: "certificates", identity: [field("name", "certificate"), field("issuer")] },
+  { path: "publications", identity: [field("name", "publication"), field("publisher")] },
+  { path: "languages", identity: [field("language")] },
+  { path: "interests", identity: [field("name", "interest")] },
+  { path: "references", identity: [field("name", "reference")] },
+];
+const entriesOf = (cv: Resume, path: string): Entry[] => {
+  const v = (cv as Record<string, unknown>)[path];
+  return Array.isArray(v) ? (v as Entry[]) : [];
 };
 
 /**
@@ -85,27 +87,19 @@ export const verifyGrounding = (
 
   checkIdentity(source, tailored, ungrounded, mark);
 
-  const context: CheckContext = { ungrounded, mark, norm };
-  // Each source section is indexed once; every tailored entry is then a few map look-ups.
-  checkSection(WORK, source.work ?? [], tailored.work ?? [], context);
-  checkSection(VOLUNTEER, volunteerOf(source), volunteerOf(tailored), context);
-  checkSection(EDUCATION, source.education ?? [], tailored.education ?? [], context);
-  // Skill claims are looked up in the source text together, in one pass over it.
-  const skillClaims = [
-    ...(tailored.projects ?? []).flatMap((p) => p.keywords ?? []),
-    ...(tailored.skills ?? []).flatMap((s) => [
-      ...(s.keywords ?? []),
-      ...(s.name !== undefined && (s.keywords ?? []).length === 0 ? [s.name] : []),
-    ]),
-  ];
-  const hasSkill = index.skillLookup(skillClaims);
+  checkBookkeeping(source, tailored, ungrounded, mark);
+  checkBasicsSeniority(source, tailored, ungrounded, norm, index.hasStem);
 
-  checkSection(PROJECTS, source.projects ?? [], tailored.projects ?? [], context, (p, i) => {
-    (p.keywords ?? []).forEach((k, j) => {
-      mark(`projects[${i}].keywords[${j}]`);
-      if (!hasSkill(k)) ungrounded(`projects[${i}].keywords[${j}]`, k, "keyword does not appear in the source CV");
-    });
-  });
+  const context: CheckContext = { ungrounded, mark, norm, inSource: (s) => index.hasStem(s) };
+  // Each source section is indexed once; every tailored entry is then a few map look-ups.
+  for (const rule of SECTIONS)
+    checkSection(rule, entriesOf(source, rule.path), entriesOf(tailored, rule.path), context);
+  // Skill claims are looked up in the source text together, in one pass over it.
+  const skillClaims = (tailored.skills ?? []).flatMap((s) => [
+    ...(s.keywords ?? []),
+    ...(s.name !== undefined && (s.keywords ?? []).length === 0 ? [s.name] : []),
+  ]);
+  const hasSkill = index.skillLookup(skillClaims);
   (tailored.skills ?? []).forEach((s, i) => {
     (s.keywords ?? []).forEach((k, j) => {
       mark(`skills[${i}].keywords[${j}]`);
@@ -121,7 +115,6 @@ export const verifyGrounding = (
   const allLeaves = stringLeaves(tailored);
   const pending: { leaf: TextLeaf; kind: "date" | "name" | "text"; needle: string }[] = [];
   for (const leaf of allLeaves) {
-    if (META_FIELDS.test(leaf.path) || leaf.path === "$schema") continue;
     if (DATE_FIELD.test(leaf.path) && !handled.has(leaf.path)) {
       pending.push({ leaf, kind: "date", needle: "" });
       continue;

@@ -12,6 +12,7 @@ import { canonicalSkill } from "../terms.ts";
 import type { TextTerms } from "../text-terms.ts";
 import { addressesIn, isCheckedWord, numbersIn, wordsOf } from "./claims.ts";
 import { DATE_FIELD } from "./fields.ts";
+import { foldedWords, stem } from "./words.ts";
 
 /**
  * Characters that glue onto a value: a value occurs in the source as whole
@@ -64,6 +65,8 @@ export interface SourceIndex {
   /** Whether any source value has a token that is this, lower-cased. */
   hasToken(lower: string): boolean;
   readonly dates: ReadonlySet<string>;
+  /** Whether any source value has a word with this stem (see `stem`): the content-word rule's look-up. */
+  hasStem(stem: string): boolean;
   /** `hasSkill` for these skill claims, looked up in one pass over the source text. */
   skillLookup(skills: readonly string[]): (skill: string) => boolean;
   /** For each needle: it occurs in the source text as whole words (or is empty). One pass for all. */
@@ -132,9 +135,19 @@ export const indexSource = (source: Resume, norm: (text: string) => string, text
     (text) => textTerms.hasTokens(text),
     (text) => textTerms.tokens(text).map((t) => t.lower),
   );
+  // Built on the first look-up: a tailored CV whose prose is all the source's own never needs it.
+  let stems: Set<string> | undefined;
+  const hasStem = (s: string): boolean => {
+    if (stems === undefined) {
+      stems = new Set();
+      for (const n of normalizedLeaves) for (const w of foldedWords(n)) stems.add(stem(w));
+    }
+    return stems.has(s);
+  };
   return {
     text,
     strings,
+    hasStem,
     hasAddress: addresses,
     hasWord: words,
     hasNumber: numbers,
