@@ -115,6 +115,48 @@ const rankingQuery = (
   return query;
 };
 
+/**
+ * An entry's highlights in reading order: each next one is the one that meets
+ * the most (by weight) of the posting's explicit requirements not yet shown,
+ * then the most relevant (BM25). Shown are those the ones before it in the
+ * entry meet and those the kept highlights of the entries above meet
+ * (`shown`, which the first `budget` here join): a reader scanning the CV
+ * sees each requirement met once, early, not the same one at the top of
+ * every entry. With no requirement met it is the BM25 order.
+ */
+const leadWithRequirements = (
+  scores: readonly number[],
+  met: readonly (readonly number[])[],
+  weights: readonly number[],
+  above: Set<number>,
+  budget: number,
+): number[] => {
+  const left = rank(scores);
+  if (met.every((m) => m.length === 0)) return left;
+  const shown = new Set(above);
+  const order: number[] = [];
+  while (left.length > 0) {
+    let best = 0;
+    let bestGain = -1;
+    left.forEach((i, at) => {
+      let gain = 0;
+      for (const j of met[i]!) if (!shown.has(j)) gain += weights[j] ?? 1;
+      // `left` is in BM25 order, so the first of equal gain is the more relevant.
+      if (gain > bestGain) {
+        best = at;
+        bestGain = gain;
+      }
+    });
+    const [i] = left.splice(best, 1);
+    for (const j of met[i!]!) {
+      shown.add(j);
+      if (order.length < budget) above.add(j);
+    }
+    order.push(i!);
+  }
+  return order;
+};
+
 /** A group's kept pieces' texts, in its order. */
 const keptTexts = (group: PieceGroup): string[] => group.pieces.filter((p) => p.kept).map((p) => p.text);
 
@@ -156,9 +198,11 @@ export const tailorLocally = (request: TailorRequest): Resume => {
 
   // One corpus for the whole CV, so relevance is comparable across sections.
   const docs: string[][] = [];
+  const docMet: number[][] = [];
   const docOf = (keys: string[]): number => {
-    for (const j of metRequirements(new Set(keys), requirements))
-      if (requirements[j]!.keys.length > 1) keys.push(phraseKey(j));
+    const met = metRequirements(new Set(keys), requirements);
+    for (const j of met) if (requirements[j]!.keys.length > 1) keys.push(phraseKey(j));
+    docMet.push(met);
     return docs.push(keys) - 1;
   };
   const addDoc = (text: string): number => docOf(terms.terms(text).map((t) => t.key));
@@ -187,8 +231,18 @@ export const tailorLocally = (request: TailorRequest): Resume => {
   const coverage = new Coverage(wanted);
   const groups: PieceGroup[] = [];
   /** Pieces ranked best first (ties keep the CV's order), the first `budget` kept. */
+  // The requirements the highlights kept so far meet, in document order (work, then projects).
+  const shownAbove = new Set<number>();
+  const requirementWeight = requirements.map((r) => Math.max(1, ...r.keys.map((k) => allWeights.get(k) ?? 0)));
   const group = (texts: readonly string[], docIds: readonly number[], budget: number, age: number): PieceGroup => {
-    const pieces = rank(docIds.map(scoreOf)).map(
+    const order = leadWithRequirements(
+      docIds.map(scoreOf),
+      docIds.map((d) => docMet[d] ?? []),
+      requirementWeight,
+      shownAbove,
+      budget,
+    );
+    const pieces = order.map(
       (i): Piece => ({ text: texts[i]!, score: scoreOf(docIds[i]!), age, wanted: wantedIn(texts[i]!), kept: false }),
     );
     for (const p of pieces.slice(0, budget)) coverage.keep(p);
@@ -464,7 +518,7 @@ const countWords = (cv: Resume): number =>
 /**
  * Drops the least relevant highlights (older ones first on ties) until the
  * tailorable text fits, passing over any that is the last to carry a term the
- * posting asks for.
+ * posting asks for or the last of its entry.
  */
 const trimToWordBudget = (
   cv: Resume,
@@ -479,7 +533,8 @@ const trimToWordBudget = (
     if (!coverage.canDrop(piece)) continue;
     const list = owner.highlights;
     const at = list?.indexOf(piece.text) ?? -1;
-    if (list === undefined || at < 0) continue;
+    // An entry keeps its lead highlight: condensed, not emptied.
+    if (list === undefined || at < 0 || list.length === 1) continue;
     list.splice(at, 1);
     coverage.drop(piece);
     words -= wordCount(piece.text);
