@@ -42,6 +42,8 @@ const entry = (
 });
 const range = (e: Record<string, unknown>, openEnded: boolean): string | undefined =>
   s(formatDateRange(s(e["startDate"]), s(e["endDate"]), "month", openEnded));
+/** A single date (an award's, a publication's) written as work dates are: "2018-01-14" → "Jan 2018". */
+const day = (date: unknown): string | undefined => s(formatDateRange(s(date), undefined, "month", false));
 
 export const resumeView = (cv: Resume): ResumeView => {
   const b = cv.basics ?? {};
@@ -111,18 +113,18 @@ export const resumeView = (cv: Resume): ResumeView => {
   );
   add(
     "Certificates",
-    (cv.certificates ?? []).map((c) => entry(join([s(c["name"]), s(c["issuer"])], " — "), s(c["date"]), [], [])),
+    (cv.certificates ?? []).map((c) => entry(join([s(c["name"]), s(c["issuer"])], " — "), day(c["date"]), [], [])),
   );
   add(
     "Awards",
     (cv.awards ?? []).map((a) =>
-      entry(join([s(a["title"]), s(a["awarder"])], " — "), s(a["date"]), [a["summary"]], []),
+      entry(join([s(a["title"]), s(a["awarder"])], " — "), day(a["date"]), [a["summary"]], []),
     ),
   );
   add(
     "Publications",
     (cv.publications ?? []).map((p) =>
-      entry(join([s(p["name"]), s(p["publisher"])], " — "), s(p["releaseDate"]), [p["summary"]], []),
+      entry(join([s(p["name"]), s(p["publisher"])], " — "), day(p["releaseDate"]), [p["summary"]], []),
     ),
   );
   add(

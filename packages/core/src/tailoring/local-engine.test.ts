@@ -101,4 +101,102 @@ test("role words in the ad (engineer) do not outrank the skills it asks for", as
   assert.match(resume.work?.[0]?.highlights?.[0] ?? "", /AWS Lambda, SQS and DynamoDB/);
 });
 
+test("summary: a sentence that leans on the one before it (also, this, moreover, ...) never leads it", async () => {
+  const source: Resume = {
+    basics: {
+      name: "Sam",
+      summary:
+        "I specialize in command-line developer tools. I have experience leading product teams. I have also provided formal mentorship to many engineers. Moreover, mentorship programmes I ran doubled retention.",
+    },
+  };
+  const mentoring = { title: "Engineering Mentor", description: "Mentorship of engineers. Mentorship programmes." };
+  const { resume } = await new LocalEngine().tailor({ cv: source, posting: mentoring, options: {} });
+  const summary = resume.basics?.summary ?? "";
+  assert.not.ok(/^(I have also|Moreover)/.test(summary), summary);
+  // Kept, each right after the sentence it follows in the CV.
+  assert.ok(
+    summary.includes(
+      "I have experience leading product teams. I have also provided formal mentorship to many engineers. Moreover,",
+    ),
+    summary,
+  );
+  for (const lead of [
+    "Additionally, I ran",
+    "In addition, I ran",
+    "Furthermore, I ran",
+    "This led",
+    "These tools",
+    "As a result, we",
+  ]) {
+    const cv: Resume = { basics: { name: "Sam", summary: `I write Go services. ${lead} mentorship programmes.` } };
+    const out = (await new LocalEngine().tailor({ cv, posting: mentoring, options: {} })).resume.basics?.summary ?? "";
+    assert.ok(out.startsWith("I write Go services."), out);
+  }
+});
+
+test("summary: 'Relevant skills' names the CV's own skills the posting asks for, or is left out", async () => {
+  // Skills as some CVs write them: the skill is the group's name, its keywords only a category.
+  const source = loadResume("resumes/05-mobile-android-engineer.json");
+  const android = loadPosting("jobs-json/07-lead-android-engineer-kiddom.json");
+  const { resume } = await new LocalEngine().tailor({ cv: source, posting: android, options: {} });
+  const listed = /Relevant skills: ([^.]*)\.$/.exec(resume.basics?.summary ?? "")?.[1]?.split(", ") ?? [];
+  assert.ok(listed.includes("Kotlin") && listed.includes("Android") && listed.includes("Java"), listed.join());
+  assert.not.ok(listed.includes("engineering best practices"), listed.join());
+  const unrelated: Resume = {
+    basics: { name: "Sam", summary: "I build things." },
+    skills: [{ name: "engineering best practices" }, { name: "Crafts", keywords: ["Pottery"] }],
+  };
+  const text = { title: "Software Engineer", description: "An engineer to write Kotlin for our engineering team." };
+  const out = (await new LocalEngine().tailor({ cv: unrelated, posting: text, options: {} })).resume;
+  assert.is(out.basics?.summary, "I build things.");
+});
+
+test("every work entry stays, in order; an older unrelated one is condensed; the label is the CV's own", async () => {
+  const source = structuredClone(cv);
+  source.basics!.label = "Gardener";
+  source.work!.push({
+    name: "Bakery",
+    position: "Baker",
+    startDate: "2012-01",
+    endDate: "2015-01",
+    summary: "Baked bread at dawn. Ran the shop on Saturdays.",
+    highlights: ["Baked 300 loaves a day.", "Trained two apprentices.", "Won a local prize.", "Fixed the oven."],
+  });
+  const { resume } = await new LocalEngine().tailor({ cv: source, posting, options: {} });
+  assert.is(resume.basics?.label, "Gardener");
+  assert.equal(
+    resume.work?.map((w) => w.name),
+    ["Acme", "Bakery"],
+  );
+  const bakery = resume.work?.[1];
+  assert.equal(bakery?.highlights, ["Baked 300 loaves a day."]);
+  assert.is(bakery?.summary, "Baked bread at dawn.");
+  assert.is((resume.work?.[0]?.highlights ?? []).length, 4);
+});
+
+test("trimming never drops the only text that carries something the posting asks for", async () => {
+  const source: Resume = {
+    basics: { name: "Sam" },
+    work: [
+      {
+        name: "Acme",
+        position: "Engineer",
+        startDate: "2020-01",
+        highlights: [
+          "Ran Kubernetes clusters on AWS with Terraform.",
+          "Scaled Kubernetes on AWS to 40 teams with Terraform.",
+          "Moved Kubernetes workloads between AWS regions with Terraform.",
+          "Wrote operators in Go.",
+        ],
+      },
+    ],
+  };
+  const { resume } = await new LocalEngine().tailor({ cv: source, posting, options: { maxHighlightsPerEntry: 2 } });
+  const kept = resume.work?.[0]?.highlights ?? [];
+  // "operators" ranks last (one plain word), but nothing else in the CV says it.
+  // It takes the place of a highlight whose terms the other kept one shows: the budget holds.
+  assert.is(kept.length, 2, kept.join(" | "));
+  assert.ok(kept.includes("Wrote operators in Go."), kept.join(" | "));
+});
+
 test.run();

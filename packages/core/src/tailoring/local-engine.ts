@@ -1,9 +1,11 @@
 import type { Resume, ResumeProject, ResumeSkill, ResumeWork } from "../resume/resume.ts";
-import { employerOf } from "../resume/text-leaves.ts";
+import { employerOf, sectionParts } from "../resume/text-leaves.ts";
 import { isSpace } from "../resume/whitespace.ts";
 import { bm25 } from "./bm25.ts";
-import { type Keyword, postingKeywords } from "./posting-keywords.ts";
+import { Coverage, type Piece, type PieceGroup, restoreCoverage } from "./coverage.ts";
+import { type Keyword, postingKeywords, type RequirementTerms, requirementTerms } from "./posting-keywords.ts";
 import { splitSentences } from "./sentences.ts";
+import { summaryUnits } from "./summary-units.ts";
 import { type TextTerms, textTermsFor } from "./text-terms.ts";
 import type { EngineOutput, TailoringEngine, TailorRequest } from "./types.ts";
 
@@ -36,14 +38,6 @@ const rank = (scores: readonly number[]): number[] =>
     .map((s, i) => ({ s, i }))
     .sort((a, b) => b.s - a.s || a.i - b.i)
     .map((x) => x.i);
-
-interface HighlightRef {
-  readonly owner: { highlights?: string[] };
-  readonly text: string;
-  readonly score: number;
-  /** Older entries give way first when scores tie. */
-  readonly age: number;
-}
 
 /**
  * The deterministic, extractive engine. It never writes a sentence of its own
@@ -81,6 +75,91 @@ const copyExceptTailored = (cv: Resume): Resume => {
   return out as Resume;
 };
 
+/** The posting's explicit requirements a text meets: every term of the phrase is among the text's. */
+const metRequirements = (keys: ReadonlySet<string>, requirements: readonly RequirementTerms[]): number[] => {
+  const met: number[] = [];
+  requirements.forEach((r, j) => {
+    if (r.keys.every((k) => keys.has(k))) met.push(j);
+  });
+  return met;
+};
+
+/** The query key of requirement `j` as a whole phrase (no term key starts with a control character). */
+const phraseKey = (j: number): string => `\u0001${j}`;
+
+/**
+ * What the highlights are ranked against: the posting's keywords, each term of
+ * its explicit requirements (however far down the keyword list), and each
+ * requirement of several terms as one phrase, so a highlight that meets
+ * "test automation" outranks one that only says "test". A requirement weighs
+ * as its heaviest term, as in the match report.
+ */
+const rankingQuery = (
+  keywords: readonly Keyword[],
+  requirements: readonly RequirementTerms[],
+  allWeights: ReadonlyMap<string, number>,
+): Keyword[] => {
+  const query = [...keywords];
+  const inQuery = new Set(keywords.map((k) => k.key));
+  requirements.forEach((r, j) => {
+    for (const key of r.keys) {
+      if (inQuery.has(key)) continue;
+      inQuery.add(key);
+      query.push({ key, display: key, weight: allWeights.get(key) ?? 1, kind: r.kind });
+    }
+    if (r.keys.length > 1) {
+      const weight = Math.max(1, ...r.keys.map((k) => allWeights.get(k) ?? 0));
+      query.push({ key: phraseKey(j), display: r.display, weight, kind: r.kind });
+    }
+  });
+  return query;
+};
+
+/**
+ * An entry's highlights in reading order: each next one is the one that meets
+ * the most (by weight) of the posting's explicit requirements not yet shown,
+ * then the most relevant (BM25). Shown are those the ones before it in the
+ * entry meet and those the kept highlights of the entries above meet
+ * (`shown`, which the first `budget` here join): a reader scanning the CV
+ * sees each requirement met once, early, not the same one at the top of
+ * every entry. With no requirement met it is the BM25 order.
+ */
+const leadWithRequirements = (
+  scores: readonly number[],
+  met: readonly (readonly number[])[],
+  weights: readonly number[],
+  above: Set<number>,
+  budget: number,
+): number[] => {
+  const left = rank(scores);
+  if (met.every((m) => m.length === 0)) return left;
+  const shown = new Set(above);
+  const order: number[] = [];
+  while (left.length > 0) {
+    let best = 0;
+    let bestGain = -1;
+    left.forEach((i, at) => {
+      let gain = 0;
+      for (const j of met[i]!) if (!shown.has(j)) gain += weights[j] ?? 1;
+      // `left` is in BM25 order, so the first of equal gain is the more relevant.
+      if (gain > bestGain) {
+        best = at;
+        bestGain = gain;
+      }
+    });
+    const [i] = left.splice(best, 1);
+    for (const j of met[i!]!) {
+      shown.add(j);
+      if (order.length < budget) above.add(j);
+    }
+    order.push(i!);
+  }
+  return order;
+};
+
+/** A group's kept pieces' texts, in its order. */
+const keptTexts = (group: PieceGroup): string[] => group.pieces.filter((p) => p.kept).map((p) => p.text);
+
 export const tailorLocally = (request: TailorRequest): Resume => {
   const { cv, posting, options } = request;
   const terms = textTermsFor(request);
@@ -88,20 +167,56 @@ export const tailorLocally = (request: TailorRequest): Resume => {
   const maxSkills = options.maxSkills ?? DEFAULT_BUDGETS.maxSkills;
   const maxWords = options.maxWords ?? DEFAULT_BUDGETS.maxWords;
   const keywords = postingKeywords(posting, { discountRoleWords: true }, terms);
+  const requirements = requirementTerms(posting, terms);
+  const allWeights = new Map(
+    postingKeywords(posting, { discountRoleWords: true, limit: Number.POSITIVE_INFINITY }, terms).map((k) => [
+      k.key,
+      k.weight,
+    ]),
+  );
+  const query = rankingQuery(keywords, requirements, allWeights);
+  // The role words the discount weighed down ("engineer"): they name the job, not a skill it needs.
+  const roleWords = new Set(
+    postingKeywords(posting, { limit: Number.POSITIVE_INFINITY }, terms)
+      .filter((k) => k.weight !== allWeights.get(k.key))
+      .map((k) => k.key),
+  );
+  // What the match report looks for: its keywords (as it extracts them) and every requirement's terms.
+  const wanted = new Set([
+    ...postingKeywords(posting, {}, terms).map((k) => k.key),
+    ...requirements.flatMap((r) => r.keys),
+  ]);
+  const wantedIn = (text: string): string[] => [
+    ...new Set(
+      terms
+        .terms(text)
+        .map((t) => t.key)
+        .filter((k) => wanted.has(k)),
+    ),
+  ];
   const out = copyExceptTailored(cv);
 
   // One corpus for the whole CV, so relevance is comparable across sections.
   const docs: string[][] = [];
-  const addDoc = (text: string): number => docs.push(terms.terms(text).map((t) => t.key)) - 1;
-  const workDocs = (cv.work ?? []).map((w) => (w.highlights ?? []).map(addDoc));
+  const docMet: number[][] = [];
+  const docOf = (keys: string[]): number => {
+    const met = metRequirements(new Set(keys), requirements);
+    for (const j of met) if (requirements[j]!.keys.length > 1) keys.push(phraseKey(j));
+    docMet.push(met);
+    return docs.push(keys) - 1;
+  };
+  const addDoc = (text: string): number => docOf(terms.terms(text).map((t) => t.key));
+  const workDocs = (cv.work ?? []).map((w) => ({
+    highlights: (w.highlights ?? []).map(addDoc),
+    summary: splitSentences(w.summary ?? "").map(addDoc),
+  }));
   const projectDocs = (cv.projects ?? []).map((p) => ({
     // The project's fields joined by line breaks, as one document.
-    whole:
-      docs.push(
-        terms
-          .joined([p.name, p.description, ...(p.highlights ?? []), ...(p.keywords ?? [])].filter(Boolean).map(String))
-          .map((t) => t.key),
-      ) - 1,
+    whole: docOf(
+      terms
+        .joined([p.name, p.description, ...(p.highlights ?? []), ...(p.keywords ?? [])].filter(Boolean).map(String))
+        .map((t) => t.key),
+    ),
     highlights: (p.highlights ?? []).map(addDoc),
   }));
   const skillDocs = (cv.skills ?? []).map((s) => ({
@@ -110,64 +225,186 @@ export const tailorLocally = (request: TailorRequest): Resume => {
   }));
   const summarySentences = splitSentences(cv.basics?.summary ?? "");
   const summaryDocs = summarySentences.map(addDoc);
-  const scores = bm25(docs, keywords);
+  const scores = bm25(docs, query);
   const scoreOf = (doc: number): number => scores[doc] ?? 0;
 
-  const refs: HighlightRef[] = [];
+  const coverage = new Coverage(wanted);
+  const groups: PieceGroup[] = [];
+  /** Pieces ranked best first (ties keep the CV's order), the first `budget` kept. */
+  // The requirements the highlights kept so far meet, in document order (work, then projects).
+  const shownAbove = new Set<number>();
+  const requirementWeight = requirements.map((r) => Math.max(1, ...r.keys.map((k) => allWeights.get(k) ?? 0)));
+  const group = (texts: readonly string[], docIds: readonly number[], budget: number, age: number): PieceGroup => {
+    const order = leadWithRequirements(
+      docIds.map(scoreOf),
+      docIds.map((d) => docMet[d] ?? []),
+      requirementWeight,
+      shownAbove,
+      budget,
+    );
+    const pieces = order.map(
+      (i): Piece => ({ text: texts[i]!, score: scoreOf(docIds[i]!), age, wanted: wantedIn(texts[i]!), kept: false }),
+    );
+    for (const p of pieces.slice(0, budget)) coverage.keep(p);
+    const g = { pieces, budget };
+    groups.push(g);
+    return g;
+  };
+  /** Text that stays whatever is trimmed still shows what it carries. */
+  const fixed = (...texts: (string | undefined)[]): void => {
+    for (const t of texts) if (t) coverage.addFixed(wantedIn(t));
+  };
+  fixed(cv.basics?.label);
+  for (const e of cv.education ?? []) fixed(e.studyType, e.area, ...(e.courses ?? []));
+
+  const writers: (() => void)[] = [];
+  const trimmable: { piece: Piece; owner: { highlights?: string[] } }[] = [];
   out.work = (cv.work ?? []).map((w, wi): ResumeWork => {
     const entry = structuredClone(w);
+    const d = workDocs[wi]!;
+    fixed(w.position, w.description);
+    // An older entry that says nothing the posting asks for stays (a gap in the
+    // dates would raise more questions than the entry), condensed to its first
+    // highlight and its summary's first statement, as the CV orders them.
+    const condensed = wi > 0 && [...d.highlights, ...d.summary].every((doc) => scoreOf(doc) === 0);
     if (w.highlights !== undefined) {
-      const ids = workDocs[wi]!;
-      const kept = rank(ids.map(scoreOf)).slice(0, maxHighlights);
-      entry.highlights = kept.map((i) => w.highlights![i]!);
-      for (const i of kept) refs.push({ owner: entry, text: w.highlights[i]!, score: scoreOf(ids[i]!), age: wi });
+      const g = group(w.highlights, d.highlights, condensed ? 1 : maxHighlights, wi);
+      writers.push(() => {
+        entry.highlights = keptTexts(g);
+        for (const piece of g.pieces) if (piece.kept) trimmable.push({ piece, owner: entry });
+      });
     }
+    if (condensed && d.summary.length > 1) {
+      const sentences = splitSentences(w.summary!);
+      // The first statement with what leans on it; a later one only if it carries what nothing else does.
+      const units = summaryUnits(sentences).map((u) => u.map((i) => sentences[i]!).join(" "));
+      const pieces = units.map((text): Piece => ({ text, score: 0, age: wi, wanted: wantedIn(text), kept: false }));
+      coverage.keep(pieces[0]!);
+      const g: PieceGroup = { pieces, budget: 1 };
+      groups.push(g);
+      writers.push(() => {
+        entry.summary = keptTexts(g).join(" ");
+      });
+    } else fixed(w.summary);
     return entry;
   });
   if (cv.work === undefined) delete out.work;
 
+  if (cv.skills !== undefined) {
+    const skills = cv.skills;
+    const { items, pieces } = skillItems(skills, skillDocs, scoreOf, (gi, ki) => {
+      const s = skills[gi]!;
+      // A group's name shows while any of its skills does: each kept skill counts it once.
+      return [...new Set([...wantedIn(s.name ?? ""), ...(ki < 0 ? [] : wantedIn(s.keywords![ki]!))])];
+    });
+    const g: PieceGroup = { pieces, budget: maxSkills };
+    for (const p of pieces.slice(0, maxSkills)) coverage.keep(p);
+    groups.push(g);
+    writers.push(() => {
+      out.skills = groupSkills(
+        skills,
+        items.filter((_, i) => pieces[i]!.kept),
+      );
+    });
+  }
+
+  if (out.basics !== undefined || summarySentences.length > 0) {
+    const { chosen, left } = summaryPieces(summarySentences, summaryDocs.map(scoreOf), wantedIn);
+    for (const p of chosen) coverage.keep(p);
+    // Runs left out come back only to show what nothing else does, after the chosen ones.
+    const g: PieceGroup = { pieces: left, budget: Number.POSITIVE_INFINITY };
+    groups.push(g);
+    writers.push(() => {
+      const parts = [...chosen.map((p) => p.text), ...keptTexts(g)];
+      if (summarySentences.length === 0) parts.push(...fallbackSummary(cv));
+      const skills = matchedCvSkills(cv, query, requirements, roleWords, DEFAULT_BUDGETS.maxSummarySkills, terms);
+      if (skills.length > 0) parts.push(`Relevant skills: ${skills.join(", ")}.`);
+      const text = parts.join(" ");
+      if (text !== "") out.basics = { ...(out.basics ?? {}), summary: text };
+    });
+  }
+
+  const needed = new Set<string>();
+  for (const parts of Object.values(sectionParts(cv)))
+    for (const part of parts) for (const k of wantedIn(part)) needed.add(k);
   if (cv.projects !== undefined) {
-    const order = rank(projectDocs.map((p) => scoreOf(p.whole))).slice(0, DEFAULT_BUDGETS.maxProjects);
-    out.projects = order.map((pi): ResumeProject => {
-      const p = cv.projects![pi]!;
+    const projects = cv.projects;
+    // Projects come and go whole: the most relevant ones, and one left out only if it alone shows a
+    // wanted term; then the kept ones' highlights are ranked and trimmed as an entry's are.
+    const order = rank(projectDocs.map((p) => scoreOf(p.whole)));
+    const wholes = order.map(
+      (pi): Piece => ({
+        text: projects[pi]!.name ?? "",
+        score: scoreOf(projectDocs[pi]!.whole),
+        age: 1000 + pi,
+        wanted: [...new Set(projectParts(projects[pi]!).flatMap(wantedIn))],
+        kept: false,
+      }),
+    );
+    for (const w of wholes.slice(0, DEFAULT_BUDGETS.maxProjects)) coverage.keep(w);
+    restoreCoverage(coverage, [...groups, { pieces: wholes, budget: DEFAULT_BUDGETS.maxProjects }], needed);
+    const kept = order.filter((_, i) => wholes[i]!.kept);
+    for (const w of wholes) coverage.drop(w);
+    out.projects = kept.map((pi): ResumeProject => {
+      const p = projects[pi]!;
       const entry = structuredClone(p);
+      fixed(p.name, p.description, ...(p.keywords ?? []), ...(p.roles ?? []));
       if (p.highlights !== undefined) {
-        const ids = projectDocs[pi]!.highlights;
-        const kept = rank(ids.map(scoreOf)).slice(0, maxHighlights);
-        entry.highlights = kept.map((i) => p.highlights![i]!);
-        for (const i of kept)
-          refs.push({ owner: entry, text: p.highlights[i]!, score: scoreOf(ids[i]!), age: 1000 + pi });
+        const g = group(p.highlights, projectDocs[pi]!.highlights, maxHighlights, 1000 + pi);
+        writers.push(() => {
+          entry.highlights = keptTexts(g);
+          for (const piece of g.pieces) if (piece.kept) trimmable.push({ piece, owner: entry });
+        });
       }
       return entry;
     });
   }
-
-  if (cv.skills !== undefined) out.skills = tailorSkills(cv.skills, skillDocs, scoreOf, maxSkills);
-
-  if (out.basics !== undefined || summarySentences.length > 0) {
-    const summary = composeSummary(cv, summarySentences, summaryDocs.map(scoreOf), keywords, terms);
-    if (summary !== "") out.basics = { ...(out.basics ?? {}), summary };
-  }
-
-  trimToWordBudget(out, refs, maxWords);
+  restoreCoverage(coverage, groups, needed);
+  for (const write of writers) write();
+  trimToWordBudget(out, trimmable, coverage, maxWords);
   return out;
 };
 
-const tailorSkills = (
+/** A project's texts, as the match report reads them. */
+const projectParts = (p: ResumeProject): string[] =>
+  [p.name, p.description, ...(p.highlights ?? []), ...(p.keywords ?? []), ...(p.roles ?? [])].filter(
+    (t): t is string => typeof t === "string" && t !== "",
+  );
+
+interface SkillItem {
+  readonly gi: number;
+  /** -1: a group without keywords is itself one skill ("Kotlin", "unit testing"). */
+  readonly ki: number;
+  readonly score: number;
+}
+
+/** Every skill of the CV as a piece, best first. */
+const skillItems = (
   skills: readonly ResumeSkill[],
   docs: readonly { name: number; keywords: readonly number[] }[],
   scoreOf: (doc: number) => number,
-  maxSkills: number,
-): ResumeSkill[] => {
-  // A group without keywords is itself one skill ("Kotlin", "unit testing").
-  const items = skills.flatMap((s, gi) => {
+  wantedOf: (gi: number, ki: number) => string[],
+): { items: SkillItem[]; pieces: Piece[] } => {
+  const all = skills.flatMap((s, gi): SkillItem[] => {
     const d = docs[gi]!;
     if ((s.keywords ?? []).length === 0) return [{ gi, ki: -1, score: scoreOf(d.name) }];
     return (s.keywords ?? []).map((_, ki) => ({ gi, ki, score: scoreOf(d.keywords[ki]!) + 0.1 * scoreOf(d.name) }));
   });
-  const kept = rank(items.map((i) => i.score))
-    .slice(0, maxSkills)
-    .map((i) => items[i]!);
+  const items = rank(all.map((i) => i.score)).map((i) => all[i]!);
+  const pieces = items.map(
+    (item): Piece => ({
+      text: item.ki < 0 ? (skills[item.gi]!.name ?? "") : skills[item.gi]!.keywords![item.ki]!,
+      score: item.score,
+      age: 0,
+      wanted: wantedOf(item.gi, item.ki),
+      kept: false,
+    }),
+  );
+  return { items, pieces };
+};
+
+/** The kept skills in their groups: the most relevant group first, and within each group its most relevant skills first. */
+const groupSkills = (skills: readonly ResumeSkill[], kept: readonly SkillItem[]): ResumeSkill[] => {
   const groups = new Map<number, { score: number; keywords: number[] }>();
   for (const item of kept) {
     const g = groups.get(item.gi) ?? { score: 0, keywords: [] };
@@ -185,22 +422,37 @@ const tailorSkills = (
     });
 };
 
-/** CV skill keywords (as the CV writes them) that the posting asks for, best first. */
-const matchedCvSkills = (cv: Resume, keywords: readonly Keyword[], limit: number, terms: TextTerms): string[] => {
-  const weight = new Map(keywords.map((k) => [k.key, k.weight]));
-  const candidates = (cv.skills ?? []).flatMap((s) =>
-    (s.keywords ?? []).length > 0 ? (s.keywords ?? []) : [s.name ?? ""],
-  );
+/**
+ * The CV's own skills (group names and keywords, as the CV writes them) that
+ * the posting asks for, best first: each meets one of its requirements or
+ * names one of its skills, tools or names. A plain word or a role word in
+ * common ("engineering best practices" for an ad that says "Engineer") is not enough.
+ */
+const matchedCvSkills = (
+  cv: Resume,
+  query: readonly Keyword[],
+  requirements: readonly RequirementTerms[],
+  roleWords: ReadonlySet<string>,
+  limit: number,
+  terms: TextTerms,
+): string[] => {
+  const weight = new Map<string, number>();
+  for (const k of query) weight.set(k.key, Math.max(weight.get(k.key) ?? 0, k.weight));
+  const named = new Set(query.filter((k) => k.kind !== "word" && !roleWords.has(k.key)).map((k) => k.key));
+  const candidates = (cv.skills ?? []).flatMap((s) => [s.name ?? "", ...(s.keywords ?? [])]);
   const seen = new Set<string>();
   const scored: { text: string; score: number; i: number }[] = [];
   candidates.forEach((text, i) => {
-    const keys = terms.terms(text).map((t) => t.key);
-    const score = keys.reduce((sum, k) => sum + (weight.get(k) ?? 0), 0);
     const norm = text.trim().toLowerCase();
-    if (score > 0 && norm !== "" && !seen.has(norm)) {
-      seen.add(norm);
-      scored.push({ text: text.trim(), score, i });
-    }
+    if (norm === "" || seen.has(norm)) return;
+    const keys = new Set(terms.terms(text).map((t) => t.key));
+    const met = metRequirements(keys, requirements);
+    if (met.length === 0 && ![...keys].some((k) => named.has(k))) return;
+    seen.add(norm);
+    let score = 0;
+    for (const k of keys) score += weight.get(k) ?? 0;
+    for (const j of met) if (requirements[j]!.keys.length > 1) score += weight.get(phraseKey(j)) ?? 0;
+    scored.push({ text: text.trim(), score, i });
   });
   return scored
     .sort((a, b) => b.score - a.score || a.i - b.i)
@@ -208,25 +460,44 @@ const matchedCvSkills = (cv: Resume, keywords: readonly Keyword[], limit: number
     .map((s) => s.text);
 };
 
-const composeSummary = (
-  cv: Resume,
+/**
+ * The summary's statements by relevance, at most `maxSummarySentences`
+ * sentences: a sentence that leans on the one before it ("I have also…")
+ * comes only right after it, so the best-scoring run of sentences leads and
+ * keeps its own order. `left` are the runs left out whole.
+ */
+const summaryPieces = (
   sentences: readonly string[],
   sentenceScores: readonly number[],
-  keywords: readonly Keyword[],
-  terms: TextTerms,
-): string => {
-  const parts: string[] = [];
-  if (sentences.length > 0) {
-    for (const i of rank(sentenceScores).slice(0, DEFAULT_BUDGETS.maxSummarySentences)) parts.push(sentences[i]!);
-  } else {
-    const label = cv.basics?.label?.trim();
-    if (label) parts.push(/[.!?]$/.test(label) ? label : `${label}.`);
-    const latest = (cv.work ?? []).find((w) => w.position && employerOf(w));
-    if (latest) parts.push(`Most recently ${latest.position!.trim()} at ${employerOf(latest)!.trim()}.`);
+  wantedIn: (text: string) => string[],
+): { chosen: Piece[]; left: Piece[] } => {
+  const units = summaryUnits(sentences);
+  // A run is as relevant as its best statement: "I have also provided mentorship" lifts the sentence it follows.
+  const unitScores = units.map((u) => Math.max(...u.map((i) => sentenceScores[i] ?? 0)));
+  let room: number = DEFAULT_BUDGETS.maxSummarySentences;
+  const chosen: Piece[] = [];
+  const left: Piece[] = [];
+  for (const ui of rank(unitScores)) {
+    const unit = units[ui]!;
+    // A run longer than the room left keeps its opening sentences: they stand without what follows.
+    const ids = room > 0 ? unit.slice(0, room) : unit;
+    const text = ids.map((i) => sentences[i]!).join(" ");
+    const piece: Piece = { text, score: unitScores[ui]!, age: 0, wanted: wantedIn(text), kept: false };
+    if (room > 0) chosen.push(piece);
+    else left.push(piece);
+    room = Math.max(0, room - ids.length);
   }
-  const skills = matchedCvSkills(cv, keywords, DEFAULT_BUDGETS.maxSummarySkills, terms);
-  if (skills.length > 0) parts.push(`Relevant skills: ${skills.join(", ")}.`);
-  return parts.join(" ");
+  return { chosen, left };
+};
+
+/** With no summary in the CV: its label and latest role, in its own words. */
+const fallbackSummary = (cv: Resume): string[] => {
+  const parts: string[] = [];
+  const label = cv.basics?.label?.trim();
+  if (label) parts.push(/[.!?]$/.test(label) ? label : `${label}.`);
+  const latest = (cv.work ?? []).find((w) => w.position && employerOf(w));
+  if (latest) parts.push(`Most recently ${latest.position!.trim()} at ${employerOf(latest)!.trim()}.`);
+  return parts;
 };
 
 const countWords = (cv: Resume): number =>
@@ -244,16 +515,28 @@ const countWords = (cv: Resume): number =>
     0,
   );
 
-/** Drops the least relevant highlights (older ones first on ties) until the tailorable text fits. */
-const trimToWordBudget = (cv: Resume, refs: HighlightRef[], maxWords: number): void => {
+/**
+ * Drops the least relevant highlights (older ones first on ties) until the
+ * tailorable text fits, passing over any that is the last to carry a term the
+ * posting asks for or the last of its entry.
+ */
+const trimToWordBudget = (
+  cv: Resume,
+  kept: readonly { piece: Piece; owner: { highlights?: string[] } }[],
+  coverage: Coverage,
+  maxWords: number,
+): void => {
   let words = countWords(cv);
-  const victims = [...refs].sort((a, b) => a.score - b.score || b.age - a.age);
-  for (const victim of victims) {
+  const victims = [...kept].sort((a, b) => a.piece.score - b.piece.score || b.piece.age - a.piece.age);
+  for (const { piece, owner } of victims) {
     if (words <= maxWords) break;
-    const list = victim.owner.highlights;
-    const at = list?.indexOf(victim.text) ?? -1;
-    if (list === undefined || at < 0) continue;
+    if (!coverage.canDrop(piece)) continue;
+    const list = owner.highlights;
+    const at = list?.indexOf(piece.text) ?? -1;
+    // An entry keeps its lead highlight: condensed, not emptied.
+    if (list === undefined || at < 0 || list.length === 1) continue;
     list.splice(at, 1);
-    words -= wordCount(victim.text);
+    coverage.drop(piece);
+    words -= wordCount(piece.text);
   }
 };

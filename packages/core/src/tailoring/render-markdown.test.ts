@@ -7,7 +7,7 @@ import { loadResume } from "./testing/eval-set.ts";
 
 /** Markdown that a renderer would turn into a link, an image, raw HTML or a code span. */
 const ACTIVE = [
-  /<[a-z/!]/i, // raw HTML or an autolink
+  /(?<!\\)<[a-z/!]/i, // raw HTML or an autolink
   /(?<!\\)\[[^\]]*(?<!\\)\]\s*[([]/, // [text](url) or [text][ref], brackets unescaped
   /(?<!\\)!(?<!\\)\[/, // image opener
   /(?<!\\)`/, // code span
@@ -43,23 +43,49 @@ test("injected images, links and HTML in any CV field render as literal text", (
   assertInert(md);
   assert.match(md, /^# \\!\\\[x\\\]\(https:\/\/evil\/p\.png\)\n/);
   assert.ok(md.includes("**\\[docs\\](javascript:alert(1))**"), md);
-  assert.ok(md.includes("\n&lt;img src=x onerror=alert(1)&gt;\n"), md);
-  assert.ok(md.includes("### \\[Eng\\] — &lt;script&gt;alert(1)&lt;/script&gt;"), md);
+  assert.ok(md.includes("\n\\<img src=x onerror=alert(1)\\>\n"), md);
+  assert.ok(md.includes("### \\[Eng\\] — \\<script\\>alert(1)\\</script\\>"), md);
   assert.ok(md.includes("- \\!\\[x\\](https://evil/p.png)\n"), md);
   assert.ok(md.includes("- \\[docs\\](javascript:alert(1))\n"), md);
-  assert.ok(md.includes("- &lt;img src=x onerror=alert(1)&gt;\n"), md);
+  assert.ok(md.includes("- \\<img src=x onerror=alert(1)\\>\n"), md);
   assert.ok(md.includes("\\`rm -rf\\`"), md);
 });
 
-test("escapeMarkdown: entities first, then backslash escapes; plain text unchanged", () => {
-  assert.is(escapeMarkdown("A & B <b>"), "A &amp; B &lt;b&gt;");
-  assert.is(escapeMarkdown("&lt;"), "&amp;lt;");
+test("escapeMarkdown: backslash escapes, never HTML entities; plain text unchanged", () => {
+  // "&" reads as written; only one that would start an entity reference is escaped.
+  assert.is(escapeMarkdown("R&D & QA"), "R&D & QA");
+  assert.is(escapeMarkdown("A & B <b>"), "A & B \\<b\\>");
+  assert.is(escapeMarkdown("&lt; and &#60;"), "\\&lt; and \\&#60;");
   assert.is(escapeMarkdown("C:\\temp [x]"), "C:\\\\temp \\[x\\]");
   assert.is(escapeMarkdown("wow! [x]"), "wow! \\[x\\]");
   assert.is(
     escapeMarkdown("Cut costs by 40% on AWS (2x faster), node.js/C#."),
     "Cut costs by 40% on AWS (2x faster), node.js/C#.",
   );
+});
+
+test("a CV's own '&' renders as '&', not '&amp;'", () => {
+  const md = renderMarkdown({
+    basics: { name: "Sam" },
+    work: [{ name: "R&D Labs", highlights: ["Ran QA & release."] }],
+  });
+  assert.ok(md.includes("R&D Labs") && md.includes("- Ran QA & release.\n"), md);
+  assert.not.ok(md.includes("&amp;"), md);
+});
+
+test("award, certificate and publication dates read as work dates do", () => {
+  const md = renderMarkdown({
+    basics: { name: "Sam" },
+    work: [{ name: "Acme", startDate: "2018-01-14" }],
+    awards: [{ title: "Finalist", awarder: "nwHacks", date: "2018-01-14" }],
+    certificates: [{ name: "CKA", issuer: "CNCF", date: "2020-06" }],
+    publications: [{ name: "Paper", publisher: "ACM", releaseDate: "2019-03-02" }],
+  });
+  assert.ok(md.includes("*Jan 2018 – Present*"), md);
+  assert.ok(md.includes("### Finalist — nwHacks\n*Jan 2018*"), md);
+  assert.ok(md.includes("### CKA — CNCF\n*Jun 2020*"), md);
+  assert.ok(md.includes("### Paper — ACM\n*Mar 2019*"), md);
+  assert.not.ok(/\d{4}-\d{2}/.test(md), md);
 });
 
 test("a normal eval CV still renders as readable Markdown: name, sections, employers, highlights", () => {

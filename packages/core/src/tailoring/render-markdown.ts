@@ -3,23 +3,20 @@ import type { Resume } from "../resume/resume.ts";
 import { type ResumeView, resumeView } from "../resume/resume-view.ts";
 import { oneLine as foldLines } from "../resume/whitespace.ts";
 
-/** Every character `escapeMarkdown` may change (`!` only before `[`, which is in the class too). */
+/** Every character `escapeMarkdown` may change (`!` only before `[`, `&` only before an entity's name; both classes here). */
 const MARKDOWN_SPECIAL = /[&<>\\`[\]]/;
 
 /**
- * CV text as literal Markdown text: `&`, `<`, `>` become entities (no raw
- * HTML, no autolinks) and backslashes, brackets, `!` before `[` and backticks
- * are backslash-escaped (no links, images or code spans). Other Markdown
- * punctuation is left alone so ordinary text reads as written.
+ * CV text as literal Markdown text, by backslash escapes alone (CommonMark
+ * reads a backslash before ASCII punctuation as that character): `<` and `>`
+ * (no raw HTML, no autolinks), backslashes, brackets, `!` before `[` and
+ * backticks (no links, images or code spans), and `&` where it would start an
+ * entity reference (`&lt;`, `&#60;`). HTML entities would be wrong here: a
+ * Markdown file is read as text too, and "R&D" must read "R&D". Other
+ * Markdown punctuation is left alone so ordinary text reads as written.
  */
 export const escapeMarkdown = (text: string): string =>
-  !MARKDOWN_SPECIAL.test(text)
-    ? text
-    : text
-        .replace(/&/g, "&amp;")
-        .replace(/</g, "&lt;")
-        .replace(/>/g, "&gt;")
-        .replace(/[\\`[\]]|!(?=\[)/g, "\\$&");
+  !MARKDOWN_SPECIAL.test(text) ? text : text.replace(/&(?=#?[A-Za-z0-9]+;)|[<>\\`[\]]|!(?=\[)/g, "\\$&");
 
 const STRUCTURAL = " \t|:-=*_+";
 const onlyStructural = (line: string): boolean => {
