@@ -128,7 +128,8 @@ export const createConsole = (options: ConsoleOptions) => {
       "content-security-policy": PAGE_CSP,
       "x-content-type-options": "nosniff",
       "cache-control": "no-store",
-      "referrer-policy": "no-referrer",
+      // same-origin, not no-referrer: under no-referrer a browser sends `Origin: null` with its forms.
+      "referrer-policy": "same-origin",
       "x-frame-options": "DENY",
       ...headers,
     });
