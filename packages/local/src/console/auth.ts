@@ -68,7 +68,9 @@ export class ConsoleAuth {
   }
 
   #newSession(): ConsoleSession {
-    const session = { token: random(), csrf: random(), expiresAt: this.#now() + SESSION_TTL_MS };
+    const now = this.#now();
+    for (const [token, s] of this.#sessions) if (s.expiresAt <= now) this.#sessions.delete(token);
+    const session = { token: random(), csrf: random(), expiresAt: now + SESSION_TTL_MS };
     this.#sessions.set(session.token, session);
     return session;
   }

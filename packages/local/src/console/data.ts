@@ -46,6 +46,8 @@ export interface QueueOverview {
 
 export interface RedriveOutcome {
   readonly dryRun: boolean;
+  /** Without a filter on an SQS that has them (AWS): the move task redriveDlq started instead. */
+  readonly moveTask?: string;
   readonly moved: readonly DeadMessage[];
   readonly kept: readonly { readonly dead: DeadMessage; readonly why: string }[];
   readonly leftInDlq: number | undefined;
@@ -205,6 +207,7 @@ export const stackConsoleData = (info: StackInfo, clock: Clock = systemClock): C
       const dlq = await depthOf(sqs, q.dlqUrl, undefined, queues[queue].dlqName);
       return {
         dryRun,
+        ...(report.method === "move-task" ? { moveTask: report.taskHandle ?? "(no handle)" } : {}),
         moved: await Promise.all(report.moved.map(describe)),
         kept: await Promise.all(
           report.skipped.map(async (k) => ({ dead: await describe(k.message), why: whyKept(k, criteria) })),

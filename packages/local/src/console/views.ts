@@ -129,9 +129,11 @@ export const redrivePage = (
   return page(
     outcome.dryRun ? "Redrive: dry run" : "Redrive: done",
     html`<p id="redrive-summary">${
-      outcome.dryRun
-        ? `dry run: ${outcome.moved.length} message(s) would move, ${outcome.kept.length} would stay; nothing was moved`
-        : `moved ${outcome.moved.length} message(s); ${outcome.kept.length} kept`
+      outcome.moveTask
+        ? `started an SQS message move task (${outcome.moveTask}): the whole DLQ moves back, in order`
+        : outcome.dryRun
+          ? `dry run: ${outcome.moved.length} message(s) would move, ${outcome.kept.length} would stay; nothing was moved`
+          : `moved ${outcome.moved.length} message(s); ${outcome.kept.length} kept`
     }${outcome.leftInDlq === undefined ? "" : `; ${outcome.leftInDlq} in the DLQ now`}.</p>
 <h2>${outcome.dryRun ? "Would move" : "Moved"}</h2>
 <table id="moved"><thead><tr>${DEAD_HEAD}</tr></thead><tbody>${deadRows(outcome.moved)}</tbody></table>
