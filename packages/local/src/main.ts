@@ -124,6 +124,10 @@ const sesNote =
 const bedrockNote = services["bedrock-runtime"].source === "emulated" ? "   Converse over h2c" : "";
 console.log(`
   API (HTTP API v2 + JWT)   ${info.apiUrl}          routes under /v1, JWKS at /.well-known/jwks.json
+  console                   ${info.apiUrl}/console  queues, DLQs and redrive, jobs, report preview, sent email
+    one-time login link     ${started.consoleLoginUrl}
+                            (works once, for 10 minutes; afterwards paste an admin token on the login page:
+                             pnpm cvpipe token --tenant ops --user you --role admin)
   SQS                       ${services.sqs.description}
   S3                        ${services.s3.description}
   DynamoDB                  ${services.dynamodb.description}

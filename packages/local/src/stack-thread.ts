@@ -18,6 +18,8 @@ export interface StackReady {
   /** The schedules' next fire times (ISO 8601), undefined when off. */
   readonly weeklyReportNext: string | undefined;
   readonly jobSweepNext: string | undefined;
+  /** A one-time login link to the console (works once, for 10 minutes). */
+  readonly consoleLoginUrl: string;
 }
 
 export interface StackFailure {
@@ -73,6 +75,7 @@ try {
       info: stack.info,
       weeklyReportNext: stack.scheduler?.next()?.toISOString(),
       jobSweepNext: stack.schedulers.jobSweep.next()?.toISOString(),
+      consoleLoginUrl: stack.console.loginUrl(),
     } satisfies StackReady,
   });
 } catch (error) {

@@ -39,6 +39,9 @@ import {
 } from "@cvpipe/core/topology";
 import { DEFAULT_SERVICE_NAME } from "@cvpipe/functions/logger";
 import { startBedrockServer } from "./bedrock-server/bedrock-server.ts";
+import { ConsoleAuth } from "./console/auth.ts";
+import { CONSOLE_PATH, type ConsoleHandler, createConsole } from "./console/console.ts";
+import { stackConsoleData } from "./console/data.ts";
 import { ownerOnlyDataDir, startEmulatorsThread } from "./emulators.ts";
 import { resourceEnv } from "./function-env.ts";
 import { type ApiHandler, startGateway } from "./gateway/index.ts";
@@ -125,6 +128,11 @@ export interface RunningStack {
   /** The weekly report's schedule (`schedulers.weeklyReport`). */
   readonly scheduler: Scheduler;
   readonly schedulers: Readonly<Record<ScheduleId, Scheduler>>;
+  /** The operator console at `<apiUrl>/console` (console/console.ts). */
+  readonly console: {
+    /** A new one-time login link (single use, LOGIN_CODE_TTL_MS); `pnpm start` prints one. */
+    loginUrl(): string;
+  };
   stop(): Promise<void>;
 }
 
@@ -324,7 +332,16 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
     analyticsEvents: (await import("@cvpipe/functions/analytics")).handler as unknown as SqsHandler,
   };
 
+  // The console answers once the stack's info exists (below); a request before that is told to wait.
+  const functionsClock = clockFromEnv(process.env);
+  const consoleAuth = new ConsoleAuth(keys, functionsClock);
+  let consoleHandler: ConsoleHandler | undefined;
   const gateway = await startGateway({
+    console: async (req, res, url) => {
+      if (consoleHandler) return consoleHandler(req, res, url);
+      res.writeHead(503, { "content-type": "text/plain", "retry-after": "1" });
+      res.end("the stack is still starting");
+    },
     port: settings.apiPort,
     keys,
     handler: ingress,
@@ -421,6 +438,12 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
     bucket: provisioned.bucket,
     jwt: { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, jwks: `${gateway.url}/.well-known/jwks.json` },
   };
+  consoleHandler = createConsole({
+    auth: consoleAuth,
+    data: stackConsoleData(info, functionsClock),
+    clock: functionsClock,
+    log,
+  });
   const infoFile = join(settings.dataDir, "stack.json");
   writeFileSync(infoFile, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
 
@@ -444,5 +467,8 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
     return stopped;
   };
 
-  return { info, keys, pollers, scheduler, schedulers, stop };
+  const consoleAccess = {
+    loginUrl: () => `${gateway.url}${CONSOLE_PATH}/login?code=${consoleAuth.issueLoginCode()}`,
+  };
+  return { info, keys, pollers, scheduler, schedulers, console: consoleAccess, stop };
 };

@@ -28,6 +28,11 @@ export interface GatewayOptions {
   readonly clock?: Clock;
   /** Origins CORS allows (`*` for any), as the deployment's API Gateway CORS settings; none: no CORS. */
   readonly corsOrigins?: readonly string[];
+  /**
+   * The operator console (console/console.ts), answered under /console before any API route is
+   * matched: it is no API route (not in the topology, the OpenAPI document or the authorizer's).
+   */
+  readonly console?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
 }
 
 /** The request id of an answer: the caller's `x-request-id` when it is a well-formed id, else a new one. */
@@ -109,7 +114,10 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
     res.setHeader("x-request-id", requestId);
     const origins = options.corsOrigins ?? [];
     const origin = typeof req.headers.origin === "string" ? req.headers.origin : undefined;
-    for (const [name, value] of Object.entries(corsHeaders(origins, origin))) res.setHeader(name, value);
+    const isConsole = options.console !== undefined && /^\/console(?:\/|$)/.test(url.pathname);
+    // The console is for this machine's browser only: never readable cross-origin, whatever CORS allows.
+    if (!isConsole)
+      for (const [name, value] of Object.entries(corsHeaders(origins, origin))) res.setHeader(name, value);
     let status = 0;
     res.on("finish", () => {
       status = res.statusCode;
@@ -131,6 +139,10 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
         }
         res.writeHead(204);
         res.end();
+        return;
+      }
+      if (isConsole) {
+        await options.console!(req, res, url);
         return;
       }
       const matched = matchRoute(method, url.pathname);
