@@ -9,7 +9,7 @@
  * page puts it. Skipped, saying so, when Chromium is not installed.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
@@ -69,7 +69,11 @@ test.after(async () => {
 
 /** A screenshot that is a real page: not blank, several colours, content in the given regions. */
 const checkScreenshot = async (page: Page, what: string, regions: [number, number, number, number][]) => {
-  const png = decodePng(await page.screenshot({ fullPage: false }));
+  const shot = await page.screenshot({ fullPage: false });
+  // CONSOLE_SCREENSHOTS=<dir> keeps them, to look at.
+  const keep = process.env["CONSOLE_SCREENSHOTS"];
+  if (keep) writeFileSync(join(keep, `${what.replaceAll(/\W+/g, "-")}.png`), shot);
+  const png = decodePng(shot);
   assert.is(png.width, 1200, `${what}: width`);
   const stats = pixelStats(png);
   assert.ok(stats.colours > 20, `${what}: only ${stats.colours} colours`);
