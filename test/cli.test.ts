@@ -178,7 +178,7 @@ test("jobs list and get read the jobs table", async () => {
   const res = await stack.api.request("POST", "/v1/jobs", { body, tenant: "cli", user: "olga" });
   const list = await cvpipe(["jobs", "list", "--tenant", "cli", "--user", "olga"]);
   assert.match(list.out, new RegExp(`${res.body.data.jobId}\\s+QUEUED`));
-  const get = await cvpipe(["jobs", "get", "--tenant", "cli", res.body.data.jobId]);
+  const get = await cvpipe(["jobs", "get", "--tenant", "cli", res.body.data.jobId, "--json"]);
   assert.is(JSON.parse(get.out).status, "QUEUED");
   const missing = await cvpipe(["jobs", "get", "--tenant", "cli", "nope"]);
   assert.is(missing.code, 1);
