@@ -41,6 +41,8 @@ export interface Target {
   readonly tables: Readonly<Record<TableId, string>>;
   /** Where previews are written by default. */
   readonly workDir: string;
+  /** The embedded stack's consumers (its pollers) by queue; absent on a stage (Lambda's event source mappings say). */
+  readonly consumers?: Readonly<Record<QueueId, "running" | "paused">>;
 }
 
 /**
@@ -97,7 +99,13 @@ const localTarget = (): Target => {
     process.env[localCredentialsEnv(SERVICE_IDS[service])] ??= "local:local";
   }
   const names = Object.fromEntries(Object.values(tables).map((t) => [t.id, t.name])) as Record<TableId, string>;
-  return { name: "local", queues: info.queues, tables: names, workDir: info.dataDir };
+  return {
+    name: "local",
+    queues: info.queues,
+    tables: names,
+    workDir: info.dataDir,
+    ...(info.consumers ? { consumers: info.consumers } : {}),
+  };
 };
 
 const stageTarget = async (stage: string): Promise<Target> => {
