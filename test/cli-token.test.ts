@@ -68,4 +68,20 @@ test("a stack's key under CVPIPE_DATA_DIR: a token on stdout alone, with the --t
   assert.is((claims.exp ?? 0) - (claims.iat ?? 0), 60);
 });
 
+test("--json: the token with its tenant, user, scopes and expiry (docs/cli.md)", async () => {
+  const dir = tempDataDir();
+  await loadOrCreateKeys(dir);
+  const fixed = Date.parse("2026-11-20T10:00:00Z") - Date.now();
+  const r = await runCli([...identity, "--ttl", "60", "--scope", "cvpipe/jobs.read", "--json"], {
+    CVPIPE_DATA_DIR: dir,
+    CVPIPE_CLOCK_OFFSET_MS: String(fixed),
+  });
+  assert.is(r.code, 0, r.err);
+  const out = JSON.parse(r.out);
+  assert.equal(Object.keys(out), ["token", "tenantId", "userId", "scopes", "expiresAt"]);
+  assert.equal(out.scopes, ["cvpipe/jobs.read"]);
+  assert.is(decodeJwt(out.token).exp, Date.parse(out.expiresAt) / 1000);
+  assert.match(out.expiresAt, /^2026-11-20T10:01:0\d/);
+});
+
 test.run();

@@ -29,6 +29,7 @@ export const token = async (args: string[]): Promise<void> => {
       scope: { type: "string", multiple: true },
       role: { type: "string", multiple: true },
       ttl: { type: "string", default: "3600" },
+      json: { type: "boolean", default: false },
     },
     strict: true,
   });
@@ -56,14 +57,29 @@ export const token = async (args: string[]): Promise<void> => {
     throw new StackNotFoundError("no signing key (keys/jwt-signing-key.json): no stack has started");
   }
   const keys = readKeys(dataDir);
+  const now = clockFromEnv(process.env).now();
+  const minted = await mintToken(keys, {
+    tenantId: values.tenant,
+    userId: values.user,
+    ttlSeconds,
+    scopes: [...new Set(scopes)],
+    ...(values.role?.length ? { extraClaims: { [api.roleClaim]: [...new Set(values.role)] } } : {}),
+    now,
+  });
+  // Bare by default: the README's TOKEN=$(pnpm --silent cvpipe token …) takes stdout as it is.
   console.log(
-    await mintToken(keys, {
-      tenantId: values.tenant,
-      userId: values.user,
-      ttlSeconds,
-      scopes: [...new Set(scopes)],
-      ...(values.role?.length ? { extraClaims: { [api.roleClaim]: [...new Set(values.role)] } } : {}),
-      now: clockFromEnv(process.env).now(),
-    }),
+    values.json
+      ? JSON.stringify(
+          {
+            token: minted,
+            tenantId: values.tenant,
+            userId: values.user,
+            scopes: [...new Set(scopes)],
+            expiresAt: new Date(Math.floor(now.getTime() / 1000) * 1000 + ttlSeconds * 1000).toISOString(),
+          },
+          null,
+          2,
+        )
+      : minted,
   );
 };
