@@ -10,11 +10,13 @@ import { execFile } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { SendMessageCommand } from "@aws-sdk/client-sqs";
+import { ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { createSqsClient } from "@cvpipe/aws/clients";
 import { queues } from "@cvpipe/core/topology";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import type { QueueFigures } from "../packages/cli/src/commands/queues.ts";
+import { runCli } from "./support/cli.ts";
 import { onMoto, repoRoot, startTestStack, type TestStack, tempDataDir, unlessMoto } from "./support/stack.ts";
 
 const exec = promisify(execFile);
@@ -64,7 +66,10 @@ test("empty queues: every alarm OK, no age", async () => {
   const r = await queuesCli();
   assert.is(r.code, 0, r.err);
   assert.match(r.out, /queue\s+visible\s+in flight\s+delayed\s+oldest \(s\)/);
-  assert.match(r.out, onMoto ? /^tailoring-jobs\.fifo\s+0\s+0\s+0\s+\?$/m : /^tailoring-jobs\.fifo\s+0\s+0\s+0\s+-$/m);
+  assert.match(
+    r.out,
+    onMoto ? /^tailoring-jobs\.fifo\s+0\s+0\s+0\s+n\/a\s+paused$/m : /^tailoring-jobs\.fifo\s+0\s+0\s+0\s+-\s+paused$/m,
+  );
   for (const spec of Object.values(queues)) {
     assert.is(stateOf(r.out, `${spec.id}-dlq-not-empty`), "OK", r.out);
     assert.is(stateOf(r.out, `${spec.id}-oldest-message-age`), onMoto ? "UNKNOWN" : "OK", r.out);
@@ -101,11 +106,42 @@ withAges("a message older than the queue's maxAgeSeconds: oldest-message-age is 
   assert.is(stateOf(later.out, "analyticsEvents-oldest-message-age"), "ALARM", later.out);
   const age = Number(/analytics-events\.fifo: oldest (\d+) s > /.exec(later.out)?.[1]);
   assert.ok(age > limit, later.out);
-  assert.match(later.out, /^analytics-events\.fifo\s+1\s+0\s+0\s+\d+$/m);
+  assert.match(later.out, /^analytics-events\.fifo\s+1\s+0\s+0\s+\d+\s+paused$/m);
   assert.is(stateOf(later.out, "tailoringJobs-oldest-message-age"), "OK", "the tailoring queue is empty");
   assert.match(later.out, /1 queue\(s\) with messages older than their limit/);
   // Reading the ages moved nothing: the message is still there, never received.
   assert.match((await queuesCli()).out, /^analytics-events\.fifo\s+1\s+0\s+0\s/m);
+});
+
+test("--json: each queue's figures by stable names; a received message counts in flight; the consumer's state", async () => {
+  const url = stack.info.queues.tailoringJobs.url;
+  await send(url, "in-flight-1");
+  await createSqsClient().send(new ReceiveMessageCommand({ QueueUrl: url, VisibilityTimeout: 600 }));
+  const r = await runCli(["queues", "--json"], { CVPIPE_DATA_DIR: stack.info.dataDir });
+  assert.is(r.code, 0, r.err);
+  const out = JSON.parse(r.out) as { target: string; queues: QueueFigures[]; alarms: Array<{ name: string }> };
+  assert.is(out.target, "local");
+  const tailoring = out.queues.find((q) => q.queue === "tailoring-jobs.fifo");
+  assert.equal(
+    { ...tailoring, oldestAgeSeconds: typeof tailoring?.oldestAgeSeconds },
+    {
+      queue: "tailoring-jobs.fifo",
+      kind: "source",
+      visible: 0,
+      inFlight: 1,
+      delayed: 0,
+      oldestAgeSeconds: onMoto ? "object" : "number",
+      oldestAgeKnown: !onMoto,
+      consumer: "paused",
+    },
+  );
+  const dlq = out.queues.find((q) => q.queue === "tailoring-jobs-dlq.fifo");
+  assert.is(dlq?.kind, "dlq");
+  assert.not.ok(dlq && "consumer" in dlq, "a DLQ has no consumer");
+  assert.ok(out.alarms.some((a) => a.name === "tailoringJobs-dlq-not-empty"));
+  const human = await queuesCli();
+  assert.match(human.out, /^tailoring-jobs\.fifo\s+0\s+1\s+0\s+(\d+|n\/a)\s+paused$/m);
+  assert.match(human.out, /tailoring-jobs\.fifo, analytics-events\.fifo: no consumer running/);
 });
 
 test.run();

@@ -178,7 +178,7 @@ test("jobs list and get read the jobs table", async () => {
   const res = await stack.api.request("POST", "/v1/jobs", { body, tenant: "cli", user: "olga" });
   const list = await cvpipe(["jobs", "list", "--tenant", "cli", "--user", "olga"]);
   assert.match(list.out, new RegExp(`${res.body.data.jobId}\\s+QUEUED`));
-  const get = await cvpipe(["jobs", "get", "--tenant", "cli", res.body.data.jobId]);
+  const get = await cvpipe(["jobs", "get", "--tenant", "cli", res.body.data.jobId, "--json"]);
   assert.is(JSON.parse(get.out).status, "QUEUED");
   const missing = await cvpipe(["jobs", "get", "--tenant", "cli", "nope"]);
   assert.is(missing.code, 1);
@@ -196,9 +196,11 @@ test("mistakes are named, with the command's help, exit 2", async () => {
   const badWeek = await cvpipe(["report", "preview", "--week", "2026-W54"]);
   assert.is(badWeek.code, 2);
   assert.match(badWeek.err, /not an ISO week/);
-  const noStack = await cvpipe(["queues"], { CVPIPE_DATA_DIR: tempDataDir() });
+  const elsewhere = tempDataDir();
+  const noStack = await cvpipe(["queues"], { CVPIPE_DATA_DIR: elsewhere });
   assert.is(noStack.code, 2);
-  assert.match(noStack.err, /no running stack found .* start it with "pnpm start"/);
+  assert.match(noStack.err, /no running stack found: no stack\.json under /);
+  assert.ok(noStack.err.includes(`CVPIPE_DATA_DIR=${elsewhere} pnpm start`), noStack.err);
   const unknown = await cvpipe(["frobnicate"]);
   assert.is(unknown.code, 2);
   assert.match(unknown.err, /unknown command "frobnicate"/);

@@ -111,6 +111,8 @@ export interface RedriveOptions {
   readonly dryRun?: boolean;
   /** Stop after moving this many. */
   readonly limit?: number;
+  /** Told after each message judged (moved, or kept), for a progress display. */
+  readonly onProgress?: (progress: { readonly moved: number; readonly kept: number }) => void;
 }
 
 /**
@@ -226,6 +228,7 @@ export const redriveDlq = async (sqs: SQSClient, options: RedriveOptions): Promi
           held.delete(message.messageId);
         }
         moved.push(message);
+        options.onProgress?.({ moved: moved.length, kept: skipped.length });
       }
     }
   } finally {

@@ -13,7 +13,7 @@ import { reportCommand, reportHelp } from "./commands/report.ts";
 import { token, tokenHelp } from "./commands/token.ts";
 import { usersCommand, usersHelp } from "./commands/users.ts";
 import { ApiRefusal } from "./producer-api.ts";
-import { UsageError } from "./stack-info.ts";
+import { StackNotFoundError, UsageError } from "./stack-info.ts";
 
 type Command = { run: (args: string[]) => Promise<void>; help: string };
 
@@ -46,7 +46,10 @@ if (!name || name === "help" || name === "--help" || name === "-h") {
       await command.run(args);
     } catch (error) {
       const e = error as Error & { code?: string };
-      if (
+      if (e instanceof StackNotFoundError) {
+        console.error(`cvpipe ${name}: ${e.message}`);
+        process.exitCode = 2;
+      } else if (
         e instanceof UsageError ||
         e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ||
         e.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" ||

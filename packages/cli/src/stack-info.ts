@@ -41,21 +41,37 @@ export interface Target {
   readonly tables: Readonly<Record<TableId, string>>;
   /** Where previews are written by default. */
   readonly workDir: string;
+  /** The embedded stack's consumers (its pollers) by queue; absent on a stage (Lambda's event source mappings say). */
+  readonly consumers?: Readonly<Record<QueueId, "running" | "paused">>;
+}
+
+/**
+ * The embedded stack is not where the CLI looks: the message says where it looked, which variable
+ * chose that directory, and the command that starts a stack there. (A new user who started the
+ * stack with another CVPIPE_DATA_DIR was told only "start the stack once".) Printed without the
+ * command's help: nothing about the command line is wrong.
+ */
+export class StackNotFoundError extends UsageError {
+  constructor(what: string) {
+    const dir = settingsFromEnv().dataDir;
+    const set = process.env["CVPIPE_DATA_DIR"];
+    super(
+      `${what} under ${dir} (${set ? `CVPIPE_DATA_DIR=${set}` : "CVPIPE_DATA_DIR is unset: the default data directory"}).\n` +
+        `  Start the stack there: CVPIPE_DATA_DIR=${dir} pnpm start\n` +
+        "  or set CVPIPE_DATA_DIR to the data directory the running stack was started with" +
+        " (or CVPIPE_STAGE to work on a deployed stage).",
+    );
+    this.name = "StackNotFoundError";
+  }
 }
 
 /** The running embedded stack's description, from the file it writes at start-up. */
 export const readStackInfo = (): StackInfo => {
   const file = join(settingsFromEnv().dataDir, "stack.json");
-  if (!existsSync(file)) {
-    throw new UsageError(
-      `no running stack found (${file} is missing): start it with "pnpm start", or set CVPIPE_STAGE to work on a deployed stage`,
-    );
-  }
+  if (!existsSync(file)) throw new StackNotFoundError("no running stack found: no stack.json");
   const info = JSON.parse(readFileSync(file, "utf8")) as StackInfo;
   if (!isRunning(info.pid)) {
-    throw new UsageError(
-      `${file} is from a stack (pid ${info.pid}) that is no longer running: start it with "pnpm start"`,
-    );
+    throw new StackNotFoundError(`the stack of stack.json (pid ${info.pid}) is no longer running`);
   }
   return info;
 };
@@ -83,7 +99,13 @@ const localTarget = (): Target => {
     process.env[localCredentialsEnv(SERVICE_IDS[service])] ??= "local:local";
   }
   const names = Object.fromEntries(Object.values(tables).map((t) => [t.id, t.name])) as Record<TableId, string>;
-  return { name: "local", queues: info.queues, tables: names, workDir: info.dataDir };
+  return {
+    name: "local",
+    queues: info.queues,
+    tables: names,
+    workDir: info.dataDir,
+    ...(info.consumers ? { consumers: info.consumers } : {}),
+  };
 };
 
 const stageTarget = async (stage: string): Promise<Target> => {

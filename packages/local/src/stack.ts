@@ -117,6 +117,11 @@ export interface StackInfo {
     Record<LocalService, { readonly source: ServicePlan[LocalService]["kind"]; readonly description: string }>
   >;
   readonly queues: Provisioned["queues"];
+  /**
+   * Each queue's consumer, as Lambda's event source mapping would be: `running` when its poller
+   * started, `paused` when the stack runs without (CVPIPE_WORKERS=off, `pollers: false`). `cvpipe queues` shows it.
+   */
+  readonly consumers?: Readonly<Record<QueueId, "running" | "paused">>;
   readonly bucket: string;
   readonly jwt: { readonly issuer: string; readonly audience: string; readonly jwks: string };
 }
@@ -435,6 +440,9 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
       ]),
     ) as StackInfo["services"],
     queues: provisioned.queues,
+    consumers: Object.fromEntries(
+      Object.values(queues).map((q) => [q.id, pollers[q.id] ? "running" : "paused"]),
+    ) as Record<QueueId, "running" | "paused">,
     bucket: provisioned.bucket,
     jwt: { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, jwks: `${gateway.url}/.well-known/jwks.json` },
   };

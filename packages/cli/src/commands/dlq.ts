@@ -1,4 +1,3 @@
-import { parseArgs } from "node:util";
 import { GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { createSqsClient } from "@cvpipe/aws/clients";
 import { type DlqFilter, type DlqMessage, type KeptMessage, peekDlq, redriveDlq } from "@cvpipe/aws/dlq";
@@ -7,10 +6,12 @@ import { zodIssues } from "@cvpipe/core/contracts/field-issues";
 import { AnalyticsEventMessage, TailoringJobMessage } from "@cvpipe/core/contracts/messages";
 import type { JobRecord } from "@cvpipe/core/jobs/job-record";
 import { type QueueId, queues } from "@cvpipe/core/topology";
+import { parseCliArgs } from "../args.ts";
+import { progress } from "../progress.ts";
 import { jobStoreFor, resolveTarget, UsageError } from "../stack-info.ts";
 
 export const dlqHelp = `cvpipe dlq peek   --queue tailoring|analytics [--limit N] [--json]
-cvpipe dlq redrive --queue tailoring|analytics [--job ID] [--tenant T] [--error CODE] [--limit N] [--dry-run]
+cvpipe dlq redrive --queue tailoring|analytics [--job ID] [--tenant T] [--error CODE] [--limit N] [--dry-run] [--json]
   peek: lists dead-lettered messages without removing them, with the job's status and error
     (POISON_MESSAGE and the reason when no worker can read the body). FIFO holds back a group's
     later messages while earlier ones are out, so peek shows the front of each group (one message
@@ -91,7 +92,7 @@ const depth = async (sqs: SQSClient, url: string): Promise<number> => {
 export const dlqCommand = async (args: string[]): Promise<void> => {
   const [sub, ...rest] = args;
   if (sub !== "peek" && sub !== "redrive") throw new UsageError(`use "dlq peek" or "dlq redrive" (got "${sub ?? ""}")`);
-  const { values } = parseArgs({
+  const { values } = parseCliArgs({
     args: rest,
     options: {
       queue: { type: "string" },
@@ -162,22 +163,6 @@ export const dlqCommand = async (args: string[]): Promise<void> => {
           return true;
         }
       : undefined;
-  const dryRun = values["dry-run"];
-  const report = await redriveDlq(sqs, {
-    sourceUrl: urls.url,
-    sourceArn: urls.arn,
-    dlqUrl: urls.dlqUrl,
-    dlqArn: urls.dlqArn,
-    ...(filter ? { filter } : {}),
-    dryRun,
-    ...(limit ? { limit } : {}),
-  });
-  if (report.method === "move-task") {
-    console.log(
-      `started an SQS message move task ${report.taskHandle ?? ""} from ${dlqName} to ${sourceName} (${total} message(s))`,
-    );
-    return;
-  }
   const label = (dead: Described): string =>
     dead.poison
       ? "POISON_MESSAGE"
@@ -193,6 +178,57 @@ export const dlqCommand = async (args: string[]): Promise<void> => {
     return `behind ${behind ? `${label(behind)} (message ${behind.message.messageId})` : "an earlier message"}, which stays: a group keeps its order`;
   };
 
+  const dryRun = values["dry-run"];
+  const bar = progress(dryRun ? "judging" : "redriving", { json: values.json });
+  const report = await redriveDlq(sqs, {
+    onProgress: ({ moved, kept }) => bar.update(moved + kept, total, `(${moved} ${dryRun ? "would move" : "moved"})`),
+    sourceUrl: urls.url,
+    sourceArn: urls.arn,
+    dlqUrl: urls.dlqUrl,
+    dlqArn: urls.dlqArn,
+    ...(filter ? { filter } : {}),
+    dryRun,
+    ...(limit ? { limit } : {}),
+  }).finally(() => bar.end());
+  if (values.json) {
+    const entry = async (m: DlqMessage, extra: Record<string, unknown> = {}) => {
+      const dead = await describeOnce(m);
+      return {
+        messageId: m.messageId,
+        groupId: m.groupId,
+        ...(dead.jobId ? { jobId: dead.jobId } : {}),
+        ...(dead.eventId ? { eventId: dead.eventId } : {}),
+        ...(dead.tenantId ? { tenantId: dead.tenantId } : {}),
+        ...(errorCodeOf(dead) ? { errorCode: errorCodeOf(dead) } : {}),
+        ...extra,
+      };
+    };
+    console.log(
+      JSON.stringify(
+        {
+          method: report.method,
+          dryRun,
+          from: dlqName,
+          to: sourceName,
+          ...(report.taskHandle ? { taskHandle: report.taskHandle } : {}),
+          moved: await Promise.all(report.moved.map((m) => entry(m))),
+          kept: await Promise.all(
+            report.skipped.map(async (k) => entry(k.message, { reason: k.reason, why: await why(k) })),
+          ),
+          left: report.method === "move-task" || dryRun ? total : await depth(sqs, urls.dlqUrl),
+        },
+        null,
+        2,
+      ),
+    );
+    return;
+  }
+  if (report.method === "move-task") {
+    console.log(
+      `started an SQS message move task ${report.taskHandle ?? ""} from ${dlqName} to ${sourceName} (${total} message(s))`,
+    );
+    return;
+  }
   const judged = report.moved.length + report.skipped.length;
   if (dryRun) {
     console.log(

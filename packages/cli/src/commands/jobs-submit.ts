@@ -8,6 +8,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { api as apiSpec } from "@cvpipe/core/topology";
 import { ApiRefusal, expectStatus, type ProducerApi, producerApi, readCvFile, readJsonFile } from "../producer-api.ts";
+import { progress } from "../progress.ts";
 import { UsageError } from "../stack-info.ts";
 
 export const jobsSubmitHelp = `cvpipe jobs submit --tenant T --user U (--cv FILE | --cv-id ID [--cv-version N]) --job FILE
@@ -36,17 +37,19 @@ interface JobData {
 
 const finished = (job: JobData) => job.status === "SUCCEEDED" || job.status === "FAILED";
 
-const pollUntilDone = async (api: ProducerApi, jobId: string): Promise<JobData> => {
+/** The job's stages, for the progress line: queued, running, finished. */
+const STAGES = ["QUEUED", "RUNNING"];
+
+const pollUntilDone = async (api: ProducerApi, jobId: string, json: boolean): Promise<JobData> => {
   const started = Date.now();
-  const tty = process.stderr.isTTY === true;
+  const bar = progress(`job ${jobId}`, { json });
   for (;;) {
     const job = expectStatus(await api.request("GET", `/v1/jobs/${jobId}`), 200).body.data as JobData;
-    const seconds = Math.round((Date.now() - started) / 1000);
     if (finished(job)) {
-      if (tty) process.stderr.write("\n");
+      bar.end();
       return job;
     }
-    if (tty) process.stderr.write(`\rwaiting for job ${jobId}: ${job.status} ${seconds}s `);
+    bar.update(STAGES.indexOf(job.status) + 1, STAGES.length + 1, job.status);
     if (Date.now() - started > POLL_LIMIT_MS) {
       throw new Error(
         `job ${jobId} is still ${job.status} after ${POLL_LIMIT_MS / 60_000} minutes: see cvpipe jobs get`,
@@ -109,7 +112,7 @@ export const jobsSubmit = async (args: string[]): Promise<void> => {
     );
     return;
   }
-  if (!finished(job)) job = await pollUntilDone(api, job.jobId);
+  if (!finished(job)) job = await pollUntilDone(api, job.jobId, values.json);
   const written = job.result ? writeResult(resolve(values.out, job.jobId), job.result) : [];
   if (values.json) {
     console.log(JSON.stringify({ ...job, files: written }, null, 2));

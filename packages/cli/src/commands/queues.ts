@@ -1,3 +1,5 @@
+import { CloudWatchClient, GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
+import { LambdaClient, ListEventSourceMappingsCommand } from "@aws-sdk/client-lambda";
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { createSqsClient, endpointFor } from "@cvpipe/aws/clients";
 import {
@@ -8,11 +10,15 @@ import {
   stagedAlarmName,
 } from "@cvpipe/core/queue-alarms";
 import { type QueueSpec, queues } from "@cvpipe/core/topology";
+import { parseCliArgs } from "../args.ts";
+import { formatTable } from "../output.ts";
 import { resolveTarget } from "../stack-info.ts";
 
-export const queuesHelp = `cvpipe queues
+export const queuesHelp = `cvpipe queues [--json]
   Depth of every queue and DLQ (visible, in flight and delayed messages), the age of each queue's
-  oldest message, and each queue's alarms as CloudWatch evaluates them on AWS: DLQ not empty
+  oldest message (the embedded SQS's own view; CloudWatch ApproximateAgeOfOldestMessage on a stage;
+  n/a where neither answers), each queue's consumer (the stack's poller running or paused; on a stage
+  the Lambda event source mapping's State), and each queue's alarms as CloudWatch evaluates them on AWS: DLQ not empty
   (visible > 0) and oldest message older than the queue's limit (topology maxAgeSeconds), OK or ALARM.`;
 
 const ATTRS = [
@@ -121,54 +127,135 @@ const oldestAgeSeconds = async (
   }
 };
 
-/** Columns padded to their widest cell: numbers (`right`) to the right, text to the left; the last one unpadded. */
-const table = (rows: string[][], right: (column: number) => boolean): void => {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  for (const r of rows)
-    console.log(
-      r
-        .map((c, i) => (i === r.length - 1 && !right(i) ? c : right(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
-        .join("  "),
+/**
+ * A stage's oldest-message age: SQS publishes it only to CloudWatch (ApproximateAgeOfOldestMessage, one-minute
+ * periods). The latest maximum of the last 5 minutes; undefined when CloudWatch has none (n/a).
+ */
+const cloudWatchAge = async (cw: CloudWatchClient, queueName: string): Promise<number | undefined> => {
+  try {
+    const end = new Date();
+    const { Datapoints = [] } = await cw.send(
+      new GetMetricStatisticsCommand({
+        Namespace: "AWS/SQS",
+        MetricName: "ApproximateAgeOfOldestMessage",
+        Dimensions: [{ Name: "QueueName", Value: queueName }],
+        StartTime: new Date(end.getTime() - 5 * 60_000),
+        EndTime: end,
+        Period: 60,
+        Statistics: ["Maximum"],
+      }),
     );
+    const latest = Datapoints.sort((a, b) => (b.Timestamp?.getTime() ?? 0) - (a.Timestamp?.getTime() ?? 0))[0];
+    return latest?.Maximum;
+  } catch {
+    return undefined;
+  }
 };
 
-export const queuesCommand = async (_args: string[]): Promise<void> => {
+/**
+ * A stage's consumer of a queue: the State of the Lambda event source mapping reading it (Enabled,
+ * Disabled, Creating, …), found by the queue's ARN; "none" when no mapping reads it, undefined when
+ * Lambda cannot be asked (no permission, an endpoint without Lambda).
+ */
+const mappingState = async (lambda: LambdaClient, queueArn: string): Promise<string | undefined> => {
+  try {
+    const { EventSourceMappings = [] } = await lambda.send(
+      new ListEventSourceMappingsCommand({ EventSourceArn: queueArn }),
+    );
+    return EventSourceMappings.map((m) => m.State ?? "?").join(",") || "none";
+  } catch {
+    return undefined;
+  }
+};
+
+/** One queue's figures as `cvpipe queues --json` prints them (docs/cli.md). */
+export interface QueueFigures {
+  readonly queue: string;
+  readonly kind: "source" | "dlq";
+  readonly visible: number | null;
+  readonly inFlight: number | null;
+  readonly delayed: number | null;
+  /** Seconds; null: empty, or not known here (see oldestAgeKnown). */
+  readonly oldestAgeSeconds: number | null;
+  readonly oldestAgeKnown: boolean;
+  /** Source queues: running/paused (embedded stack), the event source mapping's State (stage), or null (unknown). */
+  readonly consumer?: string | null;
+}
+
+export const queuesCommand = async (args: string[]): Promise<void> => {
+  const { values } = parseCliArgs({ args, options: { json: { type: "boolean", default: false } }, strict: true });
   const target = await resolveTarget();
   const sqs = createSqsClient();
+  const local = target.name === "local";
   // Only the embedded stack's own fauxqs can show its messages' ages; a stage's are in CloudWatch.
-  const inspectAt = target.name === "local" ? endpointFor("SQS") : undefined;
-  const rows: string[][] = [["queue", "visible", "in flight", "delayed", "oldest (s)"]];
+  const inspectAt = local ? endpointFor("SQS") : undefined;
+  const cw = local ? undefined : new CloudWatchClient({});
+  const lambda = local ? undefined : new LambdaClient({});
+  const figures: QueueFigures[] = [];
   const alarms: AlarmCondition[] = [];
   let dlqDepth = 0;
+  const count = (v: string | undefined) => (v === undefined ? null : Number(v));
   for (const spec of Object.values(queues)) {
     const q = target.queues[spec.id];
-    const read = async (QueueUrl: string, name: string) => {
+    const read = async (QueueUrl: string, name: string, kind: "source" | "dlq", arn: string) => {
       const { Attributes = {} } = await sqs.send(
         new GetQueueAttributesCommand({ QueueUrl, AttributeNames: [...ATTRS] }),
       );
-      const age = await oldestAgeSeconds(inspectAt, name);
-      rows.push([
-        name,
-        ...ATTRS.map((a) => Attributes[a] ?? "?"),
-        age === undefined ? "?" : age === null ? "-" : String(age),
-      ]);
+      const age = cw ? await cloudWatchAge(cw, name) : await oldestAgeSeconds(inspectAt, name);
+      const consumer =
+        kind === "dlq"
+          ? {}
+          : { consumer: local ? (target.consumers?.[spec.id] ?? null) : ((await mappingState(lambda!, arn)) ?? null) };
+      figures.push({
+        queue: name,
+        kind,
+        visible: count(Attributes["ApproximateNumberOfMessages"]),
+        inFlight: count(Attributes["ApproximateNumberOfMessagesNotVisible"]),
+        delayed: count(Attributes["ApproximateNumberOfMessagesDelayed"]),
+        oldestAgeSeconds: age ?? null,
+        oldestAgeKnown: age !== undefined,
+        ...consumer,
+      });
       return { visible: Attributes["ApproximateNumberOfMessages"], age };
     };
-    const source = await read(q.url, q.url.split("/").pop() ?? spec.name);
-    const dead = await read(q.dlqUrl, q.dlqUrl.split("/").pop() ?? spec.dlqName);
+    const source = await read(q.url, q.url.split("/").pop() ?? spec.name, "source", q.arn);
+    const dead = await read(q.dlqUrl, q.dlqUrl.split("/").pop() ?? spec.dlqName, "dlq", q.dlqArn);
     const dlqVisible = dead.visible === undefined ? undefined : Number(dead.visible);
     dlqDepth += dlqVisible ?? 0;
     alarms.push(...alarmConditions(spec, { dlqVisible, oldestAgeSeconds: source.age }));
   }
-  table(rows, (i) => i > 0);
-  console.log(`\nalarms (${target.name === "local" ? "as they would fire on AWS" : `stage ${target.name}`}):`);
-  const named = (name: string): string => (target.name === "local" ? name : stagedAlarmName(name, target.name));
-  table(
-    alarms.map((a) => [named(a.name), a.state, a.detail]),
-    () => false,
+  const named = (name: string): string => (local ? name : stagedAlarmName(name, target.name));
+  const shownAlarms = alarms.map((a) => ({ name: named(a.name), metric: a.metric, state: a.state, detail: a.detail }));
+  if (values.json) {
+    console.log(JSON.stringify({ target: target.name, queues: figures, alarms: shownAlarms }, null, 2));
+    return;
+  }
+  const cell = (n: number | null) => (n === null ? "?" : String(n));
+  console.log(
+    formatTable(
+      [
+        ["queue", "visible", "in flight", "delayed", "oldest (s)", "consumer"],
+        ...figures.map((f) => [
+          f.queue,
+          cell(f.visible),
+          cell(f.inFlight),
+          cell(f.delayed),
+          !f.oldestAgeKnown ? "n/a" : f.oldestAgeSeconds === null ? "-" : String(f.oldestAgeSeconds),
+          f.kind === "dlq" ? "-" : (f.consumer ?? "n/a"),
+        ]),
+      ],
+      (i) => i > 0 && i < 5,
+    ),
   );
+  console.log(`\nalarms (${local ? "as they would fire on AWS" : `stage ${target.name}`}):`);
+  console.log(formatTable(shownAlarms.map((a) => [a.name, a.state, a.detail])));
   if (dlqDepth > 0) console.log(`\n${dlqDepth} message(s) in dead-letter queues: see "cvpipe dlq peek" and RUNBOOK.md`);
   const aged = alarms.filter((a) => a.metric === "oldestMessageAgeSeconds" && a.state === "ALARM");
   if (aged.length > 0)
     console.log(`${aged.length} queue(s) with messages older than their limit: is the worker running? (RUNBOOK.md)`);
+  const paused = figures.filter((f) => f.kind === "source" && f.consumer === "paused");
+  if (paused.length > 0)
+    console.log(
+      `${paused.map((f) => f.queue).join(", ")}: no consumer running (CVPIPE_WORKERS=off?): messages stay queued`,
+    );
 };

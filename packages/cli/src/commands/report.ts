@@ -11,9 +11,9 @@ import { tableNameEnv } from "@cvpipe/core/topology";
 import { localDefaults } from "@cvpipe/local/stack";
 import { resolveTarget, UsageError } from "../stack-info.ts";
 
-export const reportHelp = `cvpipe report preview [--week 2026-W47] [--out DIR]
+export const reportHelp = `cvpipe report preview [--week 2026-W47] [--out DIR] [--json]
 cvpipe report send    [--week 2026-W47] [--force]
-cvpipe report status  [--week 2026-W47] [--weeks 8]
+cvpipe report status  [--week 2026-W47] [--weeks 8] [--json]
   preview: writes the week's email (HTML and text) to files without sending.
   send: runs the reporter now; a week already sent, or UNCERTAIN (an earlier run's
     SES call has an unknown outcome), is refused unless --force. Exit 3: not sent;
@@ -117,6 +117,7 @@ export const reportCommand = async (args: string[]): Promise<void> => {
       out: { type: "string" },
       force: { type: "boolean", default: false },
       weeks: { type: "string" },
+      json: { type: "boolean", default: false },
     },
     strict: true,
   });
@@ -134,6 +135,16 @@ export const reportCommand = async (args: string[]): Promise<void> => {
     const text = join(dir, `report-${week}.txt`);
     writeFileSync(html, rendered.html);
     writeFileSync(text, rendered.text);
+    if (values.json) {
+      console.log(
+        JSON.stringify(
+          { week, subject: rendered.subject, html, text, htmlBytes: Buffer.byteLength(rendered.html) },
+          null,
+          2,
+        ),
+      );
+      return;
+    }
     console.log(`${rendered.subject}\n  html: ${html} (${Buffer.byteLength(rendered.html)} bytes)\n  text: ${text}`);
     for (const late of rendered.report.lateArrivals) console.log(`  ${formatLateArrival(late)}`);
     return;
@@ -150,6 +161,15 @@ export const reportCommand = async (args: string[]): Promise<void> => {
     const weeks = [week, ...lookbackWeeks(week, count - 1)];
     const records = await Promise.all(weeks.map((w) => deps.ledger.read(w)));
     const now = deps.clock.now();
+    if (values.json) {
+      const rows = weeks.map((w, i) => ({
+        week: w,
+        ...describeWeek(records[i], now),
+        attempts: records[i]?.attempts ?? 0,
+      }));
+      console.log(JSON.stringify({ weeks: rows }, null, 2));
+      return;
+    }
     console.log(`${"week".padEnd(9)} ${"state".padEnd(10)} ${"tries".padStart(5)}  note`);
     for (const [i, w] of weeks.entries()) {
       const record = records[i];

@@ -1,10 +1,12 @@
-import { parseArgs } from "node:util";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { IDENTITY_RULE, IDENTITY_VALUE } from "@cvpipe/core/contracts/identity";
 import { clockFromEnv } from "@cvpipe/core/ports/clock";
 import { type ApiScope, api } from "@cvpipe/core/topology";
 import { mintToken, readKeys } from "@cvpipe/local/jwt-keys";
 import { settingsFromEnv } from "@cvpipe/local/settings";
-import { UsageError } from "../stack-info.ts";
+import { parseCliArgs, positiveInteger } from "../args.ts";
+import { StackNotFoundError, UsageError } from "../stack-info.ts";
 
 const known = Object.keys(api.scopes) as ApiScope[];
 
@@ -15,10 +17,11 @@ export const tokenHelp = `cvpipe token --tenant T --user U [--scope S ...] [--ro
   Scopes: ${known.map((s) => `${s} (${api.scopes[s]})`).join(";\n          ")}.
   A route refuses a token without one of its scopes: 403 {"message":"Forbidden"}.
   --role puts R in the "${api.roleClaim}" claim: "${api.analystRole}" (with --scope cvpipe/feedback.read) reads the tenant's feedback.
-  Default lifetime 3600 s.`;
+  --ttl: lifetime in seconds, a positive whole number; default 3600.
+  The key is read from CVPIPE_DATA_DIR (default .cvpipe/): the data directory the stack was started with.`;
 
 export const token = async (args: string[]): Promise<void> => {
-  const { values } = parseArgs({
+  const { values } = parseCliArgs({
     args,
     options: {
       tenant: { type: "string" },
@@ -26,6 +29,7 @@ export const token = async (args: string[]): Promise<void> => {
       scope: { type: "string", multiple: true },
       role: { type: "string", multiple: true },
       ttl: { type: "string", default: "3600" },
+      json: { type: "boolean", default: false },
     },
     strict: true,
   });
@@ -45,17 +49,37 @@ export const token = async (args: string[]): Promise<void> => {
       throw new UsageError(`--scope "${scope}" is not one of ${known.join(", ")}`);
     }
   }
-  const ttlSeconds = Number(values.ttl);
-  if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1) throw new UsageError("--ttl must be a whole number of seconds");
-  const keys = readKeys(settingsFromEnv().dataDir);
+  const ttlSeconds = positiveInteger("--ttl", values.ttl, "seconds");
+  const dataDir = settingsFromEnv().dataDir;
+  // The key is written at the stack's first start under its data directory. Without it nothing is
+  // printed on stdout, so `TOKEN=$(pnpm --silent cvpipe token …)` is empty: the reason must reach stderr.
+  if (!existsSync(join(dataDir, "keys", "jwt-signing-key.json"))) {
+    throw new StackNotFoundError("no signing key (keys/jwt-signing-key.json): no stack has started");
+  }
+  const keys = readKeys(dataDir);
+  const now = clockFromEnv(process.env).now();
+  const minted = await mintToken(keys, {
+    tenantId: values.tenant,
+    userId: values.user,
+    ttlSeconds,
+    scopes: [...new Set(scopes)],
+    ...(values.role?.length ? { extraClaims: { [api.roleClaim]: [...new Set(values.role)] } } : {}),
+    now,
+  });
+  // Bare by default: the README's TOKEN=$(pnpm --silent cvpipe token …) takes stdout as it is.
   console.log(
-    await mintToken(keys, {
-      tenantId: values.tenant,
-      userId: values.user,
-      ttlSeconds,
-      scopes: [...new Set(scopes)],
-      ...(values.role?.length ? { extraClaims: { [api.roleClaim]: [...new Set(values.role)] } } : {}),
-      now: clockFromEnv(process.env).now(),
-    }),
+    values.json
+      ? JSON.stringify(
+          {
+            token: minted,
+            tenantId: values.tenant,
+            userId: values.user,
+            scopes: [...new Set(scopes)],
+            expiresAt: new Date(Math.floor(now.getTime() / 1000) * 1000 + ttlSeconds * 1000).toISOString(),
+          },
+          null,
+          2,
+        )
+      : minted,
   );
 };
