@@ -12,6 +12,7 @@ import { queuesCommand, queuesHelp } from "./commands/queues.ts";
 import { reportCommand, reportHelp } from "./commands/report.ts";
 import { token, tokenHelp } from "./commands/token.ts";
 import { usersCommand, usersHelp } from "./commands/users.ts";
+import { verifyCommand, verifyHelp } from "./commands/verify.ts";
 import { ApiRefusal } from "./producer-api.ts";
 import { StackNotFoundError, UsageError } from "./stack-info.ts";
 
@@ -26,6 +27,7 @@ const commands: Record<string, Command> = {
   housekeeping: { run: housekeepingCommand, help: housekeepingHelp },
   users: { run: usersCommand, help: usersHelp },
   report: { run: reportCommand, help: reportHelp },
+  verify: { run: verifyCommand, help: verifyHelp },
 };
 
 const usage = () =>

@@ -124,6 +124,22 @@ export interface StackInfo {
   readonly consumers?: Readonly<Record<QueueId, "running" | "paused">>;
   readonly bucket: string;
   readonly jwt: { readonly issuer: string; readonly audience: string; readonly jwks: string };
+  /**
+   * What the local runtime applies, for `cvpipe verify` (another process) to compare with the topology:
+   * each function's timeout, each queue's poller (absent when the stack runs without pollers) and each
+   * schedule. Optional: a stack.json written before this field existed has none.
+   */
+  readonly runtime?: StackRuntime;
+}
+
+export interface StackRuntime {
+  readonly functions: Readonly<Record<FunctionId, { readonly timeoutSeconds: number }>>;
+  readonly pollers: Readonly<
+    Partial<
+      Record<QueueId, { readonly function: FunctionId; readonly batchSize: number; readonly maxConcurrency: number }>
+    >
+  >;
+  readonly schedules: Readonly<Record<ScheduleId, { readonly cron: string; readonly target: FunctionId }>>;
 }
 
 export interface RunningStack {
@@ -445,6 +461,22 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
     ) as Record<QueueId, "running" | "paused">,
     bucket: provisioned.bucket,
     jwt: { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, jwks: `${gateway.url}/.well-known/jwks.json` },
+    runtime: {
+      functions: Object.fromEntries(
+        (Object.keys(functions) as FunctionId[]).map((fn) => [fn, { timeoutSeconds: timeout(fn) }]),
+      ) as StackRuntime["functions"],
+      pollers: Object.fromEntries(
+        Object.values(queues)
+          .filter((spec) => pollers[spec.id] !== undefined)
+          .map((spec) => [
+            spec.id,
+            { function: spec.worker, batchSize: spec.batchSize, maxConcurrency: spec.maxConcurrency },
+          ]),
+      ),
+      schedules: Object.fromEntries(
+        Object.values(schedules).map((spec) => [spec.id, { cron: spec.cron, target: spec.target }]),
+      ) as StackRuntime["schedules"],
+    },
   };
   consoleHandler = createConsole({
     auth: consoleAuth,
