@@ -73,7 +73,8 @@ test("every class of character SQS allows survives a JSON Resume job end to end"
   body.cv.basics.label = `Backend Engineer ${SAMPLES.combining}`;
   body.cv.basics.location.city = `Manchester ${SAMPLES.cjkExtB}`;
   const highlight = `${body.cv.work[0].highlights[0]} ${ALL}`;
-  body.cv.work[0].highlights[0] = highlight;
+  // The entry's only highlight, so the engine keeps it whatever its ranking and budget (an entry keeps its lead highlight).
+  body.cv.work[0].highlights = [highlight];
   const res = await stack.api.request("POST", "/v1/jobs", { body, tenant: "unicode" });
   assert.is(res.status, 202, JSON.stringify(res.body));
   const job = await stack.api.waitForJob(res.body.data.jobId, { tenant: "unicode" });
@@ -118,7 +119,8 @@ test("a plain-text CV with astral, combining and RTL characters is parsed and ta
 test("a CV too large to travel inline (S3 claim check) keeps its astral characters too", async () => {
   const body = structuredClone(fixture("http/post-job.valid.json"));
   const highlight = `${body.cv.work[0].highlights[0]} ${ALL}`;
-  body.cv.work[0].highlights[0] = highlight;
+  // The entry's only highlight, so the engine keeps it whatever its ranking and budget (an entry keeps its lead highlight).
+  body.cv.work[0].highlights = [highlight];
   // Bulk: 3-byte CJK and 4-byte astral characters, under the 20,000-unit field limit but ~40 KB of UTF-8 each.
   const filler = `${"\u4E2D\u6587\u7B80\u5386 ".repeat(2000)}${`${EMOJI}\u{2000B} `.repeat(1500)}`;
   body.cv.work[1].highlights.push(...Array.from({ length: 6 }, () => filler));
