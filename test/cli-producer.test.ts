@@ -81,8 +81,9 @@ test("cvs upload, upload --cv-id (a version), list, get, then jobs submit --cv-i
   const job = await stack.api.request("GET", `/v1/jobs/${jobId}`, { user: "cli-producer" });
   assert.equal(job.body.data.cvRef, { cvId, version: 2 });
 
-  const del = await cvpipe(["cvs", "delete", ...who, cvId]);
+  const del = await cvpipe(["cvs", "delete", ...who, cvId, "--json"]);
   assert.is(del.code, 0, del.err);
+  assert.equal(JSON.parse(del.out), { cvId, deleted: true });
   const gone = await cvpipe(["cvs", "get", ...who, cvId]);
   assert.is(gone.code, 1);
   assert.match(gone.err, "404 CV_NOT_FOUND");

@@ -109,11 +109,27 @@ test("cvpipe report send refuses an unfinished week and a week already sent; --f
   const again = await cli("--week", previousIsoWeek(week));
   assert.is(again.code, 3);
   assert.match(again.out, /already sent/);
+  // --json: the same outcome and exit code, as one document.
+  const againJson = await cli("--week", previousIsoWeek(week), "--json");
+  assert.is(againJson.code, 3, againJson.err);
+  const skipped = JSON.parse(againJson.out);
+  assert.is(skipped.outcome, "skipped");
+  assert.is(skipped.reason, "already-sent");
+  assert.is(skipped.week, previousIsoWeek(week));
+  assert.type(skipped.messageId, "string");
+  assert.is(skipped.needsOperator, false);
   assert.is((await emails()).length, 2);
   const forced = await cli("--force");
   assert.is(forced.code, 0, forced.out);
   assert.match(forced.out, /^sent CV Analytics Weekly Report/);
-  assert.is((await emails()).length, 3);
+  const forcedJson = await cli("--force", "--json");
+  assert.is(forcedJson.code, 0, forcedJson.err);
+  const sent = JSON.parse(forcedJson.out);
+  assert.is(sent.outcome, "sent");
+  assert.is(sent.recorded, true);
+  assert.match(sent.subject, /^CV Analytics Weekly Report/);
+  assert.type(sent.messageId, "string");
+  assert.is((await emails()).length, 4);
 });
 
 test("a scheduled run that meets a live claim fails, so Lambda retries it after the lease", async () => {

@@ -8,6 +8,7 @@ import { cvsCommand, cvsHelp } from "./commands/cvs.ts";
 import { dlqCommand, dlqHelp } from "./commands/dlq.ts";
 import { housekeepingCommand, housekeepingHelp } from "./commands/housekeeping.ts";
 import { jobsCommand, jobsHelp } from "./commands/jobs.ts";
+import { logsCommand, logsHelp } from "./commands/logs.ts";
 import { queuesCommand, queuesHelp } from "./commands/queues.ts";
 import { reportCommand, reportHelp } from "./commands/report.ts";
 import { token, tokenHelp } from "./commands/token.ts";
@@ -23,6 +24,7 @@ const commands: Record<string, Command> = {
   queues: { run: queuesCommand, help: queuesHelp },
   dlq: { run: dlqCommand, help: dlqHelp },
   jobs: { run: jobsCommand, help: jobsHelp },
+  logs: { run: logsCommand, help: logsHelp },
   cvs: { run: cvsCommand, help: cvsHelp },
   housekeeping: { run: housekeepingCommand, help: housekeepingHelp },
   users: { run: usersCommand, help: usersHelp },

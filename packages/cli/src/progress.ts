@@ -10,28 +10,39 @@ export interface Progress {
   end(): void;
 }
 
+export interface ProgressOptions {
+  readonly json?: boolean;
+  /** Where the command's answer goes; the line is drawn only when it is a terminal. Default process.stdout. */
+  readonly stdout?: { readonly isTTY?: boolean };
+  /** Where the line is drawn. Default process.stderr. */
+  readonly stderr?: { write(text: string): unknown };
+  /** Milliseconds now, for the elapsed seconds. Default Date.now (tests give a fixed one). */
+  readonly now?: () => number;
+}
+
 const WIDTH = 24;
 
 const silent: Progress = { update: () => {}, end: () => {} };
 
-export const progress = (label: string, options: { json?: boolean } = {}): Progress => {
-  if (options.json || process.stdout.isTTY !== true) return silent;
-  const started = Date.now();
+export const progress = (label: string, options: ProgressOptions = {}): Progress => {
+  const { stdout = process.stdout, stderr = process.stderr, now = Date.now } = options;
+  if (options.json || stdout.isTTY !== true) return silent;
+  const started = now();
   let drawn = false;
   return {
     update(done, total, note) {
-      const seconds = Math.round((Date.now() - started) / 1000);
+      const seconds = Math.round((now() - started) / 1000);
       const bar =
         done === undefined
           ? ""
           : total !== undefined && total > 0
             ? ` [${"#".repeat(Math.min(WIDTH, Math.round((done / total) * WIDTH))).padEnd(WIDTH, ".")}] ${done}/${total}`
             : ` ${done}`;
-      process.stderr.write(`\r\x1b[2K${label}${bar}${note ? ` ${note}` : ""} ${seconds}s`);
+      stderr.write(`\r\x1b[2K${label}${bar}${note ? ` ${note}` : ""} ${seconds}s`);
       drawn = true;
     },
     end() {
-      if (drawn) process.stderr.write("\r\x1b[2K");
+      if (drawn) stderr.write("\r\x1b[2K");
     },
   };
 };

@@ -20,6 +20,12 @@ export const createLogger = (fn: string, env: NodeJS.ProcessEnv = process.env): 
 /** The log key that ties a request's, a job's or an event's lines together (see contracts/messages.ts). */
 export const CORRELATION_ID_KEY = "correlationId";
 
+/** The log key of the SQS message a worker is processing (fifo-worker.ts adds it to each record's lines). */
+export const MESSAGE_ID_KEY = "messageId";
+
+/** The log key of the job a line is about (the ingress's "job accepted", every tailor line of the job). */
+export const JOB_ID_KEY = "jobId";
+
 /**
  * Every handler runs this middleware: Powertools adds the Lambda context to each
  * line the logger writes during the invocation (request id, cold start,

@@ -8,7 +8,7 @@ import type { SQSRecord } from "aws-lambda";
 import type { ProcessJobDeps } from "./app/process-job.ts";
 import { processJob } from "./app/process-job.ts";
 import { releaseRecords, tailorDeps } from "./composition.ts";
-import { createLogger, withLambdaContext } from "./logger.ts";
+import { createLogger, JOB_ID_KEY, withLambdaContext } from "./logger.ts";
 import { createMetrics, withMetrics } from "./metrics.ts";
 import { fifoWorker, type RecordContext } from "./worker/fifo-worker.ts";
 import { parseRecordBody } from "./worker/record-body.ts";
@@ -20,11 +20,17 @@ let deps: ProcessJobDeps | undefined;
 const tailorRecord = async function tailorRecord(record: SQSRecord, context: RecordContext): Promise<void> {
   deps ??= tailorDeps(process.env, logger, metrics);
   const message = parseRecordBody(record, TailoringJobMessage);
-  const outcome = await processJob(deps, message, {
-    receiveCount: Number(record.attributes.ApproximateReceiveCount),
-    ...context,
-  });
-  logger.info("job processed", { jobId: message.jobId, tenantId: message.tenantId, outcome });
+  // Every line of the job's processing names it (`cvpipe logs --job`), whatever logs it.
+  logger.appendKeys({ [JOB_ID_KEY]: message.jobId });
+  try {
+    const outcome = await processJob(deps, message, {
+      receiveCount: Number(record.attributes.ApproximateReceiveCount),
+      ...context,
+    });
+    logger.info("job processed", { tenantId: message.tenantId, outcome });
+  } finally {
+    logger.removeKeys([JOB_ID_KEY]);
+  }
 };
 
 export const handler = withMetrics(

@@ -18,12 +18,16 @@
  * collection, so setting it here covers every thread). No hard limit on the
  * old generation: a large request is not an out-of-memory crash.
  */
+import { createInterface } from "node:readline";
+import type { Readable, Writable } from "node:stream";
 import v8 from "node:v8";
 import { Worker } from "node:worker_threads";
 import { ConfigError } from "@cvpipe/core/errors";
 import { CLOCK_OFFSET_ENV, clockFromEnv } from "@cvpipe/core/ports/clock";
 import { type QueueId, queues } from "@cvpipe/core/topology";
 import { settingsFromEnv } from "./settings.ts";
+import { StackLogFile, stackLogFiles } from "./stack-log-file.ts";
+import { atLeast, isLogLevel, type LogLevel, parseLogRecord, stackLogRecord } from "./stack-log-lines.ts";
 import type { StackFailure, StackReady, StackThreadOptions } from "./stack-thread.ts";
 
 /** The stack thread's young generation, MB. */
@@ -37,8 +41,28 @@ v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 // startStack also sets this and closes an existing tree; set here so nothing in this process precedes it.
 process.umask(0o077);
 const settings = settingsFromEnv();
-const stamp = () => new Date().toISOString().slice(11, 19);
-const log = (line: string) => console.log(`${stamp()} ${line}`);
+
+/**
+ * The structured log for `cvpipe logs` (stack-log-file.ts): every function line at INFO and above,
+ * whatever the terminal shows. The functions log at POWERTOOLS_LOG_LEVEL when the user set it, else
+ * INFO; the terminal shows the user's level, else WARN (what `pnpm start` always printed).
+ */
+const userLevel = process.env["POWERTOOLS_LOG_LEVEL"]?.toUpperCase() || undefined;
+const functionsLevel: string = userLevel ?? "INFO";
+const terminalLevel: LogLevel = userLevel !== undefined && isLogLevel(userLevel) ? userLevel : "WARN";
+const logFile = new StackLogFile(settings.dataDir, {
+  onError: (error) =>
+    console.error(`cvpipe: cannot write ${stackLogFiles(settings.dataDir)[1]} (${error.message}); lines are dropped`),
+});
+// process.exit (Ctrl-C, a failed start) runs exit handlers only, synchronously: the last batch goes here.
+process.on("exit", () => logFile.flush());
+
+const stamp = (at: Date) => at.toISOString().slice(11, 19);
+const log = (line: string) => {
+  const at = new Date();
+  console.log(`${stamp(at)} ${line}`);
+  logFile.append(JSON.stringify(stackLogRecord(line, at)));
+};
 
 log(`cvpipe embedded stack starting (data: ${settings.dataDir})`);
 // CVPIPE_WORKERS=off: accept requests but leave queues untouched (maintenance, inspection).
@@ -94,7 +118,21 @@ type FromStack =
 const thread = new Worker(new URL("./stack-thread.ts", import.meta.url), {
   workerData: { options: options! },
   resourceLimits: { maxYoungGenerationSizeMb: STACK_YOUNG_GENERATION_MB },
+  env: { ...process.env, POWERTOOLS_LOG_LEVEL: functionsLevel },
+  // The functions' Powertools lines arrive on the thread's stdout (INFO, DEBUG) and stderr (WARN, ERROR):
+  // read here, not piped through, to copy them to the log file and print what the terminal level shows.
+  stdout: true,
+  stderr: true,
 });
+const relay = (from: Readable, to: Writable): void => {
+  createInterface({ input: from, crlfDelay: Number.POSITIVE_INFINITY }).on("line", (line) => {
+    const record = parseLogRecord(line);
+    if (record) logFile.append(line);
+    if (!record || atLeast(record, terminalLevel)) to.write(`${line}\n`);
+  });
+};
+relay(thread.stdout, process.stdout);
+relay(thread.stderr, process.stderr);
 let onStopped: ((error?: string) => void) | undefined;
 const ready = new Promise<StackReady>((resolve) => {
   thread.on("message", (message: FromStack) => {

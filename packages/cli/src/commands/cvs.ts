@@ -6,7 +6,7 @@ import { UsageError } from "../stack-info.ts";
 export const cvsHelp = `cvpipe cvs upload --tenant T --user U FILE [--cv-id ID] [--idempotency-key K] [--json]
 cvpipe cvs list   --tenant T --user U [--limit N] [--cursor C] [--json]
 cvpipe cvs get    --tenant T --user U CV_ID [--version N] [--out FILE] [--json]
-cvpipe cvs delete --tenant T --user U CV_ID
+cvpipe cvs delete --tenant T --user U CV_ID [--json]
   The CV library through the API, as a producer uses it (POST/PUT/GET/DELETE /v1/cvs).
   FILE: a .json file is a JSON Resume CV, anything else (.md, .txt) a text CV.
   upload --cv-id ID stores FILE as the next version of that CV.
@@ -91,7 +91,8 @@ export const cvsCommand = async (args: string[]): Promise<void> => {
       const id = positionals[0];
       if (!id) throw new UsageError("give the CV id");
       expectStatus(await api.request("DELETE", `/v1/cvs/${encodeURIComponent(id)}`), 204);
-      console.log(`deleted CV ${id} and every version of it`);
+      // 204 has no body: the JSON says what was asked and done, for a script that logs it.
+      print({ cvId: id, deleted: true }, `deleted CV ${id} and every version of it`);
       return;
     }
     default:

@@ -1,10 +1,7 @@
 import { GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { createSqsClient } from "@cvpipe/aws/clients";
-import { type DlqFilter, type DlqMessage, type KeptMessage, peekDlq, redriveDlq } from "@cvpipe/aws/dlq";
-import type { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
-import { zodIssues } from "@cvpipe/core/contracts/field-issues";
-import { AnalyticsEventMessage, TailoringJobMessage } from "@cvpipe/core/contracts/messages";
-import type { JobRecord } from "@cvpipe/core/jobs/job-record";
+import { type DlqMessage, type KeptMessage, peekDlq, redriveDlq } from "@cvpipe/aws/dlq";
+import { type DeadMessage, describeDead, errorCodeOf, redriveFilter } from "@cvpipe/aws/dlq-triage";
 import { type QueueId, queues } from "@cvpipe/core/topology";
 import { parseCliArgs } from "../args.ts";
 import { progress } from "../progress.ts";
@@ -24,45 +21,7 @@ cvpipe dlq redrive --queue tailoring|analytics [--job ID] [--tenant T] [--error 
 
 const QUEUE_NAMES: Record<string, QueueId> = { tailoring: "tailoringJobs", analytics: "analyticsEvents" };
 
-interface Described {
-  readonly message: DlqMessage;
-  readonly tenantId?: string;
-  readonly jobId?: string;
-  readonly eventId?: string;
-  readonly job?: JobRecord;
-  /** Why no worker can read the body, when it is poison. */
-  readonly poison?: string;
-}
-
-const SCHEMAS = { tailoringJobs: TailoringJobMessage, analyticsEvents: AnalyticsEventMessage } as const;
-
-const describe = async (queueId: QueueId, jobs: DynamoJobStore, m: DlqMessage): Promise<Described> => {
-  const body = (m.json ?? {}) as { tenantId?: string; jobId?: string; event?: { eventId?: string } };
-  const tenantId = typeof body.tenantId === "string" ? body.tenantId : undefined;
-  const jobId = typeof body.jobId === "string" ? body.jobId : undefined;
-  const eventId = typeof body.event?.eventId === "string" ? body.event.eventId : undefined;
-  const job = tenantId && jobId ? await jobs.get(tenantId, jobId) : undefined;
-  let poison: string | undefined;
-  if (m.json === undefined) poison = "body is not JSON";
-  else {
-    const parsed = SCHEMAS[queueId].safeParse(m.json);
-    const first = parsed.success ? undefined : zodIssues("body", parsed.error)[0];
-    if (first) poison = `${first.path}: ${first.message}`;
-  }
-  return {
-    message: m,
-    ...(tenantId ? { tenantId } : {}),
-    ...(jobId ? { jobId } : {}),
-    ...(eventId ? { eventId } : {}),
-    ...(job ? { job } : {}),
-    ...(poison ? { poison } : {}),
-  };
-};
-
-/** The error code an operator filters on: the job's recorded error, or POISON_MESSAGE for unreadable bodies. */
-const errorCodeOf = (dead: Described): string | undefined => (dead.poison ? "POISON_MESSAGE" : dead.job?.error?.code);
-
-const line = (dead: Described): string => {
+const line = (dead: DeadMessage): string => {
   const what = dead.poison
     ? `POISON_MESSAGE (${dead.poison})`
     : dead.jobId
@@ -122,7 +81,7 @@ export const dlqCommand = async (args: string[]): Promise<void> => {
 
   if (sub === "peek") {
     const messages = await Promise.all(
-      (await peekDlq(sqs, urls.dlqUrl, limit ?? 50)).map((message) => describe(queueId, jobs, message)),
+      (await peekDlq(sqs, urls.dlqUrl, limit ?? 50)).map((message) => describeDead(queueId, jobs, message)),
     );
     if (values.json) {
       console.log(JSON.stringify({ total, shown: messages }, null, 2));
@@ -139,11 +98,11 @@ export const dlqCommand = async (args: string[]): Promise<void> => {
   }
 
   // One job lookup per message: the filter's judgement and the printed line read the same record.
-  const described = new Map<string, Described>();
-  const describeOnce = async (message: DlqMessage): Promise<Described> => {
+  const described = new Map<string, DeadMessage>();
+  const describeOnce = async (message: DlqMessage): Promise<DeadMessage> => {
     let dead = described.get(message.messageId);
     if (!dead) {
-      dead = await describe(queueId, jobs, message);
+      dead = await describeDead(queueId, jobs, message);
       described.set(message.messageId, dead);
     }
     return dead;
@@ -153,17 +112,15 @@ export const dlqCommand = async (args: string[]): Promise<void> => {
     values.tenant ? `--tenant ${values.tenant}` : "",
     values.error ? `--error ${values.error}` : "",
   ].filter(Boolean);
-  const filter: DlqFilter | undefined =
-    criteria.length > 0
-      ? async (message) => {
-          const dead = await describeOnce(message);
-          if (values.job && dead.jobId !== values.job && dead.eventId !== values.job) return false;
-          if (values.tenant && dead.tenantId !== values.tenant) return false;
-          if (values.error && errorCodeOf(dead) !== values.error) return false;
-          return true;
-        }
-      : undefined;
-  const label = (dead: Described): string =>
+  const filter = redriveFilter(
+    {
+      ...(values.job ? { job: values.job } : {}),
+      ...(values.tenant ? { tenant: values.tenant } : {}),
+      ...(values.error ? { error: values.error } : {}),
+    },
+    describeOnce,
+  );
+  const label = (dead: DeadMessage): string =>
     dead.poison
       ? "POISON_MESSAGE"
       : dead.jobId

@@ -2,17 +2,23 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { type IsoWeek, isIsoWeek } from "@cvpipe/core/analytics/iso-week";
+import { ValidationError } from "@cvpipe/core/errors";
 import { clockFromEnv } from "@cvpipe/core/ports/clock";
 import type { ReportRecord } from "@cvpipe/core/ports/report-ledger";
 import { formatLateArrival } from "@cvpipe/core/report/format";
-import { renderWeeklyReport, reportWeekFor, type SendWeeklyReportResult } from "@cvpipe/core/report/send-weekly-report";
+import {
+  needsOperator,
+  renderWeeklyReport,
+  reportWeekFor,
+  type SendWeeklyReportResult,
+} from "@cvpipe/core/report/send-weekly-report";
 import { lookbackWeeks } from "@cvpipe/core/report/sent-figures";
 import { tableNameEnv } from "@cvpipe/core/topology";
 import { localDefaults } from "@cvpipe/local/stack";
 import { resolveTarget, UsageError } from "../stack-info.ts";
 
 export const reportHelp = `cvpipe report preview [--week 2026-W47] [--out DIR] [--json]
-cvpipe report send    [--week 2026-W47] [--force]
+cvpipe report send    [--week 2026-W47] [--force] [--json]
 cvpipe report status  [--week 2026-W47] [--weeks 8] [--json]
   preview: writes the week's email (HTML and text) to files without sending.
   send: runs the reporter now; a week already sent, or UNCERTAIN (an earlier run's
@@ -67,6 +73,16 @@ export const describeWeek = (record: ReportRecord | undefined, now: Date): { sta
         ? { state: "CLAIMED", note: "its run died before calling SES: nothing went out; a run sends it again" }
         : { state: "CLAIMED", note: `a run is preparing it (claim until ${record.leaseUntil?.toISOString() ?? "?"})` };
   }
+};
+
+/** The exit code of a send's result, as printSendResult sets it: 0 sent and recorded, 3 not sent (skipped), 4 the outcome needs a person. */
+const exitCodeOf = (result: SendWeeklyReportResult): number =>
+  result.status === "skipped" ? NOT_SENT : needsOperator(result) ? NEEDS_OPERATOR : 0;
+
+/** `report send --json`: the result as docs/cli.md lists it (`outcome` is the result's status). */
+export const sendResultJson = (result: SendWeeklyReportResult) => {
+  const { status, ...rest } = result;
+  return { outcome: status, ...rest, needsOperator: needsOperator(result) };
 };
 
 const printSendResult = (week: IsoWeek, result: SendWeeklyReportResult): void => {
@@ -151,7 +167,40 @@ export const reportCommand = async (args: string[]): Promise<void> => {
   }
   if (sub === "send") {
     const { handler } = await import("@cvpipe/functions/reporter");
-    printSendResult(week, await handler({ week, force: values.force }, {} as never));
+    if (!values.json) {
+      printSendResult(week, await handler({ week, force: values.force }, {} as never));
+      return;
+    }
+    let result: SendWeeklyReportResult;
+    try {
+      result = await handler({ week, force: values.force }, {} as never);
+    } catch (error) {
+      // A week refused (not ended, malformed) is a usage error, on stderr as always.
+      if (error instanceof ValidationError) throw error;
+      // Nothing went out (the ledger says FAILED; a run sends it again): an outcome a script branches on.
+      const e = error as Error & { retryable?: boolean };
+      console.log(
+        JSON.stringify(
+          {
+            outcome: "failed",
+            week,
+            error: {
+              name: e.name,
+              message: e.message,
+              ...(e.retryable === undefined ? {} : { retryable: e.retryable }),
+            },
+            needsOperator: false,
+          },
+          null,
+          2,
+        ),
+      );
+      console.error(`cvpipe report: ${e.name}: ${e.message}`);
+      process.exitCode = 1;
+      return;
+    }
+    console.log(JSON.stringify(sendResultJson(result), null, 2));
+    process.exitCode = exitCodeOf(result);
     return;
   }
   if (sub === "status") {

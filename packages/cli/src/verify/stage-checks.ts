@@ -6,24 +6,20 @@
 import { ApiGatewayV2Client, GetApisCommand, GetRoutesCommand } from "@aws-sdk/client-apigatewayv2";
 import { CloudWatchClient, DescribeAlarmsCommand, type MetricAlarm } from "@aws-sdk/client-cloudwatch";
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { type FunctionConfiguration, LambdaClient, paginateListFunctions } from "@aws-sdk/client-lambda";
+import type { FunctionConfiguration } from "@aws-sdk/client-lambda";
 import { queueAlarms, stagedAlarmName } from "@cvpipe/core/queue-alarms";
 import { api, type FunctionSpec, functions, queues } from "@cvpipe/core/topology";
+import { listStageFunctions, logGroupOf, stageFunctionPrefix } from "../stage-functions.ts";
 import { type Check, fail, pass } from "./checklist.ts";
 
 const redeploy =
   "redeploy the service stack (cdk deploy, RUNBOOK.md); a setting changed by hand drifts from the template";
 
 export const stageChecks = (stage: string): Check[] => {
-  const prefix = `cvpipe-${stage}-service-`;
+  const prefix = stageFunctionPrefix(stage);
   let listed: Promise<FunctionConfiguration[]> | undefined;
   const allFunctions = (): Promise<FunctionConfiguration[]> => {
-    listed ??= (async () => {
-      const out: FunctionConfiguration[] = [];
-      for await (const page of paginateListFunctions({ client: new LambdaClient({}) }, {}))
-        out.push(...(page.Functions ?? []));
-      return out.filter((f) => f.FunctionName?.startsWith(prefix));
-    })();
+    listed ??= listStageFunctions(stage);
     return listed;
   };
   const findFunction = async (spec: FunctionSpec) =>
@@ -50,7 +46,7 @@ export const stageChecks = (stage: string): Check[] => {
       title: `function ${spec.id}: its log group has a retention`,
       async run() {
         const f = await findFunction(spec);
-        const group = f?.LoggingConfig?.LogGroup ?? (f?.FunctionName ? `/aws/lambda/${f.FunctionName}` : undefined);
+        const group = logGroupOf(f);
         if (!group) return fail(`no function described "${spec.description}"`, redeploy);
         const { logGroups = [] } = await new CloudWatchLogsClient({}).send(
           new DescribeLogGroupsCommand({ logGroupNamePrefix: group }),

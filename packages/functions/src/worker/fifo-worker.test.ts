@@ -1,6 +1,6 @@
 /**
  * fifoWorker and correlation ids: every line logged while a record is
- * processed carries the id its message brought (and only that record's), a
+ * processed carries its message id and the correlation id its message brought (and only that record's), a
  * malformed id is ignored, and the "record failed" line names it too.
  */
 import { sqsRecord } from "@cvpipe/core/testing/sqs-record";
@@ -22,13 +22,14 @@ const record = (messageId: string, correlationId?: string): SQSRecord => ({
         },
 });
 
-test("a record's lines carry its correlation id; the next record's do not inherit it", async () => {
+test("a record's lines carry its message id and correlation id; the next record's do not inherit them", async () => {
   const logger = createLogger("tailor", { POWERTOOLS_LOG_LEVEL: "INFO" });
   const seen: RecordContext[] = [];
   const handler = withLambdaContext(
     fifoWorker("testWorker", logger, async (r, context) => {
       seen.push(context);
-      logger.info("working", { messageId: r.messageId });
+      // No messageId given: the worker adds the record's to each of its lines.
+      logger.info("working");
       if (r.messageId === "m3") throw new Error("down");
     }),
     logger,

@@ -5,7 +5,7 @@ import type { ReleaseRecords } from "@cvpipe/core/ports/release-records";
 import middy from "@middy/core";
 import sqsPartialBatchFailure from "@middy/sqs-partial-batch-failure";
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
-import { CORRELATION_ID_KEY } from "../logger.ts";
+import { CORRELATION_ID_KEY, MESSAGE_ID_KEY } from "../logger.ts";
 import { processFifoBatch, SkippedAfterGroupFailure } from "./fifo-batch.ts";
 
 /** What a worker knows about a record besides its body. */
@@ -55,8 +55,8 @@ export const poisonReleases = (records: readonly SQSRecord[], results: readonly 
  * A FIFO queue worker as a Lambda handler: FIFO-safe partial batch response
  * (see processFifoBatch), failures logged with the record's identity, poison
  * records released at once when `release` is given. Every line logged while a
- * record is processed carries its correlation id (records are processed one
- * at a time, so the key is the record's alone).
+ * record is processed carries its message id and correlation id (records are
+ * processed one at a time, so the keys are the record's alone).
  *
  * The entry file adds the Lambda context and the metrics flush
  * (withLambdaContext, withMetrics).
@@ -69,12 +69,15 @@ export const fifoWorker = (
 ) => {
   const processWithCorrelation = async (record: SQSRecord): Promise<void> => {
     const correlationId = recordCorrelationId(record);
-    if (correlationId === undefined) return processRecord(record, {});
-    logger.appendKeys({ [CORRELATION_ID_KEY]: correlationId });
+    // The SQS message id on every line too: an operator holding one (from `cvpipe dlq peek`) finds its lines.
+    logger.appendKeys({
+      [MESSAGE_ID_KEY]: record.messageId,
+      ...(correlationId === undefined ? {} : { [CORRELATION_ID_KEY]: correlationId }),
+    });
     try {
-      await processRecord(record, { correlationId });
+      await processRecord(record, correlationId === undefined ? {} : { correlationId });
     } finally {
-      logger.removeKeys([CORRELATION_ID_KEY]);
+      logger.removeKeys([MESSAGE_ID_KEY, CORRELATION_ID_KEY]);
     }
   };
   const worker = async (event: SQSEvent): Promise<PromiseSettledResult<void>[]> => {

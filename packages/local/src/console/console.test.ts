@@ -11,6 +11,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DlqMessage } from "@cvpipe/aws/dlq";
+import { describeDead } from "@cvpipe/aws/dlq-triage";
 import { api } from "@cvpipe/core/topology";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -18,7 +19,6 @@ import { loadOrCreateKeys, mintToken } from "../jwt-keys.ts";
 import { ConsoleAuth, LOGIN_CODE_TTL_MS, SESSION_TTL_MS } from "./auth.ts";
 import { createConsole } from "./console.ts";
 import type { ConsoleData, RedriveOutcome } from "./data.ts";
-import { describeDead } from "./dlq-triage.ts";
 import { escapeHtml, html } from "./html.ts";
 
 const START = new Date("2026-11-18T10:00:00Z");

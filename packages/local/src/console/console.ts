@@ -14,13 +14,13 @@
  */
 import { readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { RedriveCriteria } from "@cvpipe/aws/dlq-triage";
 import { isIsoWeek } from "@cvpipe/core/analytics/iso-week";
 import type { Clock } from "@cvpipe/core/ports/clock";
 import { reportWeekFor } from "@cvpipe/core/report/send-weekly-report";
 import { queues } from "@cvpipe/core/topology";
 import type { ConsoleAuth, ConsoleSession } from "./auth.ts";
 import type { ConsoleData } from "./data.ts";
-import type { RedriveCriteria } from "./dlq-triage.ts";
 import {
   dlqPage,
   emailPage,

@@ -9,6 +9,7 @@ import { GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { createDocumentClient, createS3Client, createSqsClient } from "@cvpipe/aws/clients";
 import { type DlqMessage, type KeptMessage, peekDlq, redriveDlq } from "@cvpipe/aws/dlq";
+import { type DeadMessage, describeDead, type RedriveCriteria, redriveFilter } from "@cvpipe/aws/dlq-triage";
 import { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
 import { S3BlobStore } from "@cvpipe/aws/s3-blob-store";
 import type { IsoWeek } from "@cvpipe/core/analytics/iso-week";
@@ -19,7 +20,6 @@ import { renderWeeklyReport } from "@cvpipe/core/report/send-weekly-report";
 import type { TailoringResult } from "@cvpipe/core/tailoring/types";
 import { jobIndexes, type QueueId, queues, tables } from "@cvpipe/core/topology";
 import type { StackInfo } from "../stack.ts";
-import { type DeadMessage, describeDead, type RedriveCriteria, redriveFilter } from "./dlq-triage.ts";
 import { oldestAgeSeconds } from "./fauxqs-ages.ts";
 
 export interface QueueDepth {

@@ -3,10 +3,11 @@
  * escaped). No inline script or style: the page's one script and stylesheet
  * are files under /console/assets, which the Content-Security-Policy allows.
  */
+
+import { type DeadMessage, failureReason, type RedriveCriteria } from "@cvpipe/aws/dlq-triage";
 import type { JobRecord } from "@cvpipe/core/jobs/job-record";
 import type { QueueId } from "@cvpipe/core/topology";
 import type { JobDetail, QueueDepth, QueueOverview, RedriveOutcome, SentEmailView } from "./data.ts";
-import { type DeadMessage, failureReason, type RedriveCriteria } from "./dlq-triage.ts";
 import { type Html, html } from "./html.ts";
 
 /** The URL word of each queue (as `cvpipe dlq --queue`). */

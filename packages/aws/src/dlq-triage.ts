@@ -1,15 +1,15 @@
 /**
  * What an operator needs to know of a dead-lettered message: its job or event,
  * tenant, and why it failed — the job's recorded error, or why no worker can
- * read the body (POISON_MESSAGE). The same judgement as `cvpipe dlq`
- * (packages/cli/src/commands/dlq.ts), and the same filter semantics for its
- * redrive: --job, --tenant and --error.
+ * read the body (POISON_MESSAGE). One judgement for both places an operator
+ * triages a DLQ: `cvpipe dlq` (packages/cli) and the local console
+ * (packages/local/src/console), with the same redrive filter (--job, --tenant, --error).
  */
-import type { DlqFilter, DlqMessage } from "@cvpipe/aws/dlq";
 import { zodIssues } from "@cvpipe/core/contracts/field-issues";
 import { AnalyticsEventMessage, TailoringJobMessage } from "@cvpipe/core/contracts/messages";
 import type { JobRecord } from "@cvpipe/core/jobs/job-record";
 import type { QueueId } from "@cvpipe/core/topology";
+import type { DlqFilter, DlqMessage } from "./dlq.ts";
 
 export interface DeadMessage {
   readonly message: DlqMessage;
