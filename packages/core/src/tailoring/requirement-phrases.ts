@@ -1,0 +1,350 @@
+import { stemmer } from "stemmer";
+import {
+  ACTION_VERBS,
+  ACTIVITY_GERUNDS,
+  DUTY_HEADING,
+  FILLER_WORDS,
+  REQUIREMENT_CUE,
+  REQUIREMENT_HEADING,
+  ROLE_WORDS,
+  WEAK_WORDS,
+} from "./job-ad-words.ts";
+import { SKILL_ALIASES, STOP_WORDS } from "./lexicon.ts";
+import type { PostingView } from "./posting-view.ts";
+import { HARD_SKILLS, PRACTICES, type RequirementGroup, SOFT_SKILLS } from "./skill-vocabulary.ts";
+import { type Token, tokenize } from "./terms.ts";
+
+/**
+ * The requirements a posting's text names, as phrases: skills, tools,
+ * domains and competences ("data processing pipelines", "Kubernetes",
+ * "public speaking"), without the filler job ads are written in.
+ *
+ * Two sources, both general: a vocabulary of what postings ask for
+ * (skill-vocabulary.ts, matched on stems, longest first), and the shape of a
+ * noun phrase, read without a tagger: a run of words between punctuation,
+ * function words, filler and role nouns, less a duty verb at its start
+ * ("Build large scale data processing pipelines" → "large scale data
+ * processing pipelines"). A phrase counts for more when it is known, written
+ * like a product name (S3, PostgreSQL, Node.js), under a requirements heading
+ * or after a cue ("experience with", "knowledge of", "such as"), and the more
+ * often it is written. Deterministic: ties go to the earlier phrase.
+ */
+export interface RequirementPhrase {
+  /** As the posting writes it (its most frequent spelling). */
+  readonly display: string;
+  /** Its words as stems, space-separated: the identity of the phrase. */
+  readonly id: string;
+  readonly group: RequirementGroup;
+  /** How often the posting writes it. */
+  readonly count: number;
+  readonly weight: number;
+  /** Named by the vocabulary, or written as a product name. */
+  readonly named: boolean;
+}
+
+// Short words are left as written: Porter takes "are" to "ar" (AR) and "ml" is no stem.
+const stem = (lower: string): string => (/^[a-z]{4,}$/.test(lower) ? stemmer(lower) : lower);
+/** A one-word entry is matched as written or as its plural: stems would take "create" for "creation". */
+const singleKey = (lower: string): string => `=${lower}`;
+const pluralOf = (lower: string): string | undefined =>
+  lower.endsWith("ies")
+    ? `${lower.slice(0, -3)}y`
+    : lower.endsWith("es") || lower.endsWith("s")
+      ? lower.slice(0, -1)
+      : undefined;
+const stemSet = (list: readonly string[]): ReadonlySet<string> => new Set(list.map(stem));
+
+const FILLER = /* @__PURE__ */ (() => stemSet(FILLER_WORDS))();
+const ROLES = /* @__PURE__ */ (() => new Set(ROLE_WORDS))();
+const VERBS = /* @__PURE__ */ (() => stemSet(ACTION_VERBS))();
+const ACTIVITIES = /* @__PURE__ */ (() => new Set(ACTIVITY_GERUNDS))();
+const WEAK = /* @__PURE__ */ (() => stemSet(WEAK_WORDS))();
+
+interface VocabEntry {
+  readonly group: RequirementGroup;
+  readonly length: number;
+  /** Lower-case words as the vocabulary writes them (a role noun matches only where the entry has it). */
+  readonly lowers: readonly string[];
+}
+
+/** Stems of a phrase's tokens, space-separated. */
+const stemKey = (tokens: readonly { lower: string }[]): string => tokens.map((t) => stem(t.lower)).join(" ");
+
+const VOCABULARY = /* @__PURE__ */ (() => {
+  const map = new Map<string, VocabEntry>();
+  const add = (phrase: string, group: RequirementGroup): void => {
+    const tokens = tokenize(phrase);
+    if (tokens.length === 0) return;
+    const key = tokens.length === 1 ? singleKey(tokens[0]!.lower) : stemKey(tokens);
+    if (!map.has(key)) map.set(key, { group, length: tokens.length, lowers: tokens.map((t) => t.lower) });
+  };
+  for (const p of HARD_SKILLS) add(p, "hard");
+  for (const [canonical, aliases] of Object.entries(SKILL_ALIASES))
+    for (const p of [canonical, ...aliases]) add(p, "hard");
+  for (const p of PRACTICES) add(p, "other");
+  for (const p of SOFT_SKILLS) add(p, "soft");
+  return map;
+})();
+const MAX_VOCAB_TOKENS = /* @__PURE__ */ (() => Math.max(...[...VOCABULARY.values()].map((e) => e.length)))();
+
+/** Where a phrase stands: the posting's prose, its duties, or what it asks for. */
+const Context = { Text: 0, Duty: 1, Requirement: 2 } as const;
+type Context = (typeof Context)[keyof typeof Context];
+const CONTEXT_FACTOR = [1, 1.4, 2] as const;
+
+/** Written like a product or an acronym: S3, EC2, PostgreSQL, jQuery, Node.js, C++, AWS. */
+const looksNamed = (text: string): boolean =>
+  /^[A-Z][A-Za-z]*\d[A-Za-z0-9]*$/.test(text) ||
+  /[a-z][A-Z]/.test(text) ||
+  /[.+#]/.test(text) ||
+  (/^[A-Z0-9]{2,6}s?$/.test(text) && /[A-Z].*[A-Z]/.test(text));
+
+interface Word {
+  readonly text: string;
+  readonly lower: string;
+  readonly stem: string;
+  readonly sentenceStart: boolean;
+}
+
+/** A token's words: a token joined by "/" that is no known spelling is alternatives ("Docker/Podman"); `null` breaks a run. */
+const wordsOf = (tokens: readonly Token[]): (Word | null)[] => {
+  const out: (Word | null)[] = [];
+  for (const t of tokens) {
+    const parts = t.text.includes("/") && !VOCABULARY.has(singleKey(t.lower)) ? t.text.split("/") : [t.text];
+    parts.forEach((part, i) => {
+      if (i > 0) out.push(null);
+      if (part === "") return;
+      const lower = part.toLowerCase();
+      out.push({ text: part, lower, stem: stem(lower), sentenceStart: t.sentenceStart && i === 0 });
+    });
+  }
+  return out;
+};
+
+interface Stats {
+  display: Map<string, number>;
+  count: number;
+  context: Context;
+  group: RequirementGroup;
+  named: boolean;
+  /** Written like a product name. */
+  shape: boolean;
+  words: number;
+  first: number;
+}
+
+/** Splits a line into clauses at punctuation that ends a phrase (not the dot of "Node.js"). */
+const CLAUSE_BREAK = /[,;:()[\]{}"“”!?|•]|\.(?=\s|$)|\s[–—-]\s|\s&\s/;
+
+/** The requirement phrases of `posting`'s text (not its explicit `requirements`), heaviest first. */
+export const requirementPhrases = (posting: PostingView): RequirementPhrase[] => {
+  const company = new Set(posting.company === undefined ? [] : tokenize(posting.company).map((t) => t.lower));
+  const titleStems = new Set(posting.title === undefined ? [] : tokenize(posting.title).map((t) => stem(t.lower)));
+  const stats = new Map<string, Stats>();
+  let order = 0;
+  const note = (words: readonly Word[], context: Context, group: RequirementGroup | undefined): void => {
+    const id = words.map((w) => w.stem).join(" ");
+    const display = words.map((w) => w.text).join(" ");
+    let s = stats.get(id);
+    if (s === undefined) {
+      const named = group !== undefined || words.some((w) => looksNamed(w.text));
+      const shape = words.some((w) => looksNamed(w.text));
+      s = {
+        display: new Map(),
+        count: 0,
+        context,
+        group: group ?? "other",
+        named,
+        shape,
+        words: words.length,
+        first: order++,
+      };
+      stats.set(id, s);
+    }
+    s.count++;
+    if (context > s.context) s.context = context;
+    s.display.set(display, (s.display.get(display) ?? 0) + 1);
+  };
+
+  let section: Context = Context.Text;
+  for (const rawLine of posting.description.split("\n")) {
+    const line = rawLine
+      .replace(/\S*(?:https?:\/\/|www\.)\S*/g, " ")
+      .replace(/^\s*(?:[-*•+]|\d+[.)])\s+/, "")
+      .trim();
+    if (line === "") continue;
+    // A heading ("Qualifications:", "## What you'll do") sets the context of the lines under it.
+    const headingText = /^#+\s*/.test(line) ? line.replace(/^#+\s*/, "") : line.endsWith(":") ? line.slice(0, -1) : "";
+    if (headingText !== "" && headingText.split(/\s+/).length <= 6) {
+      section = REQUIREMENT_HEADING.test(headingText)
+        ? Context.Requirement
+        : DUTY_HEADING.test(headingText)
+          ? Context.Duty
+          : Context.Text;
+      continue;
+    }
+    for (const sentence of line.split(/(?<=[.!?])\s+(?=[A-Z])/)) {
+      const cue = sentence.search(REQUIREMENT_CUE);
+      let offset = 0;
+      for (const clause of sentence.split(CLAUSE_BREAK)) {
+        const at = offset;
+        offset += clause.length + 1;
+        const context = cue >= 0 && at + clause.length > cue ? Context.Requirement : section;
+        readClause(clause, context, company, note);
+      }
+    }
+  }
+
+  // Prose about the company is no list of requirements: there a phrase counts only if it is a named
+  // skill or tool, or the posting comes back to it. A posting with no duties or requirements marked is all prose.
+  const marked = [...stats.values()].some((s) => s.context !== Context.Text);
+  const out = [...stats.entries()]
+    .filter(([, s]) => !marked || s.context !== Context.Text || s.count > 1 || (s.named && s.group !== "soft"))
+    // A lone common word ("manual", "creative") is a requirement only if the posting repeats it.
+    .filter(([, s]) => s.named || s.words > 1 || s.count > 1)
+    .map(([id, s]) => {
+      const display = [...s.display.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+      const inTitle = id.split(" ").every((w) => titleStems.has(w));
+      const weight = (1 + Math.log(s.count)) * kindFactor(s) * CONTEXT_FACTOR[s.context] * (inTitle ? 1.5 : 1);
+      return { display, id, group: s.group, count: s.count, weight, named: s.named, first: s.first };
+    });
+  out.sort((a, b) => b.weight - a.weight || a.first - b.first);
+  // One phrase per requirement: "usability testing" stands for "usability" and "usability testing plan" (its count grows).
+  const kept: (typeof out)[number][] = [];
+  for (const p of out) {
+    const words = p.id.split(" ");
+    const same = kept.find((k) => overlaps(k.id.split(" "), words));
+    if (same === undefined) kept.push(p);
+    else same.count += p.count;
+  }
+  return kept.map(({ first: _first, ...p }) => p);
+};
+
+/** Known skills and tools first, then named things, phrases, and single words last. */
+const kindFactor = (s: Stats): number => {
+  if (s.group === "soft") return 1.3;
+  if (s.group === "hard") return 3;
+  // A known practice of one word ("architecture", "testing") is a topic more often than a requirement.
+  if (s.named && s.group === "other" && s.words === 1 && !s.shape) return 1.1;
+  if (s.named) return s.words > 1 ? 2.6 : 2.2;
+  return s.words > 1 ? 1.6 : 1;
+};
+
+/** Whether one word sequence occurs in the other. */
+const overlaps = (a: readonly string[], b: readonly string[]): boolean => {
+  const [outer, inner] = a.length >= b.length ? [a, b] : [b, a];
+  for (let i = 0; i + inner.length <= outer.length; i++) if (inner.every((w, j) => outer[i + j] === w)) return true;
+  return false;
+};
+
+/** A past participle or an adverb: "products built", "seamlessly integrate" are no requirement. */
+const verbal = (w: Word): boolean =>
+  (/^[a-z]{3,}ed$/.test(w.lower) && !/(?:need|speed|feed|seed|bed)$/.test(w.lower)) ||
+  (/^[a-z]{3,}ly$/.test(w.lower) && !/(?:supply|assembly|family|anomaly|apply|reply|italy|poly)$/.test(w.lower)) ||
+  ["built", "done", "made", "shipped", "run", "seen", "known", "taken", "given", "written"].includes(w.lower);
+
+/** A gerund that is the duty ("managing keys"), not an activity asked for ("monitoring"). */
+const dutyGerund = (w: Word): boolean => w.lower.endsWith("ing") && !ACTIVITIES.has(w.lower) && w.lower.length > 5;
+
+/** A duty verb's base or third-person form ("create", "creates"): the duty, not what it needs. */
+const dutyVerb = (w: Word): boolean =>
+  (VERBS.has(w.stem) &&
+    (w.lower === w.stem || (stem(w.lower.replace(/e?s$/, "")) === w.stem && !w.lower.endsWith("s")))) ||
+  dutyGerund(w);
+
+/** Whether a word can stand alone as a keyword. */
+const standsAlone = (w: Word): boolean => {
+  if (WEAK.has(w.stem) || verbal(w)) return false;
+  if (looksNamed(w.text)) return true;
+  if (w.lower.endsWith("ing")) return ACTIVITIES.has(w.lower);
+  // A plural ("audits", "tests") is a noun; a verb's base form is the duty.
+  return !VERBS.has(w.stem) || w.lower.endsWith("s");
+};
+
+/** Notes the phrases of one clause: vocabulary matches, and each run of content words. */
+const readClause = (
+  clause: string,
+  context: Context,
+  company: ReadonlySet<string>,
+  note: (words: readonly Word[], context: Context, group: RequirementGroup | undefined) => void,
+): void => {
+  const words = wordsOf(tokenize(clause));
+  let run: Word[] = [];
+  const flush = (): void => {
+    // A duty verb at the start is the duty ("Maintain …"), as is one after it ("design, write and deliver").
+    while (run.length > 0 && (dutyVerb(run[0]!) || verbal(run[0]!)) && !(run.length === 1 && standsAlone(run[0]!)))
+      run.shift();
+    while (run.length > 1 && (verbal(run[run.length - 1]!) || dutyVerb(run[run.length - 1]!))) run.pop();
+    if (run.length > 0 && run.length <= 4 && !run.every((w) => WEAK.has(w.stem))) {
+      if (run.length > 1 || standsAlone(run[0]!)) note(run, context, undefined);
+    } else if (run.length > 4) {
+      // Too long to be one requirement: its head (last two words) stands for it.
+      note(run.slice(-2), context, undefined);
+    }
+    run = [];
+  };
+  let i = 0;
+  while (i < words.length) {
+    const w = words[i];
+    if (w === null || w === undefined) {
+      flush();
+      i++;
+      continue;
+    }
+    const known = vocabularyAt(words, i);
+    if (known !== undefined) {
+      const span = words.slice(i, i + known.length) as Word[];
+      note(span, context, known.group);
+      // A known phrase with a function word inside ("Ruby on Rails") is one word of the run.
+      run.push(...span);
+      i += known.length;
+      continue;
+    }
+    const breaks =
+      STOP_WORDS.has(w.lower) ||
+      FILLER.has(w.stem) ||
+      ROLES.has(w.lower) ||
+      company.has(w.lower) ||
+      !/[a-z]/i.test(w.text) ||
+      /^\d/.test(w.text) ||
+      // An adverb or a participle inside a run ends the phrase ("platform enables", "agents impacted").
+      (run.length > 0 && verbal(w));
+    if (breaks) flush();
+    else run.push(w);
+    i++;
+  }
+  flush();
+};
+
+/** The longest vocabulary entry spelled by the words from `i`. */
+const vocabularyAt = (words: readonly (Word | null)[], i: number): VocabEntry | undefined => {
+  for (let n = Math.min(MAX_VOCAB_TOKENS, words.length - i); n >= 1; n--) {
+    let key = "";
+    let ok = true;
+    for (let j = i; j < i + n; j++) {
+      const w = words[j];
+      if (w === null || w === undefined) {
+        ok = false;
+        break;
+      }
+      key = j === i ? w.stem : `${key} ${w.stem}`;
+    }
+    if (!ok) continue;
+    const first = words[i]!;
+    const plural = n === 1 ? pluralOf(first.lower) : undefined;
+    const entry =
+      n === 1
+        ? (VOCABULARY.get(singleKey(first.lower)) ??
+          (plural === undefined ? undefined : VOCABULARY.get(singleKey(plural))) ??
+          (first.lower.endsWith("es") ? VOCABULARY.get(singleKey(first.lower.slice(0, -2))) : undefined))
+        : VOCABULARY.get(key);
+    if (entry === undefined || entry.length !== n) continue;
+    // "Content Designer" is a role, not "content design": a role noun matches only where the entry writes it.
+    if (words.slice(i, i + n).some((w, j) => ROLES.has(w!.lower) && entry.lowers[j] !== w!.lower)) continue;
+    // One-letter names ("R", "C", "Go") are too ambiguous in prose unless written as names.
+    if (n === 1 && words[i]!.text.length <= 2 && words[i]!.text !== words[i]!.text.toUpperCase()) continue;
+    if (n === 1 && words[i]!.lower === "go" && words[i]!.text !== "Go") continue;
+    return entry;
+  }
+  return undefined;
+};

@@ -1,0 +1,117 @@
+import { stemmer } from "stemmer";
+import { Posting } from "../../contracts/posting.ts";
+import { STOP_WORDS } from "../lexicon.ts";
+import { type PostingView, postingView } from "../posting-view.ts";
+import { canonicalSkill, tokenize } from "../terms.ts";
+import { loadJob } from "./eval-set.ts";
+
+/**
+ * The measurement of issue 14 §1: how many of a posting's requirement phrases
+ * (its `skills[].keywords`) the keywords extracted from its text name, and
+ * how many of those keywords are part of a requirement.
+ *
+ * A phrase is compared as its sequence of words: each lower-cased, a known
+ * skill's spelling as its canonical name ("NodeJS" and "Node.js" meet), other
+ * words as Porter stems split at "-" and "/", function words dropped. The
+ * comparison uses no list of the extractor's filler, so dropping a word from
+ * the keywords can never make a requirement easier to meet.
+ */
+export const phraseWords = (phrase: string): string[] => {
+  const tokens = tokenize(phrase);
+  const out: string[] = [];
+  let i = 0;
+  while (i < tokens.length) {
+    // The longest known skill spelling from here ("distributed systems" in "distributed systems design").
+    let n = Math.min(5, tokens.length - i);
+    for (; n >= 1; n--) {
+      const skill = canonicalSkill(
+        tokens
+          .slice(i, i + n)
+          .map((t) => t.text)
+          .join(" "),
+      );
+      if (skill !== undefined) {
+        out.push(skill.toLowerCase());
+        break;
+      }
+    }
+    if (n >= 1) {
+      i += n;
+      continue;
+    }
+    for (const part of tokens[i]!.lower.split(/[-/]/)) {
+      if (part === "" || STOP_WORDS.has(part)) continue;
+      out.push(/^[a-z]{3,}$/.test(part) ? stemmer(part) : part);
+    }
+    i++;
+  }
+  return out;
+};
+
+/** Whether `inner` occurs in `outer` as consecutive words. */
+const contains = (outer: readonly string[], inner: readonly string[]): boolean => {
+  if (inner.length === 0 || inner.length > outer.length) return false;
+  for (let i = 0; i + inner.length <= outer.length; i++) {
+    if (inner.every((w, j) => outer[i + j] === w)) return true;
+  }
+  return false;
+};
+
+/** A keyword and a requirement meet when one's words occur in the other's ("distributed systems design" / "distributed systems"). */
+export const meets = (keyword: readonly string[], requirement: readonly string[]): boolean =>
+  contains(keyword, requirement) || contains(requirement, keyword);
+
+/** A posting of the set as a producer would send it as text: everything but its `skills` (the answers). */
+export const withheldPosting = (file: string): { view: PostingView; requirements: string[] } => {
+  const job = loadJob(file);
+  const requirements = [...new Set((job.skills ?? []).flatMap((s) => s.keywords ?? []))];
+  const { skills: _skills, ...rest } = job;
+  const view = postingView(Posting.parse(rest));
+  return { view: { ...view, description: view.description }, requirements };
+};
+
+export interface CoverageRow {
+  readonly file: string;
+  readonly requirements: number;
+  readonly covered: number;
+  readonly keywords: number;
+  readonly inside: number;
+  readonly uncovered: readonly string[];
+  readonly outside: readonly string[];
+}
+
+/** The figures for one posting: its requirements covered by `keywords`, and the keywords inside one of them. */
+export const coverage = (file: string, requirements: readonly string[], keywords: readonly string[]): CoverageRow => {
+  const req = requirements.map((r) => ({ r, w: phraseWords(r) }));
+  const kw = keywords.map((k) => ({ k, w: phraseWords(k) }));
+  const uncovered = req.filter((r) => !kw.some((k) => meets(k.w, r.w))).map((r) => r.r);
+  const outside = kw.filter((k) => !req.some((r) => meets(k.w, r.w))).map((k) => k.k);
+  return {
+    file,
+    requirements: req.length,
+    covered: req.length - uncovered.length,
+    keywords: kw.length,
+    inside: kw.length - outside.length,
+    uncovered,
+    outside,
+  };
+};
+
+/** Pooled figures: every requirement of every posting counts once, every reported keyword once. */
+export const pooled = (rows: readonly CoverageRow[]): { coverage: number; precision: number } => {
+  const sum = (f: (r: CoverageRow) => number) => rows.reduce((s, r) => s + f(r), 0);
+  return {
+    coverage:
+      sum((r) => r.covered) /
+      Math.max(
+        1,
+        sum((r) => r.requirements),
+      ),
+    precision:
+      sum((r) => r.inside) /
+      Math.max(
+        1,
+        sum((r) => r.keywords),
+      ),
+  };
+};
