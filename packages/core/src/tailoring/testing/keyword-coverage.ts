@@ -1,8 +1,6 @@
-import { stemmer } from "stemmer";
 import { Posting } from "../../contracts/posting.ts";
-import { STOP_WORDS } from "../lexicon.ts";
+import { phraseWords } from "../phrase-words.ts";
 import { type PostingView, postingView } from "../posting-view.ts";
-import { canonicalSkill, tokenize } from "../terms.ts";
 import { loadJob } from "./eval-set.ts";
 
 /**
@@ -16,37 +14,7 @@ import { loadJob } from "./eval-set.ts";
  * comparison uses no list of the extractor's filler, so dropping a word from
  * the keywords can never make a requirement easier to meet.
  */
-export const phraseWords = (phrase: string): string[] => {
-  const tokens = tokenize(phrase);
-  const out: string[] = [];
-  let i = 0;
-  while (i < tokens.length) {
-    // The longest known skill spelling from here ("distributed systems" in "distributed systems design").
-    let n = Math.min(5, tokens.length - i);
-    for (; n >= 1; n--) {
-      const skill = canonicalSkill(
-        tokens
-          .slice(i, i + n)
-          .map((t) => t.text)
-          .join(" "),
-      );
-      if (skill !== undefined) {
-        out.push(skill.toLowerCase());
-        break;
-      }
-    }
-    if (n >= 1) {
-      i += n;
-      continue;
-    }
-    for (const part of tokens[i]!.lower.split(/[-/]/)) {
-      if (part === "" || STOP_WORDS.has(part)) continue;
-      out.push(/^[a-z]{3,}$/.test(part) ? stemmer(part) : part);
-    }
-    i++;
-  }
-  return out;
-};
+export { phraseWords };
 
 /** Whether `inner` occurs in `outer` as consecutive words. */
 const contains = (outer: readonly string[], inner: readonly string[]): boolean => {
