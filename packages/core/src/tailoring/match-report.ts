@@ -1,5 +1,5 @@
 import type { Resume } from "../resume/resume.ts";
-import { type PhraseWord, phraseWordsOf } from "./phrase-words.ts";
+import { type PhraseWord, phraseWordsOfTokens } from "./phrase-words.ts";
 import type { PostingView } from "./posting-view.ts";
 import { requirementPhrases } from "./requirement-phrases.ts";
 import { screeningChecks } from "./screening-checks.ts";
@@ -16,20 +16,46 @@ export const DERIVED_REQUIREMENTS = 25;
 
 interface Wanted {
   readonly display: string;
+  /** `display` lower-case: an entry that writes this spells it exactly. */
+  readonly spelled: string;
   readonly words: readonly PhraseWord[];
+  readonly keys: readonly string[];
   readonly group: RequirementGroup;
   readonly weight: number;
   readonly explicit: boolean;
   readonly postingCount: number;
 }
 
-/** One CV entry's words: each key with how often and how it is written. */
+/** One CV entry's words: each key with how often and how it is written, indexed once per job. */
 interface Entry {
   readonly place: CvPlace;
+  /** The entry's strings lower-case, one per line (an exact spelling never runs across two). */
   readonly text: string;
   readonly counts: ReadonlyMap<string, number>;
   readonly surfaces: ReadonlyMap<string, ReadonlySet<string>>;
 }
+
+/** Where each key occurs in a sequence of keys. */
+const positionsOf = (keys: readonly string[]): Map<string, number[]> => {
+  const at = new Map<string, number[]>();
+  keys.forEach((k, i) => {
+    const list = at.get(k);
+    if (list === undefined) at.set(k, [i]);
+    else list.push(i);
+  });
+  return at;
+};
+
+/** Occurrences of `words` as consecutive keys of `text`, found from the positions of its first word. */
+const countIn = (
+  text: readonly string[],
+  at: ReadonlyMap<string, readonly number[]>,
+  words: readonly string[],
+): number => {
+  let n = 0;
+  for (const i of at.get(words[0]!) ?? []) if (words.every((w, j) => text[i + j] === w)) n++;
+  return n;
+};
 
 const contains = (outer: readonly string[], inner: readonly string[]): boolean => {
   for (let i = 0; i + inner.length <= outer.length; i++) if (inner.every((w, j) => outer[i + j] === w)) return true;
@@ -38,84 +64,108 @@ const contains = (outer: readonly string[], inner: readonly string[]): boolean =
 const overlap = (a: readonly string[], b: readonly string[]): boolean =>
   a.length > 0 && b.length > 0 && (contains(a, b) || contains(b, a));
 
-/** Occurrences of `words` as consecutive words in `text` (at least once when it was derived from it). */
-const countIn = (text: readonly string[], words: readonly string[]): number => {
-  let n = 0;
-  for (let i = 0; i + words.length <= text.length; i++) if (words.every((w, j) => text[i + j] === w)) n++;
-  return n;
+/** Whether `text` has `phrase` with no letter or digit either side. */
+const spells = (text: string, phrase: string): boolean => {
+  for (let i = text.indexOf(phrase); i >= 0; i = text.indexOf(phrase, i + 1)) {
+    const before = i === 0 ? "" : text[i - 1]!;
+    const after = text[i + phrase.length] ?? "";
+    if (!/[a-z0-9]/.test(before) && !/[a-z0-9]/.test(after)) return true;
+  }
+  return false;
 };
 
 /**
  * The posting's explicit requirements first, in its order; then the phrases
- * its text names, less those an explicit requirement already names.
+ * its text names, less those an explicit requirement already names. They do
+ * not depend on the CV: once per job, shared through the job's memo.
  */
-const wantedOf = (posting: PostingView): Wanted[] => {
-  const text = phraseWordsOf(posting.description).map((w) => w.key);
+const wantedOf = (posting: PostingView, terms: TextTerms): readonly Wanted[] => {
+  const key = postingKey(posting);
+  let wanted = WANTED.get(key);
+  if (wanted === undefined) {
+    wanted = readWanted(posting, terms);
+    if (WANTED.size >= WANTED_LIMIT) WANTED.clear();
+    WANTED.set(key, wanted);
+  }
+  return wanted;
+};
+
+/**
+ * Postings read before (one posting is matched against many CVs): a pure
+ * function's cache, emptied when full.
+ */
+const WANTED = new Map<string, readonly Wanted[]>();
+const WANTED_LIMIT = 64;
+
+const readWanted = (posting: PostingView, terms: TextTerms): readonly Wanted[] => {
+  const text = phraseWordsOfTokens(terms.tokens(posting.description)).map((w) => w.key);
+  const at = positionsOf(text);
   const explicit: Wanted[] = [];
   const seen = new Set<string>();
   for (const display of (posting.requirements ?? []).slice(0, MAX_REPORTED_REQUIREMENTS)) {
-    const words = phraseWordsOf(display);
-    const id = words.map((w) => w.key).join(" ");
+    const words = phraseWordsOfTokens(terms.tokens(display));
+    const keys = words.map((w) => w.key);
+    const id = keys.join(" ");
     if (words.length === 0 || seen.has(id)) continue;
     seen.add(id);
     const skill = words.some((w) => w.skill) || /[A-Z]/.test(display);
     explicit.push({
       display,
+      spelled: display.toLowerCase(),
       words,
+      keys,
       group: skill ? "hard" : "other",
       weight: skill ? 3 : 2,
       explicit: true,
-      postingCount: Math.max(
-        1,
-        countIn(
-          text,
-          words.map((w) => w.key),
-        ),
-      ),
+      postingCount: Math.max(1, countIn(text, at, keys)),
     });
   }
-  const derived = requirementPhrases(posting)
-    .map((p) => ({ p, words: phraseWordsOf(p.display) }))
-    .filter(
-      ({ words }) =>
-        words.length > 0 &&
-        !explicit.some((e) =>
-          overlap(
-            e.words.map((w) => w.key),
-            words.map((w) => w.key),
-          ),
-        ),
-    )
-    .slice(0, DERIVED_REQUIREMENTS)
-    .map(({ p, words }) => ({
+  const derived: Wanted[] = [];
+  for (const p of requirementPhrases(posting)) {
+    if (derived.length >= DERIVED_REQUIREMENTS) break;
+    const words = phraseWordsOfTokens(terms.tokens(p.display));
+    const keys = words.map((w) => w.key);
+    if (words.length === 0 || explicit.some((e) => overlap(e.keys, keys))) continue;
+    derived.push({
       display: p.display,
+      spelled: p.display.toLowerCase(),
       words,
+      keys,
       group: p.group,
       weight: p.weight,
       explicit: false,
       postingCount: p.count,
-    }));
-  return [...explicit, ...derived];
+    });
+  }
+  return Object.freeze([...explicit, ...derived]);
 };
 
-/** The CV's entries, each with the section and index a reader finds it by. */
-const entriesOf = (cv: Resume): Entry[] => {
+/** Everything the posting's requirements are computed from (the memo's key). */
+const postingKey = (posting: PostingView): string =>
+  [
+    posting.company ?? "",
+    posting.title ?? "",
+    posting.description,
+    ...(posting.requirements ?? []).map((r) => `\u0001${r}`),
+  ].join("\u0000");
+
+/** The CV's entries, each with the section and index a reader finds it by; each string's tokens from the job's memo. */
+const entriesOf = (cv: Resume, terms: TextTerms): Entry[] => {
   const out: Entry[] = [];
   const add = (place: CvPlace, parts: readonly unknown[]): void => {
-    const text = parts
-      .flat(2)
-      .filter((p): p is string => typeof p === "string")
-      .join("\n");
-    if (text.trim() === "") return;
+    const strings = parts.flat(2).filter((p): p is string => typeof p === "string" && p.trim() !== "");
+    if (strings.length === 0) return;
     const counts = new Map<string, number>();
     const surfaces = new Map<string, Set<string>>();
-    for (const w of phraseWordsOf(text)) {
-      counts.set(w.key, (counts.get(w.key) ?? 0) + 1);
-      const s = surfaces.get(w.key) ?? new Set<string>();
-      surfaces.set(w.key, s);
-      s.add(w.surface);
+    for (const part of strings) {
+      for (const w of phraseWordsOfTokens(terms.tokens(part))) {
+        counts.set(w.key, (counts.get(w.key) ?? 0) + 1);
+        const s = surfaces.get(w.key);
+        if (s === undefined) surfaces.set(w.key, new Set([w.surface]));
+        else s.add(w.surface);
+      }
     }
-    out.push({ place, text: text.toLowerCase(), counts, surfaces });
+    out.push({ place, text: strings.join("\n").toLowerCase(), counts, surfaces });
   };
   add({ section: "summary" }, [cv.basics?.label, cv.basics?.summary]);
   for (const [i, w] of (cv.work ?? []).entries()) {
@@ -148,8 +198,6 @@ const label = (...parts: (string | undefined)[]): { label?: string } => {
   return text === "" ? {} : { label: text };
 };
 
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
 /** Recruiters screen named skills and tools first, then other competences, soft skills last. */
 const GROUP_ORDER: Record<RequirementGroup, number> = { hard: 0, other: 1, soft: 2 };
 
@@ -165,15 +213,14 @@ const GROUP_ORDER: Record<RequirementGroup, number> = { hard: 0, other: 1, soft:
  * heaviest first. Besides keywords it checks title, degree, years and
  * measurable results (`screeningChecks`).
  */
-export const matchReport = (cv: Resume, posting: PostingView, _terms: TextTerms = new TextTerms()): MatchReport => {
-  const wanted = wantedOf(posting);
-  const entries = entriesOf(cv);
+export const matchReport = (cv: Resume, posting: PostingView, terms: TextTerms = new TextTerms()): MatchReport => {
+  const wanted = wantedOf(posting, terms);
+  const entries = entriesOf(cv, terms);
   const requirements: (RequirementMatch & { readonly weight: number })[] = wanted.map((w) => {
-    const keys = w.words.map((x) => x.key);
+    const keys = w.keys;
     const found = entries.filter((e) => keys.every((k) => e.counts.has(k)));
     const cvCount = found.reduce((sum, e) => sum + Math.min(...keys.map((k) => e.counts.get(k) ?? 0)), 0);
-    const spelled = new RegExp(`(?<![a-z0-9])${escapeRegExp(w.display.toLowerCase())}(?![a-z0-9])`);
-    const exact = found.some((e) => spelled.test(e.text));
+    const exact = found.some((e) => spells(e.text, w.spelled));
     const cvTerms = [
       ...new Set(found.flatMap((e) => w.words.flatMap((x) => [...(e.surfaces.get(x.key) ?? [])]))),
     ].slice(0, 10);

@@ -1,6 +1,6 @@
 import { stemmer } from "stemmer";
 import { STOP_WORDS } from "./lexicon.ts";
-import { canonicalSkill, tokenize } from "./terms.ts";
+import { skillAt, type Token, tokenize } from "./terms.ts";
 
 /**
  * A phrase as the words a match compares: a known skill spelling as its
@@ -18,38 +18,49 @@ export interface PhraseWord {
   readonly skill: boolean;
 }
 
-const MAX_SKILL_WINDOW = 5;
+/**
+ * The phrase words of one token that no known skill takes, by its lower-case
+ * text. Every CV and posting repeats the same words, and each costs a split
+ * and a Porter stem; a pure function's cache, emptied when full.
+ */
+const PLAIN = new Map<string, readonly PhraseWord[]>();
+const PLAIN_LIMIT = 20_000;
 
-export const phraseWordsOf = (text: string): PhraseWord[] => {
-  const tokens = tokenize(text);
-  const out: PhraseWord[] = [];
-  let i = 0;
-  while (i < tokens.length) {
-    // Only a word some known spelling starts with is looked up, and only as far as such a spelling runs.
-    let n = Math.min(MAX_SKILL_WINDOW, tokens[i]!.word.skillStart, tokens.length - i);
-    for (; n >= 1; n--) {
-      const surface = tokens
-        .slice(i, i + n)
-        .map((t) => t.text)
-        .join(" ");
-      const skill = canonicalSkill(surface);
-      if (skill !== undefined) {
-        out.push({ key: skill.toLowerCase(), surface: surface.toLowerCase(), skill: true });
-        break;
-      }
-    }
-    if (n >= 1) {
-      i += n;
-      continue;
-    }
-    for (const part of tokens[i]!.lower.split(/[-/]/)) {
+const plainWords = (lower: string): readonly PhraseWord[] => {
+  let words = PLAIN.get(lower);
+  if (words === undefined) {
+    const out: PhraseWord[] = [];
+    for (const part of lower.split(/[-/]/)) {
       if (part === "" || STOP_WORDS.has(part)) continue;
       out.push({ key: /^[a-z]{3,}$/.test(part) ? stemmer(part) : part, surface: part, skill: false });
     }
+    words = out;
+    if (PLAIN.size >= PLAIN_LIMIT) PLAIN.clear();
+    PLAIN.set(lower, words);
+  }
+  return words;
+};
+
+/** `phraseWordsOf` of text already cut into tokens (the job's memo has the tokens of every CV string). */
+export const phraseWordsOfTokens = (tokens: readonly Token[]): PhraseWord[] => {
+  const out: PhraseWord[] = [];
+  let i = 0;
+  while (i < tokens.length) {
+    const skill = skillAt(tokens, i);
+    if (skill !== undefined) {
+      let surface = tokens[i]!.lower;
+      for (let j = i + 1; j < i + skill.length; j++) surface += ` ${tokens[j]!.lower}`;
+      out.push({ key: skill.canonical.toLowerCase(), surface, skill: true });
+      i += skill.length;
+      continue;
+    }
+    for (const w of plainWords(tokens[i]!.lower)) out.push(w);
     i++;
   }
   return out;
 };
+
+export const phraseWordsOf = (text: string): PhraseWord[] => phraseWordsOfTokens(tokenize(text));
 
 /** The keys of `phraseWordsOf(text)`. */
 export const phraseWords = (text: string): string[] => phraseWordsOf(text).map((w) => w.key);

@@ -43,7 +43,18 @@ export interface RequirementPhrase {
 }
 
 // Short words are left as written: Porter takes "are" to "ar" (AR) and "ml" is no stem.
-const stem = (lower: string): string => (/^[a-z]{4,}$/.test(lower) ? stemmer(lower) : lower);
+const stemOf = (lower: string): string => (/^[a-z]{4,}$/.test(lower) ? stemmer(lower) : lower);
+/** Stems seen before: postings repeat the same words. A pure function's cache, emptied when full. */
+const STEMS = new Map<string, string>();
+const stem = (lower: string): string => {
+  let s = STEMS.get(lower);
+  if (s === undefined) {
+    s = stemOf(lower);
+    if (STEMS.size >= 20_000) STEMS.clear();
+    STEMS.set(lower, s);
+  }
+  return s;
+};
 /** A one-word entry is matched as written or as its plural: stems would take "create" for "creation". */
 const singleKey = (lower: string): string => `=${lower}`;
 const pluralOf = (lower: string): string | undefined =>
@@ -65,6 +76,8 @@ interface VocabEntry {
   readonly length: number;
   /** Lower-case words as the vocabulary writes them (a role noun matches only where the entry has it). */
   readonly lowers: readonly string[];
+  /** Their stems (of two words or more). */
+  readonly stems: readonly string[];
 }
 
 /** Stems of a phrase's tokens, space-separated. */
@@ -76,7 +89,8 @@ const VOCABULARY = /* @__PURE__ */ (() => {
     const tokens = tokenize(phrase);
     if (tokens.length === 0) return;
     const key = tokens.length === 1 ? singleKey(tokens[0]!.lower) : stemKey(tokens);
-    if (!map.has(key)) map.set(key, { group, length: tokens.length, lowers: tokens.map((t) => t.lower) });
+    if (!map.has(key))
+      map.set(key, { group, length: tokens.length, lowers: tokens.map((t) => t.lower), stems: key.split(" ") });
   };
   for (const p of HARD_SKILLS) add(p, "hard");
   for (const [canonical, aliases] of Object.entries(SKILL_ALIASES))
@@ -85,7 +99,18 @@ const VOCABULARY = /* @__PURE__ */ (() => {
   for (const p of SOFT_SKILLS) add(p, "soft");
   return map;
 })();
-const MAX_VOCAB_TOKENS = /* @__PURE__ */ (() => Math.max(...[...VOCABULARY.values()].map((e) => e.length)))();
+/** The vocabulary's entries of two words or more by the stem of their first word, longest first: one lookup per word. */
+const BY_FIRST_STEM = /* @__PURE__ */ (() => {
+  const map = new Map<string, VocabEntry[]>();
+  for (const entry of VOCABULARY.values()) {
+    if (entry.length < 2) continue;
+    const list = map.get(entry.stems[0]!) ?? [];
+    list.push(entry);
+    map.set(entry.stems[0]!, list);
+  }
+  for (const list of map.values()) list.sort((a, b) => b.length - a.length);
+  return map;
+})();
 
 /** Where a phrase stands: the posting's prose, its duties, or what it asks for. */
 const Context = { Text: 0, Duty: 1, Requirement: 2 } as const;
@@ -136,8 +161,30 @@ interface Stats {
 /** Splits a line into clauses at punctuation that ends a phrase (not the dot of "Node.js"). */
 const CLAUSE_BREAK = /[,;:()[\]{}"“”!?|•]|\.(?=\s|$)|\s[–—-]\s|\s&\s/;
 
-/** The requirement phrases of `posting`'s text (not its explicit `requirements`), heaviest first. */
-export const requirementPhrases = (posting: PostingView): RequirementPhrase[] => {
+/**
+ * Postings read before, by their text: the phrases depend on the posting
+ * alone, and one posting is tailored against many CVs (a careers site sends
+ * each applicant's). A pure function's cache, emptied when full.
+ */
+const READ = new Map<string, readonly RequirementPhrase[]>();
+const READ_LIMIT = 64;
+
+/**
+ * The requirement phrases of `posting`'s text (not its explicit `requirements`), heaviest first.
+ * Once per posting: the engine's keywords and the match report read the same phrases.
+ */
+export const requirementPhrases = (posting: PostingView): readonly RequirementPhrase[] => {
+  const key = `${posting.company ?? ""}\u0000${posting.title ?? ""}\u0000${posting.description}`;
+  let phrases = READ.get(key);
+  if (phrases === undefined) {
+    phrases = Object.freeze(readPhrases(posting).map((p) => Object.freeze(p)));
+    if (READ.size >= READ_LIMIT) READ.clear();
+    READ.set(key, phrases);
+  }
+  return phrases;
+};
+
+const readPhrases = (posting: PostingView): RequirementPhrase[] => {
   const company = new Set(posting.company === undefined ? [] : tokenize(posting.company).map((t) => t.lower));
   const titleStems = new Set(posting.title === undefined ? [] : tokenize(posting.title).map((t) => stem(t.lower)));
   const stats = new Map<string, Stats>();
@@ -318,33 +365,30 @@ const readClause = (
 
 /** The longest vocabulary entry spelled by the words from `i`. */
 const vocabularyAt = (words: readonly (Word | null)[], i: number): VocabEntry | undefined => {
-  for (let n = Math.min(MAX_VOCAB_TOKENS, words.length - i); n >= 1; n--) {
-    let key = "";
+  const first = words[i]!;
+  for (const entry of BY_FIRST_STEM.get(first.stem) ?? []) {
+    if (i + entry.length > words.length) continue;
     let ok = true;
-    for (let j = i; j < i + n; j++) {
-      const w = words[j];
-      if (w === null || w === undefined) {
-        ok = false;
-        break;
-      }
-      key = j === i ? w.stem : `${key} ${w.stem}`;
+    for (let j = 1; j < entry.length && ok; j++) {
+      const w = words[i + j];
+      ok = w !== null && w !== undefined && w.stem === entry.stems[j];
     }
-    if (!ok) continue;
-    const first = words[i]!;
-    const plural = n === 1 ? pluralOf(first.lower) : undefined;
-    const entry =
-      n === 1
-        ? (VOCABULARY.get(singleKey(first.lower)) ??
-          (plural === undefined ? undefined : VOCABULARY.get(singleKey(plural))) ??
-          (first.lower.endsWith("es") ? VOCABULARY.get(singleKey(first.lower.slice(0, -2))) : undefined))
-        : VOCABULARY.get(key);
-    if (entry === undefined || entry.length !== n) continue;
     // "Content Designer" is a role, not "content design": a role noun matches only where the entry writes it.
-    if (words.slice(i, i + n).some((w, j) => ROLES.has(w!.lower) && entry.lowers[j] !== w!.lower)) continue;
-    // One-letter names ("R", "C", "Go") are too ambiguous in prose unless written as names.
-    if (n === 1 && words[i]!.text.length <= 2 && words[i]!.text !== words[i]!.text.toUpperCase()) continue;
-    if (n === 1 && words[i]!.lower === "go" && words[i]!.text !== "Go") continue;
-    return entry;
+    for (let j = 0; j < entry.length && ok; j++) {
+      const w = words[i + j]!;
+      ok = !ROLES.has(w.lower) || entry.lowers[j] === w.lower;
+    }
+    if (ok) return entry;
   }
-  return undefined;
+  const plural = pluralOf(first.lower);
+  const entry =
+    VOCABULARY.get(singleKey(first.lower)) ??
+    (plural === undefined ? undefined : VOCABULARY.get(singleKey(plural))) ??
+    (first.lower.endsWith("es") ? VOCABULARY.get(singleKey(first.lower.slice(0, -2))) : undefined);
+  if (entry === undefined || entry.length !== 1) return undefined;
+  if (ROLES.has(first.lower) && entry.lowers[0] !== first.lower) return undefined;
+  // One-letter names ("R", "C", "Go") are too ambiguous in prose unless written as names.
+  if (first.text.length <= 2 && first.text !== first.text.toUpperCase()) return undefined;
+  if (first.lower === "go" && first.text !== "Go") return undefined;
+  return entry;
 };
