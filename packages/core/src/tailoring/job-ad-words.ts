@@ -125,8 +125,21 @@ export const DUTY_HEADING =
   /\b(?:responsibilit(?:y|ies)|duties|what you(?:'|’)?ll do|the role|your role|day[- ]to[- ]day|you will)\b/i;
 
 /**
- * Words after which a sentence names what it asks for: "experience with
+ * Tools named by a common English word ("less than 1%", "a chef", "express
+ * interest"): the vocabulary takes them only where the posting writes them
+ * capitalised and not at the start of a sentence, or in a list of names.
+ */
+export const COMMON_WORD_TOOLS: readonly string[] = /* @__PURE__ */ words(`
+  go less express spring chef puppet vault consul lean segment excel notion slack unity bootstrap electron meteor
+  phoenix swift rust dart julia ruby assembly apache helm packer jasmine karma mocha cucumber espresso play druid hive
+  spark flink presto looker mural framer sketch premiere illustrator sentry honeycomb amplitude envoy nomad deno koa
+  flask django ember backbone dagger retrofit vagrant bamboo git
+`);
+
+/**
+ * Words after which a sentence names what it asks for. Not "with" or
+ * "like": "work with the team", "customers like Airbnb" name no skill.: "experience with
  * Kafka", "knowledge of SQL", "tools such as Chef, Puppet or Ansible".
  */
 export const REQUIREMENT_CUE =
-  /\b(?:experience (?:with|in|using|of|building|working with)|experienced (?:with|in)|proficien(?:t|cy) (?:in|with)|knowledge of|familiar(?:ity)? with|expertise (?:in|with)|expert (?:in|with)|understanding of|background in|skilled (?:in|at|with)|fluen(?:t|cy) in|command of|hands-on|such as|e\.g\.?|i\.e\.?|including|like|using|with)\b/i;
+  /\b(?:experience (?:with|in|using|of|building|working with)|experienced (?:with|in)|proficien(?:t|cy) (?:in|with)|knowledge of|familiar(?:ity)? with|expertise (?:in|with)|expert (?:in|with)|understanding of|background in|skilled (?:in|at|with)|fluen(?:t|cy) in|command of|hands-on|such as|e\.g\.?|i\.e\.?|including|using)\b/i;

@@ -2,6 +2,7 @@ import { stemmer } from "stemmer";
 import {
   ACTION_VERBS,
   ACTIVITY_GERUNDS,
+  COMMON_WORD_TOOLS,
   DUTY_HEADING,
   FILLER_WORDS,
   REQUIREMENT_CUE,
@@ -65,11 +66,41 @@ const pluralOf = (lower: string): string | undefined =>
       : undefined;
 const stemSet = (list: readonly string[]): ReadonlySet<string> => new Set(list.map(stem));
 
-const FILLER = /* @__PURE__ */ (() => stemSet(FILLER_WORDS))();
+// As written (or its singular), not by stem: Porter takes "applicant" and "application" to one stem.
+const FILLER = /* @__PURE__ */ (() => new Set(FILLER_WORDS))();
+const isFiller = (w: Word): boolean => FILLER.has(w.lower) || FILLER.has(pluralOf(w.lower) ?? w.lower);
 const ROLES = /* @__PURE__ */ (() => new Set(ROLE_WORDS))();
 const VERBS = /* @__PURE__ */ (() => stemSet(ACTION_VERBS))();
+const VERB_FORMS = /* @__PURE__ */ (() => new Set(ACTION_VERBS))();
+/** After these a gerund names an activity ("for managing keys", "A/B tests and analyzing user data"), not the duty. */
+const NOMINAL_BEFORE = /* @__PURE__ */ (() =>
+  new Set(["for", "of", "in", "at", "on", "against", "by", "about", "and", "or"]))();
+const CONJUNCTIONS = /* @__PURE__ */ (() => new Set(["and", "or", "&"]))();
 const ACTIVITIES = /* @__PURE__ */ (() => new Set(ACTIVITY_GERUNDS))();
 const WEAK = /* @__PURE__ */ (() => stemSet(WEAK_WORDS))();
+const COMMON_TOOLS = /* @__PURE__ */ (() => new Set(COMMON_WORD_TOOLS))();
+const DEGREES = /* @__PURE__ */ (() =>
+  new Set([
+    "degree",
+    "degrees",
+    "bachelor",
+    "bachelors",
+    "bachelor's",
+    "master",
+    "masters",
+    "master's",
+    "bs",
+    "ba",
+    "bsc",
+    "ms",
+    "msc",
+    "ma",
+    "phd",
+    "mba",
+    "diploma",
+    "major",
+    "background",
+  ]))();
 
 interface VocabEntry {
   readonly group: RequirementGroup;
@@ -116,31 +147,60 @@ const BY_FIRST_STEM = /* @__PURE__ */ (() => {
 const Context = { Text: 0, Duty: 1, Requirement: 2 } as const;
 type Context = (typeof Context)[keyof typeof Context];
 const CONTEXT_FACTOR = [1, 1.4, 2] as const;
+/** The least weight a reported phrase has: a two-word phrase among the duties once (1.6 × 1.4), or any known skill. */
+const MIN_WEIGHT = 2;
 
 /** Written like a product or an acronym: S3, EC2, PostgreSQL, jQuery, Node.js, C++, AWS. */
 const looksNamed = (text: string): boolean =>
   /^[A-Z][A-Za-z]*\d[A-Za-z0-9]*$/.test(text) ||
   /[a-z][A-Z]/.test(text) ||
   /[.+#]/.test(text) ||
-  (/^[A-Z0-9]{2,6}s?$/.test(text) && /[A-Z].*[A-Z]/.test(text));
+  (/^[A-Z0-9]{2,6}s?$/.test(text) && capitals(text) >= 2);
+
+const capitals = (text: string): number => {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x41 && text.charCodeAt(i) <= 0x5a) n++;
+  return n;
+};
+
+/** `line` without its web addresses (each whitespace-separated chunk that holds one). */
+const withoutAddresses = (line: string): string =>
+  line.includes("://") || line.includes("www.")
+    ? line
+        .split(" ")
+        .map((chunk) => (chunk.includes("://") || chunk.includes("www.") ? "" : chunk))
+        .join(" ")
+    : line;
 
 interface Word {
   readonly text: string;
   readonly lower: string;
   readonly stem: string;
   readonly sentenceStart: boolean;
+  /** Capitalised where a sentence does not start: a name ("Riak", "Solr"), unless a role or the company. */
+  readonly proper: boolean;
 }
 
 /** A token's words: a token joined by "/" that is no known spelling is alternatives ("Docker/Podman"); `null` breaks a run. */
-const wordsOf = (tokens: readonly Token[]): (Word | null)[] => {
+const wordsOf = (tokens: readonly Token[], startsSentence: boolean): (Word | null)[] => {
   const out: (Word | null)[] = [];
-  for (const t of tokens) {
-    const parts = t.text.includes("/") && !VOCABULARY.has(singleKey(t.lower)) ? t.text.split("/") : [t.text];
+  for (const [k, t] of tokens.entries()) {
+    // The clause's first word starts a sentence only if the clause does; later ones only after a full stop.
+    const atStart = k === 0 && startsSentence;
+    // "A/B", "I/O": letters joined by a slash are one word, not alternatives.
+    const parts =
+      t.text.includes("/") && !VOCABULARY.has(singleKey(t.lower)) && !/^[a-z0-9](?:\/[a-z0-9])+$/i.test(t.text)
+        ? t.text.split("/")
+        : [t.text];
     parts.forEach((part, i) => {
       if (i > 0) out.push(null);
       if (part === "") return;
       const lower = part.toLowerCase();
-      out.push({ text: part, lower, stem: stem(lower), sentenceStart: t.sentenceStart && i === 0 });
+      const sentenceStart = atStart && i === 0;
+      // In Title Case ("Emotionally Intelligent", "Salesforce Marketing Cloud") only the first capital tells.
+      const prev = k > 0 ? tokens[k - 1]!.text : "";
+      const proper = !sentenceStart && /^[A-Z][a-z]/.test(part) && !/^[A-Z]/.test(prev) && !ROLES.has(lower);
+      out.push({ text: part, lower, stem: stem(lower), sentenceStart, proper });
     });
   }
   return out;
@@ -154,12 +214,26 @@ interface Stats {
   named: boolean;
   /** Written like a product name. */
   shape: boolean;
+  /** Named by the vocabulary. */
+  known: boolean;
   words: number;
   first: number;
 }
 
 /** Splits a line into clauses at punctuation that ends a phrase (not the dot of "Node.js"). */
-const CLAUSE_BREAK = /[,;:()[\]{}"“”!?|•]|\.(?=\s|$)|\s[–—-]\s|\s&\s/;
+const CLAUSE_BREAK = /[,;:()[\]{}"“”!?|•]|\.(?=\s|$)|\s[–—-]\s|\s&\s/g;
+
+/** The clauses of a sentence with where each starts in it. */
+const clausesOf = (sentence: string): { text: string; at: number }[] => {
+  const out: { text: string; at: number }[] = [];
+  let from = 0;
+  for (const m of sentence.matchAll(CLAUSE_BREAK)) {
+    out.push({ text: sentence.slice(from, m.index), at: from });
+    from = m.index + m[0].length;
+  }
+  out.push({ text: sentence.slice(from), at: from });
+  return out;
+};
 
 /**
  * Postings read before, by their text: the phrases depend on the posting
@@ -190,12 +264,15 @@ const readPhrases = (posting: PostingView): RequirementPhrase[] => {
   const stats = new Map<string, Stats>();
   let order = 0;
   const note = (words: readonly Word[], context: Context, group: RequirementGroup | undefined): void => {
-    const id = words.map((w) => w.stem).join(" ");
+    const id = words
+      .filter((w) => w.stem !== "")
+      .map((w) => w.stem)
+      .join(" ");
     const display = words.map((w) => w.text).join(" ");
     let s = stats.get(id);
     if (s === undefined) {
-      const named = group !== undefined || words.some((w) => looksNamed(w.text));
-      const shape = words.some((w) => looksNamed(w.text));
+      const shape = words.some((w) => looksNamed(w.text) || w.proper);
+      const named = group !== undefined || shape;
       s = {
         display: new Map(),
         count: 0,
@@ -203,20 +280,25 @@ const readPhrases = (posting: PostingView): RequirementPhrase[] => {
         group: group ?? "other",
         named,
         shape,
+        known: group !== undefined,
         words: words.length,
         first: order++,
       };
       stats.set(id, s);
     }
     s.count++;
+    if (group !== undefined && !s.known) {
+      s.known = true;
+      s.named = true;
+      s.group = group;
+    }
     if (context > s.context) s.context = context;
     s.display.set(display, (s.display.get(display) ?? 0) + 1);
   };
 
   let section: Context = Context.Text;
   for (const rawLine of posting.description.split("\n")) {
-    const line = rawLine
-      .replace(/\S*(?:https?:\/\/|www\.)\S*/g, " ")
+    const line = withoutAddresses(rawLine)
       .replace(/^\s*(?:[-*•+]|\d+[.)])\s+/, "")
       .trim();
     if (line === "") continue;
@@ -232,12 +314,13 @@ const readPhrases = (posting: PostingView): RequirementPhrase[] => {
     }
     for (const sentence of line.split(/(?<=[.!?])\s+(?=[A-Z])/)) {
       const cue = sentence.search(REQUIREMENT_CUE);
-      let offset = 0;
-      for (const clause of sentence.split(CLAUSE_BREAK)) {
-        const at = offset;
-        offset += clause.length + 1;
-        const context = cue >= 0 && at + clause.length > cue ? Context.Requirement : section;
-        readClause(clause, context, company, note);
+      let at = 0;
+      for (const clause of clausesOf(sentence)) {
+        const context = cue >= 0 && clause.at + clause.text.length > cue ? Context.Requirement : section;
+        // After a colon or a dash a sentence starts again ("Analytical thinker: Become a Jedi …").
+        const startsSentence = clause.at === 0 || /[:–—-]/.test(sentence.slice(at, clause.at).trim().slice(-1));
+        readClause(clause.text, startsSentence, context, company, note);
+        at = clause.at + clause.text.length;
       }
     }
   }
@@ -246,22 +329,39 @@ const readPhrases = (posting: PostingView): RequirementPhrase[] => {
   // skill or tool, or the posting comes back to it. A posting with no duties or requirements marked is all prose.
   const marked = [...stats.values()].some((s) => s.context !== Context.Text);
   const out = [...stats.entries()]
-    .filter(([, s]) => !marked || s.context !== Context.Text || s.count > 1 || (s.named && s.group !== "soft"))
+    .filter(([, s]) => !marked || s.context !== Context.Text || s.count > 1 || (s.known && s.group !== "soft"))
     // A lone common word ("manual", "creative") is a requirement only if the posting repeats it.
     .filter(([, s]) => s.named || s.words > 1 || s.count > 1)
     .map(([id, s]) => {
       const display = [...s.display.entries()].sort((a, b) => b[1] - a[1])[0]![0];
       const inTitle = id.split(" ").every((w) => titleStems.has(w));
-      const weight = (1 + Math.log(s.count)) * kindFactor(s) * CONTEXT_FACTOR[s.context] * (inTitle ? 1.5 : 1);
+      const weight = (1 + Math.log(s.count)) * kindFactor(s) * CONTEXT_FACTOR[s.context] * (inTitle ? 0.6 : 1);
       return { display, id, group: s.group, count: s.count, weight, named: s.named, first: s.first };
     });
   out.sort((a, b) => b.weight - a.weight || a.first - b.first);
+  // Fewer phrases rather than weak ones: below this a phrase is one common word or soft skill said once in passing.
+  // Soft skills come last whatever their weight, as a recruiter screens them (the report groups them apart).
+  const strong = [
+    ...out.filter((p) => p.group !== "soft" && p.weight >= MIN_WEIGHT),
+    ...out.filter((p) => p.group === "soft"),
+  ];
   // One phrase per requirement: "usability testing" stands for "usability" and "usability testing plan" (its count grows).
   const kept: (typeof out)[number][] = [];
-  for (const p of out) {
+  for (const p of strong) {
     const words = p.id.split(" ");
-    const same = kept.find((k) => overlaps(k.id.split(" "), words));
+    const i = kept.findIndex((k) => overlaps(k.id.split(" "), words));
+    const same = kept[i];
     if (same === undefined) kept.push(p);
+    // The longer phrase names the requirement ("web application frameworks", not "web application"); it keeps
+    // the place. A tool's name stays as it is ("AWS", not "AWS estate"): an ATS looks for it alone.
+    else if (words.length > same.id.split(" ").length && !(same.group === "hard" && same.id.split(" ").length === 1))
+      kept[i] = {
+        ...p,
+        weight: same.weight,
+        count: same.count + p.count,
+        group: same.group === "other" ? p.group : same.group,
+        named: same.named || p.named,
+      };
     else same.count += p.count;
   }
   return kept.map(({ first: _first, ...p }) => p);
@@ -269,7 +369,8 @@ const readPhrases = (posting: PostingView): RequirementPhrase[] => {
 
 /** Known skills and tools first, then named things, phrases, and single words last. */
 const kindFactor = (s: Stats): number => {
-  if (s.group === "soft") return 1.3;
+  // Recruiters screen hard skills first and soft skills last (Jobscan weighs them so): listed after the others.
+  if (s.group === "soft") return 0.5;
   if (s.group === "hard") return 3;
   // A known practice of one word ("architecture", "testing") is a topic more often than a requirement.
   if (s.named && s.group === "other" && s.words === 1 && !s.shape) return 1.1;
@@ -294,10 +395,12 @@ const verbal = (w: Word): boolean =>
 const dutyGerund = (w: Word): boolean => w.lower.endsWith("ing") && !ACTIVITIES.has(w.lower) && w.lower.length > 5;
 
 /** A duty verb's base or third-person form ("create", "creates"): the duty, not what it needs. */
-const dutyVerb = (w: Word): boolean =>
-  (VERBS.has(w.stem) &&
-    (w.lower === w.stem || (stem(w.lower.replace(/e?s$/, "")) === w.stem && !w.lower.endsWith("s")))) ||
-  dutyGerund(w);
+// As written, not by stem: Porter takes "automation" and "automate" to one stem, and the noun is the skill.
+const dutyVerb = (w: Word): boolean => VERB_FORMS.has(w.lower) || dutyGerund(w);
+
+/** A duty verb's third-person form ("enables", "develops"): after a singular noun or at a phrase's start, the verb. */
+const thirdPerson = (w: Word): boolean =>
+  /^[a-z]{4,}s$/.test(w.lower) && !w.lower.endsWith("ss") && VERBS.has(stem(w.lower.replace(/(?:es|s)$/, "")));
 
 /** Whether a word can stand alone as a keyword. */
 const standsAlone = (w: Word): boolean => {
@@ -311,53 +414,108 @@ const standsAlone = (w: Word): boolean => {
 /** Notes the phrases of one clause: vocabulary matches, and each run of content words. */
 const readClause = (
   clause: string,
+  startsSentence: boolean,
   context: Context,
   company: ReadonlySet<string>,
   note: (words: readonly Word[], context: Context, group: RequirementGroup | undefined) => void,
 ): void => {
-  const words = wordsOf(tokenize(clause));
+  const words = wordsOf(tokenize(clause), startsSentence);
   let run: Word[] = [];
+  // The field of a degree ("BS in Computer Science") is the degree check's, not a skill.
+  let degreeField = false;
+  // The word before the run, and the run before it with the conjunction between them.
+  let before = "";
+  let runBefore = "";
+  let previous: Word[] | null = null;
+  let conjunction: Word | null = null;
+  const known = new Set<Word>();
   const flush = (): void => {
-    // A duty verb at the start is the duty ("Maintain …"), as is one after it ("design, write and deliver").
-    while (run.length > 0 && (dutyVerb(run[0]!) || verbal(run[0]!)) && !(run.length === 1 && standsAlone(run[0]!)))
+    if (degreeField && run.length > 0) {
+      run = [];
+      degreeField = false;
+      previous = null;
+      return;
+    }
+    const nominal = NOMINAL_BEFORE.has(runBefore) && (!CONJUNCTIONS.has(runBefore) || previous !== null);
+    // A duty verb at the start is the duty ("Maintain …"), as is one after it ("design, write and deliver");
+    // a gerund after a preposition or a coordinated noun phrase is the activity asked for.
+    while (
+      run.length > 0 &&
+      (VERB_FORMS.has(run[0]!.lower) ||
+        (dutyGerund(run[0]!) && !(nominal && run.length > 1)) ||
+        verbal(run[0]!) ||
+        (run.length > 1 && run[0]!.sentenceStart && thirdPerson(run[0]!))) &&
+      !(run.length === 1 && standsAlone(run[0]!))
+    )
       run.shift();
     while (run.length > 1 && (verbal(run[run.length - 1]!) || dutyVerb(run[run.length - 1]!))) run.pop();
+    let noted: Word[] | null = null;
     if (run.length > 0 && run.length <= 4 && !run.every((w) => WEAK.has(w.stem))) {
-      if (run.length > 1 || standsAlone(run[0]!)) note(run, context, undefined);
+      if (run.length > 1 || standsAlone(run[0]!)) noted = run;
     } else if (run.length > 4) {
       // Too long to be one requirement: its head (last two words) stands for it.
-      note(run.slice(-2), context, undefined);
+      noted = run.slice(-2);
     }
+    if (noted !== null) {
+      note(noted, context, undefined);
+      // "change and configuration management", "deployment and upgrades": one requirement as written
+      // (a one-word conjunct shares the other's head), unless both sides are known skills ("Java and Python" are two).
+      if (
+        previous !== null &&
+        conjunction !== null &&
+        previous.length === 1 &&
+        noted.length <= 3 &&
+        !(previous.every((w) => known.has(w)) && noted.every((w) => known.has(w)))
+      )
+        note([...previous, conjunction, ...noted], context, undefined);
+    }
+    previous = noted;
+    conjunction = null;
     run = [];
+  };
+  const breakAt = (w: Word | null): void => {
+    flush();
+    if (w !== null && CONJUNCTIONS.has(w.lower)) conjunction = { ...w, stem: "" };
+    else previous = null;
+    before = w === null ? "/" : w.lower;
   };
   let i = 0;
   while (i < words.length) {
     const w = words[i];
     if (w === null || w === undefined) {
-      flush();
+      breakAt(null);
       i++;
       continue;
     }
-    const known = vocabularyAt(words, i);
-    if (known !== undefined) {
-      const span = words.slice(i, i + known.length) as Word[];
-      note(span, context, known.group);
+    const entry = vocabularyAt(words, i);
+    if (entry !== undefined) {
+      const span = words.slice(i, i + entry.length) as Word[];
+      note(span, context, entry.group);
+      if (run.length === 0) runBefore = before;
       // A known phrase with a function word inside ("Ruby on Rails") is one word of the run.
-      run.push(...span);
-      i += known.length;
+      for (const x of span) {
+        known.add(x);
+        run.push(x);
+      }
+      i += entry.length;
       continue;
     }
     const breaks =
       STOP_WORDS.has(w.lower) ||
-      FILLER.has(w.stem) ||
+      CONJUNCTIONS.has(w.lower) ||
+      isFiller(w) ||
       ROLES.has(w.lower) ||
       company.has(w.lower) ||
       !/[a-z]/i.test(w.text) ||
       /^\d/.test(w.text) ||
       // An adverb or a participle inside a run ends the phrase ("platform enables", "agents impacted").
       (run.length > 0 && verbal(w));
-    if (breaks) flush();
-    else run.push(w);
+    if (breaks) breakAt(w);
+    else {
+      if (run.length === 0) runBefore = before;
+      run.push(w);
+    }
+    if (w.lower === "in" && i > 0 && DEGREES.has(words[i - 1]?.lower ?? "")) degreeField = true;
     i++;
   }
   flush();
@@ -389,6 +547,6 @@ const vocabularyAt = (words: readonly (Word | null)[], i: number): VocabEntry | 
   if (ROLES.has(first.lower) && entry.lowers[0] !== first.lower) return undefined;
   // One-letter names ("R", "C", "Go") are too ambiguous in prose unless written as names.
   if (first.text.length <= 2 && first.text !== first.text.toUpperCase()) return undefined;
-  if (first.lower === "go" && first.text !== "Go") return undefined;
+  if (COMMON_TOOLS.has(first.lower) && !first.proper && first.text !== first.text.toUpperCase()) return undefined;
   return entry;
 };

@@ -57,8 +57,19 @@ const SENIORITY = new Set([
   "iv",
 ]);
 
-const titleWords = (title: string): string[] =>
-  phraseWords(title.replace(/\([^)]*\)/g, " ")).filter((w) => !SENIORITY.has(w));
+const titleWords = (title: string): string[] => phraseWords(withoutAsides(title)).filter((w) => !SENIORITY.has(w));
+
+/** `text` less its parenthesised asides ("Senior Engineer (Payments)" → "Senior Engineer "). */
+const withoutAsides = (text: string): string => {
+  let out = "";
+  let depth = 0;
+  for (const c of text) {
+    if (c === "(") depth++;
+    else if (c === ")" && depth > 0) depth--;
+    else out += depth > 0 ? "" : c;
+  }
+  return out;
+};
 
 /** Month index of a JSON Resume date (YYYY, YYYY-MM or YYYY-MM-DD), or undefined. */
 const monthOf = (date: string | undefined): number | undefined => {
@@ -90,10 +101,21 @@ const yearsShown = (cv: Resume): number | null => {
 /** "5+ years", "3-5 years", "at least 2 years": the most the posting asks for. */
 const yearsAsked = (text: string): number | null => {
   let most: number | null = null;
-  for (const m of text.matchAll(/\b(\d{1,2})\s*\+?\s*(?:(?:-|–|to)\s*\d{1,2}\s*)?\+?\s*years?\b/gi)) {
-    const n = Number(m[1]);
+  // Read word by word (no pattern that could backtrack): "years" after "5+", "3-5", "3 to 5", "2 +" or "5".
+  const words = text.replace(/[–+]/g, (c) => (c === "+" ? " " : "-")).split(/[\s,;:()]+/);
+  words.forEach((word, i) => {
+    if (!/^(?:years?|yrs?)\b/i.test(word)) return;
+    let j = i - 1;
+    if (
+      /^\d{1,2}$/.test(words[j - 2] ?? "") &&
+      /^(?:-|to)$/i.test(words[j - 1] ?? "") &&
+      /^\d{1,2}$/.test(words[j] ?? "")
+    )
+      j -= 2;
+    const m = /^(\d{1,2})(?:-\d{1,2})?$/.exec(words[j] ?? "");
+    const n = m === null ? 0 : Number(m[1]);
     if (n > 0 && n <= 30) most = Math.max(most ?? 0, n);
-  }
+  });
   return most;
 };
 

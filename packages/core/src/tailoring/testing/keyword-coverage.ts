@@ -25,17 +25,48 @@ const contains = (outer: readonly string[], inner: readonly string[]): boolean =
   return false;
 };
 
-/** A keyword and a requirement meet when one's words occur in the other's ("distributed systems design" / "distributed systems"). */
+/**
+ * A keyword is inside a requirement when one's words occur in the other's
+ * ("distributed systems design" / "distributed systems"; "design" is inside
+ * "design systems", as the issue words it: part of a requirement).
+ */
 export const meets = (keyword: readonly string[], requirement: readonly string[]): boolean =>
   contains(keyword, requirement) || contains(requirement, keyword);
 
-/** A posting of the set as a producer would send it as text: everything but its `skills` (the answers). */
+/**
+ * A requirement is covered by a keyword that contains it ("data processing
+ * pipelines" by "large scale data processing pipelines"), or, when it has
+ * three words or more, by one inside it that keeps its last two, the head of
+ * an English noun phrase ("processing pipelines"). Stricter than `meets`: a
+ * one-word keyword ("testing", "design") never covers a longer requirement
+ * ("unit testing", "design systems"), so common words cannot buy coverage.
+ */
+export const covers = (keyword: readonly string[], requirement: readonly string[]): boolean =>
+  contains(keyword, requirement) ||
+  (requirement.length >= 3 &&
+    keyword.length >= 2 &&
+    contains(requirement, keyword) &&
+    contains(keyword, requirement.slice(-2)));
+
+/**
+ * A posting of the set as the issue sends it: as text, its description,
+ * responsibilities and qualifications (under their headings, as postingView
+ * writes them and a pasted posting has them); its `skills` withheld (the
+ * answers), and the extra lists the set adds (`niceToHave`) left out too.
+ */
 export const withheldPosting = (file: string): { view: PostingView; requirements: string[] } => {
   const job = loadJob(file);
   const requirements = [...new Set((job.skills ?? []).flatMap((s) => s.keywords ?? []))];
-  const { skills: _skills, ...rest } = job;
-  const view = postingView(Posting.parse(rest));
-  return { view: { ...view, description: view.description }, requirements };
+  const view = postingView(
+    Posting.parse({
+      ...(job.title === undefined ? {} : { title: job.title }),
+      ...(job.company === undefined ? {} : { company: job.company }),
+      ...(job.description === undefined ? {} : { description: job.description }),
+      ...(job.responsibilities === undefined ? {} : { responsibilities: job.responsibilities }),
+      ...(job.qualifications === undefined ? {} : { qualifications: job.qualifications }),
+    }),
+  );
+  return { view, requirements };
 };
 
 export interface CoverageRow {
@@ -52,7 +83,7 @@ export interface CoverageRow {
 export const coverage = (file: string, requirements: readonly string[], keywords: readonly string[]): CoverageRow => {
   const req = requirements.map((r) => ({ r, w: phraseWords(r) }));
   const kw = keywords.map((k) => ({ k, w: phraseWords(k) }));
-  const uncovered = req.filter((r) => !kw.some((k) => meets(k.w, r.w))).map((r) => r.r);
+  const uncovered = req.filter((r) => !kw.some((k) => covers(k.w, r.w))).map((r) => r.r);
   const outside = kw.filter((k) => !req.some((r) => meets(k.w, r.w))).map((k) => k.k);
   return {
     file,
