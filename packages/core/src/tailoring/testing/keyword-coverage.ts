@@ -54,8 +54,10 @@ export const covers = (keyword: readonly string[], requirement: readonly string[
  * writes them and a pasted posting has them); its `skills` withheld (the
  * answers), and the extra lists the set adds (`niceToHave`) left out too.
  */
-export const withheldPosting = (file: string): { view: PostingView; requirements: string[] } => {
-  const job = loadJob(file);
+export const withheldPosting = (file: string): { view: PostingView; requirements: string[] } => withheld(loadJob(file));
+
+/** `withheldPosting` of a posting already read. */
+export const withheld = (job: Posting): { view: PostingView; requirements: string[] } => {
   const requirements = [...new Set((job.skills ?? []).flatMap((s) => s.keywords ?? []))];
   const view = postingView(
     Posting.parse({
