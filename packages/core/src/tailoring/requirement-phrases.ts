@@ -271,7 +271,9 @@ const readPhrases = (posting: PostingView): RequirementPhrase[] => {
     const display = words.map((w) => w.text).join(" ");
     let s = stats.get(id);
     if (s === undefined) {
-      const shape = words.some((w) => looksNamed(w.text) || w.proper);
+      // A capitalised word names a tool where requirements are listed ("Riak/Cassandra"); in prose and duties it is
+      // as often a customer, a partner or a brand ("customers like Airbnb", "our Agent").
+      const shape = words.some((w) => looksNamed(w.text) || (w.proper && context === Context.Requirement));
       const named = group !== undefined || shape;
       s = {
         display: new Map(),
