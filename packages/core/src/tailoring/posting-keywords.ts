@@ -1,6 +1,6 @@
 import type { PostingView } from "./posting-view.ts";
 import { requirementPhrases } from "./requirement-phrases.ts";
-import type { TermKind } from "./terms.ts";
+import { extractTerms, type TermKind } from "./terms.ts";
 import { TextTerms } from "./text-terms.ts";
 
 export interface Keyword {
@@ -83,7 +83,7 @@ const termStats = (posting: PostingView, terms: TextTerms): readonly TermStats[]
     const companyKeys = new Set(posting.company === undefined ? [] : terms.terms(posting.company).map((t) => t.key));
     const titleKeys = new Set(posting.title === undefined ? [] : terms.terms(posting.title).map((t) => t.key));
     const requirementKeys = new Set(requirementTerms(posting, terms).flatMap((r) => r.keys));
-    const phraseKeys = new Set(requirementPhrases(posting).flatMap((p) => terms.terms(p.display).map((t) => t.key)));
+    const phraseKeys = phraseTermKeys(posting);
     const stats = new Map<string, { tf: number; kind: TermKind; first: number; surfaces: Map<string, number> }>();
     terms.terms(`${posting.title ?? ""}\n${posting.description}`).forEach((term, index) => {
       if (companyKeys.has(term.key)) return;
@@ -108,6 +108,25 @@ const termStats = (posting: PostingView, terms: TextTerms): readonly TermStats[]
       inPhrase: phraseKeys.has(key),
     }));
   });
+
+/**
+ * The term keys of the posting's requirement phrases. They depend on the
+ * posting alone, which many CVs are tailored to: a pure function's cache,
+ * emptied when full (requirementPhrases keeps the phrases the same way).
+ */
+const PHRASE_KEYS = new Map<string, ReadonlySet<string>>();
+const PHRASE_KEYS_LIMIT = 64;
+
+const phraseTermKeys = (posting: PostingView): ReadonlySet<string> => {
+  const key = `${posting.company ?? ""}\u0000${posting.title ?? ""}\u0000${posting.description}`;
+  let keys = PHRASE_KEYS.get(key);
+  if (keys === undefined) {
+    keys = new Set(requirementPhrases(posting).flatMap((p) => extractTerms(p.display).map((t) => t.key)));
+    if (PHRASE_KEYS.size >= PHRASE_KEYS_LIMIT) PHRASE_KEYS.clear();
+    PHRASE_KEYS.set(key, keys);
+  }
+  return keys;
+};
 
 /** Everything the statistics are computed from (the memo's key). */
 const statsKey = (posting: PostingView): string =>
