@@ -343,20 +343,27 @@ const readPhrases = (posting: PostingView): RequirementPhrase[] => {
   out.sort((a, b) => b.weight - a.weight || a.first - b.first);
   // Fewer phrases rather than weak ones: below this a phrase is one common word or soft skill said once in passing.
   // Soft skills come last whatever their weight, as a recruiter screens them (the report groups them apart).
-  const strong = [
-    ...out.filter((p) => p.group !== "soft" && p.weight >= MIN_WEIGHT),
-    ...out.filter((p) => p.group === "soft"),
-  ];
+  const ordered = [...out.filter((p) => p.group !== "soft"), ...out.filter((p) => p.group === "soft")];
+  const strong = (p: (typeof out)[number]): boolean => p.group === "soft" || p.weight >= MIN_WEIGHT;
   // One phrase per requirement: "usability testing" stands for "usability" and "usability testing plan" (its count grows).
   const kept: (typeof out)[number][] = [];
-  for (const p of strong) {
+  for (const p of ordered) {
     const words = p.id.split(" ");
     const i = kept.findIndex((k) => overlaps(k.id.split(" "), words));
     const same = kept[i];
-    if (same === undefined) kept.push(p);
-    // The longer phrase names the requirement ("web application frameworks", not "web application"); it keeps
-    // the place. A tool's name stays as it is ("AWS", not "AWS estate"): an ATS looks for it alone.
-    else if (words.length > same.id.split(" ").length && !(same.group === "hard" && same.id.split(" ").length === 1))
+    if (same === undefined) {
+      if (strong(p)) kept.push(p);
+      continue;
+    }
+    const tool = same.group === "hard" && same.id.split(" ").length === 1;
+    if (words.length <= same.id.split(" ").length) same.count += p.count;
+    // A tool's name stays as it is ("AWS"; an ATS looks for it alone), a longer phrase with it is one more.
+    else if (tool) {
+      if (strong(p) && !kept.some((k, j) => j !== i && overlaps(k.id.split(" "), words))) kept.push(p);
+    }
+    // Otherwise the longer phrase names the requirement ("web application frameworks", "conversion funnel");
+    // it takes the place and the weight of the one it extends.
+    else
       kept[i] = {
         ...p,
         weight: same.weight,
@@ -364,8 +371,10 @@ const readPhrases = (posting: PostingView): RequirementPhrase[] => {
         group: same.group === "other" ? p.group : same.group,
         named: same.named || p.named,
       };
-    else same.count += p.count;
   }
+  kept.sort(
+    (a, b) => Number(a.group === "soft") - Number(b.group === "soft") || b.weight - a.weight || a.first - b.first,
+  );
   return kept.map(({ first: _first, ...p }) => p);
 };
 
