@@ -438,6 +438,7 @@ const readClause = (
   let before = "";
   let runBefore = "";
   let previous: Word[] | null = null;
+  let loneBefore: Word | null = null;
   let conjunction: Word | null = null;
   const known = new Set<Word>();
   const flush = (): void => {
@@ -448,6 +449,10 @@ const readClause = (
       return;
     }
     const nominal = NOMINAL_BEFORE.has(runBefore) && (!CONJUNCTIONS.has(runBefore) || previous !== null);
+    // One word that alone would be dropped as a verb may be the first conjunct of a noun phrase
+    // ("change and configuration management"); kept aside for that, never noted alone.
+    const lone = run.length === 1 && !WEAK.has(run[0]!.stem) && !verbal(run[0]!) ? run[0]! : null;
+    const length = run.length;
     // A duty verb at the start is the duty ("Maintain …"), as is one after it ("design, write and deliver");
     // a gerund after a preposition or a coordinated noun phrase is the activity asked for.
     while (
@@ -459,6 +464,8 @@ const readClause = (
       !(run.length === 1 && standsAlone(run[0]!))
     )
       run.shift();
+    // A verb taken off the front makes this a verb phrase ("plan and execute campaigns"): no conjunct of a noun phrase.
+    const shifted = run.length < length;
     while (run.length > 1 && (verbal(run[run.length - 1]!) || dutyVerb(run[run.length - 1]!))) run.pop();
     let noted: Word[] | null = null;
     if (run.length > 0 && run.length <= 4 && !run.every((w) => WEAK.has(w.stem))) {
@@ -471,23 +478,30 @@ const readClause = (
       note(noted, context, undefined);
       // "change and configuration management", "deployment and upgrades": one requirement as written
       // (a one-word conjunct shares the other's head), unless both sides are known skills ("Java and Python" are two).
+      const first = previous ?? (loneBefore !== null ? [loneBefore] : null);
       if (
-        previous !== null &&
+        first !== null &&
         conjunction !== null &&
-        previous.length === 1 &&
+        !shifted &&
+        first.length === 1 &&
         noted.length <= 3 &&
-        !(previous.every((w) => known.has(w)) && noted.every((w) => known.has(w)))
+        (previous !== null || noted.length >= 2) &&
+        !(first.every((w) => known.has(w)) && noted.every((w) => known.has(w)))
       )
-        note([...previous, conjunction, ...noted], context, undefined);
+        note([...first, conjunction, ...noted], context, undefined);
     }
     previous = noted;
+    loneBefore = noted === null ? lone : null;
     conjunction = null;
     run = [];
   };
   const breakAt = (w: Word | null): void => {
     flush();
     if (w !== null && CONJUNCTIONS.has(w.lower)) conjunction = { ...w, stem: "" };
-    else previous = null;
+    else {
+      previous = null;
+      loneBefore = null;
+    }
     before = w === null ? "/" : w.lower;
   };
   let i = 0;
