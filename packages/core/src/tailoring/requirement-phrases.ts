@@ -25,10 +25,16 @@ import { type Token, tokenize } from "./terms.ts";
  * noun phrase, read without a tagger: a run of words between punctuation,
  * function words, filler and role nouns, less a duty verb at its start
  * ("Build large scale data processing pipelines" → "large scale data
- * processing pipelines"). A phrase counts for more when it is known, written
+ * processing pipelines"); a one-word conjunct joins the other's head
+ * ("change and configuration management"), a gerund after a preposition is
+ * an activity ("for managing secrets"). Of two overlapping phrases the longer
+ * names the requirement, except that a one-word tool also stays alone ("AWS"
+ * beside "AWS APIs"). A phrase counts for more when it is known, written
  * like a product name (S3, PostgreSQL, Node.js), under a requirements heading
  * or after a cue ("experience with", "knowledge of", "such as"), and the more
- * often it is written. Deterministic: ties go to the earlier phrase.
+ * often it is written; below a minimum weight it is left out (fewer phrases
+ * rather than weak ones), and soft skills come last. Deterministic: ties go
+ * to the earlier phrase.
  */
 export interface RequirementPhrase {
   /** As the posting writes it (its most frequent spelling). */
@@ -177,7 +183,7 @@ interface Word {
   readonly lower: string;
   readonly stem: string;
   readonly sentenceStart: boolean;
-  /** Capitalised where a sentence does not start: a name ("Riak", "Solr"), unless a role or the company. */
+  /** Capitalised where a sentence does not start, after no other capital: a name ("Riak", "Solr"), unless a role noun. */
   readonly proper: boolean;
 }
 
@@ -185,7 +191,7 @@ interface Word {
 const wordsOf = (tokens: readonly Token[], startsSentence: boolean): (Word | null)[] => {
   const out: (Word | null)[] = [];
   for (const [k, t] of tokens.entries()) {
-    // The clause's first word starts a sentence only if the clause does; later ones only after a full stop.
+    // Only the clause's first word can start a sentence (clauses end at full stops), and only if the clause does.
     const atStart = k === 0 && startsSentence;
     // "A/B", "I/O": letters joined by a slash are one word, not alternatives.
     const parts =
