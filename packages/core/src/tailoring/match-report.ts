@@ -1,4 +1,4 @@
-import type { Resume } from "../resume/resume.ts";
+import type { Resume, ResumeEducation, ResumeProject, ResumeSkill, ResumeWork } from "../resume/resume.ts";
 import { type PhraseWord, phraseWordsOfTokens } from "./phrase-words.ts";
 import type { PostingView } from "./posting-view.ts";
 import { requirementPhrases } from "./requirement-phrases.ts";
@@ -149,48 +149,124 @@ const postingKey = (posting: PostingView): string =>
     ...(posting.requirements ?? []).map((r) => `\u0001${r}`),
   ].join("\u0000");
 
-/** The CV's entries, each with the section and index a reader finds it by; each string's tokens from the job's memo. */
-const entriesOf = (cv: Resume, terms: TextTerms): Entry[] => {
+/**
+ * The strings of each kind of CV entry the report reads, one place for both
+ * the report and `entryKeys` (the engine's repair must read an entry as the
+ * report does, or it would restore words the report does not count).
+ */
+const PARTS = {
+  summary: (b: Resume["basics"]) => [b?.label, b?.summary],
+  work: (w: ResumeWork) => [w.position, w.summary, w.description, w.highlights],
+  skills: (s: ResumeSkill) => [s.name, s.keywords],
+  projects: (p: ResumeProject) => [p.name, p.description, p.highlights, p.keywords, p.roles],
+  education: (e: ResumeEducation) => [e.studyType, e.area, e.courses],
+} as const;
+
+export type EntrySection = keyof typeof PARTS;
+
+const stringsOf = (parts: readonly unknown[]): string[] =>
+  parts.flat(2).filter((p): p is string => typeof p === "string" && p.trim() !== "");
+
+/**
+ * The phrase words of each string the job reads, once per job: the source CV,
+ * the tailored CV (mostly the same strings) and the engine's repair, which
+ * compares the two, all read them.
+ */
+const phraseWordsMemo = (terms: TextTerms): ((text: string) => readonly PhraseWord[]) => {
+  const memo = terms.derived("match-report:phrase-words", () => new Map<string, readonly PhraseWord[]>());
+  return (text) => {
+    let words = memo.get(text);
+    if (words === undefined) {
+      words = phraseWordsOfTokens(terms.tokens(text));
+      memo.set(text, words);
+    }
+    return words;
+  };
+};
+
+/**
+ * The CV's entries, each with the section and index a reader finds it by; each
+ * string's phrase words from the job's memo. `keysOnly`: whether an entry is
+ * met is all the caller asks (no spellings, no text), which is most of the cost.
+ */
+const entriesOf = (cv: Resume, terms: TextTerms, keysOnly = false): Entry[] => {
   const out: Entry[] = [];
+  const wordsOf = phraseWordsMemo(terms);
   const add = (place: CvPlace, parts: readonly unknown[]): void => {
-    const strings = parts.flat(2).filter((p): p is string => typeof p === "string" && p.trim() !== "");
+    const strings = stringsOf(parts);
     if (strings.length === 0) return;
     const counts = new Map<string, number>();
     const surfaces = new Map<string, Set<string>>();
     for (const part of strings) {
-      for (const w of phraseWordsOfTokens(terms.tokens(part))) {
+      for (const w of wordsOf(part)) {
         counts.set(w.key, (counts.get(w.key) ?? 0) + 1);
+        if (keysOnly) continue;
         const s = surfaces.get(w.key);
         if (s === undefined) surfaces.set(w.key, new Set([w.surface]));
         else s.add(w.surface);
       }
     }
-    out.push({ place, text: strings.join("\n").toLowerCase(), counts, surfaces });
+    out.push({ place, text: keysOnly ? "" : strings.join("\n").toLowerCase(), counts, surfaces });
   };
-  add({ section: "summary" }, [cv.basics?.label, cv.basics?.summary]);
-  for (const [i, w] of (cv.work ?? []).entries()) {
-    add({ section: "work", index: i, ...label(w.position, w.name) }, [
-      w.position,
-      w.summary,
-      w.description,
-      w.highlights,
-    ]);
-  }
+  add({ section: "summary" }, PARTS.summary(cv.basics));
+  for (const [i, w] of (cv.work ?? []).entries())
+    add({ section: "work", index: i, ...label(w.position, w.name) }, PARTS.work(w));
   for (const [i, s] of (cv.skills ?? []).entries())
-    add({ section: "skills", index: i, ...label(s.name) }, [s.name, s.keywords]);
-  for (const [i, p] of (cv.projects ?? []).entries()) {
-    add({ section: "projects", index: i, ...label(p.name) }, [
-      p.name,
-      p.description,
-      p.highlights,
-      p.keywords,
-      p.roles,
-    ]);
-  }
+    add({ section: "skills", index: i, ...label(s.name) }, PARTS.skills(s));
+  for (const [i, p] of (cv.projects ?? []).entries())
+    add({ section: "projects", index: i, ...label(p.name) }, PARTS.projects(p));
   for (const [i, e] of (cv.education ?? []).entries()) {
-    add({ section: "education", index: i, ...label(e.studyType, e.institution) }, [e.studyType, e.area, e.courses]);
+    add({ section: "education", index: i, ...label(e.studyType, e.institution) }, PARTS.education(e));
   }
   return out;
+};
+
+/** The phrase-word keys of one entry as the report reads it (`undefined`: an entry the CV does not show). */
+export const entryKeys = <S extends EntrySection>(
+  section: S,
+  entry: Parameters<(typeof PARTS)[S]>[0] | undefined,
+  terms: TextTerms,
+): Set<string> => {
+  const keys = new Set<string>();
+  if (entry === undefined) return keys;
+  const wordsOf = phraseWordsMemo(terms);
+  for (const part of stringsOf((PARTS[section] as (e: unknown) => readonly unknown[])(entry)))
+    for (const w of wordsOf(part)) keys.add(w.key);
+  return keys;
+};
+
+/** A requirement the source CV meets and a tailored one does not. */
+export interface LostRequirement {
+  readonly requirement: string;
+  /** Its phrase-word keys, all of which one entry must show. */
+  readonly keys: readonly string[];
+  /** The source CV's entries that meet it (section and index in the source). */
+  readonly places: readonly CvPlace[];
+}
+
+/**
+ * The requirements `source` meets and `tailored` does not, as `matchReport`
+ * meets them (same requirements, same entries): an extractive engine checks
+ * its output with this, since a requirement lost is a lower score and
+ * evidence a reader no longer finds.
+ */
+export const lostRequirements = (
+  source: Resume,
+  tailored: Resume,
+  posting: PostingView,
+  terms: TextTerms,
+): LostRequirement[] => {
+  const wanted = wantedOf(posting, terms);
+  const before = entriesOf(source, terms, true);
+  const after = entriesOf(tailored, terms, true);
+  const lost: LostRequirement[] = [];
+  for (const w of wanted) {
+    const meets = (e: Entry): boolean => w.keys.every((k) => e.counts.has(k));
+    if (after.some(meets)) continue;
+    const places = before.filter(meets).map((e) => e.place);
+    if (places.length > 0) lost.push({ requirement: w.display, keys: w.keys, places });
+  }
+  return lost;
 };
 
 const label = (...parts: (string | undefined)[]): { label?: string } => {
