@@ -31,16 +31,21 @@ const jobFiles = readdirSync(join(sharedDir, "eval", "jobs-json"))
 /** Each posting with a CV the eval set pairs it with. */
 const cvFor = (jobJson: string): string => evalPairs().find((p) => p.jobJson === jobJson)!.resume;
 
-/** A posting's skill keywords as the report names them: by their terms (HTML and HTML5 are one skill). */
+/**
+ * A keyword's identity: its terms (HTML and HTML5 are one skill), or as written when it has none the
+ * term index keeps ("people management" is a requirement though both its words are job-ad words).
+ */
+const idOf = (display: string): string => [...termKeys(display)].sort().join(" ") || display.toLowerCase();
+
+/** A posting's skill keywords as the report names them. */
 const skillTerms = (job: { skills?: Array<{ keywords?: string[] }> }): Map<string, string> => {
   const out = new Map<string, string>();
   for (const k of (job.skills ?? []).flatMap((s) => s.keywords ?? [])) {
-    const id = [...termKeys(k)].sort().join(" ");
-    if (id !== "" && !out.has(id)) out.set(id, k);
+    const id = idOf(k);
+    if (!out.has(id)) out.set(id, k);
   }
   return out;
 };
-const idOf = (display: string): string => [...termKeys(display)].sort().join(" ");
 
 test("every JSON Resume posting of the eval set, sent as is, tailors; its skills lead the match report", async () => {
   assert.is(jobFiles.length, 12);
@@ -79,7 +84,9 @@ test("every JSON Resume posting of the eval set, sent as is, tailors; its skills
         `${file}: skills first in ${list}`,
       );
     }
-    assert.ok(match.score > 0 && match.score <= 100, `${file}: score ${match.score}`);
+    // A weak pair may share nothing the posting asks for (a backend CV and a content design job score 0).
+    const weak = evalPairs().find((p) => p.jobJson === file)!.expected === "weak";
+    assert.ok((weak ? match.score >= 0 : match.score > 0) && match.score <= 100, `${file}: score ${match.score}`);
     keywordsSeen += wanted.size;
   }
   console.log(

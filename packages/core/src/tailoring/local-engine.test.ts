@@ -4,7 +4,9 @@ import type { Resume } from "../resume/resume.ts";
 import { resumeIssues } from "../resume/validate-resume.ts";
 import { fixture } from "../testing/fixtures.ts";
 import { LocalEngine } from "./local-engine.ts";
+import { lostRequirements } from "./match-report.ts";
 import { loadPosting, loadResume } from "./testing/eval-set.ts";
+import { TextTerms } from "./text-terms.ts";
 
 const cv: Resume = {
   basics: {
@@ -197,6 +199,38 @@ test("trimming never drops the only text that carries something the posting asks
   // It takes the place of a highlight whose terms the other kept one shows: the budget holds.
   assert.is(kept.length, 2, kept.join(" | "));
   assert.ok(kept.includes("Wrote operators in Go."), kept.join(" | "));
+});
+
+test("a requirement the source meets in one entry is met in one entry after trimming", async () => {
+  // Each word stays somewhere (coverage), but the report wants both in one entry.
+  const migration = {
+    title: "Engineer",
+    description: "Run Kubernetes on AWS. Lead the application migration.",
+    requirements: ["Kubernetes", "AWS", "application migration"],
+  };
+  const source: Resume = {
+    basics: { name: "Sam" },
+    work: [
+      {
+        name: "Acme",
+        position: "Engineer",
+        startDate: "2020-01",
+        highlights: [
+          "Ran Kubernetes on AWS for 40 teams.",
+          "Scaled Kubernetes on AWS to 9 regions.",
+          "Rewrote the billing application.",
+          "Planned the database migration.",
+        ],
+      },
+      { name: "Beta", position: "Developer", startDate: "2018-01", highlights: ["Shipped a mobile application."] },
+    ],
+    skills: [{ name: "Practices", keywords: ["Data migration"] }],
+  };
+  const engine = new LocalEngine();
+  const { resume } = await engine.tailor({ cv: source, posting: migration, options: { maxHighlightsPerEntry: 2 } });
+  const lost = lostRequirements(source, resume, migration, new TextTerms());
+  assert.equal(lost, [], JSON.stringify(resume.work));
+  assert.ok(resumeIssues(resume, "resume").length === 0);
 });
 
 test.run();

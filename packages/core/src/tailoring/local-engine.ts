@@ -3,6 +3,8 @@ import { employerOf, sectionParts } from "../resume/text-leaves.ts";
 import { isSpace } from "../resume/whitespace.ts";
 import { bm25 } from "./bm25.ts";
 import { Coverage, type Piece, type PieceGroup, restoreCoverage } from "./coverage.ts";
+import { type EntrySection, entryKeys, type LostRequirement, lostRequirements } from "./match-report.ts";
+import { phraseWordsOfTokens } from "./phrase-words.ts";
 import { type Keyword, postingKeywords, type RequirementTerms, requirementTerms } from "./posting-keywords.ts";
 import { splitSentences } from "./sentences.ts";
 import { summaryUnits } from "./summary-units.ts";
@@ -258,6 +260,14 @@ export const tailorLocally = (request: TailorRequest): Resume => {
   for (const e of cv.education ?? []) fixed(e.studyType, e.area, ...(e.courses ?? []));
 
   const writers: (() => void)[] = [];
+  // Which source group or project each tailored one is (skills regroup, projects reorder).
+  const skillSource = new Map<ResumeSkill, number>();
+  const projectSource = new Map<ResumeProject, number>();
+  // Each source entry's pieces ("work:2", "skills:0", "projects:1", "summary"), for the repair at the end.
+  const piecesOf = new Map<string, Piece[]>();
+  const home = (key: string, pieces: readonly Piece[]): void => {
+    piecesOf.set(key, [...(piecesOf.get(key) ?? []), ...pieces]);
+  };
   const trimmable: { piece: Piece; owner: { highlights?: string[] } }[] = [];
   out.work = (cv.work ?? []).map((w, wi): ResumeWork => {
     const entry = structuredClone(w);
@@ -269,6 +279,7 @@ export const tailorLocally = (request: TailorRequest): Resume => {
     const condensed = wi > 0 && [...d.highlights, ...d.summary].every((doc) => scoreOf(doc) === 0);
     if (w.highlights !== undefined) {
       const g = group(w.highlights, d.highlights, condensed ? 1 : maxHighlights, wi);
+      home(`work:${wi}`, g.pieces);
       writers.push(() => {
         entry.highlights = keptTexts(g);
         for (const piece of g.pieces) if (piece.kept) trimmable.push({ piece, owner: entry });
@@ -282,6 +293,7 @@ export const tailorLocally = (request: TailorRequest): Resume => {
       coverage.keep(pieces[0]!);
       const g: PieceGroup = { pieces, budget: 1 };
       groups.push(g);
+      home(`work:${wi}`, pieces);
       writers.push(() => {
         entry.summary = keptTexts(g).join(" ");
       });
@@ -300,10 +312,12 @@ export const tailorLocally = (request: TailorRequest): Resume => {
     const g: PieceGroup = { pieces, budget: maxSkills };
     for (const p of pieces.slice(0, maxSkills)) coverage.keep(p);
     groups.push(g);
+    for (const [i, item] of items.entries()) home(`skills:${item.gi}`, [pieces[i]!]);
     writers.push(() => {
       out.skills = groupSkills(
         skills,
         items.filter((_, i) => pieces[i]!.kept),
+        skillSource,
       );
     });
   }
@@ -314,6 +328,7 @@ export const tailorLocally = (request: TailorRequest): Resume => {
     // Runs left out come back only to show what nothing else does, after the chosen ones.
     const g: PieceGroup = { pieces: left, budget: Number.POSITIVE_INFINITY };
     groups.push(g);
+    home("summary", left);
     writers.push(() => {
       const parts = [...chosen.map((p) => p.text), ...keptTexts(g)];
       if (summarySentences.length === 0) parts.push(...fallbackSummary(cv));
@@ -348,9 +363,11 @@ export const tailorLocally = (request: TailorRequest): Resume => {
     out.projects = kept.map((pi): ResumeProject => {
       const p = projects[pi]!;
       const entry = structuredClone(p);
+      projectSource.set(entry, pi);
       fixed(p.name, p.description, ...(p.keywords ?? []), ...(p.roles ?? []));
       if (p.highlights !== undefined) {
         const g = group(p.highlights, projectDocs[pi]!.highlights, maxHighlights, 1000 + pi);
+        home(`projects:${pi}`, g.pieces);
         writers.push(() => {
           entry.highlights = keptTexts(g);
           for (const piece of g.pieces) if (piece.kept) trimmable.push({ piece, owner: entry });
@@ -360,10 +377,167 @@ export const tailorLocally = (request: TailorRequest): Resume => {
     });
   }
   restoreCoverage(coverage, groups, needed);
-  for (const write of writers) write();
+  const write = (): void => {
+    trimmable.length = 0;
+    for (const w of writers) w();
+  };
+  write();
   trimToWordBudget(out, trimmable, coverage, maxWords);
+  repairLost({
+    cv,
+    out,
+    posting,
+    terms,
+    piecesOf,
+    skillSource,
+    projectSource,
+    coverage,
+    write,
+    // A project left out whole comes back with its highlights as pieces none of which is kept yet.
+    addProject: (pi) => {
+      const p = cv.projects![pi]!;
+      const entry = structuredClone(p);
+      projectSource.set(entry, pi);
+      out.projects = [...(out.projects ?? []), entry];
+      if (p.highlights === undefined) return;
+      const pieces = p.highlights.map(
+        (text, i): Piece => ({
+          text,
+          score: scoreOf(projectDocs[pi]!.highlights[i]!),
+          age: 1000 + pi,
+          wanted: [],
+          kept: false,
+        }),
+      );
+      home(`projects:${pi}`, pieces);
+      writers.push(() => {
+        entry.highlights = pieces.filter((x) => x.kept).map((x) => x.text);
+      });
+      entry.highlights = [];
+    },
+  });
   return out;
 };
+
+/** Rounds of the repair: each restores at least one requirement, so a CV's requirement count bounds it too. */
+const MAX_REPAIR_ROUNDS = 8;
+
+/**
+ * The requirements the source CV meets that trimming lost (the report wants
+ * all of a requirement's words in one entry, while coverage keeps each wanted
+ * term somewhere: "application" in one entry and "migration" in another meet
+ * nothing). For each, the fewest left-out texts of one of the entries that
+ * met it in the source come back, whatever the budgets: the tailored CV must
+ * never meet less of the posting than the source. Rechecked until nothing is
+ * lost or nothing more can be restored.
+ */
+const repairLost = (job: {
+  cv: Resume;
+  out: Resume;
+  posting: TailorRequest["posting"];
+  terms: TextTerms;
+  piecesOf: ReadonlyMap<string, Piece[]>;
+  skillSource: ReadonlyMap<ResumeSkill, number>;
+  projectSource: ReadonlyMap<ResumeProject, number>;
+  coverage: Coverage;
+  write: () => void;
+  addProject: (pi: number) => void;
+}): void => {
+  const { cv, out, terms } = job;
+  const keysOf = (text: string): Set<string> => new Set(phraseWordsOfTokens(terms.tokens(text)).map((w) => w.key));
+  /** The tailored entry that stands for a source place, as the report reads it; `undefined` when not shown. */
+  const shownKeys = (section: EntrySection, index: number): Set<string> | undefined => {
+    switch (section) {
+      case "summary":
+        return entryKeys("summary", out.basics, terms);
+      case "work":
+        // Every work entry stays, in the source's order.
+        return entryKeys("work", out.work?.[index], terms);
+      case "skills":
+        // A group not shown shows its name again with its first skill back.
+        return entryKeys(
+          "skills",
+          out.skills?.find((s) => job.skillSource.get(s) === index) ?? { ...cv.skills?.[index], keywords: [] },
+          terms,
+        );
+      case "projects": {
+        const entry = out.projects?.find((p) => job.projectSource.get(p) === index);
+        return entry === undefined ? undefined : entryKeys("projects", entry, terms);
+      }
+      default:
+        return undefined;
+    }
+  };
+  /** The fewest left-out pieces that give the entry every key of `r` it lacks (greedy cover), or undefined. */
+  const cover = (r: LostRequirement, have: ReadonlySet<string>, pieces: readonly Piece[]): Piece[] | undefined => {
+    const missing = new Set(r.keys.filter((k) => !have.has(k)));
+    const left = pieces.filter((p) => !p.kept).map((p) => ({ p, keys: keysOf(p.text) }));
+    const chosen: Piece[] = [];
+    while (missing.size > 0) {
+      let best: { p: Piece; keys: Set<string> } | undefined;
+      let bestGain = 0;
+      for (const c of left) {
+        let gain = 0;
+        for (const k of missing) if (c.keys.has(k)) gain++;
+        if (gain > bestGain || (gain === bestGain && gain > 0 && best !== undefined && c.p.score > best.p.score)) {
+          best = c;
+          bestGain = gain;
+        }
+      }
+      if (best === undefined) return undefined;
+      chosen.push(best.p);
+      for (const k of best.keys) missing.delete(k);
+      left.splice(left.indexOf(best), 1);
+    }
+    return chosen;
+  };
+  for (let round = 0; round < MAX_REPAIR_ROUNDS; round++) {
+    const lost = lostRequirements(cv, out, job.posting, terms);
+    if (lost.length === 0) return;
+    let restored = false;
+    for (const r of lost) {
+      let best: { pieces: Piece[]; project?: number } | undefined;
+      for (const place of r.places) {
+        const section = place.section as EntrySection;
+        const index = place.index ?? 0;
+        const key = section === "summary" ? "summary" : `${section}:${index}`;
+        let have = shownKeys(section, index);
+        let project: number | undefined;
+        if (have === undefined && section === "projects") {
+          // Left out whole: its fields but highlights come back with it.
+          have = entryKeys("projects", { ...cv.projects![index]!, highlights: [] }, terms);
+          project = index;
+        }
+        if (have === undefined) continue;
+        const pieces = cover(r, have, project === undefined ? (job.piecesOf.get(key) ?? []) : []);
+        const candidate =
+          pieces ?? (project === undefined ? undefined : cover(r, have, highlightPieces(cv.projects![index]!)));
+        if (candidate === undefined) continue;
+        if (best === undefined || candidate.length < best.pieces.length)
+          best = { pieces: candidate, ...(project === undefined ? {} : { project }) };
+      }
+      if (best === undefined) continue;
+      if (best.project !== undefined) {
+        job.addProject(best.project);
+        // The project's own pieces now stand for the ones `cover` chose by text.
+        const own = job.piecesOf.get(`projects:${best.project}`) ?? [];
+        for (const p of best.pieces) {
+          const piece = own.find((o) => o.text === p.text && !o.kept);
+          if (piece !== undefined) job.coverage.keep(piece);
+        }
+      } else for (const p of best.pieces) job.coverage.keep(p);
+      restored = true;
+      // One entry at a time: what it brings back may also restore other lost requirements.
+      break;
+    }
+    if (!restored) return;
+    job.write();
+  }
+};
+
+/** A project's highlights as pieces to choose from before the project itself is back. */
+const highlightPieces = (p: ResumeProject): Piece[] =>
+  (p.highlights ?? []).map((text): Piece => ({ text, score: 0, age: 0, wanted: [], kept: false }));
 
 /** A project's texts, as the match report reads them. */
 const projectParts = (p: ResumeProject): string[] =>
@@ -404,7 +578,11 @@ const skillItems = (
 };
 
 /** The kept skills in their groups: the most relevant group first, and within each group its most relevant skills first. */
-const groupSkills = (skills: readonly ResumeSkill[], kept: readonly SkillItem[]): ResumeSkill[] => {
+const groupSkills = (
+  skills: readonly ResumeSkill[],
+  kept: readonly SkillItem[],
+  sourceOf: Map<ResumeSkill, number>,
+): ResumeSkill[] => {
   const groups = new Map<number, { score: number; keywords: number[] }>();
   for (const item of kept) {
     const g = groups.get(item.gi) ?? { score: 0, keywords: [] };
@@ -418,6 +596,7 @@ const groupSkills = (skills: readonly ResumeSkill[], kept: readonly SkillItem[])
       const source = skills[gi]!;
       const entry = structuredClone(source);
       if (source.keywords !== undefined) entry.keywords = g.keywords.map((ki) => source.keywords![ki]!);
+      sourceOf.set(entry, gi);
       return entry;
     });
 };

@@ -1,5 +1,6 @@
 import type { PostingView } from "./posting-view.ts";
-import type { TermKind } from "./terms.ts";
+import { requirementPhrases } from "./requirement-phrases.ts";
+import { extractTerms, type TermKind } from "./terms.ts";
 import { TextTerms } from "./text-terms.ts";
 
 export interface Keyword {
@@ -30,10 +31,20 @@ export interface KeywordOptions {
 }
 
 /**
+ * A term that is part of one of the posting's requirement phrases
+ * (requirement-phrases.ts: its skills, tools and competences, filler left
+ * out) counts for this much more than one that is not ("Kafka" in "experience
+ * with Kafka" against "easy" in "easy to deploy").
+ */
+const IN_PHRASE_FACTOR = 2;
+const OUTSIDE_PHRASES_FACTOR = 0.5;
+
+/**
  * The posting's keywords, heaviest first: term frequency (log-damped) × what kind
  * of term it is, doubled when the title names it and doubled when one of the
- * posting's explicit requirements does. The company's own name is not a
- * requirement and is left out.
+ * posting's explicit requirements does, and weighed up when one of its
+ * requirement phrases holds it, down when none does. The company's own name
+ * is not a requirement and is left out.
  */
 export const postingKeywords = (
   posting: PostingView,
@@ -43,9 +54,10 @@ export const postingKeywords = (
   const limit = options.limit ?? DEFAULT_KEYWORD_LIMIT;
   const keywords = termStats(posting, terms).map((s) => {
     const role = options.discountRoleWords === true && s.kind !== "skill" && ROLE_WORDS.has(s.key);
+    const phrase = s.inPhrase ? IN_PHRASE_FACTOR : OUTSIDE_PHRASES_FACTOR;
     const weight = role
       ? 1
-      : (1 + Math.log(s.tf)) * KIND_FACTOR[s.kind] * (s.inTitle ? 2 : 1) * (s.inRequirements ? 2 : 1);
+      : (1 + Math.log(s.tf)) * KIND_FACTOR[s.kind] * (s.inTitle ? 2 : 1) * (s.inRequirements ? 2 : 1) * phrase;
     return { key: s.key, display: s.display, weight, kind: s.kind, first: s.first };
   });
   keywords.sort((a, b) => b.weight - a.weight || a.first - b.first);
@@ -61,6 +73,8 @@ interface TermStats {
   readonly first: number;
   readonly inTitle: boolean;
   readonly inRequirements: boolean;
+  /** Part of one of the posting's requirement phrases. */
+  readonly inPhrase: boolean;
 }
 
 /** Each term of the posting (the company's aside) with its counts, in order of first use; once per job. */
@@ -69,6 +83,7 @@ const termStats = (posting: PostingView, terms: TextTerms): readonly TermStats[]
     const companyKeys = new Set(posting.company === undefined ? [] : terms.terms(posting.company).map((t) => t.key));
     const titleKeys = new Set(posting.title === undefined ? [] : terms.terms(posting.title).map((t) => t.key));
     const requirementKeys = new Set(requirementTerms(posting, terms).flatMap((r) => r.keys));
+    const phraseKeys = phraseTermKeys(posting);
     const stats = new Map<string, { tf: number; kind: TermKind; first: number; surfaces: Map<string, number> }>();
     terms.terms(`${posting.title ?? ""}\n${posting.description}`).forEach((term, index) => {
       if (companyKeys.has(term.key)) return;
@@ -90,8 +105,28 @@ const termStats = (posting: PostingView, terms: TextTerms): readonly TermStats[]
       first: s.first,
       inTitle: titleKeys.has(key),
       inRequirements: requirementKeys.has(key),
+      inPhrase: phraseKeys.has(key),
     }));
   });
+
+/**
+ * The term keys of the posting's requirement phrases. They depend on the
+ * posting alone, which many CVs are tailored to: a pure function's cache,
+ * emptied when full (requirementPhrases keeps the phrases the same way).
+ */
+const PHRASE_KEYS = new Map<string, ReadonlySet<string>>();
+const PHRASE_KEYS_LIMIT = 64;
+
+const phraseTermKeys = (posting: PostingView): ReadonlySet<string> => {
+  const key = `${posting.company ?? ""}\u0000${posting.title ?? ""}\u0000${posting.description}`;
+  let keys = PHRASE_KEYS.get(key);
+  if (keys === undefined) {
+    keys = new Set(requirementPhrases(posting).flatMap((p) => extractTerms(p.display).map((t) => t.key)));
+    if (PHRASE_KEYS.size >= PHRASE_KEYS_LIMIT) PHRASE_KEYS.clear();
+    PHRASE_KEYS.set(key, keys);
+  }
+  return keys;
+};
 
 /** Everything the statistics are computed from (the memo's key). */
 const statsKey = (posting: PostingView): string =>

@@ -51,7 +51,7 @@ export const tailorCv = (
       resume,
       markdown: renderMarkdown(resume, view),
       html: renderHtml(resume, view),
-      match: matchReport(resume, request.posting, undefined, terms),
+      match: matchReport(resume, request.posting, terms),
       verification,
       ...(output.usage === undefined ? {} : { usage: output.usage }),
     };

@@ -32,7 +32,7 @@ test("every eval pair: score tailored ≥ original; top third carries more requi
     const posting = loadPosting(pair.jobJson);
     const result = await tailorCv(new LocalEngine(), { cv, posting, options: {} }, { bannedClaims: [] });
     const terms = new TextTerms();
-    const original = matchReport(cv, posting, undefined, terms).score;
+    const original = matchReport(cv, posting, terms).score;
     const requirements = requirementTerms(posting, terms);
     const before = carried(topThird(cv), requirements, terms);
     const after = carried(topThird(result.resume), requirements, terms);

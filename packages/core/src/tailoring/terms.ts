@@ -113,7 +113,7 @@ const phraseKey = (text: string): string => {
   return parts.join(" ");
 };
 
-interface SkillEntry {
+export interface SkillEntry {
   readonly canonical: string;
   readonly length: number;
 }
@@ -235,7 +235,7 @@ const wordOf = (text: string): Word => {
 };
 
 /** The known skill spelled by the tokens from `i`, longest first, with its length in tokens. */
-const skillAt = (tokens: readonly Token[], i: number): SkillEntry | undefined => {
+export const skillAt = (tokens: readonly Token[], i: number): SkillEntry | undefined => {
   const first = tokens[i]!;
   if (first.word.skillStart === 0) return undefined;
   for (let n = Math.min(first.word.skillStart, tokens.length - i); n >= 1; n--) {

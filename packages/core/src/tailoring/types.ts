@@ -1,6 +1,10 @@
 import type { EngineName, TailoringOptions } from "../contracts/job-request.ts";
 import type { Resume } from "../resume/resume.ts";
 import type { PostingView } from "./posting-view.ts";
+import type { ScreeningChecks } from "./screening-checks.ts";
+import type { RequirementGroup } from "./skill-vocabulary.ts";
+
+export type { ScreeningChecks };
 
 export interface TokenUsage {
   readonly inputTokens: number;
@@ -35,6 +39,40 @@ export interface MatchReport {
   readonly missingKeywords: readonly string[];
   /** Relevance 0–100 per section (`work`, `skills`, `projects`, ...). */
   readonly sections: Readonly<Record<string, number>>;
+  /** Each requirement: its group, counts, where the CV meets it and how; met ones first, then the missing in screening order. */
+  readonly requirements: readonly RequirementMatch[];
+  /** What recruiters screen on besides keywords. */
+  readonly checks: ScreeningChecks;
+}
+
+/** A CV entry: `work` 2 is `work[2]`; the summary has no index. */
+export interface CvPlace {
+  readonly section: string;
+  readonly index?: number;
+  /** Position and employer, skill group, project or degree, as the CV names it. */
+  readonly label?: string;
+}
+
+export interface RequirementMatch {
+  /** As the posting writes it. */
+  readonly requirement: string;
+  /** Hard skills and tools, soft skills, or other (domains, practices, competences). */
+  readonly group: RequirementGroup;
+  /** One of the posting's own `skills[].keywords`. */
+  readonly explicit: boolean;
+  /** Times the posting writes it. */
+  readonly postingCount: number;
+  /** Times the CV writes it (all its words in one entry). */
+  readonly cvCount: number;
+  /**
+   * `exact`: the CV writes it as the posting does; `variant`: other word forms
+   * ("A/B testing" for "A/B tests"); `synonym`: a known skill by another name
+   * ("JavaScript" for "ES6"; an ATS may want the exact term); `missing`.
+   */
+  readonly match: "exact" | "variant" | "synonym" | "missing";
+  /** The CV's words that matched, lower-case. */
+  readonly cvTerms?: readonly string[];
+  readonly foundIn: readonly CvPlace[];
 }
 
 export type ViolationCode = "UNGROUNDED_CLAIM" | "BANNED_CLAIM";

@@ -32,11 +32,61 @@ const jobId = z.guid();
 
 export const TokenUsageView = z.object({ inputTokens: count, outputTokens: count, totalTokens: count });
 
+const CvPlaceView = z.object({
+  section: z.string().check(z.describe("`summary`, `work`, `skills`, `projects` or `education`")),
+  index: z.optional(count.check(z.describe("the entry: `work` 2 is `work[2]`; the summary has none"))),
+  label: z.optional(z.string().check(z.describe("position and employer, skill group, project or degree"))),
+});
+
+const RequirementMatchView = z.object({
+  requirement: z.string().check(z.describe("as the posting writes it")),
+  group: z
+    .enum(["hard", "soft", "other"])
+    .check(z.describe("hard skills and tools, soft skills, or other competences")),
+  explicit: z.boolean().check(z.describe("one of the posting's own `skills[].keywords`")),
+  postingCount: count,
+  cvCount: count,
+  match: z
+    .enum(["exact", "variant", "synonym", "missing"])
+    .check(
+      z.describe(
+        "`exact` as the posting writes it; `variant` another word form; `synonym` a known skill by another name (an ATS may want the exact term)",
+      ),
+    ),
+  cvTerms: z.optional(z.array(z.string()).check(z.describe("the CV's words that matched, lower-case"))),
+  foundIn: z.array(CvPlaceView),
+});
+
+const nullableNumber = z.nullable(z.number());
+const DEGREE_LEVELS = ["associate", "bachelor", "master", "doctorate"] as const;
+
+const ScreeningChecksView = z.object({
+  jobTitle: z.object({ posting: z.nullable(z.string()), cv: z.nullable(z.string()), matched: z.boolean() }),
+  degree: z.object({
+    required: z.nullable(z.enum(DEGREE_LEVELS)),
+    cv: z.nullable(z.enum(DEGREE_LEVELS)),
+    met: z.nullable(z.boolean()),
+  }),
+  yearsOfExperience: z.object({
+    required: nullableNumber,
+    cv: nullableNumber.check(
+      z.describe("whole years the CV's positions cover; an open one ends at the CV's latest date"),
+    ),
+    met: z.nullable(z.boolean()),
+  }),
+  measurableResults: z.object({ highlights: count, withNumbers: count }),
+});
+
 export const MatchView = z.object({
   score: z.number().check(z.gte(0), z.lte(100)),
   matchedKeywords: z.array(z.string()),
-  missingKeywords: z.array(z.string()),
+  missingKeywords: z
+    .array(z.string())
+    .check(z.describe("in the order a recruiter screens: explicit, hard, other, soft")),
   sections: z.record(z.string(), z.number()).check(z.describe("relevance 0-100 per section (`work`, `skills`, ...)")),
+  // Optional: results stored before these fields existed are still served (jobs keep 30 days).
+  requirements: z.optional(z.array(RequirementMatchView)),
+  checks: z.optional(ScreeningChecksView),
 });
 
 const VIOLATION_CODES = ["UNGROUNDED_CLAIM", "BANNED_CLAIM"] as const satisfies readonly ViolationCode[];

@@ -1,0 +1,82 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { requirementPhrases } from "./requirement-phrases.ts";
+
+/** The phrases of a posting whose lines are all duties (under a "Responsibilities:" heading). */
+const phrasesOf = (...lines: string[]): string[] =>
+  requirementPhrases({ description: `Responsibilities:\n${lines.map((l) => `- ${l}`).join("\n")}` }).map(
+    (p) => p.display,
+  );
+
+test("a one-word conjunct shares the other's head; a verb phrase after 'and' is no conjunct", () => {
+  const phrases = phrasesOf(
+    "Support teams with change and configuration management.",
+    "Plan and execute multi-channel campaigns.",
+  );
+  assert.ok(phrases.includes("change and configuration management"), phrases.join(" | "));
+  assert.ok(phrases.includes("multi-channel campaigns"), phrases.join(" | "));
+  assert.not.ok(
+    phrases.some((p) => p.startsWith("Plan and")),
+    phrases.join(" | "),
+  );
+});
+
+test("known skills on both sides of 'and' stay two requirements", () => {
+  const phrases = phrasesOf("Build services in Java and Python.");
+  assert.ok(phrases.includes("Java") && phrases.includes("Python"), phrases.join(" | "));
+  assert.not.ok(
+    phrases.some((p) => p.includes(" and ")),
+    phrases.join(" | "),
+  );
+});
+
+test("duty verbs are cut as written, not by stem: 'automation' is no 'automate'", () => {
+  const phrases = phrasesOf("Develop automation tools to eliminate manual tasks.");
+  assert.ok(phrases.includes("automation tools"), phrases.join(" | "));
+  assert.not.ok(
+    phrases.some((p) => p.startsWith("Develop")),
+    phrases.join(" | "),
+  );
+});
+
+test("a gerund after a preposition is the activity asked for; 'A/B' is one word", () => {
+  const phrases = phrasesOf("Develop systems for managing secrets.", "Run A/B tests on landing pages.");
+  assert.ok(phrases.includes("managing secrets"), phrases.join(" | "));
+  assert.ok(phrases.includes("A/B tests"), phrases.join(" | "));
+});
+
+test("a one-word tool stays alone beside a longer phrase with it; other known phrases are extended", () => {
+  const phrases = phrasesOf(
+    "Automate infrastructure through AWS APIs and AWS.",
+    "Use web application frameworks every day.",
+  );
+  assert.ok(phrases.includes("AWS"), phrases.join(" | "));
+  assert.ok(phrases.includes("AWS APIs"), phrases.join(" | "));
+  assert.ok(phrases.includes("web application frameworks"), phrases.join(" | "));
+  assert.not.ok(phrases.includes("web application"), phrases.join(" | "));
+});
+
+test("a degree's field, a common word that names a tool, filler: no requirement", () => {
+  const phrases = requirementPhrases({
+    description:
+      "Qualifications:\n- BS in Computer Science\n- Less than 1% of candidates know Kafka\n- Strong Excel skills and some Less for stylesheets",
+  }).map((p) => p.display);
+  assert.not.ok(phrases.includes("Computer Science"), phrases.join(" | "));
+  assert.ok(phrases.includes("Kafka"), phrases.join(" | "));
+  // "Less" opens its line (a sentence start): only the capitalised one mid-sentence is the tool.
+  assert.is(phrases.filter((p) => p.toLowerCase() === "less").length, 1, phrases.join(" | "));
+});
+
+test("soft skills come after every other requirement", () => {
+  const phrases = requirementPhrases({
+    description: "Qualifications:\n- Communication and leadership\n- Experience with Terraform and Kubernetes",
+  });
+  const firstSoft = phrases.findIndex((p) => p.group === "soft");
+  assert.ok(firstSoft > 0, JSON.stringify(phrases));
+  assert.ok(
+    phrases.slice(firstSoft).every((p) => p.group === "soft"),
+    JSON.stringify(phrases),
+  );
+});
+
+test.run();

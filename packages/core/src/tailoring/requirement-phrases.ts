@@ -1,0 +1,583 @@
+import { stemmer } from "stemmer";
+import {
+  ACTION_VERBS,
+  ACTIVITY_GERUNDS,
+  COMMON_WORD_TOOLS,
+  DUTY_HEADING,
+  FILLER_WORDS,
+  REQUIREMENT_CUE,
+  REQUIREMENT_HEADING,
+  ROLE_WORDS,
+  WEAK_WORDS,
+} from "./job-ad-words.ts";
+import { SKILL_ALIASES, STOP_WORDS } from "./lexicon.ts";
+import type { PostingView } from "./posting-view.ts";
+import { HARD_SKILLS, PRACTICES, type RequirementGroup, SOFT_SKILLS } from "./skill-vocabulary.ts";
+import { type Token, tokenize } from "./terms.ts";
+
+/**
+ * The requirements a posting's text names, as phrases: skills, tools,
+ * domains and competences ("data processing pipelines", "Kubernetes",
+ * "public speaking"), without the filler job ads are written in.
+ *
+ * Two sources, both general: a vocabulary of what postings ask for
+ * (skill-vocabulary.ts, matched on stems, longest first), and the shape of a
+ * noun phrase, read without a tagger: a run of words between punctuation,
+ * function words, filler and role nouns, less a duty verb at its start
+ * ("Build large scale data processing pipelines" → "large scale data
+ * processing pipelines"); a one-word conjunct joins the other's head
+ * ("change and configuration management"), a gerund after a preposition is
+ * an activity ("for managing secrets"). Of two overlapping phrases the longer
+ * names the requirement, except that a one-word tool also stays alone ("AWS"
+ * beside "AWS APIs"). A phrase counts for more when it is known, written
+ * like a product name (S3, PostgreSQL, Node.js), under a requirements heading
+ * or after a cue ("experience with", "knowledge of", "such as"), and the more
+ * often it is written; below a minimum weight it is left out (fewer phrases
+ * rather than weak ones), and soft skills come last. Deterministic: ties go
+ * to the earlier phrase.
+ */
+export interface RequirementPhrase {
+  /** As the posting writes it (its most frequent spelling). */
+  readonly display: string;
+  /** Its words as stems, space-separated: the identity of the phrase. */
+  readonly id: string;
+  readonly group: RequirementGroup;
+  /** How often the posting writes it. */
+  readonly count: number;
+  readonly weight: number;
+  /** Named by the vocabulary, or written as a product name. */
+  readonly named: boolean;
+}
+
+// Short words are left as written: Porter takes "are" to "ar" (AR) and "ml" is no stem.
+const stemOf = (lower: string): string => (/^[a-z]{4,}$/.test(lower) ? stemmer(lower) : lower);
+/** Stems seen before: postings repeat the same words. A pure function's cache, emptied when full. */
+const STEMS = new Map<string, string>();
+const stem = (lower: string): string => {
+  let s = STEMS.get(lower);
+  if (s === undefined) {
+    s = stemOf(lower);
+    if (STEMS.size >= 20_000) STEMS.clear();
+    STEMS.set(lower, s);
+  }
+  return s;
+};
+/** A one-word entry is matched as written or as its plural: stems would take "create" for "creation". */
+const singleKey = (lower: string): string => `=${lower}`;
+const pluralOf = (lower: string): string | undefined =>
+  lower.endsWith("ies")
+    ? `${lower.slice(0, -3)}y`
+    : lower.endsWith("es") || lower.endsWith("s")
+      ? lower.slice(0, -1)
+      : undefined;
+const stemSet = (list: readonly string[]): ReadonlySet<string> => new Set(list.map(stem));
+
+// As written (or its singular), not by stem: Porter takes "applicant" and "application" to one stem.
+const FILLER = /* @__PURE__ */ (() => new Set(FILLER_WORDS))();
+const isFiller = (w: Word): boolean => FILLER.has(w.lower) || FILLER.has(pluralOf(w.lower) ?? w.lower);
+const ROLES = /* @__PURE__ */ (() => new Set(ROLE_WORDS))();
+const VERBS = /* @__PURE__ */ (() => stemSet(ACTION_VERBS))();
+const VERB_FORMS = /* @__PURE__ */ (() => new Set(ACTION_VERBS))();
+/** After these a gerund names an activity ("for managing keys", "A/B tests and analyzing user data"), not the duty. */
+const NOMINAL_BEFORE = /* @__PURE__ */ (() =>
+  new Set(["for", "of", "in", "at", "on", "against", "by", "about", "and", "or"]))();
+const CONJUNCTIONS = /* @__PURE__ */ (() => new Set(["and", "or", "&"]))();
+const ACTIVITIES = /* @__PURE__ */ (() => new Set(ACTIVITY_GERUNDS))();
+const WEAK = /* @__PURE__ */ (() => stemSet(WEAK_WORDS))();
+const COMMON_TOOLS = /* @__PURE__ */ (() => new Set(COMMON_WORD_TOOLS))();
+const DEGREES = /* @__PURE__ */ (() =>
+  new Set([
+    "degree",
+    "degrees",
+    "bachelor",
+    "bachelors",
+    "bachelor's",
+    "master",
+    "masters",
+    "master's",
+    "bs",
+    "ba",
+    "bsc",
+    "ms",
+    "msc",
+    "ma",
+    "phd",
+    "mba",
+    "diploma",
+    "major",
+    "background",
+  ]))();
+
+interface VocabEntry {
+  readonly group: RequirementGroup;
+  readonly length: number;
+  /** Lower-case words as the vocabulary writes them (a role noun matches only where the entry has it). */
+  readonly lowers: readonly string[];
+  /** Their stems (of two words or more). */
+  readonly stems: readonly string[];
+}
+
+/** Stems of a phrase's tokens, space-separated. */
+const stemKey = (tokens: readonly { lower: string }[]): string => tokens.map((t) => stem(t.lower)).join(" ");
+
+const VOCABULARY = /* @__PURE__ */ (() => {
+  const map = new Map<string, VocabEntry>();
+  const add = (phrase: string, group: RequirementGroup): void => {
+    const tokens = tokenize(phrase);
+    if (tokens.length === 0) return;
+    const key = tokens.length === 1 ? singleKey(tokens[0]!.lower) : stemKey(tokens);
+    if (!map.has(key))
+      map.set(key, { group, length: tokens.length, lowers: tokens.map((t) => t.lower), stems: key.split(" ") });
+  };
+  for (const p of HARD_SKILLS) add(p, "hard");
+  for (const [canonical, aliases] of Object.entries(SKILL_ALIASES))
+    for (const p of [canonical, ...aliases]) add(p, "hard");
+  for (const p of PRACTICES) add(p, "other");
+  for (const p of SOFT_SKILLS) add(p, "soft");
+  return map;
+})();
+/** The vocabulary's entries of two words or more by the stem of their first word, longest first: one lookup per word. */
+const BY_FIRST_STEM = /* @__PURE__ */ (() => {
+  const map = new Map<string, VocabEntry[]>();
+  for (const entry of VOCABULARY.values()) {
+    if (entry.length < 2) continue;
+    const list = map.get(entry.stems[0]!) ?? [];
+    list.push(entry);
+    map.set(entry.stems[0]!, list);
+  }
+  for (const list of map.values()) list.sort((a, b) => b.length - a.length);
+  return map;
+})();
+
+/** Where a phrase stands: the posting's prose, its duties, or what it asks for. */
+const Context = { Text: 0, Duty: 1, Requirement: 2 } as const;
+type Context = (typeof Context)[keyof typeof Context];
+const CONTEXT_FACTOR = [1, 1.4, 2] as const;
+/** The least weight a reported phrase has: a two-word phrase among the duties once (1.6 × 1.4), or any known skill. */
+const MIN_WEIGHT = 2;
+
+/** Written like a product or an acronym: S3, EC2, PostgreSQL, jQuery, Node.js, C++, AWS. */
+const looksNamed = (text: string): boolean =>
+  /^[A-Z][A-Za-z]*\d[A-Za-z0-9]*$/.test(text) ||
+  /[a-z][A-Z]/.test(text) ||
+  /[.+#]/.test(text) ||
+  (/^[A-Z0-9]{2,6}s?$/.test(text) && capitals(text) >= 2);
+
+const capitals = (text: string): number => {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x41 && text.charCodeAt(i) <= 0x5a) n++;
+  return n;
+};
+
+/** `line` without its web addresses (each whitespace-separated chunk that holds one). */
+const withoutAddresses = (line: string): string =>
+  line.includes("://") || line.includes("www.")
+    ? line
+        .split(" ")
+        .map((chunk) => (chunk.includes("://") || chunk.includes("www.") ? "" : chunk))
+        .join(" ")
+    : line;
+
+interface Word {
+  readonly text: string;
+  readonly lower: string;
+  readonly stem: string;
+  readonly sentenceStart: boolean;
+  /** Capitalised where a sentence does not start, after no other capital: a name ("Riak", "Solr"), unless a role noun. */
+  readonly proper: boolean;
+}
+
+/** A token's words: a token joined by "/" that is no known spelling is alternatives ("Docker/Podman"); `null` breaks a run. */
+const wordsOf = (tokens: readonly Token[], startsSentence: boolean): (Word | null)[] => {
+  const out: (Word | null)[] = [];
+  for (const [k, t] of tokens.entries()) {
+    // Only the clause's first word can start a sentence (clauses end at full stops), and only if the clause does.
+    const atStart = k === 0 && startsSentence;
+    // "A/B", "I/O": letters joined by a slash are one word, not alternatives.
+    const parts =
+      t.text.includes("/") && !VOCABULARY.has(singleKey(t.lower)) && !/^[a-z0-9](?:\/[a-z0-9])+$/i.test(t.text)
+        ? t.text.split("/")
+        : [t.text];
+    parts.forEach((part, i) => {
+      if (i > 0) out.push(null);
+      if (part === "") return;
+      const lower = part.toLowerCase();
+      const sentenceStart = atStart && i === 0;
+      // In Title Case ("Emotionally Intelligent", "Salesforce Marketing Cloud") only the first capital tells.
+      const prev = k > 0 ? tokens[k - 1]!.text : "";
+      const proper = !sentenceStart && /^[A-Z][a-z]/.test(part) && !/^[A-Z]/.test(prev) && !ROLES.has(lower);
+      out.push({ text: part, lower, stem: stem(lower), sentenceStart, proper });
+    });
+  }
+  return out;
+};
+
+interface Stats {
+  display: Map<string, number>;
+  count: number;
+  context: Context;
+  group: RequirementGroup;
+  named: boolean;
+  /** Written like a product name. */
+  shape: boolean;
+  /** Named by the vocabulary. */
+  known: boolean;
+  words: number;
+  first: number;
+}
+
+/** Splits a line into clauses at punctuation that ends a phrase (not the dot of "Node.js"). */
+const CLAUSE_BREAK = /[,;:()[\]{}"“”!?|•]|\.(?=\s|$)|\s[–—-]\s|\s&\s/g;
+
+/** The clauses of a sentence with where each starts in it. */
+const clausesOf = (sentence: string): { text: string; at: number }[] => {
+  const out: { text: string; at: number }[] = [];
+  let from = 0;
+  for (const m of sentence.matchAll(CLAUSE_BREAK)) {
+    out.push({ text: sentence.slice(from, m.index), at: from });
+    from = m.index + m[0].length;
+  }
+  out.push({ text: sentence.slice(from), at: from });
+  return out;
+};
+
+/**
+ * Postings read before, by their text: the phrases depend on the posting
+ * alone, and one posting is tailored against many CVs (a careers site sends
+ * each applicant's). A pure function's cache, emptied when full.
+ */
+const READ = new Map<string, readonly RequirementPhrase[]>();
+const READ_LIMIT = 64;
+
+/**
+ * The requirement phrases of `posting`'s text (not its explicit `requirements`), heaviest first.
+ * Once per posting: the engine's keywords and the match report read the same phrases.
+ */
+export const requirementPhrases = (posting: PostingView): readonly RequirementPhrase[] => {
+  const key = `${posting.company ?? ""}\u0000${posting.title ?? ""}\u0000${posting.description}`;
+  let phrases = READ.get(key);
+  if (phrases === undefined) {
+    phrases = Object.freeze(readPhrases(posting).map((p) => Object.freeze(p)));
+    if (READ.size >= READ_LIMIT) READ.clear();
+    READ.set(key, phrases);
+  }
+  return phrases;
+};
+
+const readPhrases = (posting: PostingView): RequirementPhrase[] => {
+  const company = new Set(posting.company === undefined ? [] : tokenize(posting.company).map((t) => t.lower));
+  const titleStems = new Set(posting.title === undefined ? [] : tokenize(posting.title).map((t) => stem(t.lower)));
+  const stats = new Map<string, Stats>();
+  let order = 0;
+  const note = (words: readonly Word[], context: Context, group: RequirementGroup | undefined): void => {
+    const id = words
+      .filter((w) => w.stem !== "")
+      .map((w) => w.stem)
+      .join(" ");
+    const display = words.map((w) => w.text).join(" ");
+    let s = stats.get(id);
+    if (s === undefined) {
+      // A capitalised word names a tool where requirements are listed ("Riak/Cassandra"); in prose and duties it is
+      // as often a customer, a partner or a brand ("customers like Airbnb", "our Agent").
+      const shape = words.some((w) => looksNamed(w.text) || (w.proper && context === Context.Requirement));
+      const named = group !== undefined || shape;
+      s = {
+        display: new Map(),
+        count: 0,
+        context,
+        group: group ?? "other",
+        named,
+        shape,
+        known: group !== undefined,
+        words: words.length,
+        first: order++,
+      };
+      stats.set(id, s);
+    }
+    s.count++;
+    if (group !== undefined && !s.known) {
+      s.known = true;
+      s.named = true;
+      s.group = group;
+    }
+    if (context > s.context) s.context = context;
+    s.display.set(display, (s.display.get(display) ?? 0) + 1);
+  };
+
+  let section: Context = Context.Text;
+  for (const rawLine of posting.description.split("\n")) {
+    const line = withoutAddresses(rawLine)
+      .replace(/^\s*(?:[-*•+]|\d+[.)])\s+/, "")
+      .trim();
+    if (line === "") continue;
+    // A heading ("Qualifications:", "## What you'll do") sets the context of the lines under it.
+    const headingText = /^#+\s*/.test(line) ? line.replace(/^#+\s*/, "") : line.endsWith(":") ? line.slice(0, -1) : "";
+    if (headingText !== "" && headingText.split(/\s+/).length <= 6) {
+      section = REQUIREMENT_HEADING.test(headingText)
+        ? Context.Requirement
+        : DUTY_HEADING.test(headingText)
+          ? Context.Duty
+          : Context.Text;
+      continue;
+    }
+    for (const sentence of line.split(/(?<=[.!?])\s+(?=[A-Z])/)) {
+      const cue = sentence.search(REQUIREMENT_CUE);
+      let at = 0;
+      for (const clause of clausesOf(sentence)) {
+        const context = cue >= 0 && clause.at + clause.text.length > cue ? Context.Requirement : section;
+        // After a colon or a dash a sentence starts again ("Analytical thinker: Become a Jedi …").
+        const startsSentence = clause.at === 0 || /[:–—-]/.test(sentence.slice(at, clause.at).trim().slice(-1));
+        readClause(clause.text, startsSentence, context, company, note);
+        at = clause.at + clause.text.length;
+      }
+    }
+  }
+
+  // Prose about the company is no list of requirements: there a phrase counts only if it is a named
+  // skill or tool, or the posting comes back to it. A posting with no duties or requirements marked is all prose.
+  const marked = [...stats.values()].some((s) => s.context !== Context.Text);
+  const out = [...stats.entries()]
+    .filter(([, s]) => !marked || s.context !== Context.Text || s.count > 1 || (s.known && s.group !== "soft"))
+    // A lone common word ("manual", "creative") is a requirement only if the posting repeats it.
+    .filter(([, s]) => s.named || s.words > 1 || s.count > 1)
+    .map(([id, s]) => {
+      const display = [...s.display.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+      const inTitle = id.split(" ").every((w) => titleStems.has(w));
+      const weight = (1 + Math.log(s.count)) * kindFactor(s) * CONTEXT_FACTOR[s.context] * (inTitle ? 0.6 : 1);
+      return { display, id, group: s.group, count: s.count, weight, named: s.named, first: s.first };
+    });
+  out.sort((a, b) => b.weight - a.weight || a.first - b.first);
+  // Fewer phrases rather than weak ones: below this a phrase is one common word or soft skill said once in passing.
+  // Soft skills come last whatever their weight, as a recruiter screens them (the report groups them apart).
+  const ordered = [...out.filter((p) => p.group !== "soft"), ...out.filter((p) => p.group === "soft")];
+  const strong = (p: (typeof out)[number]): boolean => p.group === "soft" || p.weight >= MIN_WEIGHT;
+  // One phrase per requirement: "usability testing" stands for "usability" and "usability testing plan" (its count grows).
+  const kept: (typeof out)[number][] = [];
+  for (const p of ordered) {
+    const words = p.id.split(" ");
+    const i = kept.findIndex((k) => overlaps(k.id.split(" "), words));
+    const same = kept[i];
+    if (same === undefined) {
+      if (strong(p)) kept.push(p);
+      continue;
+    }
+    const tool = same.group === "hard" && same.id.split(" ").length === 1;
+    if (words.length <= same.id.split(" ").length) same.count += p.count;
+    // A tool's name stays as it is ("AWS"; an ATS looks for it alone), a longer phrase with it is one more.
+    else if (tool) {
+      if (strong(p) && !kept.some((k, j) => j !== i && overlaps(k.id.split(" "), words))) kept.push(p);
+    }
+    // Otherwise the longer phrase names the requirement ("web application frameworks", "conversion funnel");
+    // it takes the place and the weight of the one it extends.
+    else
+      kept[i] = {
+        ...p,
+        weight: same.weight,
+        count: same.count + p.count,
+        group: same.group === "other" ? p.group : same.group,
+        named: same.named || p.named,
+      };
+  }
+  kept.sort(
+    (a, b) => Number(a.group === "soft") - Number(b.group === "soft") || b.weight - a.weight || a.first - b.first,
+  );
+  return kept.map(({ first: _first, ...p }) => p);
+};
+
+/** Known skills and tools first, then named things, phrases, and single words last. */
+const kindFactor = (s: Stats): number => {
+  // Recruiters screen hard skills first and soft skills last (Jobscan weighs them so): listed after the others.
+  if (s.group === "soft") return 0.5;
+  if (s.group === "hard") return 3;
+  // A known practice of one word ("architecture", "testing") is a topic more often than a requirement.
+  if (s.named && s.group === "other" && s.words === 1 && !s.shape) return 1.1;
+  if (s.named) return s.words > 1 ? 2.6 : 2.2;
+  return s.words > 1 ? 1.6 : 1;
+};
+
+/** Whether one word sequence occurs in the other. */
+const overlaps = (a: readonly string[], b: readonly string[]): boolean => {
+  const [outer, inner] = a.length >= b.length ? [a, b] : [b, a];
+  for (let i = 0; i + inner.length <= outer.length; i++) if (inner.every((w, j) => outer[i + j] === w)) return true;
+  return false;
+};
+
+/** A past participle or an adverb: "products built", "seamlessly integrate" are no requirement. */
+const verbal = (w: Word): boolean =>
+  (/^[a-z]{3,}ed$/.test(w.lower) && !/(?:need|speed|feed|seed|bed)$/.test(w.lower)) ||
+  (/^[a-z]{3,}ly$/.test(w.lower) && !/(?:supply|assembly|family|anomaly|apply|reply|italy|poly)$/.test(w.lower)) ||
+  ["built", "done", "made", "shipped", "run", "seen", "known", "taken", "given", "written"].includes(w.lower);
+
+/** A gerund that is the duty ("managing keys"), not an activity asked for ("monitoring"). */
+const dutyGerund = (w: Word): boolean => w.lower.endsWith("ing") && !ACTIVITIES.has(w.lower) && w.lower.length > 5;
+
+/** A duty verb's base or third-person form ("create", "creates"): the duty, not what it needs. */
+// As written, not by stem: Porter takes "automation" and "automate" to one stem, and the noun is the skill.
+const dutyVerb = (w: Word): boolean => VERB_FORMS.has(w.lower) || dutyGerund(w);
+
+/** A duty verb's third-person form ("enables", "develops"): after a singular noun or at a phrase's start, the verb. */
+const thirdPerson = (w: Word): boolean =>
+  /^[a-z]{4,}s$/.test(w.lower) && !w.lower.endsWith("ss") && VERBS.has(stem(w.lower.replace(/(?:es|s)$/, "")));
+
+/** Whether a word can stand alone as a keyword. */
+const standsAlone = (w: Word): boolean => {
+  if (WEAK.has(w.stem) || verbal(w)) return false;
+  if (looksNamed(w.text)) return true;
+  if (w.lower.endsWith("ing")) return ACTIVITIES.has(w.lower);
+  // A plural ("audits", "tests") is a noun; a verb's base form is the duty.
+  return !VERBS.has(w.stem) || w.lower.endsWith("s");
+};
+
+/** Notes the phrases of one clause: vocabulary matches, and each run of content words. */
+const readClause = (
+  clause: string,
+  startsSentence: boolean,
+  context: Context,
+  company: ReadonlySet<string>,
+  note: (words: readonly Word[], context: Context, group: RequirementGroup | undefined) => void,
+): void => {
+  const words = wordsOf(tokenize(clause), startsSentence);
+  let run: Word[] = [];
+  // The field of a degree ("BS in Computer Science") is the degree check's, not a skill.
+  let degreeField = false;
+  // The word before the run, and the run before it with the conjunction between them.
+  let before = "";
+  let runBefore = "";
+  let previous: Word[] | null = null;
+  let loneBefore: Word | null = null;
+  let conjunction: Word | null = null;
+  const known = new Set<Word>();
+  const flush = (): void => {
+    if (degreeField && run.length > 0) {
+      run = [];
+      degreeField = false;
+      previous = null;
+      return;
+    }
+    const nominal = NOMINAL_BEFORE.has(runBefore) && (!CONJUNCTIONS.has(runBefore) || previous !== null);
+    // One word that alone would be dropped as a verb may be the first conjunct of a noun phrase
+    // ("change and configuration management"); kept aside for that, never noted alone.
+    const lone = run.length === 1 && !WEAK.has(run[0]!.stem) && !verbal(run[0]!) ? run[0]! : null;
+    const length = run.length;
+    // A duty verb at the start is the duty ("Maintain …"), as is one after it ("design, write and deliver");
+    // a gerund after a preposition or a coordinated noun phrase is the activity asked for.
+    while (
+      run.length > 0 &&
+      (VERB_FORMS.has(run[0]!.lower) ||
+        (dutyGerund(run[0]!) && !(nominal && run.length > 1)) ||
+        verbal(run[0]!) ||
+        (run.length > 1 && run[0]!.sentenceStart && thirdPerson(run[0]!))) &&
+      !(run.length === 1 && standsAlone(run[0]!))
+    )
+      run.shift();
+    // A verb taken off the front makes this a verb phrase ("plan and execute campaigns"): no conjunct of a noun phrase.
+    const shifted = run.length < length;
+    while (run.length > 1 && (verbal(run[run.length - 1]!) || dutyVerb(run[run.length - 1]!))) run.pop();
+    let noted: Word[] | null = null;
+    if (run.length > 0 && run.length <= 4 && !run.every((w) => WEAK.has(w.stem))) {
+      if (run.length > 1 || standsAlone(run[0]!)) noted = run;
+    } else if (run.length > 4) {
+      // Too long to be one requirement: its head (last two words) stands for it.
+      noted = run.slice(-2);
+    }
+    if (noted !== null) {
+      note(noted, context, undefined);
+      // "change and configuration management", "deployment and upgrades": one requirement as written
+      // (a one-word conjunct shares the other's head), unless both sides are known skills ("Java and Python" are two).
+      const first = previous ?? (loneBefore !== null ? [loneBefore] : null);
+      if (
+        first !== null &&
+        conjunction !== null &&
+        !shifted &&
+        first.length === 1 &&
+        noted.length <= 3 &&
+        (previous !== null || noted.length >= 2) &&
+        !(first.every((w) => known.has(w)) && noted.every((w) => known.has(w)))
+      )
+        note([...first, conjunction, ...noted], context, undefined);
+    }
+    previous = noted;
+    loneBefore = noted === null ? lone : null;
+    conjunction = null;
+    run = [];
+  };
+  const breakAt = (w: Word | null): void => {
+    flush();
+    if (w !== null && CONJUNCTIONS.has(w.lower)) conjunction = { ...w, stem: "" };
+    else {
+      previous = null;
+      loneBefore = null;
+    }
+    before = w === null ? "/" : w.lower;
+  };
+  let i = 0;
+  while (i < words.length) {
+    const w = words[i];
+    if (w === null || w === undefined) {
+      breakAt(null);
+      i++;
+      continue;
+    }
+    const entry = vocabularyAt(words, i);
+    if (entry !== undefined) {
+      const span = words.slice(i, i + entry.length) as Word[];
+      note(span, context, entry.group);
+      if (run.length === 0) runBefore = before;
+      // A known phrase with a function word inside ("Ruby on Rails") is one word of the run.
+      for (const x of span) {
+        known.add(x);
+        run.push(x);
+      }
+      i += entry.length;
+      continue;
+    }
+    const breaks =
+      STOP_WORDS.has(w.lower) ||
+      CONJUNCTIONS.has(w.lower) ||
+      isFiller(w) ||
+      ROLES.has(w.lower) ||
+      company.has(w.lower) ||
+      !/[a-z]/i.test(w.text) ||
+      /^\d/.test(w.text) ||
+      // An adverb or a participle inside a run ends the phrase ("platform enables", "agents impacted").
+      (run.length > 0 && verbal(w));
+    if (breaks) breakAt(w);
+    else {
+      if (run.length === 0) runBefore = before;
+      run.push(w);
+    }
+    if (w.lower === "in" && i > 0 && DEGREES.has(words[i - 1]?.lower ?? "")) degreeField = true;
+    i++;
+  }
+  flush();
+};
+
+/** The longest vocabulary entry spelled by the words from `i`. */
+const vocabularyAt = (words: readonly (Word | null)[], i: number): VocabEntry | undefined => {
+  const first = words[i]!;
+  for (const entry of BY_FIRST_STEM.get(first.stem) ?? []) {
+    if (i + entry.length > words.length) continue;
+    let ok = true;
+    for (let j = 1; j < entry.length && ok; j++) {
+      const w = words[i + j];
+      ok = w !== null && w !== undefined && w.stem === entry.stems[j];
+    }
+    // "Content Designer" is a role, not "content design": a role noun matches only where the entry writes it.
+    for (let j = 0; j < entry.length && ok; j++) {
+      const w = words[i + j]!;
+      ok = !ROLES.has(w.lower) || entry.lowers[j] === w.lower;
+    }
+    if (ok) return entry;
+  }
+  const plural = pluralOf(first.lower);
+  const entry =
+    VOCABULARY.get(singleKey(first.lower)) ??
+    (plural === undefined ? undefined : VOCABULARY.get(singleKey(plural))) ??
+    (first.lower.endsWith("es") ? VOCABULARY.get(singleKey(first.lower.slice(0, -2))) : undefined);
+  if (entry === undefined || entry.length !== 1) return undefined;
+  if (ROLES.has(first.lower) && entry.lowers[0] !== first.lower) return undefined;
+  // One-letter names ("R", "C", "Go") are too ambiguous in prose unless written as names.
+  if (first.text.length <= 2 && first.text !== first.text.toUpperCase()) return undefined;
+  if (COMMON_TOOLS.has(first.lower) && !first.proper && first.text !== first.text.toUpperCase()) return undefined;
+  return entry;
+};
