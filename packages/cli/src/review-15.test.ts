@@ -1,0 +1,28 @@
+/** Review of issue 15 (failing on purpose). */
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { stackLogRecord } from "@cvpipe/local/stack-log-lines";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { matches } from "./logs/log-query.ts";
+import { stageChecks } from "./verify/stage-checks.ts";
+
+test("cvpipe logs --correlation 1 does not pick unrelated stack lines", () => {
+  // A caller-chosen x-request-id "1" is a valid correlation id; stack lines never carry correlation ids.
+  const line = stackLogRecord("api GET /v1/health 200 1ms", new Date());
+  assert.not.ok(matches(line, { correlationId: "1" }), "a gateway line with no id matched --correlation 1");
+  assert.not.ok(matches(line, { jobId: "health" }), "a gateway line matched --job health");
+});
+
+test("verify on a stage: 'every other alarm OK' does not pass when the stage has no other alarms", async () => {
+  const send = CloudWatchClient.prototype.send;
+  // DescribeAlarms answers nothing: the function, API and reporter alarms were never deployed.
+  CloudWatchClient.prototype.send = (async () => ({ MetricAlarms: [] })) as never;
+  try {
+    const check = stageChecks("prod").find((c) => c.id === "alarm:others")!;
+    const r = await check.run();
+    assert.is.not(r.status, "pass", `passed vacuously: ${r.detail}`);
+  } finally {
+    CloudWatchClient.prototype.send = send;
+  }
+});
+test.run();
