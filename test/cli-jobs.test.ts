@@ -3,7 +3,7 @@
  * view of a job (not the stored record's internals), its result written as files on request, and the
  * listing's filters by status, error code and creation time.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { createDocumentClient } from "@cvpipe/aws/clients";
@@ -77,6 +77,9 @@ test("jobs get --out DIR: the tailored CV, its Markdown and HTML, the match and 
   const files = JSON.parse(r.out).files as Record<string, string>;
   assert.equal(Object.keys(files).sort(), ["html", "markdown", "match", "resume", "verification"]);
   for (const path of Object.values(files)) assert.ok(existsSync(path) && path.startsWith(join(dir, jobId)), path);
+  // A person's CV: the operator's alone, as in the data directory (the adversarial review found 0644).
+  for (const path of Object.values(files)) assert.is(statSync(path).mode & 0o777, 0o600, path);
+  assert.is(statSync(join(dir, jobId)).mode & 0o777, 0o700);
   assert.is(JSON.parse(readFileSync(files["resume"] as string, "utf8")).basics.name, "Dana Okafor");
   assert.match(readFileSync(files["markdown"] as string, "utf8"), /Dana Okafor/);
   assert.match(readFileSync(files["html"] as string, "utf8"), /<html|<h1/i);

@@ -123,13 +123,14 @@ export const jobsSubmit = async (args: string[]): Promise<void> => {
 };
 
 const writeResult = (dir: string, result: NonNullable<JobData["result"]>): string[] => {
-  mkdirSync(dir, { recursive: true });
+  // A person's CV: readable by its operator only, like the data directory it comes from.
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const files: Array<[string, string]> = [
     ["resume.json", `${JSON.stringify(result.resume, null, 2)}\n`],
     ["cv.md", result.markdown],
     ["cv.html", result.html],
   ];
-  for (const [name, text] of files) writeFileSync(join(dir, name), text);
+  for (const [name, text] of files) writeFileSync(join(dir, name), text, { mode: 0o600 });
   return files.map(([name]) => join(dir, name));
 };
 

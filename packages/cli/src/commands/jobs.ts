@@ -89,7 +89,8 @@ export const operatorView = (record: JobRecord, target: Target, result: Tailorin
 type OperatorView = ReturnType<typeof operatorView> & { files?: Record<string, string> };
 
 const writeFiles = (dir: string, result: TailoringResult): Record<string, string> => {
-  mkdirSync(dir, { recursive: true });
+  // A person's CV: readable by its operator only, like the data directory it comes from.
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const files = {
     resume: ["resume.json", `${JSON.stringify(result.resume, null, 2)}\n`],
     markdown: ["cv.md", result.markdown],
@@ -99,7 +100,7 @@ const writeFiles = (dir: string, result: TailoringResult): Record<string, string
   } as const;
   return Object.fromEntries(
     Object.entries(files).map(([what, [name, text]]) => {
-      writeFileSync(join(dir, name), text);
+      writeFileSync(join(dir, name), text, { mode: 0o600 });
       return [what, join(dir, name)];
     }),
   );

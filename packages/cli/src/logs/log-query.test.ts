@@ -25,9 +25,13 @@ test("id filters read the line's keys; every filter given must match", () => {
 });
 
 test("the stack's own text lines match an id in their text", () => {
-  const own = rec({ fn: "stack", message: "api GET /v1/jobs/j1 200 4ms" });
-  assert.ok(matches(own, { jobId: "j1" }));
-  assert.not.ok(matches(own, { jobId: "j2" }));
+  const id = "2a17793c-6d05-8085-89df-db9c8f0921b3";
+  const own = rec({ fn: "stack", message: `api GET /v1/jobs/${id} 200 4ms` });
+  assert.ok(matches(own, { jobId: id }));
+  assert.not.ok(matches(own, { jobId: "2a17793c-6d05-8085-89df-db9c8f0921b4" }));
+  // Only as a whole path segment or word, and not a short id a caller chose: "1" is in every line.
+  assert.not.ok(matches(own, { jobId: id.slice(0, 20) }), "inside another id");
+  assert.not.ok(matches(own, { correlationId: "1" }));
 });
 
 test("--level is a least level; --since compares the line's timestamp", () => {

@@ -64,12 +64,27 @@ export const sinceFlag = (text: string | undefined, now: Date): Date | undefined
  * Whether a record passes every filter given. The stack's own lines are text (fn "stack"): an id
  * filter matches one when the id is in its text (the gateway's `GET /v1/jobs/<id>` lines).
  */
+/** Shorter ids (a caller's correlation id may be "1") would match the stack's lines at random. */
+const MIN_MENTIONED_ID = 8;
+const BOUNDARY = new Set([" ", "/", "?", "&", "=", '"', "'", "(", ")", ",", ";", ":"]);
+
+/** Whether `text` names `id` as a whole word or path segment (`GET /v1/jobs/<id> 200`), not inside another word. */
+const mentions = (text: string, id: string): boolean => {
+  if (id.length < MIN_MENTIONED_ID) return false;
+  for (let at = text.indexOf(id); at >= 0; at = text.indexOf(id, at + 1)) {
+    const before = at === 0 ? " " : text[at - 1]!;
+    const after = at + id.length >= text.length ? " " : text[at + id.length]!;
+    if (BOUNDARY.has(before) && BOUNDARY.has(after)) return true;
+  }
+  return false;
+};
+
 export const matches = (record: LogRecord, query: LogQuery): boolean => {
   const own = record["fn"] === STACK_FN;
   for (const key of Object.values(ID_KEYS)) {
     const wanted = query[key];
     if (wanted === undefined) continue;
-    if (own ? !record.message.includes(wanted) : record[key] !== wanted) return false;
+    if (own ? !mentions(record.message, wanted) : record[key] !== wanted) return false;
   }
   if (query.level && !atLeast(record, query.level)) return false;
   if (query.since) {

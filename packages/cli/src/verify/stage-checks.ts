@@ -123,6 +123,22 @@ export const stageChecks = (stage: string): Check[] => {
         Object.values(queues).flatMap((q) => queueAlarms(q).map((a) => stagedAlarmName(a.name, stage))),
       );
       const rest = (await stageAlarms()).filter((a) => !queueNames.has(a.AlarmName ?? ""));
+      // The alarms the CDK app creates besides the queues' (infra/src/pipeline-function.ts, ingress-api.ts,
+      // alarms.ts): one missing is a failure, so an empty answer cannot pass.
+      const expected = [
+        ...Object.values(functions).flatMap((f: FunctionSpec) =>
+          ["errors", "throttles", "duration-near-timeout"].map((what) => `${f.id}-${what}`),
+        ),
+        "api-5xx",
+        "report-send-uncertain",
+      ].map((name) => stagedAlarmName(name, stage));
+      const present = new Set(rest.map((a) => a.AlarmName ?? ""));
+      const missing = expected.filter((name) => !present.has(name));
+      if (missing.length > 0)
+        return fail(
+          `missing: ${missing.join(", ")}`,
+          "deploy the service stack of this version (cdk deploy cvpipe-<stage>-service); RUNBOOK.md §4",
+        );
       const notOk = rest.filter((a) => a.StateValue !== "OK");
       return notOk.length > 0
         ? fail(

@@ -283,7 +283,12 @@ export const createConsole = (options: ConsoleOptions) => {
       }
       const job = /^\/console\/jobs\/([^/]+)(?:\/rendering\.(html|md))?$/.exec(path);
       if (job) {
-        const id = decodeURIComponent(job[1]!);
+        let id: string;
+        try {
+          id = decodeURIComponent(job[1]!);
+        } catch {
+          return send(res, 400, errorPage("Bad request", "the job id in the path is not valid percent-encoding"));
+        }
         const detail = await data.job(id, url.searchParams.get("tenant") ?? undefined);
         if (!detail) return send(res, 404, errorPage("Not found", `no job ${id} (or it expired)`));
         if (job[2] === "html") {

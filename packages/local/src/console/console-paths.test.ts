@@ -1,4 +1,4 @@
-/** Review of issue 15 (failing on purpose): a malformed %-escape in a job path is a 500, not a 400/404. */
+/** Found by the adversarial review of issue 15: a malformed %-escape in a job path is a 400, not a 500. */
 import { mkdtempSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -23,12 +23,21 @@ test("GET /console/jobs/%E0%A4%A answers 4xx, not 500 URIError", async () => {
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const port = (server.address() as AddressInfo).port;
   const token = await mintToken(keys, {
-    tenantId: "ops", userId: "me", ttlSeconds: 60, scopes: [],
-    extraClaims: { [api.roleClaim]: [api.adminRole] }, now: new Date(),
+    tenantId: "ops",
+    userId: "me",
+    ttlSeconds: 60,
+    scopes: [],
+    extraClaims: { [api.roleClaim]: [api.adminRole] },
+    now: new Date(),
   });
-  const res = await fetch(`http://127.0.0.1:${port}/console/jobs/%E0%A4%A`, { headers: { authorization: `Bearer ${token}` } });
+  const res = await fetch(`http://127.0.0.1:${port}/console/jobs/%E0%A4%A`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   const body = await res.text();
   server.close();
-  assert.ok(res.status < 500, `status ${res.status}: ${body.match(/class="error">([^<]*)/)?.[1]}; logged: ${lines.join(" | ")}`);
+  assert.ok(
+    res.status < 500,
+    `status ${res.status}: ${body.match(/class="error">([^<]*)/)?.[1]}; logged: ${lines.join(" | ")}`,
+  );
 });
 test.run();

@@ -1,4 +1,4 @@
-/** Review of issue 15 (failing on purpose). */
+/** Found by the adversarial review of issue 15: log id filters and a vacuous verify check. */
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { stackLogRecord } from "@cvpipe/local/stack-log-lines";
 import { test } from "uvu";
