@@ -8,7 +8,7 @@ import { stageChecks } from "./verify/stage-checks.ts";
 
 test("cvpipe logs --correlation 1 does not pick unrelated stack lines", () => {
   // A caller-chosen x-request-id "1" is a valid correlation id; stack lines never carry correlation ids.
-  const line = stackLogRecord("api GET /v1/health 200 1ms", new Date());
+  const line = stackLogRecord("api GET /v1/health 200 1ms", new Date("2026-11-20T10:00:00Z"));
   assert.not.ok(matches(line, { correlationId: "1" }), "a gateway line with no id matched --correlation 1");
   assert.not.ok(matches(line, { jobId: "health" }), "a gateway line matched --job health");
 });

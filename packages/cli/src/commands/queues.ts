@@ -10,6 +10,7 @@ import {
   stagedAlarmName,
 } from "@cvpipe/core/queue-alarms";
 import { type QueueSpec, queues } from "@cvpipe/core/topology";
+import { oldestAgeSeconds } from "@cvpipe/local/fauxqs-ages";
 import { parseCliArgs } from "../args.ts";
 import { formatTable } from "../output.ts";
 import { resolveTarget } from "../stack-info.ts";
@@ -84,48 +85,6 @@ export const alarmConditions = (
     state: state(alarm, alarm.metric === "dlqVisibleMessages" ? reading.dlqVisible : reading.oldestAgeSeconds),
     detail: detailOf(alarm, spec, reading),
   }));
-
-interface InspectedMessage {
-  readonly sentTimestamp?: number;
-}
-interface InspectedQueue {
-  readonly messages?: {
-    readonly ready?: InspectedMessage[];
-    readonly delayed?: InspectedMessage[];
-    readonly inflight?: { readonly message?: InspectedMessage }[];
-  };
-}
-
-/**
- * The age of a queue's oldest message, which SQS publishes only as a CloudWatch metric. The embedded
- * stack's fauxqs shows its messages without touching them (`GET /_fauxqs/queues/<name>`): every
- * message not yet deleted counts, ready, delayed or in flight. Anything else: undefined (unknown).
- * Ages are against the real clock, as SQS's own timestamps are.
- */
-const oldestAgeSeconds = async (
-  endpoint: string | undefined,
-  queueName: string,
-): Promise<number | null | undefined> => {
-  if (!endpoint) return undefined;
-  try {
-    const res = await fetch(`${endpoint.replace(/\/$/, "")}/_fauxqs/queues/${encodeURIComponent(queueName)}`, {
-      signal: AbortSignal.timeout(3_000),
-    });
-    if (!res.ok) return undefined;
-    const q = (await res.json()) as InspectedQueue;
-    if (!q.messages) return undefined;
-    const sent = [
-      ...(q.messages.ready ?? []),
-      ...(q.messages.delayed ?? []),
-      ...(q.messages.inflight ?? []).map((m) => m.message ?? {}),
-    ].map((m) => m.sentTimestamp);
-    if (sent.length === 0) return null;
-    if (sent.some((t) => typeof t !== "number")) return undefined;
-    return Math.max(0, Math.floor((Date.now() - Math.min(...(sent as number[]))) / 1000));
-  } catch {
-    return undefined;
-  }
-};
 
 /**
  * A stage's oldest-message age: SQS publishes it only to CloudWatch (ApproximateAgeOfOldestMessage, one-minute

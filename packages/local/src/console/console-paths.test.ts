@@ -12,7 +12,8 @@ import { ConsoleAuth } from "./auth.ts";
 import { createConsole } from "./console.ts";
 import type { ConsoleData } from "./data.ts";
 
-const clock = { now: () => new Date() };
+const NOW = new Date("2026-11-20T10:00:00Z");
+const clock = { now: () => NOW };
 const keys = await loadOrCreateKeys(mkdtempSync(join(tmpdir(), "rev15-")));
 const lines: string[] = [];
 const data = { job: async () => undefined } as unknown as ConsoleData;
@@ -28,7 +29,7 @@ test("GET /console/jobs/%E0%A4%A answers 4xx, not 500 URIError", async () => {
     ttlSeconds: 60,
     scopes: [],
     extraClaims: { [api.roleClaim]: [api.adminRole] },
-    now: new Date(),
+    now: NOW,
   });
   const res = await fetch(`http://127.0.0.1:${port}/console/jobs/%E0%A4%A`, {
     headers: { authorization: `Bearer ${token}` },

@@ -19,8 +19,8 @@ import { breaches, queueAlarms } from "@cvpipe/core/queue-alarms";
 import { renderWeeklyReport } from "@cvpipe/core/report/send-weekly-report";
 import type { TailoringResult } from "@cvpipe/core/tailoring/types";
 import { jobIndexes, type QueueId, queues, tables } from "@cvpipe/core/topology";
+import { oldestAgeSeconds } from "../fauxqs-ages.ts";
 import type { StackInfo } from "../stack.ts";
-import { oldestAgeSeconds } from "./fauxqs-ages.ts";
 
 export interface QueueDepth {
   readonly name: string;
