@@ -3,7 +3,8 @@
  * its main thread, where the functions' lines arrive): two jobs, then each filter returns that job's
  * lines only. The file's rotation is unit-tested in packages/local/src/stack-log-file.test.ts.
  */
-import { statSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -99,9 +100,18 @@ test("--correlation and --level combine with the id filters", async () => {
 test("--since: an instant after every line shows none, one before all shows them; --limit keeps the newest", async () => {
   assert.is((await logs("--job", jobs[0]!.id, "--since", "2999-01-01T00:00:00Z")).out, "");
   assert.match((await logs("--job", jobs[0]!.id, "--since", "2000-01-01T00:00:00Z")).out, "job processed");
-  const all = parsed((await logs("--json", "--limit", "100000")).out);
-  const last = parsed((await logs("--json", "--limit", "2")).out);
-  assert.equal(last, all.slice(-2));
+  // The stack keeps writing (schedules fire each minute): both reads go to one copy of the files.
+  const frozen = mkdtempSync(join(tmpdir(), "cvpipe-logs-frozen-"));
+  cpSync(join(stack.dataDir, "logs"), join(frozen, "logs"), { recursive: true });
+  const read = (...args: string[]) => runCli(["logs", ...args], { CVPIPE_DATA_DIR: frozen, CVPIPE_STAGE: "" });
+  try {
+    const all = parsed((await read("--json", "--limit", "100000")).out);
+    const last = parsed((await read("--json", "--limit", "2")).out);
+    assert.ok(all.length > 2);
+    assert.equal(last, all.slice(-2));
+  } finally {
+    rmSync(frozen, { recursive: true, force: true });
+  }
 });
 
 test("usage mistakes name the flag and the rule, exit 2", async () => {
