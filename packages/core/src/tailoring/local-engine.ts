@@ -3,7 +3,7 @@ import { employerOf, sectionParts } from "../resume/text-leaves.ts";
 import { isSpace } from "../resume/whitespace.ts";
 import { bm25 } from "./bm25.ts";
 import { Coverage, type Piece, type PieceGroup, restoreCoverage } from "./coverage.ts";
-import { type EntrySection, entryKeys, type LostRequirement, lostRequirements } from "./match-report.ts";
+import { type EntrySection, entryKeys, type LostRequirement, lostRequirementsOf } from "./match-report.ts";
 import { phraseWordsOfTokens } from "./phrase-words.ts";
 import { type Keyword, postingKeywords, type RequirementTerms, requirementTerms } from "./posting-keywords.ts";
 import { splitSentences } from "./sentences.ts";
@@ -491,8 +491,9 @@ const repairLost = (job: {
     }
     return chosen;
   };
+  const lostIn = lostRequirementsOf(cv, job.posting, terms);
   for (let round = 0; round < MAX_REPAIR_ROUNDS; round++) {
-    const lost = lostRequirements(cv, out, job.posting, terms);
+    const lost = lostIn(out);
     if (lost.length === 0) return;
     let restored = false;
     for (const r of lost) {

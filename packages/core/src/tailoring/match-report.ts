@@ -255,18 +255,32 @@ export const lostRequirements = (
   tailored: Resume,
   posting: PostingView,
   terms: TextTerms,
-): LostRequirement[] => {
+): LostRequirement[] => lostRequirementsOf(source, posting, terms)(tailored);
+
+/**
+ * `lostRequirements` for one source and posting, for tailored CVs checked in
+ * turn (the engine's repair rechecks its output after each change): the
+ * source's entries are read once, and only when a requirement is not met.
+ */
+export const lostRequirementsOf = (
+  source: Resume,
+  posting: PostingView,
+  terms: TextTerms,
+): ((tailored: Resume) => LostRequirement[]) => {
   const wanted = wantedOf(posting, terms);
-  const before = entriesOf(source, terms, true);
-  const after = entriesOf(tailored, terms, true);
-  const lost: LostRequirement[] = [];
-  for (const w of wanted) {
-    const meets = (e: Entry): boolean => w.keys.every((k) => e.counts.has(k));
-    if (after.some(meets)) continue;
-    const places = before.filter(meets).map((e) => e.place);
-    if (places.length > 0) lost.push({ requirement: w.display, keys: w.keys, places });
-  }
-  return lost;
+  let before: Entry[] | undefined;
+  return (tailored) => {
+    const after = entriesOf(tailored, terms, true);
+    const lost: LostRequirement[] = [];
+    for (const w of wanted) {
+      const meets = (e: Entry): boolean => w.keys.every((k) => e.counts.has(k));
+      if (after.some(meets)) continue;
+      before ??= entriesOf(source, terms, true);
+      const places = before.filter(meets).map((e) => e.place);
+      if (places.length > 0) lost.push({ requirement: w.display, keys: w.keys, places });
+    }
+    return lost;
+  };
 };
 
 const label = (...parts: (string | undefined)[]): { label?: string } => {

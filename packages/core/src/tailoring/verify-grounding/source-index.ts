@@ -135,15 +135,8 @@ export const indexSource = (source: Resume, norm: (text: string) => string, text
     (text) => textTerms.hasTokens(text),
     (text) => textTerms.tokens(text).map((t) => t.lower),
   );
-  // Built on the first look-up: a tailored CV whose prose is all the source's own never needs it.
-  let stems: Set<string> | undefined;
-  const hasStem = (s: string): boolean => {
-    if (stems === undefined) {
-      stems = new Set();
-      for (const n of normalizedLeaves) for (const w of foldedWords(n)) stems.add(stem(w));
-    }
-    return stems.has(s);
-  };
+  // Read lazily like the others: a stem the source has (most look-ups) is found before every value is cut into words.
+  const hasStem = unionOf(normalizedLeaves, never, (n) => foldedWords(n).map(stem));
   return {
     text,
     strings,
