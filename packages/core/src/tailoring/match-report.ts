@@ -26,7 +26,7 @@ interface Wanted {
   readonly postingCount: number;
 }
 
-/** One CV entry's words: each key with how often and how it is written, indexed once per job. */
+/** One CV entry's words: each key a requirement names, with how often and how it is written. */
 interface Entry {
   readonly place: CvPlace;
   /** The entry's strings lower-case, one per line (an exact spelling never runs across two). */
@@ -79,8 +79,7 @@ const spells = (text: string, phrase: string): boolean => {
  * its text names, less those an explicit requirement already names. They do
  * not depend on the CV: once per job, shared through the job's memo.
  */
-const wantedOf = (posting: PostingView, terms: TextTerms): readonly Wanted[] => {
-  const key = postingKey(posting);
+const wantedOf = (posting: PostingView, key: string, terms: TextTerms): readonly Wanted[] => {
   let wanted = WANTED.get(key);
   if (wanted === undefined) {
     wanted = readWanted(posting, terms);
@@ -184,14 +183,43 @@ const phraseWordsMemo = (terms: TextTerms): ((text: string) => readonly PhraseWo
   };
 };
 
+/** What a report asks of a CV for one posting: the posting's requirements, and the words of a CV string that any of them names. */
+interface Asked {
+  readonly wanted: readonly Wanted[];
+  /** The phrase words of `text` whose key is one of the requirements' (no other key is ever looked up). */
+  readonly wordsOf: (text: string) => readonly PhraseWord[];
+}
+
+/** `Asked` for the posting, once per job: the source CV, each round of the engine's repair and the report share it. */
+const askedOf = (posting: PostingView, terms: TextTerms): Asked => {
+  const key = postingKey(posting);
+  return terms.derived(`match-report:asked\u0000${key}`, (): Asked => {
+    const wanted = wantedOf(posting, key, terms);
+    const keys = new Set(wanted.flatMap((w) => w.keys));
+    const allWords = phraseWordsMemo(terms);
+    const memo = new Map<string, readonly PhraseWord[]>();
+    return {
+      wanted,
+      wordsOf: (text) => {
+        let words = memo.get(text);
+        if (words === undefined) {
+          words = allWords(text).filter((w) => keys.has(w.key));
+          memo.set(text, words);
+        }
+        return words;
+      },
+    };
+  });
+};
+
 /**
- * The CV's entries, each with the section and index a reader finds it by; each
- * string's phrase words from the job's memo. `keysOnly`: whether an entry is
- * met is all the caller asks (no spellings, no text), which is most of the cost.
+ * The CV's entries, each with the section and index a reader finds it by, and
+ * the words `asked` looks for in it. `keysOnly`: whether an entry is met is
+ * all the caller asks (no spellings, no text), which is most of the cost.
  */
-const entriesOf = (cv: Resume, terms: TextTerms, keysOnly = false): Entry[] => {
+const entriesOf = (cv: Resume, asked: Asked, keysOnly = false): Entry[] => {
   const out: Entry[] = [];
-  const wordsOf = phraseWordsMemo(terms);
+  const wordsOf = asked.wordsOf;
   const add = (place: CvPlace, parts: readonly unknown[]): void => {
     const strings = stringsOf(parts);
     if (strings.length === 0) return;
@@ -267,15 +295,15 @@ export const lostRequirementsOf = (
   posting: PostingView,
   terms: TextTerms,
 ): ((tailored: Resume) => LostRequirement[]) => {
-  const wanted = wantedOf(posting, terms);
+  const asked = askedOf(posting, terms);
   let before: Entry[] | undefined;
   return (tailored) => {
-    const after = entriesOf(tailored, terms, true);
+    const after = entriesOf(tailored, asked, true);
     const lost: LostRequirement[] = [];
-    for (const w of wanted) {
+    for (const w of asked.wanted) {
       const meets = (e: Entry): boolean => w.keys.every((k) => e.counts.has(k));
       if (after.some(meets)) continue;
-      before ??= entriesOf(source, terms, true);
+      before ??= entriesOf(source, asked, true);
       const places = before.filter(meets).map((e) => e.place);
       if (places.length > 0) lost.push({ requirement: w.display, keys: w.keys, places });
     }
@@ -304,8 +332,9 @@ const GROUP_ORDER: Record<RequirementGroup, number> = { hard: 0, other: 1, soft:
  * measurable results (`screeningChecks`).
  */
 export const matchReport = (cv: Resume, posting: PostingView, terms: TextTerms = new TextTerms()): MatchReport => {
-  const wanted = wantedOf(posting, terms);
-  const entries = entriesOf(cv, terms);
+  const asked = askedOf(posting, terms);
+  const wanted = asked.wanted;
+  const entries = entriesOf(cv, asked);
   const requirements: (RequirementMatch & { readonly weight: number })[] = wanted.map((w) => {
     const keys = w.keys;
     const found = entries.filter((e) => keys.every((k) => e.counts.has(k)));
