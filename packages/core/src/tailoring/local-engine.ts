@@ -1,3 +1,4 @@
+import { copyJson } from "../resume/copy-json.ts";
 import type { Resume, ResumeProject, ResumeSkill, ResumeWork } from "../resume/resume.ts";
 import { employerOf, sectionParts } from "../resume/text-leaves.ts";
 import { isSpace } from "../resume/whitespace.ts";
@@ -60,15 +61,15 @@ export class LocalEngine implements TailoringEngine {
 const TAILORED_SECTIONS: ReadonlySet<string> = new Set(["work", "projects", "skills"]);
 
 /**
- * `structuredClone(cv)`, but without cloning the sections the engine replaces
- * anyway: their keys keep their place (as undefined until rebuilt).
+ * A copy of `cv` (`copyJson`), but without copying the sections the engine
+ * replaces anyway: their keys keep their place (as undefined until rebuilt).
  */
 const copyExceptTailored = (cv: Resume): Resume => {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(cv)) {
-    // defineProperty, not assignment: a "__proto__" key stays a key, as structuredClone keeps it.
+    // defineProperty, not assignment: a "__proto__" key stays a key, as copyJson keeps it.
     Object.defineProperty(out, key, {
-      value: TAILORED_SECTIONS.has(key) ? undefined : structuredClone(value),
+      value: TAILORED_SECTIONS.has(key) ? undefined : copyJson(value),
       writable: true,
       enumerable: true,
       configurable: true,
@@ -188,14 +189,23 @@ export const tailorLocally = (request: TailorRequest): Resume => {
     ...postingKeywords(posting, {}, terms).map((k) => k.key),
     ...requirements.flatMap((r) => r.keys),
   ]);
-  const wantedIn = (text: string): string[] => [
-    ...new Set(
-      terms
-        .terms(text)
-        .map((t) => t.key)
-        .filter((k) => wanted.has(k)),
-    ),
-  ];
+  // Once per text: pieces, fixed text and the needed terms read the same strings again.
+  const wantedMemo = new Map<string, readonly string[]>();
+  const wantedIn = (text: string): readonly string[] => {
+    let keys = wantedMemo.get(text);
+    if (keys === undefined) {
+      keys = [
+        ...new Set(
+          terms
+            .terms(text)
+            .map((t) => t.key)
+            .filter((k) => wanted.has(k)),
+        ),
+      ];
+      wantedMemo.set(text, keys);
+    }
+    return keys;
+  };
   const out = copyExceptTailored(cv);
 
   // One corpus for the whole CV, so relevance is comparable across sections.
@@ -270,7 +280,7 @@ export const tailorLocally = (request: TailorRequest): Resume => {
   };
   const trimmable: { piece: Piece; owner: { highlights?: string[] } }[] = [];
   out.work = (cv.work ?? []).map((w, wi): ResumeWork => {
-    const entry = structuredClone(w);
+    const entry = copyJson(w);
     const d = workDocs[wi]!;
     fixed(w.position, w.description);
     // An older entry that says nothing the posting asks for stays (a gap in the
@@ -362,7 +372,7 @@ export const tailorLocally = (request: TailorRequest): Resume => {
     for (const w of wholes) coverage.drop(w);
     out.projects = kept.map((pi): ResumeProject => {
       const p = projects[pi]!;
-      const entry = structuredClone(p);
+      const entry = copyJson(p);
       projectSource.set(entry, pi);
       fixed(p.name, p.description, ...(p.keywords ?? []), ...(p.roles ?? []));
       if (p.highlights !== undefined) {
@@ -396,7 +406,7 @@ export const tailorLocally = (request: TailorRequest): Resume => {
     // A project left out whole comes back with its highlights as pieces none of which is kept yet.
     addProject: (pi) => {
       const p = cv.projects![pi]!;
-      const entry = structuredClone(p);
+      const entry = copyJson(p);
       projectSource.set(entry, pi);
       out.projects = [...(out.projects ?? []), entry];
       if (p.highlights === undefined) return;
@@ -595,7 +605,7 @@ const groupSkills = (
     .sort((a, b) => b[1].score - a[1].score || a[0] - b[0])
     .map(([gi, g]) => {
       const source = skills[gi]!;
-      const entry = structuredClone(source);
+      const entry = copyJson(source);
       if (source.keywords !== undefined) entry.keywords = g.keywords.map((ki) => source.keywords![ki]!);
       sourceOf.set(entry, gi);
       return entry;
@@ -649,7 +659,7 @@ const matchedCvSkills = (
 const summaryPieces = (
   sentences: readonly string[],
   sentenceScores: readonly number[],
-  wantedIn: (text: string) => string[],
+  wantedIn: (text: string) => readonly string[],
 ): { chosen: Piece[]; left: Piece[] } => {
   const units = summaryUnits(sentences);
   // A run is as relevant as its best statement: "I have also provided mentorship" lifts the sentence it follows.

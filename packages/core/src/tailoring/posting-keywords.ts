@@ -51,9 +51,18 @@ export const postingKeywords = (
   options: KeywordOptions = {},
   terms: TextTerms = new TextTerms(),
 ): Keyword[] => {
-  const limit = options.limit ?? DEFAULT_KEYWORD_LIMIT;
-  const keywords = termStats(posting, terms).map((s) => {
-    const role = options.discountRoleWords === true && s.kind !== "skill" && ROLE_WORDS.has(s.key);
+  const discount = options.discountRoleWords === true;
+  // Weighed and sorted once per job for each weighing: the engine asks for several lengths of both.
+  const ranked = terms.derived(`${statsKey(posting)}\u0000keywords:${discount}`, () =>
+    rankedKeywords(termStats(posting, terms), discount),
+  );
+  return ranked.slice(0, options.limit ?? DEFAULT_KEYWORD_LIMIT);
+};
+
+/** Every term of the posting as a keyword, heaviest first (see `postingKeywords`). */
+const rankedKeywords = (stats: readonly TermStats[], discountRoleWords: boolean): readonly Keyword[] => {
+  const keywords = stats.map((s) => {
+    const role = discountRoleWords && s.kind !== "skill" && ROLE_WORDS.has(s.key);
     const phrase = s.inPhrase ? IN_PHRASE_FACTOR : OUTSIDE_PHRASES_FACTOR;
     const weight = role
       ? 1
@@ -61,7 +70,7 @@ export const postingKeywords = (
     return { key: s.key, display: s.display, weight, kind: s.kind, first: s.first };
   });
   keywords.sort((a, b) => b.weight - a.weight || a.first - b.first);
-  return keywords.slice(0, limit).map(({ key, display, weight, kind }) => ({ key, display, weight, kind }));
+  return keywords.map(({ key, display, weight, kind }) => ({ key, display, weight, kind }));
 };
 
 interface TermStats {
