@@ -60,21 +60,28 @@ interface EntryGroup<T> {
   readonly entries: T[];
 }
 
+/** The source entries that agree on some fields, and their subgroups by one more field each, built on first use. */
+interface GroupNode<T> extends EntryGroup<T> {
+  /** Signature key → value → the entries of this group with that value. */
+  readonly by: Map<string, Map<string, GroupNode<T>>>;
+}
+
 const dateKey = (entry: Record<string, unknown>): string =>
   JSON.stringify([str(entry["startDate"]) ?? null, str(entry["endDate"]) ?? null]);
 
 /**
  * The source entries of one section, grouped by the values of the fields a
  * tailored entry names, so that "the source entries with this employer, this
- * position and these dates" is a map look-up, not a scan of every source
+ * position and these dates" is a few map look-ups, not a scan of every source
  * entry for every tailored one (a CV may list hundreds of entries of one
- * employer). Each combination of fields is grouped once, on first use.
+ * employer). A group is split by a field once, on first use; the look-ups
+ * walk the values themselves, so no key string is built per look-up.
  */
 class EntryIndex<T extends Record<string, unknown>> {
   readonly #entries: readonly T[];
   readonly #rule: SectionRule<T>;
   readonly #norm: (text: string) => string;
-  readonly #groups = new Map<string, Map<string, EntryGroup<T>>>();
+  readonly #root: GroupNode<T>;
   readonly #stems = new Map<T, Set<string>>();
   readonly #strings = new Map<T, Set<string>>();
 
@@ -82,6 +89,7 @@ class EntryIndex<T extends Record<string, unknown>> {
     this.#entries = entries;
     this.#rule = rule;
     this.#norm = norm;
+    this.#root = { entries: [...entries], by: new Map() };
   }
 
   get size(): number {
@@ -98,21 +106,26 @@ class EntryIndex<T extends Record<string, unknown>> {
     return signature(entry[key], this.#norm);
   }
 
+  /** The source entries whose value for each of `keys` is the one at the same place in `values` (in the source's order); undefined if none. */
   group(keys: readonly string[], values: readonly string[]): EntryGroup<T> | undefined {
-    const name = keys.join("\u0001");
-    let groups = this.#groups.get(name);
-    if (groups === undefined) {
-      const built = new Map<string, EntryGroup<T>>();
-      for (const entry of this.#entries) {
-        const k = JSON.stringify(keys.map((key) => this.valueOf(entry, key)));
-        const g = built.get(k);
-        if (g === undefined) built.set(k, { entries: [entry] });
-        else g.entries.push(entry);
+    let node: GroupNode<T> | undefined = this.#root;
+    for (let i = 0; i < keys.length && node !== undefined; i++) {
+      const key = keys[i]!;
+      let split = node.by.get(key);
+      if (split === undefined) {
+        split = new Map();
+        for (const entry of node.entries) {
+          const v = this.valueOf(entry, key);
+          const sub = split.get(v);
+          if (sub === undefined) split.set(v, { entries: [entry], by: new Map() });
+          else sub.entries.push(entry);
+        }
+        node.by.set(key, split);
       }
-      this.#groups.set(name, built);
-      groups = built;
+      node = split.get(values[i]!);
     }
-    return groups.get(JSON.stringify(values));
+    // With no field named, the group is every source entry: none in a section the source lacks.
+    return node !== undefined && node.entries.length > 0 ? node : undefined;
   }
 
   /** The source entry's own values, normalized: prose kept verbatim needs no word look-up. */
