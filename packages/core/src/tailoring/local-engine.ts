@@ -9,7 +9,7 @@ import { phraseWordsOfTokens } from "./phrase-words.ts";
 import { type Keyword, postingKeywords, type RequirementTerms, requirementTerms } from "./posting-keywords.ts";
 import { splitSentences } from "./sentences.ts";
 import { summaryUnits } from "./summary-units.ts";
-import { type TextTerms, textTermsFor } from "./text-terms.ts";
+import { memoByText, type TextTerms, textTermsFor } from "./text-terms.ts";
 import type { EngineOutput, TailoringEngine, TailorRequest } from "./types.ts";
 
 /** Budgets used when the request leaves them out. */
@@ -190,22 +190,14 @@ export const tailorLocally = (request: TailorRequest): Resume => {
     ...requirements.flatMap((r) => r.keys),
   ]);
   // Once per text: pieces, fixed text and the needed terms read the same strings again.
-  const wantedMemo = new Map<string, readonly string[]>();
-  const wantedIn = (text: string): readonly string[] => {
-    let keys = wantedMemo.get(text);
-    if (keys === undefined) {
-      keys = [
-        ...new Set(
-          terms
-            .terms(text)
-            .map((t) => t.key)
-            .filter((k) => wanted.has(k)),
-        ),
-      ];
-      wantedMemo.set(text, keys);
-    }
-    return keys;
-  };
+  const wantedIn = memoByText((text): readonly string[] => [
+    ...new Set(
+      terms
+        .terms(text)
+        .map((t) => t.key)
+        .filter((k) => wanted.has(k)),
+    ),
+  ]);
   const out = copyExceptTailored(cv);
 
   // One corpus for the whole CV, so relevance is comparable across sections.

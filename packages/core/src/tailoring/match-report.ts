@@ -4,7 +4,7 @@ import type { PostingView } from "./posting-view.ts";
 import { requirementPhrases } from "./requirement-phrases.ts";
 import { screeningChecks } from "./screening-checks.ts";
 import type { RequirementGroup } from "./skill-vocabulary.ts";
-import { TextTerms } from "./text-terms.ts";
+import { memoByText, TextTerms } from "./text-terms.ts";
 import type { CvPlace, MatchReport, RequirementMatch } from "./types.ts";
 
 const pct = (part: number, whole: number): number => (whole <= 0 ? 0 : Math.round((100 * part) / whole));
@@ -171,17 +171,11 @@ const stringsOf = (parts: readonly unknown[]): string[] =>
  * the tailored CV (mostly the same strings) and the engine's repair, which
  * compares the two, all read them.
  */
-const phraseWordsMemo = (terms: TextTerms): ((text: string) => readonly PhraseWord[]) => {
-  const memo = terms.derived("match-report:phrase-words", () => new Map<string, readonly PhraseWord[]>());
-  return (text) => {
-    let words = memo.get(text);
-    if (words === undefined) {
-      words = phraseWordsOfTokens(terms.tokens(text));
-      memo.set(text, words);
-    }
-    return words;
-  };
-};
+const phraseWordsMemo = (terms: TextTerms): ((text: string) => readonly PhraseWord[]) =>
+  memoByText(
+    (text) => phraseWordsOfTokens(terms.tokens(text)),
+    terms.derived("match-report:phrase-words", () => new Map<string, readonly PhraseWord[]>()),
+  );
 
 /** What a report asks of a CV for one posting: the posting's requirements, and the words of a CV string that any of them names. */
 interface Asked {
@@ -197,18 +191,7 @@ const askedOf = (posting: PostingView, terms: TextTerms): Asked => {
     const wanted = wantedOf(posting, key, terms);
     const keys = new Set(wanted.flatMap((w) => w.keys));
     const allWords = phraseWordsMemo(terms);
-    const memo = new Map<string, readonly PhraseWord[]>();
-    return {
-      wanted,
-      wordsOf: (text) => {
-        let words = memo.get(text);
-        if (words === undefined) {
-          words = allWords(text).filter((w) => keys.has(w.key));
-          memo.set(text, words);
-        }
-        return words;
-      },
-    };
+    return { wanted, wordsOf: memoByText((text) => allWords(text).filter((w) => keys.has(w.key))) };
   });
 };
 

@@ -72,6 +72,24 @@ export class TextTerms {
   }
 }
 
+/**
+ * `compute`, once per text: its results kept in `memo` (a fresh map unless one is given, e.g. a job's
+ * `derived` map shared by several readers). `compute` must be a pure function of the text.
+ */
+export const memoByText = <T>(
+  compute: (text: string) => T,
+  memo: Map<string, T> = new Map(),
+): ((text: string) => T) => {
+  return (text) => {
+    let value = memo.get(text);
+    if (value === undefined) {
+      value = compute(text);
+      memo.set(text, value);
+    }
+    return value;
+  };
+};
+
 const byRequest = new WeakMap<object, TextTerms>();
 
 /** The memo of the job `request` belongs to while `withTextTerms` runs for it; otherwise a new one. */
