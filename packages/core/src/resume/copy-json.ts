@@ -44,11 +44,14 @@ const copy = (value: unknown, depth: number): unknown => {
   if (proto !== Object.prototype && proto !== null) throw NOT_JSON;
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
-    const v = copy((value as Record<string, unknown>)[key], depth + 1);
-    // A "__proto__" key (JSON.parse makes one) stays a key: assigning it would set the prototype.
-    if (key === "__proto__")
-      Object.defineProperty(out, key, { value: v, writable: true, enumerable: true, configurable: true });
-    else out[key] = v;
+    setOwnKey(out, key, copy((value as Record<string, unknown>)[key], depth + 1));
   }
   return out;
+};
+
+/** `out[key] = value`, except that a "__proto__" key (JSON.parse makes one) stays a key: assigning it would set the prototype. */
+export const setOwnKey = (out: Record<string, unknown>, key: string, value: unknown): void => {
+  if (key === "__proto__")
+    Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
+  else out[key] = value;
 };

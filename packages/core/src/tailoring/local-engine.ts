@@ -1,4 +1,4 @@
-import { copyJson } from "../resume/copy-json.ts";
+import { copyJson, setOwnKey } from "../resume/copy-json.ts";
 import type { Resume, ResumeProject, ResumeSkill, ResumeWork } from "../resume/resume.ts";
 import { employerOf, sectionParts } from "../resume/text-leaves.ts";
 import { isSpace } from "../resume/whitespace.ts";
@@ -67,13 +67,7 @@ const TAILORED_SECTIONS: ReadonlySet<string> = new Set(["work", "projects", "ski
 const copyExceptTailored = (cv: Resume): Resume => {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(cv)) {
-    // defineProperty, not assignment: a "__proto__" key stays a key, as copyJson keeps it.
-    Object.defineProperty(out, key, {
-      value: TAILORED_SECTIONS.has(key) ? undefined : copyJson(value),
-      writable: true,
-      enumerable: true,
-      configurable: true,
-    });
+    setOwnKey(out, key, TAILORED_SECTIONS.has(key) ? undefined : copyJson(value));
   }
   return out as Resume;
 };
