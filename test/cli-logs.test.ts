@@ -15,7 +15,9 @@ import { type StartedStackProcess, startStackProcess } from "./support/stack-pro
 
 let stack: StartedStackProcess;
 const jobs: { id: string; correlation: string }[] = [];
-const logs = (...args: string[]) => runCli(["logs", ...args], { CVPIPE_DATA_DIR: stack.dataDir, CVPIPE_STAGE: "" });
+const logsIn = (dataDir: string, ...args: string[]) =>
+  runCli(["logs", ...args], { CVPIPE_DATA_DIR: dataDir, CVPIPE_STAGE: "" });
+const logs = (...args: string[]) => logsIn(stack.dataDir, ...args);
 const parsed = (out: string) =>
   out
     .split("\n")
@@ -103,10 +105,9 @@ test("--since: an instant after every line shows none, one before all shows them
   // The stack keeps writing (schedules fire each minute): both reads go to one copy of the files.
   const frozen = mkdtempSync(join(tmpdir(), "cvpipe-logs-frozen-"));
   cpSync(join(stack.dataDir, "logs"), join(frozen, "logs"), { recursive: true });
-  const read = (...args: string[]) => runCli(["logs", ...args], { CVPIPE_DATA_DIR: frozen, CVPIPE_STAGE: "" });
   try {
-    const all = parsed((await read("--json", "--limit", "100000")).out);
-    const last = parsed((await read("--json", "--limit", "2")).out);
+    const all = parsed((await logsIn(frozen, "--json", "--limit", "100000")).out);
+    const last = parsed((await logsIn(frozen, "--json", "--limit", "2")).out);
     assert.ok(all.length > 2);
     assert.equal(last, all.slice(-2));
   } finally {
