@@ -137,7 +137,7 @@ test("the file is owner-only; the terminal still shows no INFO function lines", 
 });
 
 test("no log file under the data directory: said so, with where it looked", async () => {
-  const run = await runCli(["logs"], { CVPIPE_DATA_DIR: join(stack.dataDir, "nothing-here"), CVPIPE_STAGE: "" });
+  const run = await logsIn(join(stack.dataDir, "nothing-here"));
   assert.is(run.code, 2);
   assert.match(run.err, "no stack log");
   assert.match(run.err, "nothing-here");
