@@ -8,7 +8,7 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { createDocumentClient } from "@cvpipe/aws/clients";
 import { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
-import { TailoringJobMessage } from "@cvpipe/core/contracts/messages";
+import { TailoringJobMessage } from "@cvpipe/core/contracts/tailoring-job-message";
 import { type JobRecord, queuedShard, userKey } from "@cvpipe/core/jobs/job-record";
 import { clockFromEnv } from "@cvpipe/core/ports/clock";
 import { functions, jobIndexes, tables } from "@cvpipe/core/topology";

@@ -32,7 +32,7 @@ import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { createDocumentClient, createSqsClient } from "@cvpipe/aws/clients";
 import { weekOfEvent } from "@cvpipe/core/analytics/aggregate";
 import { isoWeekOf } from "@cvpipe/core/analytics/iso-week";
-import type { AnalyticsEventMessage } from "@cvpipe/core/contracts/messages";
+import type { AnalyticsEventMessage } from "@cvpipe/core/contracts/analytics-event-message";
 import { outcomeEvent } from "@cvpipe/core/jobs/job-outcome";
 import type { JobRecord } from "@cvpipe/core/jobs/job-record";
 import { CLOCK_OFFSET_ENV, clockFromEnv } from "@cvpipe/core/ports/clock";

@@ -30,7 +30,7 @@ import { mergeAggregates } from "@cvpipe/core/analytics/aggregate";
 import { type IsoWeek, isoWeekOf, isoWeekStart, nextIsoWeek, previousIsoWeek } from "@cvpipe/core/analytics/iso-week";
 import { diffAggregates } from "@cvpipe/core/analytics/testing/compare";
 import { recount } from "@cvpipe/core/analytics/testing/recount";
-import type { AnalyticsEventMessage } from "@cvpipe/core/contracts/messages";
+import type { AnalyticsEventMessage } from "@cvpipe/core/contracts/analytics-event-message";
 import { clockFromEnv } from "@cvpipe/core/ports/clock";
 import { tables } from "@cvpipe/core/topology";
 import { test as uvuTest } from "uvu";

@@ -6,7 +6,7 @@ import { createDocumentClient, createS3Client, createSqsClient } from "@cvpipe/a
 import { peekDlq, redriveDlq } from "@cvpipe/aws/dlq";
 import { mergeAggregates } from "@cvpipe/core/analytics/aggregate";
 import { isoWeekOf } from "@cvpipe/core/analytics/iso-week";
-import type { TailoringJobMessage } from "@cvpipe/core/contracts/messages";
+import type { TailoringJobMessage } from "@cvpipe/core/contracts/tailoring-job-message";
 import { systemClock } from "@cvpipe/core/ports/clock";
 import { tables } from "@cvpipe/core/topology";
 import { test } from "uvu";

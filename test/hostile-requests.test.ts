@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { createSqsClient } from "@cvpipe/aws/clients";
 import { identityProblem } from "@cvpipe/core/contracts/identity";
-import { messageGroupId } from "@cvpipe/core/contracts/messages";
+import { messageGroupId } from "@cvpipe/core/contracts/message-envelope";
 import { LOCAL_AUDIENCE, LOCAL_ISSUER } from "@cvpipe/local/jwt-keys";
 import { base64url, CompactSign, importJWK, SignJWT } from "jose";
 import { test } from "uvu";

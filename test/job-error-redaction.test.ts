@@ -6,7 +6,7 @@
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { DynamoEmulator } from "@cvpipe/aws/analytics/testing/emulators";
 import type { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
-import type { TailoringJobMessage } from "@cvpipe/core/contracts/messages";
+import type { TailoringJobMessage } from "@cvpipe/core/contracts/tailoring-job-message";
 import { CvpipeError, DependencyError } from "@cvpipe/core/errors";
 import { type JobRecord, userKey } from "@cvpipe/core/jobs/job-record";
 import { jobMessage, queuedJob } from "@cvpipe/core/jobs/testing/sample-job";

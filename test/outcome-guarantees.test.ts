@@ -23,8 +23,9 @@ import { type FoldDeps, foldAnalyticsRecord } from "@cvpipe/core/analytics/fold-
 import type { IsoWeek } from "@cvpipe/core/analytics/iso-week";
 import { MemoryAggregateStore, MemoryEventStore } from "@cvpipe/core/analytics/testing/memory-stores";
 import type { TailoringOutcomeEvent } from "@cvpipe/core/contracts/analytics-event";
+import { AnalyticsEventMessage } from "@cvpipe/core/contracts/analytics-event-message";
 import { idSecret } from "@cvpipe/core/contracts/canonical-json";
-import { AnalyticsEventMessage, type TailoringJobMessage } from "@cvpipe/core/contracts/messages";
+import type { TailoringJobMessage } from "@cvpipe/core/contracts/tailoring-job-message";
 import { MemoryCvStore } from "@cvpipe/core/cvs/testing/memory-cv-store";
 import { DependencyError } from "@cvpipe/core/errors";
 import { retractionEvent } from "@cvpipe/core/jobs/job-outcome";

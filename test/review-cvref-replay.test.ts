@@ -5,7 +5,7 @@
  * version's CV while the job records (and GET shows) the version it was given. One must match the other.
  */
 import { idSecret } from "@cvpipe/core/contracts/canonical-json";
-import { TailoringJobMessage } from "@cvpipe/core/contracts/messages";
+import { TailoringJobMessage } from "@cvpipe/core/contracts/tailoring-job-message";
 import { MemoryCvStore } from "@cvpipe/core/cvs/testing/memory-cv-store";
 import { MemoryJobStore } from "@cvpipe/core/jobs/testing/memory-job-store";
 import type { CvVersion } from "@cvpipe/core/ports/cv-store";

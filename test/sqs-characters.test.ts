@@ -15,7 +15,7 @@ import {
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import { createSqsClient } from "@cvpipe/aws/clients";
-import { messageBody } from "@cvpipe/core/contracts/messages";
+import { messageBody } from "@cvpipe/core/contracts/message-envelope";
 import { type Emulators, startEmulators } from "@cvpipe/local/emulators";
 import type { LocalSettings } from "@cvpipe/local/settings";
 import { test } from "uvu";

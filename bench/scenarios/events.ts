@@ -39,7 +39,8 @@ import { createDocumentClient, createDynamoDbClient, createSqsClient } from "@cv
 import { createTableInput } from "@cvpipe/aws/table-definitions";
 import { mergeAggregates } from "@cvpipe/core/analytics/aggregate";
 import { isoWeekOf } from "@cvpipe/core/analytics/iso-week";
-import { type AnalyticsEventMessage, messageBody, messageGroupId } from "@cvpipe/core/contracts/messages";
+import type { AnalyticsEventMessage } from "@cvpipe/core/contracts/analytics-event-message";
+import { messageBody, messageGroupId } from "@cvpipe/core/contracts/message-envelope";
 import { systemClock } from "@cvpipe/core/ports/clock";
 import { functions, queues, tables } from "@cvpipe/core/topology";
 import { mintToken } from "@cvpipe/local/jwt-keys";

@@ -4,7 +4,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { CreateQueueCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { messageBody, messageGroupId, type TailoringJobMessage } from "@cvpipe/core/contracts/messages";
+import { messageBody, messageGroupId } from "@cvpipe/core/contracts/message-envelope";
+import type { TailoringJobMessage } from "@cvpipe/core/contracts/tailoring-job-message";
 import { evalPairs, loadJob, loadResume } from "@cvpipe/core/tailoring/testing/eval-set";
 import { mintToken } from "@cvpipe/local/jwt-keys";
 import type { StartedStackProcess } from "../../test/support/stack-process.ts";

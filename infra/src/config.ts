@@ -6,7 +6,7 @@
  */
 import { parseCorsOrigins } from "@cvpipe/core/contracts/cors";
 import { isDomainName, isEmailAddress } from "@cvpipe/core/contracts/email-address";
-import { ENGINE_NAMES, type EngineName } from "@cvpipe/core/contracts/job-request";
+import { ENGINE_NAMES, type EngineName } from "@cvpipe/core/contracts/job-constants";
 import { ConfigError } from "@cvpipe/core/errors";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Node } from "constructs";

@@ -5,8 +5,10 @@
  * triages a DLQ: `cvpipe dlq` (packages/cli) and the local console
  * (packages/local/src/console), with the same redrive filter (--job, --tenant, --error).
  */
+
+import { AnalyticsEventMessage } from "@cvpipe/core/contracts/analytics-event-message";
 import { zodIssues } from "@cvpipe/core/contracts/field-issues";
-import { AnalyticsEventMessage, TailoringJobMessage } from "@cvpipe/core/contracts/messages";
+import { TailoringJobMessage } from "@cvpipe/core/contracts/tailoring-job-message";
 import type { JobRecord } from "@cvpipe/core/jobs/job-record";
 import type { QueueId } from "@cvpipe/core/topology";
 import type { DlqFilter, DlqMessage } from "./dlq.ts";

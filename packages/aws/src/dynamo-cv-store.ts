@@ -12,7 +12,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { CV_ID } from "@cvpipe/core/contracts/job-request";
+import { CV_ID } from "@cvpipe/core/contracts/job-constants";
 import { InvalidCursorError } from "@cvpipe/core/errors";
 import { compositeKey } from "@cvpipe/core/keys";
 import type { CreateCvOutcome, CvOwner, CvPage, CvRecord, CvStore, CvVersion } from "@cvpipe/core/ports/cv-store";

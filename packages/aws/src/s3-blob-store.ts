@@ -7,7 +7,7 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import type { BlobPointer } from "@cvpipe/core/contracts/messages";
+import type { BlobPointer } from "@cvpipe/core/contracts/blob-pointer";
 import { keyPart } from "@cvpipe/core/keys";
 import { BlobNotFoundError, type BlobOwner, type BlobStore } from "@cvpipe/core/ports/blob-store";
 import type { Clock } from "@cvpipe/core/ports/clock";

@@ -13,7 +13,7 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { CORRELATION_ID_ATTRIBUTE } from "@cvpipe/core/contracts/messages";
+import { CORRELATION_ID_ATTRIBUTE } from "@cvpipe/core/contracts/message-envelope";
 import { ConfigError, DependencyError } from "@cvpipe/core/errors";
 import { rejects } from "@cvpipe/core/testing/rejects";
 import { queueUrlEnv } from "@cvpipe/core/topology";

@@ -5,7 +5,7 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { CORRELATION_ID_ATTRIBUTE } from "@cvpipe/core/contracts/messages";
+import { CORRELATION_ID_ATTRIBUTE } from "@cvpipe/core/contracts/message-envelope";
 import { ConfigError } from "@cvpipe/core/errors";
 import type { OutgoingMessage, QueuePublisher } from "@cvpipe/core/ports/queue-publisher";
 import { type QueueId, queueUrlEnv } from "@cvpipe/core/topology";

@@ -8,7 +8,7 @@
 import { DynamoAggregateStore } from "@cvpipe/aws/analytics/dynamo-aggregate-store";
 import { createTables, type DynamoEmulator, startDynalite } from "@cvpipe/aws/analytics/testing/emulators";
 import { mergeAggregates } from "@cvpipe/core/analytics/aggregate";
-import type { AnalyticsEventMessage } from "@cvpipe/core/contracts/messages";
+import type { AnalyticsEventMessage } from "@cvpipe/core/contracts/analytics-event-message";
 import { CLOCK_OFFSET_ENV } from "@cvpipe/core/ports/clock";
 import { sqsEvent, sqsRecord } from "@cvpipe/core/testing/sqs-record";
 import { tables } from "@cvpipe/core/topology";

@@ -13,7 +13,7 @@
  */
 
 import type { BatchEventRecorder, RecordedEvent } from "@cvpipe/aws/analytics/analytics-fold";
-import { AnalyticsEventMessage } from "@cvpipe/core/contracts/messages";
+import { AnalyticsEventMessage } from "@cvpipe/core/contracts/analytics-event-message";
 import type { SuppressionLookup } from "@cvpipe/core/ports/deletion-store";
 import type { EventRecorder } from "@cvpipe/core/ports/event-recorder";
 import type { SQSEvent, SQSRecord } from "aws-lambda";

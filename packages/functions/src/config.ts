@@ -6,7 +6,7 @@
  */
 import { DEFAULT_EVENT_TYPES, EventType, MAX_EVENT_TYPES } from "@cvpipe/core/contracts/analytics-event";
 import { isEmailAddress } from "@cvpipe/core/contracts/email-address";
-import { ENGINE_NAMES } from "@cvpipe/core/contracts/job-request";
+import { ENGINE_NAMES } from "@cvpipe/core/contracts/job-constants";
 import * as z from "@cvpipe/core/contracts/zod";
 import { ConfigError } from "@cvpipe/core/errors";
 import {

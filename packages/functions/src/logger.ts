@@ -17,7 +17,7 @@ export const serviceNameOf = (env: NodeJS.ProcessEnv = process.env): string =>
 export const createLogger = (fn: string, env: NodeJS.ProcessEnv = process.env): Logger =>
   new Logger({ serviceName: serviceNameOf(env), persistentKeys: { fn } });
 
-/** The log key that ties a request's, a job's or an event's lines together (see contracts/messages.ts). */
+/** The log key that ties a request's, a job's or an event's lines together (see contracts/message-envelope.ts). */
 export const CORRELATION_ID_KEY = "correlationId";
 
 /** The log key of the SQS message a worker is processing (fifo-worker.ts adds it to each record's lines). */

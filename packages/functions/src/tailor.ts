@@ -3,7 +3,7 @@
  * each record is one job, processed exactly once in effect (see processJob).
  */
 
-import { TailoringJobMessage } from "@cvpipe/core/contracts/messages";
+import { TailoringJobMessage } from "@cvpipe/core/contracts/tailoring-job-message";
 import type { SQSRecord } from "aws-lambda";
 import type { ProcessJobDeps } from "./app/process-job.ts";
 import { processJob } from "./app/process-job.ts";

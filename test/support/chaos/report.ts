@@ -17,7 +17,7 @@ import {
   type WeeklyAggregate,
 } from "@cvpipe/core/analytics/aggregate";
 import type { IsoWeek } from "@cvpipe/core/analytics/iso-week";
-import type { AnalyticsEventMessage } from "@cvpipe/core/contracts/messages";
+import type { AnalyticsEventMessage } from "@cvpipe/core/contracts/analytics-event-message";
 import type { AggregateReader } from "@cvpipe/core/ports/analytics-stores";
 import { renderWeeklyReport } from "@cvpipe/core/report/send-weekly-report";
 import { repoRoot } from "../stack.ts";

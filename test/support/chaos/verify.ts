@@ -18,7 +18,7 @@ import { type IsoWeek, isoWeekOf } from "@cvpipe/core/analytics/iso-week";
 import { diffAggregates } from "@cvpipe/core/analytics/testing/compare";
 import { recount } from "@cvpipe/core/analytics/testing/recount";
 import { isOutcomeEvent, isRetractionEvent, type TailoringOutcomeEvent } from "@cvpipe/core/contracts/analytics-event";
-import { AnalyticsEventMessage } from "@cvpipe/core/contracts/messages";
+import { AnalyticsEventMessage } from "@cvpipe/core/contracts/analytics-event-message";
 import type { Clock } from "@cvpipe/core/ports/clock";
 import { tables } from "@cvpipe/core/topology";
 import type { Accepted } from "./producer.ts";

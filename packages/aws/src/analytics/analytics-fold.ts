@@ -6,7 +6,7 @@ import {
   foldAnalyticsBatch,
   foldAnalyticsRecord,
 } from "@cvpipe/core/analytics/fold-event";
-import type { AnalyticsEventMessage } from "@cvpipe/core/contracts/messages";
+import type { AnalyticsEventMessage } from "@cvpipe/core/contracts/analytics-event-message";
 import type { Clock } from "@cvpipe/core/ports/clock";
 import type { EventDelivery, EventRecorder } from "@cvpipe/core/ports/event-recorder";
 import type { Metrics } from "@cvpipe/core/ports/metrics";

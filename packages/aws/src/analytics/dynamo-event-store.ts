@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { EventBatchStore, EventRef, NewEvent } from "@cvpipe/core/analytics/fold-event";
-import { AnalyticsEventMessage } from "@cvpipe/core/contracts/messages";
+import { AnalyticsEventMessage } from "@cvpipe/core/contracts/analytics-event-message";
 import type { EventStore, PutOnceOutcome, StoredEvent } from "@cvpipe/core/ports/analytics-stores";
 import type { Clock } from "@cvpipe/core/ports/clock";
 import { conditionalWrite, dependencyFailure, isConditionalCheckFailed } from "../aws-errors.ts";

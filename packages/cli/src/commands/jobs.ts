@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createS3Client } from "@cvpipe/aws/clients";
 import { S3BlobStore } from "@cvpipe/aws/s3-blob-store";
-import { JOB_STATUSES, type JobStatus } from "@cvpipe/core/contracts/job-request";
+import { JOB_STATUSES, type JobStatus } from "@cvpipe/core/contracts/job-constants";
 import { InvalidLimitError } from "@cvpipe/core/errors";
 import type { JobRecord } from "@cvpipe/core/jobs/job-record";
 import { parseListLimit } from "@cvpipe/core/jobs/list-limit";

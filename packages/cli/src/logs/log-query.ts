@@ -20,7 +20,7 @@ export interface LogQuery {
 export const ID_KEYS = { jobId: "jobId", messageId: "messageId", correlationId: "correlationId" } as const;
 
 /**
- * The characters an id filter accepts: a correlation id's (contracts/messages.ts), which covers job
+ * The characters an id filter accepts: a correlation id's (contracts/message-envelope.ts), which covers job
  * and message ids (UUIDs). On a stage the id goes into a CloudWatch filter pattern inside quotes;
  * refusing `"` and `\` here keeps it from ending the pattern's string early.
  */

@@ -50,7 +50,7 @@ import {
   isOutcomeEvent,
   isRetractionEvent,
 } from "../contracts/analytics-event.ts";
-import type { AnalyticsEventMessage } from "../contracts/messages.ts";
+import type { AnalyticsEventMessage } from "../contracts/analytics-event-message.ts";
 import { fromCounters, type Histogram, LATENCY_MS, MATCH_SCORE, observe } from "./histogram.ts";
 import { type IsoWeek, isoWeekOf } from "./iso-week.ts";
 

@@ -7,7 +7,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { TailoringOutcomeEvent } from "../contracts/analytics-event.ts";
-import type { AnalyticsEventMessage } from "../contracts/messages.ts";
+import type { AnalyticsEventMessage } from "../contracts/analytics-event-message.ts";
 import { DependencyError } from "../errors.ts";
 import { retractionEvent } from "../jobs/job-outcome.ts";
 import type { AggregateStore, EventStore } from "../ports/analytics-stores.ts";

@@ -133,7 +133,7 @@
  */
 
 import { isRetractionEvent } from "../contracts/analytics-event.ts";
-import type { AnalyticsEventMessage } from "../contracts/messages.ts";
+import type { AnalyticsEventMessage } from "../contracts/analytics-event-message.ts";
 import { DependencyError, ValidationError } from "../errors.ts";
 import type { AggregateStore, EventStore, StoredEvent } from "../ports/analytics-stores.ts";
 import { METRIC, type MetricName, type Metrics } from "../ports/metrics.ts";

@@ -5,7 +5,7 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import type { AnalyticsEventMessage } from "../contracts/messages.ts";
+import type { AnalyticsEventMessage } from "../contracts/analytics-event-message.ts";
 import type { EventStore } from "../ports/analytics-stores.ts";
 import { MemoryMetrics } from "../testing/memory-ports.ts";
 import { rejects } from "../testing/rejects.ts";

@@ -1,4 +1,4 @@
-import { ENGINE_NAMES } from "./job-request.ts";
+import { ENGINE_NAMES } from "./job-constants.ts";
 import * as z from "./zod.ts";
 
 /** Producer-chosen id, unique within the tenant: the idempotency key of an event (a repeat is stored once). */

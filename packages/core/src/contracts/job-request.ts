@@ -1,11 +1,9 @@
 import { encodedJsonKind } from "./encoded-json.ts";
+import { APPLICATION_ID, CV_ID, ENGINE_NAMES } from "./job-constants.ts";
 import { Posting } from "./posting.ts";
 import * as z from "./zod.ts";
 
 export { MAX_POSTING_CHARS, Posting } from "./posting.ts";
-
-export const ENGINE_NAMES = ["local", "bedrock", "openai"] as const;
-export type EngineName = (typeof ENGINE_NAMES)[number];
 
 /** Limits that keep a request inside one SQS message and one DynamoDB item. */
 export const MAX_CV_TEXT_CHARS = 100_000;
@@ -61,12 +59,6 @@ export const CvField = z
     ),
   );
 
-/** A library CV's id: a UUID (random, or derived from the upload's Idempotency-Key). */
-export const CV_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** A producer's own id for what a job belongs to (an application in their ATS): echoed, and a list filter. */
-export const APPLICATION_ID = /^[\x21-\x7e]{1,128}$/;
-
 export const CvRef = z
   .strictObject({
     cvId: z.string().check(z.regex(CV_ID, "must be a cvId as POST /v1/cvs returned it")),
@@ -97,7 +89,3 @@ export const JobRequest = z.strictObject({
   options: z.optional(TailoringOptions).check(z.describe("Engine and length budgets; defaults apply when omitted.")),
 });
 export type JobRequest = z.output<typeof JobRequest>;
-
-export const JOB_STATUSES = ["QUEUED", "PROCESSING", "SUCCEEDED", "FAILED"] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
-export const isTerminal = (status: JobStatus): boolean => status === "SUCCEEDED" || status === "FAILED";

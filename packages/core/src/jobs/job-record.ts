@@ -1,6 +1,6 @@
 import type { TailoringOutcomeEvent } from "../contracts/analytics-event.ts";
-import type { EngineName, JobStatus } from "../contracts/job-request.ts";
-import type { BlobPointer } from "../contracts/messages.ts";
+import type { BlobPointer } from "../contracts/blob-pointer.ts";
+import type { EngineName, JobStatus } from "../contracts/job-constants.ts";
 import type { ErrorCode } from "../errors.ts";
 import type { JobCompletion } from "../ports/job-store.ts";
 import type { TailoringResult, TokenUsage } from "../tailoring/types.ts";

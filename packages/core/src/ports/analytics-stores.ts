@@ -1,6 +1,6 @@
 import type { AggregateIncrements, AggregateItem } from "../analytics/aggregate.ts";
 import type { IsoWeek } from "../analytics/iso-week.ts";
-import type { AnalyticsEventMessage } from "../contracts/messages.ts";
+import type { AnalyticsEventMessage } from "../contracts/analytics-event-message.ts";
 
 /** A raw analytics event as stored (events table, TTL). */
 export interface StoredEvent {

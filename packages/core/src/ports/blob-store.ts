@@ -1,4 +1,4 @@
-import type { BlobPointer } from "../contracts/messages.ts";
+import type { BlobPointer } from "../contracts/blob-pointer.ts";
 
 /** The object a pointer names does not exist (deleted, expired, never written): retrying cannot help. */
 export class BlobNotFoundError extends Error {

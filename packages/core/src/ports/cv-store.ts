@@ -2,7 +2,7 @@
  * The CV library's metadata (one record per CV, its versions listed in it); the bodies are blobs.
  * Every method is scoped to an owner (tenant and user): another owner's CV is simply not there.
  */
-import type { BlobPointer } from "../contracts/messages.ts";
+import type { BlobPointer } from "../contracts/blob-pointer.ts";
 
 export type CvFormat = "json-resume" | "text";
 

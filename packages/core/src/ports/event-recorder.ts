@@ -1,4 +1,4 @@
-import type { AnalyticsEventMessage } from "../contracts/messages.ts";
+import type { AnalyticsEventMessage } from "../contracts/analytics-event-message.ts";
 
 /** Where an analytics record came from on the queue: the FIFO identity the exactly-once fold keys on. */
 export interface EventDelivery {

@@ -1,5 +1,5 @@
-import type { JobStatus } from "../contracts/job-request.ts";
-import type { BlobPointer } from "../contracts/messages.ts";
+import type { BlobPointer } from "../contracts/blob-pointer.ts";
+import type { JobStatus } from "../contracts/job-constants.ts";
 import type { JobError, JobRecord } from "../jobs/job-record.ts";
 import type { TailoringResult, TokenUsage } from "../tailoring/types.ts";
 

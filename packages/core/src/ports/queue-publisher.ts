@@ -6,7 +6,7 @@ export interface OutgoingMessage {
   readonly deduplicationId: string;
   /**
    * Ties the message's log lines to the request that caused it: travels as the
-   * message attribute CORRELATION_ID_ATTRIBUTE (contracts/messages.ts), not in
+   * message attribute CORRELATION_ID_ATTRIBUTE (contracts/message-envelope.ts), not in
    * the versioned body. Must pass isCorrelationId.
    */
   readonly correlationId?: string;

@@ -1,4 +1,4 @@
-import type { BlobPointer } from "../contracts/messages.ts";
+import type { BlobPointer } from "../contracts/blob-pointer.ts";
 
 /** Links to stored results that need no token: a presigned GET (the aws package's S3BlobStore implements it). */
 export interface ResultLinks {

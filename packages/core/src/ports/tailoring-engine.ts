@@ -1,4 +1,4 @@
-import type { EngineName } from "../contracts/job-request.ts";
+import type { EngineName } from "../contracts/job-constants.ts";
 import type { EngineOutput, TailorRequest } from "../tailoring/types.ts";
 
 /**

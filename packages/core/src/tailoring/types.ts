@@ -1,4 +1,5 @@
-import type { EngineName, TailoringOptions } from "../contracts/job-request.ts";
+import type { EngineName } from "../contracts/job-constants.ts";
+import type { TailoringOptions } from "../contracts/job-request.ts";
 import type { Resume } from "../resume/resume.ts";
 import type { PostingView } from "./posting-view.ts";
 import type { ScreeningChecks } from "./screening-checks.ts";

@@ -3,7 +3,8 @@
  * tests that drive a use case (submitJob, processJob, submitEvents, the sweep,
  * the fold) directly.
  */
-import type { AnalyticsEventMessage, BlobPointer } from "../contracts/messages.ts";
+import type { AnalyticsEventMessage } from "../contracts/analytics-event-message.ts";
+import type { BlobPointer } from "../contracts/blob-pointer.ts";
 import { DependencyError } from "../errors.ts";
 import { BlobNotFoundError, type BlobOwner, type BlobStore } from "../ports/blob-store.ts";
 import type { MetricDimensions, MetricName, Metrics } from "../ports/metrics.ts";

@@ -10,7 +10,8 @@
  */
 import { canonicalJson, derivedId, type IdSecret, sha256Hex } from "@cvpipe/core/contracts/canonical-json";
 import { zodIssues } from "@cvpipe/core/contracts/field-issues";
-import { CV_ID, CvField, type CvRef } from "@cvpipe/core/contracts/job-request";
+import { CV_ID } from "@cvpipe/core/contracts/job-constants";
+import { CvField, type CvRef } from "@cvpipe/core/contracts/job-request";
 import * as z from "@cvpipe/core/contracts/zod";
 import {
   CvNotFoundError,

@@ -1,6 +1,6 @@
 import { MemoryEventStore } from "@cvpipe/core/analytics/testing/memory-stores";
 import { idSecret } from "@cvpipe/core/contracts/canonical-json";
-import { messageGroupId } from "@cvpipe/core/contracts/messages";
+import { messageGroupId } from "@cvpipe/core/contracts/message-envelope";
 import { MemoryCvStore } from "@cvpipe/core/cvs/testing/memory-cv-store";
 import { MemoryDeletionStore } from "@cvpipe/core/deletions/testing/memory-deletion-store";
 import { MemoryFeedbackStore } from "@cvpipe/core/feedback/testing/memory-feedback-store";

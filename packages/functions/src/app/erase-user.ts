@@ -15,7 +15,7 @@
  * fold has not finished are waited for, not cut out of it. Raw events stored until R + grace are in scope
  * (an event the user sent within those seconds loses its dedup record, never its count).
  */
-import { messageGroupId } from "@cvpipe/core/contracts/messages";
+import { messageGroupId } from "@cvpipe/core/contracts/message-envelope";
 import type { UserEventStore } from "@cvpipe/core/ports/analytics-stores";
 import type { BlobStore } from "@cvpipe/core/ports/blob-store";
 import type { Clock } from "@cvpipe/core/ports/clock";

@@ -9,9 +9,10 @@
  */
 
 import type { TailoringFeedbackEvent } from "@cvpipe/core/contracts/analytics-event";
+import type { AnalyticsEventMessage } from "@cvpipe/core/contracts/analytics-event-message";
 import { derivedId, type IdSecret } from "@cvpipe/core/contracts/canonical-json";
 import { zodIssues } from "@cvpipe/core/contracts/field-issues";
-import { type AnalyticsEventMessage, messageBody, messageGroupId } from "@cvpipe/core/contracts/messages";
+import { messageBody, messageGroupId } from "@cvpipe/core/contracts/message-envelope";
 import * as z from "@cvpipe/core/contracts/zod";
 import { CvpipeError, NotFoundError, ValidationError } from "@cvpipe/core/errors";
 import type { Caller } from "@cvpipe/core/jobs/caller";

@@ -1,4 +1,4 @@
-import type { BlobPointer } from "@cvpipe/core/contracts/messages";
+import type { BlobPointer } from "@cvpipe/core/contracts/blob-pointer";
 import { NotFoundError } from "@cvpipe/core/errors";
 import type { JobRecord } from "@cvpipe/core/jobs/job-record";
 import { BlobNotFoundError, type BlobStore } from "@cvpipe/core/ports/blob-store";

@@ -6,7 +6,7 @@
  * is ever added, is a documented claim checked here — nowhere else.)
  */
 import type { IdSecret } from "@cvpipe/core/contracts/canonical-json";
-import { APPLICATION_ID, JOB_STATUSES, type JobStatus } from "@cvpipe/core/contracts/job-request";
+import { APPLICATION_ID, JOB_STATUSES, type JobStatus } from "@cvpipe/core/contracts/job-constants";
 import { type FieldIssue, NotFoundError, ValidationError } from "@cvpipe/core/errors";
 import type { Caller } from "@cvpipe/core/jobs/caller";
 import type { JobRecord } from "@cvpipe/core/jobs/job-record";

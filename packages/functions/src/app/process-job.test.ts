@@ -3,7 +3,7 @@
  * writes for each, when it throws (so the queue redelivers), the claim check
  * both ways, overlapping attempts, and the retraction of a superseded outcome.
  */
-import type { TailoringJobMessage } from "@cvpipe/core/contracts/messages";
+import type { TailoringJobMessage } from "@cvpipe/core/contracts/tailoring-job-message";
 import {
   CvpipeError,
   DependencyError,

@@ -1,10 +1,10 @@
-import type { EngineName } from "@cvpipe/core/contracts/job-request";
+import type { EngineName } from "@cvpipe/core/contracts/job-constants";
+import { parseWith } from "@cvpipe/core/contracts/parse";
 import {
   type TailoringInput,
   TailoringInput as TailoringInputSchema,
   type TailoringJobMessage,
-} from "@cvpipe/core/contracts/messages";
-import { parseWith } from "@cvpipe/core/contracts/parse";
+} from "@cvpipe/core/contracts/tailoring-job-message";
 import {
   ContentError,
   CvpipeError,

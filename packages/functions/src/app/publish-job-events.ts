@@ -1,4 +1,5 @@
-import { type AnalyticsEventMessage, messageBody, messageGroupId } from "@cvpipe/core/contracts/messages";
+import type { AnalyticsEventMessage } from "@cvpipe/core/contracts/analytics-event-message";
+import { messageBody, messageGroupId } from "@cvpipe/core/contracts/message-envelope";
 import { finishedJobEvents } from "@cvpipe/core/jobs/job-outcome";
 import type { JobRecord } from "@cvpipe/core/jobs/job-record";
 import type { QueuePublisher } from "@cvpipe/core/ports/queue-publisher";

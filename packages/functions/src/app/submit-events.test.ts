@@ -3,8 +3,8 @@
  * the catalogue, not in the future), all-or-nothing, and what is sent.
  */
 import { DEFAULT_EVENT_TYPES } from "@cvpipe/core/contracts/analytics-event";
+import { AnalyticsEventMessage } from "@cvpipe/core/contracts/analytics-event-message";
 import { derivedId, idSecret } from "@cvpipe/core/contracts/canonical-json";
-import { AnalyticsEventMessage } from "@cvpipe/core/contracts/messages";
 import { DependencyError, ValidationError } from "@cvpipe/core/errors";
 import { fixture } from "@cvpipe/core/testing/fixtures";
 import { MemoryMetrics, Outbox } from "@cvpipe/core/testing/memory-ports";

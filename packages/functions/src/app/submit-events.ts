@@ -1,7 +1,8 @@
 import { EventsRequest, MAX_EVENTS_PER_REQUEST } from "@cvpipe/core/contracts/analytics-event";
+import type { AnalyticsEventMessage } from "@cvpipe/core/contracts/analytics-event-message";
 import { derivedId, type IdSecret } from "@cvpipe/core/contracts/canonical-json";
 import { zodIssues } from "@cvpipe/core/contracts/field-issues";
-import { type AnalyticsEventMessage, messageBody, messageGroupId } from "@cvpipe/core/contracts/messages";
+import { messageBody, messageGroupId } from "@cvpipe/core/contracts/message-envelope";
 import { type FieldIssue, ValidationError } from "@cvpipe/core/errors";
 import type { Caller, RequestContext } from "@cvpipe/core/jobs/caller";
 import type { Clock } from "@cvpipe/core/ports/clock";

@@ -5,7 +5,7 @@
  */
 
 import { idSecret } from "@cvpipe/core/contracts/canonical-json";
-import { TailoringInput, TailoringJobMessage } from "@cvpipe/core/contracts/messages";
+import { TailoringInput, TailoringJobMessage } from "@cvpipe/core/contracts/tailoring-job-message";
 import { MemoryCvStore } from "@cvpipe/core/cvs/testing/memory-cv-store";
 import { CvpipeError, DependencyError, InvalidIdempotencyKeyError, ValidationError } from "@cvpipe/core/errors";
 import { queuedShard } from "@cvpipe/core/jobs/job-record";

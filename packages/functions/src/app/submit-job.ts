@@ -1,7 +1,9 @@
 import { canonicalJson, derivedId, type IdSecret, sha256Hex } from "@cvpipe/core/contracts/canonical-json";
 import { zodIssues } from "@cvpipe/core/contracts/field-issues";
-import { type EngineName, JobRequest, type JobStatus } from "@cvpipe/core/contracts/job-request";
-import { messageBody, messageGroupId, type TailoringJobMessage } from "@cvpipe/core/contracts/messages";
+import type { EngineName, JobStatus } from "@cvpipe/core/contracts/job-constants";
+import { JobRequest } from "@cvpipe/core/contracts/job-request";
+import { messageBody, messageGroupId } from "@cvpipe/core/contracts/message-envelope";
+import type { TailoringJobMessage } from "@cvpipe/core/contracts/tailoring-job-message";
 import {
   CvNotFoundError,
   CvpipeError,

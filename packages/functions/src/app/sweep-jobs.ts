@@ -1,4 +1,4 @@
-import { isCorrelationId } from "@cvpipe/core/contracts/messages";
+import { isCorrelationId } from "@cvpipe/core/contracts/message-envelope";
 import type { JobRecord } from "@cvpipe/core/jobs/job-record";
 import type { Clock } from "@cvpipe/core/ports/clock";
 import type { JobStore } from "@cvpipe/core/ports/job-store";

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { identityProblem } from "@cvpipe/core/contracts/identity";
 import { jsonLimitIssues, MAX_KEY_CHARS, STREAM_SAFE_COMBINING_RUN } from "@cvpipe/core/contracts/json-limits";
-import { isCorrelationId } from "@cvpipe/core/contracts/messages";
+import { isCorrelationId } from "@cvpipe/core/contracts/message-envelope";
 import { CvpipeError, ValidationError } from "@cvpipe/core/errors";
 import type { Caller } from "@cvpipe/core/jobs/caller";
 import { api } from "@cvpipe/core/topology";

@@ -6,7 +6,7 @@
  * test of it, so a rule written into the document by hand again shows here.
  */
 import { MAX_EVENTS_PER_REQUEST } from "@cvpipe/core/contracts/analytics-event";
-import { isCorrelationId } from "@cvpipe/core/contracts/messages";
+import { isCorrelationId } from "@cvpipe/core/contracts/message-envelope";
 import { api, type RouteSpec } from "@cvpipe/core/topology";
 import { test } from "uvu";
 import * as assert from "uvu/assert";

@@ -10,7 +10,7 @@
 
 import { DEFAULT_EVENT_TYPES } from "@cvpipe/core/contracts/analytics-event";
 import { idSecret } from "@cvpipe/core/contracts/canonical-json";
-import { TailoringJobMessage } from "@cvpipe/core/contracts/messages";
+import { TailoringJobMessage } from "@cvpipe/core/contracts/tailoring-job-message";
 import { MemoryCvStore } from "@cvpipe/core/cvs/testing/memory-cv-store";
 import { CvpipeError, DependencyError } from "@cvpipe/core/errors";
 import type { JobRecord } from "@cvpipe/core/jobs/job-record";

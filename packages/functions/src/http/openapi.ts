@@ -1,6 +1,7 @@
 import { EventsRequest, MAX_EVENTS_PER_REQUEST } from "@cvpipe/core/contracts/analytics-event";
-import { APPLICATION_ID, JOB_STATUSES, JobRequest } from "@cvpipe/core/contracts/job-request";
-import { CORRELATION_ID_PATTERN } from "@cvpipe/core/contracts/messages";
+import { APPLICATION_ID, JOB_STATUSES } from "@cvpipe/core/contracts/job-constants";
+import { JobRequest } from "@cvpipe/core/contracts/job-request";
+import { CORRELATION_ID_PATTERN } from "@cvpipe/core/contracts/message-envelope";
 import * as z from "@cvpipe/core/contracts/zod";
 import { api, buckets, retention, SETTING } from "@cvpipe/core/topology";
 import { CvUpload } from "../app/cv-library.ts";

@@ -8,7 +8,7 @@
  * Errors (the `{success:false}` envelope and its codes) are in error-codes.ts.
  */
 import { DEPENDENCIES } from "@cvpipe/aws/health-checks";
-import { ENGINE_NAMES, JOB_STATUSES } from "@cvpipe/core/contracts/job-request";
+import { ENGINE_NAMES, JOB_STATUSES } from "@cvpipe/core/contracts/job-constants";
 import * as z from "@cvpipe/core/contracts/zod";
 import type { ErrorCode } from "@cvpipe/core/errors";
 import { MAX_CV_WARNINGS } from "@cvpipe/core/resume/resume-review";

@@ -1,4 +1,4 @@
-import { CORRELATION_ID_ATTRIBUTE, isCorrelationId } from "@cvpipe/core/contracts/messages";
+import { CORRELATION_ID_ATTRIBUTE, isCorrelationId } from "@cvpipe/core/contracts/message-envelope";
 import { PoisonMessageError } from "@cvpipe/core/errors";
 import type { Log } from "@cvpipe/core/ports/log";
 import type { ReleaseRecords } from "@cvpipe/core/ports/release-records";

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { allowedOrigin, CORS } from "@cvpipe/core/contracts/cors";
-import { isCorrelationId } from "@cvpipe/core/contracts/messages";
+import { isCorrelationId } from "@cvpipe/core/contracts/message-envelope";
 import type { Clock } from "@cvpipe/core/ports/clock";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from "aws-lambda";
 import type { LocalKeys } from "../jwt-keys.ts";

@@ -1,5 +1,5 @@
 import { isFeedbackEvent, isOutcomeEvent, isRetractionEvent } from "../../contracts/analytics-event.ts";
-import type { AnalyticsEventMessage } from "../../contracts/messages.ts";
+import type { AnalyticsEventMessage } from "../../contracts/analytics-event-message.ts";
 import {
   distinctKeywords,
   eventKey,

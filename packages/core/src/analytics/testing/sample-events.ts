@@ -3,8 +3,8 @@
  * previews: a few tenants and users, tailoring outcomes from both engines
  * (mostly successes), producer events of a handful of types.
  */
-import type { AnalyticsEventMessage } from "../../contracts/messages.ts";
-import { messageGroupId } from "../../contracts/messages.ts";
+import type { AnalyticsEventMessage } from "../../contracts/analytics-event-message.ts";
+import { messageGroupId } from "../../contracts/message-envelope.ts";
 import { seededRandom } from "../../testing/random.ts";
 import { isoWeekStart } from "../iso-week.ts";
 

@@ -4,7 +4,7 @@
  * minute before `at`, living a day past it; every field can be overridden (the
  * user key follows the tenant and user given).
  */
-import type { TailoringInput, TailoringJobMessage } from "../../contracts/messages.ts";
+import type { TailoringInput, TailoringJobMessage } from "../../contracts/tailoring-job-message.ts";
 import { type JobRecord, queuedShard, userKey } from "../job-record.ts";
 
 export const SAMPLE_JOB_AT = new Date("2026-11-18T10:00:00Z");

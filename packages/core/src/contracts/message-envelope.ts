@@ -1,48 +1,11 @@
+/**
+ * What every message on cvpipe's queues has, whatever its body: its FIFO group, its body as SQS
+ * accepts it, the correlation id attribute. No schema here (the bodies' schemas are
+ * tailoring-job-message.ts and analytics-event-message.ts), so a function that sends or reads one
+ * kind of message bundles that kind's schema only.
+ */
 import { createHash } from "node:crypto";
 import { compositeKey } from "../keys.ts";
-import { AnalyticsEvent } from "./analytics-event.ts";
-import { Posting, TailoringOptions } from "./job-request.ts";
-import * as z from "./zod.ts";
-
-/** Claim check: the payload lives in S3 because it was too large to travel inline. */
-const nonEmpty = () => z.string().check(z.minLength(1));
-
-export const BlobPointer = z.strictObject({
-  bucket: nonEmpty(),
-  key: nonEmpty(),
-  bytes: z.number().check(z.int(), z.nonnegative()),
-});
-export type BlobPointer = z.output<typeof BlobPointer>;
-
-/** The tailoring input as it travels (inline) or is stored (claim check). */
-export const TailoringInput = z.strictObject({
-  cv: z.union([z.string(), z.record(z.string(), z.unknown())]),
-  job: Posting,
-  options: z._default(TailoringOptions, {}),
-});
-export type TailoringInput = z.output<typeof TailoringInput>;
-
-/** Body of a message on tailoring-jobs.fifo. Versioned: workers reject unknown versions as poison. */
-export const TailoringJobMessage = z.strictObject({
-  schema: z.literal("tailoring-job.v1"),
-  jobId: nonEmpty(),
-  tenantId: nonEmpty(),
-  userId: nonEmpty(),
-  submittedAt: z.iso.datetime({ offset: true }),
-  input: z.union([z.strictObject({ inline: TailoringInput }), z.strictObject({ blob: BlobPointer })]),
-});
-export type TailoringJobMessage = z.output<typeof TailoringJobMessage>;
-
-/** Body of a message on analytics-events.fifo. */
-export const AnalyticsEventMessage = z.strictObject({
-  schema: z.literal("analytics-event.v1"),
-  tenantId: nonEmpty(),
-  userId: z.optional(nonEmpty()),
-  source: z.enum(["producer", "tailor"]),
-  receivedAt: z.iso.datetime({ offset: true }),
-  event: AnalyticsEvent,
-});
-export type AnalyticsEventMessage = z.output<typeof AnalyticsEventMessage>;
 
 /**
  * FIFO group: one person's jobs keep their order; tenants proceed in parallel.
