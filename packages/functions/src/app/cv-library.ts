@@ -23,12 +23,13 @@ import {
 } from "@cvpipe/core/errors";
 import type { Caller } from "@cvpipe/core/jobs/caller";
 import { parseListLimit } from "@cvpipe/core/jobs/list-limit";
-import { keyPart, s3Key } from "@cvpipe/core/keys";
+import { keyPart } from "@cvpipe/core/keys";
 import type { BlobStore } from "@cvpipe/core/ports/blob-store";
 import type { Clock } from "@cvpipe/core/ports/clock";
-import type { CvFormat, CvOwner, CvRecord, CvStore, CvVersion } from "@cvpipe/core/ports/cv-store";
+import type { CvFormat, CvRecord, CvStore, CvVersion } from "@cvpipe/core/ports/cv-store";
 import { normalizeCv } from "@cvpipe/core/resume/normalize-cv";
 import { api } from "@cvpipe/core/topology";
+import { cvBodyPrefix } from "./cv-body-keys.ts";
 import { cvIssues, cvWarnings, warned } from "./cv-input.ts";
 import { openCursor, sealCursor } from "./list-cursor.ts";
 
@@ -115,10 +116,6 @@ const putBody = (
     "application/json",
     { tenantId: caller.tenantId },
   );
-
-/** Where the bodies of a CV's versions are (and nothing else): `cvs/<tenant>/<hash of user>/<cvId>/`. */
-export const cvBodyPrefix = (owner: CvOwner, cvId: string): string =>
-  `${s3Key("cvs", owner.tenantId, sha256Hex(owner.userId).slice(0, 32), cvId)}/`;
 
 /** `POST /v1/cvs`: a new CV, version 1. The same Idempotency-Key and body return the first upload. */
 export const uploadCv = async (

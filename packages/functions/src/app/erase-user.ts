@@ -30,7 +30,7 @@ import {
 import type { FeedbackStore } from "@cvpipe/core/ports/feedback-store";
 import type { JobStore } from "@cvpipe/core/ports/job-store";
 import { retention } from "@cvpipe/core/topology";
-import { cvBodyPrefix } from "./cv-library.ts";
+import { cvBodyPrefix } from "./cv-body-keys.ts";
 import { eraseJob } from "./erase-job.ts";
 
 export interface EraseUserDeps {
