@@ -309,7 +309,7 @@ const healthNow = async (): Promise<{ status: number; word?: string; failing: st
   };
 };
 
-/** The checks of each dependency, by name, as the health route runs them (packages/functions composition.ts). */
+/** The checks of each dependency, by name, as the health route runs them (packages/functions/src/composition/ingress.ts). */
 const checksOf: Readonly<Record<LocalService, string[]>> = {
   dynamodb: ["DynamoDB cvs table", "DynamoDB feedback table", "DynamoDB jobs table"],
   sqs: ["SQS analytics queue", "SQS tailoring queue"],

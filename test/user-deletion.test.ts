@@ -15,7 +15,7 @@ import { isoWeekOf } from "@cvpipe/core/analytics/iso-week";
 import { clockFromEnv } from "@cvpipe/core/ports/clock";
 import { api, buckets, queues, SETTING, tables } from "@cvpipe/core/topology";
 import { carryOutDeletions, erasePass } from "@cvpipe/functions/app/erase-user";
-import { eraserDeps } from "@cvpipe/functions/composition";
+import { eraserDeps } from "@cvpipe/functions/composition/eraser";
 import { mintToken } from "@cvpipe/local/jwt-keys";
 import { test } from "uvu";
 import * as assert from "uvu/assert";

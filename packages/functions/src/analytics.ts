@@ -17,7 +17,8 @@ import { AnalyticsEventMessage } from "@cvpipe/core/contracts/analytics-event-me
 import type { SuppressionLookup } from "@cvpipe/core/ports/deletion-store";
 import type { EventRecorder } from "@cvpipe/core/ports/event-recorder";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
-import { analyticsDeps, analyticsSuppressions, releaseRecords } from "./composition.ts";
+import { analyticsDeps, analyticsSuppressions } from "./composition/analytics.ts";
+import { releaseRecords } from "./composition/shared.ts";
 import { createLogger, withLambdaContext } from "./logger.ts";
 import { createMetrics, withMetrics } from "./metrics.ts";
 import { fifoWorker } from "./worker/fifo-worker.ts";

@@ -9,7 +9,10 @@ import { EMAIL_ACCEPTED, EMAIL_REFUSED } from "@cvpipe/core/testing/email-cases"
 import { buckets, retention } from "@cvpipe/core/topology";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { IngressConfig, parseConfig, ReporterConfig, TailorConfig } from "./config.ts";
+import { IngressConfig } from "./config/ingress.ts";
+import { ReporterConfig } from "./config/reporter.ts";
+import { parseConfig } from "./config/settings.ts";
+import { TailorConfig } from "./config/tailor.ts";
 
 const ingressEnv = {
   TAILORING_JOBS_QUEUE_URL: "http://q/jobs",

@@ -5,7 +5,7 @@
  */
 import middy from "@middy/core";
 import { carryOutDeletions, type EraseUserDeps } from "./app/erase-user.ts";
-import { eraserDeps } from "./composition.ts";
+import { eraserDeps } from "./composition/eraser.ts";
 import { createLogger, withLambdaContext } from "./logger.ts";
 import { createMetrics, withMetrics } from "./metrics.ts";
 

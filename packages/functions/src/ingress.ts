@@ -24,7 +24,7 @@ import { getJob, listJobs, waitForOwnJob } from "./app/own-jobs.ts";
 import { submitEvents } from "./app/submit-events.ts";
 import { submitJob } from "./app/submit-job.ts";
 import { getUserDeletion, requestUserDeletion } from "./app/user-deletion.ts";
-import { type IngressDeps, ingressDeps } from "./composition.ts";
+import { type IngressDeps, ingressDeps } from "./composition/ingress.ts";
 import {
   type ApiEvent,
   CORRELATION_ID_HEADER,

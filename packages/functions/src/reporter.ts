@@ -27,7 +27,7 @@ import {
 import { functions } from "@cvpipe/core/topology";
 import middy from "@middy/core";
 import type { ScheduledEvent } from "aws-lambda";
-import { type ReporterDeps, reporterDeps } from "./composition.ts";
+import { type ReporterDeps, reporterDeps } from "./composition/reporter.ts";
 import { createLogger, withLambdaContext } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
 

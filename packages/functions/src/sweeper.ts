@@ -5,7 +5,7 @@
  */
 import middy from "@middy/core";
 import { type SweepJobsDeps, sweepStuckJobs } from "./app/sweep-jobs.ts";
-import { sweeperDeps } from "./composition.ts";
+import { sweeperDeps } from "./composition/sweeper.ts";
 import { createLogger, withLambdaContext } from "./logger.ts";
 import { createMetrics, withMetrics } from "./metrics.ts";
 

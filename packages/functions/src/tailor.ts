@@ -7,7 +7,8 @@ import { TailoringJobMessage } from "@cvpipe/core/contracts/tailoring-job-messag
 import type { SQSRecord } from "aws-lambda";
 import type { ProcessJobDeps } from "./app/process-job.ts";
 import { processJob } from "./app/process-job.ts";
-import { releaseRecords, tailorDeps } from "./composition.ts";
+import { releaseRecords } from "./composition/shared.ts";
+import { tailorDeps } from "./composition/tailor.ts";
 import { createLogger, JOB_ID_KEY, withLambdaContext } from "./logger.ts";
 import { createMetrics, withMetrics } from "./metrics.ts";
 import { fifoWorker, type RecordContext } from "./worker/fifo-worker.ts";

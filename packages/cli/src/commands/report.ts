@@ -140,7 +140,7 @@ export const reportCommand = async (args: string[]): Promise<void> => {
   const week = values.week ?? reportWeekFor(clockFromEnv(process.env).now());
   if (!isIsoWeek(week)) throw new UsageError(`--week "${week}" is not an ISO week like 2026-W47`);
   const target = await reporterEnv();
-  const { reporterDeps } = await import("@cvpipe/functions/composition");
+  const { reporterDeps } = await import("@cvpipe/functions/composition/reporter");
 
   if (sub === "preview") {
     const deps = reporterDeps();

@@ -244,7 +244,7 @@ export const stackConsoleData = (info: StackInfo, clock: Clock = systemClock): C
     },
     async reportPreview(week) {
       // The reporter's own dependencies and renderer: the preview is the email a run would send.
-      const { reporterDeps } = await import("@cvpipe/functions/composition");
+      const { reporterDeps } = await import("@cvpipe/functions/composition/reporter");
       const rendered = await renderWeeklyReport(reporterDeps(), week);
       return { subject: rendered.subject, html: rendered.html, text: rendered.text };
     },

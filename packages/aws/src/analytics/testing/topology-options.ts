@@ -1,7 +1,7 @@
 /**
  * Adapter options for tests against the topology's own (unstaged) resource
  * names — what the embedded stack and the emulators create. Production code
- * gets its names from the function's configuration (composition.ts).
+ * gets its names from the function's configuration (packages/functions/src/composition/).
  */
 import type { Clock } from "@cvpipe/core/ports/clock";
 import { retention, tables } from "@cvpipe/core/topology";

@@ -1,0 +1,31 @@
+/**
+ * Environment configuration, parsed once per cold start (one module per function, config/<function>.ts,
+ * so that a function bundles its own schema only). A missing or
+ * malformed variable fails the cold start with its own name; nothing falls
+ * back to a placeholder that would hide it. Resource variables are named by
+ * the topology's helpers (the same ones infra/ and local/ fill them with).
+ */
+import { ENGINE_NAMES } from "@cvpipe/core/contracts/job-constants";
+import * as z from "@cvpipe/core/contracts/zod";
+import { ConfigError } from "@cvpipe/core/errors";
+
+export const trimmed = () => z.string().check(z.trim());
+export const required = z.string().check(z.trim(), z.minLength(1, "is required"));
+/** An optional setting that, when set, is not blank. */
+export const optionalNonBlank = () => z.optional(z.string().check(z.trim(), z.minLength(1)));
+/** An integer from the environment's string, within bounds, with its default. */
+export const intSetting = (fallback: number, ...bounds: z.core.$ZodCheck<number>[]) =>
+  z._default(z.coerce.number().check(z.int(), ...bounds), fallback);
+export const positiveInt = (fallback: number) => intSetting(fallback, z.positive());
+export const defaultEngine = () => z._default(z.enum(ENGINE_NAMES), "local");
+export { ConfigError };
+
+/** Parsed at cold start; a ConfigError lists every bad variable by name. */
+export const parseConfig = <S extends z.ZodMiniType>(fn: string, schema: S, env: NodeJS.ProcessEnv): z.output<S> => {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => `${i.path.join(".") || "(env)"} ${i.message}`);
+    throw new ConfigError(`Invalid ${fn} configuration: ${issues.join("; ")}`);
+  }
+  return result.data;
+};
