@@ -41,6 +41,10 @@ export const FILLER_WORDS: readonly string[] = /* @__PURE__ */ words(`
   skills understanding background exposure track record hands-on
   bachelor bachelors master masters degree degrees bs ba ms ma msc bsc phd mba diploma
   e.g i.e etc am pm remote onsite hybrid full-time part-time
+  complex complicated seamless seamlessly superior respectful inspirational inspiring influential
+  timely reliable maintainable robust clean impactful compelling thoughtful challenging rewarding fast-paced
+  mission-critical world-class cutting-edge state-of-the-art next-gen next-generation best-in-class high-quality
+  top-notch
 `);
 
 /** Role nouns and seniority: the job title check compares them, keywords leave them out. */
@@ -114,6 +118,31 @@ export const WEAK_WORDS: readonly string[] = /* @__PURE__ */ words(`
   surface system systems target task team technique techniques technologies technology term terms thing things tool
   tools topic topics type types usage use user users value variety version view volume way work workflow workload
   works
+`);
+
+/**
+ * Nouns naming a quality of software or of a service ("availability",
+ * "latency", "scalability"): what the work improves, a requirement only in a
+ * phrase that names the practice ("high availability", "performance tuning").
+ */
+export const QUALITY_NOUNS: readonly string[] = /* @__PURE__ */ words(`
+  availability scalability reliability latency throughput uptime performance efficiency maintainability
+  stability durability robustness extensibility interoperability portability responsiveness
+`);
+
+/**
+ * Nouns that, as the head of a phrase, name a circumstance, an aim, an
+ * audience or a place in the organisation, not a skill, tool or domain one
+ * can have: "security challenges", "internal visibility", "front lines",
+ * "revenue impact", "core values", "technical audiences". A phrase ending in
+ * one says what the work is about; the vocabulary still names its skills.
+ */
+export const VAGUE_HEADS: readonly string[] = /* @__PURE__ */ words(`
+  challenge challenges concern concerns habit habits guarantee guarantees visibility ecosystem burden
+  recurrence condition conditions idea ideas value values behavior behaviors behaviour behaviours feeling feelings
+  appeal appeals audience audiences direction impact opportunity opportunities
+  expectation expectations vision culture mindset mission priorities commitment commitments spirit passion
+  excellence wellbeing well-being sense heart journey landscape world universe
 `);
 
 /** Headings under which each line is a requirement. */

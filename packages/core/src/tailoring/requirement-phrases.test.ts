@@ -30,6 +30,36 @@ test("known skills on both sides of 'and' stay two requirements", () => {
   );
 });
 
+test("a quality of software alone, a phrase headed by a circumstance, and marketing adjectives name no requirement", () => {
+  const phrases = phrasesOf(
+    "Improve the availability and latency of our services.",
+    "Own high availability for the payments platform.",
+    "Tackle security challenges with a world-class team.",
+    "Build mission-critical data pipelines.",
+  );
+  assert.not.ok(phrases.includes("availability"), phrases.join(" | "));
+  assert.not.ok(phrases.includes("latency"), phrases.join(" | "));
+  assert.ok(phrases.includes("high availability"), phrases.join(" | "));
+  assert.not.ok(
+    phrases.some((p) => p.includes("challenges") || p.includes("world-class") || p.includes("mission-critical")),
+    phrases.join(" | "),
+  );
+  assert.ok(phrases.includes("data pipelines"), phrases.join(" | "));
+});
+
+test("in a posting with marked sections, a phrase its company prose repeats is no requirement unless a known skill", () => {
+  const phrases = requirementPhrases({
+    description:
+      "Introducing the first gift card for stock! Buy gift cards at stores. We build on Kafka, and Kafka Streams powers us.\n\nQualifications:\n- Experience with event-driven services",
+  }).map((p) => p.display);
+  assert.not.ok(
+    phrases.some((p) => p.startsWith("gift card")),
+    phrases.join(" | "),
+  );
+  assert.ok(phrases.includes("Kafka"), phrases.join(" | "));
+  assert.ok(phrases.includes("event-driven services"), phrases.join(" | "));
+});
+
 test("duty verbs are cut as written, not by stem: 'automation' is no 'automate'", () => {
   const phrases = phrasesOf("Develop automation tools to eliminate manual tasks.");
   assert.ok(phrases.includes("automation tools"), phrases.join(" | "));

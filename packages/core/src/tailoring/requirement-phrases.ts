@@ -5,9 +5,11 @@ import {
   COMMON_WORD_TOOLS,
   DUTY_HEADING,
   FILLER_WORDS,
+  QUALITY_NOUNS,
   REQUIREMENT_CUE,
   REQUIREMENT_HEADING,
   ROLE_WORDS,
+  VAGUE_HEADS,
   WEAK_WORDS,
 } from "./job-ad-words.ts";
 import { SKILL_ALIASES, STOP_WORDS } from "./lexicon.ts";
@@ -85,6 +87,8 @@ const CONJUNCTIONS = /* @__PURE__ */ (() => new Set(["and", "or", "&"]))();
 const ACTIVITIES = /* @__PURE__ */ (() => new Set(ACTIVITY_GERUNDS))();
 const WEAK = /* @__PURE__ */ (() => stemSet(WEAK_WORDS))();
 const COMMON_TOOLS = /* @__PURE__ */ (() => new Set(COMMON_WORD_TOOLS))();
+const QUALITIES = /* @__PURE__ */ (() => new Set(QUALITY_NOUNS))();
+const VAGUE = /* @__PURE__ */ (() => new Set(VAGUE_HEADS))();
 const DEGREES = /* @__PURE__ */ (() =>
   new Set([
     "degree",
@@ -337,9 +341,11 @@ const readPhrases = (posting: PostingView): RequirementPhrase[] => {
   // skill or tool, or the posting comes back to it. A posting with no duties or requirements marked is all prose.
   const marked = [...stats.values()].some((s) => s.context !== Context.Text);
   const out = [...stats.entries()]
-    .filter(([, s]) => !marked || s.context !== Context.Text || s.count > 1 || (s.known && s.group !== "soft"))
+    .filter(([, s]) => !marked || s.context !== Context.Text || (s.known && s.group !== "soft"))
     // A lone common word ("manual", "creative") is a requirement only if the posting repeats it.
     .filter(([, s]) => s.named || s.words > 1 || s.count > 1)
+    // A quality of software alone ("availability", "latency") is what the work improves, not a skill.
+    .filter(([, s]) => s.words > 1 || !QUALITIES.has(s.display.keys().next().value!.toLowerCase()))
     .map(([id, s]) => {
       const display = [...s.display.entries()].sort((a, b) => b[1] - a[1])[0]![0];
       const inTitle = id.split(" ").every((w) => titleStems.has(w));
@@ -480,6 +486,8 @@ const readClause = (
       // Too long to be one requirement: its head (last two words) stands for it.
       noted = run.slice(-2);
     }
+    // "security challenges", "front lines": a phrase headed by a circumstance or an aim names no requirement.
+    if (noted !== null && VAGUE.has(noted[noted.length - 1]!.lower)) noted = null;
     if (noted !== null) {
       note(noted, context, undefined);
       // "change and configuration management", "deployment and upgrades": one requirement as written
