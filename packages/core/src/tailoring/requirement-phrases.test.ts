@@ -60,6 +60,23 @@ test("in a posting with marked sections, a phrase its company prose repeats is n
   assert.ok(phrases.includes("event-driven services"), phrases.join(" | "));
 });
 
+test("a duty gerund before a known skill is the activity, and 'easy-to-…' is how a thing is: neither is in the phrase", () => {
+  const phrases = phrasesOf(
+    "Become a Jedi running A/B tests and analyzing user data.",
+    "Develop prototypes of easy-to-navigate user interfaces.",
+    "Keep the documentation up-to-date.",
+    "Build large scale data processing pipelines.",
+  );
+  assert.ok(phrases.includes("A/B tests"), phrases.join(" | "));
+  assert.ok(phrases.includes("user interfaces"), phrases.join(" | "));
+  assert.not.ok(
+    phrases.some((p) => /running|easy-to|up-to-date/.test(p)),
+    phrases.join(" | "),
+  );
+  // A gerund inside a phrase that names no known skill after it stays ("data processing pipelines").
+  assert.ok(phrases.includes("data processing pipelines"), phrases.join(" | "));
+});
+
 test("duty verbs are cut as written, not by stem: 'automation' is no 'automate'", () => {
   const phrases = phrasesOf("Develop automation tools to eliminate manual tasks.");
   assert.ok(phrases.includes("automation tools"), phrases.join(" | "));

@@ -76,7 +76,10 @@ const stemSet = (list: readonly string[]): ReadonlySet<string> => new Set(list.m
 
 // As written (or its singular), not by stem: Porter takes "applicant" and "application" to one stem.
 const FILLER = /* @__PURE__ */ (() => new Set(FILLER_WORDS))();
-const isFiller = (w: Word): boolean => FILLER.has(w.lower) || FILLER.has(pluralOf(w.lower) ?? w.lower);
+/** "easy-to-navigate", "up-to-date": an adjective of how something is, written as one hyphenated word. */
+const EASE_COMPOUND = /^(?:easy|easier|hard|simple|quick|ready|difficult|up)-to-[a-z]+$/;
+const isFiller = (w: Word): boolean =>
+  FILLER.has(w.lower) || FILLER.has(pluralOf(w.lower) ?? w.lower) || EASE_COMPOUND.test(w.lower);
 const ROLES = /* @__PURE__ */ (() => new Set(ROLE_WORDS))();
 const VERBS = /* @__PURE__ */ (() => stemSet(ACTION_VERBS))();
 const VERB_FORMS = /* @__PURE__ */ (() => new Set(ACTION_VERBS))();
@@ -530,6 +533,12 @@ const readClause = (
     if (entry !== undefined) {
       const span = words.slice(i, i + entry.length) as Word[];
       note(span, context, entry.group);
+      // A duty gerund before a known skill is the activity, not part of its name ("a Jedi running A/B tests").
+      const last = run[run.length - 1];
+      if (last !== undefined && run.length > 1 && dutyGerund(last) && !known.has(last)) {
+        run.pop();
+        breakAt(last);
+      }
       if (run.length === 0) runBefore = before;
       // A known phrase with a function word inside ("Ruby on Rails") is one word of the run.
       for (const x of span) {
