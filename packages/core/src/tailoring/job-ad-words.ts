@@ -63,6 +63,10 @@ export const ROLE_WORDS: readonly string[] = /* @__PURE__ */ words(`
  * start of a phrase they are the duty, not the skill, and they are dropped.
  * Inside a phrase they may be nouns ("interaction design"), and alone as a
  * gerund some are activities ("monitoring", "editing"): see ACTIVITY_GERUNDS.
+ * Left out on purpose: verbs that are often nouns at a phrase's start ("load
+ * calculations", "process improvement", "budget", "schedule"), and verbs whose
+ * object is often a one-word requirement ("Administer medications", "calculate
+ * depreciation"): cut, the lone noun would be dropped with it.
  */
 export const ACTION_VERBS: readonly string[] = /* @__PURE__ */ words(`
   accelerate accept acquire act adapt add address adhere adopt advance advocate align allow analyse analyze answer
@@ -83,6 +87,9 @@ export const ACTION_VERBS: readonly string[] = /* @__PURE__ */ words(`
   streamline strengthen strive study succeed support sustain synthesize take talk teach tell test think thrive track
   train transform translate treat troubleshoot turn uncover understand unleash uphold upgrade use utilize validate
   verify walk want whiteboard win work write
+  accomplish achieve advise allocate approve assemble assign attain authorize calibrate compile
+  comply compute counsel delegate diagnose edit enforce escalate examine greet hire inspect install observe onboard
+  procure proofread recruit reconcile repair select submit supervise update visit
 `);
 
 /** Gerunds that name an activity a posting may ask for on its own ("monitoring", "logging", "prototyping"). */

@@ -77,6 +77,21 @@ test("a duty gerund before a known skill is the activity, and 'easy-to-…' is h
   assert.ok(phrases.includes("data processing pipelines"), phrases.join(" | "));
 });
 
+test("duty verbs of other trades are cut too: 'Enforce', 'Inspect', 'Supervise', 'Reconcile'", () => {
+  const phrases = phrasesOf(
+    "Enforce OSHA safety standards on the floor.",
+    "Inspect rooftop units and air handlers.",
+    "Supervise warehouse associates.",
+    "Reconcile vendor statements monthly.",
+  );
+  for (const p of ["OSHA safety standards", "rooftop units", "vendor statements"])
+    assert.ok(phrases.includes(p), phrases.join(" | "));
+  assert.not.ok(
+    phrases.some((p) => /^(?:Enforce|Inspect|Supervise|Reconcile)\b/.test(p)),
+    phrases.join(" | "),
+  );
+});
+
 test("duty verbs are cut as written, not by stem: 'automation' is no 'automate'", () => {
   const phrases = phrasesOf("Develop automation tools to eliminate manual tasks.");
   assert.ok(phrases.includes("automation tools"), phrases.join(" | "));
