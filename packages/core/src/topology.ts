@@ -538,7 +538,7 @@ export const functionResources = {
 /**
  * The names of the functions' settings that are not resource names (those
  * come from queueUrlEnv/tableNameEnv/bucketNameEnv): the variables
- * packages/functions/src/config.ts parses, infra/ fills from CDK context
+ * packages/functions/src/config/<function>.ts parse, infra/ fills from CDK context
  * (function-settings.ts) and the local stack gives defaults to. Written out
  * so they can be searched for; each is its key's `envName` (topology.test.ts).
  */

@@ -6,12 +6,23 @@
  */
 import { ConfigError } from "@cvpipe/core/errors";
 import { EMAIL_ACCEPTED, EMAIL_REFUSED } from "@cvpipe/core/testing/email-cases";
-import { buckets, retention } from "@cvpipe/core/topology";
+import {
+  bucketNameEnv,
+  buckets,
+  type FunctionId,
+  functionResources,
+  queueUrlEnv,
+  retention,
+  tableNameEnv,
+} from "@cvpipe/core/topology";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { AnalyticsConfig } from "./config/analytics.ts";
+import { EraserConfig } from "./config/eraser.ts";
 import { IngressConfig } from "./config/ingress.ts";
 import { ReporterConfig } from "./config/reporter.ts";
 import { parseConfig } from "./config/settings.ts";
+import { SweeperConfig } from "./config/sweeper.ts";
 import { TailorConfig } from "./config/tailor.ts";
 
 const ingressEnv = {
@@ -36,6 +47,33 @@ const refusal = (run: () => unknown): ConfigError => {
   assert.unreachable("expected a ConfigError");
   throw new Error("unreachable");
 };
+
+const CONFIGS = {
+  ingress: IngressConfig,
+  tailor: TailorConfig,
+  analytics: AnalyticsConfig,
+  reporter: ReporterConfig,
+  sweeper: SweeperConfig,
+  eraser: EraserConfig,
+} as const;
+
+test("each function's configuration requires exactly the resource variables the topology gives it, by name", () => {
+  for (const fn of Object.keys(functionResources) as FunctionId[]) {
+    const uses: { queues: readonly string[]; tables: readonly string[]; buckets: readonly string[] } =
+      functionResources[fn];
+    const expected = [
+      ...uses.queues.map((q) => queueUrlEnv(q as never)),
+      ...uses.tables.map((t) => tableNameEnv(t as never)),
+      ...uses.buckets.map((b) => bucketNameEnv(b as never)),
+    ].sort();
+    // An empty environment: every missing required variable is named, and nothing else of the resources'.
+    const message = refusal(() => parseConfig(fn, CONFIGS[fn], {})).message;
+    const named = [...message.matchAll(/\b([A-Z][A-Z0-9_]*_(?:QUEUE_URL|TABLE|BUCKET)) is required/g)].map(
+      (m) => m[1]!,
+    );
+    assert.equal(named.sort(), expected, `${fn}: ${message}`);
+  }
+});
 
 test("JOB_TTL_DAYS defaults to the topology's job TTL, which the payload bucket keeps objects for", () => {
   assert.is(parseConfig("ingress", IngressConfig, ingressEnv).JOB_TTL_DAYS, retention.jobTtlDays);

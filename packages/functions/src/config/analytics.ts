@@ -1,11 +1,9 @@
 import * as z from "@cvpipe/core/contracts/zod";
-import { retention, SETTING, tableNameEnv } from "@cvpipe/core/topology";
-import { positiveInt, required } from "./settings.ts";
+import { retention, SETTING } from "@cvpipe/core/topology";
+import { positiveInt, resourceSettings } from "./settings.ts";
 
 export const AnalyticsConfig = z.object({
-  [tableNameEnv("events")]: required,
-  [tableNameEnv("aggregates")]: required,
-  [tableNameEnv("deletions")]: required,
+  ...resourceSettings("analytics"),
   [SETTING.eventTtlDays]: positiveInt(retention.eventTtlDays),
   /** Outcome and retraction events: longer than JOB_TTL_DAYS plus a DLQ stay. */
   [SETTING.outcomeEventTtlDays]: positiveInt(retention.outcomeEventTtlDays),

@@ -1,6 +1,6 @@
 import * as z from "@cvpipe/core/contracts/zod";
-import { bucketNameEnv, functions, SETTING, tableNameEnv } from "@cvpipe/core/topology";
-import { intSetting, required } from "./settings.ts";
+import { functions, SETTING } from "@cvpipe/core/topology";
+import { intSetting, resourceSettings } from "./settings.ts";
 
 /**
  * What a suppression record can be late for: a tailor invocation and an analytics batch that read "none" just
@@ -10,13 +10,7 @@ export const DEFAULT_DELETION_GRACE_SECONDS =
   functions.tailor.timeoutSeconds + functions.analytics.timeoutSeconds + 2 * 10 + 60;
 
 export const EraserConfig = z.object({
-  [tableNameEnv("deletions")]: required,
-  [tableNameEnv("jobs")]: required,
-  [tableNameEnv("cvs")]: required,
-  [tableNameEnv("feedback")]: required,
-  [tableNameEnv("events")]: required,
-  [bucketNameEnv("payloads")]: required,
-  [bucketNameEnv("cvs")]: required,
+  ...resourceSettings("eraser"),
   /** 0 completes a request in its first pass: for a stack with no work in flight (the tests). */
   [SETTING.deletionGraceSeconds]: intSetting(DEFAULT_DELETION_GRACE_SECONDS, z.gte(0), z.lte(3_600)),
 });

@@ -1,7 +1,7 @@
 import { DEFAULT_EVENT_TYPES, EventType, MAX_EVENT_TYPES } from "@cvpipe/core/contracts/analytics-event";
 import * as z from "@cvpipe/core/contracts/zod";
-import { bucketNameEnv, buckets, queueUrlEnv, retention, SETTING, tableNameEnv } from "@cvpipe/core/topology";
-import { defaultEngine, intSetting, optionalNonBlank, required, trimmed } from "./settings.ts";
+import { buckets, retention, SETTING } from "@cvpipe/core/topology";
+import { defaultEngine, intSetting, optionalNonBlank, resourceSettings, trimmed } from "./settings.ts";
 
 const eventTypeList = z.pipe(
   z.optional(z.string()),
@@ -31,14 +31,7 @@ const eventTypeList = z.pipe(
 
 export const IngressConfig = z
   .object({
-    [queueUrlEnv("tailoringJobs")]: required,
-    [queueUrlEnv("analyticsEvents")]: required,
-    [tableNameEnv("jobs")]: required,
-    [bucketNameEnv("payloads")]: required,
-    [tableNameEnv("cvs")]: required,
-    [bucketNameEnv("cvs")]: required,
-    [tableNameEnv("feedback")]: required,
-    [tableNameEnv("deletions")]: required,
+    ...resourceSettings("ingress"),
     [SETTING.defaultEngine]: defaultEngine(),
     /** At most the payload bucket's expiry: a job that outlived its stored result could not be shown. */
     [SETTING.jobTtlDays]: intSetting(

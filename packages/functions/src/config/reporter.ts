@@ -1,7 +1,7 @@
 import { isEmailAddress } from "@cvpipe/core/contracts/email-address";
 import * as z from "@cvpipe/core/contracts/zod";
-import { SETTING, tableNameEnv } from "@cvpipe/core/topology";
-import { required } from "./settings.ts";
+import { SETTING } from "@cvpipe/core/topology";
+import { resourceSettings } from "./settings.ts";
 
 /** One address by core's rule, the one the CDK app's synth checks too. */
 const emailAddress = z.string().check(z.trim(), z.refine(isEmailAddress, "is not an email address"));
@@ -20,8 +20,7 @@ const emailList = z.pipe(
 );
 
 export const ReporterConfig = z.object({
-  [tableNameEnv("aggregates")]: required,
-  [tableNameEnv("reports")]: required,
+  ...resourceSettings("reporter"),
   [SETTING.reportRecipients]: emailList,
   [SETTING.reportSender]: emailAddress,
 });

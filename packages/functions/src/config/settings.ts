@@ -8,6 +8,14 @@
 import { ENGINE_NAMES } from "@cvpipe/core/contracts/job-constants";
 import * as z from "@cvpipe/core/contracts/zod";
 import { ConfigError } from "@cvpipe/core/errors";
+import {
+  bucketNameEnv,
+  type EnvName,
+  type FunctionId,
+  functionResources,
+  queueUrlEnv,
+  tableNameEnv,
+} from "@cvpipe/core/topology";
 
 export const trimmed = () => z.string().check(z.trim());
 export const required = z.string().check(z.trim(), z.minLength(1, "is required"));
@@ -19,6 +27,28 @@ export const intSetting = (fallback: number, ...bounds: z.core.$ZodCheck<number>
 export const positiveInt = (fallback: number) => intSetting(fallback, z.positive());
 export const defaultEngine = () => z._default(z.enum(ENGINE_NAMES), "local");
 export { ConfigError };
+
+type ResourcesOf<F extends FunctionId> = (typeof functionResources)[F];
+/** The resource variables of function F: its queues' URLs, its tables' and buckets' names. */
+export type ResourceEnv<F extends FunctionId> =
+  | `${EnvName<ResourcesOf<F>["queues"][number]>}_QUEUE_URL`
+  | `${EnvName<ResourcesOf<F>["tables"][number]>}_TABLE`
+  | `${EnvName<ResourcesOf<F>["buckets"][number]>}_BUCKET`;
+
+/**
+ * Each resource the topology gives a function (`functionResources`, from which infra/ sets its
+ * environment and grants and local/ its environment), as a required variable: a function's
+ * configuration can neither miss one nor ask for one it is not given.
+ */
+export const resourceSettings = <F extends FunctionId>(fn: F): Record<ResourceEnv<F>, typeof required> => {
+  const uses: { queues: readonly string[]; tables: readonly string[]; buckets: readonly string[] } =
+    functionResources[fn];
+  return Object.fromEntries([
+    ...uses.queues.map((q) => [queueUrlEnv(q as never), required]),
+    ...uses.tables.map((t) => [tableNameEnv(t as never), required]),
+    ...uses.buckets.map((b) => [bucketNameEnv(b as never), required]),
+  ]) as Record<ResourceEnv<F>, typeof required>;
+};
 
 /** Parsed at cold start; a ConfigError lists every bad variable by name. */
 export const parseConfig = <S extends z.ZodMiniType>(fn: string, schema: S, env: NodeJS.ProcessEnv): z.output<S> => {

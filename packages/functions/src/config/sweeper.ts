@@ -1,10 +1,9 @@
 import * as z from "@cvpipe/core/contracts/zod";
-import { queueUrlEnv, SETTING, tableNameEnv } from "@cvpipe/core/topology";
-import { positiveInt, required } from "./settings.ts";
+import { SETTING } from "@cvpipe/core/topology";
+import { positiveInt, resourceSettings } from "./settings.ts";
 
 export const SweeperConfig = z.object({
-  [tableNameEnv("jobs")]: required,
-  [queueUrlEnv("analyticsEvents")]: required,
+  ...resourceSettings("sweeper"),
   /** A job QUEUED this long is taken for never enqueued. Longer than any backlog the alarms allow. */
   [SETTING.stuckJobMinutes]: positiveInt(120),
 });

@@ -1,6 +1,6 @@
 import * as z from "@cvpipe/core/contracts/zod";
-import { bucketNameEnv, functions, queueUrlEnv, SETTING, tableNameEnv } from "@cvpipe/core/topology";
-import { defaultEngine, intSetting, optionalNonBlank, required, trimmed } from "./settings.ts";
+import { functions, SETTING } from "@cvpipe/core/topology";
+import { defaultEngine, intSetting, optionalNonBlank, resourceSettings, trimmed } from "./settings.ts";
 
 /** An absolute http(s) URL (a server's API root). */
 const httpUrl = z.optional(
@@ -41,10 +41,7 @@ const jsonStringArray = z.pipe(
 
 export const TailorConfig = z
   .object({
-    [queueUrlEnv("analyticsEvents")]: required,
-    [tableNameEnv("jobs")]: required,
-    [bucketNameEnv("payloads")]: required,
-    [tableNameEnv("deletions")]: required,
+    ...resourceSettings("tailor"),
     /** AWS: the data key (KMS key ARN) large results are written SSE-KMS with; unset locally. */
     [SETTING.dataKeyArn]: optionalNonBlank(),
     [SETTING.defaultEngine]: defaultEngine(),
