@@ -137,6 +137,26 @@ const tailorEnv = {
 };
 const tailor = (env: Record<string, string>) => parseConfig("tailor", TailorConfig, { ...tailorEnv, ...env });
 
+test("JSON-list settings (EVENT_TYPES, BANNED_CLAIMS): unset or blank is the default, anything but a list they take is refused by name", () => {
+  for (const blank of [undefined, "", "  "]) {
+    const extra = blank === undefined ? {} : { EVENT_TYPES: blank };
+    assert.ok(parseConfig("ingress", IngressConfig, { ...ingressEnv, ...extra }).EVENT_TYPES.length > 0);
+    assert.equal(tailor(blank === undefined ? {} : { BANNED_CLAIMS: blank }).BANNED_CLAIMS, []);
+  }
+  assert.equal(parseConfig("ingress", IngressConfig, { ...ingressEnv, EVENT_TYPES: '["cv.downloaded"]' }).EVENT_TYPES, [
+    "cv.downloaded",
+  ]);
+  assert.equal(tailor({ BANNED_CLAIMS: '["guaranteed job"]' }).BANNED_CLAIMS, ["guaranteed job"]);
+  for (const bad of ['["cv.downloaded", 1]', "{}", "x", "[]"]) {
+    const error = refusal(() => parseConfig("ingress", IngressConfig, { ...ingressEnv, EVENT_TYPES: bad }));
+    assert.match(error.message, /EVENT_TYPES must be a JSON array of 1-\d+ event types/);
+  }
+  for (const bad of ['["a", 1]', "{}", "x", "null"]) {
+    const error = refusal(() => tailor({ BANNED_CLAIMS: bad }));
+    assert.match(error.message, /BANNED_CLAIMS must be a JSON array of strings/);
+  }
+});
+
 test("openai engine settings: a URL and a model, the key optional, the timeout defaulted", () => {
   const config = tailor({ OPENAI_BASE_URL: " http://127.0.0.1:11434/v1 ", OPENAI_MODEL: "llama3.1:8b" });
   assert.is(config.OPENAI_BASE_URL, "http://127.0.0.1:11434/v1");

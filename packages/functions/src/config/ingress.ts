@@ -1,32 +1,12 @@
 import { DEFAULT_EVENT_TYPES, EventType, MAX_EVENT_TYPES } from "@cvpipe/core/contracts/analytics-event";
 import * as z from "@cvpipe/core/contracts/zod";
 import { buckets, retention, SETTING } from "@cvpipe/core/topology";
-import { defaultEngine, intSetting, optionalNonBlank, resourceSettings, trimmed } from "./settings.ts";
+import { defaultEngine, intSetting, jsonListSetting, optionalNonBlank, resourceSettings, trimmed } from "./settings.ts";
 
-const eventTypeList = z.pipe(
-  z.optional(z.string()),
-  z.transform((raw, ctx) => {
-    if (raw === undefined || raw.trim() === "") return [...DEFAULT_EVENT_TYPES] as string[];
-    try {
-      const parsed: unknown = JSON.parse(raw);
-      if (
-        Array.isArray(parsed) &&
-        parsed.length > 0 &&
-        parsed.length <= MAX_EVENT_TYPES &&
-        parsed.every((t) => typeof t === "string" && EventType.safeParse(t).success)
-      ) {
-        return parsed as string[];
-      }
-    } catch {
-      // reported below
-    }
-    ctx.issues.push({
-      code: "custom",
-      message: `must be a JSON array of 1-${MAX_EVENT_TYPES} event types like "cv.downloaded"`,
-      input: raw,
-    });
-    return z.NEVER;
-  }),
+const eventTypeList = jsonListSetting(
+  DEFAULT_EVENT_TYPES,
+  (list) => list.length > 0 && list.length <= MAX_EVENT_TYPES && list.every((t) => EventType.safeParse(t).success),
+  `must be a JSON array of 1-${MAX_EVENT_TYPES} event types like "cv.downloaded"`,
 );
 
 export const IngressConfig = z

@@ -26,6 +26,30 @@ export const intSetting = (fallback: number, ...bounds: z.core.$ZodCheck<number>
   z._default(z.coerce.number().check(z.int(), ...bounds), fallback);
 export const positiveInt = (fallback: number) => intSetting(fallback, z.positive());
 export const defaultEngine = () => z._default(z.enum(ENGINE_NAMES), "local");
+/**
+ * A setting holding a JSON array of strings: `fallback` when unset or blank; otherwise a list that
+ * `accepts` takes, or an issue saying what it must be (`rule`).
+ */
+export const jsonListSetting = (
+  fallback: readonly string[],
+  accepts: (list: readonly unknown[]) => boolean,
+  rule: string,
+) =>
+  z.pipe(
+    z.optional(z.string()),
+    z.transform((raw, ctx) => {
+      if (raw === undefined || raw.trim() === "") return [...fallback];
+      try {
+        const parsed: unknown = JSON.parse(raw);
+        if (Array.isArray(parsed) && parsed.every((x) => typeof x === "string") && accepts(parsed))
+          return parsed as string[];
+      } catch {
+        // reported below
+      }
+      ctx.issues.push({ code: "custom", message: rule, input: raw });
+      return z.NEVER;
+    }),
+  );
 export { ConfigError };
 
 type ResourcesOf<F extends FunctionId> = (typeof functionResources)[F];

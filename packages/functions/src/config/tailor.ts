@@ -1,6 +1,6 @@
 import * as z from "@cvpipe/core/contracts/zod";
 import { functions, SETTING } from "@cvpipe/core/topology";
-import { defaultEngine, intSetting, optionalNonBlank, resourceSettings, trimmed } from "./settings.ts";
+import { defaultEngine, intSetting, jsonListSetting, optionalNonBlank, resourceSettings, trimmed } from "./settings.ts";
 
 /** An absolute http(s) URL (a server's API root). */
 const httpUrl = z.optional(
@@ -21,23 +21,7 @@ const flag = z.pipe(
   z.transform((v) => v === "true" || v === "1"),
 );
 
-const jsonStringArray = z.pipe(
-  z._default(z.string(), "[]"),
-  z.transform((raw, ctx) => {
-    try {
-      const parsed: unknown = JSON.parse(raw);
-      if (Array.isArray(parsed) && parsed.every((x) => typeof x === "string")) return parsed as string[];
-    } catch {
-      // reported below
-    }
-    ctx.issues.push({
-      code: "custom",
-      message: 'must be a JSON array of strings, e.g. ["guaranteed job"]',
-      input: raw,
-    });
-    return z.NEVER;
-  }),
-);
+const jsonStringArray = jsonListSetting([], () => true, 'must be a JSON array of strings, e.g. ["guaranteed job"]');
 
 export const TailorConfig = z
   .object({
