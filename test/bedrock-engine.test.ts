@@ -11,47 +11,13 @@ import {
   extractJson,
   isTransientBedrockError,
 } from "@cvpipe/aws/bedrock/bedrock-engine";
-import { CvpipeError, EngineOutputInvalidError } from "@cvpipe/core/errors";
-import type { Resume } from "@cvpipe/core/resume/resume";
+import { EngineOutputInvalidError } from "@cvpipe/core/errors";
 import { resumeIssues } from "@cvpipe/core/resume/validate-resume";
 import { tailorCv } from "@cvpipe/core/tailoring/tailor-cv";
 import { type BedrockServer, startBedrockServer } from "@cvpipe/local/bedrock-server";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-
-const cv: Resume = {
-  basics: {
-    name: "Jane Doe",
-    label: "Platform Engineer",
-    email: "jane.doe@example.org",
-    phone: "+44 20 7946 0958",
-    url: "https://janedoe.dev",
-    summary: "Jane Doe builds Kubernetes platforms on AWS. Reach me at jane.doe@example.org.",
-    location: { address: "221B Baker Street", postalCode: "NW1 6XE", city: "London", countryCode: "GB" },
-    profiles: [{ network: "GitHub", username: "janedoe", url: "https://github.com/janedoe" }],
-  },
-  work: [
-    {
-      name: "Acme",
-      position: "Staff Engineer",
-      startDate: "2020-01",
-      highlights: ["Ran Kubernetes clusters on AWS for 40 teams.", "Organised the book club."],
-    },
-    {
-      name: "Initech",
-      position: "Engineer",
-      startDate: "2016-03",
-      endDate: "2019-12",
-      highlights: ["Wrote Terraform."],
-    },
-  ],
-  skills: [{ name: "Cloud", keywords: ["AWS", "Kubernetes", "Terraform"] }],
-};
-const posting = {
-  title: "Platform Engineer",
-  description: "Run Kubernetes on AWS with Terraform. Kubernetes operators a plus.",
-};
-const request = { cv, posting, options: {} };
+import { cv, rejection, request } from "./support/model-engine-case.ts";
 
 let server: BedrockServer;
 const noSleep = async (): Promise<void> => {};
@@ -66,16 +32,6 @@ const engine = (modelId: string, options: Partial<BedrockEngineOptions> = {}): B
     }),
     { modelId, piiRedaction: false, sleep: noSleep, ...options },
   );
-
-const rejection = async (promise: Promise<unknown>): Promise<CvpipeError> => {
-  try {
-    await promise;
-  } catch (error) {
-    assert.instance(error, CvpipeError);
-    return error as CvpipeError;
-  }
-  throw new Error("expected a rejection");
-};
 
 test.before(async () => {
   server = await startBedrockServer();

@@ -5,8 +5,7 @@
  * package does not depend on the local one. No real waits: the engine's sleep
  * and clock are injected and the sleeps it asked for are asserted.
  */
-import { CvpipeError, EngineOutputInvalidError } from "@cvpipe/core/errors";
-import type { Resume } from "@cvpipe/core/resume/resume";
+import { EngineOutputInvalidError } from "@cvpipe/core/errors";
 import { resumeIssues } from "@cvpipe/core/resume/validate-resume";
 import { tailorCv } from "@cvpipe/core/tailoring/tailor-cv";
 import {
@@ -17,41 +16,9 @@ import { OpenAiEngine, type OpenAiEngineOptions } from "@cvpipe/functions/engine
 import { type OpenAiServer, type OpenAiServerOptions, startOpenAiServer } from "@cvpipe/local/openai-server";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { cv, posting, rejection, request } from "./support/model-engine-case.ts";
 import { freePort } from "./support/ports.ts";
 
-const cv: Resume = {
-  basics: {
-    name: "Jane Doe",
-    label: "Platform Engineer",
-    email: "jane.doe@example.org",
-    phone: "+44 20 7946 0958",
-    url: "https://janedoe.dev",
-    summary: "Jane Doe builds Kubernetes platforms on AWS. Reach me at jane.doe@example.org.",
-    location: { address: "221B Baker Street", postalCode: "NW1 6XE", city: "London", countryCode: "GB" },
-    profiles: [{ network: "GitHub", username: "janedoe", url: "https://github.com/janedoe" }],
-  },
-  work: [
-    {
-      name: "Acme",
-      position: "Staff Engineer",
-      startDate: "2020-01",
-      highlights: ["Ran Kubernetes clusters on AWS for 40 teams.", "Organised the book club."],
-    },
-    {
-      name: "Initech",
-      position: "Engineer",
-      startDate: "2016-03",
-      endDate: "2019-12",
-      highlights: ["Wrote Terraform."],
-    },
-  ],
-  skills: [{ name: "Cloud", keywords: ["AWS", "Kubernetes", "Terraform"] }],
-};
-const posting = {
-  title: "Platform Engineer",
-  description: "Run Kubernetes on AWS with Terraform. Kubernetes operators a plus.",
-};
-const request = { cv, posting, options: {} };
 /** A fixed instant for HTTP-date Retry-After: the engine reads this clock, never the real one. */
 const NOW = Date.parse("2026-03-02T10:00:00Z");
 
@@ -70,16 +37,6 @@ const engine = (model: string, options: Partial<OpenAiEngineOptions> = {}, on = 
     random: () => 0.5,
     ...options,
   });
-
-const rejection = async (promise: Promise<unknown>): Promise<CvpipeError> => {
-  try {
-    await promise;
-  } catch (error) {
-    assert.instance(error, CvpipeError);
-    return error as CvpipeError;
-  }
-  throw new Error("expected a rejection");
-};
 
 /** A stand-in of its own for a test that changes what the server supports. */
 const withServer = async (options: OpenAiServerOptions, run: (s: OpenAiServer) => Promise<void>): Promise<void> => {
