@@ -15,6 +15,7 @@ import sesModule from "aws-ses-v2-local";
 import dynalite from "dynalite";
 import { startFauxqs } from "fauxqs";
 import { startBedrockServer } from "./bedrock-server/bedrock-server.ts";
+import { closeServer, listen } from "./listen.ts";
 import { HOST, type LocalSettings } from "./settings.ts";
 import { answerSqsQuery } from "./sqs-query-protocol.ts";
 
@@ -31,18 +32,6 @@ export interface Emulators {
   readonly bedrockEndpoint: string | undefined;
   stop(): Promise<void>;
 }
-
-const closeServer = (server: Server): Promise<void> =>
-  new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections?.();
-  });
-
-const listen = (server: Server, port: number): Promise<number> =>
-  new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, HOST, () => resolve((server.address() as AddressInfo).port));
-  });
 
 /**
  * Makes the data directory owner-only and keeps it so: it holds CVs (S3

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { appendFileSync } from "node:fs";
 import { createServer, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from "node:http2";
-import type { AddressInfo } from "node:net";
+import { listen } from "../listen.ts";
 import { modelAnswer, type Scenario, scenarioOf } from "./scenarios.ts";
 
 /**
@@ -160,11 +160,7 @@ export const startBedrockServer = async (options: BedrockServerOptions = {}): Pr
   });
 
   const host = options.host ?? "127.0.0.1";
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listen(server, options.port, host);
   return {
     url: `http://${host}:${port}`,
     port,

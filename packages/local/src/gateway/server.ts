@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { allowedOrigin, CORS } from "@cvpipe/core/contracts/cors";
 import { isCorrelationId } from "@cvpipe/core/contracts/message-envelope";
 import type { Clock } from "@cvpipe/core/ports/clock";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from "aws-lambda";
 import type { LocalKeys } from "../jwt-keys.ts";
 import { lambdaContext, withTimeout } from "../lambda-context.ts";
+import { listen } from "../listen.ts";
 import { HOST } from "../settings.ts";
 import { authorize } from "./authorizer.ts";
 import { toApiEvent } from "./http-api-event.ts";
@@ -173,10 +173,6 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
   // just reusing, and the request failed with a reset (seen under load). stop() closes idle ones.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, HOST, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listen(server, options.port);
   return { url: `http://${HOST}:${port}`, port, server, inFlight: () => inFlight };
 };

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { closeServer, listen } from "../listen.ts";
 import { asConverse, type ChatMessage, chatAnswer, chatScenario } from "./chat-scenarios.ts";
 
 /**
@@ -239,11 +239,7 @@ export const startOpenAiServer = async (options: OpenAiServerOptions = {}): Prom
     req.on("end", () => handle(req, res, Buffer.concat(chunks).toString("utf8")));
   });
   const host = options.host ?? "127.0.0.1";
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listen(server, options.port, host);
   return {
     url: `http://${host}:${port}`,
     port,
@@ -251,10 +247,6 @@ export const startOpenAiServer = async (options: OpenAiServerOptions = {}): Prom
     script: (...replies) => {
       scripted.push(...replies);
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   };
 };
