@@ -2,7 +2,7 @@
  * Function environment that is not a resource name: engine and report
  * settings from context. Resource variables come from the topology's
  * `functionResources` (see service-stack.ts); the names are the topology's
- * SETTING, the ones packages/functions/src/config.ts parses.
+ * SETTING, the ones packages/functions/src/config/<function>.ts parse.
  */
 import { type FunctionId, SETTING, type SettingName } from "@cvpipe/core/topology";
 import type { Config } from "./config.ts";

@@ -1,7 +1,6 @@
 import { AnalyticsEvent } from "./analytics-event.ts";
+import { nonEmpty } from "./non-empty.ts";
 import * as z from "./zod.ts";
-
-const nonEmpty = () => z.string().check(z.minLength(1));
 
 /** Body of a message on analytics-events.fifo. */
 export const AnalyticsEventMessage = z.strictObject({

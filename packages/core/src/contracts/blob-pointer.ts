@@ -1,6 +1,5 @@
+import { nonEmpty } from "./non-empty.ts";
 import * as z from "./zod.ts";
-
-const nonEmpty = () => z.string().check(z.minLength(1));
 
 /** Claim check: the payload lives in S3 because it was too large to travel inline. */
 export const BlobPointer = z.strictObject({

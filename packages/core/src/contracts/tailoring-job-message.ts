@@ -1,8 +1,7 @@
 import { BlobPointer } from "./blob-pointer.ts";
 import { Posting, TailoringOptions } from "./job-request.ts";
+import { nonEmpty } from "./non-empty.ts";
 import * as z from "./zod.ts";
-
-const nonEmpty = () => z.string().check(z.minLength(1));
 
 /** The tailoring input as it travels (inline) or is stored (claim check). */
 export const TailoringInput = z.strictObject({

@@ -6,7 +6,7 @@
  * is ever added, is a documented claim checked here — nowhere else.)
  */
 import type { IdSecret } from "@cvpipe/core/contracts/canonical-json";
-import { APPLICATION_ID, JOB_STATUSES, type JobStatus } from "@cvpipe/core/contracts/job-constants";
+import { APPLICATION_ID, isTerminal, JOB_STATUSES, type JobStatus } from "@cvpipe/core/contracts/job-constants";
 import { type FieldIssue, NotFoundError, ValidationError } from "@cvpipe/core/errors";
 import type { Caller } from "@cvpipe/core/jobs/caller";
 import type { JobRecord } from "@cvpipe/core/jobs/job-record";
@@ -142,7 +142,7 @@ export const waitForOwnJob = async (
   let pause = 50;
   for (;;) {
     const record = await findOwnJob(deps.jobs, caller, jobId);
-    if (record && (record.status === "SUCCEEDED" || record.status === "FAILED")) return jobDetail(deps, record, fits);
+    if (record && isTerminal(record.status)) return jobDetail(deps, record, fits);
     const left = deadline - timer.elapsedMs();
     if (left <= 0) return undefined;
     await timer.sleep(Math.min(pause, left));

@@ -16,7 +16,7 @@ import type { JobStore } from "@cvpipe/core/ports/job-store";
 import type { ReleaseRecords } from "@cvpipe/core/ports/release-records";
 import { deletionIndexes, jobIndexes } from "@cvpipe/core/topology";
 
-export type DocumentClient = ReturnType<typeof toDocumentClient>;
+type DocumentClient = ReturnType<typeof toDocumentClient>;
 
 /** The deletions table's adapter: its name from the configuration, its index from the topology. */
 export const deletionStore = (db: DocumentClient, tableName: string, clock: Clock): DynamoDeletionStore =>

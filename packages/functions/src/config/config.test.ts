@@ -17,13 +17,13 @@ import {
 } from "@cvpipe/core/topology";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { AnalyticsConfig } from "./config/analytics.ts";
-import { EraserConfig } from "./config/eraser.ts";
-import { IngressConfig } from "./config/ingress.ts";
-import { ReporterConfig } from "./config/reporter.ts";
-import { parseConfig } from "./config/settings.ts";
-import { SweeperConfig } from "./config/sweeper.ts";
-import { TailorConfig } from "./config/tailor.ts";
+import { AnalyticsConfig } from "./analytics.ts";
+import { EraserConfig } from "./eraser.ts";
+import { IngressConfig } from "./ingress.ts";
+import { ReporterConfig } from "./reporter.ts";
+import { parseConfig } from "./settings.ts";
+import { SweeperConfig } from "./sweeper.ts";
+import { TailorConfig } from "./tailor.ts";
 
 const ingressEnv = {
   TAILORING_JOBS_QUEUE_URL: "http://q/jobs",
