@@ -42,7 +42,7 @@ import {
  */
 const TOP = 25;
 const TARGET = { coverage: 0.8, precision: 0.7 };
-const FLOOR = { coverage: 0.68, precision: 0.55 };
+const FLOOR = { coverage: 0.68, precision: 0.56 };
 /** Postings written for this test in other professions (events/postings/README.md): a looser floor. */
 const WRITTEN_FLOOR = { coverage: 0.6, precision: 0.5 };
 /** Postings written before the precision work (issue 14 §1) and never tuned on (events/postings/README.md). */

@@ -92,6 +92,21 @@ test("duty verbs of other trades are cut too: 'Enforce', 'Inspect', 'Supervise',
   );
 });
 
+test("set phrases name no requirement, and a soft skill is matched only as written: 'initiatives' are projects", () => {
+  const phrases = phrasesOf(
+    "Work on the front lines of incident response.",
+    "Be a security subject matter expert for product teams.",
+    "Drive security initiatives across teams; show initiative and leadership.",
+  );
+  assert.not.ok(
+    phrases.some((p) => /front|subject|matter/i.test(p)),
+    phrases.join(" | "),
+  );
+  assert.ok(phrases.includes("incident response"), phrases.join(" | "));
+  assert.ok(phrases.includes("security initiatives"), phrases.join(" | "));
+  assert.not.ok(phrases.includes("initiatives"), phrases.join(" | "));
+});
+
 test("duty verbs are cut as written, not by stem: 'automation' is no 'automate'", () => {
   const phrases = phrasesOf("Develop automation tools to eliminate manual tasks.");
   assert.ok(phrases.includes("automation tools"), phrases.join(" | "));

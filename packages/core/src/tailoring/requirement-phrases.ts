@@ -185,6 +185,14 @@ const withoutAddresses = (line: string): string =>
         .join(" ")
     : line;
 
+/**
+ * Set phrases of job ads that name no requirement, taken out before reading: "on the front lines",
+ * "subject matter expert" (a role: "a security subject matter expert" asks for security).
+ */
+const IDIOMS =
+  /\b(?:on|at|in) the (?:front ?lines?|forefront|trenches|cutting edge|leading edge)\b|\bsubject[- ]matter\b/gi;
+const withoutIdioms = (line: string): string => line.replace(IDIOMS, " ");
+
 interface Word {
   readonly text: string;
   readonly lower: string;
@@ -313,7 +321,7 @@ const readPhrases = (posting: PostingView): RequirementPhrase[] => {
 
   let section: Context = Context.Text;
   for (const rawLine of posting.description.split("\n")) {
-    const line = withoutAddresses(rawLine)
+    const line = withoutIdioms(withoutAddresses(rawLine))
       .replace(/^\s*(?:[-*•+]|\d+[.)])\s+/, "")
       .trim();
     if (line === "") continue;
@@ -569,6 +577,13 @@ const readClause = (
   flush();
 };
 
+/**
+ * A one-word soft skill written in another form: soft skills are qualities, uncountable, so
+ * "initiatives" (projects) and "influences" are not "initiative" and "influence".
+ */
+const inflectedSoftSkill = (entry: VocabEntry, first: Word): boolean =>
+  entry.group === "soft" && entry.length === 1 && entry.lowers[0] !== first.lower;
+
 /** The longest vocabulary entry spelled by the words from `i`. */
 const vocabularyAt = (words: readonly (Word | null)[], i: number): VocabEntry | undefined => {
   const first = words[i]!;
@@ -584,14 +599,14 @@ const vocabularyAt = (words: readonly (Word | null)[], i: number): VocabEntry | 
       const w = words[i + j]!;
       ok = !ROLES.has(w.lower) || entry.lowers[j] === w.lower;
     }
-    if (ok) return entry;
+    if (ok && !inflectedSoftSkill(entry, first)) return entry;
   }
   const plural = pluralOf(first.lower);
   const entry =
     VOCABULARY.get(singleKey(first.lower)) ??
     (plural === undefined ? undefined : VOCABULARY.get(singleKey(plural))) ??
     (first.lower.endsWith("es") ? VOCABULARY.get(singleKey(first.lower.slice(0, -2))) : undefined);
-  if (entry === undefined || entry.length !== 1) return undefined;
+  if (entry === undefined || entry.length !== 1 || inflectedSoftSkill(entry, first)) return undefined;
   if (ROLES.has(first.lower) && entry.lowers[0] !== first.lower) return undefined;
   // One-letter names ("R", "C", "Go") are too ambiguous in prose unless written as names.
   if (first.text.length <= 2 && first.text !== first.text.toUpperCase()) return undefined;
