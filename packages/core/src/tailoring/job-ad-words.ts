@@ -55,7 +55,8 @@ export const ROLE_WORDS: readonly string[] = /* @__PURE__ */ words(`
   associates officer officers coordinator coordinators representative representatives technician technicians
   writer writers editor editors strategist strategists executive executives execs vp cto ceo cfo founder founders
   senior junior principal staff sr jr mid ii iii iv chief team teams member person someone individual contributor
-  contributors hacker hackers ninja guru expert
+  contributors hacker hackers ninja guru expert experts thinker thinkers communicator communicators learner learners
+  doer doers self-starter self-starters
 `);
 
 /**

@@ -107,6 +107,21 @@ test("set phrases name no requirement, and a soft skill is matched only as writt
   assert.not.ok(phrases.includes("initiatives"), phrases.join(" | "));
 });
 
+test("'front-end' and 'front end' are one phrase; a person noun ('thinker', 'communicator') heads no requirement", () => {
+  const phrases = phrasesOf(
+    "Deliver a complete front end application.",
+    "Improve our front-end tooling.",
+    "Analytical thinker: run A/B tests.",
+    "Visual communicator: create wireframes.",
+  );
+  assert.is(phrases.filter((p) => /front[- ]end/i.test(p)).length, 1, phrases.join(" | "));
+  assert.not.ok(
+    phrases.some((p) => /thinker|communicator/i.test(p)),
+    phrases.join(" | "),
+  );
+  assert.ok(phrases.includes("A/B tests") && phrases.includes("wireframes"), phrases.join(" | "));
+});
+
 test("duty verbs are cut as written, not by stem: 'automation' is no 'automate'", () => {
   const phrases = phrasesOf("Develop automation tools to eliminate manual tasks.");
   assert.ok(phrases.includes("automation tools"), phrases.join(" | "));

@@ -285,9 +285,10 @@ const readPhrases = (posting: PostingView): RequirementPhrase[] => {
   const stats = new Map<string, Stats>();
   let order = 0;
   const note = (words: readonly Word[], context: Context, group: RequirementGroup | undefined): void => {
+    // "front-end" and "front end" are one phrase: a hyphenated word counts as its parts.
     const id = words
       .filter((w) => w.stem !== "")
-      .map((w) => w.stem)
+      .map((w) => (w.lower.includes("-") ? w.lower.split("-").filter(Boolean).map(stem).join(" ") : w.stem))
       .join(" ");
     const display = words.map((w) => w.text).join(" ");
     let s = stats.get(id);
