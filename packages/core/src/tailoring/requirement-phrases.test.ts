@@ -122,6 +122,16 @@ test("'front-end' and 'front end' are one phrase; a person noun ('thinker', 'com
   assert.ok(phrases.includes("A/B tests") && phrases.includes("wireframes"), phrases.join(" | "));
 });
 
+test("a plural noun said once is a requirement as an item of a list of short items, not alone in prose", () => {
+  const listed = phrasesOf("Produce personas, storyboards, scenarios, flowcharts, and design prototypes.");
+  assert.ok(listed.includes("scenarios"), listed.join(" | "));
+  const prose = phrasesOf("Walk through scenarios with the team before a release.");
+  assert.not.ok(prose.includes("scenarios"), prose.join(" | "));
+  // An adjective in a list is no item: only plural nouns are taken.
+  const adjectives = phrasesOf("Write simple, elegant, fast, tested Javascript and CSS.");
+  assert.not.ok(adjectives.includes("elegant"), adjectives.join(" | "));
+});
+
 test("duty verbs are cut as written, not by stem: 'automation' is no 'automate'", () => {
   const phrases = phrasesOf("Develop automation tools to eliminate manual tasks.");
   assert.ok(phrases.includes("automation tools"), phrases.join(" | "));

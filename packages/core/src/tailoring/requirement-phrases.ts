@@ -229,6 +229,8 @@ const wordsOf = (tokens: readonly Token[], startsSentence: boolean): (Word | nul
 
 interface Stats {
   display: Map<string, number>;
+  /** A one-word item of a list (see `note`). */
+  listed?: boolean;
   count: number;
   context: Context;
   group: RequirementGroup;
@@ -243,6 +245,11 @@ interface Stats {
 
 /** Splits a line into clauses at punctuation that ends a phrase (not the dot of "Node.js"). */
 const CLAUSE_BREAK = /[,;:()[\]{}"“”!?|•]|\.(?=\s|$)|\s[–—-]\s|\s&\s/g;
+
+/** The words of a list item, its conjunction left out ("and design specifications": 2). */
+const itemWords = (clause: string): number =>
+  clause.split(/\s+/).filter((w) => w !== "" && !CONJUNCTIONS.has(w.toLowerCase())).length;
+const between = (n: number, low: number, high: number): boolean => n >= low && n <= high;
 
 /** The clauses of a sentence with where each starts in it. */
 const clausesOf = (sentence: string): { text: string; at: number }[] => {
@@ -284,7 +291,12 @@ const readPhrases = (posting: PostingView): RequirementPhrase[] => {
   const titleStems = new Set(posting.title === undefined ? [] : tokenize(posting.title).map((t) => stem(t.lower)));
   const stats = new Map<string, Stats>();
   let order = 0;
-  const note = (words: readonly Word[], context: Context, group: RequirementGroup | undefined): void => {
+  const note = (
+    words: readonly Word[],
+    context: Context,
+    group: RequirementGroup | undefined,
+    listed = false,
+  ): void => {
     // "front-end" and "front end" are one phrase: a hyphenated word counts as its parts.
     const id = words
       .filter((w) => w.stem !== "")
@@ -311,6 +323,9 @@ const readPhrases = (posting: PostingView): RequirementPhrase[] => {
       stats.set(id, s);
     }
     s.count++;
+    // One plural noun among a list of short items ("personas, storyboards, scenarios, flowcharts") names a
+    // deliverable as the items beside it do, said once or not.
+    if (listed && words.length === 1 && /[^s]s$/.test(words[0]!.lower)) s.listed = true;
     if (group !== undefined && !s.known) {
       s.known = true;
       s.named = true;
@@ -339,11 +354,15 @@ const readPhrases = (posting: PostingView): RequirementPhrase[] => {
     for (const sentence of line.split(/(?<=[.!?])\s+(?=[A-Z])/)) {
       const cue = sentence.search(REQUIREMENT_CUE);
       let at = 0;
-      for (const clause of clausesOf(sentence)) {
+      const clauses = clausesOf(sentence);
+      // A list: four items or more of one to three words each.
+      const enumerated = clauses.filter((c) => between(itemWords(c.text), 1, 3)).length >= 4;
+      for (const clause of clauses) {
         const context = cue >= 0 && clause.at + clause.text.length > cue ? Context.Requirement : section;
         // After a colon or a dash a sentence starts again ("Analytical thinker: Become a Jedi …").
         const startsSentence = clause.at === 0 || /[:–—-]/.test(sentence.slice(at, clause.at).trim().slice(-1));
-        readClause(clause.text, startsSentence, context, company, note);
+        const item = enumerated && itemWords(clause.text) === 1;
+        readClause(clause.text, startsSentence, context, company, item ? (w, c, g) => note(w, c, g, true) : note);
         at = clause.at + clause.text.length;
       }
     }
@@ -355,7 +374,7 @@ const readPhrases = (posting: PostingView): RequirementPhrase[] => {
   const out = [...stats.entries()]
     .filter(([, s]) => !marked || s.context !== Context.Text || (s.known && s.group !== "soft"))
     // A lone common word ("manual", "creative") is a requirement only if the posting repeats it.
-    .filter(([, s]) => s.named || s.words > 1 || s.count > 1)
+    .filter(([, s]) => s.named || s.listed || s.words > 1 || s.count > 1)
     // A quality of software alone ("availability", "latency") is what the work improves, not a skill.
     .filter(([, s]) => s.words > 1 || !QUALITIES.has(s.display.keys().next().value!.toLowerCase()))
     .map(([id, s]) => {
@@ -409,7 +428,7 @@ const kindFactor = (s: Stats): number => {
   if (s.group === "hard") return 3;
   // A known practice of one word ("architecture", "testing") is a topic more often than a requirement.
   if (s.named && s.group === "other" && s.words === 1 && !s.shape) return 1.1;
-  if (s.named) return s.words > 1 ? 2.6 : 2.2;
+  if (s.named || s.listed) return s.words > 1 ? 2.6 : 2.2;
   return s.words > 1 ? 1.6 : 1;
 };
 
