@@ -40,7 +40,7 @@ export const FILLER_WORDS: readonly string[] = /* @__PURE__ */ words(`
   experience experienced experiences expertise familiar familiarity knowledge proficiency proficient skill skilled
   skills understanding background exposure track record hands-on
   bachelor bachelors master masters degree degrees bs ba ms ma msc bsc phd mba diploma
-  e.g i.e etc am pm remote onsite hybrid full-time part-time
+  e.g i.e etc including am pm remote onsite hybrid full-time part-time
   complex complicated seamless seamlessly superior respectful inspirational inspiring influential
   timely reliable maintainable robust clean impactful compelling thoughtful challenging rewarding fast-paced
   mission-critical world-class cutting-edge state-of-the-art next-gen next-generation best-in-class high-quality

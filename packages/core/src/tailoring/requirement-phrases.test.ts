@@ -132,6 +132,19 @@ test("a plural noun said once is a requirement as an item of a list of short ite
   assert.not.ok(adjectives.includes("elegant"), adjectives.join(" | "));
 });
 
+test("'including' introduces the requirement, and '… as code' practices are known", () => {
+  const phrases = phrasesOf(
+    "Manage system lifecycles, including change and configuration management.",
+    "Treat configuration as code and policy as code.",
+  );
+  assert.ok(phrases.includes("change and configuration management"), phrases.join(" | "));
+  assert.ok(phrases.includes("configuration as code") && phrases.includes("policy as code"), phrases.join(" | "));
+  assert.not.ok(
+    phrases.some((p) => p.startsWith("including")),
+    phrases.join(" | "),
+  );
+});
+
 test("duty verbs are cut as written, not by stem: 'automation' is no 'automate'", () => {
   const phrases = phrasesOf("Develop automation tools to eliminate manual tasks.");
   assert.ok(phrases.includes("automation tools"), phrases.join(" | "));
