@@ -94,7 +94,7 @@ export const SKILL_ALIASES: Readonly<Record<string, readonly string[]>> = {
   "on-call": ["on call", "oncall"],
   "cloud computing": ["cloud infrastructure"],
   "information security": ["infosec", "cybersecurity", "cyber security"],
-  "penetration testing": ["pen testing", "pentesting"],
+  "penetration testing": ["pen testing", "pentesting", "pen-testing", "pen test", "pen-test", "pentest"],
   "threat modeling": ["threat modelling"],
   "identity and access management": ["iam"],
   "search engine optimization": ["seo"],

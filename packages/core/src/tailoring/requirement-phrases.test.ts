@@ -145,6 +145,17 @@ test("'including' introduces the requirement, and '… as code' practices are kn
   );
 });
 
+test("'keys' is a noun, not the filler 'key'; 'Pen-test' at a duty's start is the skill", () => {
+  const phrases = phrasesOf("Develop systems for managing keys and application secrets.", "Pen-test the website.");
+  assert.ok(phrases.includes("managing keys"), phrases.join(" | "));
+  assert.ok(phrases.includes("Pen-test"), phrases.join(" | "));
+  // The adjective stays filler: "key metrics" is "metrics".
+  assert.not.ok(
+    phrasesOf("Track key metrics weekly.").some((p) => p.includes("key")),
+    "key metrics",
+  );
+});
+
 test("duty verbs are cut as written, not by stem: 'automation' is no 'automate'", () => {
   const phrases = phrasesOf("Develop automation tools to eliminate manual tasks.");
   assert.ok(phrases.includes("automation tools"), phrases.join(" | "));

@@ -78,8 +78,12 @@ const stemSet = (list: readonly string[]): ReadonlySet<string> => new Set(list.m
 const FILLER = /* @__PURE__ */ (() => new Set(FILLER_WORDS))();
 /** "easy-to-navigate", "up-to-date": an adjective of how something is, written as one hyphenated word. */
 const EASE_COMPOUND = /^(?:easy|easier|hard|simple|quick|ready|difficult|up)-to-[a-z]+$/;
+/** Plurals of filler adjectives that are nouns of their own: "managing keys" (API keys), not "key skills". */
+const NOUN_PLURALS = /* @__PURE__ */ (() => new Set(["keys"]))();
 const isFiller = (w: Word): boolean =>
-  FILLER.has(w.lower) || FILLER.has(pluralOf(w.lower) ?? w.lower) || EASE_COMPOUND.test(w.lower);
+  FILLER.has(w.lower) ||
+  (!NOUN_PLURALS.has(w.lower) && FILLER.has(pluralOf(w.lower) ?? w.lower)) ||
+  EASE_COMPOUND.test(w.lower);
 const ROLES = /* @__PURE__ */ (() => new Set(ROLE_WORDS))();
 const VERBS = /* @__PURE__ */ (() => stemSet(ACTION_VERBS))();
 const VERB_FORMS = /* @__PURE__ */ (() => new Set(ACTION_VERBS))();
