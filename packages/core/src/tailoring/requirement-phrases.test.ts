@@ -156,6 +156,23 @@ test("'keys' is a noun, not the filler 'key'; 'Pen-test' at a duty's start is th
   );
 });
 
+test("the words of a role title are the role's, not a requirement, unless a known skill; a team names its field", () => {
+  const phrases = requirementPhrases({
+    description: [
+      "Qualifications:",
+      "- 2+ years as a Data Scientist, ML Engineer, or Software Engineer",
+      "- Experience pairing with Platform Engineers and Android developers",
+      "- Experience with the inventory control team",
+    ].join("\n"),
+  }).map((p) => p.display);
+  assert.not.ok(
+    phrases.some((p) => /^(?:Software|Platform)$/.test(p)),
+    phrases.join(" | "),
+  );
+  assert.ok(phrases.includes("ML") && phrases.includes("Android"), phrases.join(" | "));
+  assert.ok(phrases.includes("inventory control"), phrases.join(" | "));
+});
+
 test("duty verbs are cut as written, not by stem: 'automation' is no 'automate'", () => {
   const phrases = phrasesOf("Develop automation tools to eliminate manual tasks.");
   assert.ok(phrases.includes("automation tools"), phrases.join(" | "));

@@ -90,6 +90,20 @@ const VERB_FORMS = /* @__PURE__ */ (() => new Set(ACTION_VERBS))();
 /** After these a gerund names an activity ("for managing keys", "A/B tests and analyzing user data"), not the duty. */
 const NOMINAL_BEFORE = /* @__PURE__ */ (() =>
   new Set(["for", "of", "in", "at", "on", "against", "by", "about", "and", "or"]))();
+/** Role words that follow a requirement without naming a job ("the inventory control team", "Lead", "Senior"). */
+const NOT_TITLES = /* @__PURE__ */ (() =>
+  new Set([
+    "team",
+    "teams",
+    "member",
+    "members",
+    "staff",
+    "person",
+    "someone",
+    "individual",
+    "contributor",
+    "contributors",
+  ]))();
 const CONJUNCTIONS = /* @__PURE__ */ (() => new Set(["and", "or", "&"]))();
 const ACTIVITIES = /* @__PURE__ */ (() => new Set(ACTIVITY_GERUNDS))();
 const WEAK = /* @__PURE__ */ (() => stemSet(WEAK_WORDS))();
@@ -590,6 +604,12 @@ const readClause = (
       /^\d/.test(w.text) ||
       // An adverb or a participle inside a run ends the phrase ("platform enables", "agents impacted").
       (run.length > 0 && verbal(w));
+    // The words naming a role ("Software Engineer", "Site Reliability Engineers") are the role's, unless a known skill.
+    if (breaks && ROLES.has(w.lower) && !NOT_TITLES.has(w.lower) && run.length > 0 && run.every((x) => !known.has(x))) {
+      run = [];
+      previous = null;
+      loneBefore = null;
+    }
     if (breaks) breakAt(w);
     else {
       if (run.length === 0) runBefore = before;
