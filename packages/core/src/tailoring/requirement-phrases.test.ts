@@ -173,6 +173,18 @@ test("the words of a role title are the role's, not a requirement, unless a know
   assert.ok(phrases.includes("inventory control"), phrases.join(" | "));
 });
 
+test("the fields listed after a degree are the degree check's, up to 'or a related discipline'", () => {
+  const phrases = requirementPhrases({
+    description: [
+      "Qualifications:",
+      "- Bachelor's degree in a relevant field, such as Computer Science, Data Science, or a related discipline.",
+      "- Experience with Python, Kubernetes and Data Science tooling",
+    ].join("\n"),
+  }).map((p) => p.display);
+  assert.not.ok(phrases.includes("Computer Science"), phrases.join(" | "));
+  assert.ok(phrases.includes("Python") && phrases.includes("Kubernetes"), phrases.join(" | "));
+});
+
 test("duty verbs are cut as written, not by stem: 'automation' is no 'automate'", () => {
   const phrases = phrasesOf("Develop automation tools to eliminate manual tasks.");
   assert.ok(phrases.includes("automation tools"), phrases.join(" | "));

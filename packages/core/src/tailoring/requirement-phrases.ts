@@ -264,6 +264,17 @@ interface Stats {
 /** Splits a line into clauses at punctuation that ends a phrase (not the dot of "Node.js"). */
 const CLAUSE_BREAK = /[,;:()[\]{}"“”!?|•]|\.(?=\s|$)|\s[–—-]\s|\s&\s/g;
 
+/** A degree named ("BS", "Bachelor's", "degree"), then the field it is in ("in", "such as"): each test one linear scan. */
+const DEGREE_WORD =
+  /\b(?:degrees?|bachelor(?:'?s)?|master(?:'?s)?|b\.?s\.?c?|b\.?a|m\.?s\.?c?|m\.?a|ph\.?d|mba|diploma)\b/i;
+const FIELD_INTRO = /\b(?:in|such as|e\.g)\b/i;
+const degreeIn = (clause: string): boolean => {
+  const m = DEGREE_WORD.exec(clause);
+  return m !== null && FIELD_INTRO.test(clause.slice(m.index + m[0].length));
+};
+/** What ends a list of fields: "or a related discipline", "or equivalent". */
+const LIST_CLOSE = /\b(?:related|equivalent|similar|other)\b/i;
+
 /** The words of a list item, its conjunction left out ("and design specifications": 2). */
 const itemWords = (clause: string): number =>
   clause.split(/\s+/).filter((w) => w !== "" && !CONJUNCTIONS.has(w.toLowerCase())).length;
@@ -373,6 +384,9 @@ const readPhrases = (posting: PostingView): RequirementPhrase[] => {
       const cue = sentence.search(REQUIREMENT_CUE);
       let at = 0;
       const clauses = clausesOf(sentence);
+      // "degree in a relevant field, such as Computer Science, Data Science, or a related discipline": the
+      // fields listed after a degree are the degree check's, up to the clause that closes the list.
+      let degreeFields = false;
       // A list: four items or more of one to three words each.
       const enumerated = clauses.filter((c) => between(itemWords(c.text), 1, 3)).length >= 4;
       for (const clause of clauses) {
@@ -380,7 +394,10 @@ const readPhrases = (posting: PostingView): RequirementPhrase[] => {
         // After a colon or a dash a sentence starts again ("Analytical thinker: Become a Jedi …").
         const startsSentence = clause.at === 0 || /[:–—-]/.test(sentence.slice(at, clause.at).trim().slice(-1));
         const item = enumerated && itemWords(clause.text) === 1;
-        readClause(clause.text, startsSentence, context, company, item ? (w, c, g) => note(w, c, g, true) : note);
+        const ofDegree: boolean = degreeFields && itemWords(clause.text) <= 4;
+        if (!ofDegree)
+          readClause(clause.text, startsSentence, context, company, item ? (w, c, g) => note(w, c, g, true) : note);
+        degreeFields = (ofDegree || degreeIn(clause.text)) && !LIST_CLOSE.test(clause.text);
         at = clause.at + clause.text.length;
       }
     }
