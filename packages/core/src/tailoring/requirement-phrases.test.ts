@@ -125,6 +125,8 @@ test("'front-end' and 'front end' are one phrase; a person noun ('thinker', 'com
 test("a plural noun said once is a requirement as an item of a list of short items, not alone in prose", () => {
   const listed = phrasesOf("Produce personas, storyboards, scenarios, flowcharts, and design prototypes.");
   assert.ok(listed.includes("scenarios"), listed.join(" | "));
+  const three = phrasesOf("Perform content inventories, audits, and gap analyses.");
+  assert.ok(three.includes("audits"), three.join(" | "));
   const prose = phrasesOf("Walk through scenarios with the team before a release.");
   assert.not.ok(prose.includes("scenarios"), prose.join(" | "));
   // An adjective in a list is no item: only plural nouns are taken.

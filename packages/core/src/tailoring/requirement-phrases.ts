@@ -387,8 +387,8 @@ const readPhrases = (posting: PostingView): RequirementPhrase[] => {
       // "degree in a relevant field, such as Computer Science, Data Science, or a related discipline": the
       // fields listed after a degree are the degree check's, up to the clause that closes the list.
       let degreeFields = false;
-      // A list: four items or more of one to three words each.
-      const enumerated = clauses.filter((c) => between(itemWords(c.text), 1, 3)).length >= 4;
+      // A list: three items or more of one to three words each ("content inventories, audits, and gap analyses").
+      const enumerated = clauses.filter((c) => between(itemWords(c.text), 1, 3)).length >= 3;
       for (const clause of clauses) {
         const context = cue >= 0 && clause.at + clause.text.length > cue ? Context.Requirement : section;
         // After a colon or a dash a sentence starts again ("Analytical thinker: Become a Jedi …").
