@@ -190,6 +190,20 @@ test("the fields listed after a degree are the degree check's, up to 'or a relat
   assert.ok(phrases.includes("Python") && phrases.includes("Kubernetes"), phrases.join(" | "));
 });
 
+test("a noun-verb ends a phrase as its head ('API-first design', 'external audit'); a verb after a noun still does not", () => {
+  const phrases = phrasesOf(
+    "Apply architectural patterns such as API-first design and microservices.",
+    "Support the annual external audit.",
+    "Build products customers love.",
+  );
+  assert.ok(phrases.includes("API-first design"), phrases.join(" | "));
+  assert.ok(phrases.includes("annual external audit"), phrases.join(" | "));
+  assert.not.ok(
+    phrases.some((p) => p.endsWith("love")),
+    phrases.join(" | "),
+  );
+});
+
 test("duty verbs are cut as written, not by stem: 'automation' is no 'automate'", () => {
   const phrases = phrasesOf("Develop automation tools to eliminate manual tasks.");
   assert.ok(phrases.includes("automation tools"), phrases.join(" | "));

@@ -90,6 +90,9 @@ const VERB_FORMS = /* @__PURE__ */ (() => new Set(ACTION_VERBS))();
 /** After these a gerund names an activity ("for managing keys", "A/B tests and analyzing user data"), not the duty. */
 const NOMINAL_BEFORE = /* @__PURE__ */ (() =>
   new Set(["for", "of", "in", "at", "on", "against", "by", "about", "and", "or"]))();
+/** Duty verbs that are as often a noun phrase's head: kept at a phrase's end. */
+const NOUN_HEADS = /* @__PURE__ */ (() =>
+  new Set(["design", "review", "test", "model", "audit", "support", "research", "release", "change", "build"]))();
 /** Role words that follow a requirement without naming a job ("the inventory control team", "Lead", "Senior"). */
 const NOT_TITLES = /* @__PURE__ */ (() =>
   new Set([
@@ -544,7 +547,13 @@ const readClause = (
       run.shift();
     // A verb taken off the front makes this a verb phrase ("plan and execute campaigns"): no conjunct of a noun phrase.
     const shifted = run.length < length;
-    while (run.length > 1 && (verbal(run[run.length - 1]!) || dutyVerb(run[run.length - 1]!))) run.pop();
+    // A verb ends no noun phrase ("customers love"), but these are as often nouns there ("API-first design", "code review").
+    while (
+      run.length > 1 &&
+      (verbal(run[run.length - 1]!) || dutyVerb(run[run.length - 1]!)) &&
+      !NOUN_HEADS.has(run[run.length - 1]!.lower)
+    )
+      run.pop();
     let noted: Word[] | null = null;
     if (run.length > 0 && run.length <= 4 && !run.every((w) => WEAK.has(w.stem))) {
       if (run.length > 1 || standsAlone(run[0]!)) noted = run;
