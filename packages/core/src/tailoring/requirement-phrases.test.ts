@@ -204,6 +204,18 @@ test("a noun-verb ends a phrase as its head ('API-first design', 'external audit
   );
 });
 
+test("a noun-verb starting a list item is a noun ('design prototypes'); at a duty's start or after 'to' it is the verb", () => {
+  const listed = phrasesOf(
+    "Produce personas, storyboards, scenarios, flowcharts, design prototypes, and design specifications.",
+  );
+  assert.ok(listed.includes("design prototypes"), listed.join(" | "));
+  const duty = phrasesOf("Design user onboarding flows.", "Work with the team to design payment systems.");
+  assert.not.ok(
+    duty.some((p) => /^design\b/i.test(p)),
+    duty.join(" | "),
+  );
+});
+
 test("duty verbs are cut as written, not by stem: 'automation' is no 'automate'", () => {
   const phrases = phrasesOf("Develop automation tools to eliminate manual tasks.");
   assert.ok(phrases.includes("automation tools"), phrases.join(" | "));

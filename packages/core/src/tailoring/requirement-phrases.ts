@@ -93,6 +93,16 @@ const NOMINAL_BEFORE = /* @__PURE__ */ (() =>
 /** Duty verbs that are as often a noun phrase's head: kept at a phrase's end. */
 const NOUN_HEADS = /* @__PURE__ */ (() =>
   new Set(["design", "review", "test", "model", "audit", "support", "research", "release", "change", "build"]))();
+/**
+ * A noun-verb that starts a list item or follows a preposition, with a noun after it, is a noun
+ * ("… storyboards, design prototypes", "experience with support tickets"); at a duty's start
+ * ("Design and specify …") or after "to" it is the verb.
+ */
+const nounFirst = (run: readonly Word[], before: string): boolean =>
+  run.length > 1 &&
+  NOUN_HEADS.has(run[0]!.lower) &&
+  !run[0]!.sentenceStart &&
+  (before === "" || (NOMINAL_BEFORE.has(before) && !CONJUNCTIONS.has(before)));
 /** Role words that follow a requirement without naming a job ("the inventory control team", "Lead", "Senior"). */
 const NOT_TITLES = /* @__PURE__ */ (() =>
   new Set([
@@ -538,7 +548,7 @@ const readClause = (
     // a gerund after a preposition or a coordinated noun phrase is the activity asked for.
     while (
       run.length > 0 &&
-      (VERB_FORMS.has(run[0]!.lower) ||
+      ((VERB_FORMS.has(run[0]!.lower) && !nounFirst(run, runBefore)) ||
         (dutyGerund(run[0]!) && !(nominal && run.length > 1)) ||
         verbal(run[0]!) ||
         (run.length > 1 && run[0]!.sentenceStart && thirdPerson(run[0]!))) &&
