@@ -129,6 +129,11 @@ test("a plural noun said once is a requirement as an item of a list of short ite
   assert.ok(three.includes("audits"), three.join(" | "));
   const prose = phrasesOf("Walk through scenarios with the team before a release.");
   assert.not.ok(prose.includes("scenarios"), prose.join(" | "));
+  // An unknown word listed among known tools is a tool ("scikit" beside Pandas and Numpy).
+  const tools = requirementPhrases({
+    description: "Qualifications:\n- Experience with common data science tools (Pandas, Numpy, scikit)",
+  }).map((p) => p.display);
+  assert.ok(tools.includes("scikit"), tools.join(" | "));
   // An adjective in a list is no item: only plural nouns are taken.
   const adjectives = phrasesOf("Write simple, elegant, fast, tested Javascript and CSS.");
   assert.not.ok(adjectives.includes("elegant"), adjectives.join(" | "));

@@ -288,6 +288,15 @@ const degreeIn = (clause: string): boolean => {
 /** What ends a list of fields: "or a related discipline", "or equivalent". */
 const LIST_CLOSE = /\b(?:related|equivalent|similar|other)\b/i;
 
+/** Whether a one-word clause ("Numpy", "and Pandas") is a word of the skills vocabulary. */
+const knownWord = (clause: string): boolean => {
+  const word = clause
+    .split(/\s+/)
+    .find((w) => w !== "" && !CONJUNCTIONS.has(w.toLowerCase()))
+    ?.toLowerCase();
+  return word !== undefined && VOCABULARY.get(singleKey(word))?.length === 1;
+};
+
 /** The words of a list item, its conjunction left out ("and design specifications": 2). */
 const itemWords = (clause: string): number =>
   clause.split(/\s+/).filter((w) => w !== "" && !CONJUNCTIONS.has(w.toLowerCase())).length;
@@ -337,7 +346,7 @@ const readPhrases = (posting: PostingView): RequirementPhrase[] => {
     words: readonly Word[],
     context: Context,
     group: RequirementGroup | undefined,
-    listed = false,
+    listed: "plural" | "tool" | undefined = undefined,
   ): void => {
     // "front-end" and "front end" are one phrase: a hyphenated word counts as its parts.
     const id = words
@@ -367,7 +376,9 @@ const readPhrases = (posting: PostingView): RequirementPhrase[] => {
     s.count++;
     // One plural noun among a list of short items ("personas, storyboards, scenarios, flowcharts") names a
     // deliverable as the items beside it do, said once or not.
-    if (listed && words.length === 1 && /[^s]s$/.test(words[0]!.lower)) s.listed = true;
+    // So does any one word among a list of known tools.
+    if (words.length === 1 && (listed === "tool" || (listed === "plural" && /[^s]s$/.test(words[0]!.lower))))
+      s.listed = true;
     if (group !== undefined && !s.known) {
       s.known = true;
       s.named = true;
@@ -402,6 +413,8 @@ const readPhrases = (posting: PostingView): RequirementPhrase[] => {
       let degreeFields = false;
       // A list: three items or more of one to three words each ("content inventories, audits, and gap analyses").
       const enumerated = clauses.filter((c) => between(itemWords(c.text), 1, 3)).length >= 3;
+      // A list whose one-word items include two known tools or more ("Pandas, Numpy, scikit"): each is a tool.
+      const tools = enumerated && clauses.filter((c) => itemWords(c.text) === 1 && knownWord(c.text)).length >= 2;
       for (const clause of clauses) {
         const context = cue >= 0 && clause.at + clause.text.length > cue ? Context.Requirement : section;
         // After a colon or a dash a sentence starts again ("Analytical thinker: Become a Jedi …").
@@ -409,7 +422,13 @@ const readPhrases = (posting: PostingView): RequirementPhrase[] => {
         const item = enumerated && itemWords(clause.text) === 1;
         const ofDegree: boolean = degreeFields && itemWords(clause.text) <= 4;
         if (!ofDegree)
-          readClause(clause.text, startsSentence, context, company, item ? (w, c, g) => note(w, c, g, true) : note);
+          readClause(
+            clause.text,
+            startsSentence,
+            context,
+            company,
+            item ? (w, c, g) => note(w, c, g, tools ? "tool" : "plural") : note,
+          );
         degreeFields = (ofDegree || degreeIn(clause.text)) && !LIST_CLOSE.test(clause.text);
         at = clause.at + clause.text.length;
       }
