@@ -148,7 +148,7 @@ export const QUALITY_NOUNS: readonly string[] = /* @__PURE__ */ words(`
 export const VAGUE_HEADS: readonly string[] = /* @__PURE__ */ words(`
   challenge challenges concern concerns habit habits guarantee guarantees visibility ecosystem burden
   recurrence condition conditions idea ideas value values behavior behaviors behaviour behaviours feeling feelings
-  appeal appeals audience audiences direction impact opportunity opportunities
+  appeal appeals audience audiences direction impact opportunity opportunities space spaces
   expectation expectations vision culture mindset mission priorities commitment commitments spirit passion
   excellence wellbeing well-being sense heart journey landscape world universe
 `);

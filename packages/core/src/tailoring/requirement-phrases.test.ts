@@ -36,7 +36,9 @@ test("a quality of software alone, a phrase headed by a circumstance, and market
     "Own high availability for the payments platform.",
     "Tackle security challenges with a world-class team.",
     "Build mission-critical data pipelines.",
+    "Bring a strong background in the SaaS or PaaS space.",
   );
+  assert.ok(phrases.includes("PaaS") && !phrases.includes("PaaS space"), phrases.join(" | "));
   assert.not.ok(phrases.includes("availability"), phrases.join(" | "));
   assert.not.ok(phrases.includes("latency"), phrases.join(" | "));
   assert.ok(phrases.includes("high availability"), phrases.join(" | "));
