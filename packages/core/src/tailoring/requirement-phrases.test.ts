@@ -112,7 +112,7 @@ test("set phrases name no requirement, and a soft skill is matched only as writt
 test("'front-end' and 'front end' are one phrase; a person noun ('thinker', 'communicator') heads no requirement", () => {
   const phrases = phrasesOf(
     "Deliver a complete front end application.",
-    "Improve our front-end tooling.",
+    "Own the front-end application's speed.",
     "Analytical thinker: run A/B tests.",
     "Visual communicator: create wireframes.",
   );
@@ -270,6 +270,57 @@ test("soft skills come after every other requirement", () => {
     phrases.slice(firstSoft).every((p) => p.group === "soft"),
     JSON.stringify(phrases),
   );
+});
+
+test("a duty starts with its verb, whatever the trade; a noun there stays ('Documentation of …')", () => {
+  const phrases = phrasesOf(
+    "Administer local anesthesia as permitted under state rules",
+    "Calculate and process overtime pay for hourly staff",
+    "Documentation management for the claims team",
+  );
+  assert.ok(phrases.includes("local anesthesia"), phrases.join(" | "));
+  assert.ok(phrases.includes("overtime pay"), phrases.join(" | "));
+  assert.not.ok(
+    phrases.some((p) => /^(?:Administer|Calculate)\b|\bprocess\b/.test(p)),
+    phrases.join(" | "),
+  );
+  assert.ok(phrases.includes("Documentation management"), phrases.join(" | "));
+});
+
+test("a gerund after the word that modifies it names a practice; after a plural it is a verb", () => {
+  const phrases = phrasesOf(
+    "Perform thorough periodontal charting at each visit",
+    "Provide periodontal maintenance and scaling and root planing",
+    "Solve problems relating to delivery",
+  );
+  assert.ok(phrases.includes("periodontal charting"), phrases.join(" | "));
+  assert.ok(phrases.includes("scaling and root planing"), phrases.join(" | "));
+  assert.not.ok(phrases.includes("problems relating"), phrases.join(" | "));
+});
+
+test("counts written as words and a lone lower-case letter are no requirement; a number after a name is part of it", () => {
+  const phrases = requirementPhrases({
+    description:
+      "Requirements:\n- Payroll for employees across nine states\n- Benefit deductions including 401(k) contributions\n" +
+      "- Filings including Form 941, ISO 9001 audits and AutoCAD Civil 3D\n- Excel skills including VLOOKUP",
+  }).map((p) => p.display);
+  assert.not.ok(
+    phrases.some((p) => /\bnine\b/.test(p) || p === "k"),
+    phrases.join(" | "),
+  );
+  assert.ok(phrases.includes("Form 941"), phrases.join(" | "));
+  assert.ok(phrases.includes("ISO 9001 audits"), phrases.join(" | "));
+  assert.ok(phrases.includes("AutoCAD Civil 3D"), phrases.join(" | "));
+  assert.ok(phrases.includes("VLOOKUP"), phrases.join(" | "));
+});
+
+test("a longer phrase that extends two kept ones is one requirement", () => {
+  const phrases = requirementPhrases({
+    description: "Requirements:\n- HSA, FSA\n- Maintain benefit deductions, including HSA and FSA elections",
+  }).map((p) => p.display);
+  assert.ok(phrases.includes("HSA and FSA elections"), phrases.join(" | "));
+  assert.not.ok(phrases.includes("FSA elections"), phrases.join(" | "));
+  assert.not.ok(phrases.includes("HSA"), phrases.join(" | "));
 });
 
 test.run();

@@ -199,7 +199,7 @@ const looksNamed = (text: string): boolean =>
   /^[A-Z][A-Za-z]*\d[A-Za-z0-9]*$/.test(text) ||
   /[a-z][A-Z]/.test(text) ||
   /[.+#]/.test(text) ||
-  (/^[A-Z0-9]{2,6}s?$/.test(text) && capitals(text) >= 2);
+  (/^[A-Z0-9]{2,7}s?$/.test(text) && capitals(text) >= 2);
 
 const capitals = (text: string): number => {
   let n = 0;
@@ -465,7 +465,7 @@ const readPhrases = (posting: PostingView): RequirementPhrase[] => {
       if (strong(p)) kept.push(p);
       continue;
     }
-    const tool = same.group === "hard" && same.id.split(" ").length === 1;
+    const tool = isTool(same);
     if (words.length <= same.id.split(" ").length) same.count += p.count;
     // A tool's name stays as it is ("AWS"; an ATS looks for it alone), a longer phrase with it is one more.
     else if (tool) {
@@ -473,7 +473,7 @@ const readPhrases = (posting: PostingView): RequirementPhrase[] => {
     }
     // Otherwise the longer phrase names the requirement ("web application frameworks", "conversion funnel");
     // it takes the place and the weight of the one it extends.
-    else
+    else {
       kept[i] = {
         ...p,
         weight: same.weight,
@@ -481,12 +481,25 @@ const readPhrases = (posting: PostingView): RequirementPhrase[] => {
         group: same.group === "other" ? p.group : same.group,
         named: same.named || p.named,
       };
+      // It may extend two kept ones ("HSA", then "FSA elections", then "HSA and FSA elections"): one phrase.
+      for (let j = kept.length - 1; j > i; j--) {
+        const other = kept[j]!;
+        const otherWords = other.id.split(" ");
+        if (otherWords.length < words.length && overlaps(otherWords, words) && !isTool(other)) {
+          kept[i] = { ...kept[i]!, count: kept[i]!.count + other.count };
+          kept.splice(j, 1);
+        }
+      }
+    }
   }
   kept.sort(
     (a, b) => Number(a.group === "soft") - Number(b.group === "soft") || b.weight - a.weight || a.first - b.first,
   );
   return kept.map(({ first: _first, ...p }) => p);
 };
+
+/** A known tool's name of one word ("AWS"): kept alone beside the longer phrases that hold it. */
+const isTool = (p: { group: RequirementGroup; id: string }): boolean => p.group === "hard" && !p.id.includes(" ");
 
 /** Known skills and tools first, then named things, phrases, and single words last. */
 const kindFactor = (s: Stats): number => {
@@ -515,6 +528,23 @@ const verbal = (w: Word): boolean =>
 /** A gerund that is the duty ("managing keys"), not an activity asked for ("monitoring"). */
 const dutyGerund = (w: Word): boolean => w.lower.endsWith("ing") && !ACTIVITIES.has(w.lower) && w.lower.length > 5;
 
+/**
+ * A gerund after a word that modifies it names a practice ("periodontal charting", "root planing",
+ * "payroll processing"); after a verb or a plural it is a verb ("start building", "problems relating to").
+ */
+const nominalGerund = (run: readonly Word[]): boolean => {
+  const last = run[run.length - 1]!;
+  const before = run[run.length - 2]!;
+  return (
+    last.lower.endsWith("ing") &&
+    !VERB_FORMS.has(before.lower) &&
+    !verbal(before) &&
+    !before.lower.endsWith("ing") &&
+    // After a plural it is the plural's verb ("problems relating to …", "customers using …").
+    !/[^s]s$/.test(before.lower)
+  );
+};
+
 /** A duty verb's base or third-person form ("create", "creates"): the duty, not what it needs. */
 // As written, not by stem: Porter takes "automation" and "automate" to one stem, and the noun is the skill.
 const dutyVerb = (w: Word): boolean => VERB_FORMS.has(w.lower) || dutyGerund(w);
@@ -522,6 +552,28 @@ const dutyVerb = (w: Word): boolean => VERB_FORMS.has(w.lower) || dutyGerund(w);
 /** A duty verb's third-person form ("enables", "develops"): after a singular noun or at a phrase's start, the verb. */
 const thirdPerson = (w: Word): boolean =>
   /^[a-z]{4,}s$/.test(w.lower) && !w.lower.endsWith("ss") && VERBS.has(stem(w.lower.replace(/(?:es|s)$/, "")));
+
+/**
+ * A duty starts with its verb, whatever the trade ("Administer local anesthesia", "Calculate and process
+ * overtime", "Expose … digital radiographs"): the first word of a sentence among the duties, unless it is
+ * written as a name or ends like a noun ("Documentation of …"); so does the word after "and" ("process").
+ */
+const imperative = (w: Word, context: Context): boolean => context === Context.Duty && w.sentenceStart && verbLike(w);
+/** Could be a verb: no name, no noun's ending. */
+const verbLike = (w: Word): boolean =>
+  !looksNamed(w.text) && !/(?:tion|sion|ment|ness|ity|ance|ence|ship|ism|ogy|ics)s?$/.test(w.lower);
+
+/** Counts written as words, like digits: "nine states", "two dentists" name no requirement. */
+const NUMBER_WORDS = /* @__PURE__ */ (() =>
+  new Set(
+    "two three four five six seven eight nine ten eleven twelve fifteen twenty thirty fifty hundred thousand dozen dozens".split(
+      " ",
+    ),
+  ))();
+
+/** A number or a "3D" written after a name is part of it ("Form 941", "OSHA 10", "AutoCAD Civil 3D", "ISO 9001"). */
+const versionOf = (run: readonly Word[], w: Word): boolean =>
+  run.length > 0 && /^[A-Z]/.test(run[run.length - 1]!.text) && /^\d{1,4}(?:[A-Z][A-Za-z]?)?$/.test(w.text);
 
 /** Whether a word can stand alone as a keyword. */
 const standsAlone = (w: Word): boolean => {
@@ -550,6 +602,8 @@ const readClause = (
   let previous: Word[] | null = null;
   let loneBefore: Word | null = null;
   let conjunction: Word | null = null;
+  // The run before was a duty's verb alone ("Calculate"): after "and" another verb follows ("and process overtime").
+  let afterVerb = false;
   const known = new Set<Word>();
   const flush = (): void => {
     if (degreeField && run.length > 0) {
@@ -561,7 +615,14 @@ const readClause = (
     const nominal = NOMINAL_BEFORE.has(runBefore) && (!CONJUNCTIONS.has(runBefore) || previous !== null);
     // One word that alone would be dropped as a verb may be the first conjunct of a noun phrase
     // ("change and configuration management"); kept aside for that, never noted alone.
-    const lone = run.length === 1 && !WEAK.has(run[0]!.stem) && !verbal(run[0]!) ? run[0]! : null;
+    // (A gerund is not its weak stem's noun: "scaling and root planing" is no "scale".)
+    const lone =
+      run.length === 1 &&
+      (!WEAK.has(run[0]!.stem) || run[0]!.lower.endsWith("ing")) &&
+      !verbal(run[0]!) &&
+      !imperative(run[0]!, context)
+        ? run[0]!
+        : null;
     const length = run.length;
     // A duty verb at the start is the duty ("Maintain …"), as is one after it ("design, write and deliver");
     // a gerund after a preposition or a coordinated noun phrase is the activity asked for.
@@ -570,7 +631,11 @@ const readClause = (
       ((VERB_FORMS.has(run[0]!.lower) && !nounFirst(run, runBefore)) ||
         (dutyGerund(run[0]!) && !(nominal && run.length > 1)) ||
         verbal(run[0]!) ||
-        (run.length > 1 && run[0]!.sentenceStart && thirdPerson(run[0]!))) &&
+        (run.length > 1 && run[0]!.sentenceStart && thirdPerson(run[0]!)) ||
+        (run.length > 1 &&
+          !known.has(run[0]!) &&
+          (imperative(run[0]!, context) ||
+            (afterVerb && conjunction !== null && run.length === length && verbLike(run[0]!))))) &&
       !(run.length === 1 && standsAlone(run[0]!))
     )
       run.shift();
@@ -580,12 +645,14 @@ const readClause = (
     while (
       run.length > 1 &&
       (verbal(run[run.length - 1]!) || dutyVerb(run[run.length - 1]!)) &&
-      !NOUN_HEADS.has(run[run.length - 1]!.lower)
+      !NOUN_HEADS.has(run[run.length - 1]!.lower) &&
+      !nominalGerund(run)
     )
       run.pop();
     let noted: Word[] | null = null;
     if (run.length > 0 && run.length <= 4 && !run.every((w) => WEAK.has(w.stem))) {
-      if (run.length > 1 || standsAlone(run[0]!)) noted = run;
+      if (run.length > 1 || (standsAlone(run[0]!) && !(imperative(run[0]!, context) && !known.has(run[0]!))))
+        noted = run;
     } else if (run.length > 4) {
       // Too long to be one requirement: its head (last two words) stands for it.
       noted = run.slice(-2);
@@ -608,6 +675,7 @@ const readClause = (
       )
         note([...first, conjunction, ...noted], context, undefined);
     }
+    afterVerb = length === 1 && run.length === 1 && imperative(run[0]!, context) && !known.has(run[0]!);
     previous = noted;
     loneBefore = noted === null ? lone : null;
     conjunction = null;
@@ -655,8 +723,10 @@ const readClause = (
       isFiller(w) ||
       ROLES.has(w.lower) ||
       company.has(w.lower) ||
-      !/[a-z]/i.test(w.text) ||
-      /^\d/.test(w.text) ||
+      ((!/[a-z]/i.test(w.text) || /^\d/.test(w.text)) && !versionOf(run, w)) ||
+      NUMBER_WORDS.has(w.lower) ||
+      // "401(k)": a lower-case letter alone is a piece of something else.
+      (w.text.length === 1 && w.text === w.lower) ||
       // An adverb or a participle inside a run ends the phrase ("platform enables", "agents impacted").
       (run.length > 0 && verbal(w));
     // The words naming a role ("Software Engineer", "Site Reliability Engineers") are the role's, unless a known skill.
