@@ -155,11 +155,11 @@ export const VAGUE_HEADS: readonly string[] = /* @__PURE__ */ words(`
 
 /** Headings under which each line is a requirement. */
 export const REQUIREMENT_HEADING =
-  /\b(?:requirements?|qualifications?|skills?|must[- ]haves?|nice[- ]to[- ]haves?|bonus|preferred|plus(?:es)?|about you|you have|you bring|what you(?:'|’)?ll need|what we(?:'|’)?re looking for|who you are|tech(?:nology|nical)? stack|technologies|tools|competenc(?:e|ies))\b/i;
+  /\b(?:requirements?|qualifications?|skills?|must[- ]haves?|nice[- ]to[- ]haves?|bonus|preferred|plus(?:es)?|about you|you have|you bring|what you(?:'|’)?ll need|what we(?:'|’)?re looking for|look(?:ing)? for|(?:good|great|strong) fit|who you are|tech(?:nology|nical)? stack|technologies|tools|competenc(?:e|ies))\b/i;
 
 /** Headings under which each line is a duty. */
 export const DUTY_HEADING =
-  /\b(?:responsibilit(?:y|ies)|duties|what you(?:'|’)?ll do|the role|your role|day[- ]to[- ]day|you will)\b/i;
+  /\b(?:responsibilit(?:y|ies)|responsible for|duties|what you(?:'|’)?ll do|the role|your role|in this role|day[- ]to[- ]day|you will|objectives?|job description|work(?:ing)? on)\b/i;
 
 /**
  * Tools named by a common English word ("less than 1%", "a chef", "express

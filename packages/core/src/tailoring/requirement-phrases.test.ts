@@ -323,4 +323,38 @@ test("a longer phrase that extends two kept ones is one requirement", () => {
   assert.not.ok(phrases.includes("HSA"), phrases.join(" | "));
 });
 
+test("headings as postings write them: long Markdown ones, 'Job Description', 'Key Objectives', 'What we look for'", () => {
+  const phrases = requirementPhrases({
+    description:
+      "We are a startup that sells beautiful gift cards.\n\n### Who you are and what you will own:\n- Own the conversion funnel\n" +
+      "### Key Objectives\n- Run usability sessions\n### What we look for\n- Strong stakeholder interviews",
+  }).map((p) => p.display);
+  assert.ok(phrases.includes("conversion funnel"), phrases.join(" | "));
+  assert.ok(phrases.includes("usability sessions"), phrases.join(" | "));
+  assert.ok(phrases.includes("stakeholder interviews"), phrases.join(" | "));
+  assert.not.ok(phrases.includes("gift cards"), phrases.join(" | "));
+});
+
+test("a posting without headings is all prose: a cue in one sentence does not make the rest company prose", () => {
+  const phrases = requirementPhrases({
+    description:
+      "You will write site copy and microcopy for federal agencies. You will run content inventories. Experience with Markdown helps.",
+  }).map((p) => p.display);
+  assert.ok(phrases.includes("site copy"), phrases.join(" | "));
+  assert.ok(phrases.includes("content inventories"), phrases.join(" | "));
+  assert.ok(phrases.includes("Markdown"), phrases.join(" | "));
+});
+
+test("a file path is no list of alternatives; names joined by slashes are", () => {
+  const phrases = requirementPhrases({
+    description:
+      "source: the31337/jobs/mixmax/backend-engineer.md\nYou will build services with strong HTML/CSS/JavaScript skills.",
+  }).map((p) => p.display);
+  assert.not.ok(
+    phrases.some((p) => /jobs|mixmax|\.md/.test(p)),
+    phrases.join(" | "),
+  );
+  assert.ok(phrases.includes("HTML") && phrases.includes("JavaScript"), phrases.join(" | "));
+});
+
 test.run();

@@ -207,14 +207,20 @@ const capitals = (text: string): number => {
   return n;
 };
 
-/** `line` without its web addresses (each whitespace-separated chunk that holds one). */
+/**
+ * `line` without its web addresses and file paths (each whitespace-separated chunk that holds one):
+ * "https://…", "www.…", "the31337/jobs/kiddom/lead-android-engineer.md" ("HTML/CSS/JavaScript" stays).
+ */
 const withoutAddresses = (line: string): string =>
-  line.includes("://") || line.includes("www.")
+  line.includes("://") || line.includes("www.") || line.includes("/")
     ? line
         .split(" ")
-        .map((chunk) => (chunk.includes("://") || chunk.includes("www.") ? "" : chunk))
+        .map((chunk) => (chunk.includes("://") || chunk.includes("www.") || isPath(chunk) ? "" : chunk))
         .join(" ")
     : line;
+/** Three segments or more, in lower case, with a digit, a hyphen or a file's extension: a path, not alternatives. */
+const isPath = (chunk: string): boolean =>
+  /^[a-z0-9._~-]+(?:\/[a-z0-9._~-]+){2,}\/?$/.test(chunk) && /[\d-]|\.[a-z]{1,5}$/.test(chunk);
 
 /**
  * Set phrases of job ads that name no requirement, taken out before reading: "on the front lines",
@@ -389,19 +395,24 @@ const readPhrases = (posting: PostingView): RequirementPhrase[] => {
   };
 
   let section: Context = Context.Text;
+  // Whether a heading marks duties or requirements: then the rest is prose about the company.
+  let marked = false;
   for (const rawLine of posting.description.split("\n")) {
     const line = withoutIdioms(withoutAddresses(rawLine))
       .replace(/^\s*(?:[-*•+]|\d+[.)])\s+/, "")
       .trim();
     if (line === "") continue;
     // A heading ("Qualifications:", "## What you'll do") sets the context of the lines under it.
-    const headingText = /^#+\s*/.test(line) ? line.replace(/^#+\s*/, "") : line.endsWith(":") ? line.slice(0, -1) : "";
-    if (headingText !== "" && headingText.split(/\s+/).length <= 6) {
+    // A Markdown heading of a few words, or a short line ending in a colon ("Who you are and what you will own:").
+    const markdown = /^#+\s*/.test(line);
+    const headingText = markdown ? line.replace(/^#+\s*/, "") : line.endsWith(":") ? line.slice(0, -1) : "";
+    if (headingText !== "" && headingText.split(/\s+/).length <= (markdown ? 12 : 8)) {
       section = REQUIREMENT_HEADING.test(headingText)
         ? Context.Requirement
         : DUTY_HEADING.test(headingText)
           ? Context.Duty
           : Context.Text;
+      if (section !== Context.Text) marked = true;
       continue;
     }
     for (const sentence of line.split(/(?<=[.!?])\s+(?=[A-Z])/)) {
@@ -437,7 +448,6 @@ const readPhrases = (posting: PostingView): RequirementPhrase[] => {
 
   // Prose about the company is no list of requirements: there a phrase counts only if it is a named
   // skill or tool, or the posting comes back to it. A posting with no duties or requirements marked is all prose.
-  const marked = [...stats.values()].some((s) => s.context !== Context.Text);
   const out = [...stats.entries()]
     .filter(([, s]) => !marked || s.context !== Context.Text || (s.known && s.group !== "soft"))
     // A lone common word ("manual", "creative") is a requirement only if the posting repeats it.
@@ -447,7 +457,9 @@ const readPhrases = (posting: PostingView): RequirementPhrase[] => {
     .map(([id, s]) => {
       const display = [...s.display.entries()].sort((a, b) => b[1] - a[1])[0]![0];
       const inTitle = id.split(" ").every((w) => titleStems.has(w));
-      const weight = (1 + Math.log(s.count)) * kindFactor(s) * CONTEXT_FACTOR[s.context] * (inTitle ? 0.6 : 1);
+      // Without headings the prose is all the posting says of the work: weighed as its duties.
+      const context = marked || s.context !== Context.Text ? s.context : Context.Duty;
+      const weight = (1 + Math.log(s.count)) * kindFactor(s) * CONTEXT_FACTOR[context] * (inTitle ? 0.6 : 1);
       return { display, id, group: s.group, count: s.count, weight, named: s.named, first: s.first };
     });
   out.sort((a, b) => b.weight - a.weight || a.first - b.first);
