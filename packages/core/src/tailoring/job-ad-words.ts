@@ -157,6 +157,10 @@ export const VAGUE_HEADS: readonly string[] = /* @__PURE__ */ words(`
 export const REQUIREMENT_HEADING =
   /\b(?:requirements?|qualifications?|skills?|must[- ]haves?|nice[- ]to[- ]haves?|bonus|preferred|plus(?:es)?|about you|you have|you bring|what you(?:'|’)?ll need|what we(?:'|’)?re looking for|look(?:ing)? for|(?:good|great|strong) fit|who you are|tech(?:nology|nical)? stack|technologies|tools|competenc(?:e|ies))\b/i;
 
+/** Headings of what the employer offers: pay, benefits, perks, why join. */
+export const OFFER_HEADING =
+  /\b(?:benefits|perks|what we offer|we offer|our offer|compensation|salary|pay range|why (?:join|work|choose)|what(?:'|’)?s in it for you)\b/i;
+
 /** Headings under which each line is a duty. */
 export const DUTY_HEADING =
   /\b(?:responsibilit(?:y|ies)|responsible for|duties|what you(?:'|’)?ll do|the role|your role|in this role|day[- ]to[- ]day|you will|objectives?|job description|work(?:ing)? on)\b/i;

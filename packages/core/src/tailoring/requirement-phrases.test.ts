@@ -357,4 +357,42 @@ test("a file path is no list of alternatives; names joined by slashes are", () =
   assert.ok(phrases.includes("HTML") && phrases.includes("JavaScript"), phrases.join(" | "));
 });
 
+test("a lone common word needs the posting to come back to it twice; a name mid-sentence once", () => {
+  const twice = phrasesOf(
+    "Keep your license current",
+    "Show your license on request",
+    "Chart in Epic daily",
+    "Train staff on Epic",
+  );
+  assert.not.ok(twice.includes("license"), twice.join(" | "));
+  assert.ok(twice.includes("Epic"), twice.join(" | "));
+  const thrice = phrasesOf("Keep your license current", "Show your license on request", "Renew the license yearly");
+  assert.ok(thrice.includes("license"), thrice.join(" | "));
+});
+
+test("what the employer offers names no requirement, under a heading with or without a mark", () => {
+  for (const heading of ["Benefits:", "### Perks & benefits", "What we offer", "Perks of joining the crew"]) {
+    const phrases = requirementPhrases({
+      description: `Requirements:\n- Experience with payroll tax filings\n\n${heading}\n- Professional development support, including payroll certification reimbursement\n- Commuter rail passes`,
+    }).map((p) => p.display);
+    assert.ok(phrases.includes("payroll tax filings"), `${heading}: ${phrases.join(" | ")}`);
+    assert.not.ok(
+      phrases.some((p) => /reimbursement|rail passes/.test(p)),
+      `${heading}: ${phrases.join(" | ")}`,
+    );
+  }
+});
+
+test("a bare line heads a section only if it reads as a heading; 'The role' is prose about the job", () => {
+  const phrases = requirementPhrases({
+    description:
+      "The role\nYou will join the Dayton plant leadership team.\n\nResponsibilities:\n- Run benefits enrollment\nStrong written communication",
+  }).map((p) => p.display);
+  assert.not.ok(
+    phrases.some((p) => /Dayton|plant/.test(p)),
+    phrases.join(" | "),
+  );
+  assert.ok(phrases.includes("benefits enrollment"), phrases.join(" | "));
+});
+
 test.run();

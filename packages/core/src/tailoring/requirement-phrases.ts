@@ -5,6 +5,7 @@ import {
   COMMON_WORD_TOOLS,
   DUTY_HEADING,
   FILLER_WORDS,
+  OFFER_HEADING,
   QUALITY_NOUNS,
   REQUIREMENT_CUE,
   REQUIREMENT_HEADING,
@@ -274,11 +275,44 @@ interface Stats {
   named: boolean;
   /** Written like a product name. */
   shape: boolean;
+  /** One word, capitalised mid-sentence somewhere ("charting in Epic"). */
+  proper: boolean;
   /** Named by the vocabulary. */
   known: boolean;
   words: number;
   first: number;
 }
+
+/**
+ * A heading sets the context of the lines under it ("Qualifications:", "## What you'll do"): a Markdown
+ * heading of up to 12 words, or a line of up to 8 ending in a colon ("Who you are and what you will own:").
+ */
+const headingOf = (line: string): Context | typeof OFFER | undefined => {
+  const markdown = /^#+\s*/.test(line);
+  const text = markdown ? line.replace(/^#+\s*/, "") : line.endsWith(":") ? line.slice(0, -1) : "";
+  if (text === "" || text.split(/\s+/).length > (markdown ? 12 : 8)) return bareHeading(line);
+  if (OFFER_HEADING.test(text)) return OFFER;
+  return REQUIREMENT_HEADING.test(text) ? Context.Requirement : DUTY_HEADING.test(text) ? Context.Duty : Context.Text;
+};
+/**
+ * A heading as careers sites write it, on a line of its own with no mark ("The role", "What we offer",
+ * "Perks of joining the crew"): a short line without a sentence's end, that starts like a heading.
+ */
+const bareHeading = (line: string): Context | typeof OFFER | undefined => {
+  if (
+    !/^(?:What|Who|Why|How|About|Your|The|Our|Key|Perks|Benefits|Requirements|Qualifications|Responsibilities|Duties|Skills|Nice)\b/.test(
+      line,
+    )
+  )
+    return undefined;
+  if (/[.!?,;]$/.test(line) || line.split(/\s+/).length > 6) return undefined;
+  if (OFFER_HEADING.test(line)) return OFFER;
+  // "The role", "About the position": a paragraph about the job, prose rather than its list of duties.
+  if (/\b(?:the|this|your) (?:role|position|opportunity)\b/i.test(line)) return Context.Text;
+  return REQUIREMENT_HEADING.test(line) ? Context.Requirement : DUTY_HEADING.test(line) ? Context.Duty : Context.Text;
+};
+/** The section of what the employer offers: its lines are skipped. */
+const OFFER = "offer";
 
 /** Splits a line into clauses at punctuation that ends a phrase (not the dot of "Node.js"). */
 const CLAUSE_BREAK = /[,;:()[\]{}"“”!?|•]|\.(?=\s|$)|\s[–—-]\s|\s&\s/g;
@@ -373,6 +407,7 @@ const readPhrases = (posting: PostingView): RequirementPhrase[] => {
         group: group ?? "other",
         named,
         shape,
+        proper: false,
         known: group !== undefined,
         words: words.length,
         first: order++,
@@ -380,6 +415,7 @@ const readPhrases = (posting: PostingView): RequirementPhrase[] => {
       stats.set(id, s);
     }
     s.count++;
+    if (words.length === 1 && words[0]!.proper) s.proper = true;
     // One plural noun among a list of short items ("personas, storyboards, scenarios, flowcharts") names a
     // deliverable as the items beside it do, said once or not.
     // So does any one word among a list of known tools.
@@ -394,27 +430,22 @@ const readPhrases = (posting: PostingView): RequirementPhrase[] => {
     s.display.set(display, (s.display.get(display) ?? 0) + 1);
   };
 
-  let section: Context = Context.Text;
+  const lines = posting.description.split("\n").map((raw) => {
+    const bullet = /^\s*(?:[-*•+]|\d+[.)])\s+/;
+    const line = withoutIdioms(withoutAddresses(raw)).replace(bullet, "").trim();
+    return { line, heading: bullet.test(raw) ? undefined : headingOf(line) };
+  });
   // Whether a heading marks duties or requirements: then the rest is prose about the company.
-  let marked = false;
-  for (const rawLine of posting.description.split("\n")) {
-    const line = withoutIdioms(withoutAddresses(rawLine))
-      .replace(/^\s*(?:[-*•+]|\d+[.)])\s+/, "")
-      .trim();
+  const marked = lines.some((l) => l.heading === Context.Duty || l.heading === Context.Requirement);
+  let section: Context | typeof OFFER = Context.Text;
+  for (const { line, heading } of lines) {
     if (line === "") continue;
-    // A heading ("Qualifications:", "## What you'll do") sets the context of the lines under it.
-    // A Markdown heading of a few words, or a short line ending in a colon ("Who you are and what you will own:").
-    const markdown = /^#+\s*/.test(line);
-    const headingText = markdown ? line.replace(/^#+\s*/, "") : line.endsWith(":") ? line.slice(0, -1) : "";
-    if (headingText !== "" && headingText.split(/\s+/).length <= (markdown ? 12 : 8)) {
-      section = REQUIREMENT_HEADING.test(headingText)
-        ? Context.Requirement
-        : DUTY_HEADING.test(headingText)
-          ? Context.Duty
-          : Context.Text;
-      if (section !== Context.Text) marked = true;
+    if (heading !== undefined) {
+      section = heading;
       continue;
     }
+    // What the employer offers ("Benefits:", "What we offer") names no requirement, whatever it lists.
+    if (section === OFFER) continue;
     for (const sentence of line.split(/(?<=[.!?])\s+(?=[A-Z])/)) {
       const cue = sentence.search(REQUIREMENT_CUE);
       let at = 0;
@@ -450,8 +481,9 @@ const readPhrases = (posting: PostingView): RequirementPhrase[] => {
   // skill or tool, or the posting comes back to it. A posting with no duties or requirements marked is all prose.
   const out = [...stats.entries()]
     .filter(([, s]) => !marked || s.context !== Context.Text || (s.known && s.group !== "soft"))
-    // A lone common word ("manual", "creative") is a requirement only if the posting repeats it.
-    .filter(([, s]) => s.named || s.listed || s.words > 1 || s.count > 1)
+    // A lone common word ("manual", "creative", "license") is a requirement only if the posting comes back to it
+    // twice; a name written mid-sentence ("charting in Epic") once.
+    .filter(([, s]) => s.named || s.listed || s.words > 1 || s.count > 2 || (s.count > 1 && s.proper))
     // A quality of software alone ("availability", "latency") is what the work improves, not a skill.
     .filter(([, s]) => s.words > 1 || !QUALITIES.has(s.display.keys().next().value!.toLowerCase()))
     .map(([id, s]) => {
