@@ -395,4 +395,19 @@ test("a bare line heads a section only if it reads as a heading; 'The role' is p
   assert.ok(phrases.includes("benefits enrollment"), phrases.join(" | "));
 });
 
+test("an acronym in brackets that spells the words before it is the same requirement; a Title Case name keeps its participle", () => {
+  const phrases = requirementPhrases({
+    description:
+      "Requirements:\n- Prototypes of user interfaces (UIs) for web pages\n- Certified Payroll Professional (CPP) preferred\n" +
+      "- Migration to Infrastructure as a Service (IaaS)\n- Continuous delivery (Jenkins)",
+  }).map((p) => p.display);
+  assert.ok(phrases.includes("user interfaces"), phrases.join(" | "));
+  assert.ok(phrases.includes("Certified Payroll Professional"), phrases.join(" | "));
+  assert.ok(phrases.includes("Jenkins"), phrases.join(" | "));
+  assert.not.ok(
+    phrases.some((p) => /^(?:UIs|CPP|IaaS)$/.test(p)),
+    phrases.join(" | "),
+  );
+});
+
 test.run();

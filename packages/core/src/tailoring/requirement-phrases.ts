@@ -231,6 +231,34 @@ const IDIOMS =
   /\b(?:on|at|in) the (?:front ?lines?|forefront|trenches|cutting edge|leading edge)\b|\bsubject[- ]matter\b/gi;
 const withoutIdioms = (line: string): string => line.replace(IDIOMS, " ");
 
+/**
+ * An acronym in brackets that spells the words before it ("user interfaces (UIs)", "Infrastructure as a
+ * Service (IaaS)", "Certified Payroll Professional (CPP)") restates them: one requirement, written out.
+ */
+const ACRONYM = /\(([A-Z][A-Za-z&]{1,7})\)/g;
+const withoutAcronyms = (line: string): string =>
+  line.includes("(")
+    ? line.replace(ACRONYM, (whole, acronym: string, at: number) =>
+        spells(acronym, line.slice(Math.max(0, at - 80), at)) ? " " : whole,
+      )
+    : line;
+/** Whether `acronym`'s capitals are the initials of the last words of `before`, function words aside. */
+const spells = (acronym: string, before: string): boolean => {
+  const letters = acronym
+    .replace(/s$/, "")
+    .replace(/[^A-Z]/g, "")
+    .toLowerCase();
+  if (letters.length < 2) return false;
+  const words = before
+    .split(/[\s/-]+/)
+    .filter((w) => /^[A-Za-z]/.test(w) && !["a", "an", "as", "of", "and", "the", "for", "&"].includes(w.toLowerCase()));
+  const initials = words
+    .slice(-letters.length)
+    .map((w) => w[0]!.toLowerCase())
+    .join("");
+  return initials === letters;
+};
+
 interface Word {
   readonly text: string;
   readonly lower: string;
@@ -432,7 +460,9 @@ const readPhrases = (posting: PostingView): RequirementPhrase[] => {
 
   const lines = posting.description.split("\n").map((raw) => {
     const bullet = /^\s*(?:[-*•+]|\d+[.)])\s+/;
-    const line = withoutIdioms(withoutAddresses(raw)).replace(bullet, "").trim();
+    const line = withoutAcronyms(withoutIdioms(withoutAddresses(raw)))
+      .replace(bullet, "")
+      .trim();
     return { line, heading: bullet.test(raw) ? undefined : headingOf(line) };
   });
   // Whether a heading marks duties or requirements: then the rest is prose about the company.
@@ -569,6 +599,10 @@ const verbal = (w: Word): boolean =>
   (/^[a-z]{3,}ly$/.test(w.lower) && !/(?:supply|assembly|family|anomaly|apply|reply|italy|poly)$/.test(w.lower)) ||
   ["built", "done", "made", "shipped", "run", "seen", "known", "taken", "given", "written"].includes(w.lower);
 
+/** A name in Title Case that starts with a participle: "Certified Payroll Professional", "Registered Dental Hygienist". */
+const titled = (run: readonly Word[]): boolean =>
+  run.length >= 2 && /^[A-Z][a-z]/.test(run[0]!.text) && /^[A-Z]/.test(run[1]!.text);
+
 /** A gerund that is the duty ("managing keys"), not an activity asked for ("monitoring"). */
 const dutyGerund = (w: Word): boolean => w.lower.endsWith("ing") && !ACTIVITIES.has(w.lower) && w.lower.length > 5;
 
@@ -674,7 +708,7 @@ const readClause = (
       run.length > 0 &&
       ((VERB_FORMS.has(run[0]!.lower) && !nounFirst(run, runBefore)) ||
         (dutyGerund(run[0]!) && !(nominal && run.length > 1)) ||
-        verbal(run[0]!) ||
+        (verbal(run[0]!) && !titled(run)) ||
         (run.length > 1 && run[0]!.sentenceStart && thirdPerson(run[0]!)) ||
         (run.length > 1 &&
           !known.has(run[0]!) &&
