@@ -54,7 +54,7 @@ const HELDOUT_FLOOR = { coverage: 0.65, precision: 0.8 };
  */
 const LONG_AD_FLOOR = { coverage: 0.41, precision: 0.55 };
 /** The same 12 postings as the Markdown a producer pastes (../shared/eval/jobs: front matter, their own headings, nice-to-haves). */
-const MARKDOWN_FLOOR = { coverage: 0.83, precision: 0.63 };
+const MARKDOWN_FLOOR = { coverage: 0.84, precision: 0.63 };
 
 const evalFiles = readdirSync(join(EVAL_DIR, "jobs-json"))
   .filter((f) => f.endsWith(".json"))

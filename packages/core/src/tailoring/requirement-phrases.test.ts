@@ -410,4 +410,22 @@ test("an acronym in brackets that spells the words before it is the same require
   );
 });
 
+test("text wrapped at a fixed width is read as its paragraphs; a list that lost its bullets stays a list", () => {
+  const wrapped = requirementPhrases({
+    description:
+      "Primarily responsible for:\n\n-   Conduct stakeholder interviews, user requirements analysis, task\nanalysis, conceptual modeling\n\n" +
+      "-   Develop prototypes of easy-to-navigate user\ninterfaces (UIs) for the\nWeb Accessibility Initiative",
+  }).map((p) => p.display);
+  assert.ok(wrapped.includes("task analysis"), wrapped.join(" | "));
+  assert.ok(wrapped.includes("user interfaces"), wrapped.join(" | "));
+  assert.not.ok(wrapped.includes("UIs"), wrapped.join(" | "));
+  const unbulleted = requirementPhrases({
+    description: "Requirements:\nKubernetes operations\nTerraform modules\nIncident response",
+  }).map((p) => p.display);
+  assert.ok(
+    unbulleted.includes("Kubernetes operations") && unbulleted.includes("Terraform modules"),
+    unbulleted.join(" | "),
+  );
+});
+
 test.run();

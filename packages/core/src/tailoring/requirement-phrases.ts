@@ -311,6 +311,33 @@ interface Stats {
   first: number;
 }
 
+const BULLET = /^\s*(?:[-*•+]|\d+[.)])\s+/;
+/** Where a wrapped line's sentence goes on: a comma, a conjunction, a preposition or an article at its end. */
+const OPEN_END = /(?:[,;&/-]|\b(?:and|or|of|the|a|an|to|in|for|with|as|on|at|by|from|including|such))$/i;
+/**
+ * Lines joined where the text was wrapped, as Markdown reads a paragraph ("… task\nanalysis, conceptual
+ * modeling"): a line goes on the one before when it starts in lower case or the one before ends open, unless it
+ * is a bullet, a heading, or follows one (a list that lost its bullets keeps a capital at each line's start).
+ */
+const unwrapped = (raw: readonly string[]): string[] => {
+  const out: string[] = [];
+  for (const line of raw) {
+    const previous = out[out.length - 1];
+    const continues =
+      previous !== undefined &&
+      previous.trim() !== "" &&
+      line.trim() !== "" &&
+      !BULLET.test(line) &&
+      !/^\s*#/.test(line) &&
+      !/^\s*#/.test(previous) &&
+      !previous.trimEnd().endsWith(":") &&
+      (/^\s*[a-z]/.test(line) || OPEN_END.test(previous.trimEnd()));
+    if (continues) out[out.length - 1] = `${previous.trimEnd()} ${line.trim()}`;
+    else out.push(line);
+  }
+  return out;
+};
+
 /**
  * A heading sets the context of the lines under it ("Qualifications:", "## What you'll do"): a Markdown
  * heading of up to 12 words, or a line of up to 8 ending in a colon ("Who you are and what you will own:").
@@ -458,8 +485,8 @@ const readPhrases = (posting: PostingView): RequirementPhrase[] => {
     s.display.set(display, (s.display.get(display) ?? 0) + 1);
   };
 
-  const lines = posting.description.split("\n").map((raw) => {
-    const bullet = /^\s*(?:[-*•+]|\d+[.)])\s+/;
+  const lines = unwrapped(posting.description.split("\n")).map((raw) => {
+    const bullet = BULLET;
     const line = withoutAcronyms(withoutIdioms(withoutAddresses(raw)))
       .replace(bullet, "")
       .trim();
