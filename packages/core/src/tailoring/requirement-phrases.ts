@@ -3,17 +3,15 @@ import {
   ACTION_VERBS,
   ACTIVITY_GERUNDS,
   COMMON_WORD_TOOLS,
-  DUTY_HEADING,
   FILLER_WORDS,
-  OFFER_HEADING,
   QUALITY_NOUNS,
   REQUIREMENT_CUE,
-  REQUIREMENT_HEADING,
   ROLE_WORDS,
   VAGUE_HEADS,
   WEAK_WORDS,
 } from "./job-ad-words.ts";
 import { SKILL_ALIASES, STOP_WORDS } from "./lexicon.ts";
+import { postingLines, Section } from "./posting-lines.ts";
 import type { PostingView } from "./posting-view.ts";
 import { HARD_SKILLS, PRACTICES, type RequirementGroup, SOFT_SKILLS } from "./skill-vocabulary.ts";
 import { type Token, tokenize } from "./terms.ts";
@@ -188,9 +186,9 @@ const BY_FIRST_STEM = /* @__PURE__ */ (() => {
   return map;
 })();
 
-/** Where a phrase stands: the posting's prose, its duties, or what it asks for. */
-const Context = { Text: 0, Duty: 1, Requirement: 2 } as const;
-type Context = (typeof Context)[keyof typeof Context];
+/** Where a phrase stands: the posting's prose, its duties, or what it asks for (the section of its line). */
+const Context = Section;
+type Context = Section;
 const CONTEXT_FACTOR = [1, 1.4, 2] as const;
 /** The least weight a reported phrase has: a two-word phrase among the duties once (1.6 × 1.4), or any known skill. */
 const MIN_WEIGHT = 2;
@@ -206,57 +204,6 @@ const capitals = (text: string): number => {
   let n = 0;
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x41 && text.charCodeAt(i) <= 0x5a) n++;
   return n;
-};
-
-/**
- * `line` without its web addresses and file paths (each whitespace-separated chunk that holds one):
- * "https://…", "www.…", "the31337/jobs/kiddom/lead-android-engineer.md" ("HTML/CSS/JavaScript" stays).
- */
-const withoutAddresses = (line: string): string =>
-  line.includes("://") || line.includes("www.") || line.includes("/")
-    ? line
-        .split(" ")
-        .map((chunk) => (chunk.includes("://") || chunk.includes("www.") || isPath(chunk) ? "" : chunk))
-        .join(" ")
-    : line;
-/** Three segments or more, in lower case, with a digit, a hyphen or a file's extension: a path, not alternatives. */
-const isPath = (chunk: string): boolean =>
-  /^[a-z0-9._~-]+(?:\/[a-z0-9._~-]+){2,}\/?$/.test(chunk) && /[\d-]|\.[a-z]{1,5}$/.test(chunk);
-
-/**
- * Set phrases of job ads that name no requirement, taken out before reading: "on the front lines",
- * "subject matter expert" (a role: "a security subject matter expert" asks for security).
- */
-const IDIOMS =
-  /\b(?:on|at|in) the (?:front ?lines?|forefront|trenches|cutting edge|leading edge)\b|\bsubject[- ]matter\b/gi;
-const withoutIdioms = (line: string): string => line.replace(IDIOMS, " ");
-
-/**
- * An acronym in brackets that spells the words before it ("user interfaces (UIs)", "Infrastructure as a
- * Service (IaaS)", "Certified Payroll Professional (CPP)") restates them: one requirement, written out.
- */
-const ACRONYM = /\(([A-Z][A-Za-z&]{1,7})\)/g;
-const withoutAcronyms = (line: string): string =>
-  line.includes("(")
-    ? line.replace(ACRONYM, (whole, acronym: string, at: number) =>
-        spells(acronym, line.slice(Math.max(0, at - 80), at)) ? " " : whole,
-      )
-    : line;
-/** Whether `acronym`'s capitals are the initials of the last words of `before`, function words aside. */
-const spells = (acronym: string, before: string): boolean => {
-  const letters = acronym
-    .replace(/s$/, "")
-    .replace(/[^A-Z]/g, "")
-    .toLowerCase();
-  if (letters.length < 2) return false;
-  const words = before
-    .split(/[\s/-]+/)
-    .filter((w) => /^[A-Za-z]/.test(w) && !["a", "an", "as", "of", "and", "the", "for", "&"].includes(w.toLowerCase()));
-  const initials = words
-    .slice(-letters.length)
-    .map((w) => w[0]!.toLowerCase())
-    .join("");
-  return initials === letters;
 };
 
 interface Word {
@@ -310,64 +257,6 @@ interface Stats {
   words: number;
   first: number;
 }
-
-const BULLET = /^\s*(?:[-*•+]|\d+[.)])\s+/;
-/** Where a wrapped line's sentence goes on: a comma, a conjunction, a preposition or an article at its end. */
-const OPEN_END = /(?:[,;&/-]|\b(?:and|or|of|the|a|an|to|in|for|with|as|on|at|by|from|including|such))$/i;
-/**
- * Lines joined where the text was wrapped, as Markdown reads a paragraph ("… task\nanalysis, conceptual
- * modeling"): a line goes on the one before when it starts in lower case or the one before ends open, unless it
- * is a bullet, a heading, or follows one (a list that lost its bullets keeps a capital at each line's start).
- */
-const unwrapped = (raw: readonly string[]): string[] => {
-  const out: string[] = [];
-  for (const line of raw) {
-    const previous = out[out.length - 1];
-    const continues =
-      previous !== undefined &&
-      previous.trim() !== "" &&
-      line.trim() !== "" &&
-      !BULLET.test(line) &&
-      !/^\s*#/.test(line) &&
-      !/^\s*#/.test(previous) &&
-      !previous.trimEnd().endsWith(":") &&
-      (/^\s*[a-z]/.test(line) || OPEN_END.test(previous.trimEnd()));
-    if (continues) out[out.length - 1] = `${previous.trimEnd()} ${line.trim()}`;
-    else out.push(line);
-  }
-  return out;
-};
-
-/**
- * A heading sets the context of the lines under it ("Qualifications:", "## What you'll do"): a Markdown
- * heading of up to 12 words, or a line of up to 8 ending in a colon ("Who you are and what you will own:").
- */
-const headingOf = (line: string): Context | typeof OFFER | undefined => {
-  const markdown = /^#+\s*/.test(line);
-  const text = markdown ? line.replace(/^#+\s*/, "") : line.endsWith(":") ? line.slice(0, -1) : "";
-  if (text === "" || text.split(/\s+/).length > (markdown ? 12 : 8)) return bareHeading(line);
-  if (OFFER_HEADING.test(text)) return OFFER;
-  return REQUIREMENT_HEADING.test(text) ? Context.Requirement : DUTY_HEADING.test(text) ? Context.Duty : Context.Text;
-};
-/**
- * A heading as careers sites write it, on a line of its own with no mark ("The role", "What we offer",
- * "Perks of joining the crew"): a short line without a sentence's end, that starts like a heading.
- */
-const bareHeading = (line: string): Context | typeof OFFER | undefined => {
-  if (
-    !/^(?:What|Who|Why|How|About|Your|The|Our|Key|Perks|Benefits|Requirements|Qualifications|Responsibilities|Duties|Skills|Nice)\b/.test(
-      line,
-    )
-  )
-    return undefined;
-  if (/[.!?,;]$/.test(line) || line.split(/\s+/).length > 6) return undefined;
-  if (OFFER_HEADING.test(line)) return OFFER;
-  // "The role", "About the position": a paragraph about the job, prose rather than its list of duties.
-  if (/\b(?:the|this|your) (?:role|position|opportunity)\b/i.test(line)) return Context.Text;
-  return REQUIREMENT_HEADING.test(line) ? Context.Requirement : DUTY_HEADING.test(line) ? Context.Duty : Context.Text;
-};
-/** The section of what the employer offers: its lines are skipped. */
-const OFFER = "offer";
 
 /** Splits a line into clauses at punctuation that ends a phrase (not the dot of "Node.js"). */
 const CLAUSE_BREAK = /[,;:()[\]{}"“”!?|•]|\.(?=\s|$)|\s[–—-]\s|\s&\s/g;
@@ -485,24 +374,8 @@ const readPhrases = (posting: PostingView): RequirementPhrase[] => {
     s.display.set(display, (s.display.get(display) ?? 0) + 1);
   };
 
-  const lines = unwrapped(posting.description.split("\n")).map((raw) => {
-    const bullet = BULLET;
-    const line = withoutAcronyms(withoutIdioms(withoutAddresses(raw)))
-      .replace(bullet, "")
-      .trim();
-    return { line, heading: bullet.test(raw) ? undefined : headingOf(line) };
-  });
-  // Whether a heading marks duties or requirements: then the rest is prose about the company.
-  const marked = lines.some((l) => l.heading === Context.Duty || l.heading === Context.Requirement);
-  let section: Context | typeof OFFER = Context.Text;
-  for (const { line, heading } of lines) {
-    if (line === "") continue;
-    if (heading !== undefined) {
-      section = heading;
-      continue;
-    }
-    // What the employer offers ("Benefits:", "What we offer") names no requirement, whatever it lists.
-    if (section === OFFER) continue;
+  const { lines, marked } = postingLines(posting.description);
+  for (const { line, section } of lines) {
     for (const sentence of line.split(/(?<=[.!?])\s+(?=[A-Z])/)) {
       const cue = sentence.search(REQUIREMENT_CUE);
       let at = 0;
