@@ -42,7 +42,7 @@ import {
  */
 const TOP = 25;
 const TARGET = { coverage: 0.8, precision: 0.7 };
-const FLOOR = { coverage: 0.74, precision: 0.59 };
+const FLOOR = { coverage: 0.74, precision: 0.61 };
 /** Postings written for this test in other professions (events/postings/README.md): a looser floor. */
 const WRITTEN_FLOOR = { coverage: 0.72, precision: 0.78 };
 /** Postings written before the precision work (issue 14 §1) and never tuned on (events/postings/README.md). */
@@ -54,7 +54,7 @@ const HELDOUT_FLOOR = { coverage: 0.65, precision: 0.8 };
  */
 const LONG_AD_FLOOR = { coverage: 0.41, precision: 0.55 };
 /** The same 12 postings as the Markdown a producer pastes (../shared/eval/jobs: front matter, their own headings, nice-to-haves). */
-const MARKDOWN_FLOOR = { coverage: 0.84, precision: 0.63 };
+const MARKDOWN_FLOOR = { coverage: 0.84, precision: 0.64 };
 
 const evalFiles = readdirSync(join(EVAL_DIR, "jobs-json"))
   .filter((f) => f.endsWith(".json"))

@@ -428,4 +428,17 @@ test("text wrapped at a fixed width is read as its paragraphs; a list that lost 
   );
 });
 
+test("the company's prose counts half: what it names ranks after the duties", () => {
+  const phrases = requirementPhrases({
+    description:
+      "We build mobile apps for millions of renters. Our platform runs on Kafka, and Kafka Streams powers search.\n\n" +
+      "Responsibilities:\n- Write migration scripts",
+  }).map((p) => p.display);
+  const duty = phrases.indexOf("migration scripts");
+  assert.ok(duty >= 0, phrases.join(" | "));
+  const prose = phrases.findIndex((p) => /mobile app/i.test(p));
+  assert.ok(prose === -1 || prose > duty, phrases.join(" | "));
+  assert.ok(phrases.includes("Kafka"), phrases.join(" | "));
+});
+
 test.run();

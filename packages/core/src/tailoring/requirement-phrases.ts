@@ -189,8 +189,12 @@ const BY_FIRST_STEM = /* @__PURE__ */ (() => {
 /** Where a phrase stands: the posting's prose, its duties, or what it asks for (the section of its line). */
 const Context = Section;
 type Context = Section;
-const CONTEXT_FACTOR = [1, 1.4, 2] as const;
-/** The least weight a reported phrase has: a two-word phrase among the duties once (1.6 × 1.4), or any known skill. */
+/**
+ * In a posting whose headings mark its duties and requirements, what its prose names counts half: there it
+ * tells of the company and its products ("our website and mobile apps").
+ */
+const CONTEXT_FACTOR = [0.5, 1.4, 2] as const;
+/** The least weight a reported phrase has: a two-word phrase among the duties once (1.6 × 1.4), or a known skill asked for. */
 const MIN_WEIGHT = 2;
 
 /** Written like a product or an acronym: S3, EC2, PostgreSQL, jQuery, Node.js, C++, AWS. */
