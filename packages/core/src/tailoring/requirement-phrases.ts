@@ -4,6 +4,7 @@ import {
   ACTIVITY_GERUNDS,
   COMMON_WORD_TOOLS,
   FILLER_WORDS,
+  NUMBER_WORDS,
   QUALITY_NOUNS,
   REQUIREMENT_CUE,
   ROLE_WORDS,
@@ -33,9 +34,11 @@ import { type Token, tokenize } from "./terms.ts";
  * beside "AWS APIs"). A phrase counts for more when it is known, written
  * like a product name (S3, PostgreSQL, Node.js), under a requirements heading
  * or after a cue ("experience with", "knowledge of", "such as"), and the more
- * often it is written; below a minimum weight it is left out (fewer phrases
- * rather than weak ones), and soft skills come last. Deterministic: ties go
- * to the earlier phrase.
+ * often it is written, and for less in the company's prose; below a minimum
+ * weight it is left out (fewer phrases rather than weak ones), and soft skills
+ * come last. The lines and their sections (duties, requirements, prose; what
+ * the employer offers left out) come from posting-lines.ts. Deterministic:
+ * ties go to the earlier phrase.
  */
 export interface RequirementPhrase {
   /** As the posting writes it (its most frequent spelling). */
@@ -545,13 +548,8 @@ const imperative = (w: Word, context: Context): boolean => context === Context.D
 const verbLike = (w: Word): boolean =>
   !looksNamed(w.text) && !/(?:tion|sion|ment|ness|ity|ance|ence|ship|ism|ogy|ics)s?$/.test(w.lower);
 
-/** Counts written as words, like digits: "nine states", "two dentists" name no requirement. */
-const NUMBER_WORDS = /* @__PURE__ */ (() =>
-  new Set(
-    "two three four five six seven eight nine ten eleven twelve fifteen twenty thirty fifty hundred thousand dozen dozens".split(
-      " ",
-    ),
-  ))();
+/** Counts written as words break a phrase like digits ("nine states"). */
+const NUMBERS = /* @__PURE__ */ (() => new Set(NUMBER_WORDS))();
 
 /** A number or a "3D" written after a name is part of it ("Form 941", "OSHA 10", "AutoCAD Civil 3D", "ISO 9001"). */
 const versionOf = (run: readonly Word[], w: Word): boolean =>
@@ -706,7 +704,7 @@ const readClause = (
       ROLES.has(w.lower) ||
       company.has(w.lower) ||
       ((!/[a-z]/i.test(w.text) || /^\d/.test(w.text)) && !versionOf(run, w)) ||
-      NUMBER_WORDS.has(w.lower) ||
+      NUMBERS.has(w.lower) ||
       // "401(k)": a lower-case letter alone is a piece of something else.
       (w.text.length === 1 && w.text === w.lower) ||
       // An adverb or a participle inside a run ends the phrase ("platform enables", "agents impacted").
