@@ -5,8 +5,10 @@ import { resumeIssues } from "../resume/validate-resume.ts";
 import { fixture } from "../testing/fixtures.ts";
 import { LocalEngine } from "./local-engine.ts";
 import { lostRequirements } from "./match-report.ts";
+import { tailorCv } from "./tailor-cv.ts";
 import { loadPosting, loadResume } from "./testing/eval-set.ts";
 import { TextTerms } from "./text-terms.ts";
+import { verifyGrounding } from "./verify-grounding/index.ts";
 
 const cv: Resume = {
   basics: {
@@ -231,6 +233,34 @@ test("a requirement the source meets in one entry is met in one entry after trim
   const lost = lostRequirements(source, resume, migration, new TextTerms());
   assert.equal(lost, [], JSON.stringify(resume.work));
   assert.ok(resumeIssues(resume, "resume").length === 0);
+});
+
+test("a skill whose name holds a seniority word ('Product-Led Growth') goes into the summary and passes the verifier", async () => {
+  // Found on a customer-success posting: the job failed UNGROUNDED_CLAIM ("led") though the engine only copied a skill.
+  const source: Resume = {
+    basics: { name: "Priya", label: "Product Manager", summary: "Product manager for B2B SaaS onboarding." },
+    work: [
+      { name: "Acme", position: "Product Manager", startDate: "2020-01", highlights: ["Ran onboarding experiments."] },
+    ],
+    skills: [{ name: "Growth", keywords: ["Product-Led Growth", "Lead Generation", "Onboarding"] }],
+  };
+  const posting = {
+    title: "Customer Success Manager",
+    description: "Drive onboarding with product-led growth and lead generation.",
+    requirements: ["product-led growth", "lead generation", "onboarding"],
+  };
+  const result = await tailorCv(new LocalEngine(), { cv: source, posting, options: {} }, { bannedClaims: [] });
+  const summary = result.resume.basics?.summary ?? "";
+  assert.ok(summary.includes("Product-Led Growth") && summary.includes("Lead Generation"), summary);
+  // A seniority claim the CV does not make is still refused.
+  const claimed = structuredClone(source);
+  claimed.basics!.summary = "Led the product team at Acme. Product-Led Growth.";
+  const refused = verifyGrounding(source, claimed, []);
+  assert.not.ok(refused.passed);
+  assert.ok(
+    refused.violations.some((v) => v.path === "basics.summary" && v.text === "led"),
+    JSON.stringify(refused.violations),
+  );
 });
 
 test.run();

@@ -1,9 +1,14 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { Posting } from "../contracts/posting.ts";
 import { resumeIssues } from "../resume/validate-resume.ts";
+import { eventsDir, fixture } from "../testing/fixtures.ts";
 import { LocalEngine } from "./local-engine.ts";
+import { type PostingView, postingView } from "./posting-view.ts";
 import { tailorCv } from "./tailor-cv.ts";
-import { evalPairs, loadPosting, loadResume } from "./testing/eval-set.ts";
+import { EVAL_DIR, evalPairs, loadPosting, loadResume, resumeFiles } from "./testing/eval-set.ts";
 import { verifyGrounding } from "./verify-grounding/index.ts";
 
 const BANNED = ["security clearance", "PhD", "Nobel Prize"];
@@ -40,6 +45,41 @@ test("a text CV parsed from each eval CV also tailors cleanly against its strong
     );
     assert.ok(result.verification.passed, pair.resume);
   }
+});
+
+/** Every posting the tests hold: the eval set as JSON and as Markdown, and events/postings with and without their skills. */
+const everyPosting = (): { name: string; view: PostingView }[] => {
+  const out: { name: string; view: PostingView }[] = [];
+  for (const f of readdirSync(join(EVAL_DIR, "jobs-json")).filter((f) => f.endsWith(".json")))
+    out.push({ name: f, view: loadPosting(`jobs-json/${f}`) });
+  for (const f of readdirSync(join(EVAL_DIR, "jobs")).filter((f) => f.endsWith(".md")))
+    out.push({
+      name: f,
+      view: postingView(Posting.parse({ description: readFileSync(join(EVAL_DIR, "jobs", f), "utf8") })),
+    });
+  for (const f of readdirSync(join(eventsDir, "postings")).filter((f) => f.endsWith(".json"))) {
+    const { skills, ...withoutSkills } = fixture<Posting>(`postings/${f}`);
+    out.push({ name: f, view: postingView(Posting.parse({ ...withoutSkills, skills })) });
+    out.push({ name: `${f} without skills`, view: postingView(Posting.parse(withoutSkills)) });
+  }
+  return out;
+};
+
+test("every eval CV against every posting the tests hold: the local engine's output passes the verifier", async () => {
+  const postings = everyPosting();
+  assert.ok(postings.length >= 40, `${postings.length} postings`);
+  const failed: string[] = [];
+  for (const file of resumeFiles()) {
+    const cv = loadResume(file);
+    for (const p of postings) {
+      try {
+        await tailorCv(new LocalEngine(), { cv, posting: p.view, options: {} }, { bannedClaims: BANNED });
+      } catch (e) {
+        failed.push(`${file} × ${p.name}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+  }
+  assert.equal(failed, []);
 });
 
 test.run();

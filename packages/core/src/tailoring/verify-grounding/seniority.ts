@@ -3,7 +3,9 @@
  * `basics.label`, "chief architect" in `basics.summary`. Such a word may be in
  * the CV for another reason (a job's "Led the rewrite"), so the content-word
  * rule alone lets it through; here it must be one the source's own headline,
- * summary or positions use.
+ * summary or positions use. The CV's own names of skills, tools and projects
+ * are not seniority where they are copied whole ("Relevant skills:
+ * Product-Led Growth, Lead Generation").
  */
 import type { Resume } from "../../resume/resume.ts";
 import type { Report } from "./report.ts";
@@ -31,13 +33,15 @@ export const checkBasicsSeniority = (
     }
     return titles;
   };
+  let names: string[] | undefined;
   for (const key of ["label", "summary"] as const) {
     const text = basics[key];
     if (typeof text !== "string") continue;
+    names ??= namesWithSeniority(source, norm);
     // A word the CV lacks altogether is the content-word rule's to report.
     const senior = [
       ...new Set(
-        foldedWords(norm(text)).filter(
+        foldedWords(withoutNames(norm(text), names)).filter(
           (w) => SENIORITY_WORDS.has(stem(w)) && inSource(stem(w)) && !stated().has(stem(w)),
         ),
       ),
@@ -50,4 +54,33 @@ export const checkBasicsSeniority = (
       );
     }
   }
+};
+
+/** The source's names (skills and their keywords, projects, certificates) that hold a seniority word, lower-cased. */
+const namesWithSeniority = (source: Resume, norm: (text: string) => string): string[] => {
+  const texts = [
+    ...(source.skills ?? []).flatMap((s) => [s.name, ...(s.keywords ?? [])]),
+    ...(source.projects ?? []).map((p) => p.name),
+    ...(source.certificates ?? []).map((c) => c.name),
+  ];
+  return texts
+    .filter((t): t is string => typeof t === "string")
+    .map((t) => norm(t).toLowerCase())
+    .filter((t) => foldedWords(t).some((w) => SENIORITY_WORDS.has(stem(w))))
+    .sort((a, b) => b.length - a.length);
+};
+
+/** `text` with each whole occurrence of one of `names` blanked out. */
+const withoutNames = (text: string, names: readonly string[]): string => {
+  if (names.length === 0) return text;
+  let lower = text.toLowerCase();
+  for (const name of names) {
+    for (let at = lower.indexOf(name); at >= 0; at = lower.indexOf(name, at + name.length)) {
+      const before = at === 0 ? " " : lower[at - 1]!;
+      const after = lower[at + name.length] ?? " ";
+      if (/[\p{L}\p{N}]/u.test(before) || /[\p{L}\p{N}]/u.test(after)) continue;
+      lower = lower.slice(0, at) + " ".repeat(name.length) + lower.slice(at + name.length);
+    }
+  }
+  return lower;
 };
