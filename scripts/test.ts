@@ -13,7 +13,7 @@
  *   pnpm test core tailor     only test files whose path contains one of the words
  *   CVPIPE_TEST_BACKENDS=embedded pnpm test    without the moto run (its tests count as skipped)
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
@@ -80,7 +80,10 @@ const fileTimeoutSeconds = Number(process.env["CVPIPE_TEST_FILE_TIMEOUT_S"] ?? 1
  * A file whose tests have all run (uvu printed its summary) but whose process is still alive this long
  * after is held open by a handle it never closed: the runner asks it for a Node diagnostic report
  * (`--report-on-signal`), adds the handles that keep its event loop alive to its output, and kills it.
- * It counts as failed, as any file that does not exit does, without holding a slot for 20 minutes.
+ * It counts as failed, as any file that does not exit does, without holding a slot for 20 minutes;
+ * its output then names the processes of its group and what each of its threads waits on. A file that
+ * exited while a process it started still holds its output open is not held open itself: after 5 s the
+ * group is killed, the file counts by its own exit, and a note names what was left behind.
  */
 const exitGraceSeconds = Number(process.env["CVPIPE_TEST_EXIT_GRACE_S"] ?? 60);
 const REPORT_SIGNAL = "SIGUSR2";
@@ -112,6 +115,35 @@ const liveHandles = (reportJson: string): string[] => {
 };
 /** Process groups of the file processes now running, killed if the runner itself is stopped. */
 const groups = new Set<number>();
+/** The processes of a process group, one `pid command` each, for a message. */
+const processesOf = (pgid: number): string => {
+  const ps = spawnSync("ps", ["-o", "pid=,args=", "-g", String(pgid)], { encoding: "utf8", timeout: 5000 });
+  return (ps.stdout ?? "")
+    .split("\n")
+    .map((l) => l.trim().slice(0, 120))
+    .filter(Boolean)
+    .join("; ");
+};
+
+/** Each thread of a process with its state and where it waits in the kernel (a thread stuck in a call shows here). */
+const threadsOf = (pid: number): string => {
+  try {
+    return readdirSync(`/proc/${pid}/task`)
+      .map((tid) => {
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+        const name = /\((.*)\)/.exec(stat)?.[1] ?? "?";
+        const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+        const wchan = existsSync(`/proc/${pid}/task/${tid}/wchan`)
+          ? readFileSync(`/proc/${pid}/task/${tid}/wchan`, "utf8")
+          : "";
+        return `${name} ${state}${wchan && wchan !== "0" ? ` ${wchan}` : ""}`;
+      })
+      .join(", ");
+  } catch {
+    return "(gone)";
+  }
+};
+
 const killGroup = (pid: number): void => {
   try {
     process.kill(-pid, "SIGKILL");
@@ -167,10 +199,10 @@ const run = (
       const handles = report ? liveHandles(readFileSync(join(reportDir, report), "utf8")) : [];
       output += `\nstill running ${exitGraceSeconds} s after its summary; what keeps it alive:\n${
         handles.length > 0 ? handles.map((h) => `  ${h}`).join("\n") : "  (no report)"
-      }\n`;
+      }\n${pid === undefined ? "" : `  processes: ${processesOf(pid)}\n  its threads: ${threadsOf(pid)}\n`}`;
     };
     const watchExit = (): void => {
-      if (heldOpen || !reportDir || !/^\s+Duration:\s+[\d.]+m?s$/m.test(output)) return;
+      if (heldOpen || exited || !reportDir || !/^\s+Duration:\s+[\d.]+m?s$/m.test(output)) return;
       heldOpen = setTimeout(() => {
         heldOpenKilled = true;
         try {
@@ -185,6 +217,19 @@ const run = (
         }, 3000);
       }, exitGraceSeconds * 1000);
     };
+    // Exited, but its output stays open: a process it started holds it (the group kill below ends that).
+    let leftBehind: NodeJS.Timeout | undefined;
+    let exited = false;
+    let orphans: string | undefined;
+    child.on("exit", () => {
+      exited = true;
+      clearTimeout(heldOpen);
+      leftBehind = setTimeout(() => {
+        if (pid === undefined) return;
+        orphans = processesOf(pid) || "a process it started";
+        killGroup(pid);
+      }, 5000);
+    });
     child.stdout.on("data", (d) => {
       output += d;
       watchExit();
@@ -193,6 +238,7 @@ const run = (
       output += d;
     });
     child.on("close", (code) => {
+      clearTimeout(leftBehind);
       clearTimeout(timer);
       clearTimeout(heldOpen);
       clearTimeout(reportWait);
@@ -216,6 +262,7 @@ const run = (
       const failed = Math.max(total - passed, code === 0 && !heldOpenKilled ? 0 : 1);
       const notes = [...output.matchAll(/^skip on moto: (.*)$/gm)].map((m) => `skipped on moto: ${m[1]}`);
       if (heldOpenKilled) notes.push(`killed ${exitGraceSeconds} s after its summary: an open handle kept it alive`);
+      if (orphans !== undefined) notes.push(`exited, but ${orphans} still held its output: killed`);
       if (timedOut)
         notes.push(`killed after ${fileTimeoutSeconds} s (CVPIPE_TEST_FILE_TIMEOUT_S), with what it started`);
       const ms = Date.now() - start;

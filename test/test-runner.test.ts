@@ -1,7 +1,8 @@
 /**
  * The test command itself (scripts/test.ts): a file process still alive after its summary is
  * reported with what keeps it alive and counted as failed, whether it stays until killed or ends
- * by itself while the runner waits for its diagnostic report; the run never crashes on it.
+ * by itself while the runner waits for its diagnostic report; the run never crashes on it. A file
+ * that exits while a process it started holds its output counts by its own exit, with a note.
  * The runner is copied into a scratch project (it finds the files under its own parent directory)
  * holding two tiny test files that print a uvu summary and then linger.
  */
@@ -32,6 +33,11 @@ test("a file alive after its summary: failed with its live handles, and a file e
   // Ends by itself 1.5 s after the grace: after the report signal, before the runner reads the report.
   writeFileSync(join(scratch, "test/late.test.ts"), `${summary}\nsetTimeout(() => process.exit(0), 2500);\n`);
   writeFileSync(join(scratch, "test/quick.test.ts"), `${summary}\n`);
+  // Exits at once, but a process it started keeps its output open: killed, and the file counts by its own exit.
+  writeFileSync(
+    join(scratch, "test/orphan.test.ts"),
+    `import { spawn } from "node:child_process";\nspawn("sleep", ["30"], { stdio: "inherit" }).unref();\n${summary}\n`,
+  );
   const run = spawnSync(process.execPath, [join(scratch, "scripts/test.ts"), "test/"], {
     cwd: scratch,
     encoding: "utf8",
@@ -45,7 +51,9 @@ test("a file alive after its summary: failed with its live handles, and a file e
   assert.match(out, /^FAIL test\/late\.test\.ts \(1 passed, 1 failed\)/m, out);
   assert.match(out, /still running 1 s after its summary; what keeps it alive:\n\s+\|\s+timer/, out);
   assert.match(out, /killed 1 s after its summary: an open handle kept it alive/, out);
-  assert.match(out, /^3 passed, 2 failed, 5 skipped$/m, out);
+  assert.match(out, /^ok {3}test\/orphan\.test\.ts \(1 passed, 0 failed\)/m, out);
+  assert.match(out, /exited, but [^\n]*sleep 30[^\n]* still held its output: killed/, out);
+  assert.match(out, /^4 passed, 2 failed, 6 skipped$/m, out);
   assert.is(run.status, 1);
 });
 
