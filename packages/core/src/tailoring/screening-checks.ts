@@ -27,18 +27,42 @@ export interface ScreeningChecks {
 export type DegreeLevel = "associate" | "bachelor" | "master" | "doctorate";
 const LEVELS: readonly DegreeLevel[] = ["associate", "bachelor", "master", "doctorate"];
 
-const DEGREE_PATTERNS: readonly [DegreeLevel, RegExp][] = [
-  ["doctorate", /\b(?:ph\.?\s?d|doctora(?:te|l)|dphil)\b/i],
-  ["master", /\b(?:master(?:'|’)?s?|m\.?sc|m\.s\.|ms|m\.a\.|mba|meng)\b/i],
+/** Each degree level's names, as regular-expression alternatives (dotted or not: "B.Tech", "BTech"). */
+const DEGREE_NAMES: readonly [DegreeLevel, string][] = [
+  [
+    "doctorate",
+    "ph\\.?\\s?d|doctora(?:te|l)|dphil|doctor of|d\\.?p\\.?t|pharm\\.?\\s?d|d\\.?d\\.?s|d\\.?m\\.?d|ed\\.?d|psy\\.?d",
+  ],
+  [
+    "master",
+    "master(?:'|’)?s?|m\\.?sc|m\\.s\\.|m\\.a\\.|mba|m\\.?eng|m\\.?tech|m\\.e\\.|mphil|mfa|mpa|msw|msn|mca|ll\\.?m|m\\.?com",
+  ],
   [
     "bachelor",
-    /\b(?:bachelor(?:'|’)?s?|b\.?sc|b\.s\.|bs|b\.a\.|ba|beng|undergraduate degree|college degree|university degree)\b/i,
+    "bachelor(?:'|’)?s?|b\\.?sc|b\\.s\\.|b\\.a\\.|b\\.?eng|b\\.?tech|b\\.e\\.|bba|b\\.?com|bca|bfa|bsn|ll\\.?b|undergraduate degree|college degree|university degree",
   ],
-  ["associate", /\bassociate(?:'|’)?s? degree\b/i],
+  ["associate", "associate(?:'|’)?s? (?:degree|of (?:applied )?(?:science|arts))|a\\.a\\.s\\.?|aas degree"],
 ];
+/** The bare two letters of a degree: in a CV's `studyType` a degree; in a posting only where a degree is written. */
+const SHORT_NAMES: Partial<Record<DegreeLevel, string>> = { master: "ms|ma", bachelor: "bs|ba" };
+/** "BS in Computer Science", "BS/MS", "BA or BS", "MS degree" ("MS Excel" and "the BA team" are none). */
+const IN_DEGREE_CONTEXT = "(?=\\s{1,3}(?:in|degree|or|and)\\b|\\s{0,3}[/,])";
+const END = "(?![a-z0-9])";
+const degreePatterns = (bare: boolean): readonly [DegreeLevel, RegExp][] =>
+  DEGREE_NAMES.map(([level, names]) => {
+    const short = SHORT_NAMES[level];
+    const alternatives =
+      short === undefined ? `(?:${names})${END}` : `(?:${names})${END}|(?:${short})${bare ? END : IN_DEGREE_CONTEXT}`;
+    return [level, new RegExp(`\\b(?:${alternatives})`, "i")];
+  });
+const IN_POSTING = /* @__PURE__ */ degreePatterns(false);
+const IN_CV = /* @__PURE__ */ degreePatterns(true);
+/** The patterns built at run time, for the linear-time check (text-patterns.test.ts). */
+export const TEXT_PATTERNS: readonly RegExp[] = [...IN_POSTING, ...IN_CV].map(([, re]) => re);
 
-/** Every degree level a text names. */
-const levelsIn = (text: string): DegreeLevel[] => DEGREE_PATTERNS.filter(([, re]) => re.test(text)).map(([l]) => l);
+/** Every degree level a text names (a posting's, or `cv` for a CV's education fields). */
+const levelsIn = (text: string, where: "posting" | "cv"): DegreeLevel[] =>
+  (where === "cv" ? IN_CV : IN_POSTING).filter(([, re]) => re.test(text)).map(([l]) => l);
 
 /** Seniority and level words: "Senior Backend Engineer" and "Backend Engineer" are one title. */
 const SENIORITY = new Set([
@@ -136,10 +160,10 @@ export const screeningChecks = (cv: Resume, posting: PostingView): ScreeningChec
           return wanted.every((w) => have.has(w));
         }));
 
-  const askedLevels = levelsIn(posting.description);
+  const askedLevels = levelsIn(posting.description, "posting");
   // "BS, MS or PhD" asks for the least of them; the CV shows the most it holds.
   const required = askedLevels.length === 0 ? null : LEVELS[Math.min(...askedLevels.map((l) => LEVELS.indexOf(l)))]!;
-  const cvLevels = (cv.education ?? []).flatMap((e) => levelsIn(`${e.studyType ?? ""} ${e.area ?? ""}`));
+  const cvLevels = (cv.education ?? []).flatMap((e) => levelsIn(`${e.studyType ?? ""} ${e.area ?? ""}`, "cv"));
   const held = cvLevels.length === 0 ? null : LEVELS[Math.max(...cvLevels.map((l) => LEVELS.indexOf(l)))]!;
 
   const askedYears = yearsAsked(posting.description);
