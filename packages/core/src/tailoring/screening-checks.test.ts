@@ -25,4 +25,22 @@ test("'MS Excel', 'the BA team' and '25 mph' ask for no degree", () => {
   assert.is(degreeOf("Drive at 25 mph in the yard.").required, null);
 });
 
+test("a degree the CV says was left unfinished is not held", () => {
+  const cv: Resume = {
+    education: [
+      {
+        institution: "KJSCE",
+        studyType: "B.Tech, Electronics",
+        note: "Dropped out in the 4th semester to found a company.",
+      },
+      { institution: "Mithibai College", studyType: "HSC, Science" },
+    ],
+  };
+  assert.equal(screeningChecks(cv, { description: "Bachelor's degree required" }).degree, {
+    required: "bachelor",
+    cv: null,
+    met: false,
+  });
+});
+
 test.run();

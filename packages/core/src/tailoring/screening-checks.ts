@@ -1,4 +1,4 @@
-import type { Resume } from "../resume/resume.ts";
+import type { Resume, ResumeEducation } from "../resume/resume.ts";
 import { phraseWords } from "./phrase-words.ts";
 import type { PostingView } from "./posting-view.ts";
 
@@ -63,6 +63,11 @@ export const TEXT_PATTERNS: readonly RegExp[] = [...IN_POSTING, ...IN_CV].map(([
 /** Every degree level a text names (a posting's, or `cv` for a CV's education fields). */
 const levelsIn = (text: string, where: "posting" | "cv"): DegreeLevel[] =>
   (where === "cv" ? IN_CV : IN_POSTING).filter(([, re]) => re.test(text)).map(([l]) => l);
+
+/** A degree the CV says was left ("Dropped out in the 4th semester", "did not complete"): not held. */
+const LEFT = /\b(?:dropped out|did not (?:complete|finish|graduate)|not completed|incomplete|discontinued|withdrew)\b/i;
+const unfinished = (e: ResumeEducation): boolean =>
+  [e.studyType, e.area, e["note"], e["summary"]].some((t) => typeof t === "string" && LEFT.test(t));
 
 /** Seniority and level words: "Senior Backend Engineer" and "Backend Engineer" are one title. */
 const SENIORITY = new Set([
@@ -163,7 +168,9 @@ export const screeningChecks = (cv: Resume, posting: PostingView): ScreeningChec
   const askedLevels = levelsIn(posting.description, "posting");
   // "BS, MS or PhD" asks for the least of them; the CV shows the most it holds.
   const required = askedLevels.length === 0 ? null : LEVELS[Math.min(...askedLevels.map((l) => LEVELS.indexOf(l)))]!;
-  const cvLevels = (cv.education ?? []).flatMap((e) => levelsIn(`${e.studyType ?? ""} ${e.area ?? ""}`, "cv"));
+  const cvLevels = (cv.education ?? [])
+    .filter((e) => !unfinished(e))
+    .flatMap((e) => levelsIn(`${e.studyType ?? ""} ${e.area ?? ""}`, "cv"));
   const held = cvLevels.length === 0 ? null : LEVELS[Math.max(...cvLevels.map((l) => LEVELS.indexOf(l)))]!;
 
   const askedYears = yearsAsked(posting.description);
