@@ -43,4 +43,11 @@ test("a degree the CV says was left unfinished is not held", () => {
   });
 });
 
+test("years asked, in digits or in words", () => {
+  const asked = (description: string) => screeningChecks({}, { description }).yearsOfExperience.required;
+  assert.is(asked("3-5 years of payroll experience"), 3);
+  assert.is(asked("Five years of clinical experience; two years in orthopaedics"), 5);
+  assert.is(asked("At least one year in a law firm"), 1);
+});
+
 test.run();

@@ -127,7 +127,15 @@ const yearsShown = (cv: Resume): number | null => {
   return Math.floor(months / 12);
 };
 
-/** "5+ years", "3-5 years", "at least 2 years": the most the posting asks for. */
+/** Counts written as words ("five years of experience"). */
+const COUNTS: ReadonlyMap<string, number> = new Map(
+  ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"].map((w, i) => [
+    w,
+    i + 1,
+  ]),
+);
+
+/** "5+ years", "3-5 years", "at least 2 years", "five years": the most the posting asks for. */
 const yearsAsked = (text: string): number | null => {
   let most: number | null = null;
   // Read word by word (no pattern that could backtrack): "years" after "5+", "3-5", "3 to 5", "2 +" or "5".
@@ -142,7 +150,7 @@ const yearsAsked = (text: string): number | null => {
     )
       j -= 2;
     const m = /^(\d{1,2})(?:-\d{1,2})?$/.exec(words[j] ?? "");
-    const n = m === null ? 0 : Number(m[1]);
+    const n = m === null ? (COUNTS.get((words[j] ?? "").toLowerCase()) ?? 0) : Number(m[1]);
     if (n > 0 && n <= 30) most = Math.max(most ?? 0, n);
   });
   return most;
