@@ -441,4 +441,14 @@ test("the company's prose counts half: what it names ranks after the duties", ()
   assert.ok(phrases.includes("Kafka"), phrases.join(" | "));
 });
 
+test("a product's name the vocabulary does not know is grouped with the hard skills and tools", () => {
+  const phrases = requirementPhrases({
+    description: "Requirements:\n- Experience with Gainsight or ChurnZero\n- Strong renewal forecasting",
+  });
+  const group = (display: string) => phrases.find((p) => p.display === display)?.group;
+  assert.is(group("Gainsight"), "hard", JSON.stringify(phrases));
+  assert.is(group("ChurnZero"), "hard", JSON.stringify(phrases));
+  assert.is(group("renewal forecasting"), "other", JSON.stringify(phrases));
+});
+
 test.run();

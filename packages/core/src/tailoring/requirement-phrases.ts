@@ -429,7 +429,7 @@ const readPhrases = (posting: PostingView): RequirementPhrase[] => {
       // Without headings the prose is all the posting says of the work: weighed as its duties.
       const context = marked || s.context !== Context.Text ? s.context : Context.Duty;
       const weight = (1 + Math.log(s.count)) * kindFactor(s) * CONTEXT_FACTOR[context] * (inTitle ? 0.6 : 1);
-      return { display, id, group: s.group, count: s.count, weight, named: s.named, first: s.first };
+      return { display, id, group: s.group, count: s.count, weight, named: s.named, first: s.first, shape: s.shape };
     });
   out.sort((a, b) => b.weight - a.weight || a.first - b.first);
   // Fewer phrases rather than weak ones: below this a phrase is one common word or soft skill said once in passing.
@@ -476,7 +476,17 @@ const readPhrases = (posting: PostingView): RequirementPhrase[] => {
   kept.sort(
     (a, b) => Number(a.group === "soft") - Number(b.group === "soft") || b.weight - a.weight || a.first - b.first,
   );
-  return kept.map(({ first: _first, ...p }) => p);
+  // A product's name the vocabulary does not know ("Gainsight", "Dentrix", "AutoCAD Civil 3D") is a tool
+  // to the reader, as ATS scanners group it: with the hard skills (after the ranking, which it does not change).
+  return kept.map(({ first: _first, shape, ...p }) =>
+    shape && p.group === "other" && productName(p.display) ? { ...p, group: "hard" } : p,
+  );
+};
+
+/** Up to three words, the last written as a name ("Gainsight", "Revit MEP", "Form 941"). */
+const productName = (display: string): boolean => {
+  const words = display.split(" ");
+  return words.length <= 3 && /^[A-Z0-9]/.test(words[words.length - 1]!);
 };
 
 /** A known tool's name of one word ("AWS"): kept alone beside the longer phrases that hold it. */
@@ -585,6 +595,7 @@ const readClause = (
   // The run before was a duty's verb alone ("Calculate"): after "and" another verb follows ("and process overtime").
   let afterVerb = false;
   const known = new Set<Word>();
+  const nameOrKnown = (w: Word): boolean => known.has(w) || looksNamed(w.text) || w.proper;
   const flush = (): void => {
     if (degreeField && run.length > 0) {
       run = [];
@@ -642,7 +653,8 @@ const readClause = (
     if (noted !== null) {
       note(noted, context, undefined);
       // "change and configuration management", "deployment and upgrades": one requirement as written
-      // (a one-word conjunct shares the other's head), unless both sides are known skills ("Java and Python" are two).
+      // (a one-word conjunct shares the other's head), unless both sides are known skills or names
+      // ("Java and Python", "Gainsight or ChurnZero" are two).
       const first = previous ?? (loneBefore !== null ? [loneBefore] : null);
       if (
         first !== null &&
@@ -651,7 +663,7 @@ const readClause = (
         first.length === 1 &&
         noted.length <= 3 &&
         (previous !== null || noted.length >= 2) &&
-        !(first.every((w) => known.has(w)) && noted.every((w) => known.has(w)))
+        !(first.every(nameOrKnown) && noted.every(nameOrKnown))
       )
         note([...first, conjunction, ...noted], context, undefined);
     }
