@@ -257,6 +257,16 @@ test("a skill whose name holds a seniority word ('Product-Led Growth') goes into
   claimed.basics!.summary = "Led the product team at Acme. Product-Led Growth.";
   const refused = verifyGrounding(source, claimed, []);
   assert.not.ok(refused.passed);
+  // A skill that is only a seniority word ("Lead") does not let the word through.
+  const lead = structuredClone(source);
+  lead.skills![0]!.keywords!.push("Lead");
+  const promoted = structuredClone(lead);
+  promoted.basics!.summary = "Lead product manager for B2B SaaS onboarding.";
+  const stillRefused = verifyGrounding(lead, promoted, []);
+  assert.ok(
+    stillRefused.violations.some((v) => v.path === "basics.summary" && v.text === "lead"),
+    JSON.stringify(stillRefused.violations),
+  );
   assert.ok(
     refused.violations.some((v) => v.path === "basics.summary" && v.text === "led"),
     JSON.stringify(refused.violations),

@@ -63,11 +63,17 @@ const namesWithSeniority = (source: Resume, norm: (text: string) => string): str
     ...(source.projects ?? []).map((p) => p.name),
     ...(source.certificates ?? []).map((c) => c.name),
   ];
-  return texts
-    .filter((t): t is string => typeof t === "string")
-    .map((t) => norm(t).toLowerCase())
-    .filter((t) => foldedWords(t).some((w) => SENIORITY_WORDS.has(stem(w))))
-    .sort((a, b) => b.length - a.length);
+  return (
+    texts
+      .filter((t): t is string => typeof t === "string")
+      .map((t) => norm(t).toLowerCase())
+      // A seniority word inside a longer name ("Product-Led Growth"); a name that is one ("Lead") proves nothing.
+      .filter((t) => {
+        const words = foldedWords(t);
+        return words.some((w) => SENIORITY_WORDS.has(stem(w))) && words.some((w) => !SENIORITY_WORDS.has(stem(w)));
+      })
+      .sort((a, b) => b.length - a.length)
+  );
 };
 
 /** `text` with each whole occurrence of one of `names` blanked out. */
