@@ -40,4 +40,14 @@ test("addresses, paths and acronyms that restate the words before them are taken
   assert.is(lines[1]!.line.replace(/\s+/g, " "), "Build user interfaces in HTML/CSS (Jenkins)");
 });
 
+test("a question heading of the employer's pitch ('Why Ironbridge?') is what it offers", () => {
+  const { lines } = postingLines(
+    "Requirements:\n- Journeyman license\n\nWhy Ironbridge?\n- Paid CEU classes\n- Tool allowance",
+  );
+  assert.equal(
+    lines.map((l) => l.line),
+    ["Journeyman license"],
+  );
+});
+
 test.run();

@@ -138,8 +138,9 @@ const bareHeading = (line: string): Section | typeof OFFER | undefined => {
     )
   )
     return undefined;
-  if (/[.!?,;]$/.test(line) || line.split(/\s+/).length > 6) return undefined;
-  if (OFFER_HEADING.test(line)) return OFFER;
+  if (/[.!,;]$/.test(line) || line.split(/\s+/).length > 6) return undefined;
+  // "Why Ironbridge?", "Why join us": the employer's pitch.
+  if (OFFER_HEADING.test(line) || /^Why\b/.test(line)) return OFFER;
   // "The role", "About the position": a paragraph about the job, prose rather than its list of duties.
   if (/\b(?:the|this|your) (?:role|position|opportunity)\b/i.test(line)) return Section.Text;
   return REQUIREMENT_HEADING.test(line) ? Section.Requirement : DUTY_HEADING.test(line) ? Section.Duty : Section.Text;
