@@ -50,4 +50,28 @@ test("a question heading of the employer's pitch ('Why Ironbridge?') is what it 
   );
 });
 
+test("headings in bold or in capitals, as pasted ads set them", () => {
+  const { lines, marked } = postingLines(
+    [
+      "We run trucks.",
+      "WHAT YOU'LL DO",
+      "- Haul freight",
+      "**Qualifications**",
+      "- Class A CDL",
+      "CPR/BLS REQUIRED",
+      "__Benefits:__",
+      "- Paid time off",
+      "WHY JOIN US?",
+      "- Home weekly",
+    ].join("\n"),
+  );
+  assert.ok(marked);
+  assert.equal(lines, [
+    { line: "We run trucks.", section: Section.Text },
+    { line: "Haul freight", section: Section.Duty },
+    { line: "Class A CDL", section: Section.Requirement },
+    { line: "CPR/BLS REQUIRED", section: Section.Requirement },
+  ]);
+});
+
 test.run();

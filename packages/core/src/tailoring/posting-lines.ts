@@ -122,22 +122,37 @@ const unwrapped = (raw: readonly string[]): string[] => {
  */
 const headingOf = (line: string): Section | typeof OFFER | undefined => {
   const markdown = /^#+\s*/.test(line);
-  const text = markdown ? line.replace(/^#+\s*/, "") : line.endsWith(":") ? line.slice(0, -1) : "";
+  // A line set in bold ("**Qualifications**", "__What you'll do:__") or in capitals ("WHAT YOU'LL DO") is one too.
+  const bold = /^(\*\*|__)(.+)\1:?$/.exec(line)?.[2];
+  // Capitals only where the line reads as a heading: "CPR/BLS REQUIRED" stays a line to read.
+  const capitals =
+    /[A-Z]{2}/.test(line) &&
+    !/[a-z]/.test(line) &&
+    !/[.!,;]$/.test(line) &&
+    (HEADING_START.test(line) || OFFER_HEADING.test(line) || REQUIREMENT_HEADING.test(line) || DUTY_HEADING.test(line));
+  const text = markdown
+    ? line.replace(/^#+\s*/, "")
+    : bold !== undefined
+      ? bold.replace(/:$/, "")
+      : line.endsWith(":")
+        ? line.slice(0, -1)
+        : capitals
+          ? line.replace(/\?$/, "")
+          : "";
   if (text === "" || text.split(/\s+/).length > (markdown ? 12 : 8)) return bareHeading(line);
-  if (OFFER_HEADING.test(text)) return OFFER;
+  if (OFFER_HEADING.test(text) || /^why\b/i.test(text)) return OFFER;
   return REQUIREMENT_HEADING.test(text) ? Section.Requirement : DUTY_HEADING.test(text) ? Section.Duty : Section.Text;
 };
+/** How a heading starts ("What you'll do", "About us", "Key responsibilities", "Nice to have"). */
+const HEADING_START =
+  /^(?:What|Who|Why|How|About|Your|The|Our|Key|Perks|Benefits|Requirements|Qualifications|Responsibilities|Duties|Skills|Nice)\b/i;
+
 /**
  * A heading as careers sites write it, on a line of its own with no mark ("The role", "What we offer",
  * "Perks of joining the crew"): a short line without a sentence's end, that starts like a heading.
  */
 const bareHeading = (line: string): Section | typeof OFFER | undefined => {
-  if (
-    !/^(?:What|Who|Why|How|About|Your|The|Our|Key|Perks|Benefits|Requirements|Qualifications|Responsibilities|Duties|Skills|Nice)\b/.test(
-      line,
-    )
-  )
-    return undefined;
+  if (!HEADING_START.test(line)) return undefined;
   if (/[.!,;]$/.test(line) || line.split(/\s+/).length > 6) return undefined;
   // "Why Ironbridge?", "Why join us": the employer's pitch.
   if (OFFER_HEADING.test(line) || /^Why\b/.test(line)) return OFFER;
