@@ -267,6 +267,22 @@ test("a skill whose name holds a seniority word ('Product-Led Growth') goes into
     stillRefused.violations.some((v) => v.path === "basics.summary" && v.text === "lead"),
     JSON.stringify(stillRefused.violations),
   );
+  // The review's bypasses: a listed name used in a sentence or as a title is a claim.
+  const named = structuredClone(source);
+  named.skills![0]!.keywords!.push("Team Lead", "Senior Care");
+  for (const [key, text] of [
+    ["summary", "Team lead on onboarding at Acme."],
+    ["summary", "Senior Care-Giver for onboarding."],
+    ["label", "Product Manager, Team Lead"],
+  ] as const) {
+    const claim = structuredClone(named);
+    claim.basics![key] = text;
+    const v = verifyGrounding(named, claim, []);
+    assert.ok(
+      v.violations.some((x) => x.path === `basics.${key}` && /lead|senior/.test(x.text)),
+      `${text}: ${JSON.stringify(v.violations)}`,
+    );
+  }
   assert.ok(
     refused.violations.some((v) => v.path === "basics.summary" && v.text === "led"),
     JSON.stringify(refused.violations),

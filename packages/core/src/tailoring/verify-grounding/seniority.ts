@@ -4,8 +4,9 @@
  * the CV for another reason (a job's "Led the rewrite"), so the content-word
  * rule alone lets it through; here it must be one the source's own headline,
  * summary or positions use. The CV's own names of skills, tools and projects
- * are not seniority where they are copied whole ("Relevant skills:
- * Product-Led Growth, Lead Generation").
+ * are not seniority where the summary lists them as they are ("Relevant
+ * skills: Product-Led Growth, Lead Generation."); in a sentence or a headline
+ * they are a claim.
  */
 import type { Resume } from "../../resume/resume.ts";
 import type { Report } from "./report.ts";
@@ -37,13 +38,13 @@ export const checkBasicsSeniority = (
   for (const key of ["label", "summary"] as const) {
     const text = basics[key];
     if (typeof text !== "string") continue;
+    // Only the summary lists the CV's names ("Relevant skills: …"); a headline of them is a title.
     names ??= namesWithSeniority(source, norm);
+    const read = key === "summary" ? listedNamesOut(norm(text), names) : norm(text);
     // A word the CV lacks altogether is the content-word rule's to report.
     const senior = [
       ...new Set(
-        foldedWords(withoutNames(norm(text), names)).filter(
-          (w) => SENIORITY_WORDS.has(stem(w)) && inSource(stem(w)) && !stated().has(stem(w)),
-        ),
+        foldedWords(read).filter((w) => SENIORITY_WORDS.has(stem(w)) && inSource(stem(w)) && !stated().has(stem(w))),
       ),
     ];
     if (senior.length > 0) {
@@ -76,15 +77,24 @@ const namesWithSeniority = (source: Resume, norm: (text: string) => string): str
   );
 };
 
-/** `text` with each whole occurrence of one of `names` blanked out. */
-const withoutNames = (text: string, names: readonly string[]): string => {
+/**
+ * `text` with each of `names` blanked out where it stands as an item of a list: after the text's start, a
+ * colon, a comma or a semicolon, and before a comma, a semicolon, a full stop or the end ("Relevant skills:
+ * Product-Led Growth, Onboarding."). In a sentence ("Team lead on payments", "Senior Care-Giver") it is a
+ * claim, and stays.
+ */
+const listedNamesOut = (text: string, names: readonly string[]): string => {
   if (names.length === 0) return text;
   let lower = text.toLowerCase();
   for (const name of names) {
     for (let at = lower.indexOf(name); at >= 0; at = lower.indexOf(name, at + name.length)) {
-      const before = at === 0 ? " " : lower[at - 1]!;
-      const after = lower[at + name.length] ?? " ";
-      if (/[\p{L}\p{N}]/u.test(before) || /[\p{L}\p{N}]/u.test(after)) continue;
+      let i = at - 1;
+      while (i >= 0 && lower[i] === " ") i--;
+      let j = at + name.length;
+      while (j < lower.length && lower[j] === " ") j++;
+      const opens = i < 0 || ":,;".includes(lower[i]!);
+      const closes = j >= lower.length || ",;.".includes(lower[j]!);
+      if (!opens || !closes) continue;
       lower = lower.slice(0, at) + " ".repeat(name.length) + lower.slice(at + name.length);
     }
   }
