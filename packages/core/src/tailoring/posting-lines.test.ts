@@ -11,6 +11,7 @@ test("each line with its section: headings set it, what the employer offers is l
       "states and reconcile tax filings",
       "Requirements:",
       "- ADP Workforce Now",
+      "",
       "Perks of joining the crew",
       "- Gear rental program",
     ].join("\n"),
@@ -54,6 +55,7 @@ test("headings in bold or in capitals, as pasted ads set them", () => {
   const { lines, marked } = postingLines(
     [
       "We run trucks.",
+      "",
       "WHAT YOU'LL DO",
       "- Haul freight",
       "**Qualifications**",
@@ -61,6 +63,7 @@ test("headings in bold or in capitals, as pasted ads set them", () => {
       "CPR/BLS REQUIRED",
       "__Benefits:__",
       "- Paid time off",
+      "",
       "WHY JOIN US?",
       "- Home weekly",
     ].join("\n"),
@@ -72,6 +75,61 @@ test("headings in bold or in capitals, as pasted ads set them", () => {
     { line: "Class A CDL", section: Section.Requirement },
     { line: "CPR/BLS REQUIRED", section: Section.Requirement },
   ]);
+});
+
+test("the review's cases: a list without bullets, headings that end open, benefits words in a duty, slashed tool lists", () => {
+  const list = postingLines(
+    "Requirements:\nSkills in Python and Tableau\nYour own reliable vehicle\nKey account management experience\nHow to use Salesforce CRM",
+  );
+  assert.equal(
+    list.lines.map((l) => [l.line, l.section]),
+    [
+      ["Skills in Python and Tableau", Section.Requirement],
+      ["Your own reliable vehicle", Section.Requirement],
+      ["Key account management experience", Section.Requirement],
+      ["How to use Salesforce CRM", Section.Requirement],
+    ],
+  );
+  const open = postingLines("What we look for\nPython\nKubernetes");
+  assert.equal(
+    open.lines.map((l) => [l.line, l.section]),
+    [
+      ["Python", Section.Requirement],
+      ["Kubernetes", Section.Requirement],
+    ],
+  );
+  const duty = postingLines("Responsibilities:\n- Payroll\nBenefits administration\n- COBRA and FMLA");
+  assert.ok(
+    duty.lines.some((l) => l.line === "COBRA and FMLA"),
+    JSON.stringify(duty.lines),
+  );
+  const after = postingLines(
+    "Benefits:\n- Dental\n\nYou must know Rust and FreeRTOS.\n\nAcme is an equal opportunity employer and welcomes applications from everyone, including veterans.",
+  );
+  assert.not.ok(
+    after.lines.some((l) => l.line.includes("veterans")),
+    JSON.stringify(after.lines),
+  );
+  const law = postingLines("Requirements:\n- Working knowledge of FLSA, FMLA, ADA and EEO regulations");
+  assert.is(law.lines.length, 1);
+  assert.ok(
+    after.lines.some((l) => l.line.includes("Rust")),
+    JSON.stringify(after.lines),
+  );
+  const slashed = postingLines(
+    "Requirements:\n- react/redux/next.js, ec2/s3/lambda and k8s/docker/helm\n- Valid Class A\nClean driving record",
+  );
+  assert.ok(
+    slashed.lines[0]!.line.includes("react/redux/next.js") && slashed.lines[0]!.line.includes("k8s/docker/helm"),
+  );
+  assert.is(slashed.lines.length, 3, JSON.stringify(slashed.lines));
+});
+
+test("joining wrapped lines is linear: twice the text, about twice the work", () => {
+  // Counted, not timed: the lines joined are looked at once each (the review found each join re-read the paragraph).
+  const lines = postingLines("python\n".repeat(4000)).lines;
+  assert.is(lines.length, 1);
+  assert.is(lines[0]!.line.split(" ").length, 4000);
 });
 
 test.run();

@@ -20,23 +20,36 @@ export interface PostingLines {
 }
 
 export const postingLines = (description: string): PostingLines => {
-  const read = unwrapped(description.split("\n")).map((raw) => {
-    const line = withoutAcronyms(withoutIdioms(withoutAddresses(raw)))
+  const raw = unwrapped(description.split("\n"));
+  const read = raw.map((text, i) => {
+    const line = withoutAcronyms(withoutIdioms(withoutAddresses(text)))
       .replace(BULLET, "")
       .trim();
-    return { line, heading: BULLET.test(raw) ? undefined : headingOf(line) };
+    const bullet = BULLET.test(text);
+    // A bare heading stands apart: first, or after a blank line (an item of a list without bullets does not).
+    const apart = i === 0 || raw[i - 1]!.trim() === "";
+    return { line, bullet, apart, heading: bullet ? undefined : headingOf(line, apart) };
   });
   const marked = read.some((l) => l.heading === Section.Duty || l.heading === Section.Requirement);
   const lines: { line: string; section: Section }[] = [];
   let section: Section | typeof OFFER = Section.Text;
-  for (const { line, heading } of read) {
-    if (line === "") continue;
+  for (const { line, bullet, apart, heading } of read) {
+    // The equal-opportunity statement names groups of people, never a requirement.
+    if (line === "" || EQUAL_OPPORTUNITY.test(line)) continue;
     if (heading !== undefined) section = heading;
-    // What the employer offers ("Benefits:", "What we offer") names no requirement, whatever it lists.
+    // What the employer offers ("Benefits:", "What we offer") names no requirement, whatever it lists,
+    // up to a paragraph of its own after a blank line ("You must know Rust …").
     else if (section !== OFFER) lines.push({ line, section });
+    else if (apart && !bullet) {
+      section = Section.Text;
+      lines.push({ line, section });
+    }
   }
   return { lines, marked };
 };
+
+/** The employer's statement ("… is an equal opportunity employer"), not the law a requirement may name ("EEO, FMLA"). */
+const EQUAL_OPPORTUNITY = /\b(?:equal (?:employment )?opportunity|affirmative action|EEO) employer\b/i;
 
 /**
  * `line` without its web addresses and file paths (each whitespace-separated chunk that holds one):
@@ -49,9 +62,13 @@ const withoutAddresses = (line: string): string =>
         .map((chunk) => (chunk.includes("://") || chunk.includes("www.") || isPath(chunk) ? "" : chunk))
         .join(" ")
     : line;
-/** Three segments or more, in lower case, with a digit, a hyphen or a file's extension: a path, not alternatives. */
+/**
+ * Three segments or more ending in a document's extension: a path ("18F/joining-18f/_positions/designer.md"),
+ * not alternatives ("react/redux/next.js", "ec2/s3/lambda", "HTML5/CSS3/JavaScript").
+ */
 const isPath = (chunk: string): boolean =>
-  /^[a-z0-9._~-]+(?:\/[a-z0-9._~-]+){2,}\/?$/.test(chunk) && /[\d-]|\.[a-z]{1,5}$/.test(chunk);
+  /^[\w.~-]+(?:\/[\w.~-]+){2,}$/.test(chunk) &&
+  /\.(?:md|markdown|html?|pdf|docx?|txt|json|ya?ml|php|aspx?)$/i.test(chunk);
 
 /**
  * Set phrases of job ads that name no requirement, taken out before reading: "on the front lines",
@@ -90,75 +107,86 @@ const spells = (acronym: string, before: string): boolean => {
 };
 
 const BULLET = /^\s*(?:[-*•+]|\d+[.)])\s+/;
-/** Where a wrapped line's sentence goes on: a comma, a conjunction, a preposition or an article at its end. */
-const OPEN_END = /(?:[,;&/-]|\b(?:and|or|of|the|a|an|to|in|for|with|as|on|at|by|from|including|such))$/i;
+/** Where a wrapped line's sentence goes on: a comma, a conjunction, a preposition or an article (in lower case). */
+const OPEN_END = /(?:[,;&/-]|\b(?:and|or|of|the|a|an|to|in|for|with|as|on|at|by|from|including|such))$/;
 /**
  * Lines joined where the text was wrapped, as Markdown reads a paragraph ("… task\nanalysis, conceptual
  * modeling"): a line goes on the one before when it starts in lower case or the one before ends open, unless it
- * is a bullet, a heading, or follows one (a list that lost its bullets keeps a capital at each line's start).
+ * is a bullet or a heading, or follows one (a list that lost its bullets keeps a capital at each line's start).
+ * Each physical line is looked at once.
  */
 const unwrapped = (raw: readonly string[]): string[] => {
-  const out: string[] = [];
+  const paragraphs: string[][] = [];
+  let last: string | undefined;
+  let opensHeading = false;
   for (const line of raw) {
-    const previous = out[out.length - 1];
+    const trimmed = line.trim();
     const continues =
-      previous !== undefined &&
-      previous.trim() !== "" &&
-      line.trim() !== "" &&
+      last !== undefined &&
+      last.trim() !== "" &&
+      trimmed !== "" &&
+      !opensHeading &&
       !BULLET.test(line) &&
-      !/^\s*#/.test(line) &&
-      !/^\s*#/.test(previous) &&
-      !previous.trimEnd().endsWith(":") &&
-      (/^\s*[a-z]/.test(line) || OPEN_END.test(previous.trimEnd()));
-    if (continues) out[out.length - 1] = `${previous.trimEnd()} ${line.trim()}`;
-    else out.push(line);
+      !trimmed.startsWith("#") &&
+      !last.trimEnd().endsWith(":") &&
+      headingOf(last.replace(BULLET, "").trim(), true) === undefined &&
+      (/^[a-z]/.test(trimmed) || OPEN_END.test(last.trimEnd()));
+    if (continues) paragraphs[paragraphs.length - 1]!.push(trimmed);
+    else {
+      paragraphs.push([line]);
+      opensHeading = trimmed.startsWith("#");
+    }
+    last = line;
   }
-  return out;
+  return paragraphs.map((p) => (p.length === 1 ? p[0]! : `${p[0]!.trimEnd()} ${p.slice(1).join(" ")}`));
 };
 
 /**
  * A heading sets the context of the lines under it ("Qualifications:", "## What you'll do"): a Markdown
  * heading of up to 12 words, or a line of up to 8 ending in a colon ("Who you are and what you will own:").
  */
-const headingOf = (line: string): Section | typeof OFFER | undefined => {
+const headingOf = (line: string, apart: boolean): Section | typeof OFFER | undefined => {
   const markdown = /^#+\s*/.test(line);
-  // A line set in bold ("**Qualifications**", "__What you'll do:__") or in capitals ("WHAT YOU'LL DO") is one too.
+  // A line set in bold ("**Qualifications**", "__What you'll do:__") is one too.
   const bold = /^(\*\*|__)(.+)\1:?$/.exec(line)?.[2];
-  // Capitals only where the line reads as a heading: "CPR/BLS REQUIRED" stays a line to read.
-  const capitals =
-    /[A-Z]{2}/.test(line) &&
-    !/[a-z]/.test(line) &&
-    !/[.!,;]$/.test(line) &&
-    (HEADING_START.test(line) || OFFER_HEADING.test(line) || REQUIREMENT_HEADING.test(line) || DUTY_HEADING.test(line));
   const text = markdown
     ? line.replace(/^#+\s*/, "")
     : bold !== undefined
       ? bold.replace(/:$/, "")
       : line.endsWith(":")
         ? line.slice(0, -1)
-        : capitals
-          ? line.replace(/\?$/, "")
-          : "";
-  if (text === "" || text.split(/\s+/).length > (markdown ? 12 : 8)) return bareHeading(line);
+        : "";
+  if (text === "" || text.split(/\s+/).length > (markdown ? 12 : 8)) return bareHeading(line, apart);
   if (OFFER_HEADING.test(text) || /^why\b/i.test(text)) return OFFER;
   return REQUIREMENT_HEADING.test(text) ? Section.Requirement : DUTY_HEADING.test(text) ? Section.Duty : Section.Text;
 };
-/** How a heading starts ("What you'll do", "About us", "Key responsibilities", "Nice to have"). */
-const HEADING_START =
-  /^(?:What|Who|Why|How|About|Your|The|Our|Key|Perks|Benefits|Requirements|Qualifications|Responsibilities|Duties|Skills|Nice)\b/i;
+
+/** A whole line that heads what the employer offers ("Perks & benefits", "What we offer", "Why Ironbridge?"). */
+const BARE_OFFER =
+  /^(?:(?:our |the |your )?(?:benefits|perks)(?: (?:&|and) (?:benefits|perks))?(?: of .+)?|what we offer|(?:compensation|salary|pay)(?: (?:&|and) benefits)?|what(?:'|’)?s in it for you|why .+)\??$/i;
+/** A whole line that heads prose about the company or the job ("About Bowfield", "The role", "Position summary"). */
+const BARE_PROSE =
+  /^(?:about .+|who we are|(?:the|this|your) (?:role|position|opportunity|team)|our (?:company|story|team|mission|culture)|overview|(?:position|role|job) (?:summary|overview))$/i;
+/** A whole line that heads requirements ("Requirements", "Key qualifications", "What you'll need", "WHO YOU ARE"). */
+const BARE_REQUIREMENT =
+  /^(?:(?:key|core|minimum|basic|preferred|required|desired|additional|technical|essential|your) )?(?:requirements|qualifications|skills(?: (?:&|and) (?:experience|qualifications))?|experience|must[- ]haves|nice[- ]to[- ]haves?|bonus(?: points)?|about you|who you are|what you(?:'|’)?ll need|what you will need|what you bring|what we(?:'|’)?re looking for|what we are looking for|what we look for|you have|tech(?:nology|nical)? stack)\s?[?:]?$/i;
+/** A whole line that heads duties ("Responsibilities", "Key responsibilities", "WHAT YOU'LL DO", "Your role"). */
+const BARE_DUTY =
+  /^(?:(?:key|main|core|primary|essential|your|job|the) )?(?:responsibilities|duties|what you(?:'|’)?ll do|what you will do|what you(?:'|’)?ll be doing|day[- ]to[- ]day|in this role|role|the work|objectives)\s?[?:]?$/i;
 
 /**
  * A heading as careers sites write it, on a line of its own with no mark ("The role", "What we offer",
- * "Perks of joining the crew"): a short line without a sentence's end, that starts like a heading.
+ * "WHAT YOU'LL DO", "Key Responsibilities"): a short line that stands apart (first, or after a blank line),
+ * ends no sentence, and is a heading as a whole. "Skills in Python and Tableau" and "Benefits administration"
+ * are lines of a list.
  */
-const bareHeading = (line: string): Section | typeof OFFER | undefined => {
-  if (!HEADING_START.test(line)) return undefined;
-  if (/[.!,;]$/.test(line) || line.split(/\s+/).length > 6) return undefined;
-  // "Why Ironbridge?", "Why join us": the employer's pitch.
-  if (OFFER_HEADING.test(line) || /^Why\b/.test(line)) return OFFER;
-  // "The role", "About the position": a paragraph about the job, prose rather than its list of duties.
-  if (/\b(?:the|this|your) (?:role|position|opportunity)\b/i.test(line)) return Section.Text;
-  return REQUIREMENT_HEADING.test(line) ? Section.Requirement : DUTY_HEADING.test(line) ? Section.Duty : Section.Text;
+const bareHeading = (line: string, apart: boolean): Section | typeof OFFER | undefined => {
+  if (!apart || /[.!,;]$/.test(line) || line.split(/\s+/).length > 6) return undefined;
+  if (BARE_OFFER.test(line)) return OFFER;
+  if (BARE_PROSE.test(line)) return Section.Text;
+  if (BARE_REQUIREMENT.test(line)) return Section.Requirement;
+  if (BARE_DUTY.test(line)) return Section.Duty;
+  return undefined;
 };
 /** The section of what the employer offers: its lines are skipped. */
 const OFFER = "offer";
