@@ -48,6 +48,39 @@ test("years asked, in digits or in words", () => {
   assert.is(asked("3-5 years of payroll experience"), 3);
   assert.is(asked("Five years of clinical experience; two years in orthopaedics"), 5);
   assert.is(asked("At least one year in a law firm"), 1);
+  // The review's cases: counts in words that ask for nothing, and "two or more years".
+  assert.is(asked("Named a top workplace three years running; grown 5x in two years."), null);
+  assert.is(asked("Two or more years of dispatch experience"), 2);
+  assert.is(asked("Twenty years of experience preferred"), 20);
+});
+
+test("the review's cases: acronyms that are something else ask for no degree; dotted forms and bare CV letters are read", () => {
+  for (const text of [
+    "Experience with SSO and MFA.",
+    "Boston, MA, United States",
+    "Jackson, MS / Hybrid",
+    "ROS 2 and DDS middleware",
+    "IT Dpt.",
+    "the BA, PM and QA teams",
+    "careers@b.com",
+  ])
+    assert.is(degreeOf(text).required, null, text);
+  for (const [text, level] of [
+    ["B.S in Computer Science", "bachelor"],
+    ["BE in Electronics", "bachelor"],
+    ["B. Tech in IT", "bachelor"],
+    ["M. Sc. required", "master"],
+    ["BS, MS or PhD", "bachelor"],
+    ["MFA in Creative Writing", "master"],
+  ] as const)
+    assert.is(degreeOf(text).required, level, text);
+  assert.equal(degreeOf("Doctor of Medicine (MD) or DO", ["MD"]), {
+    required: "doctorate",
+    cv: "doctorate",
+    met: true,
+  });
+  assert.is(degreeOf("Associate degree", ["A.S."]).cv, "associate");
+  assert.is(degreeOf("Bachelor's degree", ["B.E"]).cv, "bachelor");
 });
 
 test.run();

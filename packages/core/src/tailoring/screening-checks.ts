@@ -31,29 +31,41 @@ const LEVELS: readonly DegreeLevel[] = ["associate", "bachelor", "master", "doct
 const DEGREE_NAMES: readonly [DegreeLevel, string][] = [
   [
     "doctorate",
-    "ph\\.?\\s?d|doctora(?:te|l)|dphil|doctor of|d\\.?p\\.?t|pharm\\.?\\s?d|d\\.?d\\.?s|d\\.?m\\.?d|ed\\.?d|psy\\.?d",
+    "ph\\.?\\s?d|doctora(?:te|l)|dphil|doctor of|pharm\\.?\\s?d|d\\.p\\.t|d\\.d\\.s|d\\.m\\.d|ed\\.d|psy\\.?d",
   ],
   [
     "master",
-    "master(?:'|’)?s?|m\\.?sc|m\\.s\\.|m\\.a\\.|mba|m\\.?eng|m\\.?tech|m\\.e\\.|mphil|mfa|mpa|msw|msn|mca|ll\\.?m|m\\.?com",
+    "master(?:'|’)?s?|m\\.?\\s?sc|m\\.\\s?s|m\\.\\s?a|mba|m\\.?eng|m\\.?\\s?tech|m\\.\\s?e|mphil|ll\\.?\\s?m|m\\.com",
   ],
   [
     "bachelor",
-    "bachelor(?:'|’)?s?|b\\.?sc|b\\.s\\.|b\\.a\\.|b\\.?eng|b\\.?tech|b\\.e\\.|bba|b\\.?com|bca|bfa|bsn|ll\\.?b|undergraduate degree|college degree|university degree",
+    "bachelor(?:'|’)?s?|b\\.?\\s?sc|b\\.\\s?s|b\\.\\s?a|b\\.?eng|b\\.?\\s?tech|b\\.\\s?e|b\\.com|ll\\.?\\s?b|undergraduate degree|college degree|university degree",
   ],
-  ["associate", "associate(?:'|’)?s? (?:degree|of (?:applied )?(?:science|arts))|a\\.a\\.s\\.?|aas degree"],
+  ["associate", "associate(?:'|’)?s? (?:degree|of (?:applied )?(?:science|arts))|a\\.a\\.s|a\\.\\s?s\\.|aas degree"],
 ];
-/** The bare two letters of a degree: in a CV's `studyType` a degree; in a posting only where a degree is written. */
-const SHORT_NAMES: Partial<Record<DegreeLevel, string>> = { master: "ms|ma", bachelor: "bs|ba" };
-/** "BS in Computer Science", "BS/MS", "BA or BS", "MS degree" ("MS Excel" and "the BA team" are none). */
-const IN_DEGREE_CONTEXT = "(?=\\s{1,3}(?:in|degree|or|and)\\b|\\s{0,3}[/,])";
-const END = "(?![a-z0-9])";
+/**
+ * Degrees written as bare letters ("BS", "MSW", "DPT", "MD"): in a CV's `studyType` a degree; in a posting
+ * only where a degree is written. Acronyms that are as often something else ("MFA" multi-factor auth, "DDS"
+ * a middleware, "MA" a state) count in a posting only there.
+ */
+const SHORT_NAMES: Readonly<Record<DegreeLevel, string>> = {
+  doctorate: "dpt|dds|dmd|md|jd|edd",
+  master: "ms|ma|msc|mfa|mpa|msw|msn|mca|mcom",
+  bachelor: "bs|ba|be|bsc|bba|bca|bfa|bsn|bcom",
+  associate: "aas|associate(?:'|’)?s?",
+};
+/**
+ * "BS in Computer Science", "MS degree", "BS/MS", "BS, MS or PhD", "BA or equivalent": the letters followed by
+ * "in" or "degree", or by another degree. Not after a comma ("Boston, MA", "Jackson, MS / Hybrid"): a state.
+ */
+const IN_DEGREE_CONTEXT =
+  "(?<!,\\s?)(?=\\s{1,3}(?:in|degree)\\b|\\s{0,3}[/,]\\s{0,3}(?:b\\.?[sae]|m\\.?[sa]|ph\\.?\\s?d)\\b|\\s{1,3}or\\s{1,3}(?:b\\.?[sae]|m\\.?[sa]|ph\\.?\\s?d|equivalent|higher)\\b)";
+const END = "\\.?(?![a-z0-9])";
 const degreePatterns = (bare: boolean): readonly [DegreeLevel, RegExp][] =>
   DEGREE_NAMES.map(([level, names]) => {
-    const short = SHORT_NAMES[level];
-    const alternatives =
-      short === undefined ? `(?:${names})${END}` : `(?:${names})${END}|(?:${short})${bare ? END : IN_DEGREE_CONTEXT}`;
-    return [level, new RegExp(`\\b(?:${alternatives})`, "i")];
+    const short = `(?:${SHORT_NAMES[level]})${bare ? END : IN_DEGREE_CONTEXT}`;
+    // Not inside an address or a word ("careers@b.com", "IT Dpt.").
+    return [level, new RegExp(`(?<![@.\\w])(?:(?:${names})${END}|${short})`, "i")];
   });
 const IN_POSTING = /* @__PURE__ */ degreePatterns(false);
 const IN_CV = /* @__PURE__ */ degreePatterns(true);
@@ -128,12 +140,13 @@ const yearsShown = (cv: Resume): number | null => {
 };
 
 /** Counts written as words ("five years of experience"). */
-const COUNTS: ReadonlyMap<string, number> = new Map(
-  ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"].map((w, i) => [
-    w,
-    i + 1,
-  ]),
-);
+const COUNTS: ReadonlyMap<string, number> = new Map([
+  ...["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"].map(
+    (w, i) => [w, i + 1] as const,
+  ),
+  ["fifteen", 15] as const,
+  ["twenty", 20] as const,
+]);
 
 /** "5+ years", "3-5 years", "at least 2 years", "five years": the most the posting asks for. */
 const yearsAsked = (text: string): number | null => {
@@ -143,6 +156,8 @@ const yearsAsked = (text: string): number | null => {
   words.forEach((word, i) => {
     if (!/^(?:years?|yrs?)\b/i.test(word)) return;
     let j = i - 1;
+    // "Two or more years", "5 or more years".
+    if (/^more$/i.test(words[j] ?? "") && /^or$/i.test(words[j - 1] ?? "")) j -= 2;
     if (
       /^\d{1,2}$/.test(words[j - 2] ?? "") &&
       /^(?:-|to)$/i.test(words[j - 1] ?? "") &&
@@ -150,7 +165,12 @@ const yearsAsked = (text: string): number | null => {
     )
       j -= 2;
     const m = /^(\d{1,2})(?:-\d{1,2})?$/.exec(words[j] ?? "");
-    const n = m === null ? (COUNTS.get((words[j] ?? "").toLowerCase()) ?? 0) : Number(m[1]);
+    // A count in words asks for experience only where the posting says so ("five years of experience");
+    // "three years running", "grown 5x in two years" ask for nothing.
+    const asked = words
+      .slice(i + 1, i + 3)
+      .some((w) => /^(?:of|experience|in|as|working|progressive|professional|related|relevant|post)$/i.test(w));
+    const n = m === null ? (asked ? (COUNTS.get((words[j] ?? "").toLowerCase()) ?? 0) : 0) : Number(m[1]);
     if (n > 0 && n <= 30) most = Math.max(most ?? 0, n);
   });
   return most;
