@@ -117,7 +117,8 @@ const liveHandles = (reportJson: string): string[] => {
 const groups = new Set<number>();
 /** The processes of a process group, one `pid command` each, for a message. */
 const processesOf = (pgid: number): string => {
-  const ps = spawnSync("ps", ["-o", "pid=,args=", "-g", String(pgid)], { encoding: "utf8", timeout: 5000 });
+  // pgrep -g selects by process group (procps' ps -g selects by session).
+  const ps = spawnSync("pgrep", ["-a", "-g", String(pgid)], { encoding: "utf8", timeout: 5000 });
   return (ps.stdout ?? "")
     .split("\n")
     .map((l) => l.trim().slice(0, 120))
@@ -226,8 +227,12 @@ const run = (
       clearTimeout(heldOpen);
       leftBehind = setTimeout(() => {
         if (pid === undefined) return;
-        orphans = processesOf(pid) || "a process it started";
+        orphans = processesOf(pid) || "a process outside its group";
         killGroup(pid);
+        // A process that left the group (its own session) keeps the pipes open: stop reading them, so that
+        // 'close' comes and the run goes on.
+        child.stdout.destroy();
+        child.stderr.destroy();
       }, 5000);
     });
     child.stdout.on("data", (d) => {

@@ -7,7 +7,7 @@
  * holding two tiny test files that print a uvu summary and then linger.
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
@@ -19,7 +19,17 @@ let scratch: string | undefined;
 const summary = `console.log("  Total:     1\\n  Passed:    1\\n  Skipped:   0\\n  Duration:  1.00ms\\n");`;
 
 test.after(() => {
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
+  if (!scratch) return;
+  // The escaped process (its own session) outlives the run by design: ended here.
+  const pidFile = join(scratch, "escaped.pid");
+  if (existsSync(pidFile)) {
+    try {
+      process.kill(Number(readFileSync(pidFile, "utf8")), "SIGKILL");
+    } catch {
+      // gone already
+    }
+  }
+  rmSync(scratch, { recursive: true, force: true });
 });
 
 test("a file alive after its summary: failed with its live handles, and a file ending while its report is awaited does not crash the run", () => {
@@ -34,6 +44,13 @@ test("a file alive after its summary: failed with its live handles, and a file e
   writeFileSync(join(scratch, "test/late.test.ts"), `${summary}\nsetTimeout(() => process.exit(0), 2500);\n`);
   writeFileSync(join(scratch, "test/quick.test.ts"), `${summary}\n`);
   // Exits at once, but a process it started keeps its output open: killed, and the file counts by its own exit.
+  // Exits at once, but a process it started in a session of its own keeps its output open: the run goes on.
+  writeFileSync(
+    join(scratch, "test/escaped.test.ts"),
+    `import { spawn } from "node:child_process";\nimport { writeFileSync } from "node:fs";\n` +
+      `const c = spawn("sleep", ["120"], { stdio: "inherit", detached: true });\nc.unref();\n` +
+      `writeFileSync(${JSON.stringify(join(scratch, "escaped.pid"))}, String(c.pid));\n${summary}\n`,
+  );
   writeFileSync(
     join(scratch, "test/orphan.test.ts"),
     `import { spawn } from "node:child_process";\nspawn("sleep", ["30"], { stdio: "inherit" }).unref();\n${summary}\n`,
@@ -53,7 +70,8 @@ test("a file alive after its summary: failed with its live handles, and a file e
   assert.match(out, /killed 1 s after its summary: an open handle kept it alive/, out);
   assert.match(out, /^ok {3}test\/orphan\.test\.ts \(1 passed, 0 failed\)/m, out);
   assert.match(out, /exited, but [^\n]*sleep 30[^\n]* still held its output: killed/, out);
-  assert.match(out, /^4 passed, 2 failed, 6 skipped$/m, out);
+  assert.match(out, /^ok {3}test\/escaped\.test\.ts \(1 passed, 0 failed\)/m, out);
+  assert.match(out, /^5 passed, 2 failed, 7 skipped$/m, out);
   assert.is(run.status, 1);
 });
 
