@@ -267,6 +267,10 @@ test("a skill whose name holds a seniority word ('Product-Led Growth') goes into
     stillRefused.violations.some((v) => v.path === "basics.summary" && v.text === "lead"),
     JSON.stringify(stillRefused.violations),
   );
+  // The same name written with a non-breaking hyphen (U+2011) is the same name.
+  const nbsp = structuredClone(source);
+  nbsp.basics!.summary = `${source.basics!.summary} Relevant skills: Product\u2011Led Growth.`;
+  assert.equal(verifyGrounding(source, nbsp, []).violations, []);
   // The review's bypasses: a listed name used in a sentence or as a title is a claim.
   const named = structuredClone(source);
   named.skills![0]!.keywords!.push("Team Lead", "Senior Care");

@@ -1,7 +1,8 @@
 /**
  * Text as a reader sees it, for comparing a tailored CV with its source:
  * HTML entities decoded, Unicode width and look-alike letters folded,
- * invisible characters dropped, quotes, dashes and spaces made uniform.
+ * invisible characters dropped, quotes, dashes (hyphen, non-breaking hyphen, figure dash, en and em dash,
+ * minus) and spaces made uniform.
  */
 import { isSpace } from "../resume/whitespace.ts";
 
@@ -80,7 +81,7 @@ export const normalize = (text: string): string => {
       .replace(CONFUSABLE_RE, (c) => CONFUSABLES[c] ?? c)
       .replace(/[‘’]/g, "'")
       .replace(/[“”]/g, '"')
-      .replace(/[–—]/g, "-");
+      .replace(/[\u2010-\u2015\u2212]/g, "-");
   }
   return collapseSpaces(t);
 };
