@@ -7,7 +7,7 @@ test("each line with its section: headings set it, what the employer offers is l
     [
       "We make outdoor gear.",
       "### What you'll do",
-      "-   Run payroll for nine",
+      "-   Run bi-weekly payroll for 3,200 employees in nine",
       "states and reconcile tax filings",
       "Requirements:",
       "- ADP Workforce Now",
@@ -19,7 +19,10 @@ test("each line with its section: headings set it, what the employer offers is l
   assert.ok(marked);
   assert.equal(lines, [
     { line: "We make outdoor gear.", section: Section.Text },
-    { line: "Run payroll for nine states and reconcile tax filings", section: Section.Duty },
+    {
+      line: "Run bi-weekly payroll for 3,200 employees in nine states and reconcile tax filings",
+      section: Section.Duty,
+    },
     { line: "ADP Workforce Now", section: Section.Requirement },
   ]);
 });
@@ -110,6 +113,11 @@ test("the review's cases: a list without bullets, headings that end open, benefi
     after.lines.some((l) => l.line.includes("veterans")),
     JSON.stringify(after.lines),
   );
+  const tools = postingLines("Requirements:\nNode.js services\ngit\nnpm and webpack\nkubectl");
+  assert.equal(
+    tools.lines.map((l) => l.line),
+    ["Node.js services", "git", "npm and webpack", "kubectl"],
+  );
   const law = postingLines("Requirements:\n- Working knowledge of FLSA, FMLA, ADA and EEO regulations");
   assert.is(law.lines.length, 1);
   assert.ok(
@@ -127,9 +135,9 @@ test("the review's cases: a list without bullets, headings that end open, benefi
 
 test("joining wrapped lines is linear: twice the text, about twice the work", () => {
   // Counted, not timed: the lines joined are looked at once each (the review found each join re-read the paragraph).
-  const lines = postingLines("python\n".repeat(4000)).lines;
+  const lines = postingLines("python services for the payments platform and its team\n".repeat(4000)).lines;
   assert.is(lines.length, 1);
-  assert.is(lines[0]!.line.split(" ").length, 4000);
+  assert.is(lines[0]!.line.split(" ").length, 9 * 4000);
 });
 
 test.run();

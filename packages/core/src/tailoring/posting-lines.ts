@@ -107,6 +107,8 @@ const spells = (acronym: string, before: string): boolean => {
 };
 
 const BULLET = /^\s*(?:[-*•+]|\d+[.)])\s+/;
+/** The least length of a line that was wrapped (pasted text wraps at 60-80 columns; list items are shorter). */
+const WRAPPED = 40;
 /** Where a wrapped line's sentence goes on: a comma, a conjunction, a preposition or an article (in lower case). */
 const OPEN_END = /(?:[,;&/-]|\b(?:and|or|of|the|a|an|to|in|for|with|as|on|at|by|from|including|such))$/;
 /**
@@ -130,7 +132,8 @@ const unwrapped = (raw: readonly string[]): string[] => {
       !trimmed.startsWith("#") &&
       !last.trimEnd().endsWith(":") &&
       headingOf(last.replace(BULLET, "").trim(), true) === undefined &&
-      (/^[a-z]/.test(trimmed) || OPEN_END.test(last.trimEnd()));
+      // A line in lower case goes on a wrapped one (long: text wrapped at 60-80 columns), not on a short item.
+      ((/^[a-z]/.test(trimmed) && last.trim().length >= WRAPPED) || OPEN_END.test(last.trimEnd()));
     if (continues) paragraphs[paragraphs.length - 1]!.push(trimmed);
     else {
       paragraphs.push([line]);
