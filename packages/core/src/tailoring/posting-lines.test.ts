@@ -140,4 +140,34 @@ test("joining wrapped lines is linear: twice the text, about twice the work", ()
   assert.is(lines[0]!.line.split(" ").length, 9 * 4000);
 });
 
+test("the second review's cases: one-line ads with the statement, headings right after a list, bold inside a line, 'Why you'", () => {
+  const oneLine = postingLines(
+    "Build dashboards in Tableau and write SQL. Requirements: 3+ years of SQL and Python. Acme is an equal opportunity employer.",
+  );
+  assert.equal(
+    oneLine.lines.map((l) => l.line),
+    ["Build dashboards in Tableau and write SQL. Requirements: 3+ years of SQL and Python."],
+  );
+  const web = postingLines("What we offer\n- Flexible hours\nWhat you bring\n- 3+ years of Go\n- Terraform");
+  assert.equal(
+    web.lines.map((l) => [l.line, l.section]),
+    [
+      ["3+ years of Go", Section.Requirement],
+      ["Terraform", Section.Requirement],
+    ],
+  );
+  const bold = postingLines("**Must have:** 3+ years of **Kubernetes**\n**Bonus:** experience with **Rust**");
+  assert.is(bold.lines.length, 2, JSON.stringify(bold.lines));
+  const why = postingLines("## Why you're a great fit\n- Terraform\n\nWhy you?\n- payment reconciliation");
+  assert.ok(
+    why.lines.some((l) => l.line === "Terraform") && why.lines.some((l) => l.line === "payment reconciliation"),
+    JSON.stringify(why.lines),
+  );
+  const narrow = postingLines("Requirements:\nStrong knowledge of distributed\nsystems and event-driven\narchitecture");
+  assert.equal(
+    narrow.lines.map((l) => l.line),
+    ["Strong knowledge of distributed systems and event-driven architecture"],
+  );
+});
+
 test.run();

@@ -22,20 +22,20 @@ export interface PostingLines {
 export const postingLines = (description: string): PostingLines => {
   const raw = unwrapped(description.split("\n"));
   const read = raw.map((text, i) => {
-    const line = withoutAcronyms(withoutIdioms(withoutAddresses(text)))
+    const line = withoutStatement(withoutAcronyms(withoutIdioms(withoutAddresses(text))))
       .replace(BULLET, "")
       .trim();
     const bullet = BULLET.test(text);
-    // A bare heading stands apart: first, or after a blank line (an item of a list without bullets does not).
-    const apart = i === 0 || raw[i - 1]!.trim() === "";
+    // A bare heading stands apart: first, after a blank line or after a list's last bullet (an item of a list
+    // without bullets does not).
+    const apart = i === 0 || raw[i - 1]!.trim() === "" || BULLET.test(raw[i - 1]!);
     return { line, bullet, apart, heading: bullet ? undefined : headingOf(line, apart) };
   });
   const marked = read.some((l) => l.heading === Section.Duty || l.heading === Section.Requirement);
   const lines: { line: string; section: Section }[] = [];
   let section: Section | typeof OFFER = Section.Text;
   for (const { line, bullet, apart, heading } of read) {
-    // The equal-opportunity statement names groups of people, never a requirement.
-    if (line === "" || EQUAL_OPPORTUNITY.test(line)) continue;
+    if (line === "") continue;
     if (heading !== undefined) section = heading;
     // What the employer offers ("Benefits:", "What we offer") names no requirement, whatever it lists,
     // up to a paragraph of its own after a blank line ("You must know Rust …").
@@ -50,6 +50,21 @@ export const postingLines = (description: string): PostingLines => {
 
 /** The employer's statement ("… is an equal opportunity employer"), not the law a requirement may name ("EEO, FMLA"). */
 const EQUAL_OPPORTUNITY = /\b(?:equal (?:employment )?opportunity|affirmative action|EEO) employer\b/i;
+/**
+ * `line` less the equal-opportunity statement: from its sentence to the line's end (the statement closes an
+ * ad, and what follows it in its paragraph is more of it: "… including Indigenous peoples"); what comes
+ * before it stays.
+ */
+const withoutStatement = (line: string): string => {
+  if (!EQUAL_OPPORTUNITY.test(line)) return line;
+  const sentences = line.split(/(?<=[.!?])\s+/);
+  return sentences
+    .slice(
+      0,
+      sentences.findIndex((sentence) => EQUAL_OPPORTUNITY.test(sentence)),
+    )
+    .join(" ");
+};
 
 /**
  * `line` without its web addresses and file paths (each whitespace-separated chunk that holds one):
@@ -107,8 +122,8 @@ const spells = (acronym: string, before: string): boolean => {
 };
 
 const BULLET = /^\s*(?:[-*•+]|\d+[.)])\s+/;
-/** The least length of a line that was wrapped (pasted text wraps at 60-80 columns; list items are shorter). */
-const WRAPPED = 40;
+/** The least length of a line that was wrapped (pasted text wraps at 30-80 columns; short list items are shorter). */
+const WRAPPED = 25;
 /** Where a wrapped line's sentence goes on: a comma, a conjunction, a preposition or an article (in lower case). */
 const OPEN_END = /(?:[,;&/-]|\b(?:and|or|of|the|a|an|to|in|for|with|as|on|at|by|from|including|such))$/;
 /**
@@ -121,6 +136,8 @@ const unwrapped = (raw: readonly string[]): string[] => {
   const paragraphs: string[][] = [];
   let last: string | undefined;
   let opensHeading = false;
+  // The paragraph's longest line: a paragraph wrapped in a narrow column has short lines after a long one.
+  let longest = 0;
   for (const line of raw) {
     const trimmed = line.trim();
     const continues =
@@ -132,12 +149,15 @@ const unwrapped = (raw: readonly string[]): string[] => {
       !trimmed.startsWith("#") &&
       !last.trimEnd().endsWith(":") &&
       headingOf(last.replace(BULLET, "").trim(), true) === undefined &&
-      // A line in lower case goes on a wrapped one (long: text wrapped at 60-80 columns), not on a short item.
-      ((/^[a-z]/.test(trimmed) && last.trim().length >= WRAPPED) || OPEN_END.test(last.trimEnd()));
-    if (continues) paragraphs[paragraphs.length - 1]!.push(trimmed);
-    else {
+      // A line in lower case goes on a wrapped one, not on a short item ("git", "npm and webpack").
+      ((/^[a-z]/.test(trimmed) && Math.max(longest, last.trim().length) >= WRAPPED) || OPEN_END.test(last.trimEnd()));
+    if (continues) {
+      paragraphs[paragraphs.length - 1]!.push(trimmed);
+      longest = Math.max(longest, trimmed.length);
+    } else {
       paragraphs.push([line]);
       opensHeading = trimmed.startsWith("#");
+      longest = trimmed.length;
     }
     last = line;
   }
@@ -151,7 +171,7 @@ const unwrapped = (raw: readonly string[]): string[] => {
 const headingOf = (line: string, apart: boolean): Section | typeof OFFER | undefined => {
   const markdown = /^#+\s*/.test(line);
   // A line set in bold ("**Qualifications**", "__What you'll do:__") is one too.
-  const bold = /^(\*\*|__)(.+)\1:?$/.exec(line)?.[2];
+  const bold = /^(\*\*|__)([^*_]+)\1:?$/.exec(line)?.[2];
   const text = markdown
     ? line.replace(/^#+\s*/, "")
     : bold !== undefined
@@ -160,13 +180,15 @@ const headingOf = (line: string, apart: boolean): Section | typeof OFFER | undef
         ? line.slice(0, -1)
         : "";
   if (text === "" || text.split(/\s+/).length > (markdown ? 12 : 8)) return bareHeading(line, apart);
-  if (OFFER_HEADING.test(text) || /^why\b/i.test(text)) return OFFER;
+  if (OFFER_HEADING.test(text) || PITCH.test(text)) return OFFER;
   return REQUIREMENT_HEADING.test(text) ? Section.Requirement : DUTY_HEADING.test(text) ? Section.Duty : Section.Text;
 };
 
-/** A whole line that heads what the employer offers ("Perks & benefits", "What we offer", "Why Ironbridge?"). */
+/** The employer's pitch ("Why Ironbridge?", "Why join us", "WHY WORK WITH US"), not "Why you're a great fit". */
+const PITCH = /^(?:why (?:join|work|choose|us\b)|WHY (?:JOIN|WORK|CHOOSE|US\b)|Why [A-Z])/;
+/** A whole line that heads what the employer offers ("Perks & benefits", "What we offer"). */
 const BARE_OFFER =
-  /^(?:(?:our |the |your )?(?:benefits|perks)(?: (?:&|and) (?:benefits|perks))?(?: of .+)?|what we offer|(?:compensation|salary|pay)(?: (?:&|and) benefits)?|what(?:'|’)?s in it for you|why .+)\??$/i;
+  /^(?:(?:our |the |your )?(?:benefits|perks)(?: (?:&|and) (?:benefits|perks))?(?: of .+)?|what we offer|(?:compensation|salary|pay)(?: (?:&|and) benefits)?|what(?:'|’)?s in it for you)\??$/i;
 /** A whole line that heads prose about the company or the job ("About Bowfield", "The role", "Position summary"). */
 const BARE_PROSE =
   /^(?:about .+|who we are|(?:the|this|your) (?:role|position|opportunity|team)|our (?:company|story|team|mission|culture)|overview|(?:position|role|job) (?:summary|overview))$/i;
@@ -185,7 +207,7 @@ const BARE_DUTY =
  */
 const bareHeading = (line: string, apart: boolean): Section | typeof OFFER | undefined => {
   if (!apart || /[.!,;]$/.test(line) || line.split(/\s+/).length > 6) return undefined;
-  if (BARE_OFFER.test(line)) return OFFER;
+  if (BARE_OFFER.test(line) || PITCH.test(line)) return OFFER;
   if (BARE_PROSE.test(line)) return Section.Text;
   if (BARE_REQUIREMENT.test(line)) return Section.Requirement;
   if (BARE_DUTY.test(line)) return Section.Duty;
