@@ -275,6 +275,11 @@ test("a skill whose name holds a seniority word ('Product-Led Growth') goes into
   const named = structuredClone(source);
   named.skills![0]!.keywords!.push("Team Lead", "Senior Care");
   for (const [key, text] of [
+    // The second review's: a name as a title among commas, or in a list that is no list of skills.
+    ["summary", "Product manager, Team Lead."],
+    ["summary", "Team Lead."],
+    ["summary", "Product manager at Acme; Team Lead; onboarding."],
+    ["summary", "Roles：Team Lead，onboarding."],
     ["summary", "Team lead on onboarding at Acme."],
     ["summary", "Senior Care-Giver for onboarding."],
     ["label", "Product Manager, Team Lead"],

@@ -4,9 +4,9 @@
  * the CV for another reason (a job's "Led the rewrite"), so the content-word
  * rule alone lets it through; here it must be one the source's own headline,
  * summary or positions use. The CV's own names of skills, tools and projects
- * are not seniority where the summary lists them as they are ("Relevant
- * skills: Product-Led Growth, Lead Generation."); in a sentence or a headline
- * they are a claim.
+ * are not seniority where the summary lists them as skills ("Relevant
+ * skills: Product-Led Growth, Lead Generation."); in a sentence, another
+ * list or a headline they are a claim.
  */
 import type { Resume } from "../../resume/resume.ts";
 import type { Report } from "./report.ts";
@@ -78,24 +78,28 @@ const namesWithSeniority = (source: Resume, norm: (text: string) => string): str
 };
 
 /**
- * `text` with each of `names` blanked out where it stands as an item of a list: after the text's start, a
- * colon, a comma or a semicolon, and before a comma, a semicolon, a full stop or the end ("Relevant skills:
- * Product-Led Growth, Onboarding."). In a sentence ("Team lead on payments", "Senior Care-Giver") it is a
- * claim, and stays.
+ * `text` with each of `names` blanked out where it stands as an item of a list of skills: after "skills:"
+ * (the engines' "Relevant skills: Product-Led Growth, Onboarding."), between the list's commas or semicolons,
+ * up to its full stop. Anywhere else ("Product manager, Team Lead.", "Team lead on payments",
+ * "Senior Care-Giver") it is a claim, and stays.
  */
 const listedNamesOut = (text: string, names: readonly string[]): string => {
   if (names.length === 0) return text;
   let lower = text.toLowerCase();
-  for (const name of names) {
-    for (let at = lower.indexOf(name); at >= 0; at = lower.indexOf(name, at + name.length)) {
-      let i = at - 1;
-      while (i >= 0 && lower[i] === " ") i--;
-      let j = at + name.length;
-      while (j < lower.length && lower[j] === " ") j++;
-      const opens = i < 0 || ":,;".includes(lower[i]!);
-      const closes = j >= lower.length || ",;.".includes(lower[j]!);
-      if (!opens || !closes) continue;
-      lower = lower.slice(0, at) + " ".repeat(name.length) + lower.slice(at + name.length);
+  for (const list of lower.matchAll(/\bskills?\s?:/g)) {
+    const from = list.index + list[0].length;
+    const stop = lower.indexOf(".", from);
+    const end = stop < 0 ? lower.length : stop;
+    for (const name of names) {
+      for (let at = lower.indexOf(name, from); at >= 0 && at + name.length <= end; at = lower.indexOf(name, at + 1)) {
+        let i = at - 1;
+        while (i >= from && lower[i] === " ") i--;
+        let j = at + name.length;
+        while (j < end && lower[j] === " ") j++;
+        const opens = i < from || ",;".includes(lower[i]!);
+        const closes = j >= end || ",;".includes(lower[j]!);
+        if (opens && closes) lower = lower.slice(0, at) + " ".repeat(name.length) + lower.slice(at + name.length);
+      }
     }
   }
   return lower;
