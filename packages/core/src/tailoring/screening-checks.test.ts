@@ -52,6 +52,9 @@ test("years asked, in digits or in words", () => {
   assert.is(asked("Named a top workplace three years running; grown 5x in two years."), null);
   assert.is(asked("Two or more years of dispatch experience"), 2);
   assert.is(asked("Twenty years of experience preferred"), 20);
+  // The second review's: "required" after, "minimum" before.
+  assert.is(asked("Experience: Two years required."), 2);
+  assert.is(asked("Minimum three years."), 3);
 });
 
 test("the review's cases: acronyms that are something else ask for no degree; dotted forms and bare CV letters are read", () => {
@@ -81,6 +84,23 @@ test("the review's cases: acronyms that are something else ask for no degree; do
   });
   assert.is(degreeOf("Associate degree", ["A.S."]).cv, "associate");
   assert.is(degreeOf("Bachelor's degree", ["B.E"]).cv, "bachelor");
+});
+
+test("the second review's cases: lower-case words and sentence breaks are no degree; degree-only letters count anywhere", () => {
+  for (const text of [
+    "You will be in the office three days a week",
+    "Sales Associate in our Denver store",
+    "CDL Class B. A clean driving record",
+    "needs to be in order to ship",
+  ])
+    assert.is(degreeOf(text).required, null, text);
+  for (const [text, level] of [
+    ["BSN required.", "bachelor"],
+    ["MSW from an accredited program", "master"],
+    ["DPT from a CAPTE-accredited program", "doctorate"],
+    ["BBA or MBA.", "bachelor"],
+  ] as const)
+    assert.is(degreeOf(text).required, level, text);
 });
 
 test.run();

@@ -33,13 +33,10 @@ const DEGREE_NAMES: readonly [DegreeLevel, string][] = [
     "doctorate",
     "ph\\.?\\s?d|doctora(?:te|l)|dphil|doctor of|pharm\\.?\\s?d|d\\.p\\.t|d\\.d\\.s|d\\.m\\.d|ed\\.d|psy\\.?d",
   ],
-  [
-    "master",
-    "master(?:'|’)?s?|m\\.?\\s?sc|m\\.\\s?s|m\\.\\s?a|mba|m\\.?eng|m\\.?\\s?tech|m\\.\\s?e|mphil|ll\\.?\\s?m|m\\.com",
-  ],
+  ["master", "master(?:'|’)?s?|m\\.?\\s?sc|m\\.s|m\\.a|mba|m\\.?eng|m\\.?\\s?tech|m\\.e|mphil|ll\\.?\\s?m|m\\.com"],
   [
     "bachelor",
-    "bachelor(?:'|’)?s?|b\\.?\\s?sc|b\\.\\s?s|b\\.\\s?a|b\\.?eng|b\\.?\\s?tech|b\\.\\s?e|b\\.com|ll\\.?\\s?b|undergraduate degree|college degree|university degree",
+    "bachelor(?:'|’)?s?|b\\.?\\s?sc|b\\.s|b\\.a|b\\.?eng|b\\.?\\s?tech|b\\.e|b\\.com|ll\\.?\\s?b|undergraduate degree|college degree|university degree",
   ],
   ["associate", "associate(?:'|’)?s? (?:degree|of (?:applied )?(?:science|arts))|a\\.a\\.s|a\\.\\s?s\\.|aas degree"],
 ];
@@ -52,20 +49,38 @@ const SHORT_NAMES: Readonly<Record<DegreeLevel, string>> = {
   doctorate: "dpt|dds|dmd|md|jd|edd",
   master: "ms|ma|msc|mfa|mpa|msw|msn|mca|mcom",
   bachelor: "bs|ba|be|bsc|bba|bca|bfa|bsn|bcom",
-  associate: "aas|associate(?:'|’)?s?",
+  associate: "aas|as|associate(?:'|’)?s?",
 };
 /**
- * "BS in Computer Science", "MS degree", "BS/MS", "BS, MS or PhD", "BA or equivalent": the letters followed by
- * "in" or "degree", or by another degree. Not after a comma ("Boston, MA", "Jackson, MS / Hybrid"): a state.
+ * In a posting the letters are capitals ("be in the office", "Sales Associate in our store" are no degree),
+ * and those that name only a degree count anywhere ("BSN required", "MSW from an accredited program");
+ * the others ("BS", "MA", "MFA", "MD") only where a degree is written: followed by "in", "degree",
+ * "required", "preferred" or "from", or by another degree ("BS/MS", "BS, MS or PhD", "BA or equivalent"),
+ * and not after a comma ("Boston, MA", "Jackson, MS / Hybrid": a state).
  */
+const POSTING_LETTERS: Readonly<Record<DegreeLevel, { readonly anywhere: string; readonly inContext: string }>> = {
+  doctorate: { anywhere: "DPT|DNP|PharmD", inContext: "MD|JD|DDS|DMD|EdD" },
+  master: { anywhere: "MSW|MSN|MPH|MBA", inContext: "MS|MA|MSc|MFA|MPA|MCA" },
+  bachelor: { anywhere: "BSN|BBA|BFA", inContext: "BS|BA|BE|BSc|BCA|BCom" },
+  associate: { anywhere: "AAS", inContext: "AS" },
+};
 const IN_DEGREE_CONTEXT =
-  "(?<!,\\s?)(?=\\s{1,3}(?:in|degree)\\b|\\s{0,3}[/,]\\s{0,3}(?:b\\.?[sae]|m\\.?[sa]|ph\\.?\\s?d)\\b|\\s{1,3}or\\s{1,3}(?:b\\.?[sae]|m\\.?[sa]|ph\\.?\\s?d|equivalent|higher)\\b)";
+  "(?<!,\\s?)(?=\\s{1,3}(?:in|degree|required|preferred|from)\\b|\\s{0,3}[/,]\\s{0,3}(?:B\\.?[SAE]|M\\.?[SA]|Ph\\.?\\s?D)\\b|\\s{1,3}or\\s{1,3}(?:B\\.?[SAE]|M\\.?[SA]|Ph\\.?\\s?D|equivalent|higher)\\b)";
 const END = "\\.?(?![a-z0-9])";
+/** Not inside an address or a word ("careers@b.com", "IT Dpt."). */
+const ALONE = "(?<![@.\\w])";
 const degreePatterns = (bare: boolean): readonly [DegreeLevel, RegExp][] =>
-  DEGREE_NAMES.map(([level, names]) => {
-    const short = `(?:${SHORT_NAMES[level]})${bare ? END : IN_DEGREE_CONTEXT}`;
-    // Not inside an address or a word ("careers@b.com", "IT Dpt.").
-    return [level, new RegExp(`(?<![@.\\w])(?:(?:${names})${END}|${short})`, "i")];
+  DEGREE_NAMES.flatMap(([level, names]): [DegreeLevel, RegExp][] => {
+    const written = new RegExp(`${ALONE}(?:(?:${names})${END}${bare ? `|(?:${SHORT_NAMES[level]})${END}` : ""})`, "i");
+    if (bare) return [[level, written]];
+    const letters = POSTING_LETTERS[level];
+    return [
+      [level, written],
+      [
+        level,
+        new RegExp(`${ALONE}(?:(?:${letters.anywhere})(?![A-Za-z0-9])|(?:${letters.inContext})${IN_DEGREE_CONTEXT})`),
+      ],
+    ];
   });
 const IN_POSTING = /* @__PURE__ */ degreePatterns(false);
 const IN_CV = /* @__PURE__ */ degreePatterns(true);
@@ -73,8 +88,9 @@ const IN_CV = /* @__PURE__ */ degreePatterns(true);
 export const TEXT_PATTERNS: readonly RegExp[] = [...IN_POSTING, ...IN_CV].map(([, re]) => re);
 
 /** Every degree level a text names (a posting's, or `cv` for a CV's education fields). */
-const levelsIn = (text: string, where: "posting" | "cv"): DegreeLevel[] =>
-  (where === "cv" ? IN_CV : IN_POSTING).filter(([, re]) => re.test(text)).map(([l]) => l);
+const levelsIn = (text: string, where: "posting" | "cv"): DegreeLevel[] => [
+  ...new Set((where === "cv" ? IN_CV : IN_POSTING).filter(([, re]) => re.test(text)).map(([l]) => l)),
+];
 
 /** A degree the CV says was left ("Dropped out in the 4th semester", "did not complete"): not held. */
 const LEFT = /\b(?:dropped out|did not (?:complete|finish|graduate)|not completed|incomplete|discontinued|withdrew)\b/i;
@@ -167,9 +183,14 @@ const yearsAsked = (text: string): number | null => {
     const m = /^(\d{1,2})(?:-\d{1,2})?$/.exec(words[j] ?? "");
     // A count in words asks for experience only where the posting says so ("five years of experience");
     // "three years running", "grown 5x in two years" ask for nothing.
-    const asked = words
-      .slice(i + 1, i + 3)
-      .some((w) => /^(?:of|experience|in|as|working|progressive|professional|related|relevant|post)$/i.test(w));
+    const asked =
+      words
+        .slice(i + 1, i + 3)
+        .some((w) =>
+          /^(?:of|experience|in|as|working|progressive|professional|related|relevant|post|required|minimum|preferred)\b/i.test(
+            w,
+          ),
+        ) || /^(?:minimum|least)$/i.test(words[j - 1] ?? "");
     const n = m === null ? (asked ? (COUNTS.get((words[j] ?? "").toLowerCase()) ?? 0) : 0) : Number(m[1]);
     if (n > 0 && n <= 30) most = Math.max(most ?? 0, n);
   });
