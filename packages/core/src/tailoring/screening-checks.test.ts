@@ -55,6 +55,7 @@ test("years asked, in digits or in words", () => {
   // The second review's: "required" after, "minimum" before.
   assert.is(asked("Experience: Two years required."), 2);
   assert.is(asked("Minimum three years."), 3);
+  assert.is(asked("Must be 21 years of age; 2 years of delivery experience"), 2);
 });
 
 test("the review's cases: acronyms that are something else ask for no degree; dotted forms and bare CV letters are read", () => {
@@ -92,6 +93,7 @@ test("the second review's cases: lower-case words and sentence breaks are no deg
     "Sales Associate in our Denver store",
     "CDL Class B. A clean driving record",
     "needs to be in order to ship",
+    "Certified Scrum Master a plus; Master Data Management",
   ])
     assert.is(degreeOf(text).required, null, text);
   for (const [text, level] of [
@@ -99,6 +101,8 @@ test("the second review's cases: lower-case words and sentence breaks are no deg
     ["MSW from an accredited program", "master"],
     ["DPT from a CAPTE-accredited program", "doctorate"],
     ["BBA or MBA.", "bachelor"],
+    ["Master's degree in Finance", "master"],
+    ["Master of Science in Nursing", "master"],
   ] as const)
     assert.is(degreeOf(text).required, level, text);
 });

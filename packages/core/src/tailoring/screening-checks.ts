@@ -33,7 +33,10 @@ const DEGREE_NAMES: readonly [DegreeLevel, string][] = [
     "doctorate",
     "ph\\.?\\s?d|doctora(?:te|l)|dphil|doctor of|pharm\\.?\\s?d|d\\.p\\.t|d\\.d\\.s|d\\.m\\.d|ed\\.d|psy\\.?d",
   ],
-  ["master", "master(?:'|’)?s?|m\\.?\\s?sc|m\\.s|m\\.a|mba|m\\.?eng|m\\.?\\s?tech|m\\.e|mphil|ll\\.?\\s?m|m\\.com"],
+  [
+    "master",
+    "master(?:(?:'|’)s|s\\b| of| degree| in)|m\\.?\\s?sc|m\\.s|m\\.a|mba|m\\.?eng|m\\.?\\s?tech|m\\.e|mphil|ll\\.?\\s?m|m\\.com",
+  ],
   [
     "bachelor",
     "bachelor(?:'|’)?s?|b\\.?\\s?sc|b\\.s|b\\.a|b\\.?eng|b\\.?\\s?tech|b\\.e|b\\.com|ll\\.?\\s?b|undergraduate degree|college degree|university degree",
@@ -47,7 +50,7 @@ const DEGREE_NAMES: readonly [DegreeLevel, string][] = [
  */
 const SHORT_NAMES: Readonly<Record<DegreeLevel, string>> = {
   doctorate: "dpt|dds|dmd|md|jd|edd",
-  master: "ms|ma|msc|mfa|mpa|msw|msn|mca|mcom",
+  master: "master|ms|ma|msc|mfa|mpa|msw|msn|mca|mcom",
   bachelor: "bs|ba|be|bsc|bba|bca|bfa|bsn|bcom",
   associate: "aas|as|associate(?:'|’)?s?",
 };
@@ -191,7 +194,10 @@ const yearsAsked = (text: string): number | null => {
             w,
           ),
         ) || /^(?:minimum|least)$/i.test(words[j - 1] ?? "");
-    const n = m === null ? (asked ? (COUNTS.get((words[j] ?? "").toLowerCase()) ?? 0) : 0) : Number(m[1]);
+    // "be 21 years of age", "5 years old": an age, not experience.
+    const age =
+      /^old\b/i.test(words[i + 1] ?? "") || (/^of$/i.test(words[i + 1] ?? "") && /^age\b/i.test(words[i + 2] ?? ""));
+    const n = age ? 0 : m === null ? (asked ? (COUNTS.get((words[j] ?? "").toLowerCase()) ?? 0) : 0) : Number(m[1]);
     if (n > 0 && n <= 30) most = Math.max(most ?? 0, n);
   });
   return most;
