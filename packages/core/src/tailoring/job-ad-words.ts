@@ -47,11 +47,6 @@ export const FILLER_WORDS: readonly string[] = /* @__PURE__ */ words(`
   top-notch
 `);
 
-/** Counts written as words: like digits, they name no requirement ("nine states", "two dentists"). */
-export const NUMBER_WORDS: readonly string[] = /* @__PURE__ */ words(`
-  two three four five six seven eight nine ten eleven twelve fifteen twenty thirty fifty hundred thousand dozen dozens
-`);
-
 /** Role nouns and seniority: the job title check compares them, keywords leave them out. */
 export const ROLE_WORDS: readonly string[] = /* @__PURE__ */ words(`
   engineer engineers developer developers programmer programmers manager managers designer designers architect

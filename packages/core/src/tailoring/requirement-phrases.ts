@@ -1,10 +1,10 @@
 import { stemmer } from "stemmer";
+import { COUNT_WORDS } from "./count-words.ts";
 import {
   ACTION_VERBS,
   ACTIVITY_GERUNDS,
   COMMON_WORD_TOOLS,
   FILLER_WORDS,
-  NUMBER_WORDS,
   QUALITY_NOUNS,
   REQUIREMENT_CUE,
   ROLE_WORDS,
@@ -558,8 +558,8 @@ const imperative = (w: Word, context: Context): boolean => context === Context.D
 const verbLike = (w: Word): boolean =>
   !looksNamed(w.text) && !/(?:tion|sion|ment|ness|ity|ance|ence|ship|ism|ogy|ics)s?$/.test(w.lower);
 
-/** Counts written as words break a phrase like digits ("nine states"). */
-const NUMBERS = /* @__PURE__ */ (() => new Set(NUMBER_WORDS))();
+/** Counts written as words break a phrase like digits ("nine states", "two dozen"). */
+const NUMBERS = /* @__PURE__ */ (() => new Set([...COUNT_WORDS.keys(), "dozens"]))();
 
 /** A number or a "3D" written after a name is part of it ("Form 941", "OSHA 10", "AutoCAD Civil 3D", "ISO 9001"). */
 const versionOf = (run: readonly Word[], w: Word): boolean =>

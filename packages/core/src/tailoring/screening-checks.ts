@@ -1,4 +1,5 @@
 import type { Resume, ResumeEducation } from "../resume/resume.ts";
+import { COUNT_WORDS } from "./count-words.ts";
 import { phraseWords } from "./phrase-words.ts";
 import type { PostingView } from "./posting-view.ts";
 
@@ -158,15 +159,6 @@ const yearsShown = (cv: Resume): number | null => {
   return Math.floor(months / 12);
 };
 
-/** Counts written as words ("five years of experience"). */
-const COUNTS: ReadonlyMap<string, number> = new Map([
-  ...["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"].map(
-    (w, i) => [w, i + 1] as const,
-  ),
-  ["fifteen", 15] as const,
-  ["twenty", 20] as const,
-]);
-
 /** "5+ years", "3-5 years", "at least 2 years", "five years": the most the posting asks for. */
 const yearsAsked = (text: string): number | null => {
   let most: number | null = null;
@@ -197,7 +189,13 @@ const yearsAsked = (text: string): number | null => {
     // "be 21 years of age", "5 years old": an age, not experience.
     const age =
       /^old\b/i.test(words[i + 1] ?? "") || (/^of$/i.test(words[i + 1] ?? "") && /^age\b/i.test(words[i + 2] ?? ""));
-    const n = age ? 0 : m === null ? (asked ? (COUNTS.get((words[j] ?? "").toLowerCase()) ?? 0) : 0) : Number(m[1]);
+    const n = age
+      ? 0
+      : m === null
+        ? asked
+          ? (COUNT_WORDS.get((words[j] ?? "").toLowerCase()) ?? 0)
+          : 0
+        : Number(m[1]);
     if (n > 0 && n <= 30) most = Math.max(most ?? 0, n);
   });
   return most;

@@ -5,6 +5,7 @@
  */
 
 import { isSpace, trimEndChars } from "../../resume/whitespace.ts";
+import { COUNT_WORDS } from "../count-words.ts";
 import { decodeEntities } from "../normalize-text.ts";
 
 // 40%, 4,000+, $2.5M, 3x: the number with its percent sign; commas and signs dropped.
@@ -25,12 +26,12 @@ const dropZeroFraction = (n: string): string => {
 };
 
 /** Quantities written as words: a changed one is an inflated claim like a changed digit. */
-export const NUMBER_WORDS: ReadonlySet<string> = new Set(
-  `zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen
-  seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred hundreds thousand
-  thousands million millions billion billions trillion dozen dozens twice thrice double doubled triple tripled
-  quadruple quadrupled tenfold half`.split(/\s+/),
-);
+export const NUMBER_WORDS: ReadonlySet<string> = new Set([
+  ...COUNT_WORDS.keys(),
+  ..."hundreds thousands millions billions dozens twice thrice double doubled triple tripled quadruple quadrupled tenfold half".split(
+    " ",
+  ),
+]);
 
 /** A word the free-text check looks up: a number word, or one with letters outside ASCII. */
 export const isCheckedWord = (word: string): boolean => NUMBER_WORDS.has(word) || /[^\p{ASCII}]/u.test(word);
