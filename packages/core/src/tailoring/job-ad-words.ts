@@ -159,7 +159,7 @@ export const REQUIREMENT_HEADING =
 
 /** Headings of what the employer offers: pay, benefits, perks, why join. */
 export const OFFER_HEADING =
-  /\b(?:benefits|perks|what we offer|we offer|our offer|compensation|salary|pay range|why (?:join|work|choose)|what(?:'|’)?s in it for you)\b/i;
+  /\b(?:benefits|perks|what we offer|we offer|our offer|compensation|salary|pay range|what(?:'|’)?s in it for you)\b/i;
 
 /** Headings under which each line is a duty. */
 export const DUTY_HEADING =

@@ -170,4 +170,15 @@ test("the second review's cases: one-line ads with the statement, headings right
   );
 });
 
+test("'Why join us' in any case heads the employer's pitch, bare or with a colon", () => {
+  for (const heading of ["Why join us", "Why work with us?", "Why join us:"]) {
+    const { lines } = postingLines(`Requirements:\n- Journeyman license\n\n${heading}\n- Paid CEU classes`);
+    assert.equal(
+      lines.map((l) => l.line),
+      ["Journeyman license"],
+      heading,
+    );
+  }
+});
+
 test.run();

@@ -180,12 +180,12 @@ const headingOf = (line: string, apart: boolean): Section | typeof OFFER | undef
         ? line.slice(0, -1)
         : "";
   if (text === "" || text.split(/\s+/).length > (markdown ? 12 : 8)) return bareHeading(line, apart);
-  if (OFFER_HEADING.test(text) || PITCH.test(text)) return OFFER;
+  if (OFFER_HEADING.test(text) || pitch(text)) return OFFER;
   return REQUIREMENT_HEADING.test(text) ? Section.Requirement : DUTY_HEADING.test(text) ? Section.Duty : Section.Text;
 };
 
 /** The employer's pitch ("Why Ironbridge?", "Why join us", "WHY WORK WITH US"), not "Why you're a great fit". */
-const PITCH = /^(?:why (?:join|work|choose|us\b)|WHY (?:JOIN|WORK|CHOOSE|US\b)|Why [A-Z])/;
+const pitch = (text: string): boolean => /^why (?:join|work|choose|us\b)/i.test(text) || /^Why [A-Z]/.test(text);
 /** A whole line that heads what the employer offers ("Perks & benefits", "What we offer"). */
 const BARE_OFFER =
   /^(?:(?:our |the |your )?(?:benefits|perks)(?: (?:&|and) (?:benefits|perks))?(?: of .+)?|what we offer|(?:compensation|salary|pay)(?: (?:&|and) benefits)?|what(?:'|’)?s in it for you)\??$/i;
@@ -207,7 +207,7 @@ const BARE_DUTY =
  */
 const bareHeading = (line: string, apart: boolean): Section | typeof OFFER | undefined => {
   if (!apart || /[.!,;]$/.test(line) || line.split(/\s+/).length > 6) return undefined;
-  if (BARE_OFFER.test(line) || PITCH.test(line)) return OFFER;
+  if (BARE_OFFER.test(line) || pitch(line)) return OFFER;
   if (BARE_PROSE.test(line)) return Section.Text;
   if (BARE_REQUIREMENT.test(line)) return Section.Requirement;
   if (BARE_DUTY.test(line)) return Section.Duty;
