@@ -7,8 +7,8 @@ import { LocalEngine } from "./local-engine.ts";
 import { lostRequirements } from "./match-report.ts";
 import { tailorCv } from "./tailor-cv.ts";
 import { loadPosting, loadResume } from "./testing/eval-set.ts";
+import { GROWTH_SKILLS_CV } from "./testing/seniority-names.ts";
 import { TextTerms } from "./text-terms.ts";
-import { verifyGrounding } from "./verify-grounding/index.ts";
 
 const cv: Resume = {
   basics: {
@@ -237,65 +237,18 @@ test("a requirement the source meets in one entry is met in one entry after trim
 
 test("a skill whose name holds a seniority word ('Product-Led Growth') goes into the summary and passes the verifier", async () => {
   // Found on a customer-success posting: the job failed UNGROUNDED_CLAIM ("led") though the engine only copied a skill.
-  const source: Resume = {
-    basics: { name: "Priya", label: "Product Manager", summary: "Product manager for B2B SaaS onboarding." },
-    work: [
-      { name: "Acme", position: "Product Manager", startDate: "2020-01", highlights: ["Ran onboarding experiments."] },
-    ],
-    skills: [{ name: "Growth", keywords: ["Product-Led Growth", "Lead Generation", "Onboarding"] }],
-  };
   const posting = {
     title: "Customer Success Manager",
     description: "Drive onboarding with product-led growth and lead generation.",
     requirements: ["product-led growth", "lead generation", "onboarding"],
   };
-  const result = await tailorCv(new LocalEngine(), { cv: source, posting, options: {} }, { bannedClaims: [] });
+  const result = await tailorCv(
+    new LocalEngine(),
+    { cv: GROWTH_SKILLS_CV, posting, options: {} },
+    { bannedClaims: [] },
+  );
   const summary = result.resume.basics?.summary ?? "";
   assert.ok(summary.includes("Product-Led Growth") && summary.includes("Lead Generation"), summary);
-  // A seniority claim the CV does not make is still refused.
-  const claimed = structuredClone(source);
-  claimed.basics!.summary = "Led the product team at Acme. Product-Led Growth.";
-  const refused = verifyGrounding(source, claimed, []);
-  assert.not.ok(refused.passed);
-  // A skill that is only a seniority word ("Lead") does not let the word through.
-  const lead = structuredClone(source);
-  lead.skills![0]!.keywords!.push("Lead");
-  const promoted = structuredClone(lead);
-  promoted.basics!.summary = "Lead product manager for B2B SaaS onboarding.";
-  const stillRefused = verifyGrounding(lead, promoted, []);
-  assert.ok(
-    stillRefused.violations.some((v) => v.path === "basics.summary" && v.text === "lead"),
-    JSON.stringify(stillRefused.violations),
-  );
-  // The same name written with a non-breaking hyphen (U+2011) is the same name.
-  const nbsp = structuredClone(source);
-  nbsp.basics!.summary = `${source.basics!.summary} Relevant skills: Product\u2011Led Growth.`;
-  assert.equal(verifyGrounding(source, nbsp, []).violations, []);
-  // The review's bypasses: a listed name used in a sentence or as a title is a claim.
-  const named = structuredClone(source);
-  named.skills![0]!.keywords!.push("Team Lead", "Senior Care");
-  for (const [key, text] of [
-    // The second review's: a name as a title among commas, or in a list that is no list of skills.
-    ["summary", "Product manager, Team Lead."],
-    ["summary", "Team Lead."],
-    ["summary", "Product manager at Acme; Team Lead; onboarding."],
-    ["summary", "Roles：Team Lead，onboarding."],
-    ["summary", "Team lead on onboarding at Acme."],
-    ["summary", "Senior Care-Giver for onboarding."],
-    ["label", "Product Manager, Team Lead"],
-  ] as const) {
-    const claim = structuredClone(named);
-    claim.basics![key] = text;
-    const v = verifyGrounding(named, claim, []);
-    assert.ok(
-      v.violations.some((x) => x.path === `basics.${key}` && /lead|senior/.test(x.text)),
-      `${text}: ${JSON.stringify(v.violations)}`,
-    );
-  }
-  assert.ok(
-    refused.violations.some((v) => v.path === "basics.summary" && v.text === "led"),
-    JSON.stringify(refused.violations),
-  );
 });
 
 test.run();

@@ -8,6 +8,7 @@ import { VerificationError } from "../errors.ts";
 import type { TailoringEngine } from "../ports/tailoring-engine.ts";
 import type { Resume } from "../resume/resume.ts";
 import { tailorCv } from "./tailor-cv.ts";
+import { GROWTH_SKILLS_CV } from "./testing/seniority-names.ts";
 import type { Violation } from "./types.ts";
 import { verifyGrounding } from "./verify-grounding/index.ts";
 
@@ -217,6 +218,53 @@ test("meta.canonical and $schema changed to foreign URLs", async () => {
     ).violations,
     [],
   );
+});
+
+test("a CV's skill name holding a seniority word passes only as an item of a list of skills in the summary", () => {
+  const source = GROWTH_SKILLS_CV;
+  // A seniority claim the CV does not make is still refused.
+  const claimed = structuredClone(source);
+  claimed.basics!.summary = "Led the product team at Acme. Product-Led Growth.";
+  const refused = verifyGrounding(source, claimed, []);
+  assert.not.ok(refused.passed);
+  assert.ok(
+    refused.violations.some((v) => v.path === "basics.summary" && v.text === "led"),
+    JSON.stringify(refused.violations),
+  );
+  // A skill that is only a seniority word ("Lead") does not let the word through.
+  const lead = structuredClone(source);
+  lead.skills![0]!.keywords!.push("Lead");
+  const promoted = structuredClone(lead);
+  promoted.basics!.summary = "Lead product manager for B2B SaaS onboarding.";
+  const stillRefused = verifyGrounding(lead, promoted, []);
+  assert.ok(
+    stillRefused.violations.some((v) => v.path === "basics.summary" && v.text === "lead"),
+    JSON.stringify(stillRefused.violations),
+  );
+  // The same name written with a non-breaking hyphen (U+2011) is the same name.
+  const nbsp = structuredClone(source);
+  nbsp.basics!.summary = `${source.basics!.summary} Relevant skills: Product\u2011Led Growth.`;
+  assert.equal(verifyGrounding(source, nbsp, []).violations, []);
+  // The reviews' bypasses: a listed name used in a sentence, as a title, or in a list that is no list of skills.
+  const named = structuredClone(source);
+  named.skills![0]!.keywords!.push("Team Lead", "Senior Care");
+  for (const [key, text] of [
+    ["summary", "Product manager, Team Lead."],
+    ["summary", "Team Lead."],
+    ["summary", "Product manager at Acme; Team Lead; onboarding."],
+    ["summary", "Roles：Team Lead，onboarding."],
+    ["summary", "Team lead on onboarding at Acme."],
+    ["summary", "Senior Care-Giver for onboarding."],
+    ["label", "Product Manager, Team Lead"],
+  ] as const) {
+    const claim = structuredClone(named);
+    claim.basics![key] = text;
+    const v = verifyGrounding(named, claim, []);
+    assert.ok(
+      v.violations.some((x) => x.path === `basics.${key}` && /lead|senior/.test(x.text)),
+      `${text}: ${JSON.stringify(v.violations)}`,
+    );
+  }
 });
 
 test.run();
