@@ -19,17 +19,16 @@ let scratch: string | undefined;
 const summary = `console.log("  Total:     1\\n  Passed:    1\\n  Skipped:   0\\n  Duration:  1.00ms\\n");`;
 
 test.after(() => {
-  if (!scratch) return;
-  // The escaped process (its own session) outlives the run by design: ended here.
-  const pidFile = join(scratch, "escaped.pid");
-  if (existsSync(pidFile)) {
+  // The escaped process (its own session) outlives the run by design: ended here, then the scratch project.
+  const pidFile = scratch === undefined ? undefined : join(scratch, "escaped.pid");
+  if (pidFile !== undefined && existsSync(pidFile)) {
     try {
       process.kill(Number(readFileSync(pidFile, "utf8")), "SIGKILL");
     } catch {
       // gone already
     }
   }
-  rmSync(scratch, { recursive: true, force: true });
+  if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
 });
 
 test("a file alive after its summary: failed with its live handles, and a file ending while its report is awaited does not crash the run", () => {
