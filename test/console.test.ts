@@ -137,6 +137,17 @@ browserTest(
       assert.match(cells[3] ?? "", new RegExp(`^${TENANT}#`));
       assert.ok(Number(cells[4]) >= 3, `receive count ${cells[4]}`);
       assert.match(cells[5] ?? "", /ENGINE_UNAVAILABLE/);
+      // Each heading on one line: a column is never squeezed into breaking a word ("tena|nt", "receiv|es").
+      const wrapped = await page.$$eval("tr:has(th) th", (ths) =>
+        ths
+          .filter((th) => {
+            const style = th.ownerDocument.defaultView!.getComputedStyle(th);
+            const line = Number.parseFloat(style.lineHeight) || 1.2 * Number.parseFloat(style.fontSize);
+            return th.getBoundingClientRect().height > 1.6 * line;
+          })
+          .map((th) => th.textContent),
+      );
+      assert.equal(wrapped, [], "headings broken over lines");
       await checkScreenshot(page, "DLQ view", [
         [20, 80, 600, 250],
         [600, 100, 1180, 250],
