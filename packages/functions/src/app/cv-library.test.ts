@@ -89,6 +89,32 @@ test("a reference resolves to the exact version; unknown, deleted, another user'
   await rejectsWith(deleteCv(deps, alice, "../../etc/passwd"), CvNotFoundError);
 });
 
+test("a delete between reading the CV's record and its body: CvNotFoundError, not an internal error", async () => {
+  const { deps, cvBlobs } = setup();
+  const { cvId } = await uploadCv(deps, alice, { cv: cv("One") }, undefined);
+  // The delete runs while the read waits for the body: the record was live, the object is gone.
+  const get = cvBlobs.get.bind(cvBlobs);
+  cvBlobs.get = async (pointer) => {
+    await deleteCv(deps, alice, cvId);
+    return get(pointer);
+  };
+  await rejectsWith(resolveCvRef(deps, alice, { cvId }), CvNotFoundError);
+  const { cvId: other } = await uploadCv(deps, alice, { cv: cv("Two") }, "another-key");
+  cvBlobs.get = async (pointer) => {
+    await deleteCv(deps, alice, other);
+    return get(pointer);
+  };
+  await rejectsWith(getCv(deps, alice, other, undefined), CvNotFoundError);
+});
+
+test("a live CV whose body is missing is an internal fault, not a CV that was never there", async () => {
+  const { deps, cvBlobs } = setup();
+  const { cvId } = await uploadCv(deps, alice, { cv: cv("One") }, undefined);
+  cvBlobs.objects.clear();
+  const error = await rejects(() => resolveCvRef(deps, alice, { cvId }));
+  assert.not.instance(error, CvNotFoundError);
+});
+
 test("a delete that stopped after marking is finished by the next one; a PUT meanwhile is refused", async () => {
   const { deps, cvs, cvBlobs } = setup();
   const { cvId } = await uploadCv(deps, alice, { cv: cv("One") }, undefined);

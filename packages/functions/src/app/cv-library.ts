@@ -24,7 +24,7 @@ import {
 import type { Caller } from "@cvpipe/core/jobs/caller";
 import { parseListLimit } from "@cvpipe/core/jobs/list-limit";
 import { keyPart } from "@cvpipe/core/keys";
-import type { BlobStore } from "@cvpipe/core/ports/blob-store";
+import { BlobNotFoundError, type BlobStore } from "@cvpipe/core/ports/blob-store";
 import type { Clock } from "@cvpipe/core/ports/clock";
 import type { CvFormat, CvRecord, CvStore, CvVersion } from "@cvpipe/core/ports/cv-store";
 import { normalizeCv } from "@cvpipe/core/resume/normalize-cv";
@@ -230,9 +230,28 @@ const ownCv = async (deps: CvReadDeps, caller: Caller, cvId: string): Promise<Cv
   return record;
 };
 
-/** A version's body as stored. */
-const readVersion = async (deps: CvReadDeps, version: CvVersion): Promise<string | Record<string, unknown>> =>
-  JSON.parse(await deps.cvBlobs.get(version.blob)) as string | Record<string, unknown>;
+/**
+ * A version's body as stored. A delete can land between reading the record and reading the body
+ * (the record was live, the object is gone): then the CV is gone for this request too. A body
+ * missing under a record still live is a fault of the store, and stays one.
+ */
+const readVersion = async (
+  deps: CvReadDeps,
+  caller: Caller,
+  record: CvRecord,
+  version: CvVersion,
+): Promise<string | Record<string, unknown>> => {
+  let body: string;
+  try {
+    body = await deps.cvBlobs.get(version.blob);
+  } catch (error) {
+    if (error instanceof BlobNotFoundError && !live(await deps.cvs.get(caller, record.cvId))) {
+      throw new CvNotFoundError("this CV was deleted");
+    }
+    throw error;
+  }
+  return JSON.parse(body) as string | Record<string, unknown>;
+};
 
 /** A `cvRef` of `POST /v1/jobs`: the CV and the exact version it names (the latest when none). */
 export const resolveCvRef = async (
@@ -244,7 +263,7 @@ export const resolveCvRef = async (
   const version =
     ref.version === undefined ? record.versions.at(-1) : record.versions.find((v) => v.version === ref.version);
   if (!version) throw new CvNotFoundError(`this CV has no version ${ref.version}`);
-  return { cv: await readVersion(deps, version), cvId: record.cvId, version: version.version };
+  return { cv: await readVersion(deps, caller, record, version), cvId: record.cvId, version: version.version };
 };
 
 /** A version in a listing or answer: what a producer needs, no storage names. */
@@ -284,7 +303,7 @@ export const getCv = async (deps: CvReadDeps, caller: Caller, cvId: string, vers
   return {
     ...summary(record),
     version: wanted.version,
-    cv: await readVersion(deps, wanted),
+    cv: await readVersion(deps, caller, record, wanted),
     versions: record.versions.map(versionView),
   };
 };
