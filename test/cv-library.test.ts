@@ -128,6 +128,24 @@ test("CV_NOT_FOUND at ingress for an unknown, another user's, another tenant's a
   assert.is(item.Item, undefined);
 });
 
+test("tailoring by reference reads the library: a token without cvpipe/cvs.read is refused 403, nothing queued", async () => {
+  const up = await api("POST", "/v1/cvs", { body: { cv: sample.cv } });
+  const cvId: string = up.body.data.cvId;
+  const token = await stack.api.token("acme", "alice", ["cvpipe/jobs.write", "cvpipe/jobs.read"]);
+  assert.is((await api("GET", `/v1/cvs/${cvId}`, { token })).status, 403, "the token cannot read the CV");
+  const before = (await api("GET", "/v1/jobs?limit=100")).body.data.items.length;
+  const res = await api("POST", "/v1/jobs", { token, body: { cvRef: { cvId }, job: sample.job } });
+  assert.is(res.status, 403, JSON.stringify(res.body));
+  assert.is(res.body.code, "FORBIDDEN");
+  assert.match(res.body.error, /cvpipe\/cvs\.read/);
+  assert.match(res.headers.get("www-authenticate") ?? "", /insufficient_scope.*cvpipe\/cvs\.read/);
+  assert.is((await api("GET", "/v1/jobs?limit=100")).body.data.items.length, before, "no job was created");
+  // The same token still submits an inline CV, and a token with both scopes tailors by reference.
+  assert.is((await api("POST", "/v1/jobs", { token, body: sample })).status, 202);
+  const both = await stack.api.token("acme", "alice", ["cvpipe/jobs.write", "cvpipe/cvs.read"]);
+  assert.is((await api("POST", "/v1/jobs", { token: both, body: { cvRef: { cvId }, job: sample.job } })).status, 202);
+});
+
 test("a delete that died after marking the CV is finished by the next DELETE", async () => {
   const up = await api("POST", "/v1/cvs", { body: { cv: sample.cv } });
   const cvId: string = up.body.data.cvId;

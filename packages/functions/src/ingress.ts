@@ -13,7 +13,7 @@
 
 import { ValidationError } from "@cvpipe/core/errors";
 import type { RequestContext } from "@cvpipe/core/jobs/caller";
-import { api, type RouteSpec } from "@cvpipe/core/topology";
+import { type ApiScope, api, type RouteSpec } from "@cvpipe/core/topology";
 import middy from "@middy/core";
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { addCvVersion, deleteCv, getCv, listCvs, type StoredCv, uploadCv } from "./app/cv-library.ts";
@@ -34,6 +34,7 @@ import {
   jsonBody,
   preferredWaitSeconds,
   rolesOf,
+  scopesOf,
 } from "./http/api-request.ts";
 import {
   errorResponse,
@@ -72,7 +73,11 @@ const route = async (
     case "POST /v1/jobs": {
       const caller = callerOf(event);
       const wait = preferredWaitSeconds(event);
-      const job = await submitJob(deps, caller, jsonBody(event), header(event, "idempotency-key"), request);
+      const body = jsonBody(event);
+      // A job by reference reads the caller's library (and answers with that CV tailored): it needs the
+      // library's read scope as well as the route's, or jobs.write alone would read what GET /v1/cvs refuses.
+      if (refersToLibrary(body) && !scopesOf(event).includes(LIBRARY_READ)) return libraryReadRefused();
+      const job = await submitJob(deps, caller, body, header(event, "idempotency-key"), request);
       logger.info("job accepted", { jobId: job.jobId, created: job.created, status: job.status });
       const accepted = jobAccepted(job);
       if (wait !== undefined) {
@@ -253,6 +258,26 @@ const ingress = async function ingress(event: ApiEvent): Promise<APIGatewayProxy
   return {
     ...answer,
     headers: { ...answer.headers, [CORRELATION_ID_HEADER]: correlationId, "x-request-id": requestId },
+  };
+};
+
+/** The scope a job by reference needs besides the route's. */
+const LIBRARY_READ: ApiScope = "cvpipe/cvs.read";
+const refersToLibrary = (body: unknown): boolean =>
+  body !== null && typeof body === "object" && !Array.isArray(body) && "cvRef" in body;
+/** 403 as the gateway answers a missing scope, naming the scope in `www-authenticate`. */
+const libraryReadRefused = (): APIGatewayProxyStructuredResultV2 => {
+  const refused = failure(
+    403,
+    "FORBIDDEN",
+    `a job by reference (cvRef) reads the CV library: the token needs ${LIBRARY_READ}`,
+  );
+  return {
+    ...refused,
+    headers: {
+      ...refused.headers,
+      "www-authenticate": `Bearer error="insufficient_scope" error_description="a job by reference needs the CV library's read scope" scope="${LIBRARY_READ}"`,
+    },
   };
 };
 

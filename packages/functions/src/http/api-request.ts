@@ -121,6 +121,24 @@ export const rolesOf = (event: ApiEvent): string[] => {
     .filter(Boolean);
 };
 
+/**
+ * The scopes the authorizer granted the caller's token: API Gateway's (and the local gateway's)
+ * `authorizer.jwt.scopes`, the token's `scope`/`scp` claims had the authorizer passed none.
+ */
+export const scopesOf = (event: ApiEvent): string[] => {
+  const jwt = event.requestContext.authorizer?.jwt;
+  const granted = jwt?.scopes;
+  if (Array.isArray(granted) && granted.length > 0) return granted.filter((s): s is string => typeof s === "string");
+  const claims = jwt?.claims ?? {};
+  const raw = claims["scope"] ?? claims["scp"];
+  return typeof raw === "string"
+    ? raw
+        .replace(/^\[|\]$/g, "")
+        .split(/[\s,]+/)
+        .filter(Boolean)
+    : [];
+};
+
 /** The JSON body, after the content-type and size checks; errors name the rule. */
 export const jsonBody = (event: ApiEvent): unknown => {
   const type = header(event, "content-type") ?? "";
