@@ -8,6 +8,7 @@
 import { captureLogLines } from "@cvpipe/functions/testing/log-lines";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { checkedFetch } from "./support/answer-contract.ts";
 import { fixture } from "./support/fixtures.ts";
 import { startTestStack, type TestStack } from "./support/stack.ts";
 
@@ -22,7 +23,7 @@ test.before(async () => {
 test.after(async () => stack?.close());
 
 const raw = (method: string, path: string, headers: Record<string, string> = {}) =>
-  fetch(`${stack.info.apiUrl}${path}`, { method, headers });
+  checkedFetch(`${stack.info.apiUrl}${path}`, { method, headers });
 
 test("a preflight from an allowed origin is answered 204 with the methods, headers and max age, no token needed", async () => {
   const res = await raw("OPTIONS", "/v1/jobs", {
@@ -46,7 +47,7 @@ test("a preflight from an allowed origin is answered 204 with the methods, heade
 
 test("answers to an allowed origin carry the CORS headers and expose Location and the ids; others carry none", async () => {
   const token = await stack.api.token();
-  const res = await fetch(`${stack.info.apiUrl}/v1/jobs`, {
+  const res = await checkedFetch(`${stack.info.apiUrl}/v1/jobs`, {
     method: "POST",
     headers: { origin: SITE, authorization: `Bearer ${token}`, "content-type": "application/json" },
     body: JSON.stringify(fixture("http/post-job.valid.json")),

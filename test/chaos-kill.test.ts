@@ -43,6 +43,7 @@ import type { LocalSettings } from "@cvpipe/local/settings";
 import type { StackInfo } from "@cvpipe/local/stack";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { checkedFetch } from "./support/answer-contract.ts";
 import { classifyDeadLetters, formatDeadLetter } from "./support/chaos/dead-letters.ts";
 import { type Accepted, Producers, userKeyOf } from "./support/chaos/producer.ts";
 import { checkReport, refold } from "./support/chaos/report.ts";
@@ -361,7 +362,7 @@ test("SIGKILLed while draining, restarted: no job or event lost or duplicated, r
       while (nextAnswer < jobAnswers.length) {
         const a = jobAnswers[nextAnswer++]!;
         const jobId = String(a.data["jobId"]);
-        const res = await fetch(`${info.apiUrl}/v1/jobs/${encodeURIComponent(jobId)}`, {
+        const res = await checkedFetch(`${info.apiUrl}/v1/jobs/${encodeURIComponent(jobId)}`, {
           headers: { authorization: `Bearer ${tokens.get(userKeyOf(a.submission.user))}` },
         });
         const body = (await res.json()) as { data?: Record<string, unknown> };
@@ -384,7 +385,7 @@ test("SIGKILLed while draining, restarted: no job or event lost or duplicated, r
     ).Item;
     const user = accepted.find((a) => a.submission.kind === "job" && String(a.data["jobId"]) === jobId)!.submission
       .user;
-    const again = await fetch(`${info.apiUrl}/v1/jobs/${jobId}`, {
+    const again = await checkedFetch(`${info.apiUrl}/v1/jobs/${jobId}`, {
       headers: { authorization: `Bearer ${tokens.get(userKeyOf(user))}` },
     }).then((r) => r.json() as Promise<{ data?: Record<string, unknown> }>);
     rereads.push(

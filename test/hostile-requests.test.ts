@@ -16,6 +16,7 @@ import { LOCAL_AUDIENCE, LOCAL_ISSUER } from "@cvpipe/local/jwt-keys";
 import { base64url, CompactSign, importJWK, SignJWT } from "jose";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { checkedFetch } from "./support/answer-contract.ts";
 import { fixture } from "./support/fixtures.ts";
 import { startTestStack, type TestStack } from "./support/stack.ts";
 
@@ -44,7 +45,7 @@ const raw = async (
   body?: string | Buffer,
   headers: Record<string, string> = {},
 ): Promise<Raw> => {
-  const res = await fetch(`${stack.info.apiUrl}${path}`, {
+  const res = await checkedFetch(`${stack.info.apiUrl}${path}`, {
     method,
     headers: {
       ...(token ? { authorization: `Bearer ${token}` } : {}),
@@ -331,7 +332,7 @@ test("gateway refuses alg confusion, bad kid, bad time claims, bad aud; scope tr
   const write = await sign({ scope: "cvpipe/jobs.write" });
   assert.is((await raw("GET", `/v1/jobs/${randomUUID()}`, write)).status, 403, "write token on a read route");
   assert.is((await raw("POST", "/v1/events", write, "{}")).status, 403, "jobs token on events");
-  const huge = await fetch(`${stack.info.apiUrl}/v1/jobs`, {
+  const huge = await checkedFetch(`${stack.info.apiUrl}/v1/jobs`, {
     headers: { authorization: `Bearer ${"a".repeat(20_000)}` },
   });
   assert.is(huge.status, 431);

@@ -7,6 +7,7 @@
 import { api } from "@cvpipe/core/topology";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { checkedFetch } from "./support/answer-contract.ts";
 import { fixture } from "./support/fixtures.ts";
 import { startTestStack, type TestStack } from "./support/stack.ts";
 
@@ -26,7 +27,7 @@ test.before(async () => {
 test.after(async () => stack?.close());
 
 const rawRequest = async (method: string, path: string, body?: string) => {
-  const res = await fetch(`${stack.info.apiUrl}${path}`, {
+  const res = await checkedFetch(`${stack.info.apiUrl}${path}`, {
     method,
     headers: {
       authorization: `Bearer ${await stack.api.token("bounds", "ann")}`,

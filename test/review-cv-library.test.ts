@@ -7,6 +7,7 @@ import { createS3Client } from "@cvpipe/aws/clients";
 import { buckets } from "@cvpipe/core/topology";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { checkedFetch } from "./support/answer-contract.ts";
 import { fixture } from "./support/fixtures.ts";
 import { startTestStack, type TestStack } from "./support/stack.ts";
 
@@ -26,7 +27,7 @@ const call = async (
   init: { body?: unknown; headers?: Record<string, string>; tenant?: string } = {},
 ) => {
   const token = await stack.api.token(init.tenant ?? "review", "alice");
-  const res = await fetch(`${stack.info.apiUrl}${path}`, {
+  const res = await checkedFetch(`${stack.info.apiUrl}${path}`, {
     method,
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...init.headers },
     ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
