@@ -269,6 +269,8 @@ export const openApiDocument = (options: OpenApiOptions = {}) => {
     info: {
       title: "cvpipe",
       version: "1.0.0",
+      // The repository grants no licence (it has no LICENSE file): the API and its document are the owners'.
+      license: { name: "Proprietary: no licence is granted", identifier: "LicenseRef-Proprietary" },
       description: `Tailors CVs to job descriptions and records usage analytics. Every request except health and this document needs a JWT bearer token carrying "${api.tenantClaim}" and "sub" claims. Retention: a job and its result are kept ${retention.jobTtlDays} days from submission (the deployment's ${SETTING.jobTtlDays}; at most the payload bucket's ${buckets.payloads.expireAfterDays}), then GET answers 404; a library CV is kept until it is deleted; analytics events ${retention.eventTtlDays} days.`,
     },
     // Relative: the document is served by the API it describes, on AWS and locally alike.
@@ -296,6 +298,8 @@ export const openApiDocument = (options: OpenApiOptions = {}) => {
           post: {
             operationId: "submitJob",
             summary: "Submit a tailoring job",
+            description:
+              "The CV inline (`cv`) or from the caller's library (`cvRef`). A job by reference reads the library, so its token needs `cvpipe/cvs.read` as well as `cvpipe/jobs.write`; without it the answer is 403 FORBIDDEN, with `www-authenticate` naming the scope, and no job is created.",
             parameters: [
               {
                 name: api.idempotencyKey.header,
