@@ -8,10 +8,11 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { createSecretsManagerClient } from "@cvpipe/aws/clients";
 import { derivedId } from "@cvpipe/core/contracts/canonical-json";
 import { IngressConfig } from "@cvpipe/functions/config/ingress";
 import { ConfigError, parseConfig } from "@cvpipe/functions/config/settings";
-import { IdSecretError, loadIdSecret, secretsManagerClient } from "@cvpipe/functions/id-secret";
+import { IdSecretError, loadIdSecret } from "@cvpipe/functions/id-secret";
 import { ensureIdSecret } from "@cvpipe/local/id-secret";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -77,7 +78,7 @@ withMoto("on AWS: the generated secret is read from Secrets Manager by its ARN",
   const value = randomBytes(48).toString("base64url");
   const created = await client.send(new CreateSecretCommand({ Name: "cvpipe-qa-id-secret", SecretString: value }));
   // The ingress's own client, configured from the environment as on AWS (here pointing at moto).
-  const secret = await loadIdSecret({ ID_SECRET_ARN: created.ARN }, () => secretsManagerClient({ ...moto!.env }));
+  const secret = await loadIdSecret({ ID_SECRET_ARN: created.ARN }, () => createSecretsManagerClient({ ...moto!.env }));
   assert.is(derivedId(secret, "job", "acme", "alice", "first-try").length, 36);
   const unknown = `${created.ARN!.slice(0, -6)}nopeXX`;
   const refused = await loadIdSecret({ ID_SECRET_ARN: unknown }, () => client).catch((e: unknown) => e);

@@ -16,16 +16,15 @@
 import { randomUUID } from "node:crypto";
 import { rmSync } from "node:fs";
 import { createServer, request, type Server } from "node:http";
-import { endpointEnv, requestTimeoutEnv, SERVICE_IDS, type ServiceName } from "@cvpipe/aws/clients";
+import { endpointEnv, requestTimeoutEnv, SERVICE_IDS } from "@cvpipe/aws/clients";
 import { type Emulators, startEmulators } from "@cvpipe/local/emulators";
+import { type LocalService, localServices } from "@cvpipe/local/services";
 import { type FaultProxy, startFaultProxy } from "./fault-proxy.ts";
 import { type Moto, motoSentEmails, type SentEmail } from "./moto.ts";
 import { testSettings } from "./stack.ts";
 
 /** The services of the embedded stack (packages/local services.ts), as its StackInfo names them. */
-export type LocalService = ServiceName;
-
-const localServices = Object.keys(SERVICE_IDS) as LocalService[];
+export type { LocalService };
 
 export interface ProxiedDependencies {
   readonly emulators: Emulators;

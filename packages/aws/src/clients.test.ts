@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createNetServer } from "node:net";
 import { ConverseCommand } from "@aws-sdk/client-bedrock-runtime";
 import { ListTablesCommand } from "@aws-sdk/client-dynamodb";
+import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { SendEmailCommand } from "@aws-sdk/client-ses";
 import { ListQueuesCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { ConfigError } from "@cvpipe/core/errors";
@@ -17,6 +18,7 @@ import {
   createBedrockRuntimeClient,
   createDynamoDbClient,
   createS3Client,
+  createSecretsManagerClient,
   createSesClient,
   createSqsClient,
   endpointEnv,
@@ -64,16 +66,21 @@ const failure = (p: Promise<unknown>): Promise<{ name: string; code?: string; at
     }),
   );
 
-test("a call nobody answers ends in TimeoutError after its attempts (DynamoDB, SQS)", async () => {
+test("a call nobody answers ends in TimeoutError after its attempts (DynamoDB, SQS, Secrets Manager)", async () => {
   const endpoint = await silent();
   const short = {
     [requestTimeoutEnv("DYNAMODB")]: "200",
     [requestTimeoutEnv("SQS")]: "200",
+    [requestTimeoutEnv("SECRETS_MANAGER")]: "200",
   };
   const db = await failure(createDynamoDbClient(env(endpoint, short)).send(new ListTablesCommand({})));
   assert.equal(db, { name: "TimeoutError", code: "ETIMEDOUT", attempts: 2 });
   const sqs = await failure(createSqsClient(env(endpoint, short)).send(new ListQueuesCommand({})));
   assert.equal(sqs, { name: "TimeoutError", code: "ETIMEDOUT", attempts: 2 });
+  const secrets = await failure(
+    createSecretsManagerClient(env(endpoint, short)).send(new GetSecretValueCommand({ SecretId: "id-secret" })),
+  );
+  assert.equal(secrets, { name: "TimeoutError", code: "ETIMEDOUT", attempts: 2 });
 });
 
 test("SES: one attempt, and its request timeout throws (the SDK only warns unless told to)", async () => {
@@ -155,7 +162,8 @@ test("SERVICE_IDS are the SDK's own ids, as its AWS_ENDPOINT_URL_<SERVICE> names
     dynamodb: createDynamoDbClient({}),
     ses: createSesClient({}),
     "bedrock-runtime": createBedrockRuntimeClient({}),
-  } as const;
+    "secrets-manager": createSecretsManagerClient({}),
+  } as const satisfies Record<keyof typeof SERVICE_IDS, unknown>;
   for (const [service, client] of Object.entries(clients) as [keyof typeof clients, (typeof clients)["sqs"]][]) {
     // The SDK's rule for the variable: the client's serviceId, upper-cased, spaces as underscores.
     const sdkName = `AWS_ENDPOINT_URL_${String(client.config.serviceId).toUpperCase().replaceAll(" ", "_")}`;

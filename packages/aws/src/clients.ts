@@ -21,6 +21,7 @@
 import { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SESClient } from "@aws-sdk/client-ses";
 import { ReceiveMessageCommand, SQSClient, type SQSClientConfig } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -28,7 +29,8 @@ import { ConfigError } from "@cvpipe/core/errors";
 
 /**
  * The SDK's id of each service cvpipe calls (the `<SERVICE>` of `AWS_ENDPOINT_URL_<SERVICE>`,
- * `CVPIPE_LOCAL_CREDENTIALS_<SERVICE>`, ...), by the service's own name.
+ * `CVPIPE_LOCAL_CREDENTIALS_<SERVICE>`, ...), by the service's own name. The embedded stack
+ * emulates all but Secrets Manager (locally the secrets are files and settings: local/services.ts).
  */
 export const SERVICE_IDS = {
   sqs: "SQS",
@@ -36,6 +38,7 @@ export const SERVICE_IDS = {
   dynamodb: "DYNAMODB",
   ses: "SES",
   "bedrock-runtime": "BEDROCK_RUNTIME",
+  "secrets-manager": "SECRETS_MANAGER",
 } as const;
 export type ServiceName = keyof typeof SERVICE_IDS;
 export type ServiceId = (typeof SERVICE_IDS)[ServiceName];
@@ -93,6 +96,8 @@ export const sdkTimeouts: Readonly<Record<ServiceId, SdkTimeouts>> = {
   S3: { connectionTimeout: 1_000, requestTimeout: 2_500, socketTimeout: 5_000 },
   SES: { connectionTimeout: 5_000, requestTimeout: 20_000, socketTimeout: 20_000 },
   BEDROCK_RUNTIME: { connectionTimeout: 5_000, requestTimeout: 35_000, socketTimeout: 35_000 },
+  // Read once per cold start (the ingress's id secret, the tailor's OpenAI key): sized like DynamoDB.
+  SECRETS_MANAGER: { connectionTimeout: 1_000, requestTimeout: 2_000, socketTimeout: 5_000 },
 };
 
 export const requestTimeoutEnv = (service: ServiceId): string => `CVPIPE_SDK_REQUEST_TIMEOUT_MS_${service}`;
@@ -210,6 +215,10 @@ export const createS3Client = (env: Env = process.env): S3Client =>
  */
 export const createSesClient = (env: Env = process.env): SESClient =>
   new SESClient({ ...base("SES", env), maxAttempts: 1 });
+
+/** The ingress's id secret and the tailor's OpenAI key on AWS (id-secret.ts, engines/openai/api-key.ts). */
+export const createSecretsManagerClient = (env: Env = process.env): SecretsManagerClient =>
+  new SecretsManagerClient(base("SECRETS_MANAGER", env));
 
 /** A socket error code (`ECONNREFUSED`, `ECONNRESET`, `ENOTFOUND`), as Node sets it. */
 const SOCKET_CODE = /^E[A-Z]+$/;

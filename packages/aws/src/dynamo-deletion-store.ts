@@ -21,6 +21,7 @@ import {
   type Suppression,
 } from "@cvpipe/core/ports/deletion-store";
 import { conditionalWrite, dependencyFailure, isConditionalCheckFailed } from "./aws-errors.ts";
+import { epochSeconds, expired } from "./ttl.ts";
 
 /** The one shard of the pending index: deletion requests are few. */
 const PENDING_SHARD = "0";
@@ -68,8 +69,7 @@ export class DynamoDeletionStore implements DeletionStore {
 
   #live(item: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
     if (!item) return undefined;
-    const nowSeconds = Math.floor(this.#clock.now().getTime() / 1000);
-    return typeof item["expiresAt"] === "number" && item["expiresAt"] <= nowSeconds ? undefined : item;
+    return expired(item, epochSeconds(this.#clock)) ? undefined : item;
   }
 
   async create(record: DeletionRecord): Promise<void> {
@@ -150,7 +150,7 @@ export class DynamoDeletionStore implements DeletionStore {
             ConditionExpression: "attribute_not_exists(itemKey) OR requestedAt < :r OR expiresAt <= :now",
             ExpressionAttributeValues: {
               ":r": record.requestedAt,
-              ":now": Math.floor(this.#clock.now().getTime() / 1000),
+              ":now": epochSeconds(this.#clock),
             },
           }),
         ),

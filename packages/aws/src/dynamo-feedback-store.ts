@@ -1,9 +1,11 @@
 /** Relevance feedback in DynamoDB (topology `tables.feedback`). */
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { InvalidCursorError } from "@cvpipe/core/errors";
+import type { Clock } from "@cvpipe/core/ports/clock";
 import type { FeedbackPage, FeedbackRecord, FeedbackStore } from "@cvpipe/core/ports/feedback-store";
 import { conditionalWrite, dependencyFailure } from "./aws-errors.ts";
 import { queryAll } from "./query-all.ts";
+import { epochSeconds, expired } from "./ttl.ts";
 
 /** A store cursor is the last feedbackKey of a page: `jobId#<timestamp>#<id>`, as this store writes it. */
 const FEEDBACK_KEY = /^[0-9a-f-]{36}#\d{4}-\d{2}-\d{2}T[\d:.]{8,16}Z#[0-9a-f]{8}$/;
@@ -11,10 +13,12 @@ const FEEDBACK_KEY = /^[0-9a-f-]{36}#\d{4}-\d{2}-\d{2}T[\d:.]{8,16}Z#[0-9a-f]{8}
 export class DynamoFeedbackStore implements FeedbackStore {
   readonly #db: DynamoDBDocumentClient;
   readonly #table: string;
+  readonly #clock: Clock;
 
-  constructor(db: DynamoDBDocumentClient, table: string) {
+  constructor(db: DynamoDBDocumentClient, table: string, options: { readonly clock: Clock }) {
     this.#db = db;
     this.#table = table;
+    this.#clock = options.clock;
   }
 
   create(record: FeedbackRecord): Promise<boolean> {
@@ -67,7 +71,9 @@ export class DynamoFeedbackStore implements FeedbackStore {
           ...(cursor ? { ExclusiveStartKey: { tenantId, feedbackKey: cursor } } : {}),
         }),
       );
-      const items = (out.Items ?? []) as FeedbackRecord[];
+      // A page may hold fewer than `limit` items (none, even) and still a cursor, as with `since`.
+      const nowSeconds = epochSeconds(this.#clock);
+      const items = (out.Items ?? []).filter((item) => !expired(item, nowSeconds)) as FeedbackRecord[];
       const last = out.LastEvaluatedKey?.["feedbackKey"];
       return typeof last === "string" ? { items, cursor: last } : { items };
     } catch (error) {

@@ -25,6 +25,7 @@ import type { TailoringResult } from "@cvpipe/core/tailoring/types";
 import { QUEUED_SHARDS } from "@cvpipe/core/topology";
 import { conditionalWrite, dependencyFailure, isConditionalCheckFailed } from "./aws-errors.ts";
 import { queryAll } from "./query-all.ts";
+import { epochSeconds, expired } from "./ttl.ts";
 
 export interface DynamoJobStoreOptions {
   readonly clock: Clock;
@@ -111,13 +112,12 @@ export class DynamoJobStore implements JobStore {
   }
 
   #nowSeconds(): number {
-    return Math.floor(this.#clock.now().getTime() / 1000);
+    return epochSeconds(this.#clock);
   }
 
   #live(item: Record<string, unknown> | undefined): JobRecord | undefined {
     if (!item) return undefined;
-    // TTL deletion runs up to 48 h late and emulators never run it: expiry is checked on every read.
-    if (typeof item["expiresAt"] === "number" && item["expiresAt"] <= this.#nowSeconds()) return undefined;
+    if (expired(item, this.#nowSeconds())) return undefined;
     return fromItem(item);
   }
 

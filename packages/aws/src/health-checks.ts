@@ -10,13 +10,10 @@ import { type BedrockRuntimeClient, ConverseCommand } from "@aws-sdk/client-bedr
 import { DescribeTableCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { HeadBucketCommand, type S3Client } from "@aws-sdk/client-s3";
 import { GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import type { Dependency, DependencyCheck } from "@cvpipe/core/ports/dependency-check";
 
 /** How long a check waits for its answer. */
 export const HEALTH_CHECK_TIMEOUT_MS = 2_000;
-
-/** The dependencies a check can be about, as the health answer names them. */
-export const DEPENDENCIES = ["DynamoDB", "SQS", "S3", "SES", "Bedrock"] as const;
-export type Dependency = (typeof DEPENDENCIES)[number];
 
 /** A failed check: `name` is the most specific word for the failure, `dependency` what failed. */
 export class DependencyCheckError extends Error {
@@ -110,13 +107,6 @@ export const sesReachable = (endpoint: string, timeoutMs = HEALTH_CHECK_TIMEOUT_
     await res.body?.cancel();
     if (res.status >= 500) throw Object.assign(new Error(`HTTP ${res.status}`), { name: `HTTP${res.status}` });
   });
-
-/** One named check of one dependency, as the health route lists them. */
-export interface DependencyCheck {
-  readonly name: string;
-  readonly dependency: Dependency;
-  run(): Promise<void>;
-}
 
 export interface DependencyTargets {
   readonly dynamodb?: { readonly client: DynamoDBClient; readonly tables: Readonly<Record<string, string>> };

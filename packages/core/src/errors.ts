@@ -222,6 +222,19 @@ export class DependencyError extends CvpipeError {
 }
 
 /**
+ * A store refused a new record because one with its key exists, written in the same instant (keys
+ * carry the time and a short id, so the record is not a copy of this one). A DependencyError: the
+ * store cannot take the record now and a fresh attempt, with a fresh key, succeeds — the caller gets
+ * what any retryable dependency failure gets (HTTP 503 DEPENDENCY_UNAVAILABLE), never a 500.
+ */
+export class KeyCollisionError extends DependencyError {
+  constructor(message: string) {
+    super(message);
+    this.name = "KeyCollisionError";
+  }
+}
+
+/**
  * The configuration a process starts from (environment, settings) is missing
  * or malformed. Thrown at cold start, naming each bad setting; never retryable.
  */

@@ -12,10 +12,9 @@
  * have been folded already; its redelivery is then a duplicate.
  */
 
-import type { BatchEventRecorder, RecordedEvent } from "@cvpipe/aws/analytics/analytics-fold";
 import { AnalyticsEventMessage } from "@cvpipe/core/contracts/analytics-event-message";
 import type { SuppressionLookup } from "@cvpipe/core/ports/deletion-store";
-import type { EventRecorder } from "@cvpipe/core/ports/event-recorder";
+import type { BatchEventRecorder, RecordedEvent, RecordOutcome } from "@cvpipe/core/ports/event-recorder";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
 import { analyticsDeps, analyticsSuppressions } from "./composition/analytics.ts";
 import { releaseRecords } from "./composition/shared.ts";
@@ -26,21 +25,18 @@ import { parseRecordBody } from "./worker/record-body.ts";
 
 const logger = createLogger("analytics");
 const metrics = createMetrics();
-let recorder: EventRecorder | undefined;
+let recorder: BatchEventRecorder | undefined;
 let suppressedSince: SuppressionLookup | undefined;
 
 type Folded =
   | {
       readonly message: AnalyticsEventMessage;
-      readonly outcome: "recorded" | "duplicate" | "stale" | "suppressed";
+      readonly outcome: RecordOutcome | "suppressed";
     }
   | { readonly error: unknown };
 
 /** Each record's fold, started for the whole batch before the worker takes them one by one. */
 const folds = new WeakMap<SQSRecord, Promise<Folded>>();
-
-const canBatch = (r: EventRecorder): r is BatchEventRecorder =>
-  typeof (r as Partial<BatchEventRecorder>).recordBatch === "function";
 
 /**
  * Which events belong to a user who asked, after cvpipe received them, for their data to be deleted: those are
@@ -73,16 +69,14 @@ const startFolds = (records: readonly SQSRecord[]): void => {
       folds.set(record, Promise.resolve({ error }));
     }
   }
-  type Settled = PromiseSettledResult<Awaited<ReturnType<EventRecorder["record"]>> | "suppressed">;
+  type Settled = PromiseSettledResult<RecordOutcome | "suppressed">;
   // Kept for the worker's walk; never rejects. Suppressed events are left out of the fold.
   const settled: Promise<Settled[]> = suppressedEvents(
     lookup,
     readable.map((r) => r.event),
   ).then(async (suppressed) => {
     const kept = readable.filter((_, i) => !suppressed[i]).map((r) => r.event);
-    const folded = await (canBatch(target)
-      ? target.recordBatch(kept)
-      : Promise.allSettled(kept.map((e) => target.record(e.message, e.delivery))));
+    const folded = await target.recordBatch(kept);
     let next = 0;
     return suppressed.map((s): Settled => (s ? { status: "fulfilled", value: "suppressed" } : folded[next++]!));
   });

@@ -7,7 +7,8 @@
  * the source, not the content.
  */
 import { readFileSync } from "node:fs";
-import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { GetSecretValueCommand, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { createSecretsManagerClient } from "@cvpipe/aws/clients";
 import { type IdSecret, idSecret } from "@cvpipe/core/contracts/canonical-json";
 import { ConfigError } from "@cvpipe/core/errors";
 import { SETTING } from "@cvpipe/core/topology";
@@ -28,24 +29,6 @@ export class IdSecretError extends ConfigError {
   }
 }
 
-/**
- * Built as clients.ts builds the others: endpoint from `AWS_ENDPOINT_URL_SECRETS_MANAGER`,
- * then `AWS_ENDPOINT_URL` (moto, LocalStack); keys given in `env` used as they are.
- */
-export const secretsManagerClient = (env: NodeJS.ProcessEnv = process.env): SecretsManagerClient => {
-  const endpoint = env["AWS_ENDPOINT_URL_SECRETS_MANAGER"] || env["AWS_ENDPOINT_URL"] || undefined;
-  const keyId = env["AWS_ACCESS_KEY_ID"];
-  const secret = env["AWS_SECRET_ACCESS_KEY"];
-  const session = env["AWS_SESSION_TOKEN"];
-  return new SecretsManagerClient({
-    ...(endpoint ? { endpoint } : {}),
-    ...(env["AWS_REGION"] ? { region: env["AWS_REGION"] } : {}),
-    ...(keyId && secret
-      ? { credentials: { accessKeyId: keyId, secretAccessKey: secret, ...(session ? { sessionToken: session } : {}) } }
-      : {}),
-  });
-};
-
 const parse = (value: string, where: string): IdSecret => {
   try {
     return idSecret(value);
@@ -56,7 +39,7 @@ const parse = (value: string, where: string): IdSecret => {
 
 export const loadIdSecret = async (
   source: IdSecretSource,
-  client: () => SecretsManagerClient = () => secretsManagerClient(),
+  client: () => SecretsManagerClient = () => createSecretsManagerClient(),
 ): Promise<IdSecret> => {
   const file = source[FILE];
   if (file) {

@@ -30,9 +30,16 @@ import { ConfigError } from "@cvpipe/core/errors";
 import { SETTING } from "@cvpipe/core/topology";
 import type { LocalSettings } from "./settings.ts";
 
-export type LocalService = ServiceName;
+/** The services the stack emulates (or hands to the user's endpoint or AWS): every one cvpipe calls but Secrets Manager, whose secrets are files and settings locally. */
+export const localServices = [
+  "sqs",
+  "s3",
+  "dynamodb",
+  "ses",
+  "bedrock-runtime",
+] as const satisfies readonly ServiceName[];
 
-export const localServices: readonly LocalService[] = ["sqs", "s3", "dynamodb", "ses", "bedrock-runtime"];
+export type LocalService = (typeof localServices)[number];
 
 /** The SDK's service id (the `<SERVICE>` of AWS_ENDPOINT_URL_<SERVICE>): clients.ts's one map. */
 export const sdkServiceId: Readonly<Record<LocalService, ServiceId>> = SERVICE_IDS;

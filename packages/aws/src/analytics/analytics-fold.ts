@@ -8,7 +8,12 @@ import {
 } from "@cvpipe/core/analytics/fold-event";
 import type { AnalyticsEventMessage } from "@cvpipe/core/contracts/analytics-event-message";
 import type { Clock } from "@cvpipe/core/ports/clock";
-import type { EventDelivery, EventRecorder } from "@cvpipe/core/ports/event-recorder";
+import type {
+  BatchEventRecorder,
+  EventDelivery,
+  RecordedEvent,
+  RecordOutcome,
+} from "@cvpipe/core/ports/event-recorder";
 import type { Metrics } from "@cvpipe/core/ports/metrics";
 import { DynamoAggregateStore } from "./dynamo-aggregate-store.ts";
 import { DynamoEventStore } from "./dynamo-event-store.ts";
@@ -27,19 +32,6 @@ export interface AnalyticsFoldOptions {
   readonly clock: Clock;
   /** Where the fold counts events folded, duplicate and stale (none when omitted). */
   readonly metrics?: Metrics;
-}
-
-export type RecordOutcome = "recorded" | "duplicate" | "stale";
-
-/** One event for `recordBatch`: what `record` takes. */
-export interface RecordedEvent {
-  readonly message: AnalyticsEventMessage;
-  readonly delivery: EventDelivery;
-}
-
-/** An EventRecorder that can also fold many records as one batch (the analytics worker uses it when offered). */
-export interface BatchEventRecorder extends EventRecorder {
-  recordBatch(records: readonly RecordedEvent[]): Promise<PromiseSettledResult<RecordOutcome>[]>;
 }
 
 const recordOutcome = (outcome: FoldOutcome): RecordOutcome =>

@@ -18,6 +18,7 @@ import type { AggregateReader, AggregateStore, ApplyOutcome } from "@cvpipe/core
 import type { Clock } from "@cvpipe/core/ports/clock";
 import { retention } from "@cvpipe/core/topology";
 import { conditionalWrite, dependencyFailure, isConditionalCheckFailed } from "../aws-errors.ts";
+import { epochSeconds, expired } from "../ttl.ts";
 import { batchGet } from "./batch-requests.ts";
 
 export interface DynamoAggregateStoreOptions {
@@ -437,7 +438,7 @@ export class DynamoAggregateStore implements AggregateStore, AggregateBatchStore
 
   /** All shard items of the week: one Query on the partition, at most SHARD_COUNT items. */
   async readWeek(week: IsoWeek): Promise<AggregateItem[]> {
-    const nowSeconds = Math.floor(this.#clock.now().getTime() / 1000);
+    const nowSeconds = epochSeconds(this.#clock);
     const items: AggregateItem[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -457,8 +458,7 @@ export class DynamoAggregateStore implements AggregateStore, AggregateBatchStore
         throw dependencyFailure("DynamoDB Query (weekly aggregates)", error);
       }
       for (const raw of out.Items ?? []) {
-        // Emulators never delete expired items: filter on every read.
-        if (typeof raw["expiresAt"] === "number" && raw["expiresAt"] <= nowSeconds) continue;
+        if (expired(raw, nowSeconds)) continue;
         items.push(decodeItem(raw));
       }
       startKey = out.LastEvaluatedKey;

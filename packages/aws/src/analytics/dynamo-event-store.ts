@@ -4,6 +4,7 @@ import { AnalyticsEventMessage } from "@cvpipe/core/contracts/analytics-event-me
 import type { EventStore, PutOnceOutcome, StoredEvent } from "@cvpipe/core/ports/analytics-stores";
 import type { Clock } from "@cvpipe/core/ports/clock";
 import { conditionalWrite, dependencyFailure, isConditionalCheckFailed } from "../aws-errors.ts";
+import { epochSeconds, expired } from "../ttl.ts";
 import { batchGet, batchWrite } from "./batch-requests.ts";
 
 export interface DynamoEventStoreOptions {
@@ -187,8 +188,7 @@ export class DynamoEventStore implements EventStore, EventBatchStore {
 
   #decode(item: Record<string, unknown> | undefined): StoredEvent | undefined {
     if (!item) return undefined;
-    const nowSeconds = Math.floor(this.#clock.now().getTime() / 1000);
-    if (typeof item["expiresAt"] === "number" && item["expiresAt"] <= nowSeconds) return undefined;
+    if (expired(item, epochSeconds(this.#clock))) return undefined;
     return {
       tenantId: String(item["tenantId"]),
       eventId: String(item["eventId"]),

@@ -1,6 +1,6 @@
 import { TailoringFeedbackEvent } from "@cvpipe/core/contracts/analytics-event";
 import { idSecret } from "@cvpipe/core/contracts/canonical-json";
-import { CvpipeError, DependencyError, NotFoundError, ValidationError } from "@cvpipe/core/errors";
+import { CvpipeError, DependencyError, KeyCollisionError, NotFoundError, ValidationError } from "@cvpipe/core/errors";
 import { MemoryFeedbackStore } from "@cvpipe/core/feedback/testing/memory-feedback-store";
 import { MemoryJobStore } from "@cvpipe/core/jobs/testing/memory-job-store";
 import { queuedJob } from "@cvpipe/core/jobs/testing/sample-job";
@@ -9,6 +9,7 @@ import { MemoryBlobs, Outbox } from "@cvpipe/core/testing/memory-ports";
 import { rejects } from "@cvpipe/core/testing/rejects";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { errorResponse } from "../http/api-response.ts";
 import { type FeedbackDeps, listFeedback, submitFeedback } from "./feedback.ts";
 
 const NOW = new Date("2026-11-18T10:00:00Z");
@@ -55,6 +56,26 @@ test("nothing half-written: when the event cannot be sent the record is taken ba
   const error = await rejects(() => submitFeedback(deps, alice, JOB, { rating: 3 }));
   assert.instance(error, DependencyError);
   assert.is(feedback.records.size, 0);
+});
+
+test("a second rating in the same instant with the same key prefix is a 503 DEPENDENCY_UNAVAILABLE: send it again", async () => {
+  const { deps, feedback, queue } = setup();
+  const sameId = { ...deps, newId: () => "1b6c6f2e-5d0a-4e55-9c3e-6a1f2b3c4d01" };
+  await submitFeedback(sameId, alice, JOB, { rating: 4 });
+  const error = await rejects(() => submitFeedback(sameId, alice, JOB, { rating: 2 }));
+  assert.instance(error, KeyCollisionError);
+  assert.instance(error, DependencyError);
+  assert.is((error as DependencyError).code, "DEPENDENCY_UNAVAILABLE");
+  assert.ok((error as DependencyError).retryable);
+  const response = errorResponse(error);
+  assert.is(response.statusCode, 503);
+  assert.equal(JSON.parse(String(response.body)), {
+    success: false,
+    code: "DEPENDENCY_UNAVAILABLE",
+    error: "a dependency is unavailable; retry with the same Idempotency-Key",
+  });
+  assert.is(feedback.records.size, 1, "the first rating stays, once");
+  assert.is(queue.log.length, 1, "no event for the refused one");
 });
 
 test("refusals: someone else's job, an unfinished job, a path naming no text", async () => {

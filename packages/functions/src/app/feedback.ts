@@ -14,7 +14,7 @@ import { derivedId, type IdSecret } from "@cvpipe/core/contracts/canonical-json"
 import { zodIssues } from "@cvpipe/core/contracts/field-issues";
 import { messageBody, messageGroupId } from "@cvpipe/core/contracts/message-envelope";
 import * as z from "@cvpipe/core/contracts/zod";
-import { CvpipeError, NotFoundError, ValidationError } from "@cvpipe/core/errors";
+import { CvpipeError, KeyCollisionError, NotFoundError, ValidationError } from "@cvpipe/core/errors";
 import type { Caller } from "@cvpipe/core/jobs/caller";
 import { parseListLimit } from "@cvpipe/core/jobs/list-limit";
 import type { BlobStore } from "@cvpipe/core/ports/blob-store";
@@ -111,10 +111,7 @@ export const submitFeedback = async (deps: FeedbackDeps, caller: Caller, jobId: 
     expiresAt: Math.floor(now.getTime() / 1000) + retention.feedbackTtlDays * 86_400,
   };
   if (!(await deps.feedback.create(record))) {
-    throw new CvpipeError("feedback arrived twice in the same instant; send it again", {
-      code: "DEPENDENCY_UNAVAILABLE",
-      retryable: true,
-    });
+    throw new KeyCollisionError("feedback arrived twice in the same instant; send it again");
   }
   const event: TailoringFeedbackEvent = {
     // Keyed by the record: every copy of this event is the same event to the fold.

@@ -6,7 +6,7 @@
  * still taken and wait in their queues. The workers have no route of their
  * own, so this is where an operator sees them.
  */
-import type { DependencyCheck } from "@cvpipe/aws/health-checks";
+import type { DependencyCheck } from "@cvpipe/core/ports/dependency-check";
 import type { HealthCheck } from "../http/response-schemas.ts";
 
 /** A check the route runs; `required`: the API cannot take work without its dependency. */

@@ -3,7 +3,7 @@ import { AnalyticsFold } from "@cvpipe/aws/analytics/analytics-fold";
 import { createDynamoDbClient, toDocumentClient } from "@cvpipe/aws/clients";
 import { clockFromEnv } from "@cvpipe/core/ports/clock";
 import type { SuppressionLookup } from "@cvpipe/core/ports/deletion-store";
-import type { EventRecorder } from "@cvpipe/core/ports/event-recorder";
+import type { BatchEventRecorder } from "@cvpipe/core/ports/event-recorder";
 import type { Metrics } from "@cvpipe/core/ports/metrics";
 import { AnalyticsConfig as AnalyticsConfigSchema } from "../config/analytics.ts";
 import { parseConfig } from "../config/settings.ts";
@@ -11,7 +11,7 @@ import { parseConfig } from "../config/settings.ts";
 import { suppressionLookup } from "./shared.ts";
 
 /** The analytics worker: each event stored once and folded into its week exactly once. */
-export const analyticsDeps = (env: NodeJS.ProcessEnv = process.env, metrics?: Metrics): EventRecorder => {
+export const analyticsDeps = (env: NodeJS.ProcessEnv = process.env, metrics?: Metrics): BatchEventRecorder => {
   const config = parseConfig("analytics", AnalyticsConfigSchema, env);
   return new AnalyticsFold(toDocumentClient(createDynamoDbClient(env)), {
     clock: clockFromEnv(env),

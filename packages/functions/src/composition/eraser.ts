@@ -22,7 +22,7 @@ export const eraserDeps = (env: NodeJS.ProcessEnv = process.env): EraseUserDeps 
     blobs: payloadStore(s3, config.PAYLOADS_BUCKET),
     cvs: new DynamoCvStore(db, config.CVS_TABLE),
     cvBlobs: payloadStore(s3, config.CVS_BUCKET),
-    feedback: new DynamoFeedbackStore(db, config.FEEDBACK_TABLE),
+    feedback: new DynamoFeedbackStore(db, config.FEEDBACK_TABLE, { clock }),
     events: new DynamoUserEvents(db, { tableName: config.EVENTS_TABLE, byGroupIndex: eventIndexes.byGroup }),
     clock,
     graceSeconds: config.DELETION_GRACE_SECONDS,

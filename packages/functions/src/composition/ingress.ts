@@ -60,7 +60,7 @@ export const ingressDeps = async (
   return {
     jobs: jobStore(db, config.JOBS_TABLE, clock),
     cvs: new DynamoCvStore(db, config.CVS_TABLE),
-    feedback: new DynamoFeedbackStore(db, config.FEEDBACK_TABLE),
+    feedback: new DynamoFeedbackStore(db, config.FEEDBACK_TABLE, { clock }),
     deletions: deletionStore(db, config.DELETIONS_TABLE, clock),
     cvBlobs: payloadStore(s3, config.CVS_BUCKET, config.DATA_KEY_ARN),
     queue: new SqsQueuePublisher(sqs, {

@@ -5,6 +5,7 @@ import {
   createBedrockRuntimeClient,
   createDynamoDbClient,
   createS3Client,
+  createSecretsManagerClient,
   createSqsClient,
   toDocumentClient,
 } from "@cvpipe/aws/clients";
@@ -18,7 +19,6 @@ import { parseConfig } from "../config/settings.ts";
 import { type TailorConfig, TailorConfig as TailorConfigSchema } from "../config/tailor.ts";
 import { apiKeyReader } from "../engines/openai/api-key.ts";
 import { OpenAiEngine } from "../engines/openai/openai-engine.ts";
-import { secretsManagerClient } from "../id-secret.ts";
 import { createLogger } from "../logger.ts";
 
 import { jobStore, payloadStore, suppressionLookup } from "./shared.ts";
@@ -60,7 +60,7 @@ const tailoringEngines = (config: TailorConfig, env: NodeJS.ProcessEnv): Process
           : {}),
       })
     : undefined;
-  const apiKey = apiKeyReader(config, () => secretsManagerClient(env));
+  const apiKey = apiKeyReader(config, () => createSecretsManagerClient(env));
   // Both or neither: the configuration refuses one without the other.
   const openai =
     config.OPENAI_BASE_URL && config.OPENAI_MODEL

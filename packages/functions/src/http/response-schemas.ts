@@ -7,10 +7,11 @@
  *
  * Errors (the `{success:false}` envelope and its codes) are in error-codes.ts.
  */
-import { DEPENDENCIES } from "@cvpipe/aws/health-checks";
+
 import { ENGINE_NAMES, JOB_STATUSES } from "@cvpipe/core/contracts/job-constants";
 import * as z from "@cvpipe/core/contracts/zod";
 import type { ErrorCode } from "@cvpipe/core/errors";
+import { DEPENDENCIES } from "@cvpipe/core/ports/dependency-check";
 import { MAX_CV_WARNINGS } from "@cvpipe/core/resume/resume-review";
 import type { ViolationCode } from "@cvpipe/core/tailoring/types";
 import { PUBLIC_JOB_MESSAGES } from "../app/job-error.ts";

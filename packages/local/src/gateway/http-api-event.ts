@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
+import { type Clock, systemClock } from "@cvpipe/core/ports/clock";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
 import { HOST } from "../settings.ts";
 import type { MatchedRoute } from "./route-match.ts";
@@ -17,7 +18,7 @@ const apiTime = (d: Date): string => {
   return `${p(d.getUTCDate())}/${months[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
 };
 
-/** Builds the payload-format-2.0 event for a matched request. */
+/** Builds the payload-format-2.0 event for a matched request; its time is `clock`'s (the gateway's). */
 export const toApiEvent = (
   req: IncomingMessage,
   url: URL,
@@ -26,6 +27,7 @@ export const toApiEvent = (
   claims: Record<string, string> | undefined,
   scopes: string[] | undefined,
   requestId: string = randomUUID(),
+  clock: Clock = systemClock,
 ): APIGatewayProxyEventV2WithJWTAuthorizer => {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) {
@@ -47,7 +49,7 @@ export const toApiEvent = (
     ?.split(";")
     .map((c) => c.trim())
     .filter(Boolean);
-  const now = new Date();
+  const now = clock.now();
   const routeKey = `${matched.route.method} ${matched.route.path}`;
   const isText = body.length === 0 || TEXT_TYPES.test(headers["content-type"] ?? "");
   const event = {

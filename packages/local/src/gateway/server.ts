@@ -24,7 +24,7 @@ export interface GatewayOptions {
   readonly timeoutSeconds: number;
   readonly region: string;
   readonly onRequest?: (line: string) => void;
-  /** The clock tokens are checked against (exp, nbf, iat): the functions' clock. Default: the system's. */
+  /** The clock tokens are checked against (exp, nbf, iat) and events are stamped with: the functions' clock. Default: the system's. */
   readonly clock?: Clock;
   /** Origins CORS allows (`*` for any), as the deployment's API Gateway CORS settings; none: no CORS. */
   readonly corsOrigins?: readonly string[];
@@ -158,7 +158,7 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
         claims = verdict.claims;
         scopes = verdict.scopes;
       }
-      const event = toApiEvent(req, url, body, matched, claims, scopes, requestId);
+      const event = toApiEvent(req, url, body, matched, claims, scopes, requestId, options.clock);
       const context = lambdaContext("ingress", options.timeoutSeconds, options.region);
       const result = await withTimeout(options.handler(event, context), options.timeoutSeconds * 1000);
       if (result === "timeout") return gatewayError(res, 503, "Service Unavailable");
