@@ -38,6 +38,12 @@ test("other bytes are verified afresh: a changed signature or payload is refused
   assert.equal(await verifyToken(keys, forged, at(1)), { ok: false, failure: "bad-signature" });
 });
 
+test("every key set gets a key id of its own, even two made in the same millisecond", async () => {
+  // Made at once, as two stacks starting together do (the id was the creation time in ms: equal ids).
+  const sets = await Promise.all(Array.from({ length: 8 }, (_, i) => loadOrCreateKeys(join(dir, `burst-${i}`))));
+  assert.is(new Set(sets.map((k) => k.kid)).size, sets.length);
+});
+
 test("a token verified under one key set means nothing under another", async () => {
   const token = await mintToken(keys, { tenantId: "t", userId: "u", now: issued });
   assert.equal((await verifyToken(keys, token, at(1))).ok, true);

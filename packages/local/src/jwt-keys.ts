@@ -2,6 +2,7 @@
  * The local stack's JWT signing key: an ES256 key pair generated on first
  * start and kept (owner-only) under the data directory. Never committed.
  */
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { api } from "@cvpipe/core/topology";
@@ -33,7 +34,8 @@ export const loadOrCreateKeys = async (dataDir: string): Promise<LocalKeys> => {
   const file = keyFile(dataDir);
   if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as LocalKeys;
   const { privateKey, publicKey } = await generateKeyPair(ALG, { extractable: true });
-  const kid = `local-${Date.now().toString(36)}`;
+  // Random, not the time: two key sets made in one millisecond must not share an id.
+  const kid = `local-${randomBytes(9).toString("base64url")}`;
   const keys: LocalKeys = {
     kid,
     privateJwk: { ...(await exportJWK(privateKey)), kid, alg: ALG },
