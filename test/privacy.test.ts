@@ -28,11 +28,11 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadPromptTemplates } from "@cvpipe/aws/bedrock/prompt-templates";
 import type { Posting } from "@cvpipe/core/contracts/job-request";
 import { CLOCK_OFFSET_ENV } from "@cvpipe/core/ports/clock";
 import { renderResumeText } from "@cvpipe/core/resume/render-resume-text";
 import type { Resume } from "@cvpipe/core/resume/resume";
+import { DEFAULT_PROMPT_TEMPLATES } from "@cvpipe/core/tailoring/default-prompts";
 import { postingView } from "@cvpipe/core/tailoring/posting-view";
 import { evalPairs, loadJob, loadResume } from "@cvpipe/core/tailoring/testing/eval-set";
 import { test } from "uvu";
@@ -398,7 +398,7 @@ const ordinaryWords = new Set(
   [
     ...allCases.flatMap((c) => [c.posting.title ?? "", c.posting.company ?? "", postingView(c.posting).description]),
     ...allCases.flatMap((c) => strings({ ...c.cv, basics: undefined })),
-    ...Object.values(loadPromptTemplates()),
+    ...Object.values(DEFAULT_PROMPT_TEMPLATES),
   ].flatMap(words),
 );
 

@@ -7,6 +7,7 @@ import {
 } from "@aws-sdk/client-bedrock-runtime";
 import { CvpipeError, EngineOutputInvalidError } from "@cvpipe/core/errors";
 import type { TailoringEngine } from "@cvpipe/core/ports/tailoring-engine";
+import { DEFAULT_PROMPT_TEMPLATES, type PromptTemplates } from "@cvpipe/core/tailoring/default-prompts";
 import {
   assertRestored,
   extractJson,
@@ -18,7 +19,6 @@ import {
 import { redactPii } from "@cvpipe/core/tailoring/pii";
 import { fillTemplate, promptValues } from "@cvpipe/core/tailoring/prompt-template";
 import type { EngineOutput, TailorRequest, TokenUsage } from "@cvpipe/core/tailoring/types";
-import { loadPromptTemplates, type PromptTemplates } from "./prompt-templates.ts";
 
 export interface BedrockEngineOptions {
   /** `BEDROCK_MODEL_ID`: a model id or inference profile id/ARN. */
@@ -27,7 +27,7 @@ export interface BedrockEngineOptions {
   readonly guardrail?: { readonly identifier: string; readonly version: string };
   /** `ENABLE_PII_REDACTION`: placeholders go to the model, originals come back. */
   readonly piiRedaction: boolean;
-  /** Defaults from the repo; `loadPromptTemplates(PROMPT_TEMPLATES_PATH)` for overrides. */
+  /** Defaults from the repo (core/tailoring/default-prompts.ts); the tailor passes PROMPT_TEMPLATES_PATH's overrides. */
   readonly promptTemplates?: PromptTemplates;
   /**
    * Attempts per Converse call for throttling, 5xx and connection failures
@@ -109,7 +109,7 @@ export class BedrockEngine implements TailoringEngine {
   constructor(client: BedrockRuntimeClient, options: BedrockEngineOptions) {
     this.#client = client;
     this.#options = options;
-    this.#templates = options.promptTemplates ?? loadPromptTemplates();
+    this.#templates = options.promptTemplates ?? DEFAULT_PROMPT_TEMPLATES;
   }
 
   async tailor(request: TailorRequest): Promise<EngineOutput> {

@@ -1,6 +1,5 @@
 /** Composition root of the tailor: its configuration turned into its adapters, once per cold start. */
 import { BedrockEngine } from "@cvpipe/aws/bedrock/bedrock-engine";
-import { loadPromptTemplates } from "@cvpipe/aws/bedrock/prompt-templates";
 import {
   createBedrockRuntimeClient,
   createDynamoDbClient,
@@ -20,6 +19,7 @@ import { type TailorConfig, TailorConfig as TailorConfigSchema } from "../config
 import { apiKeyReader } from "../engines/openai/api-key.ts";
 import { OpenAiEngine } from "../engines/openai/openai-engine.ts";
 import { createLogger } from "../logger.ts";
+import { loadPromptTemplates } from "./prompt-templates.ts";
 
 import { jobStore, payloadStore, suppressionLookup } from "./shared.ts";
 

@@ -1,6 +1,6 @@
-import { loadPromptTemplates, type PromptTemplates } from "@cvpipe/aws/bedrock/prompt-templates";
 import { EngineOutputInvalidError } from "@cvpipe/core/errors";
 import type { TailoringEngine } from "@cvpipe/core/ports/tailoring-engine";
+import { DEFAULT_PROMPT_TEMPLATES, type PromptTemplates } from "@cvpipe/core/tailoring/default-prompts";
 import {
   assertRestored,
   invalidAnswerError,
@@ -71,7 +71,7 @@ export class OpenAiEngine implements TailoringEngine {
   constructor(options: OpenAiEngineOptions) {
     this.#client = new ChatCompletionsClient(options);
     this.#options = options;
-    this.#templates = options.promptTemplates ?? loadPromptTemplates();
+    this.#templates = options.promptTemplates ?? DEFAULT_PROMPT_TEMPLATES;
     this.#mode = options.outputMode ?? "json_schema";
   }
 

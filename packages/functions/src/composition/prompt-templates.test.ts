@@ -1,11 +1,11 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DEFAULT_SYSTEM_PROMPT, DEFAULT_USER_PROMPT } from "@cvpipe/core/tailoring/default-prompts";
 import { redactPii } from "@cvpipe/core/tailoring/pii";
 import { fillTemplate, PROMPT_PLACEHOLDERS, PROMPT_TAGS } from "@cvpipe/core/tailoring/prompt-template";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { DEFAULT_SYSTEM_PROMPT, DEFAULT_USER_PROMPT } from "./default-prompts.ts";
 import { loadPromptTemplates } from "./prompt-templates.ts";
 
 test("templates: repo defaults, overridden file by file from PROMPT_TEMPLATES_PATH", () => {

@@ -1,5 +1,5 @@
 /**
- * Default prompt templates for the Bedrock engine. They live in code (not
+ * Default prompt templates of the model engines (Bedrock, OpenAI-compatible). They live in code (not
  * files) so the Lambda bundle carries them; `PROMPT_TEMPLATES_PATH` can point
  * at a directory with `system.md` and/or `user.md` to override either.
  *
@@ -9,7 +9,7 @@
  * escaped (promptText, promptJson) so neither can close its tag: the local
  * stand-in model reads them back from there.
  */
-import { PROMPT_TAGS } from "@cvpipe/core/tailoring/prompt-template";
+import { PROMPT_TAGS } from "./prompt-template.ts";
 
 const { cv, jobTitle, jobCompany, jobDescription } = PROMPT_TAGS;
 
@@ -41,3 +41,12 @@ Budgets: at most {{max_highlights}} highlights per work entry or project, at mos
 </${cv}>
 
 Reply with the tailored CV as a single JSON object.`;
+
+/** A model engine's two templates: the system prompt and the user turn. */
+export interface PromptTemplates {
+  readonly system: string;
+  readonly user: string;
+}
+
+/** The repo's templates, for an engine given none. */
+export const DEFAULT_PROMPT_TEMPLATES: PromptTemplates = { system: DEFAULT_SYSTEM_PROMPT, user: DEFAULT_USER_PROMPT };

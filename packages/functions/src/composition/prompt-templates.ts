@@ -1,11 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DEFAULT_SYSTEM_PROMPT, DEFAULT_USER_PROMPT } from "./default-prompts.ts";
-
-export interface PromptTemplates {
-  readonly system: string;
-  readonly user: string;
-}
+import {
+  DEFAULT_SYSTEM_PROMPT,
+  DEFAULT_USER_PROMPT,
+  type PromptTemplates,
+} from "@cvpipe/core/tailoring/default-prompts";
 
 /** Repo defaults, each overridden by `<dir>/system.md` / `<dir>/user.md` when `dir` (PROMPT_TEMPLATES_PATH) has it. */
 export const loadPromptTemplates = (dir?: string): PromptTemplates => {
