@@ -5,14 +5,10 @@
  * does not depend on @cvpipe/local.
  */
 import { BedrockRuntimeClient, ConverseCommand } from "@aws-sdk/client-bedrock-runtime";
-import {
-  BedrockEngine,
-  type BedrockEngineOptions,
-  extractJson,
-  isTransientBedrockError,
-} from "@cvpipe/aws/bedrock/bedrock-engine";
+import { BedrockEngine, type BedrockEngineOptions, isTransientBedrockError } from "@cvpipe/aws/bedrock/bedrock-engine";
 import { EngineOutputInvalidError } from "@cvpipe/core/errors";
 import { resumeIssues } from "@cvpipe/core/resume/validate-resume";
+import { extractJson } from "@cvpipe/core/tailoring/model-answer";
 import { tailorCv } from "@cvpipe/core/tailoring/tailor-cv";
 import { type BedrockServer, startBedrockServer } from "@cvpipe/local/bedrock-server";
 import { test } from "uvu";

@@ -10,6 +10,7 @@ import { AnalyticsEventMessage } from "@cvpipe/core/contracts/analytics-event-me
 import { zodIssues } from "@cvpipe/core/contracts/field-issues";
 import { TailoringJobMessage } from "@cvpipe/core/contracts/tailoring-job-message";
 import type { JobRecord } from "@cvpipe/core/jobs/job-record";
+import type { JobStore } from "@cvpipe/core/ports/job-store";
 import type { QueueId } from "@cvpipe/core/topology";
 import type { DlqFilter, DlqMessage } from "./dlq.ts";
 
@@ -23,9 +24,8 @@ export interface DeadMessage {
   readonly poison?: string;
 }
 
-export interface JobLookup {
-  get(tenantId: string, jobId: string): Promise<JobRecord | undefined>;
-}
+/** What triage reads of the jobs: one job by id. */
+export type JobLookup = Pick<JobStore, "get">;
 
 const SCHEMAS = { tailoringJobs: TailoringJobMessage, analyticsEvents: AnalyticsEventMessage } as const;
 

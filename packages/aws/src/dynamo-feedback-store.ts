@@ -2,13 +2,17 @@
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { InvalidCursorError } from "@cvpipe/core/errors";
 import type { Clock } from "@cvpipe/core/ports/clock";
-import type { FeedbackPage, FeedbackRecord, FeedbackStore } from "@cvpipe/core/ports/feedback-store";
+import {
+  FEEDBACK_KEY,
+  type FeedbackPage,
+  type FeedbackRecord,
+  type FeedbackStore,
+} from "@cvpipe/core/ports/feedback-store";
 import { conditionalWrite, dependencyFailure } from "./aws-errors.ts";
 import { queryAll } from "./query-all.ts";
 import { epochSeconds, expired } from "./ttl.ts";
 
-/** A store cursor is the last feedbackKey of a page: `jobId#<timestamp>#<id>`, as this store writes it. */
-const FEEDBACK_KEY = /^[0-9a-f-]{36}#\d{4}-\d{2}-\d{2}T[\d:.]{8,16}Z#[0-9a-f]{8}$/;
+// A store cursor is the last feedbackKey of a page (FEEDBACK_KEY).
 
 export class DynamoFeedbackStore implements FeedbackStore {
   readonly #db: DynamoDBDocumentClient;

@@ -10,7 +10,6 @@ import type { TailoringEngine } from "@cvpipe/core/ports/tailoring-engine";
 import { DEFAULT_PROMPT_TEMPLATES, type PromptTemplates } from "@cvpipe/core/tailoring/default-prompts";
 import {
   assertRestored,
-  extractJson,
   invalidAnswerError,
   MalformedAnswerError,
   parseResumeAnswer,
@@ -75,9 +74,6 @@ export const isTransientBedrockError = (error: unknown): boolean => {
   if (status === undefined) return true;
   return status === 429 || status >= 500 || TRANSIENT_ERRORS.has(e?.name ?? "");
 };
-
-/** Moved to core (pure text); the engine's tests still import it from here. */
-export { extractJson };
 
 const addUsage = (a: TokenUsage | undefined, b: ConverseCommandOutput["usage"]): TokenUsage | undefined => {
   if (b === undefined) return a;

@@ -1,4 +1,10 @@
-/** Relevance feedback records: the tenant's partition, sorted `jobId#<receivedAt>#<id>` (a job's feedback together, in time order). */
+/** A record's sort key: `jobId#<receivedAt>#<first 8 of its id>` (a job's feedback together, in time order). */
+export const feedbackKeyOf = (jobId: string, receivedAt: string, feedbackId: string): string =>
+  `${jobId}#${receivedAt}#${feedbackId.slice(0, 8)}`;
+/** Whether a text is a key `feedbackKeyOf` writes (a store's cursor is one). */
+export const FEEDBACK_KEY = /^[0-9a-f-]{36}#\d{4}-\d{2}-\d{2}T[\d:.]{8,16}Z#[0-9a-f]{8}$/;
+
+/** Relevance feedback records: the tenant's partition, sorted by `feedbackKeyOf`. */
 export interface FeedbackRecord {
   readonly tenantId: string;
   readonly feedbackKey: string;

@@ -19,7 +19,7 @@ import type { Caller } from "@cvpipe/core/jobs/caller";
 import { parseListLimit } from "@cvpipe/core/jobs/list-limit";
 import type { BlobStore } from "@cvpipe/core/ports/blob-store";
 import type { Clock } from "@cvpipe/core/ports/clock";
-import type { FeedbackRecord, FeedbackStore } from "@cvpipe/core/ports/feedback-store";
+import { type FeedbackRecord, type FeedbackStore, feedbackKeyOf } from "@cvpipe/core/ports/feedback-store";
 import type { JobStore } from "@cvpipe/core/ports/job-store";
 import type { QueuePublisher } from "@cvpipe/core/ports/queue-publisher";
 import { api, retention } from "@cvpipe/core/topology";
@@ -100,7 +100,7 @@ export const submitFeedback = async (deps: FeedbackDeps, caller: Caller, jobId: 
   const feedbackId = deps.newId();
   const record: FeedbackRecord = {
     tenantId: caller.tenantId,
-    feedbackKey: `${jobId}#${receivedAt}#${feedbackId.slice(0, 8)}`,
+    feedbackKey: feedbackKeyOf(jobId, receivedAt, feedbackId),
     feedbackId,
     jobId,
     userId: caller.userId,
