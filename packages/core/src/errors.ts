@@ -213,6 +213,25 @@ export class InvalidIdempotencyKeyError extends CvpipeError {
   }
 }
 
+/**
+ * A model engine's service (Bedrock, an OpenAI-compatible server) was throttled, failing or
+ * unreachable through every attempt: retryable, so the queue tries the job again later.
+ */
+export class EngineUnavailableError extends CvpipeError {
+  constructor(message: string, options: { readonly details?: unknown; readonly cause?: unknown } = {}) {
+    super(message, { code: "ENGINE_UNAVAILABLE", retryable: true, ...options });
+    this.name = "EngineUnavailableError";
+  }
+}
+
+/** A model engine's service refused the request for good (bad model id, no access, a parameter it rejects). */
+export class EngineRejectedError extends CvpipeError {
+  constructor(message: string, options: { readonly details?: unknown; readonly cause?: unknown } = {}) {
+    super(message, { code: "ENGINE_REJECTED", retryable: false, ...options });
+    this.name = "EngineRejectedError";
+  }
+}
+
 /** A dependency (DynamoDB, SQS, S3, Bedrock, SES) failed in a way worth retrying. */
 export class DependencyError extends CvpipeError {
   constructor(message: string, cause?: unknown) {

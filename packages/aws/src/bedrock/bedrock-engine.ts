@@ -5,18 +5,10 @@ import {
   type ConverseCommandOutput,
   type Message,
 } from "@aws-sdk/client-bedrock-runtime";
-import { CvpipeError, EngineOutputInvalidError } from "@cvpipe/core/errors";
+import { EngineOutputInvalidError, EngineRejectedError, EngineUnavailableError } from "@cvpipe/core/errors";
 import type { TailoringEngine } from "@cvpipe/core/ports/tailoring-engine";
 import { DEFAULT_PROMPT_TEMPLATES, type PromptTemplates } from "@cvpipe/core/tailoring/default-prompts";
-import {
-  assertRestored,
-  invalidAnswerError,
-  MalformedAnswerError,
-  parseResumeAnswer,
-  retryInstruction,
-} from "@cvpipe/core/tailoring/model-answer";
-import { redactPii } from "@cvpipe/core/tailoring/pii";
-import { fillTemplate, promptValues } from "@cvpipe/core/tailoring/prompt-template";
+import { MODEL_DEFAULTS, tailorWithModel } from "@cvpipe/core/tailoring/model-dialogue";
 import type { EngineOutput, TailorRequest, TokenUsage } from "@cvpipe/core/tailoring/types";
 
 export interface BedrockEngineOptions {
@@ -75,15 +67,11 @@ export const isTransientBedrockError = (error: unknown): boolean => {
   return status === 429 || status >= 500 || TRANSIENT_ERRORS.has(e?.name ?? "");
 };
 
-const addUsage = (a: TokenUsage | undefined, b: ConverseCommandOutput["usage"]): TokenUsage | undefined => {
-  if (b === undefined) return a;
-  const input = (a?.inputTokens ?? 0) + (b.inputTokens ?? 0);
-  const output = (a?.outputTokens ?? 0) + (b.outputTokens ?? 0);
-  return {
-    inputTokens: input,
-    outputTokens: output,
-    totalTokens: (a?.totalTokens ?? 0) + (b.totalTokens ?? input + output),
-  };
+/** Converse's token counts as the engine output's. */
+const tokensOf = (u: NonNullable<ConverseCommandOutput["usage"]>): TokenUsage => {
+  const input = u.inputTokens ?? 0;
+  const output = u.outputTokens ?? 0;
+  return { inputTokens: input, outputTokens: output, totalTokens: u.totalTokens ?? input + output };
 };
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -109,16 +97,21 @@ export class BedrockEngine implements TailoringEngine {
   }
 
   async tailor(request: TailorRequest): Promise<EngineOutput> {
-    const redaction = this.#options.piiRedaction ? redactPii(request.cv) : undefined;
-    const values = promptValues(request, redaction?.resume ?? request.cv);
-    const messages: Message[] = [{ role: "user", content: [{ text: fillTemplate(this.#templates.user, values) }] }];
-    const system = [{ text: fillTemplate(this.#templates.system, values) }];
-    let usage: TokenUsage | undefined;
-    const malformedRetries = this.#options.malformedRetries ?? 1;
-
-    for (let attempt = 0; ; attempt++) {
-      const response = await this.#converse({ messages, system });
-      usage = addUsage(usage, response.usage);
+    const settings = {
+      templates: this.#templates,
+      piiRedaction: this.#options.piiRedaction,
+      malformedRetries: this.#options.malformedRetries,
+      modelId: this.#options.modelId,
+    };
+    return tailorWithModel(request, settings, async (prompt, retries) => {
+      const messages: Message[] = [
+        { role: "user", content: [{ text: prompt.user }] },
+        ...retries.flatMap((r): Message[] => [
+          { role: "assistant", content: [{ text: r.answer }] },
+          { role: "user", content: [{ text: r.instruction }] },
+        ]),
+      ];
+      const response = await this.#converse({ messages, system: [{ text: prompt.system }] });
       const stop = response.stopReason;
       if (stop === "guardrail_intervened" || stop === "content_filtered") {
         throw new EngineOutputInvalidError(`Bedrock stopped the answer (${stop})`, { stopReason: stop });
@@ -126,24 +119,8 @@ export class BedrockEngine implements TailoringEngine {
       const text = (response.output?.message?.content ?? [])
         .map((block) => ("text" in block && typeof block.text === "string" ? block.text : ""))
         .join("");
-      try {
-        const resume = parseResumeAnswer({ text }, redaction?.restore);
-        assertRestored(resume, redaction);
-        return {
-          resume,
-          modelId: this.#options.modelId,
-          ...(usage === undefined ? {} : { usage }),
-        };
-      } catch (error) {
-        if (!(error instanceof MalformedAnswerError)) throw error;
-        if (attempt >= malformedRetries) throw invalidAnswerError(error);
-        // Ask again once, saying what was wrong.
-        messages.push(
-          { role: "assistant", content: [{ text: text.slice(0, 4000) || "(empty)" }] },
-          { role: "user", content: [{ text: retryInstruction(error) }] },
-        );
-      }
-    }
+      return { answer: { text }, ...(response.usage === undefined ? {} : { usage: tokensOf(response.usage) }) };
+    });
   }
 
   async #converse(input: Pick<ConverseCommandInput, "messages" | "system">): Promise<ConverseCommandOutput> {
@@ -151,7 +128,10 @@ export class BedrockEngine implements TailoringEngine {
     const command = new ConverseCommand({
       modelId: this.#options.modelId,
       ...input,
-      inferenceConfig: { maxTokens: this.#options.maxTokens ?? 4096, temperature: this.#options.temperature ?? 0 },
+      inferenceConfig: {
+        maxTokens: this.#options.maxTokens ?? MODEL_DEFAULTS.maxTokens,
+        temperature: this.#options.temperature ?? MODEL_DEFAULTS.temperature,
+      },
       ...(guardrail === undefined
         ? {}
         : { guardrailConfig: { guardrailIdentifier: guardrail.identifier, guardrailVersion: guardrail.version } }),
@@ -169,17 +149,10 @@ export class BedrockEngine implements TailoringEngine {
           continue;
         }
         const name = (error as AwsLikeError)?.name ?? "Error";
-        throw new CvpipeError(
-          transient
-            ? `Bedrock is unavailable after ${attempt} attempt(s): ${name}`
-            : `Bedrock rejected the request: ${name}: ${(error as Error)?.message ?? ""}`,
-          {
-            code: transient ? "ENGINE_UNAVAILABLE" : "ENGINE_REJECTED",
-            retryable: transient,
-            cause: error,
-            details: { awsError: name, attempts: attempt },
-          },
-        );
+        const facts = { cause: error, details: { awsError: name, attempts: attempt } };
+        throw transient
+          ? new EngineUnavailableError(`Bedrock is unavailable after ${attempt} attempt(s): ${name}`, facts)
+          : new EngineRejectedError(`Bedrock rejected the request: ${name}: ${(error as Error)?.message ?? ""}`, facts);
       }
     }
   }

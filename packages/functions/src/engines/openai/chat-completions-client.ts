@@ -1,4 +1,4 @@
-import { CvpipeError } from "@cvpipe/core/errors";
+import { EngineRejectedError, EngineUnavailableError } from "@cvpipe/core/errors";
 import { retryAfterMs } from "./retry-after.ts";
 
 /**
@@ -35,7 +35,7 @@ export interface ChatCompletionsClientOptions {
 }
 
 /** The server answered and refused the request for good (a 4xx that is not throttling). */
-export class ChatCompletionsRejectedError extends CvpipeError {
+export class ChatCompletionsRejectedError extends EngineRejectedError {
   readonly status: number;
   /** The request parameter the server's error names (`response_format`, `tools`), when it names one. */
   readonly param: string | undefined;
@@ -43,8 +43,6 @@ export class ChatCompletionsRejectedError extends CvpipeError {
   readonly serverMessage: string;
   constructor(status: number, serverMessage: string, param: string | undefined) {
     super(`the model server rejected the request: HTTP ${status}: ${serverMessage.slice(0, 500)}`, {
-      code: "ENGINE_REJECTED",
-      retryable: false,
       details: { status, ...(param === undefined ? {} : { param }) },
     });
     this.name = "ChatCompletionsRejectedError";
@@ -55,11 +53,9 @@ export class ChatCompletionsRejectedError extends CvpipeError {
 }
 
 /** Throttled, failing or unreachable through every attempt: retryable, so the queue tries the job again later. */
-export class ChatCompletionsUnavailableError extends CvpipeError {
+export class ChatCompletionsUnavailableError extends EngineUnavailableError {
   constructor(attempts: number, last: { readonly status?: number; readonly reason: string }, cause?: unknown) {
     super(`the model server is unavailable after ${attempts} attempt(s): ${last.reason}`, {
-      code: "ENGINE_UNAVAILABLE",
-      retryable: true,
       cause,
       details: { attempts, ...(last.status === undefined ? {} : { status: last.status }) },
     });

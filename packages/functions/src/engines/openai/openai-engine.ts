@@ -1,15 +1,7 @@
 import { EngineOutputInvalidError } from "@cvpipe/core/errors";
 import type { TailoringEngine } from "@cvpipe/core/ports/tailoring-engine";
 import { DEFAULT_PROMPT_TEMPLATES, type PromptTemplates } from "@cvpipe/core/tailoring/default-prompts";
-import {
-  assertRestored,
-  invalidAnswerError,
-  MalformedAnswerError,
-  parseResumeAnswer,
-  retryInstruction,
-} from "@cvpipe/core/tailoring/model-answer";
-import { redactPii } from "@cvpipe/core/tailoring/pii";
-import { fillTemplate, promptValues } from "@cvpipe/core/tailoring/prompt-template";
+import { MODEL_DEFAULTS, tailorWithModel } from "@cvpipe/core/tailoring/model-dialogue";
 import type { EngineOutput, TailorRequest, TokenUsage } from "@cvpipe/core/tailoring/types";
 import {
   type ChatCompletion,
@@ -39,15 +31,11 @@ interface ChatMessage {
   readonly content: string;
 }
 
-const addUsage = (a: TokenUsage | undefined, b: ChatCompletion["usage"]): TokenUsage | undefined => {
-  if (b === undefined) return a;
-  const input = (a?.inputTokens ?? 0) + (b.prompt_tokens ?? 0);
-  const output = (a?.outputTokens ?? 0) + (b.completion_tokens ?? 0);
-  return {
-    inputTokens: input,
-    outputTokens: output,
-    totalTokens: (a?.totalTokens ?? 0) + (b.total_tokens ?? (b.prompt_tokens ?? 0) + (b.completion_tokens ?? 0)),
-  };
+/** A completion's token counts as the engine output's. */
+const tokensOf = (u: NonNullable<ChatCompletion["usage"]>): TokenUsage => {
+  const input = u.prompt_tokens ?? 0;
+  const output = u.completion_tokens ?? 0;
+  return { inputTokens: input, outputTokens: output, totalTokens: u.total_tokens ?? input + output };
 };
 
 /**
@@ -81,18 +69,22 @@ export class OpenAiEngine implements TailoringEngine {
   }
 
   async tailor(request: TailorRequest): Promise<EngineOutput> {
-    const redaction = this.#options.piiRedaction ? redactPii(request.cv) : undefined;
-    const values = promptValues(request, redaction?.resume ?? request.cv);
-    const messages: ChatMessage[] = [
-      { role: "system", content: fillTemplate(this.#templates.system, values) },
-      { role: "user", content: fillTemplate(this.#templates.user, values) },
-    ];
-    let usage: TokenUsage | undefined;
-    const malformedRetries = this.#options.malformedRetries ?? 1;
-
-    for (let attempt = 0; ; attempt++) {
-      const completion = await this.#complete(messages);
-      usage = addUsage(usage, completion.usage);
+    const settings = {
+      templates: this.#templates,
+      piiRedaction: this.#options.piiRedaction,
+      malformedRetries: this.#options.malformedRetries,
+      modelId: this.#options.model,
+    };
+    return tailorWithModel(request, settings, async (prompt, retries) => {
+      // A tool call's arguments are the answer's text when it is echoed back.
+      const completion = await this.#complete([
+        { role: "system", content: prompt.system },
+        { role: "user", content: prompt.user },
+        ...retries.flatMap((r): ChatMessage[] => [
+          { role: "assistant", content: r.answer },
+          { role: "user", content: r.instruction },
+        ]),
+      ]);
       const choice = completion.choices?.[0];
       const refusal = choice?.message?.refusal;
       if (choice?.finish_reason === "content_filter" || (typeof refusal === "string" && refusal !== "")) {
@@ -101,21 +93,9 @@ export class OpenAiEngine implements TailoringEngine {
           { finishReason: choice?.finish_reason ?? null },
         );
       }
-      const answer = answerOf(completion);
-      try {
-        const resume = parseResumeAnswer(answer, redaction?.restore);
-        assertRestored(resume, redaction);
-        return { resume, modelId: this.#options.model, ...(usage === undefined ? {} : { usage }) };
-      } catch (error) {
-        if (!(error instanceof MalformedAnswerError)) throw error;
-        if (attempt >= malformedRetries) throw invalidAnswerError(error);
-        // Ask again once, saying what was wrong (a tool call's arguments are the answer's text here).
-        messages.push(
-          { role: "assistant", content: answer.text.slice(0, 4000) || "(empty)" },
-          { role: "user", content: retryInstruction(error) },
-        );
-      }
-    }
+      const usage = completion.usage;
+      return { answer: answerOf(completion), ...(usage === undefined ? {} : { usage: tokensOf(usage) }) };
+    });
   }
 
   /** One completion in the best form the server takes, stepping down when it refuses one. */
@@ -126,8 +106,8 @@ export class OpenAiEngine implements TailoringEngine {
         return await this.#client.complete({
           model: this.#options.model,
           messages,
-          temperature: this.#options.temperature ?? 0,
-          max_tokens: this.#options.maxTokens ?? 4096,
+          temperature: this.#options.temperature ?? MODEL_DEFAULTS.temperature,
+          max_tokens: this.#options.maxTokens ?? MODEL_DEFAULTS.maxTokens,
           ...outputParameters(mode),
         });
       } catch (error) {
