@@ -19,6 +19,7 @@ import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { withTestingCondition } from "../scripts/testing-condition.ts";
 import { runGrowth } from "./linear-time.ts";
 import type { Scenario, ScenarioRow } from "./scenario.ts";
 import {
@@ -31,6 +32,8 @@ import {
 } from "./support/report.ts";
 
 const benchDir = import.meta.dirname;
+// Scenarios import the packages' testing/ modules (scripts/testing-condition.ts); they run as children.
+process.env["NODE_OPTIONS"] = withTestingCondition(process.env["NODE_OPTIONS"]);
 const repoRoot = join(benchDir, "..");
 const scenariosDir = join(benchDir, "scenarios");
 const resultsDir = join(benchDir, "results");

@@ -18,8 +18,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
+import { withTestingCondition } from "./testing-condition.ts";
 
 const root = join(import.meta.dirname, "..");
+// Every file, and whatever it starts, may import the packages' testing/ modules (testing-condition.ts).
+process.env["NODE_OPTIONS"] = withTestingCondition(process.env["NODE_OPTIONS"]);
 const filters = process.argv.slice(2);
 const concurrency = Number(process.env["TEST_CONCURRENCY"] ?? 2);
 const backends = new Set((process.env["CVPIPE_TEST_BACKENDS"] ?? "embedded,moto").split(/[\s,]+/).filter(Boolean));

@@ -35,7 +35,8 @@ test("a file alive after its summary: failed with its live handles, and a file e
   scratch = mkdtempSync(join(tmpdir(), "cvpipe-runner-"));
   mkdirSync(join(scratch, "scripts"));
   for (const dir of ["test", "packages", "infra"]) mkdirSync(join(scratch, dir));
-  copyFileSync(join(root, "scripts/test.ts"), join(scratch, "scripts/test.ts"));
+  for (const file of ["scripts/test.ts", "scripts/testing-condition.ts"])
+    copyFileSync(join(root, file), join(scratch, file));
   writeFileSync(join(scratch, "package.json"), `{"type":"module"}\n`);
   // Held until killed: a timer that never ends.
   writeFileSync(join(scratch, "test/held.test.ts"), `${summary}\nsetInterval(() => {}, 1000);\n`);
