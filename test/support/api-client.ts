@@ -66,13 +66,13 @@ export class ApiClient {
 
   /** Polls a job until it is SUCCEEDED or FAILED (or the deadline passes). */
   async waitForJob(jobId: string, opts: { tenant?: string; user?: string; timeoutMs?: number } = {}): Promise<any> {
-    const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
+    const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
     for (;;) {
       const res = await this.request("GET", `/v1/jobs/${jobId}`, opts);
       const status = res.body?.data?.status;
       if (status === "SUCCEEDED" || status === "FAILED") return res.body.data;
       if (Date.now() > deadline)
-        throw new Error(`job ${jobId} still ${status ?? res.status} after ${opts.timeoutMs ?? 20_000} ms`);
+        throw new Error(`job ${jobId} still ${status ?? res.status} after ${opts.timeoutMs ?? 60_000} ms`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
