@@ -35,6 +35,9 @@ export interface QueueTarget {
   readonly dlqArn: string;
 }
 
+/** A queue's name, the last segment of its URL (the target's, so a stage's staged name). */
+export const queueNameOf = (url: string): string => url.slice(url.lastIndexOf("/") + 1);
+
 export interface Target {
   /** "local" or the stage name. */
   readonly name: string;
