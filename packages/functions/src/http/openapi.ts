@@ -213,6 +213,18 @@ const withoutBodies = (responses: Record<string, { description: string }>) =>
 /** The codes every operation behind the JWT authorizer may answer, besides its own. */
 const AUTHORIZED: HttpErrorCode[] = ["UNAUTHORIZED", "FORBIDDEN"];
 
+/** What a write carrying a CV (a job, an upload, a new version) may answer besides its success. */
+const CV_WRITE_ERRORS: HttpErrorCode[] = [
+  "VALIDATION_ERROR",
+  "INVALID_CV",
+  ...AUTHORIZED,
+  "CV_NOT_FOUND",
+  "IDEMPOTENCY_KEY_REUSED",
+  "PAYLOAD_TOO_LARGE",
+  "UNSUPPORTED_MEDIA_TYPE",
+  "DEPENDENCY_UNAVAILABLE",
+];
+
 /** The id an answer names: always one of the well-formed ones (the caller's, the request id, or a UUID). */
 const CORRELATION_ID_ANSWERED = {
   description:
@@ -271,16 +283,7 @@ export const openApiDocument = (options: OpenApiOptions = {}) => {
       `ALREADY_CREATED: an earlier request with the same ${api.idempotencyKey.header} stored it`,
       answers.success("cvStored"),
     ),
-    ...errors(
-      "VALIDATION_ERROR",
-      "INVALID_CV",
-      ...AUTHORIZED,
-      "CV_NOT_FOUND",
-      "IDEMPOTENCY_KEY_REUSED",
-      "PAYLOAD_TOO_LARGE",
-      "UNSUPPORTED_MEDIA_TYPE",
-      "DEPENDENCY_UNAVAILABLE",
-    ),
+    ...errors(...CV_WRITE_ERRORS),
   });
   return {
     openapi: "3.1.0",
@@ -355,16 +358,7 @@ export const openApiDocument = (options: OpenApiOptions = {}) => {
                 `accepted (ALREADY_ACCEPTED: an earlier request with the same ${api.idempotencyKey.header} created the job)`,
                 answers.success("submitJob"),
               ),
-              ...errors(
-                "VALIDATION_ERROR",
-                "INVALID_CV",
-                ...AUTHORIZED,
-                "CV_NOT_FOUND",
-                "IDEMPOTENCY_KEY_REUSED",
-                "PAYLOAD_TOO_LARGE",
-                "UNSUPPORTED_MEDIA_TYPE",
-                "DEPENDENCY_UNAVAILABLE",
-              ),
+              ...errors(...CV_WRITE_ERRORS),
             },
           },
           get: {
