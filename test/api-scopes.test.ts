@@ -9,6 +9,7 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { clockFromEnv } from "@cvpipe/core/ports/clock";
 import { mintToken } from "@cvpipe/local/jwt-keys";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -17,9 +18,11 @@ import { repoRoot, startTestStack, type TestStack } from "./support/stack.ts";
 
 const exec = promisify(execFile);
 let stack: TestStack;
+/** The stack's clock: the events fixture is dated just before it, whatever today is. */
+const START = new Date("2026-11-18T10:00:00Z");
 
 test.before(async () => {
-  stack = await startTestStack({ pollers: false });
+  stack = await startTestStack({ pollers: false, clockStart: START });
 });
 test.after(async () => stack?.close());
 
@@ -50,8 +53,11 @@ const shapes: readonly Shape[] = [
   { name: "scp", claims: { scp: ["cvpipe/jobs.read", "cvpipe/events.write"] }, may: ["list", "get", "events"] },
 ];
 
+/** The stack's "now", which the gateway checks tokens against. */
+const stackNow = () => clockFromEnv(process.env).now();
+
 const token = (user: string, claims: Record<string, unknown>) =>
-  mintToken(stack.keys, { tenantId: "scopes", userId: user, scopes: [], extraClaims: claims });
+  mintToken(stack.keys, { tenantId: "scopes", userId: user, scopes: [], extraClaims: claims, now: stackNow() });
 
 /** Runs one action with the token; the job `jobId` exists and belongs to the same user. */
 const attempt = async (action: Action, bearer: string, jobId: string) => {
@@ -112,6 +118,7 @@ test("scopes: an invalid token is a 401 even where its scopes would not do (vali
     userId: "late",
     ttlSeconds: -60,
     extraClaims: { scope: "cvpipe/events.write" },
+    now: stackNow(),
   });
   const res = await stack.api.request("POST", "/v1/jobs", {
     token: expired,

@@ -4,7 +4,7 @@
  * of the stand-in's errors. An integration test, here because @cvpipe/aws
  * does not depend on @cvpipe/local.
  */
-import { BedrockRuntimeClient, ConverseCommand } from "@aws-sdk/client-bedrock-runtime";
+import { ConverseCommand } from "@aws-sdk/client-bedrock-runtime";
 import { BedrockEngine, type BedrockEngineOptions, isTransientBedrockError } from "@cvpipe/aws/bedrock/bedrock-engine";
 import { EngineOutputInvalidError } from "@cvpipe/core/errors";
 import { resumeIssues } from "@cvpipe/core/resume/validate-resume";
@@ -13,21 +13,12 @@ import { tailorCv } from "@cvpipe/core/tailoring/tailor-cv";
 import { type BedrockServer, startBedrockServer } from "@cvpipe/local/bedrock-server";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { cv, rejection, request } from "./support/model-engine-case.ts";
+import { standInBedrockClient, standInBedrockEngine } from "./support/bedrock-stand-in.ts";
+import { redactionCase, rejection, request } from "./support/model-engine-case.ts";
 
 let server: BedrockServer;
-const noSleep = async (): Promise<void> => {};
-
 const engine = (modelId: string, options: Partial<BedrockEngineOptions> = {}): BedrockEngine =>
-  new BedrockEngine(
-    new BedrockRuntimeClient({
-      endpoint: server.url,
-      region: "us-east-1",
-      credentials: { accessKeyId: "test", secretAccessKey: "test" },
-      maxAttempts: 1,
-    }),
-    { modelId, piiRedaction: false, sleep: noSleep, ...options },
-  );
+  standInBedrockEngine(server.url, { modelId, ...options });
 
 test.before(async () => {
   server = await startBedrockServer();
@@ -96,12 +87,7 @@ test("throttled twice → succeeds on the third request", async () => {
 
 test("the SDK's own retry strategy also handles ThrottlingException", async () => {
   server.script({ error: "ThrottlingException", status: 429 }, { error: "InternalServerException", status: 500 });
-  const client = new BedrockRuntimeClient({
-    endpoint: server.url,
-    region: "us-east-1",
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
-    maxAttempts: 3,
-  });
+  const client = standInBedrockClient(server.url, 3);
   const output = await new BedrockEngine(client, { modelId: "m", piiRedaction: false, maxAttempts: 1 }).tailor(request);
   assert.ok(output.resume.work);
   assert.equal(
@@ -151,28 +137,8 @@ test("guardrail: guardrailConfig is sent; guardrail_intervened → non-retryable
   });
 });
 
-test("PII redaction: nothing personal reaches the server, and the output has it back", async () => {
-  const result = await tailorCv(engine("anthropic.claude-test", { piiRedaction: true }), request, { bannedClaims: [] });
-  const wire = JSON.stringify(server.requests.map((r) => r.body));
-  for (const secret of [
-    "Jane",
-    "Doe",
-    "jane.doe@example.org",
-    "7946",
-    "janedoe.dev",
-    "github.com/janedoe",
-    "Baker Street",
-    "NW1 6XE",
-  ]) {
-    assert.not.ok(wire.includes(secret), `${secret} reached the model`);
-  }
-  assert.ok(wire.includes("[EMAIL_1]") && wire.includes("[NAME_1]") && wire.includes("[PHONE_1]"));
-  assert.equal(result.resume.basics?.email, "jane.doe@example.org");
-  assert.equal(result.resume.basics?.name, "Jane Doe");
-  assert.equal(result.resume.basics?.location, cv.basics?.location);
-  assert.equal(result.resume.basics?.profiles, cv.basics?.profiles);
-  assert.ok(result.verification.passed);
-});
+test("PII redaction: nothing personal reaches the server, and the output has it back", () =>
+  redactionCase(engine("anthropic.claude-test", { piiRedaction: true }), () => server.requests.map((r) => r.body)));
 
 test("extractJson tolerates fences and surrounding prose", () => {
   assert.equal(extractJson('Here:\n```json\n{"a":1}\n```\nDone.'), { a: 1 });
@@ -181,12 +147,7 @@ test("extractJson tolerates fences and surrounding prose", () => {
 });
 
 test("the server answers an empty conversation with a ValidationException the SDK recognises", async () => {
-  const client = new BedrockRuntimeClient({
-    endpoint: server.url,
-    region: "us-east-1",
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
-    maxAttempts: 1,
-  });
+  const client = standInBedrockClient(server.url);
   try {
     await client.send(new ConverseCommand({ modelId: "m", messages: [] }));
     assert.unreachable();

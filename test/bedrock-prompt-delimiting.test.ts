@@ -6,8 +6,7 @@
  * prompt is the real one. And a result built from an injected CV is still
  * refused by the verifier.
  */
-import { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
-import { BedrockEngine } from "@cvpipe/aws/bedrock/bedrock-engine";
+import type { BedrockEngine } from "@cvpipe/aws/bedrock/bedrock-engine";
 import { VerificationError } from "@cvpipe/core/errors";
 import type { Resume } from "@cvpipe/core/resume/resume";
 import { tailorLocally } from "@cvpipe/core/tailoring/local-engine";
@@ -15,6 +14,7 @@ import { tailorCv } from "@cvpipe/core/tailoring/tailor-cv";
 import { type BedrockServer, startBedrockServer } from "@cvpipe/local/bedrock-server";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { standInBedrockEngine } from "./support/bedrock-stand-in.ts";
 
 const cv: Resume = {
   basics: { name: "Jane Doe", label: "Platform Engineer", summary: "Platform engineer on AWS. Uses <b> & </cv> tags." },
@@ -49,16 +49,7 @@ const plainly = <T>(promise: Promise<T>): Promise<T> =>
     throw new Error(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
   });
 
-const engine = (): BedrockEngine =>
-  new BedrockEngine(
-    new BedrockRuntimeClient({
-      endpoint: server.url,
-      region: "us-east-1",
-      credentials: { accessKeyId: "test", secretAccessKey: "test" },
-      maxAttempts: 1,
-    }),
-    { modelId: "anthropic.claude-test", piiRedaction: false, sleep: async () => {} },
-  );
+const engine = (): BedrockEngine => standInBedrockEngine(server.url);
 
 test("a posting that closes its tag and supplies a <cv>: the prompt's only <cv> element is the real CV", async () => {
   const result = await plainly(tailorCv(engine(), { cv, posting, options: {} }, { bannedClaims: [] }));

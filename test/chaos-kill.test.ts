@@ -40,7 +40,7 @@ import { Rng } from "@cvpipe/core/testing/random";
 import { tables } from "@cvpipe/core/topology";
 import { mintToken, readKeys } from "@cvpipe/local/jwt-keys";
 import type { LocalSettings } from "@cvpipe/local/settings";
-import type { StackInfo } from "@cvpipe/local/stack";
+import { STACK_INFO_FILE, type StackInfo } from "@cvpipe/local/stack";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { checkedFetch } from "./support/answer-contract.ts";
@@ -251,7 +251,7 @@ test("SIGKILLed while draining, restarted: no job or event lost or duplicated, r
     return p;
   };
   let stack = await start();
-  const info = JSON.parse(readFileSync(join(settings.dataDir, "stack.json"), "utf8")) as StackInfo;
+  const info = JSON.parse(readFileSync(join(settings.dataDir, STACK_INFO_FILE), "utf8")) as StackInfo;
   // The stack's own endpoints (the same ports after every restart), for this process's clients only:
   // the stack processes must not inherit them.
   const sdkEnv = {

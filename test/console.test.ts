@@ -14,7 +14,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { createSqsClient } from "@cvpipe/aws/clients";
-import { peekDlq } from "@cvpipe/aws/dlq";
 import { decodePng, pixelStats, regionHasContent } from "@cvpipe/core/report/testing/png";
 import { api } from "@cvpipe/core/topology";
 import { mintToken } from "@cvpipe/local/jwt-keys";
@@ -22,6 +21,7 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { fixture } from "./support/fixtures.ts";
+import { jobInDlq, waitForJobInDlq } from "./support/queues.ts";
 import { startTestStack, type TestStack, until } from "./support/stack.ts";
 
 const executable = ["chromium", "chromium-browser", "google-chrome"]
@@ -97,12 +97,7 @@ browserTest(
     assert.is(failed.error.code, "ENGINE_UNAVAILABLE");
     const sqs = createSqsClient();
     const q = stack.info.queues.tailoringJobs;
-    await until(
-      "the job's message in the DLQ",
-      async () =>
-        (await peekDlq(sqs, q.dlqUrl)).some((m) => (m.json as { jobId?: string })?.jobId === jobId) ? true : undefined,
-      30_000,
-    );
+    await waitForJobInDlq(sqs, q.dlqUrl, jobId);
 
     const context = await browser!.newContext({ viewport: { width: 1200, height: 800 } });
     const errors: string[] = [];
@@ -158,10 +153,7 @@ browserTest(
       await page.click("#dry-run");
       assert.match((await page.textContent("#redrive-summary")) ?? "", /dry run: 1 message\(s\) would move/);
       assert.is(await page.locator("#moved tr.dead", { hasText: jobId }).count(), 1);
-      assert.ok(
-        (await peekDlq(sqs, q.dlqUrl)).some((m) => (m.json as { jobId?: string })?.jobId === jobId),
-        "still in the DLQ after the dry run",
-      );
+      assert.ok(await jobInDlq(sqs, q.dlqUrl, jobId), "still in the DLQ after the dry run");
       const still = await stack.api.request("GET", `/v1/jobs/${jobId}`, { tenant: TENANT });
       assert.is(still.body.data.status, "FAILED", "the dry run did not run the job");
 

@@ -12,7 +12,7 @@ import { tables } from "@cvpipe/core/topology";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { fixture } from "./support/fixtures.ts";
-import { queueDepth } from "./support/queues.ts";
+import { isJobMessage, queueDepth, waitForJobInDlq } from "./support/queues.ts";
 import { startTestStack, type TestStack, until } from "./support/stack.ts";
 
 const body = fixture("http/post-job.valid.json");
@@ -135,18 +135,13 @@ test("a job that exhausted its attempts on throttling completes once after a DLQ
 
   const sqs = createSqsClient();
   const q = stack.info.queues.tailoringJobs;
-  await until(
-    "the job's message in the DLQ",
-    async () =>
-      (await peekDlq(sqs, q.dlqUrl)).some((m) => (m.json as { jobId?: string })?.jobId === jobId) ? true : undefined,
-    30_000,
-  );
+  await waitForJobInDlq(sqs, q.dlqUrl, jobId);
   const report = await redriveDlq(sqs, {
     sourceUrl: q.url,
     sourceArn: q.arn,
     dlqUrl: q.dlqUrl,
     dlqArn: q.dlqArn,
-    filter: (m) => (m.json as { jobId?: string })?.jobId === jobId,
+    filter: isJobMessage(jobId),
   });
   assert.is(report.method, "send-then-delete", "fauxqs has no move tasks");
   assert.is(report.moved.length, 1);

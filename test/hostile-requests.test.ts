@@ -13,6 +13,7 @@ import { createSqsClient } from "@cvpipe/aws/clients";
 import { identityProblem } from "@cvpipe/core/contracts/identity";
 import { messageGroupId } from "@cvpipe/core/contracts/message-envelope";
 import { LOCAL_AUDIENCE, LOCAL_ISSUER } from "@cvpipe/local/jwt-keys";
+import { STACK_INFO_FILE } from "@cvpipe/local/stack";
 import { base64url, CompactSign, importJWK, SignJWT } from "jose";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -356,7 +357,7 @@ test("data directory owner-only; the id secret is 0600 and never in stack.json, 
   assert.is(lstatSync(join(dir, "keys")).mode & 0o777, 0o700);
   const secret = readFileSync(secretFile, "utf8").trim();
   assert.ok(secret.length >= 32);
-  assert.not.ok(readFileSync(join(dir, "stack.json"), "utf8").includes(secret));
+  assert.not.ok(readFileSync(join(dir, STACK_INFO_FILE), "utf8").includes(secret));
   assert.not.ok(Object.values(process.env).some((v) => v?.includes(secret)));
   assert.not.ok(stack.lines.some((l) => l.includes(secret)));
 });

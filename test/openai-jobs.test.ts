@@ -7,12 +7,12 @@
  * its scenario by `cvpipe-scenario-<name>` in its posting's title.
  */
 import { createSqsClient } from "@cvpipe/aws/clients";
-import { peekDlq } from "@cvpipe/aws/dlq";
 import { type OpenAiServer, startOpenAiServer } from "@cvpipe/local/openai-server";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { fixture } from "./support/fixtures.ts";
-import { startTestStack, type TestStack, until } from "./support/stack.ts";
+import { waitForJobInDlq } from "./support/queues.ts";
+import { startTestStack, type TestStack } from "./support/stack.ts";
 
 const body = fixture("http/post-job.valid.json");
 let stack: TestStack;
@@ -115,16 +115,7 @@ test("unavailable: retried by the engine and by the queue, then FAILED (ENGINE_U
   const statuses = requestsFor("unavailable").map((r) => r.status);
   assert.equal(statuses, Array(9).fill(503), "three calls per delivery");
   // Never lost: the message waits in the DLQ for a redrive once the server is back.
-  await until(
-    "the job's message in the DLQ",
-    async () =>
-      (await peekDlq(createSqsClient(), stack.info.queues.tailoringJobs.dlqUrl)).some(
-        (m) => (m.json as { jobId?: string })?.jobId === jobId,
-      )
-        ? true
-        : undefined,
-    20_000,
-  );
+  await waitForJobInDlq(createSqsClient(), stack.info.queues.tailoringJobs.dlqUrl, jobId, 20_000);
 });
 
 test.run();

@@ -34,7 +34,7 @@ import type { ApplyOutcome } from "@cvpipe/core/ports/analytics-stores";
 import type { OutgoingMessage, QueuePublisher } from "@cvpipe/core/ports/queue-publisher";
 import type { EngineOutput, TailoringEngine, TailorRequest } from "@cvpipe/core/tailoring/types";
 import { seededRandom } from "@cvpipe/core/testing/random";
-import { flush, gated, StepScheduler } from "@cvpipe/core/testing/step-scheduler";
+import { type Exploration, exploreSchedules, flush, gated, StepScheduler } from "@cvpipe/core/testing/step-scheduler";
 import { jobIndexes, tables } from "@cvpipe/core/topology";
 import { type ProcessJobDeps, processJob } from "@cvpipe/functions/app/process-job";
 import { submitJob } from "@cvpipe/functions/app/submit-job";
@@ -91,27 +91,13 @@ const runOnce = async (sc: Scenario, pick: (enabled: readonly number[]) => numbe
   return { stores, errors };
 };
 
-/** Stateless DFS over every interleaving (up to `limit` runs). */
-const explore = async (sc: Scenario, limit: number): Promise<{ runs: number; exhausted: boolean; bad: string[] }> => {
-  let prefix: number[] = [];
-  const bad: string[] = [];
-  for (let runs = 1; runs <= limit; runs++) {
-    const trace: { choice: number; n: number; pid: number }[] = [];
-    const { stores, errors } = await runOnce(sc, (enabled) => {
-      const choice = trace.length < prefix.length ? (prefix[trace.length] ?? 0) : 0;
-      const pid = enabled[choice] ?? enabled[0] ?? 0;
-      trace.push({ choice, n: enabled.length, pid });
-      return pid;
-    });
-    const problem = errors.length > 0 ? `threw ${String(errors[0])}` : sc.check(stores);
-    if (problem && bad.length < 3) bad.push(`${problem} — schedule ${trace.map((t) => t.pid).join("")}`);
-    let i = trace.length - 1;
-    while (i >= 0 && (trace[i]?.choice ?? 0) + 1 >= (trace[i]?.n ?? 0)) i--;
-    if (i < 0) return { runs, exhausted: true, bad };
-    prefix = [...trace.slice(0, i).map((t) => t.choice), (trace[i]?.choice ?? 0) + 1];
-  }
-  return { runs: limit, exhausted: false, bad };
-};
+/** Every interleaving of `sc` (up to `limit` runs), each checked by the scenario. */
+const explore = (sc: Scenario, limit: number): Promise<Exploration> =>
+  exploreSchedules(
+    (pick) => runOnce(sc, pick),
+    ({ stores, errors }) => (errors.length > 0 ? `threw ${String(errors[0])}` : sc.check(stores)),
+    limit,
+  );
 
 const randomRuns = async (sc: Scenario, runs: number, seed: number): Promise<string[]> => {
   const rand = seededRandom(seed);

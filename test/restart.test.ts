@@ -11,6 +11,7 @@ import { createDocumentClient, createSqsClient } from "@cvpipe/aws/clients";
 import { tables } from "@cvpipe/core/topology";
 import { readKeys } from "@cvpipe/local/jwt-keys";
 import type { LocalSettings } from "@cvpipe/local/settings";
+import { STACK_INFO_FILE } from "@cvpipe/local/stack";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { fixture } from "./support/fixtures.ts";
@@ -30,7 +31,7 @@ const start = async (env: Record<string, string> = {}): Promise<StackProcess> =>
 const api = () => new ApiClient(`http://127.0.0.1:${settings.apiPort}`, { keys: readKeys(settings.dataDir) });
 
 const useEndpoints = () => {
-  const info = JSON.parse(readFileSync(join(settings.dataDir, "stack.json"), "utf8"));
+  const info = JSON.parse(readFileSync(join(settings.dataDir, STACK_INFO_FILE), "utf8"));
   Object.assign(process.env, {
     AWS_REGION: "us-east-1",
     AWS_ACCESS_KEY_ID: "test",

@@ -44,8 +44,11 @@ const realJob = () => {
 
 let stack: TestStack;
 
+/** The stack's clock: the events below are dated two days before it, whatever today is. */
+const START = new Date("2026-11-18T10:00:00Z");
+
 test.before(async () => {
-  stack = await startTestStack();
+  stack = await startTestStack({ clockStart: START });
 });
 test.after(async () => stack?.close());
 

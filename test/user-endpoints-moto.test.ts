@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
 import { ListQueuesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { buckets, queues } from "@cvpipe/core/topology";
-import type { StackInfo } from "@cvpipe/local/stack";
+import { STACK_INFO_FILE, type StackInfo } from "@cvpipe/local/stack";
 import { test as uvuTest } from "uvu";
 import * as assert from "uvu/assert";
 import { fixture } from "./support/fixtures.ts";
@@ -37,7 +37,7 @@ const jobFlows = async (stack: StackProcess, user: string): Promise<void> => {
   assert.is(job.result.resume.basics.name, "Dana Okafor");
 };
 
-const stackInfo = (dataDir: string): StackInfo => JSON.parse(readFileSync(join(dataDir, "stack.json"), "utf8"));
+const stackInfo = (dataDir: string): StackInfo => JSON.parse(readFileSync(join(dataDir, STACK_INFO_FILE), "utf8"));
 
 it("AWS_ENDPOINT_URL_SQS and _S3 at moto: no fauxqs, queues and bucket provisioned there, a job flows", async () => {
   const m = moto!;

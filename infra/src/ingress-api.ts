@@ -5,7 +5,7 @@
  * may cause a 5xx by its content, so any 5xx is a fault).
  */
 import { CORS } from "@cvpipe/core/contracts/cors";
-import { api as apiSpec, type FunctionId, type RouteSpec } from "@cvpipe/core/topology";
+import { api as apiSpec, type FunctionId, type RouteSpec, stagedApiName } from "@cvpipe/core/topology";
 import { Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
 import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
 import * as apigw from "aws-cdk-lib/aws-apigatewayv2";
@@ -33,7 +33,7 @@ export class IngressApi extends Construct {
     const { config, functions, alarms } = props;
 
     this.api = new apigw.HttpApi(this, "Api", {
-      apiName: `cvpipe-${config.stage}`,
+      apiName: stagedApiName(config.stage),
       description: "cvpipe ingress: tailoring jobs and analytics events",
       createDefaultStage: false,
       // Browser producers: the deployment's origins, the fixed rest from core (the local gateway imitates it).

@@ -3,10 +3,10 @@
  * live in one account and operators recognise every resource by its topology
  * name. FIFO queue names must keep their `.fifo` suffix.
  */
-import { stagedName } from "@cvpipe/core/topology";
+import { stackName, stagedName } from "@cvpipe/core/topology";
 import { Aws } from "aws-cdk-lib";
 
-export { stagedName };
+export { stackName, stagedName };
 
 /** Bucket names are global: account and region make them unique. */
 export const stagedBucketName = (name: string, stage: string): string =>
@@ -17,5 +17,3 @@ export const stagedBucketName = (name: string, stage: string): string =>
  * name the roles that may use it before they exist.
  */
 export const functionRoleName = (id: string, stage: string): string => `cvpipe-${stage}-${id}-function`;
-
-export const stackName = (stage: string, part: "stateful" | "service"): string => `cvpipe-${stage}-${part}`;

@@ -3,7 +3,9 @@
  * (name, email, phone, address, profile) for the redaction cases, and a posting it matches.
  */
 import { CvpipeError } from "@cvpipe/core/errors";
+import type { TailoringEngine } from "@cvpipe/core/ports/tailoring-engine";
 import type { Resume } from "@cvpipe/core/resume/resume";
+import { tailorCv } from "@cvpipe/core/tailoring/tailor-cv";
 import * as assert from "uvu/assert";
 
 export const cv: Resume = {
@@ -51,4 +53,31 @@ export const rejection = async (promise: Promise<unknown>): Promise<CvpipeError>
     return error as CvpipeError;
   }
   throw new Error("expected a rejection");
+};
+
+/**
+ * The PII redaction case every model engine passes: `engine` redacts; nothing personal of `cv` is in
+ * the bodies its server received (`sent`), placeholders are, and the tailored CV has the real values back.
+ */
+export const redactionCase = async (engine: TailoringEngine, sent: () => readonly unknown[]): Promise<void> => {
+  const result = await tailorCv(engine, request, { bannedClaims: [] });
+  const wire = JSON.stringify(sent());
+  for (const secret of [
+    "Jane",
+    "Doe",
+    "jane.doe@example.org",
+    "7946",
+    "janedoe.dev",
+    "github.com/janedoe",
+    "Baker Street",
+    "NW1 6XE",
+  ]) {
+    assert.not.ok(wire.includes(secret), `${secret} reached the model`);
+  }
+  assert.ok(wire.includes("[EMAIL_1]") && wire.includes("[NAME_1]") && wire.includes("[PHONE_1]"));
+  assert.equal(result.resume.basics?.email, "jane.doe@example.org");
+  assert.equal(result.resume.basics?.name, "Jane Doe");
+  assert.equal(result.resume.basics?.location, cv.basics?.location);
+  assert.equal(result.resume.basics?.profiles, cv.basics?.profiles);
+  assert.ok(result.verification.passed);
 };

@@ -1,7 +1,8 @@
 /**
  * The stack's queues read from outside with an SQS client, as the CLI reads
  * them: each queue's depth (visible, in flight, delayed), every queue and DLQ
- * of a stack by name, a wait for queues to drain, and a purge.
+ * of a stack by name, a wait for queues to drain, a purge, and a tailoring job's
+ * message in a DLQ.
  */
 import {
   DeleteMessageCommand,
@@ -10,7 +11,9 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
+import { type DlqMessage, peekDlq } from "@cvpipe/aws/dlq";
 import type { StackInfo } from "@cvpipe/local/stack";
+import { until } from "./until.ts";
 
 /** One queue's messages as SQS approximates them. */
 export interface Depth {
@@ -138,3 +141,21 @@ export const drainQueues = async (sqs: SQSClient, queues: StackInfo["queues"]): 
   }
   return drained;
 };
+
+/** A DLQ filter: the message of the tailoring job `jobId`. */
+export const isJobMessage =
+  (jobId: string) =>
+  (m: DlqMessage): boolean =>
+    (m.json as { jobId?: string } | undefined)?.jobId === jobId;
+
+/** Whether the DLQ at `dlqUrl` holds the message of the tailoring job `jobId` now. */
+export const jobInDlq = async (sqs: SQSClient, dlqUrl: string, jobId: string): Promise<boolean> =>
+  (await peekDlq(sqs, dlqUrl)).some(isJobMessage(jobId));
+
+/** Waits until the job's message is in the DLQ at `dlqUrl` (up to `timeoutMs`, default 30 s). */
+export const waitForJobInDlq = (sqs: SQSClient, dlqUrl: string, jobId: string, timeoutMs = 30_000): Promise<true> =>
+  until(
+    "the job's message in the DLQ",
+    async () => ((await jobInDlq(sqs, dlqUrl, jobId)) ? true : undefined),
+    timeoutMs,
+  );

@@ -14,7 +14,7 @@ import { connect } from "node:net";
 import { join } from "node:path";
 import { type LocalKeys, readKeys } from "@cvpipe/local/jwt-keys";
 import type { LocalSettings } from "@cvpipe/local/settings";
-import type { StackInfo } from "@cvpipe/local/stack";
+import { STACK_INFO_FILE, type StackInfo } from "@cvpipe/local/stack";
 import { ApiClient } from "./api-client.ts";
 import { treeRss } from "./process-stats.ts";
 import { repoRoot, testSettings } from "./settings.ts";
@@ -129,7 +129,7 @@ export const startStackProcess = async (options: StackProcessOptions): Promise<S
   await waitReady(stack, 60_000);
   return {
     ...stack,
-    info: JSON.parse(readFileSync(join(settings.dataDir, "stack.json"), "utf8")) as StackInfo,
+    info: JSON.parse(readFileSync(join(settings.dataDir, STACK_INFO_FILE), "utf8")) as StackInfo,
     keys: readKeys(settings.dataDir),
     dataDir: settings.dataDir,
     stop: async () => {

@@ -11,6 +11,7 @@ import { clockFromEnv } from "@cvpipe/core/ports/clock";
 import { api } from "@cvpipe/core/topology";
 import { mintToken, readKeys } from "@cvpipe/local/jwt-keys";
 import { settingsFromEnv } from "@cvpipe/local/settings";
+import { API_URL_ENV, STAGE_ENV, TOKEN_ENV } from "./cli-env.ts";
 import { readStackInfo, UsageError } from "./stack-info.ts";
 
 export interface ApiAnswer {
@@ -36,12 +37,12 @@ export const producerApi = async (
 ): Promise<ProducerApi> => {
   let url: string;
   let token: string;
-  if (process.env["CVPIPE_STAGE"]) {
-    url = process.env["CVPIPE_API_URL"] ?? "";
-    token = process.env["CVPIPE_TOKEN"] ?? "";
+  if (process.env[STAGE_ENV]) {
+    url = process.env[API_URL_ENV] ?? "";
+    token = process.env[TOKEN_ENV] ?? "";
     if (!url || !token) {
       throw new UsageError(
-        "on a deployed stage the producer commands need CVPIPE_API_URL (the stack's ApiUrl output) and CVPIPE_TOKEN (a JWT from your identity provider)",
+        `on a deployed stage the producer commands need ${API_URL_ENV} (the stack's ApiUrl output) and ${TOKEN_ENV} (a JWT from your identity provider)`,
       );
     }
   } else {

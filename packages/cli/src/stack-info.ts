@@ -16,8 +16,9 @@ import {
 import { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
 import { clockFromEnv } from "@cvpipe/core/ports/clock";
 import { jobIndexes, type QueueId, queues, stagedName, type TableId, tables } from "@cvpipe/core/topology";
-import { settingsFromEnv } from "@cvpipe/local/settings";
-import type { StackInfo } from "@cvpipe/local/stack";
+import { DATA_DIR_ENV, settingsFromEnv } from "@cvpipe/local/settings";
+import { STACK_INFO_FILE, type StackInfo } from "@cvpipe/local/stack";
+import { STAGE_ENV } from "./cli-env.ts";
 
 /** A mistake in how the command was called: printed without a stack trace, exit code 2. */
 export class UsageError extends Error {
@@ -33,6 +34,9 @@ export interface QueueTarget {
   readonly dlqUrl: string;
   readonly dlqArn: string;
 }
+
+/** A queue's name, the last segment of its URL (the target's, so a stage's staged name). */
+export const queueNameOf = (url: string): string => url.slice(url.lastIndexOf("/") + 1);
 
 export interface Target {
   /** "local" or the stage name. */
@@ -54,12 +58,12 @@ export interface Target {
 export class StackNotFoundError extends UsageError {
   constructor(what: string) {
     const dir = settingsFromEnv().dataDir;
-    const set = process.env["CVPIPE_DATA_DIR"];
+    const set = process.env[DATA_DIR_ENV];
     super(
-      `${what} under ${dir} (${set ? `CVPIPE_DATA_DIR=${set}` : "CVPIPE_DATA_DIR is unset: the default data directory"}).\n` +
-        `  Start the stack there: CVPIPE_DATA_DIR=${dir} pnpm start\n` +
-        "  or set CVPIPE_DATA_DIR to the data directory the running stack was started with" +
-        " (or CVPIPE_STAGE to work on a deployed stage).",
+      `${what} under ${dir} (${set ? `${DATA_DIR_ENV}=${set}` : `${DATA_DIR_ENV} is unset: the default data directory`}).\n` +
+        `  Start the stack there: ${DATA_DIR_ENV}=${dir} pnpm start\n` +
+        `  or set ${DATA_DIR_ENV} to the data directory the running stack was started with` +
+        ` (or ${STAGE_ENV} to work on a deployed stage).`,
     );
     this.name = "StackNotFoundError";
   }
@@ -67,11 +71,11 @@ export class StackNotFoundError extends UsageError {
 
 /** The running embedded stack's description, from the file it writes at start-up. */
 export const readStackInfo = (): StackInfo => {
-  const file = join(settingsFromEnv().dataDir, "stack.json");
-  if (!existsSync(file)) throw new StackNotFoundError("no running stack found: no stack.json");
+  const file = join(settingsFromEnv().dataDir, STACK_INFO_FILE);
+  if (!existsSync(file)) throw new StackNotFoundError(`no running stack found: no ${STACK_INFO_FILE}`);
   const info = JSON.parse(readFileSync(file, "utf8")) as StackInfo;
   if (!isRunning(info.pid)) {
-    throw new StackNotFoundError(`the stack of stack.json (pid ${info.pid}) is no longer running`);
+    throw new StackNotFoundError(`the stack of ${STACK_INFO_FILE} (pid ${info.pid}) is no longer running`);
   }
   return info;
 };
@@ -132,7 +136,7 @@ let target: Promise<Target> | undefined;
 
 /** The target for this invocation, resolved once. */
 export const resolveTarget = (): Promise<Target> => {
-  const stage = process.env["CVPIPE_STAGE"];
+  const stage = process.env[STAGE_ENV];
   target ??= stage ? stageTarget(stage) : Promise.resolve(localTarget());
   return target;
 };

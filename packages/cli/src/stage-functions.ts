@@ -3,8 +3,7 @@
  * `cvpipe-<stage>-service-…`), and where each one logs. `cvpipe verify` and `cvpipe logs` both look here.
  */
 import { type FunctionConfiguration, LambdaClient, paginateListFunctions } from "@aws-sdk/client-lambda";
-
-export const stageFunctionPrefix = (stage: string): string => `cvpipe-${stage}-service-`;
+import { stageFunctionPrefix } from "@cvpipe/core/topology";
 
 export const listStageFunctions = async (stage: string): Promise<FunctionConfiguration[]> => {
   const prefix = stageFunctionPrefix(stage);

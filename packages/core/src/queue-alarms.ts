@@ -3,7 +3,7 @@
  * (fifo-worker.ts) and `cvpipe queues` judges the same conditions on a
  * reading of the queues, so the two cannot drift apart.
  */
-import type { QueueSpec } from "./topology.ts";
+import { type QueueSpec, stagePrefix } from "./topology.ts";
 
 /** What a queue alarm watches: its DLQ's visible messages, or the age of its queue's oldest message (seconds). */
 export type QueueAlarmMetric = "dlqVisibleMessages" | "oldestMessageAgeSeconds";
@@ -53,8 +53,11 @@ export const queueAlarms = (spec: Pick<QueueSpec, "id" | "maxAgeSeconds">): read
   },
 ];
 
+/** What every alarm name of a deployed stage starts with: `cvpipe-<stage>-`. */
+export const stagedAlarmPrefix = (stage: string): string => `${stagePrefix(stage)}-`;
+
 /** An alarm's physical name in a deployed stage: `cvpipe-<stage>-<name>`. */
-export const stagedAlarmName = (name: string, stage: string): string => `cvpipe-${stage}-${name}`;
+export const stagedAlarmName = (name: string, stage: string): string => `${stagedAlarmPrefix(stage)}${name}`;
 
 /** Whether a value breaches the alarm's threshold; no value (missing data) does not. */
 export const breaches = (alarm: QueueAlarmSpec, value: number | null | undefined): boolean =>

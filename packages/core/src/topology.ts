@@ -598,6 +598,21 @@ export type SettingName = (typeof SETTING)[SettingId];
 export const stagedName = (name: string, stage: string): string =>
   name.endsWith(".fifo") ? `${name.slice(0, -".fifo".length)}-${stage}.fifo` : `${name}-${stage}`;
 
+/**
+ * What the names the deployment gives a stage's own resources start with (its stacks, HTTP API,
+ * alarms, …): `cvpipe-<stage>`.
+ */
+export const stagePrefix = (stage: string): string => `cvpipe-${stage}`;
+
+/** A stage's CloudFormation stack: `cvpipe-<stage>-stateful`, `cvpipe-<stage>-service`. */
+export const stackName = (stage: string, part: "stateful" | "service"): string => `${stagePrefix(stage)}-${part}`;
+
+/** The stage's HTTP API (API Gateway's name of it): `cvpipe-<stage>`. */
+export const stagedApiName = (stage: string): string => stagePrefix(stage);
+
+/** What the stage's function names start with: CDK names each function after the service stack, `cvpipe-<stage>-service-…`. */
+export const stageFunctionPrefix = (stage: string): string => `${stackName(stage, "service")}-`;
+
 /** `tailoringJobs` → `TAILORING_JOBS` at the type level too, so config schemas can be keyed by these names. */
 export type EnvName<S extends string> = S extends `${infer H}${infer T}`
   ? H extends Lowercase<H>

@@ -24,10 +24,13 @@ const port = (env: NodeJS.ProcessEnv, name: string, fallback: number): number =>
   return n;
 };
 
+/** The embedded stack's data directory (emulators' state, keys, logs, the stack's description); default `.cvpipe/`. */
+export const DATA_DIR_ENV = "CVPIPE_DATA_DIR";
+
 export const repoRoot = resolve(import.meta.dirname, "..", "..", "..");
 
 export const settingsFromEnv = (env: NodeJS.ProcessEnv = process.env): LocalSettings => ({
-  dataDir: resolve(env["CVPIPE_DATA_DIR"] ?? join(repoRoot, ".cvpipe")),
+  dataDir: resolve(env[DATA_DIR_ENV] ?? join(repoRoot, ".cvpipe")),
   apiPort: port(env, "CVPIPE_API_PORT", 3000),
   sqsPort: port(env, "CVPIPE_SQS_PORT", 4566),
   dynamoDbPort: port(env, "CVPIPE_DYNAMODB_PORT", 8000),

@@ -94,6 +94,9 @@ export interface StackOptions {
   readonly clockOffsetMs?: number;
 }
 
+/** The file in the data directory where a running stack describes itself (StackInfo, 0600): the CLI and tests find the stack by it. */
+export const STACK_INFO_FILE = "stack.json";
+
 export interface StackInfo {
   readonly pid: number;
   readonly dataDir: string;
@@ -484,7 +487,7 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
     clock: functionsClock,
     log,
   });
-  const infoFile = join(settings.dataDir, "stack.json");
+  const infoFile = join(settings.dataDir, STACK_INFO_FILE);
   writeFileSync(infoFile, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
 
   let stopped: Promise<void> | undefined;

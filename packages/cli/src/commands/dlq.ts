@@ -2,10 +2,10 @@ import { GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { createSqsClient } from "@cvpipe/aws/clients";
 import { type DlqMessage, type KeptMessage, peekDlq, redriveDlq } from "@cvpipe/aws/dlq";
 import { type DeadMessage, describeDead, errorCodeOf, redriveFilter } from "@cvpipe/aws/dlq-triage";
-import { type QueueId, queues } from "@cvpipe/core/topology";
+import type { QueueId } from "@cvpipe/core/topology";
 import { parseCliArgs } from "../args.ts";
 import { progress } from "../progress.ts";
-import { jobStoreFor, resolveTarget, UsageError } from "../stack-info.ts";
+import { jobStoreFor, queueNameOf, resolveTarget, UsageError } from "../stack-info.ts";
 
 export const dlqHelp = `cvpipe dlq peek   --queue tailoring|analytics [--limit N] [--json]
 cvpipe dlq redrive --queue tailoring|analytics [--job ID] [--tenant T] [--error CODE] [--limit N] [--dry-run] [--json]
@@ -75,8 +75,8 @@ export const dlqCommand = async (args: string[]): Promise<void> => {
   const sqs = createSqsClient();
   const jobs = jobStoreFor(target);
 
-  const dlqName = urls.dlqUrl.split("/").pop() ?? queues[queueId].dlqName;
-  const sourceName = urls.url.split("/").pop() ?? queues[queueId].name;
+  const dlqName = queueNameOf(urls.dlqUrl);
+  const sourceName = queueNameOf(urls.url);
   const total = await depth(sqs, urls.dlqUrl);
 
   if (sub === "peek") {

@@ -1,6 +1,7 @@
 import { settingsFromEnv } from "@cvpipe/local/settings";
 import { stackLogFiles } from "@cvpipe/local/stack-log-file";
 import { parseCliArgs, positiveInteger } from "../args.ts";
+import { STAGE_ENV } from "../cli-env.ts";
 import { followStackLog, type RawRecord, readStackLog } from "../logs/local-logs.ts";
 import { formatRecord, idFlag, type LogQuery, levelFlag, matches, sinceFlag } from "../logs/log-query.ts";
 import { filterPattern, readStageLogs } from "../logs/stage-logs.ts";
@@ -47,7 +48,7 @@ export const logsCommand = async (args: string[]): Promise<void> => {
   const limit = values.limit === undefined ? DEFAULT_LIMIT : positiveInteger("--limit", values.limit, "lines");
   const print = (raw: RawRecord): void => console.log(values.json ? raw.line : formatRecord(raw.record));
 
-  const stage = process.env["CVPIPE_STAGE"];
+  const stage = process.env[STAGE_ENV];
   if (stage) {
     if (values.follow) {
       const pattern = filterPattern(query);

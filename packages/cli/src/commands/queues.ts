@@ -13,7 +13,7 @@ import { type QueueSpec, queues } from "@cvpipe/core/topology";
 import { oldestAgeSeconds } from "@cvpipe/local/fauxqs-ages";
 import { parseCliArgs } from "../args.ts";
 import { formatTable } from "../output.ts";
-import { resolveTarget } from "../stack-info.ts";
+import { queueNameOf, resolveTarget } from "../stack-info.ts";
 
 export const queuesHelp = `cvpipe queues [--json]
   Depth of every queue and DLQ (visible, in flight and delayed messages), the age of each queue's
@@ -177,8 +177,8 @@ export const queuesCommand = async (args: string[]): Promise<void> => {
       });
       return { visible: Attributes["ApproximateNumberOfMessages"], age };
     };
-    const source = await read(q.url, q.url.split("/").pop() ?? spec.name, "source", q.arn);
-    const dead = await read(q.dlqUrl, q.dlqUrl.split("/").pop() ?? spec.dlqName, "dlq", q.dlqArn);
+    const source = await read(q.url, queueNameOf(q.url), "source", q.arn);
+    const dead = await read(q.dlqUrl, queueNameOf(q.dlqUrl), "dlq", q.dlqArn);
     const dlqVisible = dead.visible === undefined ? undefined : Number(dead.visible);
     dlqDepth += dlqVisible ?? 0;
     alarms.push(...alarmConditions(spec, { dlqVisible, oldestAgeSeconds: source.age }));

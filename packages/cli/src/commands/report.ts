@@ -13,7 +13,9 @@ import {
   type SendWeeklyReportResult,
 } from "@cvpipe/core/report/send-weekly-report";
 import { lookbackWeeks } from "@cvpipe/core/report/sent-figures";
-import { tableNameEnv } from "@cvpipe/core/topology";
+import { functions, tableNameEnv } from "@cvpipe/core/topology";
+import { lambdaContext } from "@cvpipe/local/lambda-context";
+import { settingsFromEnv } from "@cvpipe/local/settings";
 import { localDefaults } from "@cvpipe/local/stack";
 import { resolveTarget, UsageError } from "../stack-info.ts";
 
@@ -43,6 +45,9 @@ const reporterEnv = async () => {
   if (target.name === "local") for (const [k, v] of Object.entries(localDefaults())) process.env[k] ??= v;
   return target;
 };
+
+/** The context of the reporter's in-process invocation, as the embedded stack's scheduler gives it. */
+const reporterContext = () => lambdaContext("reporter", functions.reporter.timeoutSeconds, settingsFromEnv().region);
 
 const forceHint = (week: IsoWeek): string =>
   `Check whether the email arrived (the recipients' inboxes, SES sending statistics). If it did not, send it again:\n  cvpipe report send --week ${week} --force`;
@@ -168,12 +173,12 @@ export const reportCommand = async (args: string[]): Promise<void> => {
   if (sub === "send") {
     const { handler } = await import("@cvpipe/functions/reporter");
     if (!values.json) {
-      printSendResult(week, await handler({ week, force: values.force }, {} as never));
+      printSendResult(week, await handler({ week, force: values.force }, reporterContext()));
       return;
     }
     let result: SendWeeklyReportResult;
     try {
-      result = await handler({ week, force: values.force }, {} as never);
+      result = await handler({ week, force: values.force }, reporterContext());
     } catch (error) {
       // A week refused (not ended, malformed) is a usage error, on stderr as always.
       if (error instanceof ValidationError) throw error;

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { STAGE_ENV } from "../cli-env.ts";
 import { expectStatus, producerApi } from "../producer-api.ts";
 import { UsageError } from "../stack-info.ts";
 
@@ -29,7 +30,7 @@ export const usersCommand = async (args: string[]): Promise<void> => {
   if (sub !== "delete" && sub !== "deletion") {
     throw new UsageError(`unknown users command "${sub ?? ""}": use delete or deletion`);
   }
-  if (!values.user && !process.env["CVPIPE_STAGE"]) throw new UsageError("--user is required");
+  if (!values.user && !process.env[STAGE_ENV]) throw new UsageError("--user is required");
   const api = await producerApi(values.tenant, values.as ?? values.user, values.as ? ["admin"] : []);
   const print = (data: unknown, human: string) => console.log(values.json ? JSON.stringify(data, null, 2) : human);
   const show = async (id: string) =>

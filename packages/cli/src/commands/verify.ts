@@ -6,6 +6,7 @@ import { clockFromEnv } from "@cvpipe/core/ports/clock";
 import { api } from "@cvpipe/core/topology";
 import { mintToken, readKeys } from "@cvpipe/local/jwt-keys";
 import { settingsFromEnv } from "@cvpipe/local/settings";
+import { API_URL_ENV, STAGE_ENV, TOKEN_ENV } from "../cli-env.ts";
 import { readStackInfo, resolveTarget, UsageError } from "../stack-info.ts";
 import { type CheckOutcome, queueChecks, runChecks, tableChecks } from "../verify/checklist.ts";
 import { localChecks } from "../verify/local-checks.ts";
@@ -38,8 +39,8 @@ export const verifyCommand = async (args: string[]): Promise<void> => {
   const timeoutSeconds = Number(values.timeout);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0)
     throw new UsageError("--timeout must be a number of seconds > 0");
-  if (values.stage) process.env["CVPIPE_STAGE"] = values.stage;
-  const stage = process.env["CVPIPE_STAGE"];
+  if (values.stage) process.env[STAGE_ENV] = values.stage;
+  const stage = process.env[STAGE_ENV];
   const target = await resolveTarget();
   const jobTimeoutMs = timeoutSeconds * 1000;
   // The embedded DynamoDB (dynalite) cannot turn TTL on: the stack's housekeeping stands in for it.
@@ -50,17 +51,16 @@ export const verifyCommand = async (args: string[]): Promise<void> => {
       : undefined;
   const checks = [...tableChecks(target, ttlUnavailable), ...queueChecks(target)];
   if (stage) {
-    const url = values["api-url"] ?? process.env["CVPIPE_API_URL"];
+    const url = values["api-url"] ?? process.env[API_URL_ENV];
     if (!url)
-      throw new UsageError("on a stage, --api-url or CVPIPE_API_URL is needed (the service stack's ApiUrl output)");
-    const token = values.token ?? process.env["CVPIPE_TOKEN"];
+      throw new UsageError(`on a stage, --api-url or ${API_URL_ENV} is needed (the service stack's ApiUrl output)`);
+    const token = values.token ?? process.env[TOKEN_ENV];
     checks.push(...stageChecks(stage));
     checks.push(
       ...requestChecks({
         url: url.replace(/\/$/, ""),
         token,
-        noTokenReason:
-          "no token: pass --token JWT or set CVPIPE_TOKEN (a JWT from your identity provider with the producer scopes)",
+        noTokenReason: `no token: pass --token JWT or set ${TOKEN_ENV} (a JWT from your identity provider with the producer scopes)`,
         jobTimeoutMs,
       }),
     );

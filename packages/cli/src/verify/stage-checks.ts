@@ -7,9 +7,9 @@ import { ApiGatewayV2Client, GetApisCommand, GetRoutesCommand } from "@aws-sdk/c
 import { CloudWatchClient, DescribeAlarmsCommand, type MetricAlarm } from "@aws-sdk/client-cloudwatch";
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import type { FunctionConfiguration } from "@aws-sdk/client-lambda";
-import { queueAlarms, stagedAlarmName } from "@cvpipe/core/queue-alarms";
-import { api, type FunctionSpec, functions, queues } from "@cvpipe/core/topology";
-import { listStageFunctions, logGroupOf, stageFunctionPrefix } from "../stage-functions.ts";
+import { queueAlarms, stagedAlarmName, stagedAlarmPrefix } from "@cvpipe/core/queue-alarms";
+import { api, type FunctionSpec, functions, queues, stagedApiName, stageFunctionPrefix } from "@cvpipe/core/topology";
+import { listStageFunctions, logGroupOf } from "../stage-functions.ts";
 import { type Check, fail, pass } from "./checklist.ts";
 
 const redeploy =
@@ -62,12 +62,12 @@ export const stageChecks = (stage: string): Check[] => {
 
   const routes: Check = {
     id: "api:routes",
-    title: `API cvpipe-${stage}: every topology route (${api.routes.length}), JWT where the route needs auth`,
+    title: `API ${stagedApiName(stage)}: every topology route (${api.routes.length}), JWT where the route needs auth`,
     async run() {
       const client = new ApiGatewayV2Client({});
       const apis = (await client.send(new GetApisCommand({}))).Items ?? [];
-      const found = apis.find((a) => a.Name === `cvpipe-${stage}`);
-      if (!found?.ApiId) return fail(`no HTTP API named cvpipe-${stage}`, redeploy);
+      const found = apis.find((a) => a.Name === stagedApiName(stage));
+      if (!found?.ApiId) return fail(`no HTTP API named ${stagedApiName(stage)}`, redeploy);
       const items = (await client.send(new GetRoutesCommand({ ApiId: found.ApiId, MaxResults: "500" }))).Items ?? [];
       const byKey = new Map(items.map((r) => [r.RouteKey, r]));
       const problems = api.routes.flatMap((r) => {
@@ -90,7 +90,7 @@ export const stageChecks = (stage: string): Check[] => {
       let NextToken: string | undefined;
       do {
         const page = await new CloudWatchClient({}).send(
-          new DescribeAlarmsCommand({ AlarmNamePrefix: `cvpipe-${stage}-`, NextToken }),
+          new DescribeAlarmsCommand({ AlarmNamePrefix: stagedAlarmPrefix(stage), NextToken }),
         );
         out.push(...(page.MetricAlarms ?? []));
         NextToken = page.NextToken;
@@ -117,7 +117,7 @@ export const stageChecks = (stage: string): Check[] => {
   );
   const otherAlarms: Check = {
     id: "alarm:others",
-    title: `every other cvpipe-${stage}-* alarm (functions, API, reporter) OK`,
+    title: `every other ${stagedAlarmPrefix(stage)}* alarm (functions, API, reporter) OK`,
     async run() {
       const queueNames = new Set(
         Object.values(queues).flatMap((q) => queueAlarms(q).map((a) => stagedAlarmName(a.name, stage))),

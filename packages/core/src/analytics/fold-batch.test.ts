@@ -12,7 +12,7 @@ import { DependencyError } from "../errors.ts";
 import { retractionEvent } from "../jobs/job-outcome.ts";
 import type { AggregateStore, EventStore } from "../ports/analytics-stores.ts";
 import { seededRandom } from "../testing/random.ts";
-import { flush, gated, StepScheduler } from "../testing/step-scheduler.ts";
+import { exploreSchedules, flush, gated, StepScheduler } from "../testing/step-scheduler.ts";
 import { eventKey, mergeAggregates, SHARD_COUNT, shardOf } from "./aggregate.ts";
 import { type AnalyticsRecord, type FoldDeps, foldAnalyticsBatch } from "./fold-event.ts";
 import { diffAggregates } from "./testing/compare.ts";
@@ -294,27 +294,13 @@ const check = async (
   return undefined;
 };
 
-/** Stateless DFS over every schedule (up to `limit` runs). */
-const explore = async (sc: Interleaving, expected: number, limit: number) => {
-  let prefix: number[] = [];
-  const bad: string[] = [];
-  for (let runs = 1; runs <= limit; runs++) {
-    const trace: { choice: number; n: number; pid: number }[] = [];
-    const outcome = await run(sc, (enabled) => {
-      const choice = trace.length < prefix.length ? (prefix[trace.length] ?? 0) : 0;
-      const pid = enabled[choice] ?? enabled[0] ?? 0;
-      trace.push({ choice, n: enabled.length, pid });
-      return pid;
-    });
-    const problem = await check(sc, outcome, expected);
-    if (problem && bad.length < 3) bad.push(`${problem} — schedule ${trace.map((t) => t.pid).join("")}`);
-    let i = trace.length - 1;
-    while (i >= 0 && (trace[i]?.choice ?? 0) + 1 >= (trace[i]?.n ?? 0)) i--;
-    if (i < 0) return { runs, exhausted: true, bad };
-    prefix = [...trace.slice(0, i).map((t) => t.choice), (trace[i]?.choice ?? 0) + 1];
-  }
-  return { runs: limit, exhausted: false, bad };
-};
+/** Every schedule of `sc` (up to `limit` runs), each checked against `expected`. */
+const explore = (sc: Interleaving, expected: number, limit: number) =>
+  exploreSchedules(
+    (pick) => run(sc, pick),
+    (outcome) => check(sc, outcome, expected),
+    limit,
+  );
 
 /** Event ids of t1 whose hash shard is (or is not) that of `first`. */
 const idsWithShard = (first: string, same: boolean, n: number): string[] => {

@@ -33,3 +33,43 @@ export const gated = <T extends object>(target: T, s: StepScheduler, pid: number
 
 /** Lets every pending promise chain run until it waits on a gate again. */
 export const flush = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/** Picks the processor to release next, of those now waiting at a gate. */
+export type Pick = (enabled: readonly number[]) => number;
+
+/** What exploreSchedules found: how many runs, whether they were every schedule, the first (up to 3) problems. */
+export interface Exploration {
+  readonly runs: number;
+  readonly exhausted: boolean;
+  readonly bad: string[];
+}
+
+/**
+ * Stateless DFS over every schedule (up to `limit` runs): `runOnce` runs the scenario releasing whom
+ * `pick` says, and `check` names what is wrong with its outcome (undefined when nothing is). Each
+ * problem is reported with its schedule (the processors released, in order).
+ */
+export const exploreSchedules = async <R>(
+  runOnce: (pick: Pick) => Promise<R>,
+  check: (outcome: R) => string | undefined | Promise<string | undefined>,
+  limit: number,
+): Promise<Exploration> => {
+  let prefix: number[] = [];
+  const bad: string[] = [];
+  for (let runs = 1; runs <= limit; runs++) {
+    const trace: { choice: number; n: number; pid: number }[] = [];
+    const outcome = await runOnce((enabled) => {
+      const choice = trace.length < prefix.length ? (prefix[trace.length] ?? 0) : 0;
+      const pid = enabled[choice] ?? enabled[0] ?? 0;
+      trace.push({ choice, n: enabled.length, pid });
+      return pid;
+    });
+    const problem = await check(outcome);
+    if (problem && bad.length < 3) bad.push(`${problem} — schedule ${trace.map((t) => t.pid).join("")}`);
+    let i = trace.length - 1;
+    while (i >= 0 && (trace[i]?.choice ?? 0) + 1 >= (trace[i]?.n ?? 0)) i--;
+    if (i < 0) return { runs, exhausted: true, bad };
+    prefix = [...trace.slice(0, i).map((t) => t.choice), (trace[i]?.choice ?? 0) + 1];
+  }
+  return { runs: limit, exhausted: false, bad };
+};

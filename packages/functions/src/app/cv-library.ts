@@ -13,14 +13,7 @@ import { zodIssues } from "@cvpipe/core/contracts/field-issues";
 import { CV_ID } from "@cvpipe/core/contracts/job-constants";
 import { CvField, type CvRef } from "@cvpipe/core/contracts/job-request";
 import * as z from "@cvpipe/core/contracts/zod";
-import {
-  CvNotFoundError,
-  CvpipeError,
-  DependencyError,
-  type FieldIssue,
-  InvalidIdempotencyKeyError,
-  ValidationError,
-} from "@cvpipe/core/errors";
+import { CvNotFoundError, DependencyError, type FieldIssue, ValidationError } from "@cvpipe/core/errors";
 import type { Caller } from "@cvpipe/core/jobs/caller";
 import { parseListLimit } from "@cvpipe/core/jobs/list-limit";
 import { keyPart } from "@cvpipe/core/keys";
@@ -28,9 +21,9 @@ import { BlobNotFoundError, type BlobStore } from "@cvpipe/core/ports/blob-store
 import type { Clock } from "@cvpipe/core/ports/clock";
 import type { CvFormat, CvRecord, CvStore, CvVersion } from "@cvpipe/core/ports/cv-store";
 import { normalizeCv } from "@cvpipe/core/resume/normalize-cv";
-import { api } from "@cvpipe/core/topology";
 import { cvBodyPrefix } from "./cv-body-keys.ts";
 import { cvIssues, cvWarnings, warned } from "./cv-input.ts";
+import { checkIdempotencyKey, idempotencyKeyReused } from "./idempotency-key.ts";
 import { openCursor, sealCursor } from "./list-cursor.ts";
 
 /** Rounds a PUT tries for the next version number while other PUTs to the same CV take them. */
@@ -64,14 +57,6 @@ export interface StoredCv {
   readonly warnings?: readonly FieldIssue[];
 }
 
-const IDEMPOTENCY_KEY = api.idempotencyKey.pattern;
-
-const checkKey = (key: string | undefined): void => {
-  if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
-    throw new InvalidIdempotencyKeyError(`must be ${api.idempotencyKey.rule}`);
-  }
-};
-
 /** The upload's CV, validated exactly as `POST /v1/jobs` validates one; its format. */
 const parseUpload = (
   body: unknown,
@@ -91,12 +76,6 @@ const parseUpload = (
 };
 
 const live = (record: CvRecord | undefined): record is CvRecord => record !== undefined && !record.deletedAt;
-
-const reused = (cvId: string) =>
-  new CvpipeError("this Idempotency-Key was already used for a different request", {
-    code: "IDEMPOTENCY_KEY_REUSED",
-    details: { cvId },
-  });
 
 /**
  * Writes the body of `version` of `cvId` to an object of this attempt's own: the key carries a new
@@ -124,7 +103,7 @@ export const uploadCv = async (
   body: unknown,
   idempotencyKey: string | undefined,
 ): Promise<StoredCv> => {
-  checkKey(idempotencyKey);
+  checkIdempotencyKey(idempotencyKey);
   const { cv, format, warnings } = parseUpload(body);
   const requestHash = sha256Hex(canonicalJson({ cv }));
   const cvId = idempotencyKey
@@ -168,7 +147,7 @@ const repeatOf = (
 ): StoredCv => {
   if (!live(record)) throw new CvNotFoundError("this CV was deleted");
   const stored = record.versions.find((v) => v.version === version);
-  if (!stored || stored.requestHash !== requestHash) throw reused(record.cvId);
+  if (!stored || stored.requestHash !== requestHash) throw idempotencyKeyReused({ cvId: record.cvId });
   return { cvId: record.cvId, version, created: false, ...warned(warnings) };
 };
 
@@ -180,7 +159,7 @@ export const addCvVersion = async (
   body: unknown,
   idempotencyKey: string | undefined,
 ): Promise<StoredCv> => {
-  checkKey(idempotencyKey);
+  checkIdempotencyKey(idempotencyKey);
   const { cv, format, warnings } = parseUpload(body);
   const requestHash = sha256Hex(canonicalJson({ cv }));
   // A concurrent PUT that took the next number makes this one take the one after: each round one of

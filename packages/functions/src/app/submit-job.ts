@@ -4,13 +4,7 @@ import type { EngineName, JobStatus } from "@cvpipe/core/contracts/job-constants
 import { JobRequest } from "@cvpipe/core/contracts/job-request";
 import { messageBody, messageGroupId } from "@cvpipe/core/contracts/message-envelope";
 import type { TailoringJobMessage } from "@cvpipe/core/contracts/tailoring-job-message";
-import {
-  CvNotFoundError,
-  CvpipeError,
-  type FieldIssue,
-  InvalidIdempotencyKeyError,
-  ValidationError,
-} from "@cvpipe/core/errors";
+import { CvNotFoundError, type FieldIssue, ValidationError } from "@cvpipe/core/errors";
 import type { Caller, RequestContext } from "@cvpipe/core/jobs/caller";
 import { type JobRecord, queuedShard, userKey } from "@cvpipe/core/jobs/job-record";
 import { s3Key } from "@cvpipe/core/keys";
@@ -20,9 +14,9 @@ import type { JobStore } from "@cvpipe/core/ports/job-store";
 import { METRIC, type Metrics } from "@cvpipe/core/ports/metrics";
 import type { QueuePublisher } from "@cvpipe/core/ports/queue-publisher";
 import { normalizeCv } from "@cvpipe/core/resume/normalize-cv";
-import { api } from "@cvpipe/core/topology";
 import { cvIssues, cvWarnings, warned } from "./cv-input.ts";
 import { type CvReadDeps, resolveCvRef } from "./cv-library.ts";
+import { checkIdempotencyKey, idempotencyKeyReused } from "./idempotency-key.ts";
 import { publicJobErrorFor } from "./job-error.ts";
 
 /** Message bodies above this travel by claim check (S3 pointer); SQS's hard limit is 256 KiB. */
@@ -51,8 +45,6 @@ export interface SubmittedJob {
   readonly warnings?: readonly FieldIssue[];
 }
 
-const IDEMPOTENCY_KEY = api.idempotencyKey.pattern;
-
 /**
  * Validates a tailoring request, records the job and enqueues it.
  *
@@ -73,9 +65,7 @@ export const submitJob = async (
   idempotencyKey: string | undefined,
   context: RequestContext = {},
 ): Promise<SubmittedJob> => {
-  if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-    throw new InvalidIdempotencyKeyError(`must be ${api.idempotencyKey.rule}`);
-  }
+  checkIdempotencyKey(idempotencyKey);
   const request = parseRequest(body);
   const warnings = cvWarnings(request.cv, "body.cv");
   const now = deps.clock.now();
@@ -93,10 +83,7 @@ export const submitJob = async (
    */
   const repeatOf = async (existing: JobRecord): Promise<SubmittedJob> => {
     if (existing.requestHash !== requestHash) {
-      throw new CvpipeError("this Idempotency-Key was already used for a different request", {
-        code: "IDEMPOTENCY_KEY_REUSED",
-        details: { jobId: existing.jobId },
-      });
+      throw idempotencyKeyReused({ jobId: existing.jobId });
     }
     if (existing.status === "QUEUED") {
       let again: string | Record<string, unknown> | undefined = request.cv;

@@ -213,6 +213,18 @@ const withoutBodies = (responses: Record<string, { description: string }>) =>
 /** The codes every operation behind the JWT authorizer may answer, besides its own. */
 const AUTHORIZED: HttpErrorCode[] = ["UNAUTHORIZED", "FORBIDDEN"];
 
+/** What a write carrying a CV (a job, an upload, a new version) may answer besides its success. */
+const CV_WRITE_ERRORS: HttpErrorCode[] = [
+  "VALIDATION_ERROR",
+  "INVALID_CV",
+  ...AUTHORIZED,
+  "CV_NOT_FOUND",
+  "IDEMPOTENCY_KEY_REUSED",
+  "PAYLOAD_TOO_LARGE",
+  "UNSUPPORTED_MEDIA_TYPE",
+  "DEPENDENCY_UNAVAILABLE",
+];
+
 /** The id an answer names: always one of the well-formed ones (the caller's, the request id, or a UUID). */
 const CORRELATION_ID_ANSWERED = {
   description:
@@ -264,6 +276,15 @@ const withRouteScopes = <P extends object>(paths: P): P => {
 /** OpenAPI 3.1 document generated from the zod schemas the handlers validate requests with and type answers by. */
 export const openApiDocument = (options: OpenApiOptions = {}) => {
   const answers = answerSchemas(options.closed ?? false);
+  /** What a CV write (`POST /v1/cvs`, `PUT /v1/cvs/{cvId}`) answers; `created` describes its 201. */
+  const cvWritten = (created: string) => ({
+    "201": ok(created, answers.success("cvStored")),
+    "200": ok(
+      `ALREADY_CREATED: an earlier request with the same ${api.idempotencyKey.header} stored it`,
+      answers.success("cvStored"),
+    ),
+    ...errors(...CV_WRITE_ERRORS),
+  });
   return {
     openapi: "3.1.0",
     info: {
@@ -337,16 +358,7 @@ export const openApiDocument = (options: OpenApiOptions = {}) => {
                 `accepted (ALREADY_ACCEPTED: an earlier request with the same ${api.idempotencyKey.header} created the job)`,
                 answers.success("submitJob"),
               ),
-              ...errors(
-                "VALIDATION_ERROR",
-                "INVALID_CV",
-                ...AUTHORIZED,
-                "CV_NOT_FOUND",
-                "IDEMPOTENCY_KEY_REUSED",
-                "PAYLOAD_TOO_LARGE",
-                "UNSUPPORTED_MEDIA_TYPE",
-                "DEPENDENCY_UNAVAILABLE",
-              ),
+              ...errors(...CV_WRITE_ERRORS),
             },
           },
           get: {
@@ -492,23 +504,7 @@ export const openApiDocument = (options: OpenApiOptions = {}) => {
             summary: "Upload a CV to the caller's library (version 1)",
             parameters: [idempotencyKeyParameter("CV")],
             requestBody: cvBody,
-            responses: {
-              "201": ok("stored as version 1; `Location` names the CV", answers.success("cvStored")),
-              "200": ok(
-                `ALREADY_CREATED: an earlier request with the same ${api.idempotencyKey.header} stored it`,
-                answers.success("cvStored"),
-              ),
-              ...errors(
-                "VALIDATION_ERROR",
-                "INVALID_CV",
-                ...AUTHORIZED,
-                "CV_NOT_FOUND",
-                "IDEMPOTENCY_KEY_REUSED",
-                "PAYLOAD_TOO_LARGE",
-                "UNSUPPORTED_MEDIA_TYPE",
-                "DEPENDENCY_UNAVAILABLE",
-              ),
-            },
+            responses: cvWritten("stored as version 1; `Location` names the CV"),
           },
           get: {
             operationId: "listCvs",
@@ -538,23 +534,7 @@ export const openApiDocument = (options: OpenApiOptions = {}) => {
             summary: "Store a new version of a CV; earlier versions stay readable, and finished jobs keep theirs",
             parameters: [cvIdParameter, idempotencyKeyParameter("version")],
             requestBody: cvBody,
-            responses: {
-              "201": ok("stored as the next version", answers.success("cvStored")),
-              "200": ok(
-                `ALREADY_CREATED: an earlier request with the same ${api.idempotencyKey.header} stored it`,
-                answers.success("cvStored"),
-              ),
-              ...errors(
-                "VALIDATION_ERROR",
-                "INVALID_CV",
-                ...AUTHORIZED,
-                "CV_NOT_FOUND",
-                "IDEMPOTENCY_KEY_REUSED",
-                "PAYLOAD_TOO_LARGE",
-                "UNSUPPORTED_MEDIA_TYPE",
-                "DEPENDENCY_UNAVAILABLE",
-              ),
-            },
+            responses: cvWritten("stored as the next version"),
           },
           delete: {
             operationId: "deleteCv",

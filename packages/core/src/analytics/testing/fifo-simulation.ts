@@ -14,6 +14,7 @@
 
 import type { AggregateStore, EventStore } from "../../ports/analytics-stores.ts";
 import { seededRandom } from "../../testing/random.ts";
+import { queues } from "../../topology.ts";
 import { type AnalyticsRecord, type FoldDeps, type FoldOutcome, foldAnalyticsBatch } from "../fold-event.ts";
 import { type AggregateBatchStore, aggregateBatch, type EventBatchStore, eventBatch } from "../fold-stores.ts";
 import type { SampleMessage } from "./sample-events.ts";
@@ -40,6 +41,7 @@ export interface SimulationOptions {
   readonly seed?: number;
   /** Probability of a crash at each crash point (each store call of an invocation). */
   readonly crashRate?: number;
+  /** Deliveries before the DLQ; default the analytics queue's (topology `queues.analyticsEvents`). */
   readonly maxReceiveCount?: number;
   /** Rounds of "drain, then redrive the DLQ"; crashes are off in the last round so everything lands. */
   readonly redriveRounds?: number;
@@ -156,7 +158,7 @@ export async function simulateFifo(
   options: SimulationOptions = {},
 ): Promise<SimulationStats> {
   const rand = seededRandom(options.seed ?? 42);
-  const maxReceive = options.maxReceiveCount ?? 3;
+  const maxReceive = options.maxReceiveCount ?? queues.analyticsEvents.maxReceiveCount;
   const rounds = options.redriveRounds ?? 3;
   const batchSize = options.batchSize ?? 1;
   const perGroup = options.perGroup ?? 1;
