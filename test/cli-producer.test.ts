@@ -35,7 +35,7 @@ test.before(async () => {
     join(dir, "cv-v2.json"),
     JSON.stringify({ ...sample.cv, basics: { ...(sample.cv["basics"] as object), label: "Staff Engineer" } }),
   );
-  writeFileSync(join(dir, "job.json"), JSON.stringify(sample.job));
+  writeFileSync(join(dir, "posting.json"), JSON.stringify(sample.job));
   writeFileSync(join(dir, "bad.json"), JSON.stringify({ basics: { email: "nope" } }));
 });
 test.after(async () => stack?.close());
@@ -64,8 +64,8 @@ test("cvs upload, upload --cv-id (a version), list, get, then jobs submit --cv-i
     ...who,
     "--cv-id",
     cvId,
-    "--job",
-    join(dir, "job.json"),
+    "--posting",
+    join(dir, "posting.json"),
     "--wait",
     "--out",
     out,
@@ -102,8 +102,8 @@ test("refusals name the field on stderr and exit non-zero; usage mistakes exit 2
     join(dir, "cv.json"),
     "--cv-id",
     "x",
-    "--job",
-    join(dir, "job.json"),
+    "--posting",
+    join(dir, "posting.json"),
   ]);
   assert.is(both.code, 2);
   assert.match(both.err, "exactly one of --cv FILE");
@@ -113,11 +113,36 @@ test("refusals name the field on stderr and exit non-zero; usage mistakes exit 2
     ...who,
     "--cv-id",
     "0b6c6f2e-5d0a-4e55-9c3e-6a1f2b3c4d5e",
-    "--job",
-    join(dir, "job.json"),
+    "--posting",
+    join(dir, "posting.json"),
   ]);
   assert.is(unknown.code, 1);
   assert.match(unknown.err, "404 CV_NOT_FOUND");
+  assert.not.match(unknown.err, "deprecated");
+  const none = await cvpipe(["jobs", "submit", ...who, "--cv-id", "x"]);
+  assert.is(none.code, 2);
+  assert.match(none.err, "--posting FILE is required");
+});
+
+test("jobs submit --job FILE, the old name of --posting, still reads the posting, with a one-line notice on stderr", async () => {
+  const old = await cvpipe([
+    "jobs",
+    "submit",
+    ...who,
+    "--cv-id",
+    "0b6c6f2e-5d0a-4e55-9c3e-6a1f2b3c4d5e",
+    "--job",
+    join(dir, "posting.json"),
+  ]);
+  assert.is(old.code, 1, "the posting was read and the request sent");
+  assert.match(old.err, "404 CV_NOT_FOUND");
+  const notice = old.err.split("\n").filter((l) => l.includes("deprecated"));
+  assert.equal(notice, [
+    "cvpipe jobs submit: --job FILE is deprecated, use --posting FILE (--job names a job id elsewhere)",
+  ]);
+  const both = await cvpipe(["jobs", "submit", ...who, "--cv-id", "x", "--job", "a.json", "--posting", "b.json"]);
+  assert.is(both.code, 2);
+  assert.match(both.err, "give --posting FILE only");
 });
 
 test.run();

@@ -45,7 +45,9 @@ test("queues: a depth table; a DLQ with messages points at the runbook", async (
         tenantId: "acme",
         userId: "alice",
         submittedAt: "2026-11-20T10:00:00Z",
-        input: { inline: { cv: "x".repeat(60), job: { description: "A job description long enough." }, options: {} } },
+        input: {
+          inline: { cv: "x".repeat(60), posting: { description: "A job description long enough." }, options: {} },
+        },
       }),
       MessageGroupId: "acme#alice",
       MessageDeduplicationId: "dead-1",
@@ -118,7 +120,7 @@ test("dlq redrive --job: a message behind a kept one stays, and the output says 
           userId: "bob",
           submittedAt: "2026-11-20T10:00:00Z",
           input: {
-            inline: { cv: "x".repeat(60), job: { description: "A job description long enough." }, options: {} },
+            inline: { cv: "x".repeat(60), posting: { description: "A job description long enough." }, options: {} },
           },
         }),
         MessageGroupId: "acme#bob",
@@ -161,7 +163,9 @@ test("dlq redrive with no filter where the endpoint has no move tasks (fauxqs, m
         tenantId: "acme",
         userId: "carol",
         submittedAt: "2026-11-20T10:00:00Z",
-        input: { inline: { cv: "x".repeat(60), job: { description: "A job description long enough." }, options: {} } },
+        input: {
+          inline: { cv: "x".repeat(60), posting: { description: "A job description long enough." }, options: {} },
+        },
       }),
       MessageGroupId: "acme#carol",
       MessageDeduplicationId: "dead-0003",

@@ -305,7 +305,7 @@ const deployStage = async (stage: string) => {
           userId: "alice",
           submittedAt: now,
           input: {
-            inline: { cv: "x".repeat(60), job: { description: "A job description long enough." }, options: {} },
+            inline: { cv: "x".repeat(60), posting: { description: "A job description long enough." }, options: {} },
           },
         }),
         MessageGroupId: "acme#alice",

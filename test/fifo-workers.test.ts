@@ -51,7 +51,7 @@ test("redelivering a finished job's message produces no second result and no sec
     tenantId: "idem",
     userId: "alice",
     submittedAt: done.createdAt,
-    input: { inline: { cv: body.cv, job: body.job, options: {} } },
+    input: { inline: { cv: body.cv, posting: body.job, options: {} } },
   };
   await createSqsClient().send(
     new SendMessageCommand({

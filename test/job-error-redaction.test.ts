@@ -50,7 +50,7 @@ const failing = (error: unknown): TailoringEngine => ({
 const queued = async (jobId: string, input?: TailoringJobMessage["input"]): Promise<TailoringJobMessage> => {
   const record = queuedJob(jobId, {}, NOW);
   await db.documentClient.send(new PutCommand({ TableName: tables.jobs.name, Item: record }));
-  return jobMessage(record, input ?? { cv: sample.cv, job: sample.job, options: { engine: "local" } });
+  return jobMessage(record, input ?? { cv: sample.cv, posting: sample.job, options: { engine: "local" } });
 };
 
 const run = async (jobId: string, engine: TailoringEngine, input?: TailoringJobMessage["input"]) => {

@@ -72,7 +72,7 @@ test("a job never enqueued is failed NOT_STARTED; a young one is left alone; a l
     tenantId: "sweep",
     userId: "alice",
     submittedAt: "2026-11-18T07:00:00.000Z",
-    input: { inline: { cv: body.cv, job: body.job, options: {} } },
+    input: { inline: { cv: body.cv, posting: body.job, options: {} } },
   };
   await createSqsClient().send(
     new SendMessageCommand({

@@ -372,13 +372,13 @@ const putJob = async (tenantId: string, jobId: string, over: Partial<JobRecord> 
   return message(tenantId, jobId, sample.job);
 };
 
-const message = (tenantId: string, jobId: string, job: unknown): TailoringJobMessage => ({
+const message = (tenantId: string, jobId: string, posting: unknown): TailoringJobMessage => ({
   schema: "tailoring-job.v1",
   jobId,
   tenantId,
   userId: "alice",
   submittedAt: now.toISOString(),
-  input: { inline: { cv: sample.cv, job: job as never, options: { engine: "local" } } },
+  input: { inline: { cv: sample.cv, posting: posting as never, options: { engine: "local" } } },
 });
 
 /** The analytics worker folding what the tailor published; returns the fold outcomes. */

@@ -54,7 +54,7 @@ const deps = (over: Partial<ProcessJobDeps> & Pick<ProcessJobDeps, "engines">): 
 const queued = async (jobId: string, over: Partial<JobRecord> = {}): Promise<TailoringJobMessage> => {
   const record = queuedJob(jobId, over, NOW);
   await db.documentClient.send(new PutCommand({ TableName: tables.jobs.name, Item: record }));
-  return jobMessage(record, { cv: sample.cv, job: sample.job, options: { engine: "local" } });
+  return jobMessage(record, { cv: sample.cv, posting: sample.job, options: { engine: "local" } });
 };
 
 test("overlapping attempts: the slow older one writes nothing visible; result, blob and usage are the newer one's", async () => {

@@ -81,7 +81,7 @@ export const producer = async (stack: StartedStackProcess, users: number): Promi
         tenantId: TENANT,
         userId,
         submittedAt: new Date().toISOString(),
-        input: { inline: { cv: request.cv, job: request.job, options: { engine: "local" } } as never },
+        input: { inline: { cv: request.cv, posting: request.job, options: { engine: "local" } } as never },
       };
       await sqs.send(
         new SendMessageCommand({

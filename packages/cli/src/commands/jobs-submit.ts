@@ -11,10 +11,10 @@ import { ApiRefusal, expectStatus, type ProducerApi, producerApi, readCvFile, re
 import { progress } from "../progress.ts";
 import { UsageError } from "../stack-info.ts";
 
-export const jobsSubmitHelp = `cvpipe jobs submit --tenant T --user U (--cv FILE | --cv-id ID [--cv-version N]) --job FILE
+export const jobsSubmitHelp = `cvpipe jobs submit --tenant T --user U (--cv FILE | --cv-id ID [--cv-version N]) --posting FILE
                    [--application-id A] [--engine local|bedrock] [--wait] [--out DIR] [--json]
-  Submits a tailoring job through the API (POST /v1/jobs). --job: a JSON posting ({description, title?,
-  company?} or a JSON Resume job). --wait: waits for the job (Prefer: wait=${apiSpec.maxPreferWaitSeconds}, then polls), prints
+  Submits a tailoring job through the API (POST /v1/jobs). --posting: a JSON posting ({description, title?,
+  company?} or a JSON Resume job); --job FILE, its old name, still works (deprecated). --wait: waits for the job (Prefer: wait=${apiSpec.maxPreferWaitSeconds}, then polls), prints
   the match report and writes the tailored CV to DIR/<jobId>/ (resume.json, cv.md, cv.html; DIR default ./cvpipe-out).`;
 
 /** How long --wait polls after the API's own wait, at most. */
@@ -68,6 +68,8 @@ export const jobsSubmit = async (args: string[]): Promise<void> => {
       cv: { type: "string" },
       "cv-id": { type: "string" },
       "cv-version": { type: "string" },
+      posting: { type: "string" },
+      // The old name of --posting: elsewhere (logs, dlq) --job is a job id. Deprecated, still read.
       job: { type: "string" },
       "application-id": { type: "string" },
       engine: { type: "string" },
@@ -77,7 +79,14 @@ export const jobsSubmit = async (args: string[]): Promise<void> => {
     },
     strict: true,
   });
-  if (!values.job) throw new UsageError("--job FILE is required (the posting, JSON)");
+  if (values.posting !== undefined && values.job !== undefined) {
+    throw new UsageError("give --posting FILE only (--job FILE is its deprecated old name)");
+  }
+  if (values.job !== undefined) {
+    console.error("cvpipe jobs submit: --job FILE is deprecated, use --posting FILE (--job names a job id elsewhere)");
+  }
+  const posting = values.posting ?? values.job;
+  if (!posting) throw new UsageError("--posting FILE is required (the posting, JSON)");
   if ((values.cv === undefined) === (values["cv-id"] === undefined)) {
     throw new UsageError("give exactly one of --cv FILE (an inline CV) and --cv-id ID (a CV of the library)");
   }
@@ -93,7 +102,7 @@ export const jobsSubmit = async (args: string[]): Promise<void> => {
           },
         }
       : { cv: readCvFile(values.cv) }),
-    job: readJsonFile(values.job),
+    job: readJsonFile(posting),
     ...(values["application-id"] ? { applicationId: values["application-id"] } : {}),
     ...(values.engine ? { options: { engine: values.engine } } : {}),
   };

@@ -1,5 +1,5 @@
 import type { Resume } from "../resume/resume.ts";
-import { type ResumeView, resumeView } from "../resume/resume-view.ts";
+import { type ResumeOutline, resumeOutline } from "../resume/resume-outline.ts";
 import { isSpace } from "../resume/whitespace.ts";
 
 const ESCAPES: Readonly<Record<string, string>> = {
@@ -77,7 +77,7 @@ h3{margin:.9rem 0 .1rem;font-size:1.02rem}.label{margin:.2rem 0;color:#57606a;fo
 .meta{color:#57606a;font-size:.9rem;margin:0}p{margin:.35rem 0}ul{margin:.3rem 0 .3rem 1.2rem;padding:0}a{color:#0969da}`;
 
 /** A tailored CV as one standalone HTML document: inline CSS, every text escaped, no external assets. */
-export const renderHtml = (cv: Resume, view: ResumeView = resumeView(cv)): string => {
+export const renderHtml = (cv: Resume, outline: ResumeOutline = resumeOutline(cv)): string => {
   const e = escapeHtml;
   const parts: string[] = [
     "<!DOCTYPE html>",
@@ -85,23 +85,23 @@ export const renderHtml = (cv: Resume, view: ResumeView = resumeView(cv)): strin
     "<head>",
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${e(view.name)}</title>`,
+    `<title>${e(outline.name)}</title>`,
     `<style>${CSS}</style>`,
     "</head>",
     "<body>",
     "<header>",
-    `<h1>${e(view.name)}</h1>`,
+    `<h1>${e(outline.name)}</h1>`,
   ];
-  if (view.label) parts.push(`<p class="label">${e(view.label)}</p>`);
-  if (view.contact.length > 0) {
-    const items = view.contact.map((c) => {
+  if (outline.label) parts.push(`<p class="label">${e(outline.label)}</p>`);
+  if (outline.contact.length > 0) {
+    const items = outline.contact.map((c) => {
       const href = safeHref(c.href);
       return `<li>${href ? `<a href="${e(href)}">${e(c.text)}</a>` : e(c.text)}</li>`;
     });
     parts.push(`<ul class="contact">${items.join("")}</ul>`);
   }
   parts.push("</header>", "<main>");
-  for (const section of view.sections) {
+  for (const section of outline.sections) {
     parts.push("<section>", `<h2>${e(section.title)}</h2>`);
     for (const entry of section.entries) {
       if (entry.heading) parts.push(`<h3>${e(entry.heading)}</h3>`);

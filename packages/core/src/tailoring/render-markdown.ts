@@ -1,6 +1,6 @@
 import { isDigit } from "../resume/char-classes.ts";
 import type { Resume } from "../resume/resume.ts";
-import { type ResumeView, resumeView } from "../resume/resume-view.ts";
+import { type ResumeOutline, resumeOutline } from "../resume/resume-outline.ts";
 import { oneLine as foldLines } from "../resume/whitespace.ts";
 
 /** Every character `escapeMarkdown` may change (`!` only before `[`, `&` only before an entity's name; both classes here). */
@@ -73,11 +73,11 @@ const headingOf = (text: string): string => {
 };
 
 /** A tailored CV as Markdown: `#` name, `##` sections, `###` entries, bullets for highlights. */
-export const renderMarkdown = (cv: Resume, view: ResumeView = resumeView(cv)): string => {
-  const out: string[] = [`# ${headingOf(view.name)}`];
-  if (view.label) out.push("", emphasized(view.label, "**"));
-  if (view.contact.length > 0) out.push("", escapeLineStart(view.contact.map((c) => inline(c.text)).join(" | ")));
-  for (const section of view.sections) {
+export const renderMarkdown = (cv: Resume, outline: ResumeOutline = resumeOutline(cv)): string => {
+  const out: string[] = [`# ${headingOf(outline.name)}`];
+  if (outline.label) out.push("", emphasized(outline.label, "**"));
+  if (outline.contact.length > 0) out.push("", escapeLineStart(outline.contact.map((c) => inline(c.text)).join(" | ")));
+  for (const section of outline.sections) {
     out.push("", `## ${headingOf(section.title)}`);
     for (const e of section.entries) {
       out.push("");

@@ -1,6 +1,6 @@
 import { EngineOutputInvalidError, summarizeIssues, VerificationError } from "../errors.ts";
 import type { TailoringEngine } from "../ports/tailoring-engine.ts";
-import { resumeView } from "../resume/resume-view.ts";
+import { resumeOutline } from "../resume/resume-outline.ts";
 import { resumeIssues } from "../resume/validate-resume.ts";
 import { matchReport } from "./match-report.ts";
 import { renderHtml } from "./render-html.ts";
@@ -44,13 +44,13 @@ export const tailorCv = (
     if (!verification.passed) throw groundingError(verification.violations);
     const resume = output.resume;
     // One outline of the CV for both renderings.
-    const view = resumeView(resume);
+    const outline = resumeOutline(resume);
     return {
       engine: engine.name,
       ...(output.modelId === undefined ? {} : { modelId: output.modelId }),
       resume,
-      markdown: renderMarkdown(resume, view),
-      html: renderHtml(resume, view),
+      markdown: renderMarkdown(resume, outline),
+      html: renderHtml(resume, outline),
       match: matchReport(resume, request.posting, terms),
       verification,
       ...(output.usage === undefined ? {} : { usage: output.usage }),

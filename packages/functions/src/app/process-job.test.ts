@@ -3,7 +3,7 @@
  * writes for each, when it throws (so the queue redelivers), the claim check
  * both ways, overlapping attempts, and the retraction of a superseded outcome.
  */
-import type { TailoringJobMessage } from "@cvpipe/core/contracts/tailoring-job-message";
+import { TailoringJobMessage } from "@cvpipe/core/contracts/tailoring-job-message";
 import {
   CvpipeError,
   DependencyError,
@@ -65,7 +65,7 @@ const messageFor = (jobId: string, over: Partial<TailoringJobMessage> = {}): Tai
   tenantId: "acme",
   userId: "alice",
   submittedAt: "2026-11-18T09:59:00.000Z",
-  input: { inline: { cv: sample.cv, job: sample.job, options: { engine: "local" } } },
+  input: { inline: { cv: sample.cv, posting: sample.job, options: { engine: "local" } } },
   ...over,
 });
 
@@ -175,7 +175,7 @@ test("a result over the inline limit is stored under the attempt's own key and p
 
 test("a claim-checked request is read from the bucket; a deleted one fails the job (INPUT_MISSING, not retried)", async () => {
   const { deps, jobs, blobs } = setup();
-  const input = { cv: sample.cv, job: sample.job, options: { engine: "local" } };
+  const input = { cv: sample.cv, posting: sample.job, options: { engine: "local" } };
   const blob = await blobs.put("requests/acme/cc.json", JSON.stringify(input), "application/json");
   jobs.put(record("cc"));
   assert.is(await processJob(deps, messageFor("cc", { input: { blob } }), first), "succeeded");
@@ -186,6 +186,20 @@ test("a claim-checked request is read from the bucket; a deleted one fails the j
   const failed = await jobs.get("acme", "gone");
   assert.is(failed?.error?.code, "INPUT_MISSING");
   assert.is.not(failed?.error?.retryable, true);
+});
+
+test("an old-shape message (the posting as `job`, as queued, dead-lettered or claim-checked before the rename) still processes", async () => {
+  const { deps, jobs, blobs } = setup();
+  const old = { cv: sample.cv, job: sample.job, options: { engine: "local" } };
+  const body = JSON.stringify({ ...messageFor("old-inline"), input: { inline: old } });
+  jobs.put(record("old-inline"));
+  assert.is(await processJob(deps, TailoringJobMessage.parse(JSON.parse(body)), first), "succeeded");
+
+  const blob = await blobs.put("requests/acme/old-cc.json", JSON.stringify(old), "application/json");
+  jobs.put(record("old-cc"));
+  assert.is(await processJob(deps, messageFor("old-cc", { input: { blob } }), first), "succeeded");
+  const done = await jobs.get("acme", "old-cc");
+  assert.is(done?.status, "SUCCEEDED", JSON.stringify(done?.error));
 });
 
 test("a finished job is not run again: already-done, and its outcome is published again with the same id", async () => {

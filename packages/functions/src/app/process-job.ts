@@ -134,7 +134,7 @@ export const processJob = async (
     const cv = normalizeCv(input.cv);
     result = await tailorCv(
       timed(engine, deps.clock, metrics),
-      { cv, posting: postingView(input.job), options: input.options },
+      { cv, posting: postingView(input.posting), options: input.options },
       { bannedClaims: deps.bannedClaims },
     );
     const serialized = JSON.stringify(result);

@@ -195,7 +195,7 @@ const enqueue = async (
 ): Promise<void> => {
   const input = {
     cv,
-    job: request.job,
+    posting: request.job,
     options: { engine: request.options?.engine ?? deps.defaultEngine, ...request.options },
   };
   const inline: TailoringJobMessage = {

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { appendFileSync } from "node:fs";
 import { createServer, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from "node:http2";
-import { listen } from "../listen.ts";
-import { modelAnswer, type Scenario, scenarioOf } from "./scenarios.ts";
+import { estimateUsage, type ModelStandIn, modelReplies, serveStandIn } from "../model-stand-in.ts";
+import { modelAnswer, scenarioOf } from "./scenarios.ts";
 
 /**
  * A local stand-in for the Bedrock Runtime Converse API, speaking its wire
@@ -53,23 +53,16 @@ export type ScriptedReply =
   | { readonly error: string; readonly status: number; readonly message?: string }
   | { readonly text: string; readonly stopReason?: string };
 
-export interface BedrockServer {
-  readonly url: string;
-  readonly port: number;
-  readonly requests: RecordedRequest[];
-  /** Queue replies that take precedence over the model-id scenario. */
-  script(...replies: ScriptedReply[]): void;
-  close(): Promise<void>;
-}
+/** `script(...)` queues replies that take precedence over the model-id scenario. */
+export type BedrockServer = ModelStandIn<RecordedRequest, ScriptedReply>;
 
 const CONVERSE_PATH = /^\/model\/([^/]+)\/converse\/?$/;
 
 export const startBedrockServer = async (options: BedrockServerOptions = {}): Promise<BedrockServer> => {
   const requests: RecordedRequest[] = [];
   const recordFile = options.recordFile ?? (process.env[BEDROCK_RECORD_FILE_ENV] || undefined);
-  const scripted: ScriptedReply[] = [];
-  /** Throttle counters per model id for `throttled-<n>`. */
-  const throttled = new Map<string, number>();
+  // `throttled-<n>` is counted per model id.
+  const replies = modelReplies<ScriptedReply>();
   const server = createServer();
   // The SDK keeps its HTTP/2 session open; close() must end it or the server never stops.
   const sessions = new Set<ServerHttp2Session>();
@@ -119,61 +112,47 @@ export const startBedrockServer = async (options: BedrockServerOptions = {}): Pr
         return;
       }
 
-      const next = scripted.shift();
-      let reply: ScriptedReply;
-      if (next !== undefined) {
-        reply = next;
-      } else {
-        const scenario: Scenario = scenarioOf(modelId);
-        if (scenario.kind === "throttled") {
-          const seen = throttled.get(modelId) ?? 0;
-          throttled.set(modelId, seen + 1);
-          if (scenario.times === undefined || seen < scenario.times) {
-            sendError(429, "ThrottlingException", "Too many requests, please wait before trying again.");
-            return;
-          }
-        }
-        if (scenario.kind === "unavailable") {
-          sendError(503, "ServiceUnavailableException", "Bedrock is unable to process your request.");
-          return;
-        }
-        try {
-          reply = modelAnswer(scenario, body as ConverseBody);
-        } catch (error) {
-          sendError(400, "ValidationException", (error as Error).message);
-          return;
-        }
+      const turn = replies.next(
+        () => ({ scenario: scenarioOf(modelId), key: modelId }),
+        (scenario) => modelAnswer(scenario, body as ConverseBody),
+      );
+      if (turn.kind === "throttled") {
+        sendError(429, "ThrottlingException", "Too many requests, please wait before trying again.");
+        return;
       }
+      if (turn.kind === "unavailable") {
+        sendError(503, "ServiceUnavailableException", "Bedrock is unable to process your request.");
+        return;
+      }
+      if (turn.kind === "unanswerable") {
+        sendError(400, "ValidationException", turn.message);
+        return;
+      }
+      const reply = turn.reply;
       if ("error" in reply) {
         sendError(reply.status, reply.error, reply.message ?? reply.error);
         return;
       }
-      const inputTokens = Math.ceil(raw.length / 4);
-      const outputTokens = Math.ceil(reply.text.length / 4);
       sendJson(200, {
         output: { message: { role: "assistant", content: [{ text: reply.text }] } },
         stopReason: reply.stopReason ?? "end_turn",
-        usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
+        usage: estimateUsage(raw, reply.text),
         metrics: { latencyMs: Date.now() - started },
       });
     });
   });
 
-  const host = options.host ?? "127.0.0.1";
-  const port = await listen(server, options.port, host);
-  return {
-    url: `http://${host}:${port}`,
-    port,
+  return serveStandIn(
+    server,
+    options,
     requests,
-    script: (...replies) => {
-      scripted.push(...replies);
-    },
-    close: () =>
+    replies,
+    () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         for (const session of sessions) session.destroy();
       }),
-  };
+  );
 };
 
 export interface ConverseBody {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { closeServer, listen } from "../listen.ts";
+import { closeServer } from "../listen.ts";
+import { estimateUsage, type ModelStandIn, modelReplies, serveStandIn } from "../model-stand-in.ts";
 import { asConverse, type ChatMessage, chatAnswer, chatScenario } from "./chat-scenarios.ts";
 
 /**
@@ -54,14 +55,9 @@ export type ScriptedChatReply =
   | { readonly status: number; readonly message?: string; readonly headers?: Readonly<Record<string, string>> }
   | { readonly text: string; readonly finishReason?: string };
 
-export interface OpenAiServer {
+export interface OpenAiServer extends ModelStandIn<RecordedChatRequest, ScriptedChatReply> {
   /** `http://127.0.0.1:<port>`; the API is under `/v1`. */
   readonly url: string;
-  readonly port: number;
-  readonly requests: RecordedChatRequest[];
-  /** Queue replies that take precedence over the scenario, one per chat completion request. */
-  script(...replies: ScriptedChatReply[]): void;
-  close(): Promise<void>;
 }
 
 interface ChatBody {
@@ -88,8 +84,7 @@ const jsonIn = (text: string): string | undefined => {
 
 export const startOpenAiServer = async (options: OpenAiServerOptions = {}): Promise<OpenAiServer> => {
   const requests: RecordedChatRequest[] = [];
-  const scripted: ScriptedChatReply[] = [];
-  const throttled = new Map<string, number>();
+  const replies = modelReplies<ScriptedChatReply>();
   const supportsJsonSchema = options.supports?.jsonSchema ?? true;
   const supportsTools = options.supports?.tools ?? true;
   const retryAfter = options.retryAfter ?? "1";
@@ -154,34 +149,29 @@ export const startOpenAiServer = async (options: OpenAiServerOptions = {}): Prom
     }
 
     const converse = asConverse(messages as ChatMessage[]);
-    let reply: ScriptedChatReply;
-    const next = scripted.shift();
-    if (next !== undefined) {
-      reply = next;
-    } else {
-      const { scenario, key } = chatScenario(chat.model, converse);
-      if (scenario.kind === "throttled") {
-        const seen = throttled.get(key) ?? 0;
-        throttled.set(key, seen + 1);
-        if (scenario.times === undefined || seen < scenario.times) {
-          fail(429, "rate_limit_exceeded", "Rate limit reached; please try again later.", null, {
-            ...(retryAfter === "" ? {} : { "retry-after": retryAfter }),
-          });
-          return;
-        }
-      }
-      if (scenario.kind === "unavailable") {
-        fail(503, "server_error", "The server is overloaded or not ready yet.");
-        return;
-      }
-      try {
+    const model = chat.model;
+    const turn = replies.next(
+      () => chatScenario(model, converse),
+      (scenario) => {
         const answer = chatAnswer(scenario, converse);
-        reply = { text: answer.text, finishReason: FINISH_REASON[answer.stopReason ?? "end_turn"] ?? "stop" };
-      } catch (error) {
-        fail(400, "invalid_request_error", (error as Error).message, "messages");
-        return;
-      }
+        return { text: answer.text, finishReason: FINISH_REASON[answer.stopReason ?? "end_turn"] ?? "stop" };
+      },
+    );
+    if (turn.kind === "throttled") {
+      fail(429, "rate_limit_exceeded", "Rate limit reached; please try again later.", null, {
+        ...(retryAfter === "" ? {} : { "retry-after": retryAfter }),
+      });
+      return;
     }
+    if (turn.kind === "unavailable") {
+      fail(503, "server_error", "The server is overloaded or not ready yet.");
+      return;
+    }
+    if (turn.kind === "unanswerable") {
+      fail(400, "invalid_request_error", turn.message, "messages");
+      return;
+    }
+    const reply = turn.reply;
     if (!("text" in reply)) {
       fail(
         reply.status,
@@ -210,8 +200,7 @@ export const startOpenAiServer = async (options: OpenAiServerOptions = {}): Prom
             ],
           }
         : { role: "assistant", content: mode === "json_schema" && json !== undefined ? json : reply.text };
-    const promptTokens = Math.ceil(raw.length / 4);
-    const completionTokens = Math.ceil(reply.text.length / 4);
+    const usage = estimateUsage(raw, reply.text);
     send(200, {
       id: `chatcmpl-${randomUUID()}`,
       object: "chat.completion",
@@ -226,9 +215,9 @@ export const startOpenAiServer = async (options: OpenAiServerOptions = {}): Prom
         },
       ],
       usage: {
-        prompt_tokens: promptTokens,
-        completion_tokens: completionTokens,
-        total_tokens: promptTokens + completionTokens,
+        prompt_tokens: usage.inputTokens,
+        completion_tokens: usage.outputTokens,
+        total_tokens: usage.totalTokens,
       },
     });
   };
@@ -238,15 +227,5 @@ export const startOpenAiServer = async (options: OpenAiServerOptions = {}): Prom
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => handle(req, res, Buffer.concat(chunks).toString("utf8")));
   });
-  const host = options.host ?? "127.0.0.1";
-  const port = await listen(server, options.port, host);
-  return {
-    url: `http://${host}:${port}`,
-    port,
-    requests,
-    script: (...replies) => {
-      scripted.push(...replies);
-    },
-    close: () => closeServer(server),
-  };
+  return serveStandIn(server, options, requests, replies, () => closeServer(server));
 };

@@ -3,23 +3,23 @@ import type { Resume } from "./resume.ts";
 import { employerOf } from "./text-leaves.ts";
 
 /** A format-neutral outline of a CV, shared by the Markdown and HTML renderers. */
-export interface ViewEntry {
+export interface OutlineEntry {
   readonly heading: string;
   readonly meta?: string;
   readonly paragraphs: readonly string[];
   readonly bullets: readonly string[];
 }
 
-export interface ViewSection {
+export interface OutlineSection {
   readonly title: string;
-  readonly entries: readonly ViewEntry[];
+  readonly entries: readonly OutlineEntry[];
 }
 
-export interface ResumeView {
+export interface ResumeOutline {
   readonly name: string;
   readonly label?: string;
   readonly contact: readonly { readonly text: string; readonly href?: string }[];
-  readonly sections: readonly ViewSection[];
+  readonly sections: readonly OutlineSection[];
 }
 
 const s = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
@@ -34,7 +34,7 @@ const entry = (
   meta: string | undefined,
   paragraphs: unknown[],
   bullets: unknown,
-): ViewEntry => ({
+): OutlineEntry => ({
   heading: heading ?? "",
   ...(meta === undefined ? {} : { meta }),
   paragraphs: paragraphs.map(s).filter((x): x is string => x !== undefined),
@@ -45,7 +45,7 @@ const range = (e: Record<string, unknown>, openEnded: boolean): string | undefin
 /** A single date (an award's, a publication's) written as work dates are: "2018-01-14" → "Jan 2018". */
 const day = (date: unknown): string | undefined => s(formatDateRange(s(date), undefined, "month", false));
 
-export const resumeView = (cv: Resume): ResumeView => {
+export const resumeOutline = (cv: Resume): ResumeOutline => {
   const b = cv.basics ?? {};
   const location = join([b.location?.city, b.location?.region, b.location?.countryCode], ", ");
   const contact: { text: string; href?: string }[] = [];
@@ -59,8 +59,8 @@ export const resumeView = (cv: Resume): ResumeView => {
     else if (s(p.username)) contact.push({ text: `${p.network ?? "Profile"}: ${p.username}` });
   }
 
-  const sections: ViewSection[] = [];
-  const add = (title: string, entries: ViewEntry[]): void => {
+  const sections: OutlineSection[] = [];
+  const add = (title: string, entries: OutlineEntry[]): void => {
     if (entries.length > 0) sections.push({ title, entries });
   };
   // One paragraph per line (blank and whitespace-only pieces are dropped by `entry`).
