@@ -3,6 +3,7 @@ import { isDigit } from "../resume/char-classes.ts";
 import { replaceEmails } from "../resume/find-email.ts";
 import { phoneRunAt } from "../resume/find-phone.ts";
 import type { Resume } from "../resume/resume.ts";
+import { URL_START_SOURCE } from "../resume/web-address.ts";
 import { isSpace } from "../resume/whitespace.ts";
 
 /**
@@ -39,7 +40,7 @@ export interface Redaction {
 const KINDS = ["URL", "EMAIL", "PHONE", "ADDRESS", "POSTCODE", "NAME", "USERNAME"] as const;
 const KIND_ALT = KINDS.join("|");
 
-const URL_RE = /\b(?:https?:\/\/|www\.)[^\s"<>()]+/gi;
+const URL_RE = new RegExp(String.raw`\b${URL_START_SOURCE}[^\s"<>()]+`, "gi");
 const DATE_KEY = /date$/i;
 /** What `redactPii` writes, found by `\[KIND_\d+` and checked for its closing bracket (no backtracking). */
 const PLACEHOLDER_RE = new RegExp(`\\[(?:${KIND_ALT})_\\d+\\]?`, "g");

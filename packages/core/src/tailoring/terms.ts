@@ -1,5 +1,7 @@
 import { stemmer } from "stemmer";
 import { isAsciiAlnum, isDigit } from "../resume/char-classes.ts";
+import { replaceEmails } from "../resume/find-email.ts";
+import { URL_START } from "../resume/web-address.ts";
 import { isSpace } from "../resume/whitespace.ts";
 import { GENERIC_WORDS, SKILL_ALIASES, STOP_WORDS } from "./lexicon.ts";
 
@@ -34,18 +36,15 @@ const isJoiner = (c: number): boolean => c === 0x2e || c === 0x2f || c === 0x2d;
 
 // URLs and e-mail addresses are addresses, not skills. Checked per whitespace-separated
 // chunk with anchored patterns, so the cost stays linear however long a run of text is.
-const URL_START_RE = /https?:\/\/|www\./i;
-// One "@" with text before it, and a dot after it that has text on both sides. Written so that
-// each character can be read only one way (`[^@]+\.[^@]+` after the "@" backtracks quadratically).
-const EMAIL_RE = /^[^@]+@[^@][^@.]*\.[^@]+$/;
 
 const dropAddresses = (input: string): string =>
   !input.includes("@") && !input.includes("//") && !/www\./i.test(input)
     ? input
     : input.replace(/\S+/g, (chunk) => {
-        if (EMAIL_RE.test(chunk)) return " ";
-        const url = chunk.search(URL_START_RE);
-        return url < 0 ? chunk : `${chunk.slice(0, url)} `;
+        // An e-mail address as the PII redactor finds one (resume/find-email.ts); the rest of the chunk stays.
+        const rest = replaceEmails(chunk, () => " ");
+        const url = rest.search(URL_START);
+        return url < 0 ? rest : `${rest.slice(0, url)} `;
       });
 
 /** Characters after which a capital starts a sentence rather than a name: `.!?:;•-*+|()"“` and LF. */

@@ -14,7 +14,8 @@ import { extractTerms, tokenize } from "./terms.ts";
 import { TextTerms } from "./text-terms.ts";
 
 const TOKEN_PATTERN = /\.?[A-Za-z0-9][A-Za-z0-9+#]*(?:[./-][A-Za-z0-9+#]+)*[+#]*/g;
-const EMAIL = /^[^@]+@[^@][^@.]*\.[^@]+$/;
+/** What resume/find-email.ts documents it finds (leftmost, then greedy). */
+const EMAIL = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}/g;
 
 /** The tokens' texts by the documented pattern: addresses blanked, a leading dot dropped except in ".net". */
 const byPattern = (input: string): string[] => {
@@ -22,9 +23,9 @@ const byPattern = (input: string): string[] => {
     !input.includes("@") && !input.includes("//") && !/www\./i.test(input)
       ? input
       : input.replace(/\S+/g, (chunk) => {
-          if (EMAIL.test(chunk)) return " ";
-          const url = chunk.search(/https?:\/\/|www\./i);
-          return url < 0 ? chunk : `${chunk.slice(0, url)} `;
+          const rest = chunk.replace(EMAIL, " ");
+          const url = rest.search(/https?:\/\/|www\./i);
+          return url < 0 ? rest : `${rest.slice(0, url)} `;
         });
   return [...text.matchAll(TOKEN_PATTERN)].map((m) =>
     m[0].startsWith(".") && !/^\.net$/i.test(m[0]) ? m[0].slice(1) : m[0],

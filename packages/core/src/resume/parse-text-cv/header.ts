@@ -3,11 +3,17 @@ import { findEmail } from "../find-email.ts";
 import { findPhone } from "../find-phone.ts";
 import type { ResumeBasics } from "../resume.ts";
 import { splitOnSeparators } from "../text-cv-lines.ts";
+import { URL_START_SOURCE } from "../web-address.ts";
 import { trimEndChars } from "../whitespace.ts";
 import { stripMarkdown } from "./lines.ts";
 
-const URL_RE =
-  /\b(?:https?:\/\/|www\.)[^\s|,;<>()]+|\b(?:linkedin\.com|github\.com|gitlab\.com|twitter\.com|x\.com)\/[^\s|,;<>()]+/i;
+// An address in a contact line ends at the line's separators (|, ",", ";") as well as at spaces and brackets.
+const URL_RE = new RegExp(
+  String.raw`\b${URL_START_SOURCE}[^\s|,;<>()]+|\b(?:linkedin\.com|github\.com|gitlab\.com|twitter\.com|x\.com)\/[^\s|,;<>()]+`,
+  "i",
+);
+/** Built at load from constants only (text-patterns.test.ts checks them). */
+export const TEXT_PATTERNS: readonly RegExp[] = [URL_RE];
 
 const NETWORKS: ReadonlyArray<readonly [RegExp, string]> = [
   [/linkedin\.com/i, "LinkedIn"],

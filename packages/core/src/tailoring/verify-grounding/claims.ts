@@ -4,6 +4,7 @@
  * Read the same way from the source CV and from the tailored one.
  */
 
+import { URL_START, URL_START_AT } from "../../resume/web-address.ts";
 import { isSpace, trimEndChars } from "../../resume/whitespace.ts";
 import { COUNT_WORDS } from "../count-words.ts";
 import { decodeEntities } from "../normalize-text.ts";
@@ -48,8 +49,6 @@ export const addressesIn = (text: string): string[] =>
 /** `[\s<>()"']`: never part of an address. */
 const isAddressStop = (c: number): boolean =>
   isSpace(c) || c === 0x3c || c === 0x3e || c === 0x28 || c === 0x29 || c === 0x22 || c === 0x27;
-const URL_START = /https?:\/\/|www\./iy;
-const URL_ANYWHERE = /https?:\/\/|www\./i;
 
 /**
  * What `(?:https?:\/\/|www\.)[^\s<>()"']+|[^\s<>()"'@]{1,64}@[^\s<>()"'@]{1,253}`
@@ -59,14 +58,14 @@ const URL_ANYWHERE = /https?:\/\/|www\./i;
  */
 const scanAddresses = (text: string): string[] => {
   // Every address has an "@" or starts with a URL prefix.
-  if (!text.includes("@") && !URL_ANYWHERE.test(text)) return [];
+  if (!text.includes("@") && !URL_START.test(text)) return [];
   const out: string[] = [];
   const isLocal = (c: number): boolean => !isAddressStop(c) && c !== 0x40;
   let runEnd = -1; // end of the run of local-part characters that holds `at`
   let at = 0;
   while (at < text.length) {
-    URL_START.lastIndex = at;
-    const url = URL_START.exec(text);
+    URL_START_AT.lastIndex = at;
+    const url = URL_START_AT.exec(text);
     if (url !== null && at + url[0].length < text.length && !isAddressStop(text.charCodeAt(at + url[0].length))) {
       let end = at + url[0].length;
       while (end < text.length && !isAddressStop(text.charCodeAt(end))) end++;
