@@ -3,6 +3,7 @@
  * (invocations, errors, throttles, duration), tables (capacity, throttles)
  * and the API (requests, 4xx/5xx, latency).
  */
+import { stagePrefix } from "@cvpipe/core/topology";
 import { Duration } from "aws-cdk-lib";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
@@ -79,7 +80,7 @@ export class OperationsDashboard extends Construct {
     ];
 
     this.dashboard = new cloudwatch.Dashboard(this, "Dashboard", {
-      dashboardName: `cvpipe-${props.stage}`,
+      dashboardName: stagePrefix(props.stage),
       widgets: [
         [new cloudwatch.TextWidget({ markdown: "## Queues", width: 24, height: 1 })],
         queueWidgets,

@@ -20,7 +20,7 @@
  * A function that touches tables may use the key through DynamoDB only, for
  * its own tables (DynamoDB's encryption context names the table).
  */
-import { type FunctionId, functionResources, TENANT_ENCRYPTION_CONTEXT_KEY } from "@cvpipe/core/topology";
+import { type FunctionId, functionResources, stagePrefix, TENANT_ENCRYPTION_CONTEXT_KEY } from "@cvpipe/core/topology";
 import { Aws, Duration, RemovalPolicy } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as kms from "aws-cdk-lib/aws-kms";
@@ -77,7 +77,7 @@ export const createDataKey = (scope: Construct, stage: string): kms.Key => {
   });
   return new kms.Key(scope, "DataKey", {
     description: `cvpipe ${stage}: tables, payload and CV buckets (objects carry their tenant as encryption context)`,
-    alias: `alias/cvpipe-${stage}-data`,
+    alias: `alias/${stagePrefix(stage)}-data`,
     enableKeyRotation: true,
     policy,
     // Every table and object is unreadable without it: never deleted with the stack.

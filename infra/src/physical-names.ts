@@ -3,7 +3,7 @@
  * live in one account and operators recognise every resource by its topology
  * name. FIFO queue names must keep their `.fifo` suffix.
  */
-import { stackName, stagedName } from "@cvpipe/core/topology";
+import { stackName, stagedName, stagePrefix } from "@cvpipe/core/topology";
 import { Aws } from "aws-cdk-lib";
 
 export { stackName, stagedName };
@@ -16,4 +16,4 @@ export const stagedBucketName = (name: string, stage: string): string =>
  * A function's role: named, not generated, so the data key's policy (stateful stack, deployed first) can
  * name the roles that may use it before they exist.
  */
-export const functionRoleName = (id: string, stage: string): string => `cvpipe-${stage}-${id}-function`;
+export const functionRoleName = (id: string, stage: string): string => `${stagePrefix(stage)}-${id}-function`;

@@ -12,7 +12,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULT_METRIC_NAMESPACE } from "@cvpipe/core/ports/metrics";
-import type { FunctionSpec } from "@cvpipe/core/topology";
+import { type FunctionSpec, stagePrefix } from "@cvpipe/core/topology";
 import { Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as iam from "aws-cdk-lib/aws-iam";
@@ -32,7 +32,7 @@ export interface PipelineFunctionProps {
 }
 
 /** The service of a function's log lines and the `service` dimension of its metrics. */
-export const powertoolsServiceName = (stage: string, fn: string): string => `cvpipe-${stage}-${fn}`;
+export const powertoolsServiceName = (stage: string, fn: string): string => `${stagePrefix(stage)}-${fn}`;
 
 /** Alarm when a single invocation uses more than this share of its timeout. */
 export const DURATION_ALARM_RATIO = 0.8;
