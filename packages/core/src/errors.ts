@@ -95,6 +95,29 @@ export class ValidationError extends ContentError {
   }
 }
 
+/** A value a use case is given, by its name there; where it travels in a request is the HTTP layer's to say. */
+export type InputName = "cvId" | "jobId" | "userId" | "version" | "since" | "status" | "applicationId";
+
+/** One refused input: which, the rule it breaks, and what to send instead. */
+export interface InputIssue {
+  readonly input: InputName;
+  readonly rule: string;
+  readonly message: string;
+}
+
+/**
+ * Values a use case was given and refuses (a version that is no number, a job not in a state that
+ * takes feedback). A domain error: the HTTP layer answers it as the 400 naming each request field.
+ */
+export class InvalidInputError extends CvpipeError {
+  readonly issues: readonly InputIssue[];
+  constructor(issues: readonly InputIssue[]) {
+    super(issues.map((i) => `${i.input} ${i.message}`).join("; "), { code: "VALIDATION_ERROR", details: issues });
+    this.name = "InvalidInputError";
+    this.issues = issues;
+  }
+}
+
 /** A CV that cannot be tailored as it is (a text CV with no CV sections, values PII redaction cannot handle). */
 export class InvalidCvError extends ContentError {
   constructor(message: string, details?: unknown) {

@@ -1,6 +1,6 @@
 import { idSecret } from "@cvpipe/core/contracts/canonical-json";
 import { MemoryCvStore } from "@cvpipe/core/cvs/testing/memory-cv-store";
-import { CvNotFoundError, CvpipeError, ValidationError } from "@cvpipe/core/errors";
+import { CvNotFoundError, CvpipeError, InvalidInputError } from "@cvpipe/core/errors";
 import type { CvOwner, CvVersion } from "@cvpipe/core/ports/cv-store";
 import { MemoryBlobs } from "@cvpipe/core/testing/memory-ports";
 import { rejects } from "@cvpipe/core/testing/rejects";
@@ -133,8 +133,14 @@ test("a CV keeps at most MAX_CV_VERSIONS versions, and says so by field", async 
   const record = (await cvs.get(alice, cvId))!;
   const many = Array.from({ length: MAX_CV_VERSIONS }, (_, i) => ({ ...record.versions[0]!, version: i + 1 }));
   cvs.records.set([...cvs.records.keys()][0]!, { ...record, versions: many });
-  const error = await rejectsWith(addCvVersion(deps, alice, cvId, { cv: cv("Too many") }, undefined), ValidationError);
-  assert.match(JSON.stringify((error as ValidationError).details), /"path":"path.cvId","rule":"maxVersions"/);
+  const error = await rejectsWith(
+    addCvVersion(deps, alice, cvId, { cv: cv("Too many") }, undefined),
+    InvalidInputError,
+  );
+  assert.equal(
+    (error as InvalidInputError).issues.map((i) => [i.input, i.rule]),
+    [["cvId", "maxVersions"]],
+  );
 });
 
 test("Idempotency-Key: the same body returns the first upload; another body is IDEMPOTENCY_KEY_REUSED", async () => {

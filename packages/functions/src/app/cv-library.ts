@@ -13,7 +13,13 @@ import { zodIssues } from "@cvpipe/core/contracts/field-issues";
 import { CV_ID } from "@cvpipe/core/contracts/job-constants";
 import { CvField, type CvRef } from "@cvpipe/core/contracts/job-request";
 import * as z from "@cvpipe/core/contracts/zod";
-import { CvNotFoundError, DependencyError, type FieldIssue, ValidationError } from "@cvpipe/core/errors";
+import {
+  CvNotFoundError,
+  DependencyError,
+  type FieldIssue,
+  InvalidInputError,
+  ValidationError,
+} from "@cvpipe/core/errors";
 import type { Caller } from "@cvpipe/core/jobs/caller";
 import { parseListLimit } from "@cvpipe/core/jobs/list-limit";
 import { keyPart } from "@cvpipe/core/keys";
@@ -170,9 +176,9 @@ export const addCvVersion = async (
     if (already) return repeatOf(record, requestHash, already.version, warnings);
     const latest = record.versions.at(-1)!.version;
     if (record.versions.length >= MAX_CV_VERSIONS) {
-      throw new ValidationError([
+      throw new InvalidInputError([
         {
-          path: "path.cvId",
+          input: "cvId",
           rule: "maxVersions",
           message: `this CV has ${MAX_CV_VERSIONS} versions, the most one CV keeps: upload a new CV (POST /v1/cvs)`,
         },
@@ -271,8 +277,8 @@ export const getCv = async (deps: CvReadDeps, caller: Caller, cvId: string, vers
   if (versionParam !== undefined) {
     const n = /^[1-9][0-9]{0,6}$/.test(versionParam) ? Number(versionParam) : Number.NaN;
     if (Number.isNaN(n)) {
-      throw new ValidationError([
-        { path: "query.version", rule: "integer", message: "must be a version number (1, 2, …)" },
+      throw new InvalidInputError([
+        { input: "version", rule: "integer", message: "must be a version number (1, 2, …)" },
       ]);
     }
     const found = record.versions.find((v) => v.version === n);

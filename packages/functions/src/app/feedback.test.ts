@@ -1,6 +1,13 @@
 import { TailoringFeedbackEvent } from "@cvpipe/core/contracts/analytics-event";
 import { idSecret } from "@cvpipe/core/contracts/canonical-json";
-import { CvpipeError, DependencyError, KeyCollisionError, NotFoundError, ValidationError } from "@cvpipe/core/errors";
+import {
+  CvpipeError,
+  DependencyError,
+  InvalidInputError,
+  KeyCollisionError,
+  NotFoundError,
+  ValidationError,
+} from "@cvpipe/core/errors";
 import { MemoryFeedbackStore } from "@cvpipe/core/feedback/testing/memory-feedback-store";
 import { MemoryJobStore } from "@cvpipe/core/jobs/testing/memory-job-store";
 import { queuedJob } from "@cvpipe/core/jobs/testing/sample-job";
@@ -108,7 +115,8 @@ test("listing needs the analyst role; it returns the tenant's feedback since a t
   );
   assert.equal((await listFeedback(deps, alice, ["analyst"], { since: "2026-11-19T00:00:00Z" })).items, []);
   const bad = await rejects(() => listFeedback(deps, alice, ["analyst"], { since: "yesterday" }));
-  assert.is((bad as ValidationError).issues[0]!.path, "query.since");
+  assert.instance(bad, InvalidInputError);
+  assert.is((bad as InvalidInputError).issues[0]!.input, "since");
 });
 
 test.run();

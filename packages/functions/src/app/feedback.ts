@@ -14,7 +14,7 @@ import { derivedId, type IdSecret } from "@cvpipe/core/contracts/canonical-json"
 import { zodIssues } from "@cvpipe/core/contracts/field-issues";
 import { messageBody, messageGroupId } from "@cvpipe/core/contracts/message-envelope";
 import * as z from "@cvpipe/core/contracts/zod";
-import { CvpipeError, KeyCollisionError, NotFoundError, ValidationError } from "@cvpipe/core/errors";
+import { CvpipeError, InvalidInputError, KeyCollisionError, NotFoundError, ValidationError } from "@cvpipe/core/errors";
 import type { Caller } from "@cvpipe/core/jobs/caller";
 import { parseListLimit } from "@cvpipe/core/jobs/list-limit";
 import type { BlobStore } from "@cvpipe/core/ports/blob-store";
@@ -77,9 +77,9 @@ export const submitFeedback = async (deps: FeedbackDeps, caller: Caller, jobId: 
   const job = await findOwnJob(deps.jobs, caller, jobId);
   if (!job) throw new NotFoundError("no such job");
   if (job.status !== "SUCCEEDED") {
-    throw new ValidationError([
+    throw new InvalidInputError([
       {
-        path: "path.jobId",
+        input: "jobId",
         rule: "status",
         message: `the job is ${job.status}: feedback rates a tailored CV, so it takes a SUCCEEDED job`,
       },
@@ -167,8 +167,8 @@ export const listFeedback = async (
   }
   const since = query.since;
   if (since !== undefined && Number.isNaN(Date.parse(since))) {
-    throw new ValidationError([
-      { path: "query.since", rule: "format", message: "must be an ISO 8601 date-time, e.g. 2026-11-16T00:00:00Z" },
+    throw new InvalidInputError([
+      { input: "since", rule: "format", message: "must be an ISO 8601 date-time, e.g. 2026-11-16T00:00:00Z" },
     ]);
   }
   const limit = parseListLimit(query.limit);

@@ -7,7 +7,7 @@
  */
 import type { IdSecret } from "@cvpipe/core/contracts/canonical-json";
 import { APPLICATION_ID, isTerminal, JOB_STATUSES, type JobStatus } from "@cvpipe/core/contracts/job-constants";
-import { type FieldIssue, NotFoundError, ValidationError } from "@cvpipe/core/errors";
+import { type InputIssue, InvalidInputError, NotFoundError } from "@cvpipe/core/errors";
 import type { Caller } from "@cvpipe/core/jobs/caller";
 import type { JobRecord } from "@cvpipe/core/jobs/job-record";
 import { parseListLimit } from "@cvpipe/core/jobs/list-limit";
@@ -59,20 +59,20 @@ export interface ListJobsQuery {
 
 /** The listing's filters from the query; a value no job can have is a ValidationError naming its parameter. */
 const listFilter = (query: ListJobsQuery): JobFilter => {
-  const issues: FieldIssue[] = [];
+  const issues: InputIssue[] = [];
   const status = query.status;
   if (status !== undefined && !(JOB_STATUSES as readonly string[]).includes(status)) {
-    issues.push({ path: "query.status", rule: "enum", message: `must be one of ${JOB_STATUSES.join(", ")}` });
+    issues.push({ input: "status", rule: "enum", message: `must be one of ${JOB_STATUSES.join(", ")}` });
   }
   const app = query.applicationId;
   if (app !== undefined && !APPLICATION_ID.test(app)) {
     issues.push({
-      path: "query.applicationId",
+      input: "applicationId",
       rule: "pattern",
       message: "must be 1-128 printable ASCII characters, no spaces (as POST /v1/jobs takes it)",
     });
   }
-  if (issues.length > 0) throw new ValidationError(issues);
+  if (issues.length > 0) throw new InvalidInputError(issues);
   return {
     ...(status === undefined ? {} : { status: status as JobStatus }),
     ...(app === undefined ? {} : { applicationId: app }),

@@ -10,7 +10,7 @@
  */
 import { derivedId, type IdSecret } from "@cvpipe/core/contracts/canonical-json";
 import { identityProblem } from "@cvpipe/core/contracts/identity";
-import { CvpipeError, NotFoundError, ValidationError } from "@cvpipe/core/errors";
+import { CvpipeError, InvalidInputError, NotFoundError } from "@cvpipe/core/errors";
 import type { Caller } from "@cvpipe/core/jobs/caller";
 import type { Clock } from "@cvpipe/core/ports/clock";
 import { type DeletionRecord, type DeletionStore, NO_DELETIONS } from "@cvpipe/core/ports/deletion-store";
@@ -52,7 +52,7 @@ export const requestUserDeletion = async (
   userId: string,
 ): Promise<DeletionAccepted> => {
   const problem = identityProblem(userId);
-  if (problem) throw new ValidationError([{ path: "path.userId", rule: "format", message: problem }]);
+  if (problem) throw new InvalidInputError([{ input: "userId", rule: "format", message: problem }]);
   const role = tenantRole(roles);
   if (userId !== caller.userId && role === undefined) {
     throw new CvpipeError(

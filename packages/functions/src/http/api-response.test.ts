@@ -9,6 +9,7 @@ import {
   CvpipeError,
   InvalidCursorError,
   InvalidIdempotencyKeyError,
+  InvalidInputError,
   InvalidLimitError,
   VerificationError,
 } from "@cvpipe/core/errors";
@@ -61,6 +62,29 @@ test("an invalid idempotency key is a 400 naming the header", () => {
   assert.equal(body.details, [
     { path: "headers.idempotency-key", rule: "format", message: "must be 1-255 printable ASCII characters, no spaces" },
   ]);
+});
+
+test("a use case's refused inputs are one 400 naming the path or query parameter each travels in", () => {
+  const { status, body } = answer(
+    new InvalidInputError([
+      { input: "version", rule: "integer", message: "must be a version number (1, 2, …)" },
+      { input: "cvId", rule: "maxVersions", message: "this CV has 50 versions" },
+      { input: "status", rule: "enum", message: "must be one of QUEUED, RUNNING" },
+      { input: "userId", rule: "format", message: "is empty" },
+    ]),
+  );
+  assert.is(status, 400);
+  assert.is(body.code, "VALIDATION_ERROR");
+  assert.equal(
+    body.details.map((d: { path: string; rule: string }) => [d.path, d.rule]),
+    [
+      ["query.version", "integer"],
+      ["path.cvId", "maxVersions"],
+      ["query.status", "enum"],
+      ["path.userId", "format"],
+    ],
+  );
+  assert.match(body.error, /^query\.version: must be a version number/);
 });
 
 test("a code no HTTP answer carries (a worker's) is an internal error that says nothing", () => {

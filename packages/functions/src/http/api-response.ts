@@ -1,8 +1,10 @@
 import {
   CvpipeError,
   DependencyError,
+  type InputName,
   InvalidCursorError,
   InvalidIdempotencyKeyError,
+  InvalidInputError,
   InvalidLimitError,
   ValidationError,
 } from "@cvpipe/core/errors";
@@ -82,12 +84,28 @@ export const payloadBytes = (result: APIGatewayProxyStructuredResultV2): number 
 /** Lambda's limit on a synchronous invocation's response payload. */
 export const LAMBDA_RESPONSE_LIMIT_BYTES = 6 * 1024 * 1024;
 
+/** Where each input of a use case travels in a request: a path parameter or a query parameter. */
+const REQUEST_FIELD: Record<InputName, string> = {
+  cvId: "path.cvId",
+  jobId: "path.jobId",
+  userId: "path.userId",
+  version: "query.version",
+  since: "query.since",
+  status: "query.status",
+  applicationId: "query.applicationId",
+};
+
 /**
  * A use case's refusal of one value it was given (a domain error: the use case
  * does not know where the value came from) as the 400 naming the request
  * field it travels in. Anything else as it is.
  */
 export const asRequestError = (error: unknown): unknown => {
+  if (error instanceof InvalidInputError) {
+    return new ValidationError(
+      error.issues.map((i) => ({ path: REQUEST_FIELD[i.input], rule: i.rule, message: i.message })),
+    );
+  }
   if (error instanceof InvalidLimitError) {
     return new ValidationError([{ path: "query.limit", rule: "range", message: error.message }]);
   }
