@@ -12,7 +12,7 @@
  */
 
 import { isIsoWeek, isoWeekEnd } from "@cvpipe/core/analytics/iso-week";
-import { CvpipeError, ValidationError } from "@cvpipe/core/errors";
+import { ValidationError } from "@cvpipe/core/errors";
 import {
   REPORT_METRIC_DIMENSION,
   REPORT_METRIC_NAMESPACE,
@@ -104,13 +104,13 @@ const report = async function report(event: ScheduledEvent | ReportRequest): Pro
   return result;
 };
 
-/** The week's send is claimed by a run still inside its lease: thrown so that Lambda's retry comes back after it. */
-class WeekClaimedError extends CvpipeError {
+/**
+ * The week's send is claimed by a run still inside its lease: thrown so that Lambda's retry comes
+ * back after it. No failure code: nothing failed (no dependency, no input), and nothing reads one.
+ */
+class WeekClaimedError extends Error {
   constructor(week: string) {
-    super(`${week} is claimed by another run; retrying after its lease`, {
-      code: "DEPENDENCY_UNAVAILABLE",
-      retryable: true,
-    });
+    super(`${week} is claimed by another run; retrying after its lease`);
     this.name = "WeekClaimedError";
   }
 }
