@@ -7,14 +7,13 @@
 import { ConverseCommand } from "@aws-sdk/client-bedrock-runtime";
 import { BedrockEngine, type BedrockEngineOptions, isTransientBedrockError } from "@cvpipe/aws/bedrock/bedrock-engine";
 import { EngineOutputInvalidError } from "@cvpipe/core/errors";
-import { resumeIssues } from "@cvpipe/core/resume/validate-resume";
 import { extractJson } from "@cvpipe/core/tailoring/model-answer";
 import { tailorCv } from "@cvpipe/core/tailoring/tailor-cv";
 import { type BedrockServer, startBedrockServer } from "@cvpipe/local/bedrock-server";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { standInBedrockClient, standInBedrockEngine } from "./support/bedrock-stand-in.ts";
-import { redactionCase, rejection, request } from "./support/model-engine-case.ts";
+import { assertGoodResult, redactionCase, rejection, request } from "./support/model-engine-case.ts";
 
 let server: BedrockServer;
 const engine = (modelId: string, options: Partial<BedrockEngineOptions> = {}): BedrockEngine =>
@@ -32,13 +31,7 @@ test.before.each(() => {
 
 test("good: a verified result with token usage and model id, over the real client and h2c", async () => {
   const result = await tailorCv(engine("anthropic.claude-test"), request, { bannedClaims: [] });
-  assert.is(result.engine, "bedrock");
-  assert.is(result.modelId, "anthropic.claude-test");
-  assert.ok(result.verification.passed);
-  assert.equal(resumeIssues(result.resume), []);
-  assert.ok((result.usage?.inputTokens ?? 0) > 0 && (result.usage?.outputTokens ?? 0) > 0);
-  assert.is(result.usage?.totalTokens, (result.usage?.inputTokens ?? 0) + (result.usage?.outputTokens ?? 0));
-  assert.is(result.resume.work?.[0]?.highlights?.[0], "Ran Kubernetes clusters on AWS for 40 teams.");
+  assertGoodResult(result, "bedrock", "anthropic.claude-test");
   assert.is(server.requests.length, 1);
   const sent = server.requests[0]!;
   assert.is(sent.path, "/model/anthropic.claude-test/converse");

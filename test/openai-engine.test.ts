@@ -6,7 +6,6 @@
  * and clock are injected and the sleeps it asked for are asserted.
  */
 import { EngineOutputInvalidError } from "@cvpipe/core/errors";
-import { resumeIssues } from "@cvpipe/core/resume/validate-resume";
 import { tailorCv } from "@cvpipe/core/tailoring/tailor-cv";
 import {
   ChatCompletionsRejectedError,
@@ -16,7 +15,7 @@ import { OpenAiEngine, type OpenAiEngineOptions } from "@cvpipe/functions/engine
 import { type OpenAiServer, type OpenAiServerOptions, startOpenAiServer } from "@cvpipe/local/openai-server";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { posting, redactionCase, rejection, request } from "./support/model-engine-case.ts";
+import { assertGoodResult, posting, redactionCase, rejection, request } from "./support/model-engine-case.ts";
 import { freePort } from "./support/ports.ts";
 
 /** A fixed instant for HTTP-date Retry-After: the engine reads this clock, never the real one. */
@@ -62,13 +61,7 @@ const withKey = { apiKey: async () => "sk-test-key" };
 test("good: a verified result with token usage and model, the key sent as a bearer token, json_schema asked for", async () => {
   const e = engine("llama3.1:8b", withKey);
   const result = await tailorCv(e, request, { bannedClaims: [] });
-  assert.is(result.engine, "openai");
-  assert.is(result.modelId, "llama3.1:8b");
-  assert.ok(result.verification.passed);
-  assert.equal(resumeIssues(result.resume), []);
-  assert.ok((result.usage?.inputTokens ?? 0) > 0 && (result.usage?.outputTokens ?? 0) > 0);
-  assert.is(result.usage?.totalTokens, (result.usage?.inputTokens ?? 0) + (result.usage?.outputTokens ?? 0));
-  assert.is(result.resume.work?.[0]?.highlights?.[0], "Ran Kubernetes clusters on AWS for 40 teams.");
+  assertGoodResult(result, "openai", "llama3.1:8b");
   assert.is(server.requests.length, 1);
   const sent = server.requests[0]!;
   assert.is(sent.path, "/v1/chat/completions");

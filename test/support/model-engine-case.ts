@@ -5,7 +5,9 @@
 import { CvpipeError } from "@cvpipe/core/errors";
 import type { TailoringEngine } from "@cvpipe/core/ports/tailoring-engine";
 import type { Resume } from "@cvpipe/core/resume/resume";
+import { resumeIssues } from "@cvpipe/core/resume/validate-resume";
 import { tailorCv } from "@cvpipe/core/tailoring/tailor-cv";
+import type { TailoringResult } from "@cvpipe/core/tailoring/types";
 import * as assert from "uvu/assert";
 
 export const cv: Resume = {
@@ -80,4 +82,18 @@ export const redactionCase = async (engine: TailoringEngine, sent: () => readonl
   assert.equal(result.resume.basics?.location, cv.basics?.location);
   assert.equal(result.resume.basics?.profiles, cv.basics?.profiles);
   assert.ok(result.verification.passed);
+};
+
+/**
+ * What a good answer gives through any model engine: a verified, valid CV from the engine and the
+ * model named, the tokens of the call (their total adds up), the CV's own first highlight first.
+ */
+export const assertGoodResult = (result: TailoringResult, engine: string, modelId: string): void => {
+  assert.is(result.engine, engine);
+  assert.is(result.modelId, modelId);
+  assert.ok(result.verification.passed);
+  assert.equal(resumeIssues(result.resume), []);
+  assert.ok((result.usage?.inputTokens ?? 0) > 0 && (result.usage?.outputTokens ?? 0) > 0);
+  assert.is(result.usage?.totalTokens, (result.usage?.inputTokens ?? 0) + (result.usage?.outputTokens ?? 0));
+  assert.is(result.resume.work?.[0]?.highlights?.[0], "Ran Kubernetes clusters on AWS for 40 teams.");
 };

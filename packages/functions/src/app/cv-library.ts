@@ -81,6 +81,13 @@ const parseUpload = (
   };
 };
 
+/** An upload or a new version as both read it: the key's form checked, the body parsed, its hash for repeats. */
+const readUpload = (body: unknown, idempotencyKey: string | undefined) => {
+  checkIdempotencyKey(idempotencyKey);
+  const upload = parseUpload(body);
+  return { ...upload, requestHash: sha256Hex(canonicalJson({ cv: upload.cv })) };
+};
+
 const live = (record: CvRecord | undefined): record is CvRecord => record !== undefined && !record.deletedAt;
 
 /**
@@ -109,9 +116,7 @@ export const uploadCv = async (
   body: unknown,
   idempotencyKey: string | undefined,
 ): Promise<StoredCv> => {
-  checkIdempotencyKey(idempotencyKey);
-  const { cv, format, warnings } = parseUpload(body);
-  const requestHash = sha256Hex(canonicalJson({ cv }));
+  const { cv, format, warnings, requestHash } = readUpload(body, idempotencyKey);
   const cvId = idempotencyKey
     ? derivedId(deps.idSecret, "cv", caller.tenantId, caller.userId, idempotencyKey)
     : deps.newId();
@@ -165,9 +170,7 @@ export const addCvVersion = async (
   body: unknown,
   idempotencyKey: string | undefined,
 ): Promise<StoredCv> => {
-  checkIdempotencyKey(idempotencyKey);
-  const { cv, format, warnings } = parseUpload(body);
-  const requestHash = sha256Hex(canonicalJson({ cv }));
+  const { cv, format, warnings, requestHash } = readUpload(body, idempotencyKey);
   // A concurrent PUT that took the next number makes this one take the one after: each round one of
   // the racing writers wins, so MAX_VERSION_ROUNDS writers at once all get a number.
   for (let round = 0; round < MAX_VERSION_ROUNDS; round++) {
