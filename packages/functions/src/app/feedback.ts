@@ -23,6 +23,7 @@ import { type FeedbackRecord, type FeedbackStore, feedbackKeyOf } from "@cvpipe/
 import type { JobStore } from "@cvpipe/core/ports/job-store";
 import type { QueuePublisher } from "@cvpipe/core/ports/queue-publisher";
 import { api, retention } from "@cvpipe/core/topology";
+import { expiresAt } from "@cvpipe/core/ttl";
 import { resultOf } from "./job-view.ts";
 import { openCursor, sealCursor } from "./list-cursor.ts";
 import { findOwnJob } from "./own-jobs.ts";
@@ -108,7 +109,7 @@ export const submitFeedback = async (deps: FeedbackDeps, caller: Caller, jobId: 
     ...(request.helpful ? { helpful: request.helpful } : {}),
     ...(request.comment !== undefined ? { comment: request.comment } : {}),
     receivedAt,
-    expiresAt: Math.floor(now.getTime() / 1000) + retention.feedbackTtlDays * 86_400,
+    expiresAt: expiresAt(now, retention.feedbackTtlDays),
   };
   if (!(await deps.feedback.create(record))) {
     throw new KeyCollisionError("feedback arrived twice in the same instant; send it again");

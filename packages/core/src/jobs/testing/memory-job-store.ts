@@ -27,6 +27,7 @@ import type {
   JobStore,
   StartOutcome,
 } from "../../ports/job-store.ts";
+import { epochSeconds } from "../../ttl.ts";
 import { outcomeEvent } from "../job-outcome.ts";
 import { failedJob, type JobError, type JobRecord, latestCreatedAtFor, succeededJob } from "../job-record.ts";
 
@@ -57,7 +58,7 @@ export class MemoryJobStore implements JobStore {
   }
 
   #nowSeconds(): number {
-    return Math.floor(this.#clock.now().getTime() / 1000);
+    return epochSeconds(this.#clock.now());
   }
 
   #raw(tenantId: string, jobId: string): JobRecord | undefined {
