@@ -9,10 +9,9 @@
  */
 
 import type { TailoringFeedbackEvent } from "@cvpipe/core/contracts/analytics-event";
-import type { AnalyticsEventMessage } from "@cvpipe/core/contracts/analytics-event-message";
+import { analyticsEventOutgoing } from "@cvpipe/core/contracts/analytics-event-message";
 import { derivedId, type IdSecret } from "@cvpipe/core/contracts/canonical-json";
 import { zodIssues } from "@cvpipe/core/contracts/field-issues";
-import { messageBody, messageGroupId } from "@cvpipe/core/contracts/message-envelope";
 import * as z from "@cvpipe/core/contracts/zod";
 import { CvpipeError, KeyCollisionError, NotFoundError, ValidationError } from "@cvpipe/core/errors";
 import type { Caller } from "@cvpipe/core/jobs/caller";
@@ -122,20 +121,13 @@ export const submitFeedback = async (deps: FeedbackDeps, caller: Caller, jobId: 
     jobId,
     rating: request.rating,
   };
-  const message: AnalyticsEventMessage = {
-    schema: "analytics-event.v1",
-    tenantId: caller.tenantId,
-    userId: caller.userId,
-    source: "producer",
-    receivedAt,
-    event,
-  };
   try {
-    await deps.queue.send("analyticsEvents", {
-      body: messageBody(message),
-      groupId: messageGroupId(caller.tenantId, caller.userId),
-      deduplicationId: event.eventId,
-    });
+    const outgoing = analyticsEventOutgoing(
+      caller,
+      { source: "producer", receivedAt, event },
+      { deduplicationId: event.eventId },
+    );
+    await deps.queue.send("analyticsEvents", outgoing);
   } catch (error) {
     // Not counted, so not kept: the caller's retry stores it again.
     await deps.feedback.remove(caller.tenantId, record.feedbackKey).catch(() => {});
