@@ -2,6 +2,7 @@
  * The weekly report against real protocol servers: dynalite for the aggregates
  * and reports tables, aws-ses-v2-local for SES (sent mail read back from /store).
  */
+
 import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
 import { SESClient } from "@aws-sdk/client-ses";
@@ -11,6 +12,7 @@ import { isoWeekEnd } from "@cvpipe/core/analytics/iso-week";
 import { sampleMessages } from "@cvpipe/core/analytics/testing/sample-events";
 import { CvpipeError } from "@cvpipe/core/errors";
 import type { Mailer } from "@cvpipe/core/ports/mailer";
+import { realTimer } from "@cvpipe/core/ports/timer";
 import { sendWeeklyReport } from "@cvpipe/core/report/send-weekly-report";
 import { tables } from "@cvpipe/core/topology";
 import { test } from "uvu";
@@ -61,6 +63,7 @@ const deps = (mailer: Mailer = new SesMailer(ses.client)) => ({
   ledger: new DynamoReportLedger(db.documentClient, { tableName: tables.reports.name }),
   mailer,
   clock,
+  sleep: realTimer.sleep,
 });
 
 test("10 concurrent triggers send exactly one email, and SENT records its MessageId", async () => {
@@ -187,6 +190,7 @@ test("bounded reads: a week of 100,000 events reads no more items than a week of
         ledger: new DynamoReportLedger(db.documentClient, { tableName: tables.reports.name }),
         mailer: new SesMailer(ses.client),
         clock,
+        sleep: realTimer.sleep,
       },
       { week, recipients, sender },
     );
