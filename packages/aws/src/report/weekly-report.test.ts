@@ -15,6 +15,7 @@ import type { Mailer } from "@cvpipe/core/ports/mailer";
 import { realTimer } from "@cvpipe/core/ports/timer";
 import { sendWeeklyReport } from "@cvpipe/core/report/send-weekly-report";
 import { tables } from "@cvpipe/core/topology";
+import { expiresAt } from "@cvpipe/core/ttl";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { AnalyticsFold } from "../analytics/analytics-fold.ts";
@@ -159,7 +160,7 @@ const writeFoldedWeek = async (week: string, events: number): Promise<void> => {
           ...item.names,
           week: item.week,
           shard: item.shard,
-          expiresAt: Math.floor(isoWeekEnd(week).getTime() / 1000) + 400 * 86_400,
+          expiresAt: expiresAt(isoWeekEnd(week), 400),
         },
       }),
     );
