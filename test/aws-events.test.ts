@@ -5,6 +5,7 @@
  * embedded stack's environment (emulators, tables, queues, id secret). The
  * pollers are off: each handler sees exactly the fixture, as Lambda would.
  */
+
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { createDocumentClient } from "@cvpipe/aws/clients";
 import { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
@@ -12,6 +13,7 @@ import { TailoringJobMessage } from "@cvpipe/core/contracts/tailoring-job-messag
 import { type JobRecord, queuedShard, userKey } from "@cvpipe/core/jobs/job-record";
 import { clockFromEnv } from "@cvpipe/core/ports/clock";
 import { functions, jobIndexes, tables } from "@cvpipe/core/topology";
+import { expiresAt } from "@cvpipe/core/ttl";
 import { lambdaContext } from "@cvpipe/local/lambda-context";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, ScheduledEvent, SQSEvent } from "aws-lambda";
 import { test } from "uvu";
@@ -107,7 +109,7 @@ test("SQS tailoring-jobs batch → no batch item failures; both jobs SUCCEEDED o
       engine: "local",
       createdAt: m.submittedAt,
       updatedAt: m.submittedAt,
-      expiresAt: Math.floor(now().getTime() / 1000) + 30 * 86_400,
+      expiresAt: expiresAt(now(), 30),
       requestHash: "fixture",
       attempts: 0,
       queuedShard: queuedShard(m.jobId),

@@ -3,6 +3,7 @@
  * what the engine or a dependency said (role ARNs, account ids, bucket keys)
  * goes to the logs only. processJob against dynalite, as in process-job.test.ts.
  */
+
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { DynamoEmulator } from "@cvpipe/aws/analytics/testing/emulators";
 import type { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
@@ -12,6 +13,7 @@ import { type JobRecord, userKey } from "@cvpipe/core/jobs/job-record";
 import { jobMessage, queuedJob } from "@cvpipe/core/jobs/testing/sample-job";
 import type { TailoringEngine } from "@cvpipe/core/tailoring/types";
 import { tables } from "@cvpipe/core/topology";
+import { expiresAt } from "@cvpipe/core/ttl";
 import { jobView } from "@cvpipe/functions/app/job-view";
 import { type ProcessJobDeps, processJob } from "@cvpipe/functions/app/process-job";
 import { test } from "uvu";
@@ -135,7 +137,7 @@ test("a job stored before the fix, with a full dependency message, is shown with
     engine: "bedrock",
     createdAt: "2026-11-18T09:59:00.000Z",
     updatedAt: "2026-11-18T09:59:30.000Z",
-    expiresAt: Math.floor(NOW.getTime() / 1000) + 86_400,
+    expiresAt: expiresAt(NOW, 1),
     requestHash: "h",
     attempts: 3,
     error: {

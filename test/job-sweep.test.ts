@@ -4,6 +4,7 @@
  * FAILED NOT_STARTED; a job that is merely waiting is left alone; and if the
  * message turns up after all, the job still runs and counts once.
  */
+
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { DynamoAggregateStore } from "@cvpipe/aws/analytics/dynamo-aggregate-store";
@@ -14,6 +15,7 @@ import type { TailoringJobMessage } from "@cvpipe/core/contracts/tailoring-job-m
 import { type JobRecord, queuedShard, userKey } from "@cvpipe/core/jobs/job-record";
 import { systemClock } from "@cvpipe/core/ports/clock";
 import { tables } from "@cvpipe/core/topology";
+import { expiresAt } from "@cvpipe/core/ttl";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { fixture } from "./support/fixtures.ts";
@@ -39,7 +41,7 @@ const orphan = async (jobId: string, createdAt: string): Promise<void> => {
     engine: "local",
     createdAt,
     updatedAt: createdAt,
-    expiresAt: Math.floor(START.getTime() / 1000) + 30 * 86_400,
+    expiresAt: expiresAt(START, 30),
     requestHash: "0".repeat(64),
     attempts: 0,
     queuedShard: queuedShard(jobId),

@@ -2,6 +2,7 @@
  * processJob against a real DynamoDB protocol server (dynalite): overlapping
  * attempts, expired jobs, a missing claim check, and a redriven job's events.
  */
+
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { DynamoEmulator } from "@cvpipe/aws/analytics/testing/emulators";
 import type { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
@@ -12,6 +13,7 @@ import { type JobRecord, userKey } from "@cvpipe/core/jobs/job-record";
 import { jobMessage, queuedJob } from "@cvpipe/core/jobs/testing/sample-job";
 import type { EngineOutput, TailoringEngine, TailorRequest } from "@cvpipe/core/tailoring/types";
 import { tables } from "@cvpipe/core/topology";
+import { expiresAt } from "@cvpipe/core/ttl";
 import { type ProcessJobDeps, processJob } from "@cvpipe/functions/app/process-job";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -181,7 +183,7 @@ test("two requests racing to replace an expired job: exactly one creates it", as
     engine: "local",
     createdAt: NOW.toISOString(),
     updatedAt: NOW.toISOString(),
-    expiresAt: Math.floor(NOW.getTime() / 1000) + 86_400,
+    expiresAt: expiresAt(NOW, 1),
     requestHash: hash,
     attempts: 0,
   });

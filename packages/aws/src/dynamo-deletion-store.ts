@@ -3,6 +3,7 @@
  * `deletionId` of its tenant's partition, a user's suppression record the item `user#<userId>`. Requests not
  * yet COMPLETED carry `pendingShard`, so the sparse `pending` index lists exactly those, oldest first.
  */
+
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -20,8 +21,8 @@ import {
   NO_DELETIONS,
   type Suppression,
 } from "@cvpipe/core/ports/deletion-store";
+import { epochSeconds, expired } from "@cvpipe/core/ttl";
 import { conditionalWrite, dependencyFailure, isConditionalCheckFailed } from "./aws-errors.ts";
-import { epochSeconds, expired } from "./ttl.ts";
 
 /** The one shard of the pending index: deletion requests are few. */
 const PENDING_SHARD = "0";
@@ -69,7 +70,7 @@ export class DynamoDeletionStore implements DeletionStore {
 
   #live(item: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
     if (!item) return undefined;
-    return expired(item, epochSeconds(this.#clock)) ? undefined : item;
+    return expired(item, epochSeconds(this.#clock.now())) ? undefined : item;
   }
 
   async create(record: DeletionRecord): Promise<void> {
@@ -150,7 +151,7 @@ export class DynamoDeletionStore implements DeletionStore {
             ConditionExpression: "attribute_not_exists(itemKey) OR requestedAt < :r OR expiresAt <= :now",
             ExpressionAttributeValues: {
               ":r": record.requestedAt,
-              ":now": epochSeconds(this.#clock),
+              ":now": epochSeconds(this.#clock.now()),
             },
           }),
         ),

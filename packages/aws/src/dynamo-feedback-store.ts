@@ -1,4 +1,5 @@
 /** Relevance feedback in DynamoDB (topology `tables.feedback`). */
+
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { InvalidCursorError } from "@cvpipe/core/errors";
 import type { Clock } from "@cvpipe/core/ports/clock";
@@ -8,9 +9,9 @@ import {
   type FeedbackRecord,
   type FeedbackStore,
 } from "@cvpipe/core/ports/feedback-store";
+import { epochSeconds, expired } from "@cvpipe/core/ttl";
 import { conditionalWrite, dependencyFailure } from "./aws-errors.ts";
 import { queryAll } from "./query-all.ts";
-import { epochSeconds, expired } from "./ttl.ts";
 
 // A store cursor is the last feedbackKey of a page (FEEDBACK_KEY).
 
@@ -76,7 +77,7 @@ export class DynamoFeedbackStore implements FeedbackStore {
         }),
       );
       // A page may hold fewer than `limit` items (none, even) and still a cursor, as with `since`.
-      const nowSeconds = epochSeconds(this.#clock);
+      const nowSeconds = epochSeconds(this.#clock.now());
       const items = (out.Items ?? []).filter((item) => !expired(item, nowSeconds)) as FeedbackRecord[];
       const last = out.LastEvaluatedKey?.["feedbackKey"];
       return typeof last === "string" ? { items, cursor: last } : { items };

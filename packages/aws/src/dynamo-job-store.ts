@@ -23,9 +23,9 @@ import type {
 } from "@cvpipe/core/ports/job-store";
 import type { TailoringResult } from "@cvpipe/core/tailoring/types";
 import { QUEUED_SHARDS } from "@cvpipe/core/topology";
+import { epochSeconds, expired } from "@cvpipe/core/ttl";
 import { conditionalWrite, dependencyFailure, isConditionalCheckFailed } from "./aws-errors.ts";
 import { queryAll } from "./query-all.ts";
-import { epochSeconds, expired } from "./ttl.ts";
 
 export interface DynamoJobStoreOptions {
   readonly clock: Clock;
@@ -112,7 +112,7 @@ export class DynamoJobStore implements JobStore {
   }
 
   #nowSeconds(): number {
-    return epochSeconds(this.#clock);
+    return epochSeconds(this.#clock.now());
   }
 
   #live(item: Record<string, unknown> | undefined): JobRecord | undefined {

@@ -4,6 +4,8 @@
  * pollers, so nothing about a resource is written twice.
  */
 
+import { DAY_SECONDS } from "./ttl.ts";
+
 export type FunctionId = "ingress" | "tailor" | "analytics" | "reporter" | "sweeper" | "eraser";
 export type QueueId = "tailoringJobs" | "analyticsEvents";
 export type TableId = "jobs" | "events" | "aggregates" | "reports" | "cvs" | "feedback" | "deletions";
@@ -117,7 +119,6 @@ export const eventIndexes = { byGroup: "byGroup" } as const;
 /** The deletions table's sparse index of requests not yet carried out. */
 export const deletionIndexes = { pending: "pending" } as const;
 
-const DAY_SECONDS = 86_400;
 const minutes = (n: number): number => n * 60;
 const days = (n: number): number => n * DAY_SECONDS;
 

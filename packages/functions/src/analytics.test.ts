@@ -100,4 +100,16 @@ test("a redelivered batch is all duplicates: nothing counted twice", async () =>
   assert.is(await counted(), before + 3);
 });
 
+test("a record without its FIFO SequenceNumber or MessageGroupId is poison: not counted, holding nothing", async () => {
+  const before = await counted();
+  const noSequence = sqsRecord({ messageId: "e1", groupId: "t1#e", body: event("e1", "e") });
+  delete (noSequence.attributes as { SequenceNumber?: string }).SequenceNumber;
+  const noGroup = sqsRecord({ messageId: "f1", groupId: "t1#f", body: event("f1", "f") });
+  delete (noGroup.attributes as { MessageGroupId?: string }).MessageGroupId;
+  const records = [noSequence, sqsRecord({ messageId: "e2", groupId: "t1#e", body: event("e2", "e") }), noGroup];
+  const answer = await handler(sqsEvent(records), lambdaContext("req-5", "analytics"));
+  assert.equal(answer.batchItemFailures.map((f) => f.itemIdentifier).sort(), ["e1", "f1"]);
+  assert.is(await counted(), before + 1, "only e2, which the poison e1 does not hold");
+});
+
 test.run();

@@ -13,73 +13,49 @@
  */
 
 import { AnalyticsEventMessage } from "@cvpipe/core/contracts/analytics-event-message";
-import type { SuppressionLookup } from "@cvpipe/core/ports/deletion-store";
-import type { BatchEventRecorder, RecordedEvent, RecordOutcome } from "@cvpipe/core/ports/event-recorder";
+import type { RecordedEvent } from "@cvpipe/core/ports/event-recorder";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
+import { type EventOutcome, type RecordEventsDeps, recordEvents } from "./app/record-events.ts";
 import { analyticsDeps, analyticsSuppressions } from "./composition/analytics.ts";
 import { releaseRecords } from "./composition/shared.ts";
 import { createLogger, withLambdaContext } from "./logger.ts";
 import { createMetrics, withMetrics } from "./metrics.ts";
+import { fifoDelivery } from "./worker/fifo-delivery.ts";
 import { fifoWorker } from "./worker/fifo-worker.ts";
 import { parseRecordBody } from "./worker/record-body.ts";
 
 const logger = createLogger("analytics");
 const metrics = createMetrics();
-let recorder: BatchEventRecorder | undefined;
-let suppressedSince: SuppressionLookup | undefined;
+let deps: RecordEventsDeps | undefined;
 
 type Folded =
   | {
       readonly message: AnalyticsEventMessage;
-      readonly outcome: RecordOutcome | "suppressed";
+      readonly outcome: EventOutcome;
     }
   | { readonly error: unknown };
 
 /** Each record's fold, started for the whole batch before the worker takes them one by one. */
 const folds = new WeakMap<SQSRecord, Promise<Folded>>();
 
-/**
- * Which events belong to a user who asked, after cvpipe received them, for their data to be deleted: those are
- * neither stored nor counted (the deletion removes what is stored; what is still queued must not come back).
- */
-const suppressedEvents = (lookup: SuppressionLookup, events: readonly RecordedEvent[]): Promise<boolean[]> =>
-  Promise.all(
-    events.map(async ({ message }) => {
-      if (message.userId === undefined) return false;
-      const deletedAt = await lookup(message.tenantId, message.userId);
-      return deletedAt !== undefined && message.receivedAt <= deletedAt;
-    }),
-  );
-
 const startFolds = (records: readonly SQSRecord[]): void => {
-  recorder ??= analyticsDeps(process.env, metrics);
-  suppressedSince ??= analyticsSuppressions(process.env);
-  const target = recorder;
-  const lookup = suppressedSince;
+  deps ??= { recorder: analyticsDeps(process.env, metrics), suppressedSince: analyticsSuppressions(process.env) };
   const readable: { record: SQSRecord; event: RecordedEvent }[] = [];
   for (const record of records) {
     try {
+      const delivery = fifoDelivery(record);
       const message = parseRecordBody(record, AnalyticsEventMessage);
-      const delivery = {
-        sequenceNumber: record.attributes.SequenceNumber ?? "0",
-        messageGroupId: record.attributes.MessageGroupId ?? "",
-      };
       readable.push({ record, event: { message, delivery } });
     } catch (error) {
       folds.set(record, Promise.resolve({ error }));
     }
   }
-  type Settled = PromiseSettledResult<RecordOutcome | "suppressed">;
-  // Kept for the worker's walk; never rejects. Suppressed events are left out of the fold.
-  const settled: Promise<Settled[]> = suppressedEvents(
-    lookup,
+  if (readable.length === 0) return;
+  // Kept for the worker's walk (each record's outcome is caught below).
+  const settled = recordEvents(
+    deps,
     readable.map((r) => r.event),
-  ).then(async (suppressed) => {
-    const kept = readable.filter((_, i) => !suppressed[i]).map((r) => r.event);
-    const folded = await target.recordBatch(kept);
-    let next = 0;
-    return suppressed.map((s): Settled => (s ? { status: "fulfilled", value: "suppressed" } : folded[next++]!));
-  });
+  );
   readable.forEach(({ record, event }, i) => {
     folds.set(
       record,

@@ -226,7 +226,7 @@ const cvStoredAnswer = (stored: StoredCv): APIGatewayProxyStructuredResultV2 => 
 
 /** 503 naming what is down when the API cannot take work; otherwise 200, "ok" or "degraded". */
 const health = async (deps: IngressDeps): Promise<APIGatewayProxyStructuredResultV2> => {
-  const verdict = await checkHealth(deps.health);
+  const verdict = await checkHealth(deps.health, { timer: deps.timer });
   const checks = [...verdict.checks];
   if (verdict.status === "unavailable") {
     const down = verdict.requiredDown.join(", ");

@@ -14,6 +14,7 @@ import { DeleteObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-s
 import { DeleteCommand, type DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { isConditionalCheckFailed } from "@cvpipe/aws/aws-errors";
 import { type BucketId, type BucketSpec, buckets, type TableId, type TableSpec, tables } from "@cvpipe/core/topology";
+import { DAY_MS, epochSeconds } from "@cvpipe/core/ttl";
 
 export interface HousekeepingReport {
   /** Expired items removed, per table with a TTL attribute. */
@@ -32,11 +33,9 @@ export interface HousekeepingOptions {
   readonly bucketNames?: Partial<Record<BucketId, string>>;
 }
 
-const DAY_MS = 86_400_000;
-
 const sweepTable = async (db: DynamoDBDocumentClient, spec: TableSpec, name: string, now: Date): Promise<number> => {
   const ttl = spec.ttlAttribute!;
-  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const nowSeconds = epochSeconds(now);
   const keyNames = [spec.partitionKey.name, ...(spec.sortKey ? [spec.sortKey.name] : [])];
   let removed = 0;
   let start: Record<string, unknown> | undefined;

@@ -2,10 +2,12 @@
  * The local stack's JWT signing key: an ES256 key pair generated on first
  * start and kept (owner-only) under the data directory. Never committed.
  */
+
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { api } from "@cvpipe/core/topology";
+import { epochSeconds } from "@cvpipe/core/ttl";
 import {
   compactVerify,
   decodeProtectedHeader,
@@ -69,7 +71,7 @@ export const mintToken = async (keys: LocalKeys, request: TokenRequest): Promise
   const key = await importJWK(keys.privateJwk, ALG);
   const scopes = request.scopes ?? api.producerScopes;
   const scope = scopes.length > 0 ? { scope: scopes.join(" ") } : {};
-  const issuedAt = Math.floor((request.now ?? new Date()).getTime() / 1000);
+  const issuedAt = epochSeconds(request.now ?? new Date());
   return new SignJWT({ tenantId: request.tenantId, ...scope, ...request.extraClaims })
     .setProtectedHeader({ alg: ALG, kid: keys.kid, typ: "JWT" })
     .setIssuer(LOCAL_ISSUER)
@@ -179,7 +181,7 @@ export const verifyToken = async (keys: LocalKeys, token: string, now: Date = ne
   for (const claim of ["exp", "nbf", "iat"] as const) {
     if (claims[claim] !== undefined && !isNumber(claims[claim])) return refuse("malformed");
   }
-  const seconds = Math.floor(now.getTime() / 1000);
+  const seconds = epochSeconds(now);
   if (claims.exp <= seconds) return refuse("expired");
   if (claims.nbf !== undefined && claims.nbf > seconds) return refuse("not-yet-valid");
   if (claims.iat !== undefined && claims.iat > seconds) return refuse("issued-in-future");

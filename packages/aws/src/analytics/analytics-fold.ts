@@ -15,6 +15,7 @@ import type {
   RecordOutcome,
 } from "@cvpipe/core/ports/event-recorder";
 import type { Metrics } from "@cvpipe/core/ports/metrics";
+import { DAY_MS } from "@cvpipe/core/ttl";
 import { DynamoAggregateStore } from "./dynamo-aggregate-store.ts";
 import { DynamoEventStore } from "./dynamo-event-store.ts";
 
@@ -59,8 +60,8 @@ export class AnalyticsFold implements BatchEventRecorder {
   constructor(db: DynamoDBDocumentClient, options: AnalyticsFoldOptions) {
     this.#clock = options.clock;
     this.#metrics = options.metrics;
-    this.#dedupWindowMs = options.eventTtlDays * 86_400_000;
-    this.#tailorDedupWindowMs = options.tailorEventTtlDays * 86_400_000;
+    this.#dedupWindowMs = options.eventTtlDays * DAY_MS;
+    this.#tailorDedupWindowMs = options.tailorEventTtlDays * DAY_MS;
     this.events = new DynamoEventStore(db, {
       tableName: options.eventsTable,
       ttlDays: options.eventTtlDays,

@@ -17,8 +17,8 @@ import { type IsoWeek, isoWeekEnd } from "@cvpipe/core/analytics/iso-week";
 import type { AggregateReader, AggregateStore, ApplyOutcome } from "@cvpipe/core/ports/analytics-stores";
 import type { Clock } from "@cvpipe/core/ports/clock";
 import { retention } from "@cvpipe/core/topology";
+import { DAY_SECONDS, epochSeconds, expired } from "@cvpipe/core/ttl";
 import { conditionalWrite, dependencyFailure, isConditionalCheckFailed } from "../aws-errors.ts";
-import { epochSeconds, expired } from "../ttl.ts";
 import { batchGet } from "./batch-requests.ts";
 
 export interface DynamoAggregateStoreOptions {
@@ -98,7 +98,7 @@ export class DynamoAggregateStore implements AggregateStore, AggregateBatchStore
   constructor(db: DynamoDBDocumentClient, options: DynamoAggregateStoreOptions) {
     this.#db = db;
     this.#table = options.tableName;
-    this.#retentionSeconds = Math.round((options.retentionDays ?? AGGREGATE_RETENTION_DAYS) * 86_400);
+    this.#retentionSeconds = Math.round((options.retentionDays ?? AGGREGATE_RETENTION_DAYS) * DAY_SECONDS);
     this.#clock = options.clock;
   }
 
@@ -145,7 +145,7 @@ export class DynamoAggregateStore implements AggregateStore, AggregateBatchStore
     const values: Record<string, unknown> = {
       ":key": inc.eventKey,
       ":keySet": new Set([inc.eventKey]),
-      ":exp": Math.floor(isoWeekEnd(inc.week).getTime() / 1000) + this.#retentionSeconds,
+      ":exp": epochSeconds(isoWeekEnd(inc.week)) + this.#retentionSeconds,
       ":now": this.#clock.now().toISOString(),
     };
     const adds = ["#pending :keySet"];
@@ -346,7 +346,7 @@ export class DynamoAggregateStore implements AggregateStore, AggregateBatchStore
     const names: Record<string, string> = { "#pending": "pending", "#exp": "expiresAt", "#upd": "updatedAt" };
     const values: Record<string, unknown> = {
       ":keySet": new Set(entries.map((e) => e.inc.eventKey)),
-      ":exp": Math.floor(isoWeekEnd(week).getTime() / 1000) + this.#retentionSeconds,
+      ":exp": epochSeconds(isoWeekEnd(week)) + this.#retentionSeconds,
       ":now": this.#clock.now().toISOString(),
     };
     const counters = new Map<string, number>();
@@ -438,7 +438,7 @@ export class DynamoAggregateStore implements AggregateStore, AggregateBatchStore
 
   /** All shard items of the week: one Query on the partition, at most SHARD_COUNT items. */
   async readWeek(week: IsoWeek): Promise<AggregateItem[]> {
-    const nowSeconds = epochSeconds(this.#clock);
+    const nowSeconds = epochSeconds(this.#clock.now());
     const items: AggregateItem[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {

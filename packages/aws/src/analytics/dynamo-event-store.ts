@@ -3,8 +3,8 @@ import type { EventBatchStore, EventRef, NewEvent } from "@cvpipe/core/analytics
 import { AnalyticsEventMessage } from "@cvpipe/core/contracts/analytics-event-message";
 import type { EventStore, PutOnceOutcome, StoredEvent } from "@cvpipe/core/ports/analytics-stores";
 import type { Clock } from "@cvpipe/core/ports/clock";
+import { DAY_SECONDS, epochSeconds, expired } from "@cvpipe/core/ttl";
 import { conditionalWrite, dependencyFailure, isConditionalCheckFailed } from "../aws-errors.ts";
-import { epochSeconds, expired } from "../ttl.ts";
 import { batchGet, batchWrite } from "./batch-requests.ts";
 
 export interface DynamoEventStoreOptions {
@@ -56,10 +56,10 @@ export class DynamoEventStore implements EventStore, EventBatchStore {
     this.#table = options.tableName;
     const days = options.ttlDays;
     if (!(days > 0)) throw new RangeError(`DynamoEventStore: ttlDays must be positive, got ${days}`);
-    this.#ttlSeconds = Math.round(days * 86_400);
+    this.#ttlSeconds = Math.round(days * DAY_SECONDS);
     const tailorDays = options.tailorTtlDays;
     if (!(tailorDays > 0)) throw new RangeError(`DynamoEventStore: tailorTtlDays must be positive, got ${tailorDays}`);
-    this.#tailorTtlSeconds = Math.round(tailorDays * 86_400);
+    this.#tailorTtlSeconds = Math.round(tailorDays * DAY_SECONDS);
     this.#clock = options.clock;
   }
 
@@ -67,7 +67,7 @@ export class DynamoEventStore implements EventStore, EventBatchStore {
     // Two attempts: the second only when the first collided with an item that expired in between.
     for (let attempt = 0; attempt < 2; attempt++) {
       const now = this.#clock.now();
-      const nowSeconds = Math.floor(now.getTime() / 1000);
+      const nowSeconds = epochSeconds(now);
       const item = {
         tenantId: event.tenantId,
         eventId: event.eventId,
@@ -188,7 +188,7 @@ export class DynamoEventStore implements EventStore, EventBatchStore {
 
   #decode(item: Record<string, unknown> | undefined): StoredEvent | undefined {
     if (!item) return undefined;
-    if (expired(item, epochSeconds(this.#clock))) return undefined;
+    if (expired(item, epochSeconds(this.#clock.now()))) return undefined;
     return {
       tenantId: String(item["tenantId"]),
       eventId: String(item["eventId"]),

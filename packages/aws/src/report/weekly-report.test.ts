@@ -2,6 +2,7 @@
  * The weekly report against real protocol servers: dynalite for the aggregates
  * and reports tables, aws-ses-v2-local for SES (sent mail read back from /store).
  */
+
 import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
 import { SESClient } from "@aws-sdk/client-ses";
@@ -11,8 +12,10 @@ import { isoWeekEnd } from "@cvpipe/core/analytics/iso-week";
 import { sampleMessages } from "@cvpipe/core/analytics/testing/sample-events";
 import { CvpipeError } from "@cvpipe/core/errors";
 import type { Mailer } from "@cvpipe/core/ports/mailer";
+import { realTimer } from "@cvpipe/core/ports/timer";
 import { sendWeeklyReport } from "@cvpipe/core/report/send-weekly-report";
 import { tables } from "@cvpipe/core/topology";
+import { expiresAt } from "@cvpipe/core/ttl";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { AnalyticsFold } from "../analytics/analytics-fold.ts";
@@ -61,6 +64,7 @@ const deps = (mailer: Mailer = new SesMailer(ses.client)) => ({
   ledger: new DynamoReportLedger(db.documentClient, { tableName: tables.reports.name }),
   mailer,
   clock,
+  sleep: realTimer.sleep,
 });
 
 test("10 concurrent triggers send exactly one email, and SENT records its MessageId", async () => {
@@ -156,7 +160,7 @@ const writeFoldedWeek = async (week: string, events: number): Promise<void> => {
           ...item.names,
           week: item.week,
           shard: item.shard,
-          expiresAt: Math.floor(isoWeekEnd(week).getTime() / 1000) + 400 * 86_400,
+          expiresAt: expiresAt(isoWeekEnd(week), 400),
         },
       }),
     );
@@ -187,6 +191,7 @@ test("bounded reads: a week of 100,000 events reads no more items than a week of
         ledger: new DynamoReportLedger(db.documentClient, { tableName: tables.reports.name }),
         mailer: new SesMailer(ses.client),
         clock,
+        sleep: realTimer.sleep,
       },
       { week, recipients, sender },
     );

@@ -4,6 +4,7 @@
  * (a Monday) is in 2025-W01. Weeks are written `2026-W47`.
  */
 import { ValidationError } from "../errors.ts";
+import { DAY_MS } from "../ttl.ts";
 
 /** `2026-W47`. Always produced by {@link formatIsoWeek}, so it sorts and compares as a string. */
 export type IsoWeek = string;
@@ -13,7 +14,6 @@ export interface IsoWeekParts {
   readonly week: number;
 }
 
-const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;
 const ISO_WEEK = /^(\d{4})-W(\d{2})$/;
 const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];

@@ -12,6 +12,7 @@ import { MemoryAggregateStore } from "../analytics/testing/memory-stores.ts";
 import { sampleMessages } from "../analytics/testing/sample-events.ts";
 import { CvpipeError, ValidationError } from "../errors.ts";
 import type { AggregateReader } from "../ports/analytics-stores.ts";
+import { realTimer } from "../ports/timer.ts";
 import { formatChange } from "./format.ts";
 import { renderReportHtml } from "./render-html.ts";
 import { renderReportText } from "./render-text.ts";
@@ -186,7 +187,7 @@ test("an empty week renders a short no-activity report", async () => {
 test("duplicate triggers send one email; concurrent triggers too", async () => {
   const ledger = new MemoryReportLedger();
   const mailer = new MemoryMailer();
-  const deps = { aggregates: realisticStore(), ledger, mailer, clock };
+  const deps = { aggregates: realisticStore(), ledger, mailer, clock, sleep: realTimer.sleep };
   const input = { week: WEEK, recipients: ["reports@example.com"], sender: "cvpipe@example.com" };
   const results = await Promise.all(Array.from({ length: 10 }, () => sendWeeklyReport(deps, input)));
   assert.is(mailer.sent.length, 1);
@@ -203,7 +204,7 @@ test("a failed send leaves the week retryable; the retry sends once", async () =
   const ledger = new MemoryReportLedger();
   const mailer = new MemoryMailer();
   mailer.failNext = 1;
-  const deps = { aggregates: realisticStore(), ledger, mailer, clock };
+  const deps = { aggregates: realisticStore(), ledger, mailer, clock, sleep: realTimer.sleep };
   const input = { week: WEEK, recipients: ["reports@example.com"], sender: "cvpipe@example.com" };
   try {
     await sendWeeklyReport(deps, input);
@@ -222,7 +223,7 @@ test("a claim held by a dead run is taken over after its lease", async () => {
   const ledger = new MemoryReportLedger();
   const mailer = new MemoryMailer();
   let now = new Date("2026-11-23T07:00:00Z");
-  const deps = { aggregates: realisticStore(), ledger, mailer, clock: { now: () => now } };
+  const deps = { aggregates: realisticStore(), ledger, mailer, clock: { now: () => now }, sleep: realTimer.sleep };
   await ledger.claim(WEEK, { owner: "dead", now, leaseUntil: new Date(now.getTime() + 600_000), force: false });
   const input = { week: WEEK, recipients: ["r@example.com"], sender: "s@example.com" };
   assert.equal(await sendWeeklyReport(deps, input), { status: "skipped", week: WEEK, reason: "in-progress" });
@@ -237,6 +238,7 @@ test("input is validated", async () => {
     ledger: new MemoryReportLedger(),
     mailer: new MemoryMailer(),
     clock,
+    sleep: realTimer.sleep,
   };
   for (const input of [
     { week: "2026-W54", recipients: ["r@example.com"], sender: "s@example.com" },
@@ -264,7 +266,13 @@ test("reads are bounded: a week of 100,000 events reads no more items than a wee
       },
     };
     await sendWeeklyReport(
-      { aggregates: counting, ledger: new MemoryReportLedger(), mailer: new MemoryMailer(), clock },
+      {
+        aggregates: counting,
+        ledger: new MemoryReportLedger(),
+        mailer: new MemoryMailer(),
+        clock,
+        sleep: realTimer.sleep,
+      },
       { week: WEEK, recipients: ["r@example.com"], sender: "s@example.com" },
     );
     return read;

@@ -4,6 +4,7 @@
  * ambiguous SES outcome, or a send whose SENT could not be recorded, never
  * leads to a second automatic email.
  */
+
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { type AggregateItem, applyIncrements, incrementsFor } from "../analytics/aggregate.ts";
@@ -12,6 +13,7 @@ import { sampleMessages } from "../analytics/testing/sample-events.ts";
 import { DependencyError } from "../errors.ts";
 import type { Mailer, OutgoingEmail } from "../ports/mailer.ts";
 import type { ReportLedger } from "../ports/report-ledger.ts";
+import { realTimer } from "../ports/timer.ts";
 import { sendWeeklyReport } from "./send-weekly-report.ts";
 import { MemoryMailer, MemoryReportLedger } from "./testing/memory-ledger.ts";
 
@@ -213,7 +215,10 @@ test("an ambiguous outcome whose UNCERTAIN write fails too is still never re-sen
   assert.equal(first.status === "uncertain" && first.recorded, false);
   assert.is(inner.entries.get(WEEK)?.status, "SENDING");
   clock.advance(121_000);
-  const retry = await sendWeeklyReport({ aggregates: store(), ledger: inner, mailer, clock }, input);
+  const retry = await sendWeeklyReport(
+    { aggregates: store(), ledger: inner, mailer, clock, sleep: realTimer.sleep },
+    input,
+  );
   assert.is(retry.status === "skipped" && retry.reason, "uncertain");
   assert.is(mailer.delivered.length, 1);
 });
@@ -250,10 +255,15 @@ test("a failure before SES (aggregates unreadable) leaves the week FAILED: nothi
       throw new DependencyError("DynamoDB Query (weekly aggregates) failed: timeout");
     },
   };
-  const first = await settle(sendWeeklyReport({ aggregates: broken, ledger, mailer, clock }, input));
+  const first = await settle(
+    sendWeeklyReport({ aggregates: broken, ledger, mailer, clock, sleep: realTimer.sleep }, input),
+  );
   assert.ok(first instanceof DependencyError);
   assert.is(ledger.entries.get(WEEK)?.status, "FAILED");
-  assert.is((await sendWeeklyReport({ aggregates: store(), ledger, mailer, clock }, input)).status, "sent");
+  assert.is(
+    (await sendWeeklyReport({ aggregates: store(), ledger, mailer, clock, sleep: realTimer.sleep }, input)).status,
+    "sent",
+  );
   assert.is(mailer.sent.length, 1);
 });
 

@@ -44,6 +44,7 @@ import { CvpipeError, DependencyError, ValidationError } from "../errors.ts";
 import type { AggregateReader } from "../ports/analytics-stores.ts";
 import type { Mailer } from "../ports/mailer.ts";
 import type { ClaimOutcome, ReportLedger } from "../ports/report-ledger.ts";
+import type { Timer } from "../ports/timer.ts";
 import { MailRejectedError } from "./mail-errors.ts";
 import { renderReportHtml } from "./render-html.ts";
 import { renderReportText } from "./render-text.ts";
@@ -65,8 +66,8 @@ export interface SendWeeklyReportDeps {
   readonly clock: { now(): Date };
   /** Claim owner ids; default crypto.randomUUID. */
   readonly newOwnerId?: () => string;
-  /** Waits between markSent attempts; default setTimeout. Tests pass one that returns at once. */
-  readonly sleep?: (ms: number) => Promise<void>;
+  /** Waits between markSent attempts: real time (the composition root's `realTimer`); tests pass one that returns at once. */
+  readonly sleep: Timer["sleep"];
 }
 
 export interface SendWeeklyReportInput {
@@ -275,7 +276,7 @@ async function recordSent(
   messageId: string,
   figures: SentFigures,
 ): Promise<boolean> {
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = deps.sleep;
   for (let attempt = 1; ; attempt++) {
     try {
       return await deps.ledger.markSent(week, owner, messageId, figures, deps.clock.now());

@@ -24,7 +24,7 @@ const setup = () => {
     blobs: new MemoryBlobs(),
     cvs: new MemoryCvStore(),
     cvBlobs: new MemoryBlobs(),
-    feedback: new MemoryFeedbackStore(),
+    feedback: new MemoryFeedbackStore({ clock }),
     events: new MemoryEventStore(clock),
     clock,
     graceSeconds: 200,

@@ -30,6 +30,7 @@ import {
 import type { FeedbackStore } from "@cvpipe/core/ports/feedback-store";
 import type { JobStore } from "@cvpipe/core/ports/job-store";
 import { retention } from "@cvpipe/core/topology";
+import { expiresAt } from "@cvpipe/core/ttl";
 import { cvBodyPrefix } from "./cv-body-keys.ts";
 import { eraseJob } from "./erase-job.ts";
 
@@ -82,7 +83,7 @@ export const erasePass = async (deps: EraseUserDeps, request: DeletionRecord): P
       userId,
       requestedAt,
       deletionId: request.deletionId,
-      expiresAt: Math.floor(Date.parse(requestedAt) / 1000) + retention.deletionTombstoneDays * 86_400,
+      expiresAt: expiresAt(new Date(requestedAt), retention.deletionTombstoneDays),
     });
     const owner = { tenantId, userId };
 

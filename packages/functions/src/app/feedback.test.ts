@@ -27,7 +27,7 @@ const setup = (status: "SUCCEEDED" | "QUEUED" = "SUCCEEDED") => {
   const jobs = new MemoryJobStore({ clock: { now: () => NOW } });
   const result = { resume: { work: [{ highlights: ["Built the billing service"] }] } } as unknown as TailoringResult;
   jobs.put(queuedJob(JOB, status === "SUCCEEDED" ? { status, result, finishedAt: NOW.toISOString() } : {}));
-  const feedback = new MemoryFeedbackStore();
+  const feedback = new MemoryFeedbackStore({ clock: { now: () => NOW } });
   const queue = new Outbox();
   let n = 0;
   const deps: FeedbackDeps = {

@@ -9,10 +9,9 @@
  */
 
 import type { TailoringFeedbackEvent } from "@cvpipe/core/contracts/analytics-event";
-import type { AnalyticsEventMessage } from "@cvpipe/core/contracts/analytics-event-message";
+import { analyticsEventOutgoing } from "@cvpipe/core/contracts/analytics-event-message";
 import { derivedId, type IdSecret } from "@cvpipe/core/contracts/canonical-json";
 import { zodIssues } from "@cvpipe/core/contracts/field-issues";
-import { messageBody, messageGroupId } from "@cvpipe/core/contracts/message-envelope";
 import * as z from "@cvpipe/core/contracts/zod";
 import { CvpipeError, InvalidInputError, KeyCollisionError, NotFoundError, ValidationError } from "@cvpipe/core/errors";
 import type { Caller } from "@cvpipe/core/jobs/caller";
@@ -23,6 +22,7 @@ import { type FeedbackRecord, type FeedbackStore, feedbackKeyOf } from "@cvpipe/
 import type { JobStore } from "@cvpipe/core/ports/job-store";
 import type { QueuePublisher } from "@cvpipe/core/ports/queue-publisher";
 import { api, retention } from "@cvpipe/core/topology";
+import { expiresAt } from "@cvpipe/core/ttl";
 import { resultOf } from "./job-view.ts";
 import { openCursor, sealCursor } from "./list-cursor.ts";
 import { findOwnJob } from "./own-jobs.ts";
@@ -108,7 +108,7 @@ export const submitFeedback = async (deps: FeedbackDeps, caller: Caller, jobId: 
     ...(request.helpful ? { helpful: request.helpful } : {}),
     ...(request.comment !== undefined ? { comment: request.comment } : {}),
     receivedAt,
-    expiresAt: Math.floor(now.getTime() / 1000) + retention.feedbackTtlDays * 86_400,
+    expiresAt: expiresAt(now, retention.feedbackTtlDays),
   };
   if (!(await deps.feedback.create(record))) {
     throw new KeyCollisionError("feedback arrived twice in the same instant; send it again");
@@ -121,20 +121,13 @@ export const submitFeedback = async (deps: FeedbackDeps, caller: Caller, jobId: 
     jobId,
     rating: request.rating,
   };
-  const message: AnalyticsEventMessage = {
-    schema: "analytics-event.v1",
-    tenantId: caller.tenantId,
-    userId: caller.userId,
-    source: "producer",
-    receivedAt,
-    event,
-  };
   try {
-    await deps.queue.send("analyticsEvents", {
-      body: messageBody(message),
-      groupId: messageGroupId(caller.tenantId, caller.userId),
-      deduplicationId: event.eventId,
-    });
+    const outgoing = analyticsEventOutgoing(
+      caller,
+      { source: "producer", receivedAt, event },
+      { deduplicationId: event.eventId },
+    );
+    await deps.queue.send("analyticsEvents", outgoing);
   } catch (error) {
     // Not counted, so not kept: the caller's retry stores it again.
     await deps.feedback.remove(caller.tenantId, record.feedbackKey).catch(() => {});

@@ -7,6 +7,7 @@
  * own, so this is where an operator sees them.
  */
 import type { DependencyCheck } from "@cvpipe/core/ports/dependency-check";
+import type { Timer } from "@cvpipe/core/ports/timer";
 import type { HealthCheck } from "../http/response-schemas.ts";
 
 /** A check the route runs; `required`: the API cannot take work without its dependency. */
@@ -25,8 +26,8 @@ export interface HealthVerdict {
 export const HEALTH_MAX_AGE_MS = 1_000;
 
 export interface HealthOptions {
-  /** A monotonic clock in ms (`performance.now` by default; tests pass their own). */
-  readonly now?: () => number;
+  /** Real time, for a round's age (the composition root passes `realTimer`; tests their own). */
+  readonly timer: Pick<Timer, "elapsedMs">;
   readonly maxAgeMs?: number;
 }
 
@@ -45,11 +46,8 @@ const rounds = new WeakMap<readonly HealthProbe[], Round>();
  * answer is reused for HEALTH_MAX_AGE_MS (on AWS, where an instance serves one request at a time, the
  * reuse is what bounds it: at most one round a second per instance).
  */
-export const checkHealth = async (
-  probes: readonly HealthProbe[],
-  options: HealthOptions = {},
-): Promise<HealthVerdict> => {
-  const now = options.now ?? (() => performance.now());
+export const checkHealth = async (probes: readonly HealthProbe[], options: HealthOptions): Promise<HealthVerdict> => {
+  const now = () => options.timer.elapsedMs();
   const maxAgeMs = options.maxAgeMs ?? HEALTH_MAX_AGE_MS;
   let round = rounds.get(probes);
   if (!round || (round.finishedAt !== undefined && now() - round.finishedAt >= maxAgeMs)) {

@@ -8,12 +8,13 @@ import { idSecret } from "@cvpipe/core/contracts/canonical-json";
 import { InvalidCursorError, InvalidLimitError } from "@cvpipe/core/errors";
 import { MemoryJobStore } from "@cvpipe/core/jobs/testing/memory-job-store";
 import { queuedJob } from "@cvpipe/core/jobs/testing/sample-job";
+import type { Timer } from "@cvpipe/core/ports/timer";
 import { MemoryBlobs } from "@cvpipe/core/testing/memory-ports";
 import { rejects } from "@cvpipe/core/testing/rejects";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { sealCursor } from "./list-cursor.ts";
-import { listJobs, type WaitTimer, waitForOwnJob } from "./own-jobs.ts";
+import { listJobs, waitForOwnJob } from "./own-jobs.ts";
 
 const NOW = new Date("2026-11-18T10:00:00Z");
 const alice = { tenantId: "acme", userId: "alice" };
@@ -63,7 +64,7 @@ test("a cursor not issued to the caller is an InvalidCursorError: forged, anothe
 });
 
 /** A timer whose time moves only when the waiter sleeps; `onSleep` runs at each sleep. */
-const fakeTimer = (onSleep: (n: number) => void): WaitTimer & { slept: number[] } => {
+const fakeTimer = (onSleep: (n: number) => void): Timer & { slept: number[] } => {
   let now = 0;
   const slept: number[] = [];
   return {
@@ -100,7 +101,7 @@ test("waitForOwnJob: the finished job once it ends within the wait, read again w
       );
     }
   });
-  const job = await waitForOwnJob(detailDeps(jobs), alice, JOB_ID, 10, () => true, timer);
+  const job = await waitForOwnJob({ ...detailDeps(jobs), timer }, alice, JOB_ID, 10, () => true);
   assert.is(job?.status, "FAILED");
   assert.equal(timer.slept, [50, 75, 112.5, 168.75]);
 });
@@ -109,7 +110,7 @@ test("waitForOwnJob: undefined when the wait ends first (never sleeping past it)
   const jobs = new MemoryJobStore({ clock: { now: () => NOW } });
   jobs.put(queuedJob(JOB_ID));
   const timer = fakeTimer(() => {});
-  assert.is(await waitForOwnJob(detailDeps(jobs), alice, JOB_ID, 2, () => true, timer), undefined);
+  assert.is(await waitForOwnJob({ ...detailDeps(jobs), timer }, alice, JOB_ID, 2, () => true), undefined);
   assert.is(
     timer.slept.reduce((a, b) => a + b, 0),
     2000,
@@ -117,14 +118,7 @@ test("waitForOwnJob: undefined when the wait ends first (never sleeping past it)
   assert.ok(timer.slept.every((ms) => ms <= 500));
   jobs.put(queuedJob(JOB_ID, { status: "FAILED", error: { code: "INVALID_CV", message: "x" } }));
   assert.is(
-    await waitForOwnJob(
-      detailDeps(jobs),
-      bob,
-      JOB_ID,
-      1,
-      () => true,
-      fakeTimer(() => {}),
-    ),
+    await waitForOwnJob({ ...detailDeps(jobs), timer: fakeTimer(() => {}) }, bob, JOB_ID, 1, () => true),
     undefined,
   );
 });

@@ -13,6 +13,7 @@ import type { JobRecord } from "@cvpipe/core/jobs/job-record";
 import { parseListLimit } from "@cvpipe/core/jobs/list-limit";
 import type { BlobStore } from "@cvpipe/core/ports/blob-store";
 import type { JobFilter, JobPage, JobStore } from "@cvpipe/core/ports/job-store";
+import type { Timer } from "@cvpipe/core/ports/timer";
 import { type JobDetailDeps, jobDetail, jobView } from "./job-view.ts";
 import { openCursor, sealCursor } from "./list-cursor.ts";
 
@@ -113,17 +114,10 @@ export const getJob = async (deps: GetJobDeps, caller: Caller, jobId: string, fi
   return jobDetail(deps, record, fits);
 };
 
-/** Real time for waiting: the functions' clock may be fixed or shifted, a wait's seconds are not. */
-export interface WaitTimer {
-  /** Milliseconds from an arbitrary origin, never going back. */
-  elapsedMs(): number;
-  sleep(ms: number): Promise<void>;
+export interface WaitForJobDeps extends GetJobDeps {
+  /** Real time for the wait (the functions' clock may be fixed or shifted, a wait's seconds are not). */
+  readonly timer: Timer;
 }
-
-export const realTimer: WaitTimer = {
-  elapsedMs: () => performance.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
 
 /**
  * `Prefer: wait=N` on `POST /v1/jobs`: reads the caller's job until it is SUCCEEDED or FAILED or
@@ -131,13 +125,13 @@ export const realTimer: WaitTimer = {
  * 50 ms growing to 500 ms. The finished job as `GET /v1/jobs/{jobId}` shows it, or undefined.
  */
 export const waitForOwnJob = async (
-  deps: GetJobDeps,
+  deps: WaitForJobDeps,
   caller: Caller,
   jobId: string,
   seconds: number,
   fits: (data: unknown) => boolean,
-  timer: WaitTimer = realTimer,
 ) => {
+  const timer = deps.timer;
   const deadline = timer.elapsedMs() + seconds * 1000;
   let pause = 50;
   for (;;) {

@@ -1,5 +1,4 @@
-import type { AnalyticsEventMessage } from "@cvpipe/core/contracts/analytics-event-message";
-import { messageBody, messageGroupId } from "@cvpipe/core/contracts/message-envelope";
+import { analyticsEventOutgoing } from "@cvpipe/core/contracts/analytics-event-message";
 import { finishedJobEvents } from "@cvpipe/core/jobs/job-outcome";
 import type { JobRecord } from "@cvpipe/core/jobs/job-record";
 import type { QueuePublisher } from "@cvpipe/core/ports/queue-publisher";
@@ -16,23 +15,14 @@ export const publishJobEvents = async (
   correlationId?: string,
 ): Promise<void> => {
   if (record.status !== "SUCCEEDED" && record.status !== "FAILED") return;
-  const messages = finishedJobEvents(record).map((event) => {
-    const body: AnalyticsEventMessage = {
-      schema: "analytics-event.v1",
-      tenantId: record.tenantId,
-      userId: record.userId,
-      source: "tailor",
+  const messages = finishedJobEvents(record).map((event) =>
+    analyticsEventOutgoing(
+      record,
       // Fixed for ever, not by this publish: the outcome's finish time (a retraction's is the time of the
       // outcome it takes back), so every copy of one ending is judged against the same dedup window.
-      receivedAt: event.occurredAt,
-      event,
-    };
-    return {
-      body: messageBody(body),
-      groupId: messageGroupId(record.tenantId, record.userId),
-      deduplicationId: event.eventId,
-      ...(correlationId === undefined ? {} : { correlationId }),
-    };
-  });
+      { source: "tailor", receivedAt: event.occurredAt, event },
+      { deduplicationId: event.eventId, correlationId },
+    ),
+  );
   await queue.sendBatch("analyticsEvents", messages);
 };

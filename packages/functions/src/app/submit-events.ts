@@ -1,8 +1,7 @@
 import { EventsRequest, MAX_EVENTS_PER_REQUEST } from "@cvpipe/core/contracts/analytics-event";
-import type { AnalyticsEventMessage } from "@cvpipe/core/contracts/analytics-event-message";
+import { analyticsEventOutgoing } from "@cvpipe/core/contracts/analytics-event-message";
 import { derivedId, type IdSecret } from "@cvpipe/core/contracts/canonical-json";
 import { zodIssues } from "@cvpipe/core/contracts/field-issues";
-import { messageBody, messageGroupId } from "@cvpipe/core/contracts/message-envelope";
 import { type FieldIssue, ValidationError } from "@cvpipe/core/errors";
 import type { Caller, RequestContext } from "@cvpipe/core/jobs/caller";
 import type { Clock } from "@cvpipe/core/ports/clock";
@@ -87,26 +86,19 @@ export const submitEvents = async (
   if (issues.length > 0 || !parsed.success) throw new ValidationError(issues);
   const request = parsed.data;
   const receivedAt = now.toISOString();
-  const groupId = messageGroupId(caller.tenantId, caller.userId);
   await deps.queue.sendBatch(
     "analyticsEvents",
-    request.events.map((event) => {
-      const message: AnalyticsEventMessage = {
-        schema: "analytics-event.v1",
-        tenantId: caller.tenantId,
-        userId: caller.userId,
-        source: "producer",
-        receivedAt,
-        event,
-      };
-      return {
-        body: messageBody(message),
-        groupId,
-        // Deduplication is queue-wide: the id must tell (t1, x:e1) from (t1:x, e1) — NUL-separated parts.
-        deduplicationId: derivedId(deps.idSecret, "event", caller.tenantId, event.eventId),
-        ...(context.correlationId === undefined ? {} : { correlationId: context.correlationId }),
-      };
-    }),
+    request.events.map((event) =>
+      analyticsEventOutgoing(
+        caller,
+        { source: "producer", receivedAt, event },
+        {
+          // Deduplication is queue-wide: the id must tell (t1, x:e1) from (t1:x, e1) — NUL-separated parts.
+          deduplicationId: derivedId(deps.idSecret, "event", caller.tenantId, event.eventId),
+          correlationId: context.correlationId,
+        },
+      ),
+    ),
   );
   deps.metrics?.count(METRIC.eventsAccepted, request.events.length);
   return { accepted: request.events.length, eventIds: request.events.map((e) => e.eventId) };

@@ -15,6 +15,7 @@ import type { Caller } from "@cvpipe/core/jobs/caller";
 import type { Clock } from "@cvpipe/core/ports/clock";
 import { type DeletionRecord, type DeletionStore, NO_DELETIONS } from "@cvpipe/core/ports/deletion-store";
 import { api, retention } from "@cvpipe/core/topology";
+import { expiresAt } from "@cvpipe/core/ttl";
 
 export interface UserDeletionDeps {
   readonly deletions: DeletionStore;
@@ -24,7 +25,6 @@ export interface UserDeletionDeps {
   readonly idSecret: IdSecret;
 }
 
-const DAY_SECONDS = 86_400;
 const DELETION_ID = /^del_[0-9a-f]{32}$/;
 
 /** Who may read a request once it no longer holds the user id: a keyed hash of tenant and user. */
@@ -64,7 +64,6 @@ export const requestUserDeletion = async (
   // an earlier one still running would leave what the user gave in between.
   const now = deps.clock.now();
   const requestedAt = now.toISOString();
-  const nowSeconds = Math.floor(now.getTime() / 1000);
   const record: DeletionRecord = {
     tenantId: caller.tenantId,
     deletionId: `del_${deps.newId().replaceAll("-", "")}`,
@@ -75,7 +74,7 @@ export const requestUserDeletion = async (
     requestedBy: userId === caller.userId ? "user" : (role ?? "user"),
     passes: 0,
     removed: NO_DELETIONS,
-    expiresAt: nowSeconds + retention.deletionRecordDays * DAY_SECONDS,
+    expiresAt: expiresAt(now, retention.deletionRecordDays),
   };
   await deps.deletions.create(record);
   // Should this write fail (a 503), the eraser writes it on its first pass; the caller's retry makes a second
@@ -85,7 +84,7 @@ export const requestUserDeletion = async (
     userId,
     requestedAt,
     deletionId: record.deletionId,
-    expiresAt: nowSeconds + retention.deletionTombstoneDays * DAY_SECONDS,
+    expiresAt: expiresAt(now, retention.deletionTombstoneDays),
   });
   return { deletionId: record.deletionId, status: record.status, requestedAt };
 };

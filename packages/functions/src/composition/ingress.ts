@@ -17,6 +17,7 @@ import type { BlobStore } from "@cvpipe/core/ports/blob-store";
 import { clockFromEnv } from "@cvpipe/core/ports/clock";
 import type { JobStore } from "@cvpipe/core/ports/job-store";
 import { type Metrics, noMetrics } from "@cvpipe/core/ports/metrics";
+import { realTimer, type Timer } from "@cvpipe/core/ports/timer";
 import type { CvLibraryDeps } from "../app/cv-library.ts";
 import type { FeedbackDeps } from "../app/feedback.ts";
 import type { HealthProbe } from "../app/health.ts";
@@ -42,6 +43,8 @@ export interface IngressDeps
   /** Seals list cursors (and keys derived ids, via SubmitJobDeps / SubmitEventsDeps). */
   readonly idSecret: IdSecret;
   readonly health: readonly HealthProbe[];
+  /** Real time: `Prefer: wait` and the health answer's age. */
+  readonly timer: Timer;
 }
 
 /** Async: the id secret is read at cold start (Secrets Manager on AWS, a file locally). */
@@ -79,6 +82,7 @@ export const ingressDeps = async (
     eventTypes: config.EVENT_TYPES,
     metrics,
     health: ingressHealthChecks(config, env, { dynamo, sqs, s3 }),
+    timer: realTimer,
   };
 };
 

@@ -4,6 +4,7 @@ import { createDynamoDbClient, createSesClient, toDocumentClient } from "@cvpipe
 import { DynamoReportLedger } from "@cvpipe/aws/report/dynamo-report-ledger";
 import { SesMailer } from "@cvpipe/aws/report/ses-mailer";
 import { clockFromEnv } from "@cvpipe/core/ports/clock";
+import { realTimer } from "@cvpipe/core/ports/timer";
 import type { SendWeeklyReportDeps } from "@cvpipe/core/report/send-weekly-report";
 import { ReporterConfig as ReporterConfigSchema } from "../config/reporter.ts";
 import { parseConfig } from "../config/settings.ts";
@@ -25,6 +26,7 @@ export const reporterDeps = (env: NodeJS.ProcessEnv = process.env): ReporterDeps
     ledger: new DynamoReportLedger(db, { tableName: config.REPORTS_TABLE }),
     mailer: new SesMailer(createSesClient(env)),
     clock,
+    sleep: realTimer.sleep,
     recipients: config.REPORT_RECIPIENTS,
     sender: config.REPORT_SENDER,
     reportsTable: config.REPORTS_TABLE,

@@ -19,6 +19,7 @@ import { isIsoWeek } from "@cvpipe/core/analytics/iso-week";
 import type { Clock } from "@cvpipe/core/ports/clock";
 import { reportWeekFor } from "@cvpipe/core/report/send-weekly-report";
 import { queues } from "@cvpipe/core/topology";
+import { readBoundedBody } from "../request-body.ts";
 import type { ConsoleAuth, ConsoleSession } from "./auth.ts";
 import type { ConsoleData } from "./data.ts";
 import {
@@ -86,21 +87,11 @@ class FormTooLarge extends Error {
   override name = "FormTooLarge";
 }
 
-const readForm = (req: IncomingMessage): Promise<URLSearchParams> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_FORM_BYTES) chunks.push(c);
-    });
-    req.on("end", () =>
-      size > MAX_FORM_BYTES
-        ? reject(new FormTooLarge(`form over ${MAX_FORM_BYTES} bytes`))
-        : resolve(new URLSearchParams(Buffer.concat(chunks).toString("utf8"))),
-    );
-    req.on("error", reject);
-  });
+const readForm = async (req: IncomingMessage): Promise<URLSearchParams> => {
+  const body = await readBoundedBody(req, MAX_FORM_BYTES);
+  if (body === "too-large") throw new FormTooLarge(`form over ${MAX_FORM_BYTES} bytes`);
+  return new URLSearchParams(body.toString("utf8"));
+};
 
 export interface ConsoleOptions {
   readonly auth: ConsoleAuth;

@@ -7,6 +7,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, 
 import type { LocalKeys } from "../jwt-keys.ts";
 import { lambdaContext, withTimeout } from "../lambda-context.ts";
 import { listen } from "../listen.ts";
+import { readBoundedBody } from "../request-body.ts";
 import { HOST } from "../settings.ts";
 import { authorize } from "./authorizer.ts";
 import { toApiEvent } from "./http-api-event.ts";
@@ -54,18 +55,6 @@ const corsHeaders = (origins: readonly string[], origin: string | undefined): Re
 
 /** API Gateway's own payload limit for HTTP APIs. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
-
-const readBody = (req: IncomingMessage): Promise<Buffer | "too-large"> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_PAYLOAD_BYTES) chunks.push(c);
-    });
-    req.on("end", () => resolve(size > MAX_PAYLOAD_BYTES ? "too-large" : Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
 
 const send = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void => {
   res.writeHead(status, { "content-type": "application/json", ...headers });
@@ -147,7 +136,7 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
       }
       const matched = matchRoute(method, url.pathname);
       if (!matched) return gatewayError(res, 404, "Not Found");
-      const body = await readBody(req);
+      const body = await readBoundedBody(req, MAX_PAYLOAD_BYTES);
       if (body === "too-large") return gatewayError(res, 413, "Request Entity Too Large");
 
       let claims: Record<string, string> | undefined;

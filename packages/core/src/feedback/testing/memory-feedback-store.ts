@@ -1,9 +1,19 @@
-/** The feedback store in memory, paging as DynamoDB does (the filter applies after the page's limit). */
+/**
+ * The feedback store in memory, as DynamoFeedbackStore serves it: paging as DynamoDB does (the filters
+ * apply after the page's limit), and an item past its `expiresAt` on the clock it is given not listed.
+ */
 import { InvalidCursorError } from "../../errors.ts";
+import type { Clock } from "../../ports/clock.ts";
 import type { FeedbackPage, FeedbackRecord, FeedbackStore } from "../../ports/feedback-store.ts";
+import { epochSeconds, expired } from "../../ttl.ts";
 
 export class MemoryFeedbackStore implements FeedbackStore {
   readonly records = new Map<string, FeedbackRecord>();
+  readonly #clock: Clock;
+
+  constructor(options: { readonly clock: Clock }) {
+    this.#clock = options.clock;
+  }
 
   async create(record: FeedbackRecord): Promise<boolean> {
     const key = `${record.tenantId}\u0000${record.feedbackKey}`;
@@ -29,7 +39,8 @@ export class MemoryFeedbackStore implements FeedbackStore {
       .sort((a, b) => (a.feedbackKey < b.feedbackKey ? -1 : 1))
       .filter((r) => cursor === undefined || r.feedbackKey > cursor);
     const page = mine.slice(0, limit);
-    const items = page.filter((r) => since === undefined || r.receivedAt >= since);
+    const nowSeconds = epochSeconds(this.#clock.now());
+    const items = page.filter((r) => (since === undefined || r.receivedAt >= since) && !expired(r, nowSeconds));
     return mine.length > limit ? { items, cursor: page.at(-1)!.feedbackKey } : { items };
   }
 }

@@ -18,7 +18,7 @@
  */
 import { InvalidCursorError } from "../../errors.ts";
 import { compositeKey, keyPart, UnsafeKeyError } from "../../keys.ts";
-import { type Clock, systemClock } from "../../ports/clock.ts";
+import type { Clock } from "../../ports/clock.ts";
 import type {
   CreateJobOutcome,
   JobCompletion,
@@ -27,6 +27,7 @@ import type {
   JobStore,
   StartOutcome,
 } from "../../ports/job-store.ts";
+import { epochSeconds } from "../../ttl.ts";
 import { outcomeEvent } from "../job-outcome.ts";
 import { failedJob, type JobError, type JobRecord, latestCreatedAtFor, succeededJob } from "../job-record.ts";
 
@@ -38,8 +39,9 @@ export class MemoryJobStore implements JobStore {
   readonly #items = new Map<string, JobRecord>();
   readonly #clock: Clock;
 
-  constructor(options: { readonly clock?: Clock } = {}) {
-    this.#clock = options.clock ?? systemClock;
+  /** `clock`: the time expiry is judged on, as the DynamoDB store's. */
+  constructor(options: { readonly clock: Clock }) {
+    this.#clock = options.clock;
   }
 
   /** Every stored record, expired ones included (what a table scan would show). */
@@ -57,7 +59,7 @@ export class MemoryJobStore implements JobStore {
   }
 
   #nowSeconds(): number {
-    return Math.floor(this.#clock.now().getTime() / 1000);
+    return epochSeconds(this.#clock.now());
   }
 
   #raw(tenantId: string, jobId: string): JobRecord | undefined {

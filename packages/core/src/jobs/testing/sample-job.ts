@@ -5,6 +5,7 @@
  * user key follows the tenant and user given).
  */
 import type { TailoringInput, TailoringJobMessage } from "../../contracts/tailoring-job-message.ts";
+import { expiresAt } from "../../ttl.ts";
 import { type JobRecord, queuedShard, userKey } from "../job-record.ts";
 
 export const SAMPLE_JOB_AT = new Date("2026-11-18T10:00:00Z");
@@ -22,7 +23,7 @@ export const queuedJob = (jobId: string, over: Partial<JobRecord> = {}, at: Date
     engine: "local",
     createdAt: created,
     updatedAt: created,
-    expiresAt: Math.floor(at.getTime() / 1000) + 86_400,
+    expiresAt: expiresAt(at, 1),
     requestHash: "h",
     attempts: 0,
     queuedShard: queuedShard(jobId),
