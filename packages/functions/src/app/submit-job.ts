@@ -14,6 +14,7 @@ import type { JobStore } from "@cvpipe/core/ports/job-store";
 import { METRIC, type Metrics } from "@cvpipe/core/ports/metrics";
 import type { QueuePublisher } from "@cvpipe/core/ports/queue-publisher";
 import { normalizeCv } from "@cvpipe/core/resume/normalize-cv";
+import { expiresAt } from "@cvpipe/core/ttl";
 import { cvIssues, cvWarnings, warned } from "./cv-input.ts";
 import { type CvReadDeps, resolveCvRef } from "./cv-library.ts";
 import { checkIdempotencyKey, idempotencyKeyReused } from "./idempotency-key.ts";
@@ -122,7 +123,7 @@ export const submitJob = async (
     engine,
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
-    expiresAt: Math.floor(now.getTime() / 1000) + deps.jobTtlDays * 86_400,
+    expiresAt: expiresAt(now, deps.jobTtlDays),
     requestHash,
     attempts: 0,
     queuedShard: queuedShard(jobId),
