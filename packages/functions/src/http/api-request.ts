@@ -122,21 +122,24 @@ export const rolesOf = (event: ApiEvent): string[] => {
 };
 
 /**
- * The scopes the authorizer granted the caller's token: API Gateway's (and the local gateway's)
- * `authorizer.jwt.scopes`, the token's `scope`/`scp` claims had the authorizer passed none.
+ * Every scope the caller's verified token was granted: the authorizer's `jwt.scopes` (API Gateway's
+ * may hold only the scopes it matched against the route's, so a route's own scope is no sign of the
+ * others) together with the token's `scope` / `scp` claims, as the authorizer passes them (a string,
+ * an array claim as the text `[a b]`), split on spaces only, as OAuth separates scopes.
  */
 export const scopesOf = (event: ApiEvent): string[] => {
   const jwt = event.requestContext.authorizer?.jwt;
-  const granted = jwt?.scopes;
-  if (Array.isArray(granted) && granted.length > 0) return granted.filter((s): s is string => typeof s === "string");
+  const granted = Array.isArray(jwt?.scopes) ? jwt.scopes.filter((s): s is string => typeof s === "string") : [];
   const claims = jwt?.claims ?? {};
-  const raw = claims["scope"] ?? claims["scp"];
-  return typeof raw === "string"
-    ? raw
-        .replace(/^\[|\]$/g, "")
-        .split(/[\s,]+/)
-        .filter(Boolean)
-    : [];
+  const claimed = [claims["scope"], claims["scp"]].flatMap((raw) =>
+    typeof raw === "string"
+      ? raw
+          .replace(/^\[|\]$/g, "")
+          .split(/\s+/)
+          .filter(Boolean)
+      : [],
+  );
+  return [...new Set([...granted, ...claimed])];
 };
 
 /** The JSON body, after the content-type and size checks; errors name the rule. */
