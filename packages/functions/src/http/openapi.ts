@@ -136,6 +136,13 @@ const ok = (description: string, schema: Json) => ({ description, content: { "ap
  * carries from HTTP_ERRORS, and API Gateway's own body where the gateway
  * answers that status too.
  */
+/** The `WWW-Authenticate` header of a 401 or 403 (RFC 6750): `Bearer error="…" error_description="…"[ scope="…"]`. */
+const WWW_AUTHENTICATE = {
+  description:
+    'On a refused token and a missing scope, a Bearer challenge: `error="invalid_token"` with why (401), or `error="insufficient_scope"` with the scopes needed (403)',
+  schema: { type: "string" },
+};
+
 const errors = (...codes: HttpErrorCode[]) => {
   const byStatus = new Map<number, HttpErrorCode[]>();
   // Every route refuses a query parameter it does not take (VALIDATION_ERROR naming it), and every
@@ -161,6 +168,8 @@ const errors = (...codes: HttpErrorCode[]) => {
         String(status),
         {
           description: [...gateway, ...group.map((c) => `${c}: ${httpError(c).description}`)].join("; "),
+          // A refused token is told why (401) or which scope it lacks (403), as RFC 6750 writes it.
+          ...(status === 401 || status === 403 ? { headers: { "WWW-Authenticate": WWW_AUTHENTICATE } } : {}),
           content: {
             "application/json": { schema: bodies.length === 1 ? bodies[0] : { oneOf: bodies } },
           },
