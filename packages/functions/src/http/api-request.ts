@@ -106,6 +106,13 @@ export const callerOf = (event: ApiEvent): Caller => {
   return { tenantId: tenantId as string, userId: userId as string };
 };
 
+/** The words of a claim as the authorizer hands it over (an array claim as the text `[a b]`), split at `separator`. */
+const claimWords = (value: string, separator: RegExp): string[] =>
+  value
+    .replace(/^\[|\]$/g, "")
+    .split(separator)
+    .filter(Boolean);
+
 /**
  * The caller's roles (`api.roleClaim`): the token's array or space-separated string, as the token
  * has it; API Gateway hands an array claim to the function as the text `[a b]`, read the same.
@@ -115,10 +122,7 @@ export const rolesOf = (event: ApiEvent): string[] => {
   const value = own ?? event.requestContext.authorizer?.jwt?.claims?.[api.roleClaim];
   if (Array.isArray(value)) return value.filter((r): r is string => typeof r === "string");
   if (typeof value !== "string") return [];
-  return value
-    .replace(/^\[|\]$/g, "")
-    .split(/[\s,]+/)
-    .filter(Boolean);
+  return claimWords(value, /[\s,]+/);
 };
 
 /**
@@ -132,12 +136,7 @@ export const scopesOf = (event: ApiEvent): string[] => {
   const granted = Array.isArray(jwt?.scopes) ? jwt.scopes.filter((s): s is string => typeof s === "string") : [];
   const claims = jwt?.claims ?? {};
   const claimed = [claims["scope"], claims["scp"]].flatMap((raw) =>
-    typeof raw === "string"
-      ? raw
-          .replace(/^\[|\]$/g, "")
-          .split(/\s+/)
-          .filter(Boolean)
-      : [],
+    typeof raw === "string" ? claimWords(raw, /\s+/) : [],
   );
   return [...new Set([...granted, ...claimed])];
 };
