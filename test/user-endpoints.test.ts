@@ -123,7 +123,7 @@ test("a refused configuration starts nothing and says what to change", async () 
     assert.unreachable(`the stack started:\n${stack.output()}`);
   }
   assert.is(await stack.exited, 2, stack.output());
-  assert.match(stack.output(), /could not start: real AWS for sqs is refused/);
+  assert.match(stack.output(), /could not start: real AWS for sqs needs CVPIPE_LOCAL_STAGE/);
   assert.not.ok(await listening(settings.sqsPort));
   assert.not.ok(await listening(settings.apiPort));
 });

@@ -8,6 +8,7 @@ import { parseCorsOrigins } from "@cvpipe/core/contracts/cors";
 import { isDomainName, isEmailAddress } from "@cvpipe/core/contracts/email-address";
 import { ENGINE_NAMES, type EngineName } from "@cvpipe/core/contracts/job-constants";
 import { ConfigError } from "@cvpipe/core/errors";
+import { STAGE_PATTERN } from "@cvpipe/core/topology";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Node } from "constructs";
 
@@ -123,8 +124,8 @@ export const readConfig = (node: Node): Config => {
   };
 
   const stage = text("stage");
-  if (stage !== "" && !/^[a-z][a-z0-9-]{0,11}$/.test(stage)) {
-    problem("stage", `"${stage}" must match ^[a-z][a-z0-9-]{0,11}$ (it becomes part of bucket and queue names)`);
+  if (stage !== "" && !STAGE_PATTERN.test(stage)) {
+    problem("stage", `"${stage}" must match ${STAGE_PATTERN.source} (it becomes part of bucket and queue names)`);
   }
   const alarmEmail = text("alarmEmail");
   email("alarmEmail", alarmEmail);

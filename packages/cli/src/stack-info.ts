@@ -15,7 +15,15 @@ import {
 } from "@cvpipe/aws/clients";
 import { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
 import { clockFromEnv } from "@cvpipe/core/ports/clock";
-import { jobIndexes, type QueueId, queues, stagedName, type TableId, tables } from "@cvpipe/core/topology";
+import {
+  type BucketId,
+  jobIndexes,
+  type QueueId,
+  queueNameOf,
+  queues,
+  resourceNames,
+  type TableId,
+} from "@cvpipe/core/topology";
 import { DATA_DIR_ENV, settingsFromEnv } from "@cvpipe/local/settings";
 import { STACK_INFO_FILE, type StackInfo } from "@cvpipe/local/stack";
 import { STAGE_ENV } from "./cli-env.ts";
@@ -35,14 +43,15 @@ export interface QueueTarget {
   readonly dlqArn: string;
 }
 
-/** A queue's name, the last segment of its URL (the target's, so a stage's staged name). */
-export const queueNameOf = (url: string): string => url.slice(url.lastIndexOf("/") + 1);
+export { queueNameOf };
 
 export interface Target {
   /** "local" or the stage name. */
   readonly name: string;
   readonly queues: Readonly<Record<QueueId, QueueTarget>>;
   readonly tables: Readonly<Record<TableId, string>>;
+  /** The embedded stack's buckets (the housekeeping sweep's); a stage's carry account and region CloudFormation chose. */
+  readonly buckets?: Readonly<Record<BucketId, string>>;
   /** Where previews are written by default. */
   readonly workDir: string;
   /** The embedded stack's consumers (its pollers) by queue; absent on a stage (Lambda's event source mappings say). */
@@ -102,11 +111,13 @@ const localTarget = (): Target => {
     process.env[endpointEnv(SERVICE_IDS[service])] = info.endpoints[service];
     process.env[localCredentialsEnv(SERVICE_IDS[service])] ??= "local:local";
   }
-  const names = Object.fromEntries(Object.values(tables).map((t) => [t.id, t.name])) as Record<TableId, string>;
+  // A stack.json written before the stack named its tables and buckets there: the topology's names.
+  const names = resourceNames();
   return {
     name: "local",
     queues: info.queues,
-    tables: names,
+    tables: info.tables ?? names.tables,
+    buckets: info.buckets ?? names.buckets,
     workDir: info.dataDir,
     ...(info.consumers ? { consumers: info.consumers } : {}),
   };
@@ -119,17 +130,14 @@ const stageTarget = async (stage: string): Promise<Target> => {
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }));
     return { url: QueueUrl ?? "", arn: Attributes?.["QueueArn"] ?? "" };
   };
+  const names = resourceNames(stage);
   const resolved = {} as Record<QueueId, QueueTarget>;
-  for (const q of Object.values(queues)) {
-    const main = await queueTarget(stagedName(q.name, stage));
-    const dlq = await queueTarget(stagedName(q.dlqName, stage));
-    resolved[q.id] = { url: main.url, arn: main.arn, dlqUrl: dlq.url, dlqArn: dlq.arn };
+  for (const q of Object.keys(queues) as QueueId[]) {
+    const main = await queueTarget(names.queues[q].name);
+    const dlq = await queueTarget(names.queues[q].dlqName);
+    resolved[q] = { url: main.url, arn: main.arn, dlqUrl: dlq.url, dlqArn: dlq.arn };
   }
-  const names = Object.fromEntries(Object.values(tables).map((t) => [t.id, stagedName(t.name, stage)])) as Record<
-    TableId,
-    string
-  >;
-  return { name: stage, queues: resolved, tables: names, workDir: join(process.cwd(), ".cvpipe") };
+  return { name: stage, queues: resolved, tables: names.tables, workDir: join(process.cwd(), ".cvpipe") };
 };
 
 let target: Promise<Target> | undefined;

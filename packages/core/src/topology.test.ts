@@ -5,10 +5,14 @@ import {
   buckets,
   envName,
   functions,
+  queueNameOf,
   queues,
   type RouteSpec,
+  resourceNames,
   retention,
   SETTING,
+  STAGE_PATTERN,
+  stagedName,
   tables,
   VISIBILITY_TIMEOUT_FACTOR,
 } from "./topology.ts";
@@ -83,6 +87,28 @@ test("env names derive from ids", () => {
 
 test("each setting's variable is its key's env name", () => {
   for (const [id, name] of Object.entries(SETTING)) assert.is(name, envName(id), id);
+});
+
+test("resourceNames: the topology's names as written, or every one with the stage (FIFO names keep .fifo)", () => {
+  const plain = resourceNames();
+  const staged = resourceNames("alice");
+  for (const q of Object.values(queues)) {
+    assert.equal(plain.queues[q.id], { name: q.name, dlqName: q.dlqName });
+    assert.equal(staged.queues[q.id], { name: stagedName(q.name, "alice"), dlqName: stagedName(q.dlqName, "alice") });
+    assert.match(staged.queues[q.id].dlqName, /-alice\.fifo$/);
+  }
+  for (const t of Object.values(tables)) assert.is(staged.tables[t.id], `${t.name}-alice`);
+  assert.equal(plain.buckets, { payloads: buckets.payloads.name, cvs: buckets.cvs.name });
+  assert.is(staged.buckets.cvs, `${buckets.cvs.name}-alice`);
+  assert.is(
+    queueNameOf("https://sqs.eu-west-1.amazonaws.com/123456789012/tailoring-jobs-alice.fifo"),
+    "tailoring-jobs-alice.fifo",
+  );
+});
+
+test("STAGE_PATTERN: a lowercase letter, then up to 11 lowercase letters, digits or hyphens", () => {
+  for (const ok of ["dev", "a", "prod-2", "abcdefghijkl"]) assert.ok(STAGE_PATTERN.test(ok), ok);
+  for (const bad of ["", "Dev", "1dev", "dev_1", "abcdefghijklm", "dev.x"]) assert.not.ok(STAGE_PATTERN.test(bad), bad);
 });
 
 test.run();

@@ -599,6 +599,35 @@ export type SettingName = (typeof SETTING)[SettingId];
 export const stagedName = (name: string, stage: string): string =>
   name.endsWith(".fifo") ? `${name.slice(0, -".fifo".length)}-${stage}.fifo` : `${name}-${stage}`;
 
+/** A stage name: it becomes part of queue, table and bucket names (the CDK app's `stage`, the embedded stack's CVPIPE_LOCAL_STAGE). */
+export const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,11}$/;
+
+/** The physical names of the topology's queues, tables and buckets. */
+export interface ResourceNames {
+  readonly queues: Readonly<Record<QueueId, { readonly name: string; readonly dlqName: string }>>;
+  readonly tables: Readonly<Record<TableId, string>>;
+  readonly buckets: Readonly<Record<BucketId, string>>;
+}
+
+/** A queue's name, the last segment of its URL (the queue's own, so a stage's staged name). */
+export const queueNameOf = (url: string): string => url.slice(url.lastIndexOf("/") + 1);
+
+/**
+ * The topology's names as written (`stage` undefined: the embedded stack on its own emulators) or
+ * with a stage (stagedName). A deployed stage's buckets add account and region on top (infra's
+ * stagedBucketName), which CloudFormation resolves; this is every other name.
+ */
+export const resourceNames = (stage?: string): ResourceNames => {
+  const name = (n: string): string => (stage === undefined ? n : stagedName(n, stage));
+  const byId = <I extends string, S extends { readonly id: I }, V>(specs: readonly S[], value: (spec: S) => V) =>
+    Object.fromEntries(specs.map((spec) => [spec.id, value(spec)])) as Record<I, V>;
+  return {
+    queues: byId(Object.values(queues) as QueueSpec[], (q) => ({ name: name(q.name), dlqName: name(q.dlqName) })),
+    tables: byId(Object.values(tables) as TableSpec[], (t) => name(t.name)),
+    buckets: byId(Object.values(buckets) as BucketSpec[], (b) => name(b.name)),
+  };
+};
+
 /**
  * What the names the deployment gives a stage's own resources start with (its stacks, HTTP API,
  * alarms, …): `cvpipe-<stage>`.

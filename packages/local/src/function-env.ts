@@ -1,11 +1,4 @@
-import {
-  bucketNameEnv,
-  type FunctionId,
-  functionResources,
-  queueUrlEnv,
-  tableNameEnv,
-  tables,
-} from "@cvpipe/core/topology";
+import { bucketNameEnv, type FunctionId, functionResources, queueUrlEnv, tableNameEnv } from "@cvpipe/core/topology";
 import type { Provisioned } from "./provision.ts";
 
 /**
@@ -16,7 +9,7 @@ export const resourceEnv = (fn: FunctionId, provisioned: Provisioned): Record<st
   const uses = functionResources[fn];
   const env: Record<string, string> = {};
   for (const q of uses.queues) env[queueUrlEnv(q)] = provisioned.queues[q].url;
-  for (const t of uses.tables) env[tableNameEnv(t)] = tables[t].name;
+  for (const t of uses.tables) env[tableNameEnv(t)] = provisioned.tables[t];
   for (const b of uses.buckets) env[bucketNameEnv(b)] = provisioned.buckets[b];
   return env;
 };

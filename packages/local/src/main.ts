@@ -24,7 +24,7 @@ import v8 from "node:v8";
 import { Worker } from "node:worker_threads";
 import { ConfigError } from "@cvpipe/core/errors";
 import { CLOCK_OFFSET_ENV, clockFromEnv } from "@cvpipe/core/ports/clock";
-import { type QueueId, queues } from "@cvpipe/core/topology";
+import { type QueueId, queueNameOf } from "@cvpipe/core/topology";
 import { settingsFromEnv } from "./settings.ts";
 import { StackLogFile, stackLogFiles } from "./stack-log-file.ts";
 import { atLeast, isLogLevel, type LogLevel, parseLogRecord, stackLogRecord } from "./stack-log-lines.ts";
@@ -172,14 +172,19 @@ console.log(`
   Bedrock Runtime           ${services["bedrock-runtime"].description}${bedrockNote}; jobs with options.engine "bedrock" use it
   OpenAI-compatible         ${info.openai.source === "emulated" ? "emulated (cvpipe Chat Completions stand-in)" : "user-configured (OPENAI_BASE_URL), no stand-in"} ${info.openai.baseUrl}, model ${info.openai.model || "(OPENAI_MODEL unset)"}; jobs with options.engine "openai" use it
   SES                       ${services.ses.description}${sesNote}
-  queues                    ${Object.values(queues)
-    .map((q) => q.name)
-    .join(", ")} (+ DLQs)
+  queues                    ${Object.values(info.queues)
+    .map((q) => queueNameOf(q.url))
+    .join(", ")} (+ DLQs)${
+    info.stage
+      ? `
+  stage                     ${info.stage} (CVPIPE_LOCAL_STAGE): queues, tables and buckets carry its names`
+      : ""
+  }
   weekly report             ${started.weeklyReportNext ?? "off"} next
   stuck-job sweep           ${started.jobSweepNext ?? "off"} next (every 15 min)
 
   token:  pnpm cvpipe token --tenant acme --user alice
-  aws:    aws --endpoint-url ${info.endpoints.sqs} sqs list-queues
+  aws:    aws ${info.endpoints.sqs ? `--endpoint-url ${info.endpoints.sqs} ` : ""}sqs list-queues
 `);
 log("ready; Ctrl-C to stop");
 

@@ -78,13 +78,25 @@ test("an AWS endpoint URL counts as real AWS", () => {
   assert.is(plan["bedrock-runtime"].kind, "aws");
   refused(
     { AWS_ENDPOINT_URL_DYNAMODB: "https://dynamodb.us-east-1.amazonaws.com" },
-    /real AWS for dynamodb is refused/,
+    /real AWS for dynamodb needs CVPIPE_LOCAL_STAGE/,
   );
 });
 
-test("real AWS for queues, tables or the bucket is refused, naming the alternatives", () => {
-  refused({ CVPIPE_USE_AWS: "sqs" }, /real AWS for sqs is refused.*CDK.*AWS_ENDPOINT_URL_SQS/);
-  refused({ CVPIPE_USE_AWS: "s3,dynamodb" }, /real AWS for s3, dynamodb is refused/);
+test("real AWS for queues, tables or buckets needs a stage of the user's own, and then every service may be real", () => {
+  refused({ CVPIPE_USE_AWS: "sqs" }, /real AWS for sqs needs CVPIPE_LOCAL_STAGE.*AWS_ENDPOINT_URL_SQS/);
+  refused({ CVPIPE_USE_AWS: "s3,dynamodb" }, /real AWS for s3, dynamodb needs CVPIPE_LOCAL_STAGE/);
+  refused({ CVPIPE_USE_AWS: "sqs", CVPIPE_LOCAL_STAGE: "Dev_1" }, /CVPIPE_LOCAL_STAGE: "Dev_1" must match/);
+  refused({ CVPIPE_LOCAL_STAGE: "a-stage-name-too-long" }, /must match/);
+  const plan = planServices(settings, {
+    CVPIPE_USE_AWS: "sqs,s3,dynamodb,ses,bedrock",
+    CVPIPE_LOCAL_STAGE: "alice",
+    BEDROCK_MODEL_ID: "m",
+    REPORT_SENDER: "a@example.org",
+    REPORT_RECIPIENTS: "b@example.org",
+  });
+  for (const service of ["sqs", "s3", "dynamodb", "ses", "bedrock-runtime"] as const) {
+    assert.equal(plan[service], { kind: "aws", variable: "CVPIPE_USE_AWS" }, service);
+  }
 });
 
 test("refusals: unknown names, both ways at once, a global endpoint, missing sender or model", () => {

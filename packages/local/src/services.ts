@@ -17,9 +17,14 @@
  *   an earlier run for the aws CLI) is the stack's own address: emulated.
  * - otherwise: emulated, exactly as before this option existed.
  *
- * Real AWS is refused for sqs, s3 and dynamodb: the stack would have to create
- * (and its pollers consume) queues, tables and a bucket in a real account, which
- * it never does silently — deploy a stage with CDK for that. Real ses needs
+ * Real sqs, s3 or dynamodb needs CVPIPE_LOCAL_STAGE, a stage name of the user's
+ * own: the stack then creates its queues, tables and buckets in that account
+ * under the stage's names (`tailoring-jobs-<stage>.fifo`, `cvpipe-jobs-<stage>`,
+ * `cvpipe-payloads-<stage>`), tagged as the embedded stack's, and its pollers
+ * consume from those queues. Nothing is created under a name the user did not
+ * choose, and a resource that belongs to a CloudFormation stack (a deployed
+ * stage of that name) is refused before anything is changed (provision.ts).
+ * Real ses needs
  * REPORT_SENDER (an identity verified in that account) and REPORT_RECIPIENTS set
  * explicitly; real bedrock-runtime needs BEDROCK_MODEL_ID (the stand-in's model
  * id means nothing to AWS). A global `AWS_ENDPOINT_URL` with CVPIPE_USE_AWS is
@@ -27,7 +32,7 @@
  */
 import { endpointEnv, SERVICE_IDS, type ServiceId, type ServiceName } from "@cvpipe/aws/clients";
 import { ConfigError } from "@cvpipe/core/errors";
-import { SETTING } from "@cvpipe/core/topology";
+import { SETTING, STAGE_PATTERN } from "@cvpipe/core/topology";
 import type { LocalSettings } from "./settings.ts";
 
 /** The services the stack emulates (or hands to the user's endpoint or AWS): every one cvpipe calls but Secrets Manager, whose secrets are files and settings locally. */
@@ -128,6 +133,7 @@ const isOwnAddress = (url: string, service: LocalService, settings: LocalSetting
  */
 export const planServices = (settings: LocalSettings, env: Env): ServicePlan => {
   const useAws = parseUseAws(env[USE_AWS_ENV]);
+  localStage(env);
   const plan = {} as Record<LocalService, ServiceSource>;
   for (const service of localServices) {
     const variable = endpointEnv(sdkServiceId[service]);
@@ -156,9 +162,9 @@ export const planServices = (settings: LocalSettings, env: Env): ServicePlan => 
     );
   }
   const withResources = real.filter((s) => s === "sqs" || s === "s3" || s === "dynamodb");
-  if (withResources.length > 0) {
+  if (withResources.length > 0 && env[LOCAL_STAGE_ENV] === undefined) {
     throw new ConfigError(
-      `real AWS for ${withResources.join(", ")} is refused: the local stack would create queues, tables or a bucket in your account and consume from them. Deploy a stage with CDK for that (the CLI reaches it with CVPIPE_STAGE), or point ${withResources.map((s) => endpointEnv(sdkServiceId[s])).join(" / ")} at an emulator of your own (moto, LocalStack, DynamoDB Local). Real AWS is for bedrock-runtime and ses`,
+      `real AWS for ${withResources.join(", ")} needs ${LOCAL_STAGE_ENV}: a stage name of your own (${STAGE_PATTERN.source}). The stack creates its queues, tables and buckets in your account under that stage's names (tailoring-jobs-<stage>.fifo, cvpipe-jobs-<stage>, cvpipe-payloads-<stage>, ...) and consumes from its queues; it refuses a deployed stage's. Or point ${withResources.map((s) => endpointEnv(sdkServiceId[s])).join(" / ")} at an emulator of your own (moto, LocalStack, DynamoDB Local)`,
     );
   }
   if (plan.ses.kind === "aws") {
@@ -175,6 +181,21 @@ export const planServices = (settings: LocalSettings, env: Env): ServicePlan => 
     );
   }
   return plan;
+};
+
+/** `CVPIPE_LOCAL_STAGE`: the stage the embedded stack's resources are named after; unset, the topology's names as they are. */
+export const LOCAL_STAGE_ENV = "CVPIPE_LOCAL_STAGE";
+
+/** The stage of CVPIPE_LOCAL_STAGE, checked: undefined when unset; ConfigError naming the rule when it is no stage name. */
+export const localStage = (env: Env): string | undefined => {
+  const stage = env[LOCAL_STAGE_ENV];
+  if (stage === undefined) return undefined;
+  if (!STAGE_PATTERN.test(stage)) {
+    throw new ConfigError(
+      `${LOCAL_STAGE_ENV}: "${stage}" must match ${STAGE_PATTERN.source} (lowercase letter first, then letters, digits or hyphens, at most 12): it becomes part of queue, table and bucket names`,
+    );
+  }
+  return stage;
 };
 
 /** Whether the user has credentials of their own in the environment (keys, or a named profile). */

@@ -33,6 +33,7 @@ import {
   functions,
   type QueueId,
   queues,
+  resourceNames,
   type ScheduleId,
   SETTING,
   schedules,
@@ -56,6 +57,7 @@ import {
   hasUserCredentials,
   type LocalService,
   localServices,
+  localStage,
   planServices,
   type ServicePlan,
   sdkServiceId,
@@ -126,6 +128,11 @@ export interface StackInfo {
    */
   readonly consumers?: Readonly<Record<QueueId, "running" | "paused">>;
   readonly bucket: string;
+  /** Each bucket's and table's name: the topology's, or its stage's with CVPIPE_LOCAL_STAGE. Absent in a stack.json from before. */
+  readonly buckets?: Provisioned["buckets"];
+  readonly tables?: Provisioned["tables"];
+  /** CVPIPE_LOCAL_STAGE, when the stack's resources carry a stage's names. */
+  readonly stage?: string;
   readonly jwt: { readonly issuer: string; readonly audience: string; readonly jwks: string };
   /**
    * What the local runtime applies, for `cvpipe verify` (another process) to compare with the topology:
@@ -159,6 +166,11 @@ export interface RunningStack {
   };
   stop(): Promise<void>;
 }
+
+export { CLOUDFORMATION_STACK_TAG } from "./provision.ts";
+
+/** The tag on what the stack creates on an endpoint not its own (real AWS, the user's emulator): its value is the stage. */
+export const EMBEDDED_STACK_TAG = "cvpipe:embedded-stack";
 
 /** Local defaults for variables that AWS deployments get from CDK context. */
 export const localDefaults = (): Record<string, string> => ({
@@ -201,6 +213,7 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
   const log = options.log ?? ((line: string) => console.log(line));
   // Decided before anything starts: a refused configuration (services.ts) starts nothing.
   const plan = planServices(settings, { ...process.env, ...options.env });
+  const stage = localStage({ ...process.env, ...options.env });
   const corsOrigins = options.corsOrigins ?? corsOriginsFromEnv({ ...process.env, ...options.env });
   const emulated = (service: LocalService): boolean => plan[service].kind === "emulated";
   // Before anything is written: the data directory (CVs, the signing key) is owner-only, 0700/0600.
@@ -316,7 +329,17 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
     provisioned = await provision(
       { sqs: createSqsClient(), dynamoDb: createDynamoDbClient(), s3: createS3Client() },
       log,
-      options.visibilityTimeoutSeconds ? { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds } : {},
+      {
+        names: resourceNames(stage),
+        guarded: {
+          sqs: !emulated("sqs"),
+          dynamodb: !emulated("dynamodb"),
+          s3: !emulated("s3"),
+          region,
+          tags: { [EMBEDDED_STACK_TAG]: stage ?? "unstaged" },
+        },
+        ...(options.visibilityTimeoutSeconds ? { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds } : {}),
+      },
     );
     // An SES of the user's own (moto, LocalStack) refuses an unverified sender, as SES does: the sender is
     // verified there, as the CDK stack's EmailIdentity is on AWS. Never on real SES (it would email a link).
@@ -426,7 +449,12 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
   const housekeepingTimer = setInterval(() => {
     housekeepingRun = runHousekeeping(
       { db: createDocumentClient(), s3: createS3Client() },
-      { now: clockFromEnv(process.env).now(), s3Now: new Date() },
+      {
+        now: clockFromEnv(process.env).now(),
+        s3Now: new Date(),
+        tableNames: provisioned.tables,
+        bucketNames: provisioned.buckets,
+      },
     ).then(
       (report) => log(describeHousekeeping(report)),
       (error: unknown) =>
@@ -463,6 +491,9 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
       Object.values(queues).map((q) => [q.id, pollers[q.id] ? "running" : "paused"]),
     ) as Record<QueueId, "running" | "paused">,
     bucket: provisioned.bucket,
+    buckets: provisioned.buckets,
+    tables: provisioned.tables,
+    ...(stage === undefined ? {} : { stage }),
     jwt: { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, jwks: `${gateway.url}/.well-known/jwks.json` },
     runtime: {
       functions: Object.fromEntries(

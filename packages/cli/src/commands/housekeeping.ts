@@ -26,7 +26,12 @@ export const housekeepingCommand = async (args: string[]): Promise<void> => {
   bar.update();
   const report = await runHousekeeping(
     { db: createDocumentClient(), s3: createS3Client() },
-    { now: clockFromEnv(process.env).now(), s3Now: new Date(), tableNames: target.tables },
+    {
+      now: clockFromEnv(process.env).now(),
+      s3Now: new Date(),
+      tableNames: target.tables,
+      ...(target.buckets ? { bucketNames: target.buckets } : {}),
+    },
   ).finally(() => {
     clearInterval(ticker);
     bar.end();

@@ -18,7 +18,7 @@ import { type Clock, systemClock } from "@cvpipe/core/ports/clock";
 import { breaches, queueAlarms } from "@cvpipe/core/queue-alarms";
 import { renderWeeklyReport } from "@cvpipe/core/report/send-weekly-report";
 import type { TailoringResult } from "@cvpipe/core/tailoring/types";
-import { jobIndexes, type QueueId, queues, tables } from "@cvpipe/core/topology";
+import { jobIndexes, type QueueId, queueNameOf, queues, tables } from "@cvpipe/core/topology";
 import { oldestAgeSeconds } from "../fauxqs-ages.ts";
 import type { StackInfo } from "../stack.ts";
 
@@ -157,7 +157,9 @@ interface SesStoreEmail {
 export const stackConsoleData = (info: StackInfo, clock: Clock = systemClock): ConsoleData => {
   const sqs = createSqsClient();
   const db = createDocumentClient();
-  const jobs = new DynamoJobStore(db, tables.jobs.name, { clock, indexes: jobIndexes });
+  // A stack.json from before the stack named its tables there: the topology's name.
+  const jobsTable = info.tables?.jobs ?? tables.jobs.name;
+  const jobs = new DynamoJobStore(db, jobsTable, { clock, indexes: jobIndexes });
   const blobs = new S3BlobStore(createS3Client(), info.bucket, { signingClock: systemClock });
   // Only the stack's own fauxqs can show its messages' ages (moto, another endpoint: n/a).
   const inspectAt = info.services.sqs.source === "emulated" ? info.endpoints.sqs : undefined;
@@ -180,8 +182,8 @@ export const stackConsoleData = (info: StackInfo, clock: Clock = systemClock): C
         Object.values(queues).map(async (spec) => {
           const q = info.queues[spec.id];
           const [source, dlq] = await Promise.all([
-            depthOf(sqs, q.url, inspectAt, spec.name),
-            depthOf(sqs, q.dlqUrl, inspectAt, spec.dlqName),
+            depthOf(sqs, q.url, inspectAt, queueNameOf(q.url)),
+            depthOf(sqs, q.dlqUrl, inspectAt, queueNameOf(q.dlqUrl)),
           ]);
           return { id: spec.id, source, dlq, alarms: judgeAlarms(spec.id, source, dlq) };
         }),
@@ -204,7 +206,7 @@ export const stackConsoleData = (info: StackInfo, clock: Clock = systemClock): C
         ...(filter ? { filter } : {}),
         dryRun,
       });
-      const dlq = await depthOf(sqs, q.dlqUrl, undefined, queues[queue].dlqName);
+      const dlq = await depthOf(sqs, q.dlqUrl, undefined, queueNameOf(q.dlqUrl));
       return {
         dryRun,
         ...(report.method === "move-task" ? { moveTask: report.taskHandle ?? "(no handle)" } : {}),
@@ -223,7 +225,7 @@ export const stackConsoleData = (info: StackInfo, clock: Clock = systemClock): C
         do {
           const page = await db.send(
             new ScanCommand({
-              TableName: tables.jobs.name,
+              TableName: jobsTable,
               FilterExpression: "jobId = :id",
               ExpressionAttributeValues: { ":id": jobId },
               ProjectionExpression: "tenantId",
