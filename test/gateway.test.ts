@@ -4,6 +4,7 @@
  */
 
 import { connect } from "node:net";
+import { api } from "@cvpipe/core/topology";
 import { startGateway } from "@cvpipe/local/gateway";
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalKeys, loadOrCreateKeys, mintToken } from "@cvpipe/local/jwt-keys";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
@@ -70,14 +71,8 @@ test("a verified request becomes a payload-format-2.0 event with the JWT claims 
   assert.is(claims["sub"], "alice");
   assert.is(claims["iss"], LOCAL_ISSUER);
   assert.type(claims["exp"], "string", "numeric claims arrive as strings, as API Gateway sends them");
-  assert.equal(e.requestContext.authorizer.jwt.scopes, [
-    "cvpipe/jobs.write",
-    "cvpipe/jobs.read",
-    "cvpipe/events.write",
-    "cvpipe/cvs.write",
-    "cvpipe/cvs.read",
-    "cvpipe/users.delete",
-  ]);
+  // The token carries a producer's scopes (mintToken's default): all of them arrive, in order.
+  assert.equal(e.requestContext.authorizer.jwt.scopes, [...api.producerScopes]);
   assert.is(e.isBase64Encoded, false);
 });
 

@@ -196,13 +196,16 @@ const queueRaw = async (sqs: SQSClient, url: string, plan: Plan, occurredAt: str
   await closedLoop(requests, plan.concurrency, (i) => sendAsIngress(sqs, url, plan, i, "api", occurredAt, receivedAt));
 };
 
-const ingestRow = async (
+/** One row of this scenario, measured on the running stack for events that occurred at `occurredAt`. */
+type EventsRow = (
   stack: RunningStack,
   sqs: SQSClient,
   plan: Plan,
   occurredAt: string,
   context: ScenarioContext,
-): Promise<ScenarioRow> => {
+) => Promise<ScenarioRow>;
+
+const ingestRow: EventsRow = async (stack, sqs, plan, occurredAt, context) => {
   const requests = plan.events / EVENTS_PER_REQUEST;
   const tokens = await Promise.all(
     Array.from({ length: plan.users }, (_, u) =>
@@ -254,13 +257,7 @@ const ingestRow = async (
   };
 };
 
-const foldRow = async (
-  stack: RunningStack,
-  sqs: SQSClient,
-  plan: Plan,
-  occurredAt: string,
-  context: ScenarioContext,
-): Promise<ScenarioRow> => {
+const foldRow: EventsRow = async (stack, sqs, plan, occurredAt, context) => {
   const week = isoWeekOf(new Date(occurredAt));
   const spec = queues.analyticsEvents;
   const inFlight = spec.batchSize * spec.maxConcurrency;

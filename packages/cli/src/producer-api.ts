@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { extname } from "node:path";
+import type { ParseArgsConfig } from "node:util";
 import { IDENTITY_RULE, IDENTITY_VALUE } from "@cvpipe/core/contracts/identity";
 import { clockFromEnv } from "@cvpipe/core/ports/clock";
 import { api } from "@cvpipe/core/topology";
@@ -28,6 +29,13 @@ export interface ProducerApi {
     init?: { body?: unknown; headers?: Record<string, string> },
   ): Promise<ApiAnswer>;
 }
+
+/** The flags every producer command takes: the identity for producerApi (--tenant, --user) and --json. */
+export const PRODUCER_OPTIONS = {
+  tenant: { type: "string" },
+  user: { type: "string" },
+  json: { type: "boolean", default: false },
+} as const satisfies ParseArgsConfig["options"];
 
 /** The API for a producer identity: the embedded stack's (a minted token) or a stage's (CVPIPE_API_URL + CVPIPE_TOKEN). */
 export const producerApi = async (

@@ -75,7 +75,7 @@ export class DynamoReportLedger implements ReportLedger {
     if (current?.status === "SENDING" && current.leaseUntil && current.leaseUntil.getTime() < request.now.getTime()) {
       // Its run reached SES and never came back (died in the call, or SENT never landed): unknown outcome.
       const reason = `run ${current.owner ?? "?"} called SES at ${current.sendingAt ?? "?"} and never recorded the outcome (lease expired ${current.leaseUntil.toISOString()})`;
-      if (await this.#expireSending(week, current.owner ?? "", reason, request.now)) {
+      if (await this.#toUncertain(week, current.owner ?? "", reason, request.now, request.now)) {
         return { claimed: false, status: "UNCERTAIN", reason };
       }
       return outcomeOf(await this.read(week));
@@ -117,14 +117,7 @@ export class DynamoReportLedger implements ReportLedger {
   }
 
   async markUncertain(week: IsoWeek, owner: string, reason: string, at: Date): Promise<void> {
-    await this.#transition(
-      "DynamoDB UpdateItem (report uncertain)",
-      week,
-      owner,
-      ["SENDING"],
-      "SET #status = :to, lastError = :error, uncertainAt = :at",
-      { ":to": "UNCERTAIN", ":error": reason, ":at": at.toISOString() },
-    );
+    await this.#toUncertain(week, owner, reason, at);
   }
 
   async release(week: IsoWeek, owner: string, reason: string, at: Date): Promise<void> {
@@ -153,7 +146,10 @@ export class DynamoReportLedger implements ReportLedger {
     }
   }
 
-  /** One step of `owner`'s claim: from one of `from` to what `update` sets. false when the claim was lost. */
+  /**
+   * One step of `owner`'s claim: from one of `from` to what `update` sets. false when the claim was lost.
+   * With `leaseExpiredBy`, only a claim whose lease ran out before that time moves.
+   */
   async #transition(
     operation: string,
     week: IsoWeek,
@@ -161,6 +157,7 @@ export class DynamoReportLedger implements ReportLedger {
     from: readonly ReportStatus[],
     update: string,
     values: Record<string, unknown>,
+    leaseExpiredBy?: Date,
   ): Promise<boolean> {
     const fromValues = Object.fromEntries(from.map((s, i) => [`:from${i}`, s]));
     return conditionalWrite(
@@ -172,37 +169,37 @@ export class DynamoReportLedger implements ReportLedger {
             UpdateExpression: update,
             ConditionExpression: `(${Object.keys(fromValues)
               .map((v) => `#status = ${v}`)
-              .join(" OR ")}) AND #owner = :owner`,
-            ExpressionAttributeNames: { "#status": "status", "#owner": "owner" },
-            ExpressionAttributeValues: { ...values, ...fromValues, ":owner": owner },
+              .join(" OR ")}) AND #owner = :owner${leaseExpiredBy ? " AND #lease < :now" : ""}`,
+            ExpressionAttributeNames: {
+              "#status": "status",
+              "#owner": "owner",
+              ...(leaseExpiredBy ? { "#lease": "leaseUntil" } : {}),
+            },
+            ExpressionAttributeValues: {
+              ...values,
+              ...fromValues,
+              ":owner": owner,
+              ...(leaseExpiredBy ? { ":now": leaseExpiredBy.getTime() } : {}),
+            },
           }),
         ),
       operation,
     );
   }
 
-  /** SENDING by `owner` with its lease expired → UNCERTAIN. false when the record moved meanwhile. */
-  async #expireSending(week: IsoWeek, owner: string, reason: string, now: Date): Promise<boolean> {
-    return conditionalWrite(
-      () =>
-        this.#db.send(
-          new UpdateCommand({
-            TableName: this.#table,
-            Key: { week },
-            UpdateExpression: "SET #status = :uncertain, lastError = :error, uncertainAt = :at",
-            ConditionExpression: "#status = :sending AND #owner = :owner AND #lease < :now",
-            ExpressionAttributeNames: { "#status": "status", "#owner": "owner", "#lease": "leaseUntil" },
-            ExpressionAttributeValues: {
-              ":uncertain": "UNCERTAIN",
-              ":sending": "SENDING",
-              ":owner": owner,
-              ":now": now.getTime(),
-              ":error": reason,
-              ":at": now.toISOString(),
-            },
-          }),
-        ),
+  /**
+   * SENDING by `owner` → UNCERTAIN (markUncertain); with `leaseExpiredBy`, only when its lease ran out
+   * before then (a run that died in the SES call). false when the record moved meanwhile.
+   */
+  async #toUncertain(week: IsoWeek, owner: string, reason: string, at: Date, leaseExpiredBy?: Date): Promise<boolean> {
+    return this.#transition(
       "DynamoDB UpdateItem (report uncertain)",
+      week,
+      owner,
+      ["SENDING"],
+      "SET #status = :to, lastError = :error, uncertainAt = :at",
+      { ":to": "UNCERTAIN", ":error": reason, ":at": at.toISOString() },
+      leaseExpiredBy,
     );
   }
 }

@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { expectStatus, producerApi, readCvFile } from "../producer-api.ts";
+import { expectStatus, PRODUCER_OPTIONS, producerApi, readCvFile } from "../producer-api.ts";
 import { UsageError } from "../stack-info.ts";
 
 export const cvsHelp = `cvpipe cvs upload --tenant T --user U FILE [--cv-id ID] [--idempotency-key K] [--json]
@@ -17,15 +17,13 @@ export const cvsCommand = async (args: string[]): Promise<void> => {
   const { values, positionals } = parseArgs({
     args: rest,
     options: {
-      tenant: { type: "string" },
-      user: { type: "string" },
+      ...PRODUCER_OPTIONS,
       "cv-id": { type: "string" },
       "idempotency-key": { type: "string" },
       version: { type: "string" },
       limit: { type: "string" },
       cursor: { type: "string" },
       out: { type: "string" },
-      json: { type: "boolean", default: false },
     },
     allowPositionals: true,
     strict: true,

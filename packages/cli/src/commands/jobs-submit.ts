@@ -7,7 +7,15 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { api as apiSpec } from "@cvpipe/core/topology";
-import { ApiRefusal, expectStatus, type ProducerApi, producerApi, readCvFile, readJsonFile } from "../producer-api.ts";
+import {
+  ApiRefusal,
+  expectStatus,
+  PRODUCER_OPTIONS,
+  type ProducerApi,
+  producerApi,
+  readCvFile,
+  readJsonFile,
+} from "../producer-api.ts";
 import { progress } from "../progress.ts";
 import { UsageError } from "../stack-info.ts";
 
@@ -63,8 +71,7 @@ export const jobsSubmit = async (args: string[]): Promise<void> => {
   const { values } = parseArgs({
     args,
     options: {
-      tenant: { type: "string" },
-      user: { type: "string" },
+      ...PRODUCER_OPTIONS,
       cv: { type: "string" },
       "cv-id": { type: "string" },
       "cv-version": { type: "string" },
@@ -75,7 +82,6 @@ export const jobsSubmit = async (args: string[]): Promise<void> => {
       engine: { type: "string" },
       wait: { type: "boolean", default: false },
       out: { type: "string", default: "cvpipe-out" },
-      json: { type: "boolean", default: false },
     },
     strict: true,
   });

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { STAGE_ENV } from "../cli-env.ts";
-import { expectStatus, producerApi } from "../producer-api.ts";
+import { expectStatus, PRODUCER_OPTIONS, producerApi } from "../producer-api.ts";
 import { UsageError } from "../stack-info.ts";
 
 export const usersHelp = `cvpipe users delete  --tenant T --user U [--as OPERATOR] [--wait] [--json]
@@ -18,11 +18,9 @@ export const usersCommand = async (args: string[]): Promise<void> => {
   const { values, positionals } = parseArgs({
     args: rest,
     options: {
-      tenant: { type: "string" },
-      user: { type: "string" },
+      ...PRODUCER_OPTIONS,
       as: { type: "string" },
       wait: { type: "boolean", default: false },
-      json: { type: "boolean", default: false },
     },
     allowPositionals: true,
     strict: true,

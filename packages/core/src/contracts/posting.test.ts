@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { type Validate, verdict } from "../resume/testing/resume-validator-source.ts";
 import { sharedDir, sharedFixture } from "../testing/fixtures.ts";
 import { zodIssues } from "./field-issues.ts";
 import { MAX_POSTING_CHARS, Posting } from "./posting.ts";
@@ -19,10 +20,8 @@ import {
   postingValidatorSource,
 } from "./testing/posting-validator-source.ts";
 
-type Validate = ((value: unknown) => boolean) & { errors?: unknown[] | null };
 const ahead = generated as unknown as Validate;
 const atRunTime = compileJobSchema() as unknown as Validate;
-const verdict = (validate: Validate, value: unknown) => ({ valid: validate(value), errors: validate.errors ?? null });
 
 const jobFiles = readdirSync(join(sharedDir, "eval", "jobs-json")).sort();
 const jobs = (): Record<string, unknown>[] => jobFiles.map((f) => sharedFixture(`eval/jobs-json/${f}`));

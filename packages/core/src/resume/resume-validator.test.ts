@@ -16,16 +16,12 @@ import {
   compileResumeSchema,
   RESUME_VALIDATOR_FILE,
   resumeValidatorSource,
+  type Validate,
+  verdict,
 } from "./testing/resume-validator-source.ts";
 
-type Validate = ((value: unknown) => boolean) & { errors?: unknown[] | null };
 const ahead = generated as unknown as Validate;
 const atRunTime = compileResumeSchema() as unknown as Validate;
-
-const verdict = (validate: Validate, value: unknown): unknown => ({
-  valid: validate(value),
-  errors: validate.errors ?? null,
-});
 
 test("resume-validator.ts is what the generator writes today (regenerate with its --write)", () => {
   assert.ok(

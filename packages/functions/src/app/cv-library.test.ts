@@ -1,4 +1,3 @@
-import { idSecret } from "@cvpipe/core/contracts/canonical-json";
 import { MemoryCvStore } from "@cvpipe/core/cvs/testing/memory-cv-store";
 import { CvNotFoundError, CvpipeError, InvalidInputError } from "@cvpipe/core/errors";
 import type { CvOwner, CvVersion } from "@cvpipe/core/ports/cv-store";
@@ -6,6 +5,7 @@ import { MemoryBlobs } from "@cvpipe/core/testing/memory-ports";
 import { rejects } from "@cvpipe/core/testing/rejects";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { fixedDeps } from "../testing/app-deps.ts";
 import {
   addCvVersion,
   type CvLibraryDeps,
@@ -25,16 +25,9 @@ const cv = (label: string) => ({
 });
 
 const setup = () => {
-  let n = 0;
   const cvs = new MemoryCvStore();
   const cvBlobs = new MemoryBlobs();
-  const deps: CvLibraryDeps = {
-    cvs,
-    cvBlobs,
-    clock: { now: () => NOW },
-    newId: () => `0b6c6f2e-5d0a-4e55-9c3e-6a1f2b3c4d${String(++n).padStart(2, "0")}`,
-    idSecret: idSecret("unit-test-id-secret-0123456789abcdef"),
-  };
+  const deps: CvLibraryDeps = { cvs, cvBlobs, ...fixedDeps(NOW, "0b6c6f2e-5d0a-4e55-9c3e-6a1f2b3c4d") };
   return { deps, cvs, cvBlobs };
 };
 

@@ -1,5 +1,4 @@
 import { TailoringFeedbackEvent } from "@cvpipe/core/contracts/analytics-event";
-import { idSecret } from "@cvpipe/core/contracts/canonical-json";
 import {
   CvpipeError,
   DependencyError,
@@ -17,6 +16,7 @@ import { rejects } from "@cvpipe/core/testing/rejects";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { errorResponse } from "../http/api-response.ts";
+import { fixedDeps } from "../testing/app-deps.ts";
 import { type FeedbackDeps, listFeedback, submitFeedback } from "./feedback.ts";
 
 const NOW = new Date("2026-11-18T10:00:00Z");
@@ -29,15 +29,12 @@ const setup = (status: "SUCCEEDED" | "QUEUED" = "SUCCEEDED") => {
   jobs.put(queuedJob(JOB, status === "SUCCEEDED" ? { status, result, finishedAt: NOW.toISOString() } : {}));
   const feedback = new MemoryFeedbackStore({ clock: { now: () => NOW } });
   const queue = new Outbox();
-  let n = 0;
   const deps: FeedbackDeps = {
     jobs,
     blobs: new MemoryBlobs(),
     feedback,
     queue,
-    clock: { now: () => NOW },
-    newId: () => `1b6c6f2e-5d0a-4e55-9c3e-6a1f2b3c4d${String(++n).padStart(2, "0")}`,
-    idSecret: idSecret("unit-test-id-secret-0123456789abcdef"),
+    ...fixedDeps(NOW, "1b6c6f2e-5d0a-4e55-9c3e-6a1f2b3c4d"),
   };
   return { deps, feedback, queue };
 };

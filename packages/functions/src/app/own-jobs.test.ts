@@ -4,7 +4,7 @@
  * (domain errors: the use case names no request field), and a cursor it issued
  * pages on for its caller only.
  */
-import { idSecret } from "@cvpipe/core/contracts/canonical-json";
+
 import { InvalidCursorError, InvalidLimitError } from "@cvpipe/core/errors";
 import { MemoryJobStore } from "@cvpipe/core/jobs/testing/memory-job-store";
 import { queuedJob } from "@cvpipe/core/jobs/testing/sample-job";
@@ -13,20 +13,20 @@ import { MemoryBlobs } from "@cvpipe/core/testing/memory-ports";
 import { rejects } from "@cvpipe/core/testing/rejects";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { TEST_ID_SECRET } from "../testing/app-deps.ts";
 import { sealCursor } from "./list-cursor.ts";
 import { listJobs, waitForOwnJob } from "./own-jobs.ts";
 
 const NOW = new Date("2026-11-18T10:00:00Z");
 const alice = { tenantId: "acme", userId: "alice" };
 const bob = { tenantId: "acme", userId: "bob" };
-const secret = idSecret("unit-test-id-secret-0123456789abcdef");
 
 const setup = () => {
   const jobs = new MemoryJobStore({ clock: { now: () => NOW } });
   for (let i = 0; i < 5; i++) {
     jobs.put(queuedJob(`job-${i}`, {}, new Date(NOW.getTime() - (5 - i) * 60_000)));
   }
-  return { jobs, deps: { jobs, blobs: new MemoryBlobs(), idSecret: secret } };
+  return { jobs, deps: { jobs, blobs: new MemoryBlobs(), idSecret: TEST_ID_SECRET } };
 };
 
 test("a limit that is not a whole number from 1 to 100 is an InvalidLimitError (1..100)", async () => {
@@ -57,7 +57,7 @@ test("a cursor not issued to the caller is an InvalidCursorError: forged, anothe
     [alice, "A".repeat(3_000)],
     [bob, first.cursor],
     // Sealed for alice, but not a cursor the store issued: the store's own refusal, the same error.
-    [alice, sealCursor(secret, alice, "not-a-store-cursor")],
+    [alice, sealCursor(TEST_ID_SECRET, alice, "not-a-store-cursor")],
   ] as const) {
     assert.instance(await rejects(() => listJobs(deps, who, { cursor })), InvalidCursorError, String(cursor));
   }

@@ -4,16 +4,16 @@
  */
 import { DEFAULT_EVENT_TYPES } from "@cvpipe/core/contracts/analytics-event";
 import { AnalyticsEventMessage } from "@cvpipe/core/contracts/analytics-event-message";
-import { derivedId, idSecret } from "@cvpipe/core/contracts/canonical-json";
+import { derivedId } from "@cvpipe/core/contracts/canonical-json";
 import { DependencyError, ValidationError } from "@cvpipe/core/errors";
 import { fixture } from "@cvpipe/core/testing/fixtures";
 import { MemoryMetrics, Outbox } from "@cvpipe/core/testing/memory-ports";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { TEST_ID_SECRET } from "../testing/app-deps.ts";
 import { type SubmitEventsDeps, submitEvents } from "./submit-events.ts";
 
 const NOW = new Date("2026-11-18T10:00:00Z");
-const secret = idSecret("unit-test-id-secret-0123456789abcdef");
 const alice = { tenantId: "acme", userId: "alice" };
 
 const setup = () => {
@@ -22,7 +22,7 @@ const setup = () => {
     queue,
     clock: { now: () => NOW },
     eventTypes: [...DEFAULT_EVENT_TYPES],
-    idSecret: secret,
+    idSecret: TEST_ID_SECRET,
   };
   return { deps, queue };
 };
@@ -68,7 +68,7 @@ test("a valid batch: one batch send to the analytics queue, in order, in the cal
   assert.ok(queue.sent.every((m) => m.groupId === "acme#alice"));
   assert.equal(
     queue.sent.map((m) => m.deduplicationId),
-    body.events.map((e: { eventId: string }) => derivedId(secret, "event", "acme", e.eventId)),
+    body.events.map((e: { eventId: string }) => derivedId(TEST_ID_SECRET, "event", "acme", e.eventId)),
   );
 });
 

@@ -4,7 +4,6 @@
  * send leaves behind.
  */
 
-import { idSecret } from "@cvpipe/core/contracts/canonical-json";
 import { TailoringInput, TailoringJobMessage } from "@cvpipe/core/contracts/tailoring-job-message";
 import { MemoryCvStore } from "@cvpipe/core/cvs/testing/memory-cv-store";
 import { CvpipeError, DependencyError, InvalidIdempotencyKeyError, ValidationError } from "@cvpipe/core/errors";
@@ -16,6 +15,7 @@ import { MemoryBlobs, MemoryMetrics, Outbox } from "@cvpipe/core/testing/memory-
 import { rejects } from "@cvpipe/core/testing/rejects";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { TEST_ID_SECRET } from "../testing/app-deps.ts";
 import { publicJobError } from "./job-error.ts";
 import { INLINE_MESSAGE_LIMIT_BYTES, type SubmitJobDeps, submitJob } from "./submit-job.ts";
 
@@ -33,7 +33,7 @@ const setup = (over: Partial<SubmitJobDeps> = {}) => {
     blobs,
     clock: { now: () => NOW },
     newId: () => `job-${++n}`,
-    idSecret: idSecret("unit-test-id-secret-0123456789abcdef"),
+    idSecret: TEST_ID_SECRET,
     defaultEngine: "local",
     jobTtlDays: 30,
     cvs: new MemoryCvStore(),

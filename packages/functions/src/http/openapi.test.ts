@@ -31,6 +31,7 @@ import { getJob, listJobs } from "../app/own-jobs.ts";
 import { type ProcessJobDeps, processJob } from "../app/process-job.ts";
 import { submitEvents } from "../app/submit-events.ts";
 import { type SubmitJobDeps, submitJob } from "../app/submit-job.ts";
+import { fixedDeps, TEST_ID_SECRET } from "../testing/app-deps.ts";
 import { type ApiEvent, callerOf, jsonBody } from "./api-request.ts";
 import { errorResponse, failure, payloadBytes, success } from "./api-response.ts";
 import { HTTP_ERROR_CODES, HTTP_ERRORS, type HttpErrorCode, MAX_ERROR_DETAILS } from "./error-codes.ts";
@@ -84,15 +85,11 @@ const world = () => {
   const jobs = new MemoryJobStore({ clock });
   const blobs = new MemoryBlobs();
   const queue = new Outbox();
-  const secret = idSecret("unit-test-id-secret-0123456789abcdef");
-  let n = 0;
   const submitDeps: SubmitJobDeps = {
     jobs,
     queue,
     blobs,
-    clock,
-    newId: () => `0b6c6f2e-5d0a-4e55-9c3e-6a1f2b3c4d${String(++n).padStart(2, "0")}`,
-    idSecret: secret,
+    ...fixedDeps(NOW, "0b6c6f2e-5d0a-4e55-9c3e-6a1f2b3c4d"),
     defaultEngine: "local",
     jobTtlDays: 30,
     cvs: new MemoryCvStore(),
@@ -145,7 +142,7 @@ const world = () => {
     },
     /** `GET /v1/jobs` as the ingress answers it. */
     async list(query: { limit?: string; cursor?: string }) {
-      const page: JobPage = await listJobs({ jobs, blobs, idSecret: secret }, alice, query);
+      const page: JobPage = await listJobs({ jobs, blobs, idSecret: TEST_ID_SECRET }, alice, query);
       return { page, answer: success(200, "OK", page) };
     },
     blobs,

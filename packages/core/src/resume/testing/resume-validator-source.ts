@@ -36,6 +36,15 @@ export const resumeAjv = (code?: Options["code"]): Ajv => {
   return ajv;
 };
 
+/** A validator as the tests call it: the generated one or ajv.compile's, `errors` set by the last call. */
+export type Validate = ((value: unknown) => boolean) & { errors?: unknown[] | null };
+
+/** What `validate` answers for `value`: the verdict and its errors (keyword, path, params, message, in order). */
+export const verdict = (validate: Validate, value: unknown): { valid: boolean; errors: unknown[] | null } => ({
+  valid: validate(value),
+  errors: validate.errors ?? null,
+});
+
 /** The JSON Resume schema compiled at run time, as core did before the validator was generated. */
 export const compileResumeSchema = (): ValidateFunction => resumeAjv().compile(schema);
 
