@@ -12,7 +12,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULT_METRIC_NAMESPACE } from "@cvpipe/core/ports/metrics";
-import { type FunctionSpec, stagePrefix } from "@cvpipe/core/topology";
+import { type FunctionSpec, POWERTOOLS_ENV, stagePrefix } from "@cvpipe/core/topology";
 import { Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as iam from "aws-cdk-lib/aws-iam";
@@ -95,8 +95,8 @@ export class PipelineFunction extends Construct {
       role: this.role,
       environment: {
         NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
-        POWERTOOLS_SERVICE_NAME: powertoolsServiceName(config.stage, spec.id),
-        POWERTOOLS_METRICS_NAMESPACE: DEFAULT_METRIC_NAMESPACE,
+        [POWERTOOLS_ENV.serviceName]: powertoolsServiceName(config.stage, spec.id),
+        [POWERTOOLS_ENV.metricsNamespace]: DEFAULT_METRIC_NAMESPACE,
       },
     } satisfies lambda.FunctionOptions & { runtime: lambda.Runtime };
 

@@ -588,6 +588,17 @@ export const SETTING = {
  */
 export const TENANT_ENCRYPTION_CONTEXT_KEY = "tenantId";
 
+/**
+ * Powertools for AWS Lambda's own variables, as the deployment (and the embedded stack) sets them
+ * for each function and the functions read them.
+ */
+export const POWERTOOLS_ENV = {
+  serviceName: "POWERTOOLS_SERVICE_NAME",
+  logLevel: "POWERTOOLS_LOG_LEVEL",
+  metricsNamespace: "POWERTOOLS_METRICS_NAMESPACE",
+  metricsDisabled: "POWERTOOLS_METRICS_DISABLED",
+} as const;
+
 export type SettingId = keyof typeof SETTING;
 /** `DEFAULT_ENGINE`, `BEDROCK_MODEL_ID`, …: a function setting's variable name. */
 export type SettingName = (typeof SETTING)[SettingId];

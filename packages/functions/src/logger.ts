@@ -1,5 +1,6 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { POWERTOOLS_ENV } from "@cvpipe/core/topology";
 import type middy from "@middy/core";
 
 /** Powertools' service name where the environment names none (the embedded stack sets this one too). */
@@ -7,7 +8,7 @@ export const DEFAULT_SERVICE_NAME = "cvpipe";
 
 /** The service name of logs and metrics: `POWERTOOLS_SERVICE_NAME` (the CDK app sets it per function), else the default. */
 export const serviceNameOf = (env: NodeJS.ProcessEnv = process.env): string =>
-  env["POWERTOOLS_SERVICE_NAME"] || DEFAULT_SERVICE_NAME;
+  env[POWERTOOLS_ENV.serviceName] || DEFAULT_SERVICE_NAME;
 
 /**
  * One structured JSON logger per function (Powertools). The service name is

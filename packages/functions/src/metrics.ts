@@ -20,6 +20,7 @@ import {
   type MetricName,
   type Metrics,
 } from "@cvpipe/core/ports/metrics";
+import { POWERTOOLS_ENV } from "@cvpipe/core/topology";
 import type middy from "@middy/core";
 import { serviceNameOf } from "./logger.ts";
 
@@ -46,7 +47,7 @@ export interface FunctionMetrics extends Metrics {
 
 /** Whether this process's stdout goes to CloudWatch, or metrics were asked for anyway (see the file's comment). */
 const writesMetrics = (env: NodeJS.ProcessEnv): boolean => {
-  const disabled = env["POWERTOOLS_METRICS_DISABLED"]?.trim().toLowerCase();
+  const disabled = env[POWERTOOLS_ENV.metricsDisabled]?.trim().toLowerCase();
   if (disabled !== undefined && disabled !== "") return !["1", "true", "on", "yes", "y"].includes(disabled);
   return Boolean(env["AWS_LAMBDA_FUNCTION_NAME"]);
 };
@@ -66,7 +67,7 @@ const dimensionKey = (dimensions: MetricDimensions): string =>
  *   // in work: metrics.count(METRIC.jobsAccepted, 1);
  */
 export const createMetrics = (env: NodeJS.ProcessEnv = process.env): FunctionMetrics => {
-  const namespace = env["POWERTOOLS_METRICS_NAMESPACE"] || DEFAULT_METRIC_NAMESPACE;
+  const namespace = env[POWERTOOLS_ENV.metricsNamespace] || DEFAULT_METRIC_NAMESPACE;
   const serviceName = serviceNameOf(env);
   const sets = new Map<string, PowertoolsMetrics>();
   const instanceFor = (dimensions: MetricDimensions): PowertoolsMetrics => {

@@ -24,8 +24,8 @@ import v8 from "node:v8";
 import { Worker } from "node:worker_threads";
 import { ConfigError } from "@cvpipe/core/errors";
 import { CLOCK_OFFSET_ENV, clockFromEnv } from "@cvpipe/core/ports/clock";
-import { type QueueId, queueNameOf } from "@cvpipe/core/topology";
-import { settingsFromEnv } from "./settings.ts";
+import { POWERTOOLS_ENV, type QueueId, queueNameOf } from "@cvpipe/core/topology";
+import { PORTS, settingsFromEnv, VISIBILITY_TIMEOUT_ENV, WORKERS_ENV } from "./settings.ts";
 import { StackLogFile, stackLogFiles } from "./stack-log-file.ts";
 import { atLeast, isLogLevel, type LogLevel, parseLogRecord, stackLogRecord } from "./stack-log-lines.ts";
 import type { StackFailure, StackReady, StackThreadOptions } from "./stack-thread.ts";
@@ -47,7 +47,7 @@ const settings = settingsFromEnv();
  * whatever the terminal shows. The functions log at POWERTOOLS_LOG_LEVEL when the user set it, else
  * INFO; the terminal shows the user's level, else WARN (what `pnpm start` always printed).
  */
-const userLevel = process.env["POWERTOOLS_LOG_LEVEL"]?.toUpperCase() || undefined;
+const userLevel = process.env[POWERTOOLS_ENV.logLevel]?.toUpperCase() || undefined;
 const functionsLevel: string = userLevel ?? "INFO";
 const terminalLevel: LogLevel = userLevel !== undefined && isLogLevel(userLevel) ? userLevel : "WARN";
 const logFile = new StackLogFile(settings.dataDir, {
@@ -66,8 +66,8 @@ const log = (line: string) => {
 
 log(`cvpipe embedded stack starting (data: ${settings.dataDir})`);
 // CVPIPE_WORKERS=off: accept requests but leave queues untouched (maintenance, inspection).
-const workers = process.env["CVPIPE_WORKERS"] !== "off";
-if (!workers) log("CVPIPE_WORKERS=off: queue workers are paused; messages stay queued");
+const workers = process.env[WORKERS_ENV] !== "off";
+if (!workers) log(`${WORKERS_ENV}=off: queue workers are paused; messages stay queued`);
 
 /**
  * For tests that run this entry as a process (restart, chaos): CVPIPE_CLOCK_OFFSET_MS shifts every
@@ -77,12 +77,12 @@ if (!workers) log("CVPIPE_WORKERS=off: queue workers are paused; messages stay q
  */
 const testOverrides = (env: NodeJS.ProcessEnv) => {
   const offset = env[CLOCK_OFFSET_ENV];
-  const visibility = env["CVPIPE_VISIBILITY_TIMEOUT_SECONDS"];
+  const visibility = env[VISIBILITY_TIMEOUT_ENV];
   let visibilityTimeoutSeconds: Record<QueueId, number> | undefined;
   if (visibility) {
     const seconds = Number(visibility);
     if (!Number.isInteger(seconds) || seconds < 1 || seconds > 43_200) {
-      throw new ConfigError(`CVPIPE_VISIBILITY_TIMEOUT_SECONDS must be whole seconds 1-43200, got "${visibility}"`);
+      throw new ConfigError(`${VISIBILITY_TIMEOUT_ENV} must be whole seconds 1-43200, got "${visibility}"`);
     }
     visibilityTimeoutSeconds = { tailoringJobs: seconds, analyticsEvents: seconds };
   }
@@ -97,7 +97,11 @@ const failed = (failure: StackFailure): never => {
   console.error(`cvpipe: could not start: ${failure.message}`);
   if (failure.code === "EADDRINUSE") {
     console.error(
-      "a port is taken: is another stack running? Override with CVPIPE_API_PORT, CVPIPE_SQS_PORT, CVPIPE_DYNAMODB_PORT, CVPIPE_SES_PORT, CVPIPE_BEDROCK_PORT. (An AWS_ENDPOINT_URL_<SERVICE> at the stack's own port counts as the stack's address: to use a server of your own there, give the stack another port.)",
+      `a port is taken: is another stack running? Override with ${Object.values(PORTS)
+        .map((p) => p.env)
+        .join(
+          ", ",
+        )}. (An AWS_ENDPOINT_URL_<SERVICE> at the stack's own port counts as the stack's address: to use a server of your own there, give the stack another port.)`,
     );
   }
   process.exit(failure.config ? 2 : 1);
@@ -118,7 +122,7 @@ type FromStack =
 const thread = new Worker(new URL("./stack-thread.ts", import.meta.url), {
   workerData: { options: options! },
   resourceLimits: { maxYoungGenerationSizeMb: STACK_YOUNG_GENERATION_MB },
-  env: { ...process.env, POWERTOOLS_LOG_LEVEL: functionsLevel },
+  env: { ...process.env, [POWERTOOLS_ENV.logLevel]: functionsLevel },
   // The functions' Powertools lines arrive on the thread's stdout (INFO, DEBUG) and stderr (WARN, ERROR):
   // read here, not piped through, to copy them to the log file and print what the terminal level shows.
   stdout: true,

@@ -4,6 +4,7 @@
  * Like EventBridge, it does not replay fire times missed while it was down.
  */
 import { randomUUID } from "node:crypto";
+import { type Clock, systemClock } from "@cvpipe/core/ports/clock";
 import { nextFireTime, parseCron } from "@cvpipe/core/schedule/eventbridge-cron";
 import type { ScheduleSpec } from "@cvpipe/core/topology";
 import type { Context, ScheduledEvent } from "aws-lambda";
@@ -29,6 +30,7 @@ export class Scheduler {
   readonly #region: string;
   readonly #timeoutSeconds: number;
   readonly #log: (line: string) => void;
+  readonly #clock: Clock;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<unknown> = Promise.resolve();
 
@@ -38,7 +40,10 @@ export class Scheduler {
     region: string,
     timeoutSeconds: number,
     log: (line: string) => void,
+    /** The functions' clock (CVPIPE_CLOCK_OFFSET_MS): the rule matches their "now", as EventBridge matches AWS's. */
+    clock: Clock = systemClock,
   ) {
+    this.#clock = clock;
     this.#spec = spec;
     this.#handler = handler;
     this.#region = region;
@@ -47,7 +52,7 @@ export class Scheduler {
   }
 
   /** When the schedule fires next. */
-  next(now = new Date()): Date | undefined {
+  next(now = this.#clock.now()): Date | undefined {
     return nextFireTime(parseCron(this.#spec.cron), now);
   }
 
@@ -55,9 +60,9 @@ export class Scheduler {
     const at = this.next();
     if (!at) return;
     // setTimeout caps at ~24.8 days; re-arm in steps so long waits stay exact.
-    const delay = Math.min(at.getTime() - Date.now(), 2 ** 31 - 1);
+    const delay = Math.min(at.getTime() - this.#clock.now().getTime(), 2 ** 31 - 1);
     this.#timer = setTimeout(() => {
-      if (Date.now() >= at.getTime()) {
+      if (this.#clock.now().getTime() >= at.getTime()) {
         this.trigger(at).catch((error: unknown) =>
           this.#log(`schedule ${this.#spec.id}: ${this.#spec.target} failed: ${(error as Error).message}`),
         );
@@ -68,7 +73,7 @@ export class Scheduler {
   }
 
   /** Fires the target now (the manual trigger), as if the rule had matched `time`. */
-  async trigger(time = new Date()): Promise<unknown> {
+  async trigger(time = this.#clock.now()): Promise<unknown> {
     const event = scheduledEvent(this.#spec, this.#region, time);
     this.#log(`schedule ${this.#spec.id}: firing ${this.#spec.target} (${event.time})`);
     const run = withTimeout(

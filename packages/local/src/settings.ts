@@ -14,7 +14,26 @@ export interface LocalSettings {
   readonly region: string;
 }
 
-const port = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
+type PortSetting = "apiPort" | "sqsPort" | "dynamoDbPort" | "sesPort" | "bedrockPort" | "openaiPort";
+
+/** Each port's variable and default. */
+export const PORTS = {
+  apiPort: { env: "CVPIPE_API_PORT", default: 3000 },
+  sqsPort: { env: "CVPIPE_SQS_PORT", default: 4566 },
+  dynamoDbPort: { env: "CVPIPE_DYNAMODB_PORT", default: 8000 },
+  sesPort: { env: "CVPIPE_SES_PORT", default: 8005 },
+  bedrockPort: { env: "CVPIPE_BEDROCK_PORT", default: 8011 },
+  openaiPort: { env: "CVPIPE_OPENAI_PORT", default: 8012 },
+} as const satisfies Record<PortSetting, { env: string; default: number }>;
+
+/** `CVPIPE_WORKERS=off`: the stack accepts requests but its queue workers are paused. */
+export const WORKERS_ENV = "CVPIPE_WORKERS";
+
+/** Tests that run the stack as a process: every queue's visibility timeout, in seconds (main.ts). */
+export const VISIBILITY_TIMEOUT_ENV = "CVPIPE_VISIBILITY_TIMEOUT_SECONDS";
+
+const port = (env: NodeJS.ProcessEnv, setting: PortSetting): number => {
+  const { env: name, default: fallback } = PORTS[setting];
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const n = Number(raw);
@@ -31,12 +50,12 @@ export const repoRoot = resolve(import.meta.dirname, "..", "..", "..");
 
 export const settingsFromEnv = (env: NodeJS.ProcessEnv = process.env): LocalSettings => ({
   dataDir: resolve(env[DATA_DIR_ENV] ?? join(repoRoot, ".cvpipe")),
-  apiPort: port(env, "CVPIPE_API_PORT", 3000),
-  sqsPort: port(env, "CVPIPE_SQS_PORT", 4566),
-  dynamoDbPort: port(env, "CVPIPE_DYNAMODB_PORT", 8000),
-  sesPort: port(env, "CVPIPE_SES_PORT", 8005),
-  bedrockPort: port(env, "CVPIPE_BEDROCK_PORT", 8011),
-  openaiPort: port(env, "CVPIPE_OPENAI_PORT", 8012),
+  apiPort: port(env, "apiPort"),
+  sqsPort: port(env, "sqsPort"),
+  dynamoDbPort: port(env, "dynamoDbPort"),
+  sesPort: port(env, "sesPort"),
+  bedrockPort: port(env, "bedrockPort"),
+  openaiPort: port(env, "openaiPort"),
   region: env["AWS_REGION"] ?? "us-east-1",
 });
 

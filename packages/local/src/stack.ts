@@ -31,6 +31,7 @@ import { CLOCK_OFFSET_ENV, clockFromEnv } from "@cvpipe/core/ports/clock";
 import {
   type FunctionId,
   functions,
+  POWERTOOLS_ENV,
   type QueueId,
   queues,
   resourceNames,
@@ -68,10 +69,12 @@ import { type SqsHandler, SqsPoller } from "./sqs-poller.ts";
 /** How often the embedded stack sweeps expired items and objects (AWS's TTL and lifecycle stand-in). */
 export const HOUSEKEEPING_INTERVAL_MS = 3_600_000;
 
-/** `CVPIPE_CORS_ORIGINS`: the origins the local gateway answers CORS for; one that is no origin refuses the start. */
+/** The origins the local gateway answers CORS for, comma-separated; one that is no origin refuses the start. */
+export const CORS_ORIGINS_ENV = "CVPIPE_CORS_ORIGINS";
+
 const corsOriginsFromEnv = (env: NodeJS.ProcessEnv): string[] => {
-  const { origins, problems } = parseCorsOrigins(env["CVPIPE_CORS_ORIGINS"]);
-  if (problems.length > 0) throw new ConfigError(`CVPIPE_CORS_ORIGINS: ${problems.join("; ")}`);
+  const { origins, problems } = parseCorsOrigins(env[CORS_ORIGINS_ENV]);
+  if (problems.length > 0) throw new ConfigError(`${CORS_ORIGINS_ENV}: ${problems.join("; ")}`);
   return origins;
 };
 
@@ -88,7 +91,7 @@ export interface StackOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Start pollers (default true). Tests of queue contents turn them off. */
   readonly pollers?: boolean;
-  /** Origins the gateway answers CORS for (default: `CVPIPE_CORS_ORIGINS`, comma-separated; none). */
+  /** Origins the gateway answers CORS for (default: CORS_ORIGINS_ENV's; none). */
   readonly corsOrigins?: readonly string[];
   /** Run every function as if "now" had been this instant at start-up (the clock then runs at the real rate). */
   readonly clockStart?: Date;
@@ -177,8 +180,8 @@ export const localDefaults = (): Record<string, string> => ({
   [SETTING.bedrockModelId]: "local.cvpipe-bedrock-stand-in",
   [SETTING.reportRecipients]: "analytics-team@example.com",
   [SETTING.reportSender]: "cvpipe-reports@example.com",
-  POWERTOOLS_LOG_LEVEL: "WARN",
-  POWERTOOLS_SERVICE_NAME: DEFAULT_SERVICE_NAME,
+  [POWERTOOLS_ENV.logLevel]: "WARN",
+  [POWERTOOLS_ENV.serviceName]: DEFAULT_SERVICE_NAME,
 });
 
 /** The model name the openai engine asks the stand-in for (any name serves; `…scenario-<name>` picks a scenario). */
@@ -438,9 +441,9 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
   };
   const schedulers = {} as Record<ScheduleId, Scheduler>;
   for (const spec of Object.values(schedules)) {
-    const s = new Scheduler(spec, targets[spec.id], region, timeout(spec.target), log);
-    s.start();
-    schedulers[spec.id] = s;
+    const scheduler = new Scheduler(spec, targets[spec.id], region, timeout(spec.target), log, functionsClock);
+    scheduler.start();
+    schedulers[spec.id] = scheduler;
   }
   const scheduler = schedulers.weeklyReport;
 

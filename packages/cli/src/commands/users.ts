@@ -41,8 +41,8 @@ export const usersCommand = async (args: string[]): Promise<void> => {
   if (sub === "deletion") {
     const id = positionals[0];
     if (!id) throw new UsageError("give the deletion id");
-    const d = await show(id);
-    print(d, describe(d));
+    const deletion = await show(id);
+    print(deletion, describe(deletion));
     return;
   }
   if (!values.user) throw new UsageError("--user is required: whose data to delete");
@@ -57,16 +57,16 @@ export const usersCommand = async (args: string[]): Promise<void> => {
   }
   const deadline = Date.now() + WAIT_LIMIT_MS;
   for (;;) {
-    const d = await show(accepted.deletionId);
-    if (d.status === "COMPLETED") {
+    const deletion = await show(accepted.deletionId);
+    if (deletion.status === "COMPLETED") {
       if (process.stderr.isTTY) process.stderr.write("\n");
-      print(d, describe(d));
+      print(deletion, describe(deletion));
       return;
     }
-    if (process.stderr.isTTY) process.stderr.write(`\r${describe(d)} (passes: ${d.passes})   `);
+    if (process.stderr.isTTY) process.stderr.write(`\r${describe(deletion)} (passes: ${deletion.passes})   `);
     if (Date.now() > deadline) {
       throw new Error(
-        `deletion ${accepted.deletionId} still ${d.status} after 20 minutes; see the RUNBOOK (user-deletion)`,
+        `deletion ${accepted.deletionId} still ${deletion.status} after 20 minutes; see the RUNBOOK (user-deletion)`,
       );
     }
     await new Promise((r) => setTimeout(r, 2_000));

@@ -3,6 +3,8 @@
  * the ids a line carries (the keys the functions add: `jobId`, `messageId`, `correlationId`), a least
  * level and a start time. Pure: no file, no SDK.
  */
+
+import { DAY_MS } from "@cvpipe/core/ttl";
 import { atLeast, isLogLevel, type LogLevel, type LogRecord, STACK_FN } from "@cvpipe/local/stack-log-lines";
 import { UsageError } from "../stack-info.ts";
 
@@ -43,7 +45,7 @@ export const levelFlag = (text: string | undefined): LogLevel | undefined => {
   return name;
 };
 
-const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: DAY_MS } as const;
 
 /**
  * `--since`: an ISO 8601 time, or a duration back from `now` (`90s`, `15m`, `2h`, `1d`). `now` is the

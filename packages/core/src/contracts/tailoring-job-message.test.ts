@@ -28,4 +28,14 @@ test("a message with neither is refused at the posting; an unknown key is still 
   assert.ok(!TailoringInput.safeParse({ cv: "x", posting, extra: 1 }).success);
 });
 
+test("a message with both fields is refused at `job`, not read as one of them", () => {
+  const both = TailoringInput.safeParse({ cv: "x", posting, job: { description: "another posting" } });
+  assert.not.ok(both.success, "one of two postings was dropped without a word");
+  const issues = both.error?.issues ?? [];
+  assert.ok(
+    issues.some((i) => i.code === "unrecognized_keys" && i.keys.includes("job")),
+    JSON.stringify(issues),
+  );
+});
+
 test.run();

@@ -6,12 +6,14 @@ import * as z from "./zod.ts";
 /**
  * Messages written before the posting was named `posting` carry it as `job`; they may still be in
  * tailoring-jobs.fifo, in its DLQ awaiting redrive, or stored as claim-check objects in S3. This is
- * the one place that reads the old field (`posting ?? job`): writers write only `posting`.
+ * the one place that reads the old field: writers write only `posting`. A value with both is
+ * left as it is, so the strict object refuses `job` instead of dropping one of two postings.
  */
 const readLegacyPosting = (value: unknown): unknown => {
-  if (typeof value !== "object" || value === null || Array.isArray(value) || !("job" in value)) return value;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
+  if (!("job" in value) || "posting" in value) return value;
   const { job, ...rest } = value as Record<string, unknown>;
-  return { ...rest, posting: rest["posting"] ?? job };
+  return { ...rest, posting: job };
 };
 
 /** The tailoring input as it travels (inline) or is stored (claim check). */

@@ -41,7 +41,9 @@ const formatOf = (inst: unknown): string | undefined =>
 
 /** The first sentence of the schema's description, if it has one. */
 const describedAs = (inst: unknown): string | undefined => {
-  const description = inst ? globalRegistry.get(inst as never)?.description : undefined;
+  const description = inst
+    ? globalRegistry.get(inst as Parameters<typeof globalRegistry.get>[0])?.description
+    : undefined;
   if (!description) return undefined;
   const end = description.indexOf(". ");
   const sentence = end === -1 ? description : description.slice(0, end + 1);

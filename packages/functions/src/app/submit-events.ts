@@ -7,8 +7,10 @@ import type { Caller, RequestContext } from "@cvpipe/core/jobs/caller";
 import type { Clock } from "@cvpipe/core/ports/clock";
 import { METRIC, type Metrics } from "@cvpipe/core/ports/metrics";
 import type { QueuePublisher } from "@cvpipe/core/ports/queue-publisher";
+import { DAY_MS } from "@cvpipe/core/ttl";
 
-const MAX_FUTURE_MS = 24 * 3_600_000;
+/** How far ahead of the clock an event may say it occurred (clock skew between producers and AWS). */
+const MAX_FUTURE_MS = DAY_MS;
 
 type RawEvent = { readonly eventId?: unknown; readonly type?: unknown; readonly occurredAt?: unknown };
 

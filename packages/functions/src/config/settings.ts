@@ -9,11 +9,14 @@ import { ENGINE_NAMES } from "@cvpipe/core/contracts/job-constants";
 import * as z from "@cvpipe/core/contracts/zod";
 import { ConfigError } from "@cvpipe/core/errors";
 import {
+  type BucketId,
   bucketNameEnv,
   type EnvName,
   type FunctionId,
   functionResources,
+  type QueueId,
   queueUrlEnv,
+  type TableId,
   tableNameEnv,
 } from "@cvpipe/core/topology";
 
@@ -65,12 +68,12 @@ export type ResourceEnv<F extends FunctionId> =
  * configuration can neither miss one nor ask for one it is not given.
  */
 export const resourceSettings = <F extends FunctionId>(fn: F): Record<ResourceEnv<F>, typeof required> => {
-  const uses: { queues: readonly string[]; tables: readonly string[]; buckets: readonly string[] } =
+  const uses: { queues: readonly QueueId[]; tables: readonly TableId[]; buckets: readonly BucketId[] } =
     functionResources[fn];
   return Object.fromEntries([
-    ...uses.queues.map((q) => [queueUrlEnv(q as never), required]),
-    ...uses.tables.map((t) => [tableNameEnv(t as never), required]),
-    ...uses.buckets.map((b) => [bucketNameEnv(b as never), required]),
+    ...uses.queues.map((q) => [queueUrlEnv(q), required]),
+    ...uses.tables.map((t) => [tableNameEnv(t), required]),
+    ...uses.buckets.map((b) => [bucketNameEnv(b), required]),
   ]) as Record<ResourceEnv<F>, typeof required>;
 };
 

@@ -15,6 +15,7 @@ import type {
   StoredEvent,
   UserEventStore,
 } from "../../ports/analytics-stores.ts";
+import type { Clock } from "../../ports/clock.ts";
 import { type AggregateIncrements, type AggregateItem, applyIncrements, fenceAttribute } from "../aggregate.ts";
 import type {
   AggregateBatchStore,
@@ -26,12 +27,15 @@ import type {
 } from "../fold-stores.ts";
 import type { IsoWeek } from "../iso-week.ts";
 
+/** The clock of a memory store given none: always the same instant. */
+const MEMORY_STORE_EPOCH: Clock = { now: () => new Date("2026-01-05T00:00:00Z") };
+
 export class MemoryEventStore implements EventStore, EventBatchStore, UserEventStore {
   readonly items = new Map<string, StoredEvent>();
-  readonly #clock: { now(): Date } | undefined;
+  readonly #clock: Clock;
 
-  /** `clock` stamps `storedAt` (the real time when absent, as the tests of the fold have it). */
-  constructor(clock?: { now(): Date }) {
+  /** `clock` stamps `storedAt`; without one, a fixed instant (no test reads the real clock). */
+  constructor(clock: Clock = MEMORY_STORE_EPOCH) {
     this.#clock = clock;
   }
 
@@ -80,7 +84,7 @@ export class MemoryEventStore implements EventStore, EventBatchStore, UserEventS
     const key = `${event.tenantId}#${event.eventId}`;
     const existing = this.items.get(key);
     if (existing) return { created: false, existing };
-    this.items.set(key, { ...event, folded: false, storedAt: (this.#clock?.now() ?? new Date()).toISOString() });
+    this.items.set(key, { ...event, folded: false, storedAt: this.#clock.now().toISOString() });
     return { created: true };
   }
 
