@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { estimateUsage, modelReplies } from "./model-stand-in.ts";
+import { estimateUsage, modelReplies, Unanswerable } from "./model-stand-in.ts";
 
 const throttledTwice = () => ({ scenario: { kind: "throttled", times: 2 } as const, key: "m" });
 
@@ -45,7 +45,7 @@ test("unavailable, and an answer that cannot be made (its message kept)", () => 
     },
   );
   const cannot = () => {
-    throw new Error("no <cv> in the prompt");
+    throw new Unanswerable("no <cv> in the prompt");
   };
   assert.equal(
     replies.next(() => ({ scenario: { kind: "good" }, key: "m" }), cannot),
@@ -53,6 +53,17 @@ test("unavailable, and an answer that cannot be made (its message kept)", () => 
       kind: "unanswerable",
       message: "no <cv> in the prompt",
     },
+  );
+});
+
+test("an unexpected exception while answering is not the request's fault: it is thrown on, not made a 400", () => {
+  const replies = modelReplies<string>();
+  const broken = (): string => {
+    throw new TypeError("Cannot read properties of null (reading 'role')");
+  };
+  assert.throws(
+    () => replies.next(() => ({ scenario: { kind: "good" }, key: "m" }), broken),
+    (error: Error) => error instanceof TypeError,
   );
 });
 

@@ -5,6 +5,8 @@
  * and what a started stand-in offers a test.
  */
 import type { Server } from "node:net";
+import { formatPath } from "@cvpipe/core/contracts/field-issues";
+import type * as z from "@cvpipe/core/contracts/zod";
 import type { Scenario } from "./bedrock-server/scenarios.ts";
 import { listen } from "./listen.ts";
 
@@ -17,19 +19,29 @@ export interface ModelStandIn<Recorded, Reply> {
   close(): Promise<void>;
 }
 
+/**
+ * What `answer` throws when the request, valid on the wire, asks for something the scenario cannot
+ * answer (no `<cv>` in the prompt): a 400 with this message. Any other exception is the stand-in's own
+ * failure, thrown on to the handler (a 500), never shown to the client as its mistake.
+ */
+export class Unanswerable extends Error {
+  override readonly name = "Unanswerable";
+}
+
 /** How one model request is answered: a reply (scripted or the scenario's), or the scenario's failure. */
 export type ModelTurn<Reply> =
   | { readonly kind: "reply"; readonly reply: Reply }
   | { readonly kind: "throttled" }
   | { readonly kind: "unavailable" }
-  /** The scenario's answer could not be made from the request (its message says why): a 400. */
+  /** The scenario's answer could not be made from the request (`Unanswerable`, its message says why): a 400. */
   | { readonly kind: "unanswerable"; readonly message: string };
 
 export interface ModelReplies<Reply> {
   script(...replies: Reply[]): void;
   /**
    * The next scripted reply; else the scenario `pick` names (read only then): `throttled` (always, or
-   * its first n requests of `key`), `unavailable`, or what `answer` makes of it.
+   * its first n requests of `key`), `unavailable`, or what `answer` makes of it: `unanswerable` when it
+   * throws `Unanswerable`; any other exception is thrown on.
    */
   next(pick: () => { scenario: Scenario; key: string }, answer: (scenario: Scenario) => Reply): ModelTurn<Reply>;
 }
@@ -55,7 +67,8 @@ export const modelReplies = <Reply>(): ModelReplies<Reply> => {
       try {
         return { kind: "reply", reply: answer(scenario) };
       } catch (error) {
-        return { kind: "unanswerable", message: (error as Error).message };
+        if (error instanceof Unanswerable) return { kind: "unanswerable", message: error.message };
+        throw error;
       }
     },
   };
@@ -82,4 +95,87 @@ export const serveStandIn = async <Recorded, Reply>(
   const host = options.host ?? "127.0.0.1";
   const port = await listen(server, options.port, host);
   return { url: `http://${host}:${port}`, port, requests, script: replies.script, close };
+};
+
+/** The most a stand-in reads of a request's body (a prompt is a CV and a posting: far less). */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+/** What a stand-in answers a body over its limit. */
+export const tooLargeMessage = (maxBytes: number): string =>
+  `the request body is over ${maxBytes} bytes, the most this stand-in reads`;
+
+/** A request body as JSON, or why it is not: empty, or not JSON (the parser's reason). */
+export const parseJsonBody = (raw: string): { ok: true; value: unknown } | { ok: false; problem: "empty" | string } => {
+  if (raw.trim() === "") return { ok: false, problem: "empty" };
+  try {
+    return { ok: true, value: JSON.parse(raw) };
+  } catch (error) {
+    return { ok: false, problem: (error as Error).message };
+  }
+};
+
+/** Issues shown in one answer, at most. */
+const SHOWN_ISSUES = 5;
+
+const ARTICLE: Readonly<Record<string, string>> = {
+  object: "an object",
+  array: "an array",
+  string: "a string",
+  number: "a number",
+  int: "an integer",
+  boolean: "a boolean",
+};
+
+const typeName = (value: unknown): string =>
+  value === null ? "null" : Array.isArray(value) ? "array" : Number.isNaN(value) ? "NaN" : typeof value;
+
+interface ShownIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * zod's issues as a client can act on them. A union the value failed is shown by the one branch
+ * its type matched (`content: [null]` → `content[0]: expected object, received null`), or, when it
+ * matched none, by the types it takes (`content: expected a string, an array or null, received number`).
+ */
+const shownIssues = (issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[]): ShownIssue[] =>
+  issues.flatMap((issue): ShownIssue[] => {
+    const path = [...prefix, ...issue.path];
+    if (issue.code === "invalid_union" && issue.errors.length > 0) {
+      const matched = issue.errors.filter((branch) => branch.some((i) => i.path.length > 0));
+      if (matched.length === 1) return shownIssues(matched[0]!, path);
+      const roots = issue.errors.flat();
+      if (matched.length === 0 && roots.every((i) => i.code === "invalid_type")) {
+        const expected = [...new Set(roots.map((i) => (i.code === "invalid_type" ? i.expected : "")))].map(
+          (e) => ARTICLE[e] ?? e,
+        );
+        const listed =
+          expected.length > 1 ? `${expected.slice(0, -1).join(", ")} or ${expected.at(-1)}` : (expected[0] ?? "");
+        const received = "input" in issue ? `, received ${typeName(issue.input)}` : "";
+        return [{ path: formatPath("", path), message: `Invalid input: expected ${listed}${received}` }];
+      }
+      if (matched.length === 0) {
+        return [{ path: formatPath("", path), message: roots.map((i) => i.message).join(" or ") }];
+      }
+    }
+    return [{ path: formatPath("", path), message: issue.message }];
+  });
+
+/** A request body checked against a protocol's schema: its value, or what is wrong (`path: rule`, the first path apart). */
+export const checkBody = <S extends z.ZodMiniType>(
+  schema: S,
+  value: unknown,
+): { ok: true; value: z.output<S> } | { ok: false; message: string; path: string } => {
+  const result = schema.safeParse(value, { reportInput: true });
+  if (result.success) return { ok: true, value: result.data };
+  const issues = shownIssues(result.error.issues, []);
+  const shown = issues.slice(0, SHOWN_ISSUES).map((i) => `${i.path}: ${i.message}`);
+  const more = issues.length > SHOWN_ISSUES ? `; and ${issues.length - SHOWN_ISSUES} more` : "";
+  return { ok: false, message: `${shown.join("; ")}${more}`, path: issues[0]?.path ?? "(root)" };
+};
+
+/** The log line of a stand-in's own failure (the client gets a 500 without its text). */
+export const logStandInFailure = (standIn: string, request: string, error: unknown): void => {
+  console.error(`cvpipe: the ${standIn} stand-in failed answering ${request}:`, error);
 };

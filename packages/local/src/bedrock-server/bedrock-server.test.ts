@@ -13,7 +13,7 @@ const prompt = (description: string, cv: unknown): string =>
   `<${PROMPT_TAGS.jobDescription}>${description}</${PROMPT_TAGS.jobDescription}>\n<${PROMPT_TAGS.cv}>${JSON.stringify(cv)}</${PROMPT_TAGS.cv}>`;
 
 /** One raw h2c request, to check the wire format without the SDK in between. */
-const post = (url: string, path: string, body: unknown, extraHeaders: Record<string, string> = {}) =>
+const post = (url: string, path: string, body: unknown, extraHeaders: Record<string, string> = {}, raw = false) =>
   new Promise<{ status: number; headers: Record<string, unknown>; json: unknown }>((resolve, reject) => {
     const session = connect(url);
     session.on("error", reject);
@@ -37,7 +37,7 @@ const post = (url: string, path: string, body: unknown, extraHeaders: Record<str
         json: JSON.parse(Buffer.concat(chunks).toString("utf8")),
       });
     });
-    req.end(JSON.stringify(body));
+    req.end(raw ? (body as string | Buffer) : JSON.stringify(body));
   });
 
 const cv = { basics: { name: "Jane" }, work: [{ name: "Acme", position: "Engineer", highlights: ["Ran AWS."] }] };
@@ -157,6 +157,140 @@ test("recordFile: each answered request is one JSON line (body, status), without
   } finally {
     await server.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+type BedrockError = { status: number; type: unknown; message: string };
+const errorOf = (res: Awaited<ReturnType<typeof post>>): BedrockError => ({
+  status: res.status,
+  type: res.headers["x-amzn-errortype"],
+  message: (res.json as { message: string }).message,
+});
+
+test("a body that is not a Converse request: 400 ValidationException naming the field and the rule, and the server lives on", async () => {
+  const server = await startBedrockServer();
+  const uncaught: Error[] = [];
+  const onUncaught = (error: Error) => uncaught.push(error);
+  process.on("uncaughtException", onUncaught);
+  try {
+    const cases: [string, unknown, boolean, RegExp][] = [
+      ["not JSON", "{", true, /^the request body is not JSON: /],
+      ["empty", "", true, /^the request body is empty: /],
+      ["an array", [], false, /\(root\): Invalid input: expected object, received array/],
+      ["no messages", { system: [{ text: "s" }] }, false, /messages: is required: an array/],
+      ["no message", { messages: [] }, false, /messages: Too small: expected array to have >=1 items/],
+      ["a null message", { messages: [null] }, false, /messages\[0\]: Invalid input: expected object, received null/],
+      [
+        "content a string",
+        { messages: [{ role: "user", content: "hi" }] },
+        false,
+        /messages\[0\]\.content: Invalid input: expected array, received string/,
+      ],
+      [
+        "a null content block",
+        { messages: [{ role: "user", content: [null] }] },
+        false,
+        /messages\[0\]\.content\[0\]: Invalid input: expected object, received null/,
+      ],
+      [
+        "a text block not a string",
+        { messages: [{ role: "user", content: [{ text: 5 }] }] },
+        false,
+        /messages\[0\]\.content\[0\]\.text: Invalid input: expected string, received number/,
+      ],
+      [
+        "an unknown role",
+        { messages: [{ role: "system", content: [{ text: "hi" }] }] },
+        false,
+        /messages\[0\]\.role: Invalid option: expected one of "user"\|"assistant"/,
+      ],
+      [
+        "system not a list",
+        { messages: [{ role: "user", content: [{ text: "hi" }] }], system: "be nice" },
+        false,
+        /system: Invalid input: expected array, received string/,
+      ],
+    ];
+    for (const [name, body, raw, message] of cases) {
+      const res = errorOf(await post(server.url, "/model/m/converse", body, {}, raw));
+      assert.equal([res.status, res.type], [400, "ValidationException"], name);
+      assert.match(res.message, message, name);
+      assert.not.match(res.message, /Cannot read|is not a function|TypeError/, name);
+    }
+    assert.equal(
+      uncaught.map((e) => e.message),
+      [],
+    );
+    assert.is((await post(server.url, "/model/m/converse", converse)).status, 200, "still answers");
+  } finally {
+    process.off("uncaughtException", onUncaught);
+    await server.close();
+  }
+});
+
+test("what the SDK sends is accepted: system, inferenceConfig, toolConfig, toolUse/toolResult blocks, unknown fields", async () => {
+  const server = await startBedrockServer();
+  try {
+    const res = await post(server.url, "/model/m/converse", {
+      messages: [
+        { role: "user", content: [{ text: "first" }] },
+        { role: "assistant", content: [{ toolUse: { toolUseId: "t1", name: "lookup", input: { q: 1 } } }] },
+        {
+          role: "user",
+          content: [{ toolResult: { toolUseId: "t1", content: [{ json: { a: 1 } }], status: "success" } }],
+        },
+        { role: "user", content: [{ text: prompt("AWS engineer", cv) }, { cachePoint: { type: "default" } }] },
+      ],
+      system: [{ text: "You tailor CVs." }],
+      inferenceConfig: { maxTokens: 4096, temperature: 0, topP: 1, stopSequences: ["###"] },
+      toolConfig: {
+        tools: [{ toolSpec: { name: "lookup", description: "d", inputSchema: { json: { type: "object" } } } }],
+        toolChoice: { auto: {} },
+      },
+      additionalModelRequestFields: { top_k: 5 },
+      somethingNew: true,
+    });
+    assert.is(res.status, 200);
+  } finally {
+    await server.close();
+  }
+});
+
+test("an unexpected failure while answering: 500 InternalServerException, not a 400, and the server lives on", async () => {
+  const server = await startBedrockServer();
+  const logged: unknown[][] = [];
+  const error = console.error;
+  console.error = (...args: unknown[]) => logged.push(args);
+  try {
+    server.script({
+      get text(): string {
+        throw new TypeError("Cannot read properties of undefined (reading 'x')");
+      },
+    });
+    const res = errorOf(await post(server.url, "/model/m/converse", converse));
+    assert.equal([res.status, res.type], [500, "InternalServerException"]);
+    assert.not.match(res.message, /Cannot read/);
+    assert.ok(
+      logged.some((args) => args.join(" ").includes("Cannot read properties")),
+      "logged",
+    );
+    assert.is((await post(server.url, "/model/m/converse", converse)).status, 200, "still answers");
+  } finally {
+    console.error = error;
+    await server.close();
+  }
+});
+
+test("a body over maxBodyBytes: 413 with a message saying so; one under it is answered", async () => {
+  const server = await startBedrockServer({ maxBodyBytes: 2048 });
+  try {
+    const big = { messages: [{ role: "user", content: [{ text: "x".repeat(4096) }] }] };
+    const res = errorOf(await post(server.url, "/model/m/converse", big));
+    assert.equal([res.status, res.type], [413, "ValidationException"]);
+    assert.match(res.message, /over 2048 bytes/);
+    assert.is((await post(server.url, "/model/m/converse", converse)).status, 200);
+  } finally {
+    await server.close();
   }
 });
 

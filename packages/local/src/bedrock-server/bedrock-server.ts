@@ -1,7 +1,19 @@
 import { randomUUID } from "node:crypto";
 import { appendFileSync } from "node:fs";
 import { createServer, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from "node:http2";
-import { estimateUsage, type ModelStandIn, modelReplies, serveStandIn } from "../model-stand-in.ts";
+import {
+  checkBody,
+  estimateUsage,
+  logStandInFailure,
+  MAX_BODY_BYTES,
+  type ModelStandIn,
+  modelReplies,
+  parseJsonBody,
+  serveStandIn,
+  tooLargeMessage,
+} from "../model-stand-in.ts";
+import { readBoundedBody } from "../request-body.ts";
+import { converseRequest } from "./converse-request.ts";
 import { modelAnswer, scenarioOf } from "./scenarios.ts";
 
 /**
@@ -19,6 +31,9 @@ import { modelAnswer, scenarioOf } from "./scenarios.ts";
  *   `hallucinating`, `guardrail`, `unreliable` (one misbehaviour per CV, by its
  *   text: a changed identity, JSON cut off at max_tokens, an invented employer, prose));
  * - `server.script(...)`: queued replies, used first, one per request.
+ * A body that is not a Converse request (converse-request.ts) is answered 400
+ * ValidationException naming the field, one over `maxBodyBytes` 413, and a
+ * failure of the stand-in itself 500 InternalServerException (and a log line).
  * Every request is recorded in `server.requests` and, when `recordFile` (or
  * `CVPIPE_BEDROCK_RECORD_FILE`) names a file, appended to it as one JSON line
  * once answered — so a test can read what the model received from a stand-in
@@ -29,6 +44,8 @@ export interface BedrockServerOptions {
   readonly host?: "127.0.0.1";
   /** JSON Lines file every answered request is appended to (0600); default `CVPIPE_BEDROCK_RECORD_FILE`. */
   readonly recordFile?: string;
+  /** The most of a request's body read (default MAX_BODY_BYTES); a longer one is answered 413. */
+  readonly maxBodyBytes?: number;
 }
 
 /** Where `startBedrockServer` appends what it received when no `recordFile` is given. */
@@ -71,75 +88,143 @@ export const startBedrockServer = async (options: BedrockServerOptions = {}): Pr
     session.on("close", () => sessions.delete(session));
   });
 
-  server.on("request", (req: Http2ServerRequest, res: Http2ServerResponse) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const started = Date.now();
-      const raw = Buffer.concat(chunks).toString("utf8");
-      let body: unknown = raw;
-      try {
-        body = raw === "" ? undefined : JSON.parse(raw);
-      } catch {
-        // kept raw; answered below as a ValidationException
-      }
-      const path = (req.url ?? "/").split("?")[0] ?? "/";
-      const match = CONVERSE_PATH.exec(path);
-      const modelId = match ? decodeURIComponent(match[1]!) : undefined;
-      const record: RecordedRequest = { method: req.method, path, modelId, headers: { ...req.headers }, body };
-      requests.push(record);
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
 
-      const sendJson = (status: number, payload: unknown, headers: Record<string, string> = {}): void => {
-        record.status = status;
-        if (recordFile !== undefined) {
-          const headers = Object.fromEntries(Object.entries(record.headers).filter(([k]) => !SECRET_HEADERS.has(k)));
-          appendFileSync(recordFile, `${JSON.stringify({ ...record, headers })}\n`, { mode: 0o600 });
-        }
-        res.writeHead(status, { "content-type": "application/json", "x-amzn-requestid": randomUUID(), ...headers });
-        res.end(JSON.stringify(payload));
-      };
-      // AWS REST-JSON errors: the type in `x-amzn-errortype`, the text in `message`.
-      const sendError = (status: number, type: string, message: string): void =>
-        sendJson(status, { message }, { "x-amzn-errortype": type });
+  /** Appends an answered request to the record file, credentials left out. */
+  const recordAnswered = (record: RecordedRequest): void => {
+    if (recordFile === undefined) return;
+    const headers = Object.fromEntries(Object.entries(record.headers).filter(([k]) => !SECRET_HEADERS.has(k)));
+    appendFileSync(recordFile, `${JSON.stringify({ ...record, headers })}\n`, { mode: 0o600 });
+  };
 
-      if (req.method !== "POST" || modelId === undefined) {
-        sendError(404, "UnknownOperationException", `no operation at ${req.method} ${path}`);
-        return;
-      }
-      const messages = (body as { messages?: unknown } | undefined)?.messages;
-      if (typeof body !== "object" || body === null || !Array.isArray(messages) || messages.length === 0) {
-        sendError(400, "ValidationException", "messages: must contain at least one message");
-        return;
-      }
+  /** Answers one request; `seen.record` is what it recorded (for `failed`). */
+  const handle = (
+    req: Http2ServerRequest,
+    res: Http2ServerResponse,
+    read: Buffer | "too-large",
+    seen: { record?: RecordedRequest },
+  ): void => {
+    const started = Date.now();
+    const raw = read === "too-large" ? "" : read.toString("utf8");
+    const parsed = parseJsonBody(raw);
+    // The raw text when it is not JSON, undefined when there is none.
+    const body: unknown = parsed.ok ? parsed.value : raw === "" ? undefined : raw;
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    const match = CONVERSE_PATH.exec(path);
+    const modelId = match ? decodeURIComponent(match[1]!) : undefined;
+    const record: RecordedRequest = { method: req.method, path, modelId, headers: { ...req.headers }, body };
+    requests.push(record);
+    seen.record = record;
 
-      const turn = replies.next(
-        () => ({ scenario: scenarioOf(modelId), key: modelId }),
-        (scenario) => modelAnswer(scenario, body as ConverseBody),
+    const sendJson = (status: number, payload: unknown, headers: Record<string, string> = {}): void => {
+      record.status = status;
+      recordAnswered(record);
+      res.writeHead(status, { "content-type": "application/json", "x-amzn-requestid": randomUUID(), ...headers });
+      res.end(JSON.stringify(payload));
+    };
+    // AWS REST-JSON errors: the type in `x-amzn-errortype`, the text in `message`.
+    const sendError = (status: number, type: string, message: string): void =>
+      sendJson(status, { message }, { "x-amzn-errortype": type });
+
+    if (req.method !== "POST" || modelId === undefined) {
+      sendError(404, "UnknownOperationException", `no operation at ${req.method} ${path}`);
+      return;
+    }
+    if (read === "too-large") {
+      sendError(413, "ValidationException", tooLargeMessage(maxBodyBytes));
+      return;
+    }
+    if (!parsed.ok) {
+      sendError(
+        400,
+        "ValidationException",
+        parsed.problem === "empty"
+          ? "the request body is empty: a Converse request is a JSON object with messages"
+          : `the request body is not JSON: ${parsed.problem}`,
       );
-      if (turn.kind === "throttled") {
-        sendError(429, "ThrottlingException", "Too many requests, please wait before trying again.");
-        return;
-      }
-      if (turn.kind === "unavailable") {
-        sendError(503, "ServiceUnavailableException", "Bedrock is unable to process your request.");
-        return;
-      }
-      if (turn.kind === "unanswerable") {
-        sendError(400, "ValidationException", turn.message);
-        return;
-      }
-      const reply = turn.reply;
-      if ("error" in reply) {
-        sendError(reply.status, reply.error, reply.message ?? reply.error);
-        return;
-      }
-      sendJson(200, {
-        output: { message: { role: "assistant", content: [{ text: reply.text }] } },
-        stopReason: reply.stopReason ?? "end_turn",
-        usage: estimateUsage(raw, reply.text),
-        metrics: { latencyMs: Date.now() - started },
-      });
+      return;
+    }
+    const checked = checkBody(converseRequest, parsed.value);
+    if (!checked.ok) {
+      sendError(400, "ValidationException", checked.message);
+      return;
+    }
+    const converse = checked.value as ConverseBody;
+
+    const turn = replies.next(
+      () => ({ scenario: scenarioOf(modelId), key: modelId }),
+      (scenario) => modelAnswer(scenario, converse),
+    );
+    if (turn.kind === "throttled") {
+      sendError(429, "ThrottlingException", "Too many requests, please wait before trying again.");
+      return;
+    }
+    if (turn.kind === "unavailable") {
+      sendError(503, "ServiceUnavailableException", "Bedrock is unable to process your request.");
+      return;
+    }
+    if (turn.kind === "unanswerable") {
+      sendError(400, "ValidationException", turn.message);
+      return;
+    }
+    const reply = turn.reply;
+    if ("error" in reply) {
+      sendError(reply.status, reply.error, reply.message ?? reply.error);
+      return;
+    }
+    sendJson(200, {
+      output: { message: { role: "assistant", content: [{ text: reply.text }] } },
+      stopReason: reply.stopReason ?? "end_turn",
+      usage: estimateUsage(raw, reply.text),
+      metrics: { latencyMs: Date.now() - started },
     });
+  };
+
+  /** The stand-in's own failure: a 500 in AWS's shape (the client did nothing wrong) and a log line. */
+  const failed = (
+    req: Http2ServerRequest,
+    res: Http2ServerResponse,
+    error: unknown,
+    record: RecordedRequest | undefined,
+  ): void => {
+    logStandInFailure("Bedrock", `${req.method} ${req.url}`, error);
+    if (record !== undefined) {
+      const unrecorded = record.status === undefined;
+      record.status = 500;
+      try {
+        if (unrecorded) recordAnswered(record);
+      } catch (recording) {
+        logStandInFailure("Bedrock", "its record file", recording);
+      }
+    }
+    try {
+      if (res.headersSent) {
+        res.stream.close();
+        return;
+      }
+      res.writeHead(500, {
+        "content-type": "application/json",
+        "x-amzn-requestid": randomUUID(),
+        "x-amzn-errortype": "InternalServerException",
+      });
+      res.end(JSON.stringify({ message: "The Bedrock stand-in failed while answering; see its log." }));
+    } catch (answering) {
+      logStandInFailure("Bedrock", "with its 500", answering);
+    }
+  };
+
+  server.on("request", (req: Http2ServerRequest, res: Http2ServerResponse) => {
+    const seen: { record?: RecordedRequest } = {};
+    readBoundedBody(req, maxBodyBytes).then(
+      (read) => {
+        try {
+          handle(req, res, read, seen);
+        } catch (error) {
+          failed(req, res, error, seen.record);
+        }
+      },
+      (error: unknown) => failed(req, res, error, seen.record),
+    );
   });
 
   return serveStandIn(

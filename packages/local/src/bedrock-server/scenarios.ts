@@ -1,6 +1,7 @@
 import type { Resume } from "@cvpipe/core/resume/resume";
 import { tailorLocally } from "@cvpipe/core/tailoring/local-engine";
 import { PROMPT_TAGS, type PromptTag, readPromptText } from "@cvpipe/core/tailoring/prompt-template";
+import { Unanswerable } from "../model-stand-in.ts";
 import type { ConverseBody, ScriptedReply } from "./bedrock-server.ts";
 
 export type Scenario =
@@ -51,12 +52,20 @@ const userText = (body: ConverseBody): string =>
 export const readPrompt = (body: ConverseBody): { cv: Resume; title?: string; description: string } => {
   const text = userText(body);
   const cvText = between(text, PROMPT_TAGS.cv);
-  if (cvText === undefined) throw new Error(`the prompt has no <${PROMPT_TAGS.cv}>…</${PROMPT_TAGS.cv}> section`);
-  const cv = JSON.parse(cvText) as Resume;
+  if (cvText === undefined)
+    throw new Unanswerable(`the prompt has no <${PROMPT_TAGS.cv}>…</${PROMPT_TAGS.cv}> section`);
+  let cv: unknown;
+  try {
+    cv = JSON.parse(cvText);
+  } catch (error) {
+    throw new Unanswerable(`the prompt's <${PROMPT_TAGS.cv}> section is not JSON: ${(error as Error).message}`);
+  }
+  if (typeof cv !== "object" || cv === null || Array.isArray(cv))
+    throw new Unanswerable(`the prompt's <${PROMPT_TAGS.cv}> section is not a JSON object (a JSON Resume)`);
   // The engine escapes the posting (promptText): read as the model would, as text.
   const title = readPromptText(between(text, PROMPT_TAGS.jobTitle) ?? "");
   const description = readPromptText(between(text, PROMPT_TAGS.jobDescription) ?? text);
-  return { cv, ...(title ? { title } : {}), description };
+  return { cv: cv as Resume, ...(title ? { title } : {}), description };
 };
 
 const fenced = (value: unknown): string =>

@@ -8,10 +8,14 @@ import { modelAnswer, type Scenario, scenarioOf } from "../bedrock-server/scenar
  * one thing whichever engine a test drives.
  */
 
-/** One Chat Completions message as a request carries it: text, or parts of text. */
+/** One Chat Completions message as a request carries it (checked by chat-request.ts): text, or parts of text. */
 export interface ChatMessage {
   readonly role: string;
-  readonly content?: string | readonly { readonly type?: string; readonly text?: string }[] | null;
+  readonly content?:
+    | string
+    | readonly { readonly type?: string; readonly text?: string | undefined }[]
+    | null
+    | undefined;
 }
 
 const textOf = (message: ChatMessage): string =>

@@ -1,8 +1,20 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { closeServer } from "../listen.ts";
-import { estimateUsage, type ModelStandIn, modelReplies, serveStandIn } from "../model-stand-in.ts";
-import { asConverse, type ChatMessage, chatAnswer, chatScenario } from "./chat-scenarios.ts";
+import {
+  checkBody,
+  estimateUsage,
+  logStandInFailure,
+  MAX_BODY_BYTES,
+  type ModelStandIn,
+  modelReplies,
+  parseJsonBody,
+  serveStandIn,
+  tooLargeMessage,
+} from "../model-stand-in.ts";
+import { readBoundedBody } from "../request-body.ts";
+import { chatRequest } from "./chat-request.ts";
+import { asConverse, chatAnswer, chatScenario } from "./chat-scenarios.ts";
 
 /**
  * A local stand-in for an OpenAI-compatible server (Ollama, vLLM, llama.cpp's
@@ -23,6 +35,9 @@ import { asConverse, type ChatMessage, chatAnswer, chatScenario } from "./chat-s
  * 400 naming the parameter, as servers without it answer.
  * A misbehaving answer (prose) stays prose whatever the form: a model that
  * ignores the format is what the engine must survive.
+ * A body that is not a Chat Completions request (chat-request.ts) is answered
+ * 400 naming the field (`param`), one over `maxBodyBytes` 413, and a failure
+ * of the stand-in itself 500 `server_error` (and a log line).
  */
 export interface OpenAiServerOptions {
   readonly port?: number;
@@ -33,6 +48,8 @@ export interface OpenAiServerOptions {
   readonly supports?: { readonly jsonSchema?: boolean; readonly tools?: boolean };
   /** `Retry-After` of a throttled answer, in seconds (default 1; "" sends none). */
   readonly retryAfter?: string;
+  /** The most of a request's body read (default MAX_BODY_BYTES); a longer one is answered 413. */
+  readonly maxBodyBytes?: number;
 }
 
 /** Request headers that carry credentials: kept out of `headers` (a test may print them). */
@@ -89,13 +106,19 @@ export const startOpenAiServer = async (options: OpenAiServerOptions = {}): Prom
   const supportsTools = options.supports?.tools ?? true;
   const retryAfter = options.retryAfter ?? "1";
 
-  const handle = (req: IncomingMessage, res: ServerResponse, raw: string): void => {
-    let body: unknown = raw;
-    try {
-      body = raw === "" ? undefined : JSON.parse(raw);
-    } catch {
-      // kept raw; answered 400 below
-    }
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+
+  /** Answers one request; `seen.record` is what it recorded (for `failed`). */
+  const handle = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    read: Buffer | "too-large",
+    seen: { record?: RecordedChatRequest },
+  ): void => {
+    const raw = read === "too-large" ? "" : read.toString("utf8");
+    const parsed = parseJsonBody(raw);
+    // The raw text when it is not JSON, undefined when there is none.
+    const body: unknown = parsed.ok ? parsed.value : raw === "" ? undefined : raw;
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !SECRET_HEADERS.has(k)));
     const chat = (typeof body === "object" && body !== null ? body : {}) as ChatBody;
@@ -110,6 +133,7 @@ export const startOpenAiServer = async (options: OpenAiServerOptions = {}): Prom
       ...(path.endsWith("/chat/completions") ? { mode } : {}),
     };
     requests.push(record);
+    seen.record = record;
     const send = (status: number, payload: unknown, extra: Record<string, string> = {}): void => {
       record.status = status;
       res.writeHead(status, { "content-type": "application/json", "x-request-id": randomUUID(), ...extra });
@@ -134,11 +158,26 @@ export const startOpenAiServer = async (options: OpenAiServerOptions = {}): Prom
       fail(404, "invalid_request_error", `Unknown request URL: ${req.method} ${path}`);
       return;
     }
-    const messages = chat.messages;
-    if (typeof chat.model !== "string" || !Array.isArray(messages) || messages.length === 0) {
-      fail(400, "invalid_request_error", "model and a non-empty messages array are required", "messages");
+    if (read === "too-large") {
+      fail(413, "invalid_request_error", tooLargeMessage(maxBodyBytes));
       return;
     }
+    if (!parsed.ok) {
+      fail(
+        400,
+        "invalid_request_error",
+        parsed.problem === "empty"
+          ? "The request body is empty: a Chat Completions request is a JSON object with model and messages."
+          : `We could not parse the JSON body of your request: ${parsed.problem}`,
+      );
+      return;
+    }
+    const checked = checkBody(chatRequest, parsed.value);
+    if (!checked.ok) {
+      fail(400, "invalid_request_error", checked.message, checked.path === "(root)" ? null : checked.path);
+      return;
+    }
+    const valid = checked.value;
     if (mode === "json_schema" && !supportsJsonSchema) {
       fail(400, "invalid_request_error", "response_format type json_schema is not supported", "response_format");
       return;
@@ -148,8 +187,8 @@ export const startOpenAiServer = async (options: OpenAiServerOptions = {}): Prom
       return;
     }
 
-    const converse = asConverse(messages as ChatMessage[]);
-    const model = chat.model;
+    const converse = asConverse(valid.messages);
+    const model = valid.model;
     const turn = replies.next(
       () => chatScenario(model, converse),
       (scenario) => {
@@ -185,7 +224,7 @@ export const startOpenAiServer = async (options: OpenAiServerOptions = {}): Prom
       return;
     }
     const json = jsonIn(reply.text);
-    const toolName = typeof chat.tool_choice === "object" ? chat.tool_choice.function?.name : undefined;
+    const toolName = typeof valid.tool_choice === "object" ? valid.tool_choice?.function?.name : undefined;
     const message =
       mode === "tools" && json !== undefined
         ? {
@@ -195,7 +234,7 @@ export const startOpenAiServer = async (options: OpenAiServerOptions = {}): Prom
               {
                 id: `call_${randomUUID()}`,
                 type: "function",
-                function: { name: toolName ?? chat.tools?.[0]?.function?.name ?? "answer", arguments: json },
+                function: { name: toolName ?? valid.tools?.[0]?.function?.name ?? "answer", arguments: json },
               },
             ],
           }
@@ -205,7 +244,7 @@ export const startOpenAiServer = async (options: OpenAiServerOptions = {}): Prom
       id: `chatcmpl-${randomUUID()}`,
       object: "chat.completion",
       created: 0,
-      model: chat.model,
+      model,
       choices: [
         {
           index: 0,
@@ -222,10 +261,43 @@ export const startOpenAiServer = async (options: OpenAiServerOptions = {}): Prom
     });
   };
 
+  /** The stand-in's own failure: a 500 in OpenAI's shape (the client did nothing wrong) and a log line. */
+  const failed = (req: IncomingMessage, res: ServerResponse, error: unknown, record?: RecordedChatRequest): void => {
+    logStandInFailure("OpenAI", `${req.method} ${req.url}`, error);
+    if (record !== undefined) record.status = 500;
+    try {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      res.writeHead(500, { "content-type": "application/json", "x-request-id": randomUUID() });
+      res.end(
+        JSON.stringify({
+          error: {
+            message: "The OpenAI stand-in failed while answering; see its log.",
+            type: "server_error",
+            param: null,
+            code: null,
+          },
+        }),
+      );
+    } catch (answering) {
+      logStandInFailure("OpenAI", "with its 500", answering);
+    }
+  };
+
   const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => handle(req, res, Buffer.concat(chunks).toString("utf8")));
+    const seen: { record?: RecordedChatRequest } = {};
+    readBoundedBody(req, maxBodyBytes).then(
+      (read) => {
+        try {
+          handle(req, res, read, seen);
+        } catch (error) {
+          failed(req, res, error, seen.record);
+        }
+      },
+      (error: unknown) => failed(req, res, error, seen.record),
+    );
   });
   return serveStandIn(server, options, requests, replies, () => closeServer(server));
 };
