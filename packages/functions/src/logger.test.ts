@@ -2,7 +2,7 @@ import { captureStdout } from "@cvpipe/core/testing/stdout";
 import middy from "@middy/core";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { createLogger, withLambdaContext } from "./logger.ts";
+import { createLogger, LAMBDA_INITIALIZATION_TYPE, withLambdaContext } from "./logger.ts";
 import { lambdaContext } from "./testing/lambda-context.ts";
 
 const context = (requestId: string) => lambdaContext(requestId, "cvpipe-prod-tailor");
@@ -48,6 +48,28 @@ test("every line a handler logs carries the invocation's request id, function na
   );
   // Per-invocation keys do not leak into the next invocation's lines.
   assert.is(working[1]?.["n"], 2);
+});
+
+test("cold_start is true on an environment's first invocation and false after, as Lambda's on-demand runtime says it", async () => {
+  process.env["POWERTOOLS_LOG_LEVEL"] = "INFO";
+  process.env[LAMBDA_INITIALIZATION_TYPE.env] = LAMBDA_INITIALIZATION_TYPE.value;
+  try {
+    const logger = createLogger("tailor");
+    const handler = withLambdaContext(
+      middy(async () => logger.info("working")),
+      logger,
+    );
+    const lines = await logLines(async () => {
+      await handler({}, context("req-1"));
+      await handler({}, context("req-2"));
+    });
+    assert.equal(
+      lines.filter((l) => l["message"] === "working").map((l) => l["cold_start"]),
+      [true, false],
+    );
+  } finally {
+    delete process.env[LAMBDA_INITIALIZATION_TYPE.env];
+  }
 });
 
 test("the invocation event (a CV, a posting) is never logged, even with POWERTOOLS_LOGGER_LOG_EVENT=true", async () => {

@@ -6,6 +6,12 @@ import type middy from "@middy/core";
 /** Powertools' service name where the environment names none (the embedded stack sets this one too). */
 export const DEFAULT_SERVICE_NAME = "cvpipe";
 
+/**
+ * What Lambda's runtime sets for an on-demand function, and the embedded stack sets for its
+ * functions: Powertools reports `cold_start` only where it is set (true on the first invocation).
+ */
+export const LAMBDA_INITIALIZATION_TYPE = { env: "AWS_LAMBDA_INITIALIZATION_TYPE", value: "on-demand" } as const;
+
 /** The service name of logs and metrics: `POWERTOOLS_SERVICE_NAME` (the CDK app sets it per function), else the default. */
 export const serviceNameOf = (env: NodeJS.ProcessEnv = process.env): string =>
   env[POWERTOOLS_ENV.serviceName] || DEFAULT_SERVICE_NAME;

@@ -39,7 +39,7 @@ import {
   SETTING,
   schedules,
 } from "@cvpipe/core/topology";
-import { DEFAULT_SERVICE_NAME } from "@cvpipe/functions/logger";
+import { DEFAULT_SERVICE_NAME, LAMBDA_INITIALIZATION_TYPE } from "@cvpipe/functions/logger";
 import { startBedrockServer } from "./bedrock-server/bedrock-server.ts";
 import { ConsoleAuth } from "./console/auth.ts";
 import { CONSOLE_PATH, type ConsoleHandler, createConsole } from "./console/console.ts";
@@ -182,6 +182,8 @@ export const localDefaults = (): Record<string, string> => ({
   [SETTING.reportSender]: "cvpipe-reports@example.com",
   [POWERTOOLS_ENV.logLevel]: "WARN",
   [POWERTOOLS_ENV.serviceName]: DEFAULT_SERVICE_NAME,
+  // As Lambda's runtime sets it: each function's first invocation logs cold_start true.
+  [LAMBDA_INITIALIZATION_TYPE.env]: LAMBDA_INITIALIZATION_TYPE.value,
 });
 
 /** The model name the openai engine asks the stand-in for (any name serves; `…scenario-<name>` picks a scenario). */
