@@ -5,10 +5,13 @@
  * and what a started stand-in offers a test.
  */
 import type { Server } from "node:net";
+import type { Readable } from "node:stream";
 import { formatPath } from "@cvpipe/core/contracts/field-issues";
 import type * as z from "@cvpipe/core/contracts/zod";
+import { typeInWords } from "@cvpipe/core/contracts/zod-messages";
 import type { Scenario } from "./bedrock-server/scenarios.ts";
 import { listen } from "./listen.ts";
+import { readBoundedBody } from "./request-body.ts";
 
 export interface ModelStandIn<Recorded, Reply> {
   readonly url: string;
@@ -117,15 +120,6 @@ export const parseJsonBody = (raw: string): { ok: true; value: unknown } | { ok:
 /** Issues shown in one answer, at most. */
 const SHOWN_ISSUES = 5;
 
-const ARTICLE: Readonly<Record<string, string>> = {
-  object: "an object",
-  array: "an array",
-  string: "a string",
-  number: "a number",
-  int: "an integer",
-  boolean: "a boolean",
-};
-
 const typeName = (value: unknown): string =>
   value === null ? "null" : Array.isArray(value) ? "array" : Number.isNaN(value) ? "NaN" : typeof value;
 
@@ -147,9 +141,7 @@ const shownIssues = (issues: readonly z.core.$ZodIssue[], prefix: readonly Prope
       if (matched.length === 1) return shownIssues(matched[0]!, path);
       const roots = issue.errors.flat();
       if (matched.length === 0 && roots.every((i) => i.code === "invalid_type")) {
-        const expected = [...new Set(roots.map((i) => (i.code === "invalid_type" ? i.expected : "")))].map(
-          (e) => ARTICLE[e] ?? e,
-        );
+        const expected = [...new Set(roots.map((i) => (i.code === "invalid_type" ? i.expected : "")))].map(typeInWords);
         const listed =
           expected.length > 1 ? `${expected.slice(0, -1).join(", ")} or ${expected.at(-1)}` : (expected[0] ?? "");
         const received = "input" in issue ? `, received ${typeName(issue.input)}` : "";
@@ -174,6 +166,32 @@ export const checkBody = <S extends z.ZodMiniType>(
   const more = issues.length > SHOWN_ISSUES ? `; and ${issues.length - SHOWN_ISSUES} more` : "";
   return { ok: false, message: `${shown.join("; ")}${more}`, path: issues[0]?.path ?? "(root)" };
 };
+
+/**
+ * A stand-in's request listener: the body read within `maxBodyBytes`, then `handle`; whatever
+ * `handle` throws, and a failed read, go to `failed` (a 500 in the wire's shape and a log line),
+ * never up to the server, where it would end the process. `seen.record` is what `handle` recorded
+ * of the request before it failed.
+ */
+export const guardedListener =
+  <Req extends Readable, Res, Recorded>(
+    maxBodyBytes: number,
+    handle: (req: Req, res: Res, read: Buffer | "too-large", seen: { record?: Recorded }) => void,
+    failed: (req: Req, res: Res, error: unknown, record: Recorded | undefined) => void,
+  ) =>
+  (req: Req, res: Res): void => {
+    const seen: { record?: Recorded } = {};
+    readBoundedBody(req, maxBodyBytes).then(
+      (read) => {
+        try {
+          handle(req, res, read, seen);
+        } catch (error) {
+          failed(req, res, error, seen.record);
+        }
+      },
+      (error: unknown) => failed(req, res, error, seen.record),
+    );
+  };
 
 /** The log line of a stand-in's own failure (the client gets a 500 without its text). */
 export const logStandInFailure = (standIn: string, request: string, error: unknown): void => {

@@ -26,6 +26,9 @@ const ARTICLE: Readonly<Record<string, string>> = {
   boolean: "a boolean",
 };
 
+/** A zod type name in words, with its article (`array` → "an array"); a name without one as it is. */
+export const typeInWords = (name: string): string => ARTICLE[name] ?? name;
+
 /** String formats in words (`z.iso.datetime()`, `z.guid()`, ...). */
 const FORMATS: Readonly<Record<string, string>> = {
   datetime: "an ISO 8601 date-time string, e.g. 2026-03-02T09:30:00Z",
@@ -61,7 +64,7 @@ const shapeKeys = (inst: unknown): string[] => {
 /** zod's `customError`: a message for the issues above, undefined (the locale's) for the rest. */
 export const fieldMessage = (issue: $ZodRawIssue): string | undefined => {
   if (issue.code === "invalid_type") {
-    const expected = ARTICLE[issue.expected] ?? issue.expected;
+    const expected = typeInWords(issue.expected);
     if (issue.input === undefined) {
       const format = FORMATS[formatOf(issue.inst) ?? ""];
       const described = describedAs(issue.inst);

@@ -4,6 +4,7 @@ import { createServer, type Http2ServerRequest, type Http2ServerResponse, type S
 import {
   checkBody,
   estimateUsage,
+  guardedListener,
   logStandInFailure,
   MAX_BODY_BYTES,
   type ModelStandIn,
@@ -12,7 +13,6 @@ import {
   serveStandIn,
   tooLargeMessage,
 } from "../model-stand-in.ts";
-import { readBoundedBody } from "../request-body.ts";
 import { converseRequest } from "./converse-request.ts";
 import { modelAnswer, scenarioOf } from "./scenarios.ts";
 
@@ -213,19 +213,7 @@ export const startBedrockServer = async (options: BedrockServerOptions = {}): Pr
     }
   };
 
-  server.on("request", (req: Http2ServerRequest, res: Http2ServerResponse) => {
-    const seen: { record?: RecordedRequest } = {};
-    readBoundedBody(req, maxBodyBytes).then(
-      (read) => {
-        try {
-          handle(req, res, read, seen);
-        } catch (error) {
-          failed(req, res, error, seen.record);
-        }
-      },
-      (error: unknown) => failed(req, res, error, seen.record),
-    );
-  });
+  server.on("request", guardedListener(maxBodyBytes, handle, failed));
 
   return serveStandIn(
     server,

@@ -4,6 +4,7 @@ import { closeServer } from "../listen.ts";
 import {
   checkBody,
   estimateUsage,
+  guardedListener,
   logStandInFailure,
   MAX_BODY_BYTES,
   type ModelStandIn,
@@ -12,7 +13,6 @@ import {
   serveStandIn,
   tooLargeMessage,
 } from "../model-stand-in.ts";
-import { readBoundedBody } from "../request-body.ts";
 import { chatRequest } from "./chat-request.ts";
 import { asConverse, chatAnswer, chatScenario } from "./chat-scenarios.ts";
 
@@ -286,18 +286,6 @@ export const startOpenAiServer = async (options: OpenAiServerOptions = {}): Prom
     }
   };
 
-  const server = createServer((req, res) => {
-    const seen: { record?: RecordedChatRequest } = {};
-    readBoundedBody(req, maxBodyBytes).then(
-      (read) => {
-        try {
-          handle(req, res, read, seen);
-        } catch (error) {
-          failed(req, res, error, seen.record);
-        }
-      },
-      (error: unknown) => failed(req, res, error, seen.record),
-    );
-  });
+  const server = createServer(guardedListener(maxBodyBytes, handle, failed));
   return serveStandIn(server, options, requests, replies, () => closeServer(server));
 };
