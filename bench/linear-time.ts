@@ -7,6 +7,7 @@
 import { performance } from "node:perf_hooks";
 import { parseTextCv } from "@cvpipe/core/resume/parse-text-cv";
 import type { Resume } from "@cvpipe/core/resume/resume";
+import { redactPii } from "@cvpipe/core/tailoring/pii";
 import { renderMarkdown } from "@cvpipe/core/tailoring/render-markdown";
 import { extractTerms } from "@cvpipe/core/tailoring/terms";
 import { verifyGrounding } from "@cvpipe/core/tailoring/verify-grounding";
@@ -93,6 +94,22 @@ export const GROWTH_CASES: readonly GrowthCase[] = [
     n: 20_000,
     make: (n) => {
       const text = `a@${".".repeat(n)}@`;
+      return () => extractTerms(text);
+    },
+  },
+  {
+    name: 'pii: "a@" repeated (e-mail finder)',
+    n: 50_000,
+    make: (n) => {
+      const cv: Resume = { basics: { summary: "a@".repeat(n / 2) } };
+      return () => redactPii(cv);
+    },
+  },
+  {
+    name: 'terms: letters, one @, "a." repeated',
+    n: 50_000,
+    make: (n) => {
+      const text = `${"ö".repeat(n / 2)}@${"a.".repeat(n / 4)}`;
       return () => extractTerms(text);
     },
   },

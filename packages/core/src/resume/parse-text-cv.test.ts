@@ -156,4 +156,16 @@ Wrote the first program.
   ]);
 });
 
+test("a contact line's e-mail address is read whole, and kept only when the schema's (ASCII) format accepts it", () => {
+  const header = (contact: string) => parseTextCv(`Jo Li\n${contact} | +44 20 7946 0958\n\n## Summary\n\nHello.\n`);
+  // The ASCII-only finder read "brien@acme.com" and "a@empresa.es" here.
+  assert.is(header("mary.o'brien@acme.com").basics?.email, "mary.o'brien@acme.com");
+  for (const contact of ["josé.garcía@empresa.es", "jörg@münchen.de", "talent@acme.c0m"]) {
+    const cv = header(contact);
+    assert.is(cv.basics?.email, undefined, contact);
+    assert.equal(resumeIssues(cv), [], contact);
+  }
+  assert.is(header("jörg@münchen.de / joerg@muenchen.de").basics?.email, "joerg@muenchen.de");
+});
+
 test.run();

@@ -137,15 +137,26 @@ test("splitDegreeOf = /^((?:bachelor|master|doctor|associate)[^,]*?) of (.+)$/i"
   );
 });
 
+/** What find-email.ts documents it finds: internationalised addresses (RFC 6531), a top-level label with a letter. */
+const EMAIL =
+  /[\p{L}\p{M}\p{N}._%+-][\p{L}\p{M}\p{N}._%+'’-]{0,63}@[\p{L}\p{M}\p{N}.-]{1,253}\.(?=[\p{L}\p{M}\p{N}-]{0,62}\p{L})[\p{L}\p{M}\p{N}-]{1,62}[\p{L}\p{M}\p{N}]/gu;
+
 test("findEmail and findPhone = the bounded e-mail and the phone patterns", () => {
-  const EMAIL = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}/g;
   const longLocal = "a".repeat(63);
-  const emails = strings(7, ["a", "b1", ".", "@", "-", " ", ".io", "x", longLocal, "é", "%+"], 10);
+  const longLabel = "b".repeat(62);
+  const emails = strings(
+    7,
+    [
+      ...["a", "b1", ".", "@", "-", " ", ".io", "x", longLocal, longLabel, "é", "%+", "'", "’", "ö", "ü"],
+      ...["\u0301", "𝒳", "日本", "١٢", "0", ".c0m", ".de", ".xn--p1ai", "-.", ".1", "_", "\u00a0", "\ud800"],
+    ],
+    10,
+  );
   same(
     "findEmail",
     emails,
     (s) => findEmail(s)?.text ?? null,
-    (s) => new RegExp(EMAIL.source).exec(s)?.[0] ?? null,
+    (s) => new RegExp(EMAIL.source, "u").exec(s)?.[0] ?? null,
   );
   same(
     "replaceEmails",
@@ -159,6 +170,40 @@ test("findEmail and findPhone = the bounded e-mail and the phone patterns", () =
     (s) => findPhone(s)?.text ?? null,
     (s) => /(?:\+|\(?\d)[\d\s().-]{6,}\d/.exec(s)?.[0] ?? null,
   );
+});
+
+test("findEmail reads internationalised addresses whole (RFC 6531), a mistyped top-level domain too", () => {
+  const found = (s: string) => findEmail(s)?.text ?? null;
+  for (const address of [
+    "jo@example.org",
+    "jörg.müller@bücher-gmbh.de",
+    "josé@empresa.es",
+    "josé.garcía@empresa.es",
+    "jörg@münchen.de",
+    "mary.o'brien@acme.com",
+    "mary.o’brien@acme.com",
+    "talent@acme.c0m",
+    "x@acme.co1",
+    "jo@xn--mnchen-3ya.de",
+    "jo@example.xn--p1ai",
+    "иван@пример.рф",
+    "用户@例子.广告",
+    "राम@डाटामेल.भारत",
+    "jose\u0301@empresa.es",
+    "𝒳y@acme.com",
+  ]) {
+    assert.is(found(`Write to ${address} today`), address);
+    assert.is(found(`(${address}),`), address);
+  }
+  // Quotes around an address are not part of it; the text glued to it by letters is (over-redaction is safe).
+  assert.is(found("'jo@x.com'"), "jo@x.com");
+  assert.is(found("‘mary.o’brien@acme.com’"), "mary.o’brien@acme.com");
+  assert.is(found("a@b.com-"), "a@b.com");
+  assert.is(found("a@b.com."), "a@b.com");
+  assert.is(found("a@b.co.c0m.1"), "a@b.co.c0m");
+  for (const none of ["react@18.2.0", "a@b", "a@b.c", "a@.com", "@example.org", "jo@10.0.0.1", "a@b.-", "'@b.com"]) {
+    assert.is(found(none), null, none);
+  }
 });
 
 test("phoneRunAt = `[\\d\\s().-]{6,}\\d` (greedy) at the position given: the run findPhone and PII redaction share", () => {

@@ -14,10 +14,12 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { findEmails } from "../resume/find-email.ts";
 import { parseTextCv } from "../resume/parse-text-cv/index.ts";
 import { renderResumeText } from "../resume/render-resume-text.ts";
 import type { Resume } from "../resume/resume.ts";
 import { LocalEngine } from "./local-engine.ts";
+import { redactPii } from "./pii.ts";
 import { renderHtml } from "./render-html.ts";
 import { renderMarkdown } from "./render-markdown.ts";
 import { tailorCv } from "./tailor-cv.ts";
@@ -79,6 +81,29 @@ test("an address-like run of 20,000 dots between two @ is no address and yields 
   const text = `a@${".".repeat(19_996)}@`;
   assert.equal(extractTerms(text), []);
   assert.is(tokenize(text).length, 1);
+});
+
+test("address-like runs of 50,000 characters: e-mail addresses found as the documented pattern would", () => {
+  const n = 50_000;
+  const half = "a.".repeat(n / 4);
+  for (const text of [
+    "a@".repeat(n / 2),
+    `${half}@${half}`,
+    `a@${".-".repeat(n / 2)}`,
+    `${"x".repeat(n)}@${"é".repeat(n)}.de`,
+    `${"ö".repeat(n)}@${"ü".repeat(n)}`,
+    `@${"a".repeat(n)}.`,
+  ]) {
+    assert.equal(findEmails(text), [], text.slice(0, 40));
+    assert.equal(redactPii({ basics: { summary: text } }).resume.basics?.summary, text);
+  }
+  const local = "ö".repeat(64);
+  assert.equal(findEmails(`${"ö".repeat(n)}@x.de`), [{ index: n - 64, text: `${local}@x.de` }]);
+  assert.is(findEmails("a@b.cd ".repeat(n / 7)).length, Math.floor(n / 7));
+  assert.equal(
+    extractTerms(`${"ö".repeat(n)}@x.de Kubernetes`).map((t) => t.surface),
+    ["Kubernetes"],
+  );
 });
 
 /** Calls of `String.prototype.normalize` while `fn` runs: the verifier normalizes every value it compares. */

@@ -81,6 +81,51 @@ test("a national phone number is found in international form too, and other numb
   assert.equal(r.restore(r.resume), uk);
 });
 
+test("internationalised e-mail addresses are redacted whole (RFC 6531), a mistyped one too, and restored", () => {
+  // Found by review of issue 10: the ASCII-only finder left `jörg@münchen.de` in the prompt and
+  // half-redacted `josé.garcía@empresa.es` as `[NAME_2].garcí[EMAIL_1]`.
+  const intl: Resume = {
+    basics: {
+      name: "José García",
+      email: "jose@empresa.es",
+      summary: "Backup contact: jörg@münchen.de or josé.garcía@empresa.es.",
+    },
+    work: [
+      {
+        name: "Acme",
+        summary: "Reach mary.o'brien@acme.com, mary.o’brien@acme.com, иван@пример.рф or talent@acme.c0m.",
+        highlights: ["Upgraded react@18.2.0 for jo@xn--mnchen-3ya.de"],
+      },
+    ],
+  };
+  const r = redactPii(intl);
+  const text = prompt(r.resume);
+  for (const secret of [
+    "jose@",
+    "jörg",
+    "münchen",
+    "josé",
+    "garcí",
+    "mary.o",
+    "brien",
+    "иван",
+    "пример",
+    "c0m",
+    "xn--",
+  ]) {
+    assert.not.ok(text.toLowerCase().includes(secret), `${secret} reached the prompt: ${text}`);
+  }
+  assert.match(r.resume.basics?.summary ?? "", /^Backup contact: \[EMAIL_\d+\] or \[EMAIL_\d+\]\.$/);
+  assert.match(
+    r.resume.work?.[0]?.summary ?? "",
+    /^Reach \[EMAIL_\d+\], \[EMAIL_\d+\], \[EMAIL_\d+\] or \[EMAIL_\d+\]\.$/,
+  );
+  // A package version is no address.
+  assert.match(r.resume.work?.[0]?.highlights?.[0] ?? "", /^Upgraded react@18\.2\.0 for \[EMAIL_\d+\]$/);
+  assert.equal(r.restore(r.resume), intl);
+  assert.equal(r.leftovers(r.restore(r.resume)), []);
+});
+
 test("a placeholder-like token already in the CV is not a leftover", () => {
   const own: Resume = { basics: { name: "Ann Body" }, work: [{ name: "Acme", summary: "Templated [NAME 1] fields." }] };
   const r = redactPii(own);

@@ -1,6 +1,6 @@
 import { stemmer } from "stemmer";
 import { isAsciiAlnum, isDigit } from "../resume/char-classes.ts";
-import { replaceEmails } from "../resume/find-email.ts";
+import { findEmail } from "../resume/find-email.ts";
 import { URL_START } from "../resume/web-address.ts";
 import { isSpace } from "../resume/whitespace.ts";
 import { GENERIC_WORDS, SKILL_ALIASES, STOP_WORDS } from "./lexicon.ts";
@@ -41,10 +41,12 @@ const dropAddresses = (input: string): string =>
   !input.includes("@") && !input.includes("//") && !/www\./i.test(input)
     ? input
     : input.replace(/\S+/g, (chunk) => {
-        // An e-mail address as the PII redactor finds one (resume/find-email.ts); the rest of the chunk stays.
-        const rest = replaceEmails(chunk, () => " ");
-        const url = rest.search(URL_START);
-        return url < 0 ? rest : `${rest.slice(0, url)} `;
+        // A chunk holding an e-mail address as the PII redactor finds one (resume/find-email.ts) is
+        // dropped whole, so no part of the address ("rg.m" of "jörg.müller@…") or what is glued to it
+        // ("Contact:jo@x.com") is read as a term.
+        if (findEmail(chunk) !== undefined) return " ";
+        const url = chunk.search(URL_START);
+        return url < 0 ? chunk : `${chunk.slice(0, url)} `;
       });
 
 /** Characters after which a capital starts a sentence rather than a name: `.!?:;•-*+|()"“` and LF. */

@@ -10,22 +10,25 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { Rng } from "../testing/random.ts";
+import { matchReport } from "./match-report.ts";
+import { postingView } from "./posting-view.ts";
 import { extractTerms, tokenize } from "./terms.ts";
 import { TextTerms } from "./text-terms.ts";
 
 const TOKEN_PATTERN = /\.?[A-Za-z0-9][A-Za-z0-9+#]*(?:[./-][A-Za-z0-9+#]+)*[+#]*/g;
-/** What resume/find-email.ts documents it finds (leftmost, then greedy). */
-const EMAIL = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}/g;
+/** What resume/find-email.ts documents it finds (internationalised addresses, a top-level label with a letter). */
+const EMAIL =
+  /[\p{L}\p{M}\p{N}._%+-][\p{L}\p{M}\p{N}._%+'’-]{0,63}@[\p{L}\p{M}\p{N}.-]{1,253}\.(?=[\p{L}\p{M}\p{N}-]{0,62}\p{L})[\p{L}\p{M}\p{N}-]{1,62}[\p{L}\p{M}\p{N}]/u;
 
-/** The tokens' texts by the documented pattern: addresses blanked, a leading dot dropped except in ".net". */
+/** The tokens' texts by the documented pattern: a chunk holding an address dropped whole, a leading dot dropped except in ".net". */
 const byPattern = (input: string): string[] => {
   const text =
     !input.includes("@") && !input.includes("//") && !/www\./i.test(input)
       ? input
       : input.replace(/\S+/g, (chunk) => {
-          const rest = chunk.replace(EMAIL, " ");
-          const url = rest.search(/https?:\/\/|www\./i);
-          return url < 0 ? rest : `${rest.slice(0, url)} `;
+          if (EMAIL.test(chunk)) return " ";
+          const url = chunk.search(/https?:\/\/|www\./i);
+          return url < 0 ? chunk : `${chunk.slice(0, url)} `;
         });
   return [...text.matchAll(TOKEN_PATTERN)].map((m) =>
     m[0].startsWith(".") && !/^\.net$/i.test(m[0]) ? m[0].slice(1) : m[0],
@@ -55,6 +58,10 @@ const PIECES = [
   "www.",
   "x@y.co",
   "é",
+  "ö",
+  "'",
+  ".c0m",
+  "xn--p1ai",
   "“",
   "•",
   "(",
@@ -119,6 +126,44 @@ test("tokenize reads the token pattern's matches (20,000 seeded strings)", () =>
       JSON.stringify(text),
     );
   }
+});
+
+// Found by review of issue 10 (e8b87fe): only the ASCII part of an address was blanked, so the rest of a
+// non-ASCII or apostrophe address ("rg.m", "ller", "cher-gmbh.de", "jos", "mary.o", "acme.c0m")
+// became terms, and the match report listed them as missing requirements.
+const REVIEW_CV = {
+  basics: { name: "A" },
+  skills: [{ name: "Kubernetes" }, { name: "Go" }],
+  work: [{ name: "X", position: "Engineer", highlights: ["Ran Kubernetes clusters in Go"] }],
+};
+for (const contact of [
+  "jörg.müller@bücher-gmbh.de",
+  "josé@empresa.es",
+  "mary.o'brien@acme.com",
+  "mary.o’brien@acme.com",
+  "talent@acme.c0m",
+  "иван@пример.рф",
+  "(contact:jo@acme.com),",
+]) {
+  test(`no term from the address ${contact}`, () => {
+    assert.equal(
+      extractTerms(`Write to ${contact} today`).map((t) => t.surface),
+      ["Write", "today"].filter((w) => extractTerms(w).length > 0),
+    );
+  });
+  test(`the match report does not miss the address ${contact}`, () => {
+    const description = `Platform engineer. Requirements: Kubernetes, Go. Questions? Write to ${contact}.`;
+    const report = matchReport(REVIEW_CV as never, postingView({ description, title: "Platform engineer" }));
+    assert.equal(report.missingKeywords, []);
+    assert.is(report.score, 100);
+  });
+}
+
+test("a package version is no address: react@18.2.0 keeps its terms", () => {
+  assert.equal(
+    tokenize("Upgraded react@18.2.0").map((t) => t.text),
+    ["Upgraded", "react", "18.2.0"],
+  );
 });
 
 test("TextTerms.joined(parts) is extractTerms of the parts joined by line breaks (20,000 seeded joins)", () => {

@@ -1,5 +1,6 @@
 /** Stage 2: the header lines (name, label, contact lines) read into `basics`. */
-import { findEmail } from "../find-email.ts";
+import { isEmailAddress } from "../../contracts/email-address.ts";
+import { type Found, findEmails } from "../find-email.ts";
 import { findPhone } from "../find-phone.ts";
 import type { ResumeBasics } from "../resume.ts";
 import { splitOnSeparators } from "../text-cv-lines.ts";
@@ -33,13 +34,20 @@ const normalizeUrl = (raw: string): string | undefined => {
   }
 };
 
+/**
+ * The e-mail address of a contact line: basics.email must pass the JSON Resume schema's (ASCII)
+ * e-mail format, so an address found in the text that is not one whole well-formed address
+ * (`josé@empresa.es`, `x@acme.c0m`) stays text; the first one that is, is the address.
+ */
+const contactEmail = (text: string): Found | undefined => findEmails(text).find((m) => isEmailAddress(m.text));
+
 export const parseHeader = (raw: readonly string[]): ResumeBasics => {
   const basics: ResumeBasics = {};
   const lines = raw.map(stripMarkdown).filter((l) => l !== "");
   const prose: string[] = [];
   const profiles: NonNullable<ResumeBasics["profiles"]> = [];
   lines.forEach((line, index) => {
-    if (index === 0 && findEmail(line) === undefined && !URL_RE.test(line)) {
+    if (index === 0 && contactEmail(line) === undefined && !URL_RE.test(line)) {
       basics.name = line;
       return;
     }
@@ -49,7 +57,7 @@ export const parseHeader = (raw: readonly string[]): ResumeBasics => {
     let contact = false;
     const rest: string[] = [];
     for (const piece of pieces) {
-      const email = findEmail(piece);
+      const email = contactEmail(piece);
       const url = URL_RE.exec(piece);
       const phone = findPhone(piece);
       if (email && basics.email === undefined) {
