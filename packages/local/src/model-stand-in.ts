@@ -167,6 +167,44 @@ export const checkBody = <S extends z.ZodMiniType>(
   return { ok: false, message: `${shown.join("; ")}${more}`, path: issues[0]?.path ?? "(root)" };
 };
 
+/** A request's body as read: its text, its JSON, and what to record (the raw text when it is not JSON, undefined when there is none). */
+export const readRequestBody = (
+  read: Buffer | "too-large",
+): { raw: string; parsed: ReturnType<typeof parseJsonBody>; recorded: unknown } => {
+  const raw = read === "too-large" ? "" : read.toString("utf8");
+  const parsed = parseJsonBody(raw);
+  return { raw, parsed, recorded: parsed.ok ? parsed.value : raw === "" ? undefined : raw };
+};
+
+/** How a wire words a body that is empty or not JSON. */
+export interface BodyWording {
+  readonly empty: string;
+  readonly notJson: (problem: string) => string;
+}
+
+/**
+ * A body judged as the protocol would: its value, or the client's mistake as a status (413 over
+ * `maxBodyBytes`, 400 empty, not JSON or not the schema's shape), a message and the field (null: the body).
+ */
+export const judgeBody = <S extends z.ZodMiniType>(
+  read: Buffer | "too-large",
+  parsed: ReturnType<typeof parseJsonBody>,
+  schema: S,
+  maxBodyBytes: number,
+  wording: BodyWording,
+): { ok: true; value: z.output<S> } | { ok: false; status: 400 | 413; message: string; path: string | null } => {
+  if (read === "too-large") return { ok: false, status: 413, message: tooLargeMessage(maxBodyBytes), path: null };
+  if (!parsed.ok) {
+    const message = parsed.problem === "empty" ? wording.empty : wording.notJson(parsed.problem);
+    return { ok: false, status: 400, message, path: null };
+  }
+  const checked = checkBody(schema, parsed.value);
+  if (!checked.ok) {
+    return { ok: false, status: 400, message: checked.message, path: checked.path === "(root)" ? null : checked.path };
+  }
+  return checked;
+};
+
 /**
  * A stand-in's request listener: the body read within `maxBodyBytes`, then `handle`; whatever
  * `handle` throws, and a failed read, go to `failed` (a 500 in the wire's shape and a log line),

@@ -3,6 +3,7 @@ import { connect } from "node:http2";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PROMPT_TAGS } from "@cvpipe/core/tailoring/prompt-template";
+import { captureConsoleErrors, replyThatThrows } from "@cvpipe/core/testing/stdout";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { startBedrockServer } from "./bedrock-server.ts";
@@ -258,25 +259,19 @@ test("what the SDK sends is accepted: system, inferenceConfig, toolConfig, toolU
 
 test("an unexpected failure while answering: 500 InternalServerException, not a 400, and the server lives on", async () => {
   const server = await startBedrockServer();
-  const logged: unknown[][] = [];
-  const error = console.error;
-  console.error = (...args: unknown[]) => logged.push(args);
   try {
-    server.script({
-      get text(): string {
-        throw new TypeError("Cannot read properties of undefined (reading 'x')");
-      },
+    server.script(replyThatThrows());
+    const logged = await captureConsoleErrors(async () => {
+      const res = errorOf(await post(server.url, "/model/m/converse", converse));
+      assert.equal([res.status, res.type], [500, "InternalServerException"]);
+      assert.not.match(res.message, /Cannot read/);
     });
-    const res = errorOf(await post(server.url, "/model/m/converse", converse));
-    assert.equal([res.status, res.type], [500, "InternalServerException"]);
-    assert.not.match(res.message, /Cannot read/);
     assert.ok(
-      logged.some((args) => args.join(" ").includes("Cannot read properties")),
+      logged.some((line) => line.includes("Cannot read properties")),
       "logged",
     );
     assert.is((await post(server.url, "/model/m/converse", converse)).status, 200, "still answers");
   } finally {
-    console.error = error;
     await server.close();
   }
 });

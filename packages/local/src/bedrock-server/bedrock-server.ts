@@ -2,16 +2,16 @@ import { randomUUID } from "node:crypto";
 import { appendFileSync } from "node:fs";
 import { createServer, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from "node:http2";
 import {
-  checkBody,
+  type BodyWording,
   estimateUsage,
   guardedListener,
+  judgeBody,
   logStandInFailure,
   MAX_BODY_BYTES,
   type ModelStandIn,
   modelReplies,
-  parseJsonBody,
+  readRequestBody,
   serveStandIn,
-  tooLargeMessage,
 } from "../model-stand-in.ts";
 import { converseRequest } from "./converse-request.ts";
 import { modelAnswer, scenarioOf } from "./scenarios.ts";
@@ -75,6 +75,12 @@ export type BedrockServer = ModelStandIn<RecordedRequest, ScriptedReply>;
 
 const CONVERSE_PATH = /^\/model\/([^/]+)\/converse\/?$/;
 
+/** Bedrock's words for a body that is empty or not JSON. */
+const CONVERSE_WORDING: BodyWording = {
+  empty: "the request body is empty: a Converse request is a JSON object with messages",
+  notJson: (problem) => `the request body is not JSON: ${problem}`,
+};
+
 export const startBedrockServer = async (options: BedrockServerOptions = {}): Promise<BedrockServer> => {
   const requests: RecordedRequest[] = [];
   const recordFile = options.recordFile ?? (process.env[BEDROCK_RECORD_FILE_ENV] || undefined);
@@ -105,10 +111,7 @@ export const startBedrockServer = async (options: BedrockServerOptions = {}): Pr
     seen: { record?: RecordedRequest },
   ): void => {
     const started = Date.now();
-    const raw = read === "too-large" ? "" : read.toString("utf8");
-    const parsed = parseJsonBody(raw);
-    // The raw text when it is not JSON, undefined when there is none.
-    const body: unknown = parsed.ok ? parsed.value : raw === "" ? undefined : raw;
+    const { raw, parsed, recorded: body } = readRequestBody(read);
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     const match = CONVERSE_PATH.exec(path);
     const modelId = match ? decodeURIComponent(match[1]!) : undefined;
@@ -130,23 +133,9 @@ export const startBedrockServer = async (options: BedrockServerOptions = {}): Pr
       sendError(404, "UnknownOperationException", `no operation at ${req.method} ${path}`);
       return;
     }
-    if (read === "too-large") {
-      sendError(413, "ValidationException", tooLargeMessage(maxBodyBytes));
-      return;
-    }
-    if (!parsed.ok) {
-      sendError(
-        400,
-        "ValidationException",
-        parsed.problem === "empty"
-          ? "the request body is empty: a Converse request is a JSON object with messages"
-          : `the request body is not JSON: ${parsed.problem}`,
-      );
-      return;
-    }
-    const checked = checkBody(converseRequest, parsed.value);
+    const checked = judgeBody(read, parsed, converseRequest, maxBodyBytes, CONVERSE_WORDING);
     if (!checked.ok) {
-      sendError(400, "ValidationException", checked.message);
+      sendError(checked.status, "ValidationException", checked.message);
       return;
     }
     const converse = checked.value as ConverseBody;

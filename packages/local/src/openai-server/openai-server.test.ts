@@ -4,7 +4,9 @@
  * stack an uncaught TypeError ends `pnpm start`); what real clients send is accepted; an unexpected
  * failure is a 500; an oversized body a 413. The engine against it: test/openai-engine.test.ts.
  */
+
 import { PROMPT_TAGS } from "@cvpipe/core/tailoring/prompt-template";
+import { captureConsoleErrors, replyThatThrows } from "@cvpipe/core/testing/stdout";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { startOpenAiServer } from "./openai-server.ts";
@@ -144,27 +146,21 @@ test("what real clients send is accepted: parts, null content, tool messages, sa
 
 test("an unexpected failure while answering: 500 server_error, not a 400, and the server lives on", async () => {
   const server = await startOpenAiServer();
-  const logged: unknown[][] = [];
-  const error = console.error;
-  console.error = (...args: unknown[]) => logged.push(args);
   try {
-    server.script({
-      get text(): string {
-        throw new TypeError("Cannot read properties of undefined (reading 'x')");
-      },
+    server.script(replyThatThrows());
+    const logged = await captureConsoleErrors(async () => {
+      const res = await post(server.url, good);
+      assert.is(res.status, 500);
+      const body = (res.json as OpenAiError).error;
+      assert.is(body.type, "server_error");
+      assert.not.match(body.message, /Cannot read/);
     });
-    const res = await post(server.url, good);
-    assert.is(res.status, 500);
-    const body = (res.json as OpenAiError).error;
-    assert.is(body.type, "server_error");
-    assert.not.match(body.message, /Cannot read/);
     assert.ok(
-      logged.some((args) => args.join(" ").includes("Cannot read properties")),
+      logged.some((line) => line.includes("Cannot read properties")),
       "logged",
     );
     assert.is((await post(server.url, good)).status, 200, "still answers");
   } finally {
-    console.error = error;
     await server.close();
   }
 });

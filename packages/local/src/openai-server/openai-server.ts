@@ -2,16 +2,16 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { closeServer } from "../listen.ts";
 import {
-  checkBody,
+  type BodyWording,
   estimateUsage,
   guardedListener,
+  judgeBody,
   logStandInFailure,
   MAX_BODY_BYTES,
   type ModelStandIn,
   modelReplies,
-  parseJsonBody,
+  readRequestBody,
   serveStandIn,
-  tooLargeMessage,
 } from "../model-stand-in.ts";
 import { chatRequest } from "./chat-request.ts";
 import { asConverse, chatAnswer, chatScenario } from "./chat-scenarios.ts";
@@ -54,6 +54,12 @@ export interface OpenAiServerOptions {
 
 /** Request headers that carry credentials: kept out of `headers` (a test may print them). */
 const SECRET_HEADERS = new Set(["authorization"]);
+
+/** OpenAI's words for a body that is empty or not JSON. */
+const CHAT_WORDING: BodyWording = {
+  empty: "The request body is empty: a Chat Completions request is a JSON object with model and messages.",
+  notJson: (problem) => `We could not parse the JSON body of your request: ${problem}`,
+};
 
 export interface RecordedChatRequest {
   readonly method: string;
@@ -115,10 +121,7 @@ export const startOpenAiServer = async (options: OpenAiServerOptions = {}): Prom
     read: Buffer | "too-large",
     seen: { record?: RecordedChatRequest },
   ): void => {
-    const raw = read === "too-large" ? "" : read.toString("utf8");
-    const parsed = parseJsonBody(raw);
-    // The raw text when it is not JSON, undefined when there is none.
-    const body: unknown = parsed.ok ? parsed.value : raw === "" ? undefined : raw;
+    const { raw, parsed, recorded: body } = readRequestBody(read);
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !SECRET_HEADERS.has(k)));
     const chat = (typeof body === "object" && body !== null ? body : {}) as ChatBody;
@@ -158,23 +161,9 @@ export const startOpenAiServer = async (options: OpenAiServerOptions = {}): Prom
       fail(404, "invalid_request_error", `Unknown request URL: ${req.method} ${path}`);
       return;
     }
-    if (read === "too-large") {
-      fail(413, "invalid_request_error", tooLargeMessage(maxBodyBytes));
-      return;
-    }
-    if (!parsed.ok) {
-      fail(
-        400,
-        "invalid_request_error",
-        parsed.problem === "empty"
-          ? "The request body is empty: a Chat Completions request is a JSON object with model and messages."
-          : `We could not parse the JSON body of your request: ${parsed.problem}`,
-      );
-      return;
-    }
-    const checked = checkBody(chatRequest, parsed.value);
+    const checked = judgeBody(read, parsed, chatRequest, maxBodyBytes, CHAT_WORDING);
     if (!checked.ok) {
-      fail(400, "invalid_request_error", checked.message, checked.path === "(root)" ? null : checked.path);
+      fail(checked.status, "invalid_request_error", checked.message, checked.path);
       return;
     }
     const valid = checked.value;
