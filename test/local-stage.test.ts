@@ -18,7 +18,7 @@ import {
   ListTablesCommand,
   ListTagsOfResourceCommand,
 } from "@aws-sdk/client-dynamodb";
-import { GetBucketTaggingCommand, ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetBucketTaggingCommand, ListBucketsCommand, PutBucketTaggingCommand, S3Client } from "@aws-sdk/client-s3";
 import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
@@ -32,6 +32,7 @@ import { queueNameOf, resourceNames } from "@cvpipe/core/topology";
 import { CLOUDFORMATION_STACK_TAG, EMBEDDED_STACK_TAG } from "@cvpipe/local/stack";
 import { test as uvuTest } from "uvu";
 import * as assert from "uvu/assert";
+import { runCli } from "./support/cli.ts";
 import { fixture } from "./support/fixtures.ts";
 import { hasMotoServer, type Moto, startMoto } from "./support/moto.ts";
 import { startTestStack, testSettings } from "./support/stack.ts";
@@ -131,79 +132,177 @@ test("CVPIPE_LOCAL_STAGE: every queue, table and bucket under the stage's name, 
       (items.Items ?? []).some((i) => JSON.stringify(i).includes(res.body.data.jobId)),
       "the job's record is in the stage's jobs table",
     );
+    // The operator's read-outs name the stage's queues, and housekeeping sweeps the stage's tables and buckets.
+    const env = { CVPIPE_DATA_DIR: stack.info.dataDir };
+    const queuesRun = await runCli(["queues", "--json"], env);
+    assert.is(queuesRun.code, 0, queuesRun.err);
+    const shown = JSON.parse(queuesRun.out) as { queues: { queue: string }[]; alarms: { detail: string }[] };
+    assert.equal(
+      shown.queues.map((q) => q.queue).sort(),
+      Object.values(names.queues)
+        .flatMap((q) => [q.name, q.dlqName])
+        .sort(),
+    );
+    for (const alarm of shown.alarms) assert.match(alarm.detail, /-alice\.fifo/, alarm.detail);
+    const sweep = await runCli(["housekeeping", "run", "--json"], env);
+    assert.is(sweep.code, 0, sweep.err);
   } finally {
     await stack.close();
+  }
+  // A restart on the same stage uses what it made, and leaves a bucket as the user left it.
+  await s3.send(
+    new PutBucketTaggingCommand({
+      Bucket: names.buckets.cvs,
+      Tagging: {
+        TagSet: [
+          { Key: EMBEDDED_STACK_TAG, Value: "alice" },
+          { Key: "cost-center", Value: "team-a" },
+        ],
+      },
+    }),
+  );
+  const again = await startTestStack({ settings: await testSettings() });
+  try {
+    assert.equal(again.info.tables, names.tables);
+    const { TagSet = [] } = await s3.send(new GetBucketTaggingCommand({ Bucket: names.buckets.cvs }));
+    assert.ok(
+      TagSet.some((t) => t.Key === "cost-center"),
+      `the user's tag is kept: ${JSON.stringify(TagSet)}`,
+    );
+  } finally {
+    await again.close();
     delete process.env["CVPIPE_LOCAL_STAGE"];
   }
 });
 
-test("a queue or table of a deployed stage (CloudFormation's tag) refuses the start, and nothing is created or changed", async () => {
-  const { sqs, db, s3 } = clients();
-  for (const [stage, kind] of [
-    ["bob", "queue"],
-    ["carol", "table"],
-  ] as const) {
-    const names = resourceNames(stage);
-    let owned: string;
-    if (kind === "queue") {
-      owned = names.queues.analyticsEvents.name;
-      await sqs.send(
-        new CreateQueueCommand({
-          QueueName: owned,
-          Attributes: { FifoQueue: "true", VisibilityTimeout: "77" },
-          tags: { [CLOUDFORMATION_STACK_TAG]: `cvpipe-${stage}-service` },
-        }),
-      );
-    } else {
-      owned = names.tables.reports;
+type Clients = ReturnType<typeof clients>;
+
+/** Everything on moto the default account can list: a refused start must leave it as it was. */
+const inventory = async ({ sqs, db, s3 }: Clients) => ({
+  queues: (await sqs.send(new ListQueuesCommand({}))).QueueUrls ?? [],
+  tables: (await db.send(new ListTablesCommand({}))).TableNames ?? [],
+  buckets: ((await s3.send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name),
+});
+
+const fifoQueue = async (sqs: SQSClient, name: string, tags: Record<string, string>): Promise<void> => {
+  await sqs.send(
+    new CreateQueueCommand({ QueueName: name, Attributes: { FifoQueue: "true", VisibilityTimeout: "77" }, tags }),
+  );
+};
+
+/** A stage whose names someone else holds: what is there before the start, and what the refusal says. */
+interface Refusal {
+  readonly stage: string;
+  readonly what: string;
+  readonly setUp: (c: Clients, names: ReturnType<typeof resourceNames>) => Promise<string>;
+  readonly says: (held: string, stage: string) => RegExp;
+}
+
+const refusals: readonly Refusal[] = [
+  {
+    stage: "bob",
+    what: "a deployed stage's queue",
+    setUp: async ({ sqs }, names) => {
+      await fifoQueue(sqs, names.queues.analyticsEvents.name, { [CLOUDFORMATION_STACK_TAG]: "cvpipe-bob-service" });
+      return names.queues.analyticsEvents.name;
+    },
+    says: (held) =>
+      new RegExp(`queue ${held} belongs to the CloudFormation stack cvpipe-bob-service \\(a deployed stage\\)`),
+  },
+  {
+    stage: "carol",
+    what: "a deployed stage's table",
+    setUp: async ({ db }, names) => {
       await db.send(
         new CreateTableCommand({
-          TableName: owned,
+          TableName: names.tables.reports,
           AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
           KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
           BillingMode: "PAY_PER_REQUEST",
-          Tags: [{ Key: CLOUDFORMATION_STACK_TAG, Value: `cvpipe-${stage}-stateful` }],
+          Tags: [{ Key: CLOUDFORMATION_STACK_TAG, Value: "cvpipe-carol-stateful" }],
         }),
       );
-    }
-    const before = {
-      queues: (await sqs.send(new ListQueuesCommand({}))).QueueUrls ?? [],
-      tables: (await db.send(new ListTablesCommand({}))).TableNames ?? [],
-      buckets: ((await s3.send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name),
-    };
-    process.env["CVPIPE_LOCAL_STAGE"] = stage;
+      return names.tables.reports;
+    },
+    says: (held) => new RegExp(`table ${held} belongs to the CloudFormation stack cvpipe-carol-stateful`),
+  },
+  {
+    stage: "dave",
+    what: "a queue someone else made under the stage's name",
+    setUp: async ({ sqs }, names) => {
+      await fifoQueue(sqs, names.queues.tailoringJobs.name, { owner: "someone-else" });
+      return names.queues.tailoringJobs.name;
+    },
+    says: (held, stage) =>
+      new RegExp(
+        `queue ${held} exists and is not the embedded stack's for stage ${stage} \\(no ${EMBEDDED_STACK_TAG} tag\\)`,
+      ),
+  },
+  {
+    stage: "erin",
+    what: "a queue another stage of the stack made",
+    setUp: async ({ sqs }, names) => {
+      await fifoQueue(sqs, names.queues.tailoringJobs.dlqName, { [EMBEDDED_STACK_TAG]: "frank" });
+      return names.queues.tailoringJobs.dlqName;
+    },
+    says: (held) =>
+      new RegExp(
+        `queue ${held} exists and is not the embedded stack's for stage erin \\(tagged ${EMBEDDED_STACK_TAG}=frank\\)`,
+      ),
+  },
+  {
+    stage: "gina",
+    what: "a bucket name another account holds",
+    setUp: async (_clients, names) => {
+      // moto keeps one bucket namespace across its accounts, as S3 does; this bucket is account 111111111111's.
+      const res = await fetch(`${moto?.endpoint}/${names.buckets.cvs}`, {
+        method: "PUT",
+        headers: { "x-moto-account-id": "111111111111" },
+      });
+      assert.is(res.status, 200, await res.text());
+      return names.buckets.cvs;
+    },
+    // moto shows another account's bucket tags to anyone (no tags: not the stack's); S3 answers 403
+    // (another account's: BucketTakenError, resource-guard.test.ts). Either way, refused before anything is made.
+    says: (held, stage) =>
+      new RegExp(
+        `bucket ${held} (exists in another AWS account|exists and is not the embedded stack's for stage ${stage})`,
+      ),
+  },
+];
+
+for (const refusal of refusals) {
+  test(`${refusal.what} refuses the start, naming it and what to change; nothing is created or changed`, async () => {
+    const c = clients();
+    const held = await refusal.setUp(c, resourceNames(refusal.stage));
+    const before = await inventory(c);
+    process.env["CVPIPE_LOCAL_STAGE"] = refusal.stage;
+    let refused: unknown;
     try {
-      const started = await startTestStack({ settings: await testSettings() }).then(
+      refused = await startTestStack({ settings: await testSettings() }).then(
         async (stack) => {
           await stack.close();
           return undefined;
         },
         (error: unknown) => error,
       );
-      assert.instance(started, ConfigError, `the stack started on ${stage}'s resources`);
-      assert.match(
-        (started as Error).message,
-        new RegExp(
-          `${kind} ${owned} belongs to the CloudFormation stack cvpipe-${stage}-\\w+ \\(a deployed stage\\).*CVPIPE_LOCAL_STAGE`,
-        ),
-      );
     } finally {
       delete process.env["CVPIPE_LOCAL_STAGE"];
     }
-    const after = {
-      queues: (await sqs.send(new ListQueuesCommand({}))).QueueUrls ?? [],
-      tables: (await db.send(new ListTablesCommand({}))).TableNames ?? [],
-      buckets: ((await s3.send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name),
-    };
-    assert.equal(after, before, `${stage}: nothing was created`);
-    if (kind === "queue") {
-      const url = after.queues.find((u) => queueNameOf(u) === owned) ?? "";
-      const { Attributes = {} } = await sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["VisibilityTimeout", "RedrivePolicy"] }),
+    assert.instance(refused, ConfigError, `the stack started on ${refusal.stage}'s names`);
+    const message = (refused as Error).message;
+    assert.match(message, refusal.says(held, refusal.stage), message);
+    assert.match(message, /CVPIPE_LOCAL_STAGE/);
+    assert.not.match(message, /are they running/, "a refusal is no connection problem");
+    assert.equal(await inventory(c), before, "nothing was created");
+    const queue = before.queues.find((url) => queueNameOf(url) === held);
+    if (queue) {
+      const { Attributes = {} } = await c.sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: queue, AttributeNames: ["VisibilityTimeout", "RedrivePolicy"] }),
       );
-      assert.equal(Attributes, { VisibilityTimeout: "77" }, "the deployed queue is unchanged");
+      assert.equal(Attributes, { VisibilityTimeout: "77" }, "the queue is unchanged");
     }
-  }
-});
+  });
+}
 
 uvuTest.run();

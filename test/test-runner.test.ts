@@ -75,4 +75,30 @@ test("a file alive after its summary: failed with its live handles, and a file e
   assert.is(run.status, 1);
 });
 
+test("uvu as patched: a before hook that throws fails the file's tests and prints the hook's error (uvu 0.5.6 swallowed it)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "cvpipe-uvu-hook-"));
+  try {
+    const uvu = join(root, "node_modules", "uvu", "dist", "index.mjs");
+    const file = join(dir, "hook.test.mjs");
+    writeFileSync(
+      file,
+      `import { test } from ${JSON.stringify(uvu)};\n` +
+        `test.before(async () => { throw new Error("listen EADDRINUSE: address already in use 127.0.0.1:4566"); });\n` +
+        `test("one", () => {});\ntest("two", () => {});\ntest.run();\n`,
+    );
+    const run = spawnSync(process.execPath, [file], {
+      encoding: "utf8",
+      timeout: 30_000,
+      env: { ...process.env, NO_COLOR: "1" },
+    });
+    const out = `${run.stdout}${run.stderr}`;
+    assert.match(out, /before hook: every test of this file/, out);
+    assert.match(out, /listen EADDRINUSE: address already in use 127\.0\.0\.1:4566/, out);
+    assert.match(out, /Total:\s+2\s+Passed:\s+0/, out);
+    assert.is(run.status, 1, out);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test.run();

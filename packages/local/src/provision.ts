@@ -4,40 +4,35 @@
  * of theirs). Idempotent: a second start finds and reuses what exists. Where an
  * emulator lacks an API, the step is skipped knowingly and said in a log line.
  * On an endpoint that is not the stack's own emulator (the user's, or real AWS
- * with CVPIPE_LOCAL_STAGE: services.ts) the resources are guarded: one that
- * belongs to a CloudFormation stack (a deployed stage) is refused before
- * anything is changed or consumed, and what the stack creates is tagged as the
- * embedded stack's.
+ * with CVPIPE_LOCAL_STAGE: services.ts) every name is judged first
+ * (resource-guard.ts); what the stack creates there under a stage is tagged
+ * with it, and an existing bucket there is left as it is. Buckets come first:
+ * real S3 may refuse a name another account holds only when it is created, and
+ * then no queue or table of this start exists yet.
  */
 import {
   CreateTableCommand,
   DescribeTableCommand,
   type DynamoDBClient,
-  ListTagsOfResourceCommand,
   ResourceNotFoundException,
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
 import {
   type BucketLocationConstraint,
   CreateBucketCommand,
-  GetBucketTaggingCommand,
+  DeleteBucketCommand,
   PutBucketLifecycleConfigurationCommand,
   PutBucketTaggingCommand,
   type S3Client,
-  S3ServiceException,
 } from "@aws-sdk/client-s3";
 import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
-  GetQueueUrlCommand,
-  ListQueueTagsCommand,
   type QueueAttributeName,
-  QueueDoesNotExist,
   SetQueueAttributesCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import { createTableInput } from "@cvpipe/aws/table-definitions";
-import { ConfigError } from "@cvpipe/core/errors";
 import {
   type BucketId,
   type BucketSpec,
@@ -52,6 +47,9 @@ import {
   type TableSpec,
   tables,
 } from "@cvpipe/core/topology";
+import { BucketTakenError, checkResources, type ProvisionGuard, stageTags } from "./resource-guard.ts";
+
+export type { ProvisionGuard } from "./resource-guard.ts";
 
 export interface ProvisionedQueue {
   readonly url: string;
@@ -70,91 +68,6 @@ export interface ProvisionOptions {
   /** The services whose endpoint is not the stack's own emulator: their resources are guarded (the file comment). */
   readonly guarded?: ProvisionGuard;
 }
-
-export interface ProvisionGuard {
-  readonly sqs: boolean;
-  readonly dynamodb: boolean;
-  readonly s3: boolean;
-  /** The region buckets are created in (S3 wants it said outside us-east-1). */
-  readonly region: string;
-  /** Tags on what the stack creates there: whose it is, under which stage. */
-  readonly tags: Readonly<Record<string, string>>;
-}
-
-/** The tag CloudFormation puts on every resource of a stack: a deployed stage's resource carries it. */
-export const CLOUDFORMATION_STACK_TAG = "aws:cloudformation:stack-name";
-
-/** An existing resource belongs to a CloudFormation stack: the embedded stack neither changes nor consumes it. */
-export class DeployedResourceError extends ConfigError {
-  constructor(kind: "queue" | "table" | "bucket", name: string, stack: string) {
-    super(
-      `${kind} ${name} belongs to the CloudFormation stack ${stack} (a deployed stage): the embedded stack will not change it or consume from it. Set CVPIPE_LOCAL_STAGE to a stage name no deployment uses`,
-    );
-    this.name = "DeployedResourceError";
-  }
-}
-
-/** The guard's tags in SQS's shape (a map) and in DynamoDB's and S3's (a list). */
-const tagList = (tags: Readonly<Record<string, string>>): { Key: string; Value: string }[] =>
-  Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
-
-/** The CloudFormation stack a queue belongs to, or undefined (no such queue, or none of CloudFormation's). */
-const queueStack = async (sqs: SQSClient, name: string): Promise<string | undefined> => {
-  let url: string | undefined;
-  try {
-    url = (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl;
-  } catch (error) {
-    if (error instanceof QueueDoesNotExist) return undefined;
-    throw error;
-  }
-  const { Tags } = await sqs.send(new ListQueueTagsCommand({ QueueUrl: url }));
-  return Tags?.[CLOUDFORMATION_STACK_TAG];
-};
-
-/** The CloudFormation stack a table belongs to, or undefined. */
-const tableStack = async (db: DynamoDBClient, name: string): Promise<string | undefined> => {
-  let arn: string | undefined;
-  try {
-    arn = (await db.send(new DescribeTableCommand({ TableName: name }))).Table?.TableArn;
-  } catch (error) {
-    if (error instanceof ResourceNotFoundException) return undefined;
-    throw error;
-  }
-  const { Tags } = await db.send(new ListTagsOfResourceCommand({ ResourceArn: arn }));
-  return Tags?.find((tag) => tag.Key === CLOUDFORMATION_STACK_TAG)?.Value;
-};
-
-/**
- * Before anything is created or changed: on a guarded service, every name the stack is about to
- * use is looked up, and one that belongs to a CloudFormation stack refuses the whole start, so a
- * refused start leaves the account as it was.
- */
-const refuseDeployedResources = async (
-  clients: { sqs: SQSClient; dynamoDb: DynamoDBClient; s3: S3Client },
-  names: ResourceNames,
-  guard: ProvisionGuard,
-): Promise<void> => {
-  if (guard.sqs) {
-    for (const q of Object.values(names.queues)) {
-      for (const name of [q.dlqName, q.name]) {
-        const stack = await queueStack(clients.sqs, name);
-        if (stack) throw new DeployedResourceError("queue", name, stack);
-      }
-    }
-  }
-  if (guard.dynamodb) {
-    for (const name of Object.values(names.tables)) {
-      const stack = await tableStack(clients.dynamoDb, name);
-      if (stack) throw new DeployedResourceError("table", name, stack);
-    }
-  }
-  if (guard.s3) {
-    for (const name of Object.values(names.buckets)) {
-      const stack = await bucketStack(clients.s3, name);
-      if (stack) throw new DeployedResourceError("bucket", name, stack);
-    }
-  }
-};
 
 const THROUGHPUT_ATTRIBUTES = [
   "DeduplicationScope",
@@ -176,7 +89,8 @@ const createQueue = async (
   guard: ProvisionGuard | undefined,
 ): Promise<{ url: string; arn: string }> => {
   const mode = throughputAttributes(throughput);
-  const tags = guard?.sqs ? { tags: { ...guard.tags } } : {};
+  const stageTagMap = guard?.sqs ? stageTags(guard) : undefined;
+  const tags = stageTagMap ? { tags: stageTagMap } : {};
   let url: string;
   try {
     url =
@@ -277,7 +191,7 @@ const provisionTable = async (
     new CreateTableCommand({
       ...createTableInput(spec),
       TableName: name,
-      ...(guard?.dynamodb ? { Tags: tagList(guard.tags) } : {}),
+      ...(guard?.dynamodb && stageTags(guard) ? { Tags: tagList(stageTags(guard)) } : {}),
     }),
   );
   if (spec.ttlAttribute) {
@@ -305,27 +219,25 @@ export interface Provisioned {
   readonly tables: Record<TableId, string>;
 }
 
-/** The CloudFormation stack a bucket belongs to, or undefined (no such bucket, no tags, or none of CloudFormation's). */
-const bucketStack = async (s3: S3Client, name: string): Promise<string | undefined> => {
-  try {
-    const { TagSet } = await s3.send(new GetBucketTaggingCommand({ Bucket: name }));
-    return TagSet?.find((tag) => tag.Key === CLOUDFORMATION_STACK_TAG)?.Value;
-  } catch (error) {
-    // NoSuchBucket: it is created below; NoSuchTagSet: a bucket without tags (neither is modelled as a class).
-    if (error instanceof S3ServiceException && /^(NoSuchBucket|NoSuchTagSet)$/.test(error.name)) return undefined;
-    throw error;
-  }
-};
+/** The guard's tags as DynamoDB and S3 take them (a list; SQS takes the map). */
+const tagList = (tags: Readonly<Record<string, string>> | undefined): { Key: string; Value: string }[] =>
+  Object.entries(tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
 
-/** Creates the bucket (kept if it is there) and sets its expiry where the topology gives one. */
+/**
+ * Creates the bucket (kept if it is there) and sets its expiry where the topology gives one. On a
+ * guarded service, a bucket that exists already (judged usable) is left as it is: its tags and
+ * lifecycle rules may be the user's. Returns whether this call created it.
+ */
 const provisionBucket = async (
   s3: S3Client,
   spec: BucketSpec,
   name: string,
   guard: ProvisionGuard | undefined,
+  existing: ReadonlySet<string>,
   log: Log,
-): Promise<void> => {
+): Promise<boolean> => {
   const guarded = guard?.s3 ? guard : undefined;
+  if (guarded && existing.has(name)) return false;
   let created = true;
   try {
     await s3.send(
@@ -340,19 +252,15 @@ const provisionBucket = async (
   } catch (error) {
     if (!(error instanceof Error)) throw error;
     // Someone else's: bucket names are global, so on real S3 the stage's name may be taken by another account.
-    if (guarded && error.name === "BucketAlreadyExists") {
-      throw new ConfigError(
-        `bucket ${name} exists in another AWS account (bucket names are global): set CVPIPE_LOCAL_STAGE to another stage name`,
-        { cause: error },
-      );
-    }
+    if (guarded && error.name === "BucketAlreadyExists") throw new BucketTakenError(name, { cause: error });
     if (!/BucketAlreadyOwnedByYou|BucketAlreadyExists/.test(error.name)) throw error;
     created = false;
   }
-  if (guarded && created) {
-    await s3.send(new PutBucketTaggingCommand({ Bucket: name, Tagging: { TagSet: tagList(guarded.tags) } }));
+  const tags = stageTags(guarded);
+  if (guarded && created && tags) {
+    await s3.send(new PutBucketTaggingCommand({ Bucket: name, Tagging: { TagSet: tagList(tags) } }));
   }
-  if (spec.expireAfterDays === undefined) return;
+  if (spec.expireAfterDays === undefined) return created;
   try {
     await s3.send(
       new PutBucketLifecycleConfigurationCommand({
@@ -372,6 +280,33 @@ const provisionBucket = async (
   } catch (error) {
     log(`bucket ${name}: lifecycle expiry not set (${(error as Error).name}); objects are kept locally`);
   }
+  return created;
+};
+
+/** The buckets, first: one refused (a name another account holds) takes back the empty ones this start created. */
+const provisionBuckets = async (
+  s3: S3Client,
+  names: ResourceNames,
+  guard: ProvisionGuard | undefined,
+  existing: ReadonlySet<string>,
+  log: Log,
+): Promise<void> => {
+  const created: string[] = [];
+  try {
+    for (const spec of Object.values(buckets) as BucketSpec[]) {
+      const name = names.buckets[spec.id];
+      if (await provisionBucket(s3, spec, name, guard, existing, log)) created.push(name);
+    }
+  } catch (error) {
+    if (guard?.s3) {
+      for (const name of created) {
+        await s3.send(new DeleteBucketCommand({ Bucket: name })).catch((cleanup: unknown) => {
+          log(`bucket ${name}: created by this start, not removed after the refusal (${(cleanup as Error).name})`);
+        });
+      }
+    }
+    throw error;
+  }
 };
 
 export const provision = async (
@@ -380,16 +315,14 @@ export const provision = async (
   options: ProvisionOptions = {},
 ): Promise<Provisioned> => {
   const names = options.names ?? resourceNames();
-  if (options.guarded) await refuseDeployedResources(clients, names, options.guarded);
+  const existing = options.guarded ? await checkResources(clients, names, options.guarded) : new Set<string>();
+  await provisionBuckets(clients.s3, names, options.guarded, existing, log);
   const provisionedQueues = {} as Record<QueueId, ProvisionedQueue>;
   for (const spec of Object.values(queues) as QueueSpec[]) {
     provisionedQueues[spec.id] = await provisionQueue(clients.sqs, spec, names.queues[spec.id], options, log);
   }
   for (const spec of Object.values(tables) as TableSpec[]) {
     await provisionTable(clients.dynamoDb, spec, names.tables[spec.id], options.guarded, log);
-  }
-  for (const spec of Object.values(buckets) as BucketSpec[]) {
-    await provisionBucket(clients.s3, spec, names.buckets[spec.id], options.guarded, log);
   }
   return {
     queues: provisionedQueues,

@@ -87,6 +87,7 @@ test("real AWS for queues, tables or buckets needs a stage of the user's own, an
   refused({ CVPIPE_USE_AWS: "s3,dynamodb" }, /real AWS for s3, dynamodb needs CVPIPE_LOCAL_STAGE/);
   refused({ CVPIPE_USE_AWS: "sqs", CVPIPE_LOCAL_STAGE: "Dev_1" }, /CVPIPE_LOCAL_STAGE: "Dev_1" must match/);
   refused({ CVPIPE_LOCAL_STAGE: "a-stage-name-too-long" }, /must match/);
+  refused({ CVPIPE_USE_AWS: "dynamodb", CVPIPE_LOCAL_STAGE: "" }, /needs CVPIPE_LOCAL_STAGE/);
   const plan = planServices(settings, {
     CVPIPE_USE_AWS: "sqs,s3,dynamodb,ses,bedrock",
     CVPIPE_LOCAL_STAGE: "alice",

@@ -162,7 +162,7 @@ export const planServices = (settings: LocalSettings, env: Env): ServicePlan => 
     );
   }
   const withResources = real.filter((s) => s === "sqs" || s === "s3" || s === "dynamodb");
-  if (withResources.length > 0 && env[LOCAL_STAGE_ENV] === undefined) {
+  if (withResources.length > 0 && localStage(env) === undefined) {
     throw new ConfigError(
       `real AWS for ${withResources.join(", ")} needs ${LOCAL_STAGE_ENV}: a stage name of your own (${STAGE_PATTERN.source}). The stack creates its queues, tables and buckets in your account under that stage's names (tailoring-jobs-<stage>.fifo, cvpipe-jobs-<stage>, cvpipe-payloads-<stage>, ...) and consumes from its queues; it refuses a deployed stage's. Or point ${withResources.map((s) => endpointEnv(sdkServiceId[s])).join(" / ")} at an emulator of your own (moto, LocalStack, DynamoDB Local)`,
     );
@@ -186,13 +186,13 @@ export const planServices = (settings: LocalSettings, env: Env): ServicePlan => 
 /** `CVPIPE_LOCAL_STAGE`: the stage the embedded stack's resources are named after; unset, the topology's names as they are. */
 export const LOCAL_STAGE_ENV = "CVPIPE_LOCAL_STAGE";
 
-/** The stage of CVPIPE_LOCAL_STAGE, checked: undefined when unset; ConfigError naming the rule when it is no stage name. */
+/** The stage of CVPIPE_LOCAL_STAGE, checked: undefined when unset or empty; ConfigError naming the rule when it is no stage name. */
 export const localStage = (env: Env): string | undefined => {
   const stage = env[LOCAL_STAGE_ENV];
-  if (stage === undefined) return undefined;
+  if (stage === undefined || stage === "") return undefined;
   if (!STAGE_PATTERN.test(stage)) {
     throw new ConfigError(
-      `${LOCAL_STAGE_ENV}: "${stage}" must match ${STAGE_PATTERN.source} (lowercase letter first, then letters, digits or hyphens, at most 12): it becomes part of queue, table and bucket names`,
+      `${LOCAL_STAGE_ENV}: "${stage}" must match ${STAGE_PATTERN.source} (a lowercase letter, then lowercase letters, digits or hyphens: 12 characters at most): it becomes part of queue, table and bucket names`,
     );
   }
   return stage;

@@ -170,10 +170,7 @@ export interface RunningStack {
   stop(): Promise<void>;
 }
 
-export { CLOUDFORMATION_STACK_TAG } from "./provision.ts";
-
-/** The tag on what the stack creates on an endpoint not its own (real AWS, the user's emulator): its value is the stage. */
-export const EMBEDDED_STACK_TAG = "cvpipe:embedded-stack";
+export { CLOUDFORMATION_STACK_TAG, EMBEDDED_STACK_TAG } from "./resource-guard.ts";
 
 /** Local defaults for variables that AWS deployments get from CDK context. */
 export const localDefaults = (): Record<string, string> => ({
@@ -341,7 +338,7 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
           dynamodb: !emulated("dynamodb"),
           s3: !emulated("s3"),
           region,
-          tags: { [EMBEDDED_STACK_TAG]: stage ?? "unstaged" },
+          ...(stage === undefined ? {} : { stage }),
         },
         ...(options.visibilityTimeoutSeconds ? { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds } : {}),
       },
@@ -369,7 +366,8 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
     await emulators.stop();
     restoreEnv();
     const theirs = (["sqs", "dynamodb", "s3", "ses"] as const).filter((s) => plan[s].kind === "configured");
-    if (theirs.length > 0 && error instanceof Error) {
+    // A deliberate refusal (ConfigError: a deployed stage's queue, a bucket name taken) says what to change already.
+    if (theirs.length > 0 && error instanceof Error && !(error instanceof ConfigError)) {
       error.message = `${error.message} (provisioning on user-configured endpoints: ${theirs.map((s) => `${s} ${endpointOf(s)}`).join(", ")}; are they running?)`;
     }
     throw error;

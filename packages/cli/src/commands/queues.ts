@@ -181,7 +181,9 @@ export const queuesCommand = async (args: string[]): Promise<void> => {
     const dead = await read(q.dlqUrl, queueNameOf(q.dlqUrl), "dlq", q.dlqArn);
     const dlqVisible = dead.visible === undefined ? undefined : Number(dead.visible);
     dlqDepth += dlqVisible ?? 0;
-    alarms.push(...alarmConditions(spec, { dlqVisible, oldestAgeSeconds: source.age }));
+    // Conditions name the queues as the target has them (a stage's names), not the topology's.
+    const named = { ...spec, name: queueNameOf(q.url), dlqName: queueNameOf(q.dlqUrl) };
+    alarms.push(...alarmConditions(named, { dlqVisible, oldestAgeSeconds: source.age }));
   }
   const named = (name: string): string => (local ? name : stagedAlarmName(name, target.name));
   const shownAlarms = alarms.map((a) => ({ name: named(a.name), metric: a.metric, state: a.state, detail: a.detail }));

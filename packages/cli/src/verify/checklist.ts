@@ -5,7 +5,7 @@
 import { DescribeTableCommand, DescribeTimeToLiveCommand } from "@aws-sdk/client-dynamodb";
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { createDynamoDbClient, createSqsClient } from "@cvpipe/aws/clients";
-import { type QueueSpec, queues, type TableSpec, tables } from "@cvpipe/core/topology";
+import { type QueueSpec, queueNameOf, queues, type TableSpec, tables } from "@cvpipe/core/topology";
 import type { Target } from "../stack-info.ts";
 
 export type CheckStatus = "pass" | "fail" | "skip";
@@ -50,39 +50,43 @@ export const runChecks = async (checks: readonly Check[]): Promise<CheckOutcome[
 
 /** Queues: FIFO, redrive policy to their DLQ with the topology's maxReceiveCount, visibility timeout. */
 export const queueChecks = (target: Target): Check[] =>
-  (Object.values(queues) as QueueSpec[]).map((spec) => ({
-    id: `queue:${spec.id}`,
-    title: `queue ${spec.name}: FIFO, redrive to ${spec.dlqName} after ${spec.maxReceiveCount} receives`,
-    async run() {
-      const q = target.queues[spec.id];
-      const { Attributes: a = {} } = await createSqsClient().send(
-        new GetQueueAttributesCommand({ QueueUrl: q.url, AttributeNames: ["All"] }),
-      );
-      const problems: string[] = [];
-      if (a["FifoQueue"] !== "true") problems.push(`FifoQueue is ${a["FifoQueue"] ?? "absent"}`);
-      let redrive: { deadLetterTargetArn?: string; maxReceiveCount?: number | string } = {};
-      try {
-        redrive = JSON.parse(a["RedrivePolicy"] || "{}");
-      } catch {
-        problems.push(`RedrivePolicy is not JSON: ${a["RedrivePolicy"]}`);
-      }
-      if (redrive.deadLetterTargetArn !== q.dlqArn)
-        problems.push(`redrive target is ${redrive.deadLetterTargetArn ?? "none"}, not ${q.dlqArn}`);
-      if (Number(redrive.maxReceiveCount) !== spec.maxReceiveCount)
-        problems.push(`maxReceiveCount is ${redrive.maxReceiveCount ?? "none"}, not ${spec.maxReceiveCount}`);
-      if (problems.length > 0) {
-        return fail(
-          problems.join("; "),
-          target.name === "local"
-            ? `restart the stack ("pnpm start") to provision the queue from the topology, or set RedrivePolicy {"deadLetterTargetArn":"${q.dlqArn}","maxReceiveCount":${spec.maxReceiveCount}}`
-            : "redeploy the service stack (cdk deploy); a queue changed by hand drifts from the template",
+  (Object.values(queues) as QueueSpec[]).map((spec) => {
+    const q = target.queues[spec.id];
+    // The target's own names: a stage's are staged.
+    const [name, dlqName] = [queueNameOf(q.url), queueNameOf(q.dlqUrl)];
+    return {
+      id: `queue:${spec.id}`,
+      title: `queue ${name}: FIFO, redrive to ${dlqName} after ${spec.maxReceiveCount} receives`,
+      async run() {
+        const { Attributes: a = {} } = await createSqsClient().send(
+          new GetQueueAttributesCommand({ QueueUrl: q.url, AttributeNames: ["All"] }),
         );
-      }
-      return pass(
-        `redrive to ${spec.dlqName}, maxReceiveCount ${spec.maxReceiveCount}, visibility ${a["VisibilityTimeout"]} s`,
-      );
-    },
-  }));
+        const problems: string[] = [];
+        if (a["FifoQueue"] !== "true") problems.push(`FifoQueue is ${a["FifoQueue"] ?? "absent"}`);
+        let redrive: { deadLetterTargetArn?: string; maxReceiveCount?: number | string } = {};
+        try {
+          redrive = JSON.parse(a["RedrivePolicy"] || "{}");
+        } catch {
+          problems.push(`RedrivePolicy is not JSON: ${a["RedrivePolicy"]}`);
+        }
+        if (redrive.deadLetterTargetArn !== q.dlqArn)
+          problems.push(`redrive target is ${redrive.deadLetterTargetArn ?? "none"}, not ${q.dlqArn}`);
+        if (Number(redrive.maxReceiveCount) !== spec.maxReceiveCount)
+          problems.push(`maxReceiveCount is ${redrive.maxReceiveCount ?? "none"}, not ${spec.maxReceiveCount}`);
+        if (problems.length > 0) {
+          return fail(
+            problems.join("; "),
+            target.name === "local"
+              ? `restart the stack ("pnpm start") to provision the queue from the topology, or set RedrivePolicy {"deadLetterTargetArn":"${q.dlqArn}","maxReceiveCount":${spec.maxReceiveCount}}`
+              : "redeploy the service stack (cdk deploy); a queue changed by hand drifts from the template",
+          );
+        }
+        return pass(
+          `redrive to ${dlqName}, maxReceiveCount ${spec.maxReceiveCount}, visibility ${a["VisibilityTimeout"]} s`,
+        );
+      },
+    };
+  });
 
 const isMissingApi = (error: unknown): boolean =>
   error instanceof Error &&

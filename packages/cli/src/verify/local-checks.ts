@@ -6,7 +6,15 @@
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { createSqsClient } from "@cvpipe/aws/clients";
 import { breaches, queueAlarms } from "@cvpipe/core/queue-alarms";
-import { api, type FunctionSpec, functions, type QueueSpec, queues, schedules } from "@cvpipe/core/topology";
+import {
+  api,
+  type FunctionSpec,
+  functions,
+  type QueueSpec,
+  queueNameOf,
+  queues,
+  schedules,
+} from "@cvpipe/core/topology";
 import type { StackInfo } from "@cvpipe/local/stack";
 import type { Target } from "../stack-info.ts";
 import { type Check, fail, pass, skip } from "./checklist.ts";
@@ -37,13 +45,13 @@ export const localChecks = (info: StackInfo, target: Target): Check[] => {
   const workerChecks = (Object.values(queues) as QueueSpec[]).map(
     (spec): Check => ({
       id: `worker:${spec.id}`,
-      title: `event source ${spec.name} → ${spec.worker}: batch ${spec.batchSize}, max concurrency ${spec.maxConcurrency}`,
+      title: `event source ${queueNameOf(target.queues[spec.id].url)} → ${spec.worker}: batch ${spec.batchSize}, max concurrency ${spec.maxConcurrency}`,
       async run() {
         if (!runtime) return noRuntime;
         const poller = runtime.pollers[spec.id];
         if (!poller) {
           return fail(
-            `no poller runs on ${spec.name}: its messages are never processed`,
+            `no poller runs on ${queueNameOf(target.queues[spec.id].url)}: its messages are never processed`,
             `start the stack with its pollers ("pnpm start"); a test stack started with pollers: false has none`,
           );
         }
@@ -99,7 +107,7 @@ export const localChecks = (info: StackInfo, target: Target): Check[] => {
           const q = target.queues[spec.id];
           if (alarm.metric === "oldestMessageAgeSeconds") {
             return skip(
-              `the age of ${spec.name}'s oldest message is a CloudWatch metric; "cvpipe queues" shows it where the emulator exposes it, and the job check below shows whether the queue drains`,
+              `the age of ${queueNameOf(q.url)}'s oldest message is a CloudWatch metric; "cvpipe queues" shows it where the emulator exposes it, and the job check below shows whether the queue drains`,
             );
           }
           const { Attributes = {} } = await createSqsClient().send(
@@ -108,10 +116,10 @@ export const localChecks = (info: StackInfo, target: Target): Check[] => {
           const visible = Number(Attributes["ApproximateNumberOfMessages"] ?? 0);
           return breaches(alarm, visible)
             ? fail(
-                `ALARM: ${spec.dlqName} holds ${visible} message(s) (> ${alarm.threshold})`,
+                `ALARM: ${queueNameOf(q.dlqUrl)} holds ${visible} message(s) (> ${alarm.threshold})`,
                 `"cvpipe dlq peek --queue ${spec.id === "tailoringJobs" ? "tailoring" : "analytics"}", fix the cause, then redrive (RUNBOOK.md)`,
               )
-            : pass(`OK: ${spec.dlqName} holds ${visible}`);
+            : pass(`OK: ${queueNameOf(q.dlqUrl)} holds ${visible}`);
         },
       }),
     ),

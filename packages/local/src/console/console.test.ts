@@ -39,6 +39,7 @@ const hostile: DlqMessage = {
 };
 const redrives: { queue: string; criteria: unknown; dryRun: boolean }[] = [];
 const data: ConsoleData = {
+  dlqNames: { tailoringJobs: "tailoring-jobs-dlq-qa.fifo", analyticsEvents: "analytics-events-dlq-qa.fifo" },
   queues: async () => [],
   dlq: async (queue) => [await describeDead(queue, { get: async () => undefined }, hostile)],
   redrive: async (queue, criteria, dryRun): Promise<RedriveOutcome> => {
@@ -108,6 +109,8 @@ test("a login code works once: a second use is refused, and the session works", 
   assert.match(cookie, /Path=\/console/);
   const page = await send("GET", "/console/dlq/tailoring", { cookie: cookieFrom(first) });
   assert.is(page.status, 200);
+  // The DLQ by its own name (a stage's), not the topology's.
+  assert.match(page.body, /<title>DLQ tailoring-jobs-dlq-qa\.fifo/);
   const second = await send("GET", `/console/login?code=${code}`);
   assert.is(second.status, 401);
   assert.match(second.body, /already used or has expired/);

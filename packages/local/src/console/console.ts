@@ -18,7 +18,6 @@ import type { RedriveCriteria } from "@cvpipe/aws/dlq-triage";
 import { isIsoWeek } from "@cvpipe/core/analytics/iso-week";
 import type { Clock } from "@cvpipe/core/ports/clock";
 import { reportWeekFor } from "@cvpipe/core/report/send-weekly-report";
-import { queues } from "@cvpipe/core/topology";
 import { readBoundedBody } from "../request-body.ts";
 import type { ConsoleAuth, ConsoleSession } from "./auth.ts";
 import type { ConsoleData } from "./data.ts";
@@ -196,7 +195,7 @@ export const createConsole = (options: ConsoleOptions) => {
     );
     const outcome = await data.redrive(queue, criteria, action === "dry-run");
     options.log?.(
-      `console: ${action} ${queues[queue].dlqName} ${JSON.stringify(criteria)}: ${outcome.moved.length} ${action === "dry-run" ? "would move" : "moved"}`,
+      `console: ${action} ${data.dlqNames[queue]} ${JSON.stringify(criteria)}: ${outcome.moved.length} ${action === "dry-run" ? "would move" : "moved"}`,
     );
     send(res, 200, redrivePage(queue, outcome, criteria, who.kind === "session" ? who.session.csrf : ""));
   };
@@ -265,7 +264,7 @@ export const createConsole = (options: ConsoleOptions) => {
       if (dlq) {
         const queue = QUEUE_SLUGS[dlq[1]!];
         if (!queue) return send(res, 404, errorPage("Not found", `no queue "${dlq[1]}": use tailoring or analytics`));
-        return send(res, 200, dlqPage(queue, queues[queue].dlqName, await data.dlq(queue), csrf));
+        return send(res, 200, dlqPage(queue, data.dlqNames[queue], await data.dlq(queue), csrf));
       }
       if (path === `${CONSOLE_PATH}/jobs`) {
         const id = url.searchParams.get("id")?.trim();

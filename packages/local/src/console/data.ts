@@ -69,6 +69,8 @@ export interface JobDetail {
 }
 
 export interface ConsoleData {
+  /** Each queue's dead-letter queue by its own name (a stage's staged name, CVPIPE_LOCAL_STAGE). */
+  readonly dlqNames: Readonly<Record<QueueId, string>>;
   queues(): Promise<QueueOverview[]>;
   dlq(queue: QueueId): Promise<DeadMessage[]>;
   redrive(queue: QueueId, criteria: RedriveCriteria, dryRun: boolean): Promise<RedriveOutcome>;
@@ -177,6 +179,9 @@ export const stackConsoleData = (info: StackInfo, clock: Clock = systemClock): C
   };
 
   return {
+    dlqNames: Object.fromEntries(
+      Object.values(queues).map((spec) => [spec.id, queueNameOf(info.queues[spec.id].dlqUrl)]),
+    ) as Record<QueueId, string>,
     async queues() {
       return Promise.all(
         Object.values(queues).map(async (spec) => {
