@@ -8,12 +8,14 @@
  * Screenshots are checked as the report's are: not blank, content where the
  * page puts it. Skipped, saying so, when Chromium is not installed.
  */
+
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { createSqsClient } from "@cvpipe/aws/clients";
+import { clockFromEnv } from "@cvpipe/core/ports/clock";
 import { decodePng, pixelStats, regionHasContent } from "@cvpipe/core/report/testing/png";
 import { api } from "@cvpipe/core/topology";
 import { mintToken } from "@cvpipe/local/jwt-keys";
@@ -200,6 +202,7 @@ test("console on the stack: a DLQ message's HTML is shown escaped, to an admin b
     tenantId: "ops",
     userId: "op",
     extraClaims: { [api.roleClaim]: api.adminRole },
+    now: clockFromEnv(process.env).now(),
   });
   const r = await fetch(`${stack.info.apiUrl}/console/dlq/analytics`, {
     headers: { authorization: `Bearer ${admin}` },
@@ -208,7 +211,7 @@ test("console on the stack: a DLQ message's HTML is shown escaped, to an admin b
   const page = await r.text();
   assert.not.match(page, /<script>alert/);
   assert.match(page, /&lt;script&gt;alert\(&quot;dlq&quot;\)&lt;\/script&gt;/);
-  const producer = await mintToken(stack.keys, { tenantId: "ops", userId: "op" });
+  const producer = await mintToken(stack.keys, { tenantId: "ops", userId: "op", now: clockFromEnv(process.env).now() });
   const refused = await fetch(`${stack.info.apiUrl}/console/dlq/analytics`, {
     headers: { authorization: `Bearer ${producer}` },
   });

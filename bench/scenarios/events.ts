@@ -209,7 +209,7 @@ const ingestRow: EventsRow = async (stack, sqs, plan, occurredAt, context) => {
   const requests = plan.events / EVENTS_PER_REQUEST;
   const tokens = await Promise.all(
     Array.from({ length: plan.users }, (_, u) =>
-      mintToken(stack.keys, { tenantId: TENANT, userId: `user-${u}`, ttlSeconds: 3600 }),
+      mintToken(stack.keys, { tenantId: TENANT, userId: `user-${u}`, ttlSeconds: 3600, now: systemClock.now() }),
     ),
   );
   const raw = await sqs.send(

@@ -2,10 +2,12 @@
  * The ingest workload: POST /v1/jobs through the gateway, and the same body sent raw with
  * SendMessage to the same SQS emulator, both with the same users (FIFO groups) and concurrency.
  */
+
 import { randomUUID } from "node:crypto";
 import { CreateQueueCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { messageBody, messageGroupId } from "@cvpipe/core/contracts/message-envelope";
 import type { TailoringJobMessage } from "@cvpipe/core/contracts/tailoring-job-message";
+import { systemClock } from "@cvpipe/core/ports/clock";
 import { evalPairs, loadJob, loadResume } from "@cvpipe/core/tailoring/testing/eval-set";
 import { mintToken } from "@cvpipe/local/jwt-keys";
 import type { StartedStackProcess } from "../../test/support/stack-process.ts";
@@ -41,7 +43,9 @@ export const producer = async (stack: StartedStackProcess, users: number): Promi
   const requests = jobRequests();
   const bodies = requests.map((r) => JSON.stringify(r));
   const tokens = await Promise.all(
-    Array.from({ length: users }, (_, u) => mintToken(stack.keys, { tenantId: TENANT, userId: `user-${u}` })),
+    Array.from({ length: users }, (_, u) =>
+      mintToken(stack.keys, { tenantId: TENANT, userId: `user-${u}`, now: systemClock.now() }),
+    ),
   );
   const sqs = new SQSClient({
     region: stack.info.region,

@@ -63,15 +63,15 @@ export interface TokenRequest {
   /** The `scope` claim (space-separated); [] mints none. Default: a producer's, every scope of the API. */
   readonly scopes?: readonly string[];
   readonly extraClaims?: Record<string, unknown>;
-  /** When the token is issued (`iat`; `exp` is `ttlSeconds` after it). Default: now. */
-  readonly now?: Date;
+  /** When the token is issued (`iat`; `exp` is `ttlSeconds` after it): the clock of the stack that will check it. */
+  readonly now: Date;
 }
 
 export const mintToken = async (keys: LocalKeys, request: TokenRequest): Promise<string> => {
   const key = await importJWK(keys.privateJwk, ALG);
   const scopes = request.scopes ?? api.producerScopes;
   const scope = scopes.length > 0 ? { scope: scopes.join(" ") } : {};
-  const issuedAt = epochSeconds(request.now ?? new Date());
+  const issuedAt = epochSeconds(request.now);
   return new SignJWT({ tenantId: request.tenantId, ...scope, ...request.extraClaims })
     .setProtectedHeader({ alg: ALG, kid: keys.kid, typ: "JWT" })
     .setIssuer(LOCAL_ISSUER)
@@ -149,7 +149,7 @@ const verifiedPayload = async (keys: LocalKeys, token: string): Promise<string> 
  * `exp` is present and after now; `nbf` and `iat`, when present, not after now.
  * Scopes are the caller's to check per route.
  */
-export const verifyToken = async (keys: LocalKeys, token: string, now: Date = new Date()): Promise<TokenCheck> => {
+export const verifyToken = async (keys: LocalKeys, token: string, now: Date): Promise<TokenCheck> => {
   let header: ProtectedHeaderParameters;
   try {
     header = decodeProtectedHeader(token);

@@ -55,7 +55,8 @@ export const authorize = async (
   keys: LocalKeys,
   route: RouteSpec,
   authorization: string | undefined,
-  now?: Date,
+  /** The stack's clock, as the token was issued on it. */
+  now: Date,
 ): Promise<Authorization> => {
   const token = bearerToken(authorization);
   if (!token) return unauthorized("invalid_request", NO_TOKEN);

@@ -1,6 +1,5 @@
-import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import { type Clock, systemClock } from "@cvpipe/core/ports/clock";
+import type { Clock } from "@cvpipe/core/ports/clock";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
 import { HOST } from "../settings.ts";
 import type { MatchedRoute } from "./route-match.ts";
@@ -26,8 +25,8 @@ export const toApiEvent = (
   matched: MatchedRoute,
   claims: Record<string, string> | undefined,
   scopes: string[] | undefined,
-  requestId: string = randomUUID(),
-  clock: Clock = systemClock,
+  requestId: string,
+  clock: Clock,
 ): APIGatewayProxyEventV2WithJWTAuthorizer => {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) {

@@ -25,8 +25,8 @@ export interface GatewayOptions {
   readonly timeoutSeconds: number;
   readonly region: string;
   readonly onRequest?: (line: string) => void;
-  /** The clock tokens are checked against (exp, nbf, iat) and events are stamped with: the functions' clock. Default: the system's. */
-  readonly clock?: Clock;
+  /** The clock tokens are checked against (exp, nbf, iat) and events are stamped with: the functions' clock. */
+  readonly clock: Clock;
   /** Origins CORS allows (`*` for any), as the deployment's API Gateway CORS settings; none: no CORS. */
   readonly corsOrigins?: readonly string[];
   /**
@@ -142,7 +142,7 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
       let claims: Record<string, string> | undefined;
       let scopes: string[] | undefined;
       if (matched.route.auth) {
-        const verdict = await authorize(options.keys, matched.route, req.headers.authorization, options.clock?.now());
+        const verdict = await authorize(options.keys, matched.route, req.headers.authorization, options.clock.now());
         if (!verdict.ok) return gatewayError(res, verdict.status, verdict.message, verdict.headers);
         claims = verdict.claims;
         scopes = verdict.scopes;
