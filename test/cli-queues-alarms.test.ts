@@ -113,7 +113,7 @@ withAges("a message older than the queue's maxAgeSeconds: oldest-message-age is 
   assert.match((await queuesCli()).out, /^analytics-events\.fifo\s+1\s+0\s+0\s/m);
 });
 
-test("--json: each queue's figures by stable names; a received message counts in flight; the consumer's state", async () => {
+test("--json: each queue's figures by stable names; a received message counts in flight; the worker's state", async () => {
   const url = stack.info.queues.tailoringJobs.url;
   await send(url, "in-flight-1");
   await createSqsClient().send(new ReceiveMessageCommand({ QueueUrl: url, VisibilityTimeout: 600 }));
@@ -132,16 +132,16 @@ test("--json: each queue's figures by stable names; a received message counts in
       delayed: 0,
       oldestAgeSeconds: onMoto ? "object" : "number",
       oldestAgeKnown: !onMoto,
-      consumer: "paused",
+      worker: "paused",
     },
   );
   const dlq = out.queues.find((q) => q.queue === "tailoring-jobs-dlq.fifo");
   assert.is(dlq?.kind, "dlq");
-  assert.not.ok(dlq && "consumer" in dlq, "a DLQ has no consumer");
+  assert.not.ok(dlq && "worker" in dlq, "a DLQ has no worker");
   assert.ok(out.alarms.some((a) => a.name === "tailoringJobs-dlq-not-empty"));
   const human = await queuesCli();
   assert.match(human.out, /^tailoring-jobs\.fifo\s+0\s+1\s+0\s+(\d+|n\/a)\s+paused$/m);
-  assert.match(human.out, /tailoring-jobs\.fifo, analytics-events\.fifo: no consumer running/);
+  assert.match(human.out, /tailoring-jobs\.fifo, analytics-events\.fifo: no worker running/);
 });
 
 test.run();

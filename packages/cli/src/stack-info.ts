@@ -54,8 +54,8 @@ export interface Target {
   readonly buckets?: Readonly<Record<BucketId, string>>;
   /** Where previews are written by default. */
   readonly workDir: string;
-  /** The embedded stack's consumers (its pollers) by queue; absent on a stage (Lambda's event source mappings say). */
-  readonly consumers?: Readonly<Record<QueueId, "running" | "paused">>;
+  /** The embedded stack's workers (its pollers) by queue; absent on a stage (Lambda's event source mappings say). */
+  readonly workers?: Readonly<Record<QueueId, "running" | "paused">>;
 }
 
 /**
@@ -119,7 +119,7 @@ const localTarget = (): Target => {
     tables: info.tables ?? names.tables,
     buckets: info.buckets ?? names.buckets,
     workDir: info.dataDir,
-    ...(info.consumers ? { consumers: info.consumers } : {}),
+    ...((info.workers ?? info.consumers) ? { workers: info.workers ?? info.consumers } : {}),
   };
 };
 

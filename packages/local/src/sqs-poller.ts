@@ -178,7 +178,7 @@ export class SqsPoller {
    * receives only while a slot is free, and deals what one receive returned
    * to as many free slots as it has message groups (splitByGroup): a receive
    * of ten messages from ten groups with five slots free is five concurrent
-   * invocations of two records, as Lambda scales a FIFO queue's consumers with
+   * invocations of two records, as Lambda scales a FIFO queue's workers with
    * its active message groups. A group's records stay together and in order;
    * with one slot free (or maxConcurrency 1) the whole receive is one batch.
    */

@@ -126,9 +126,11 @@ export interface StackInfo {
   >;
   readonly queues: Provisioned["queues"];
   /**
-   * Each queue's consumer, as Lambda's event source mapping would be: `running` when its poller
+   * Each queue's worker, as Lambda's event source mapping would run it: `running` when its poller
    * started, `paused` when the stack runs without (CVPIPE_WORKERS=off, `pollers: false`). `cvpipe queues` shows it.
    */
+  readonly workers?: Readonly<Record<QueueId, "running" | "paused">>;
+  /** The same, as a stack.json from before the field was named `workers` calls it. */
   readonly consumers?: Readonly<Record<QueueId, "running" | "paused">>;
   readonly bucket: string;
   /** Each bucket's and table's name: the topology's, or its stage's with CVPIPE_LOCAL_STAGE. Absent in a stack.json from before. */
@@ -490,7 +492,7 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
       ]),
     ) as StackInfo["services"],
     queues: provisioned.queues,
-    consumers: Object.fromEntries(
+    workers: Object.fromEntries(
       Object.values(queues).map((q) => [q.id, pollers[q.id] ? "running" : "paused"]),
     ) as Record<QueueId, "running" | "paused">,
     bucket: provisioned.bucket,

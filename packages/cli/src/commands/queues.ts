@@ -18,7 +18,7 @@ import { queueNameOf, resolveTarget } from "../stack-info.ts";
 export const queuesHelp = `cvpipe queues [--json]
   Depth of every queue and DLQ (visible, in flight and delayed messages), the age of each queue's
   oldest message (the embedded SQS's own view; CloudWatch ApproximateAgeOfOldestMessage on a stage;
-  n/a where neither answers), each queue's consumer (the stack's poller running or paused; on a stage
+  n/a where neither answers), each queue's worker (the stack's poller running or paused; on a stage
   the Lambda event source mapping's State), and each queue's alarms as CloudWatch evaluates them on AWS: DLQ not empty
   (visible > 0) and oldest message older than the queue's limit (topology maxAgeSeconds), OK or ALARM.`;
 
@@ -112,7 +112,7 @@ const cloudWatchAge = async (cw: CloudWatchClient, queueName: string): Promise<n
 };
 
 /**
- * A stage's consumer of a queue: the State of the Lambda event source mapping reading it (Enabled,
+ * A stage's worker of a queue: the State of the Lambda event source mapping reading it (Enabled,
  * Disabled, Creating, …), found by the queue's ARN; "none" when no mapping reads it, undefined when
  * Lambda cannot be asked (no permission, an endpoint without Lambda).
  */
@@ -138,7 +138,7 @@ export interface QueueFigures {
   readonly oldestAgeSeconds: number | null;
   readonly oldestAgeKnown: boolean;
   /** Source queues: running/paused (embedded stack), the event source mapping's State (stage), or null (unknown). */
-  readonly consumer?: string | null;
+  readonly worker?: string | null;
 }
 
 export const queuesCommand = async (args: string[]): Promise<void> => {
@@ -161,10 +161,10 @@ export const queuesCommand = async (args: string[]): Promise<void> => {
         new GetQueueAttributesCommand({ QueueUrl, AttributeNames: [...ATTRS] }),
       );
       const age = cw ? await cloudWatchAge(cw, name) : await oldestAgeSeconds(inspectAt, name);
-      const consumer =
+      const worker =
         kind === "dlq"
           ? {}
-          : { consumer: local ? (target.consumers?.[spec.id] ?? null) : ((await mappingState(lambda!, arn)) ?? null) };
+          : { worker: local ? (target.workers?.[spec.id] ?? null) : ((await mappingState(lambda!, arn)) ?? null) };
       figures.push({
         queue: name,
         kind,
@@ -173,7 +173,7 @@ export const queuesCommand = async (args: string[]): Promise<void> => {
         delayed: count(Attributes["ApproximateNumberOfMessagesDelayed"]),
         oldestAgeSeconds: age ?? null,
         oldestAgeKnown: age !== undefined,
-        ...consumer,
+        ...worker,
       });
       return { visible: Attributes["ApproximateNumberOfMessages"], age };
     };
@@ -195,14 +195,14 @@ export const queuesCommand = async (args: string[]): Promise<void> => {
   console.log(
     formatTable(
       [
-        ["queue", "visible", "in flight", "delayed", "oldest (s)", "consumer"],
+        ["queue", "visible", "in flight", "delayed", "oldest (s)", "worker"],
         ...figures.map((f) => [
           f.queue,
           cell(f.visible),
           cell(f.inFlight),
           cell(f.delayed),
           !f.oldestAgeKnown ? "n/a" : f.oldestAgeSeconds === null ? "-" : String(f.oldestAgeSeconds),
-          f.kind === "dlq" ? "-" : (f.consumer ?? "n/a"),
+          f.kind === "dlq" ? "-" : (f.worker ?? "n/a"),
         ]),
       ],
       (i) => i > 0 && i < 5,
@@ -214,9 +214,9 @@ export const queuesCommand = async (args: string[]): Promise<void> => {
   const aged = alarms.filter((a) => a.metric === "oldestMessageAgeSeconds" && a.state === "ALARM");
   if (aged.length > 0)
     console.log(`${aged.length} queue(s) with messages older than their limit: is the worker running? (RUNBOOK.md)`);
-  const paused = figures.filter((f) => f.kind === "source" && f.consumer === "paused");
+  const paused = figures.filter((f) => f.kind === "source" && f.worker === "paused");
   if (paused.length > 0)
     console.log(
-      `${paused.map((f) => f.queue).join(", ")}: no consumer running (CVPIPE_WORKERS=off?): messages stay queued`,
+      `${paused.map((f) => f.queue).join(", ")}: no worker running (CVPIPE_WORKERS=off?): messages stay queued`,
     );
 };
