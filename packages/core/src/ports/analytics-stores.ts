@@ -74,3 +74,50 @@ export interface AggregateStore {
 export interface AggregateReader {
   readWeek(week: IsoWeek): Promise<AggregateItem[]>;
 }
+
+/*
+ * The batch ports: the operations of EventStore / AggregateStore for many events per call. A store
+ * that can do them in fewer round trips implements them; each event's operation keeps the meaning of
+ * its single form (analytics/fold-stores.ts runs the single ones for a store without).
+ */
+
+export interface EventRef {
+  readonly tenantId: string;
+  readonly eventId: string;
+}
+
+/** An event the fold may store: everything of a stored event but what the store sets. */
+export type NewEvent = Omit<StoredEvent, "folded" | "storedAt">;
+
+/** One event's place in its aggregate item: the item `(week, shard)` and the event's key (its fence slot). */
+export interface SlotRef {
+  readonly week: IsoWeek;
+  readonly shard: string;
+  readonly eventKey: string;
+}
+
+/** `apply` of one event among many: its single outcome, or its failure. */
+export type ApplyEachResult = ApplyOutcome | { readonly failed: unknown };
+
+export interface EventBatchStore {
+  /** `putOnce` of each event, each conditional on its own: one settled result per event, in order. */
+  putEach(events: readonly NewEvent[]): Promise<PromiseSettledResult<PutOnceOutcome>[]>;
+  /** `get` of each (strongly consistent): the live copy or undefined, in order. */
+  getEach(refs: readonly EventRef[]): Promise<(StoredEvent | undefined)[]>;
+  /** `markFolded` of each; resolves once every mark is durable, rejects if any may not be. */
+  markFoldedEach(refs: readonly EventRef[]): Promise<void>;
+}
+
+export interface AggregateBatchStore {
+  /** `fence` of each slot, in order. */
+  fences(slots: readonly SlotRef[]): Promise<number[]>;
+  /**
+   * `apply` of each entry, each conditional on its own event not pending and its own fence slot
+   * unchanged; entries of one item may share a write (all-or-nothing per write). In order.
+   */
+  applyEach(
+    entries: readonly { readonly inc: AggregateIncrements; readonly fence: number }[],
+  ): Promise<ApplyEachResult[]>;
+  /** `settle` of each slot (the events' raw copies must already be marked folded). */
+  settleEach(slots: readonly SlotRef[]): Promise<void>;
+}
