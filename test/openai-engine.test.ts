@@ -29,10 +29,12 @@ const engine = (model: string, options: Partial<OpenAiEngineOptions> = {}, on = 
     baseUrl: `${on.url}/v1`,
     model,
     piiRedaction: false,
-    sleep: async (ms) => {
-      sleeps.push(ms);
+    timer: {
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
     },
-    now: () => NOW,
+    clock: { now: () => new Date(NOW) },
     random: () => 0.5,
     ...options,
   });
@@ -167,8 +169,10 @@ test("an unreachable server (connection refused) is transient: ENGINE_UNAVAILABL
     baseUrl: `http://127.0.0.1:${port}/v1`,
     model: "m",
     piiRedaction: false,
-    sleep: async (ms) => {
-      sleeps.push(ms);
+    timer: {
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
     },
   });
   const error = await rejection(e.tailor(request));

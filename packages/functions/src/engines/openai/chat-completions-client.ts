@@ -1,4 +1,6 @@
 import { EngineRejectedError, EngineUnavailableError } from "@cvpipe/core/errors";
+import { type Clock, systemClock } from "@cvpipe/core/ports/clock";
+import { realTimer, type Timer } from "@cvpipe/core/ports/timer";
 import { retryAfterMs } from "./retry-after.ts";
 
 /**
@@ -28,9 +30,14 @@ export interface ChatCompletionsClientOptions {
   readonly retryBaseDelayMs?: number;
   /** The most a `Retry-After` is honoured for. */
   readonly maxRetryAfterMs?: number;
-  /** For tests: waits, the clock an HTTP-date `Retry-After` is read against, the jitter. */
-  readonly sleep?: (ms: number) => Promise<void>;
-  readonly now?: () => number;
+  /** How the client waits between attempts (tests: one whose time moves when they say). Default: real time. */
+  readonly timer?: Pick<Timer, "sleep">;
+  /**
+   * The clock an HTTP-date `Retry-After` is read against. The server's date is real time, so the
+   * default is the system clock, not the functions' (CVPIPE_CLOCK_OFFSET_MS may shift theirs).
+   */
+  readonly clock?: Clock;
+  /** The jitter's source (tests: a fixed one). */
   readonly random?: () => number;
 }
 
@@ -80,8 +87,6 @@ export interface ChatCompletion {
   };
 }
 
-const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 const isTransientStatus = (status: number): boolean => status === 408 || status === 429 || status >= 500;
 
 /** OpenAI's `{error: {message, param}}`; compatible servers also send `{error: "text"}` or `{detail: ...}` (vLLM) or plain text. */
@@ -114,14 +119,14 @@ export class ChatCompletionsClient {
   }
 
   async complete(body: Readonly<Record<string, unknown>>): Promise<ChatCompletion> {
-    const o = this.#options;
-    const maxAttempts = Math.max(1, o.maxAttempts ?? 3);
-    const sleep = o.sleep ?? defaultSleep;
-    const now = o.now ?? Date.now;
-    const random = o.random ?? Math.random;
-    const base = o.retryBaseDelayMs ?? 250;
+    const options = this.#options;
+    const maxAttempts = Math.max(1, options.maxAttempts ?? 3);
+    const timer = options.timer ?? realTimer;
+    const clock = options.clock ?? systemClock;
+    const random = options.random ?? Math.random;
+    const base = options.retryBaseDelayMs ?? 250;
     // A key read fails like any other cold-start read: the job is retried, not failed for good.
-    this.#apiKey ??= (o.apiKey?.() ?? Promise.resolve(undefined)).catch((error: unknown) => {
+    this.#apiKey ??= (options.apiKey?.() ?? Promise.resolve(undefined)).catch((error: unknown) => {
       this.#apiKey = undefined;
       throw new ChatCompletionsUnavailableError(
         0,
@@ -142,7 +147,7 @@ export class ChatCompletionsClient {
           method: "POST",
           headers,
           body: payload,
-          signal: AbortSignal.timeout(o.timeoutMs ?? 45_000),
+          signal: AbortSignal.timeout(options.timeoutMs ?? 45_000),
         });
         const text = await response.text();
         if (response.ok) {
@@ -160,7 +165,11 @@ export class ChatCompletionsClient {
           failure = {
             status: response.status,
             reason: `HTTP ${response.status}: ${message.slice(0, 200)}`,
-            waitMs: retryAfterMs(response.headers.get("retry-after"), now(), o.maxRetryAfterMs ?? 20_000),
+            waitMs: retryAfterMs(
+              response.headers.get("retry-after"),
+              clock.now().getTime(),
+              options.maxRetryAfterMs ?? 20_000,
+            ),
           };
         }
       } catch (error) {
@@ -171,7 +180,7 @@ export class ChatCompletionsClient {
         cause = error;
       }
       if (attempt >= maxAttempts) throw new ChatCompletionsUnavailableError(attempt, failure, cause);
-      await sleep(failure.waitMs ?? random() * Math.min(8000, base * 2 ** attempt));
+      await timer.sleep(failure.waitMs ?? random() * Math.min(8000, base * 2 ** attempt));
     }
   }
 }
