@@ -7,8 +7,9 @@
  * the source, not the content.
  */
 import { readFileSync } from "node:fs";
-import { GetSecretValueCommand, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { createSecretsManagerClient } from "@cvpipe/aws/clients";
+import { readSecretString, SecretReadError } from "@cvpipe/aws/secret-string";
 import { type IdSecret, idSecret } from "@cvpipe/core/contracts/canonical-json";
 import { ConfigError } from "@cvpipe/core/errors";
 import { SETTING } from "@cvpipe/core/topology";
@@ -53,14 +54,13 @@ export const loadIdSecret = async (
   }
   const arn = source[ARN];
   if (arn) {
-    let value: string | undefined;
+    let value: string;
     try {
-      value = (await client().send(new GetSecretValueCommand({ SecretId: arn }))).SecretString;
+      value = await readSecretString(client(), arn);
     } catch (error) {
-      const name = error instanceof Error ? error.name : "Error";
-      throw new IdSecretError(`${ARN} ${arn} cannot be read (${name})`, error);
+      if (!(error instanceof SecretReadError)) throw error;
+      throw new IdSecretError(`${ARN} ${error.message}`, error);
     }
-    if (value === undefined) throw new IdSecretError(`${ARN} ${arn} has no string value`);
     return parse(value, `${ARN} ${arn}`);
   }
   throw new IdSecretError(`neither ${ARN} nor ${FILE} is set`);

@@ -5,7 +5,8 @@
  * function's environment, which the console and the Lambda API show). None for
  * a server that wants none. Errors name the source, never the value.
  */
-import { GetSecretValueCommand, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { readSecretString, SecretReadError } from "@cvpipe/aws/secret-string";
 import { SETTING } from "@cvpipe/core/topology";
 
 export interface ApiKeySource {
@@ -22,8 +23,11 @@ export const apiKeyReader = (
   const arn = source[SETTING.openaiApiKeySecretArn];
   if (!arn) return undefined;
   return async () => {
-    const value = (await client().send(new GetSecretValueCommand({ SecretId: arn }))).SecretString?.trim();
-    if (!value) throw new Error(`${SETTING.openaiApiKeySecretArn} ${arn} has no string value`);
-    return value;
+    try {
+      return (await readSecretString(client(), arn)).trim();
+    } catch (error) {
+      if (!(error instanceof SecretReadError)) throw error;
+      throw new SecretReadError(`${SETTING.openaiApiKeySecretArn} ${error.message}`, { cause: error });
+    }
   };
 };

@@ -1,3 +1,4 @@
+import { SecretReadError } from "@cvpipe/aws/secret-string";
 import { EngineRejectedError, EngineUnavailableError } from "@cvpipe/core/errors";
 import { type Clock, systemClock } from "@cvpipe/core/ports/clock";
 import { realTimer, type Timer } from "@cvpipe/core/ports/timer";
@@ -42,6 +43,13 @@ export interface ChatCompletionsClientOptions {
 }
 
 /** The server answered and refused the request for good (a 4xx that is not throttling). */
+/** What failed, by name: for a secret read, the underlying failure's (AccessDeniedException, …). */
+const failureName = (error: unknown): string => {
+  const cause = error instanceof SecretReadError ? error.cause : undefined;
+  if (cause instanceof Error) return cause.name;
+  return error instanceof Error ? error.name : "Error";
+};
+
 export class ChatCompletionsRejectedError extends EngineRejectedError {
   readonly status: number;
   /** The request parameter the server's error names (`response_format`, `tools`), when it names one. */
@@ -130,7 +138,8 @@ export class ChatCompletionsClient {
       this.#apiKey = undefined;
       throw new ChatCompletionsUnavailableError(
         0,
-        { reason: `the API key could not be read (${(error as Error).name})` },
+        // The failure's name only (the job's error is the producer's to read; the secret's ARN is not).
+        { reason: `the API key could not be read (${failureName(error)})` },
         error,
       );
     });
