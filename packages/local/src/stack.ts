@@ -11,7 +11,7 @@
  * batch only when none of its own is running (SqsPoller's yieldTo). The
  * workers never stop; they take more slots again as soon as the API is idle.
  */
-import { randomBytes } from "node:crypto";
+
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
@@ -20,8 +20,6 @@ import {
   createS3Client,
   createSesClient,
   createSqsClient,
-  endpointEnv,
-  localCredentialsEnv,
   requestTimeoutEnv,
 } from "@cvpipe/aws/clients";
 import { verifySenderIdentity } from "@cvpipe/aws/report/ses-mailer";
@@ -53,15 +51,14 @@ import { LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalKeys, loadOrCreateKeys } from "
 import { startOpenAiServer } from "./openai-server/openai-server.ts";
 import { type Provisioned, provision } from "./provision.ts";
 import { type ScheduledHandler, Scheduler } from "./scheduler.ts";
+import { localKeyPair, serviceEnv } from "./service-env.ts";
 import {
   describeService,
-  hasUserCredentials,
   type LocalService,
   localServices,
   localStage,
   planServices,
   type ServicePlan,
-  sdkServiceId,
 } from "./services.ts";
 import type { LocalSettings } from "./settings.ts";
 import { type SqsHandler, SqsPoller } from "./sqs-poller.ts";
@@ -188,18 +185,6 @@ export const localDefaults = (): Record<string, string> => ({
 /** The model name the openai engine asks the stand-in for (any name serves; `…scenario-<name>` picks a scenario). */
 export const OPENAI_STAND_IN_MODEL = "local.cvpipe-openai-stand-in";
 
-/** Per-start keys for the emulators: they accept any, and none is kept anywhere. */
-const localKeyPair = (): { id: string; secret: string } => ({
-  id: `LOCAL${randomBytes(8).toString("hex").toUpperCase()}`,
-  secret: randomBytes(20).toString("base64url"),
-});
-
-/**
- * Keys for a user-configured endpoint when the user has none of their own: fixed, like the CLI's
- * (`local`), so stores that partition by key (DynamoDB Local) show the stack and the CLI the same data.
- */
-const CONFIGURED_ENDPOINT_KEYS = "local:local";
-
 /** The region the SDK would resolve without AWS_REGION (AWS_PROFILE's config), or undefined when none is configured. */
 const profileRegion = async (): Promise<string | undefined> => {
   const client = createSqsClient();
@@ -287,30 +272,12 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
     (localServices.some((service) => plan[service].kind !== "emulated") ? await profileRegion() : undefined) ??
     settings.region;
   setEnv("AWS_REGION", region);
-  // Credentials: emulated services get keys generated per start. When some service uses the user's own
-  // credentials (real AWS, or an endpoint of theirs with their keys or profile set), the global
-  // AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY stay the user's and the emulated services get their keys
-  // through clients.ts's CVPIPE_LOCAL_CREDENTIALS_<SERVICE>; otherwise the global keys are set, as always.
-  const local = localKeyPair();
-  const userHasCredentials = hasUserCredentials(process.env);
-  const usesUserCredentials = (service: LocalService): boolean =>
-    plan[service].kind === "aws" || (plan[service].kind === "configured" && userHasCredentials);
-  if (!localServices.some(usesUserCredentials)) {
-    setEnv("AWS_ACCESS_KEY_ID", local.id);
-    setEnv("AWS_SECRET_ACCESS_KEY", local.secret);
+  // Endpoints and credentials, service by service (service-env.ts).
+  for (const [name, value] of Object.entries(serviceEnv(plan, endpointOf, localKeyPair(), process.env))) {
+    setEnv(name, value);
   }
-  for (const service of localServices) {
-    const id = sdkServiceId[service];
-    const source = plan[service];
-    if (source.kind === "emulated") {
-      setEnv(endpointEnv(id), endpointOf(service));
-      setEnv(localCredentialsEnv(id), `${local.id}:${local.secret}`);
-    } else {
-      // The user's endpoint variable (or none: the SDK's AWS endpoint) is left as the user set it.
-      setEnv(localCredentialsEnv(id), usesUserCredentials(service) ? undefined : CONFIGURED_ENDPOINT_KEYS);
-    }
-    log(`${service}: ${describeService(service, source, endpointOf(service))}`);
-  }
+  for (const service of localServices)
+    log(`${service}: ${describeService(service, plan[service], endpointOf(service))}`);
   // Put back on stop, like the endpoints: a later stack in this process starts a stand-in of its own.
   if (openai) {
     setEnv(SETTING.openaiBaseUrl, `${openai.url}/v1`);
