@@ -23,7 +23,7 @@
  * a kill comes back within the run.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -40,7 +40,7 @@ import { Rng } from "@cvpipe/core/testing/random";
 import { tables } from "@cvpipe/core/topology";
 import { mintToken, readKeys } from "@cvpipe/local/jwt-keys";
 import type { LocalSettings } from "@cvpipe/local/settings";
-import { STACK_INFO_FILE, type StackInfo } from "@cvpipe/local/stack";
+import type { StackInfo } from "@cvpipe/local/stack";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { checkedFetch } from "./support/answer-contract.ts";
@@ -52,6 +52,7 @@ import { type JobAnswer, readTables, verify } from "./support/chaos/verify.ts";
 import { BANNED_PHRASE, buildWorkload } from "./support/chaos/workload.ts";
 import { formatDepths, queueDepths, queueUrls, total, waitDrained } from "./support/queues.ts";
 import { repoRoot, testSettings, until } from "./support/stack.ts";
+import { readStackInfo } from "./support/stack-info.ts";
 import { type StackProcess, spawnStack, waitReady } from "./support/stack-process.ts";
 
 const envInt = (name: string, fallback: number): number => {
@@ -251,7 +252,7 @@ test("SIGKILLed while draining, restarted: no job or event lost or duplicated, r
     return p;
   };
   let stack = await start();
-  const info = JSON.parse(readFileSync(join(settings.dataDir, STACK_INFO_FILE), "utf8")) as StackInfo;
+  const info = readStackInfo(settings.dataDir);
   // The stack's own endpoints (the same ports after every restart), for this process's clients only:
   // the stack processes must not inherit them.
   const sdkEnv = {

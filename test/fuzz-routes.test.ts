@@ -13,9 +13,7 @@
  * just those (CVPIPE_FUZZ_ONLY=<index,...>). CVPIPE_FUZZ_CASES sets the count;
  * CVPIPE_FUZZ_DUMP=<file> writes one line per case (time, request, answer).
  */
-import { readdirSync, readFileSync } from "node:fs";
 import { Agent } from "node:http";
-import { join } from "node:path";
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { createDynamoDbClient, createS3Client, createSqsClient } from "@cvpipe/aws/clients";
@@ -24,7 +22,7 @@ import { seedFrom } from "@cvpipe/core/testing/random";
 import { api, tables } from "@cvpipe/core/topology";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { eventsDir } from "./support/fixtures.ts";
+import { fixture, fixturePaths } from "./support/fixtures.ts";
 import { ApiModel } from "./support/fuzz/api-model.ts";
 import { type FuzzCase, generateCases, isIdempotencyHeader, REPLAYED_KEY, routeScopes } from "./support/fuzz/cases.ts";
 import { checkAnswer } from "./support/fuzz/check.ts";
@@ -66,11 +64,7 @@ const depthsNow = async (): Promise<Record<string, number>> =>
   messageCounts(await queueDepths(createSqsClient(), stack.info.queues));
 
 /** Every sample request body in events/http (valid or not: the generator keeps those the document accepts). */
-const samples = (): unknown[] =>
-  readdirSync(join(eventsDir, "http"))
-    .filter((f) => f.endsWith(".json"))
-    .sort()
-    .map((f) => JSON.parse(readFileSync(join(eventsDir, "http", f), "utf8")));
+const samples = (): unknown[] => fixturePaths("http").map((path) => fixture<unknown>(path));
 
 /** `jobId: "…"` and `eventIds: […]` of an accepted answer, filed under the path parameter they would fill. */
 const learnIds = (data: unknown) => {

@@ -282,7 +282,7 @@ test("gateway refuses alg confusion, bad kid, bad time claims, bad aud; scope tr
   };
   const signRaw = (header: object, payload: object) => {
     const input = `${base64url.encode(JSON.stringify(header))}.${base64url.encode(JSON.stringify(payload))}`;
-    const key = createPrivateKey({ key: stack.keys.privateJwk as never, format: "jwk" });
+    const key = createPrivateKey({ key: stack.keys.privateJwk, format: "jwk" });
     return `${input}.${base64url.encode(cryptoSign("sha256", Buffer.from(input), { key, dsaEncoding: "ieee-p1363" }))}`;
   };
   const unsigned = (header: object, payload: object) =>

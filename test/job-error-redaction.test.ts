@@ -104,7 +104,9 @@ test("an unexpected error (not a CvpipeError) shows INTERNAL_ERROR; its message 
 });
 
 test("a missing claim check: INPUT_MISSING without the bucket key in the job", async () => {
-  const { record, view } = await run("redact-3", undefined as never, {
+  // The engine is never reached (the input is missing first); if it were, its error would not be INPUT_MISSING.
+  const unreached = failing(new Error("the engine ran although the input is missing"));
+  const { record, view } = await run("redact-3", unreached, {
     blob: { bucket: "cvpipe-payloads-prod-123456789012-eu-west-1", key: "requests/acme/redact-3.json", bytes: 5 },
   });
   assert.is(record.error?.code, "INPUT_MISSING");

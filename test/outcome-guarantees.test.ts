@@ -25,7 +25,7 @@ import { MemoryAggregateStore, MemoryEventStore } from "@cvpipe/core/analytics/t
 import type { TailoringOutcomeEvent } from "@cvpipe/core/contracts/analytics-event";
 import { AnalyticsEventMessage } from "@cvpipe/core/contracts/analytics-event-message";
 import { idSecret } from "@cvpipe/core/contracts/canonical-json";
-import type { TailoringJobMessage } from "@cvpipe/core/contracts/tailoring-job-message";
+import type { TailoringInput, TailoringJobMessage } from "@cvpipe/core/contracts/tailoring-job-message";
 import { MemoryCvStore } from "@cvpipe/core/cvs/testing/memory-cv-store";
 import { DependencyError } from "@cvpipe/core/errors";
 import { retractionEvent } from "@cvpipe/core/jobs/job-outcome";
@@ -372,13 +372,13 @@ const putJob = async (tenantId: string, jobId: string, over: Partial<JobRecord> 
   return message(tenantId, jobId, sample.job);
 };
 
-const message = (tenantId: string, jobId: string, posting: unknown): TailoringJobMessage => ({
+const message = (tenantId: string, jobId: string, posting: TailoringInput["posting"]): TailoringJobMessage => ({
   schema: "tailoring-job.v1",
   jobId,
   tenantId,
   userId: "alice",
   submittedAt: now.toISOString(),
-  input: { inline: { cv: sample.cv, posting: posting as never, options: { engine: "local" } } },
+  input: { inline: { cv: sample.cv, posting: posting, options: { engine: "local" } } },
 });
 
 /** The analytics worker folding what the tailor published; returns the fold outcomes. */

@@ -38,7 +38,9 @@ const cvFor = (jobJson: string): string => evalPairs().find((p) => p.jobJson ===
 const idOf = (display: string): string => [...termKeys(display)].sort().join(" ") || display.toLowerCase();
 
 /** A posting's skill keywords as the report names them. */
-const skillTerms = (job: { skills?: Array<{ keywords?: string[] }> }): Map<string, string> => {
+const skillTerms = (job: {
+  skills?: ReadonlyArray<{ keywords?: readonly string[] | undefined }> | undefined;
+}): Map<string, string> => {
   const out = new Map<string, string>();
   for (const k of (job.skills ?? []).flatMap((s) => s.keywords ?? [])) {
     const id = idOf(k);
@@ -65,7 +67,7 @@ test("every JSON Resume posting of the eval set, sent as is, tailors; its skills
     assert.is(job.status, "SUCCEEDED", `${file}: ${JSON.stringify(job.error)}`);
     assert.is(job.result.verification.passed, true, file);
     const match = job.result.match as { matchedKeywords: string[]; missingKeywords: string[]; score: number };
-    const wanted = skillTerms(loadJob(file) as never);
+    const wanted = skillTerms(loadJob(file));
     const listed = new Set([...match.matchedKeywords, ...match.missingKeywords].map(idOf));
     for (const [id, k] of wanted) assert.ok(listed.has(id), `${file}: skill "${k}" not in ${[...listed]}`);
     // Explicit requirements come first in each list: the matched ones lead matchedKeywords, the rest missingKeywords.

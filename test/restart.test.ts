@@ -4,19 +4,18 @@
  * next start, nothing is lost, nothing is processed twice, and a job finished
  * before the stop is still readable.
  */
-import { readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { createDocumentClient, createSqsClient } from "@cvpipe/aws/clients";
 import { tables } from "@cvpipe/core/topology";
 import { readKeys } from "@cvpipe/local/jwt-keys";
 import type { LocalSettings } from "@cvpipe/local/settings";
-import { STACK_INFO_FILE } from "@cvpipe/local/stack";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { fixture } from "./support/fixtures.ts";
 import { readDepth } from "./support/queues.ts";
 import { ApiClient, testSettings, until } from "./support/stack.ts";
+import { readStackInfo } from "./support/stack-info.ts";
 import { type StackProcess, spawnStack, waitReady } from "./support/stack-process.ts";
 
 let settings: LocalSettings;
@@ -31,7 +30,7 @@ const start = async (env: Record<string, string> = {}): Promise<StackProcess> =>
 const api = () => new ApiClient(`http://127.0.0.1:${settings.apiPort}`, { keys: readKeys(settings.dataDir) });
 
 const useEndpoints = () => {
-  const info = JSON.parse(readFileSync(join(settings.dataDir, STACK_INFO_FILE), "utf8"));
+  const info = readStackInfo(settings.dataDir);
   Object.assign(process.env, {
     AWS_REGION: "us-east-1",
     AWS_ACCESS_KEY_ID: "test",

@@ -16,6 +16,7 @@ import { failedIdentifiers, type SqsHandler, SqsPoller } from "@cvpipe/local/sqs
 import type { SQSEvent } from "aws-lambda";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { sqsRecord } from "./support/fixtures.ts";
 import { queueDepth } from "./support/queues.ts";
 import { moto, testSettings, until } from "./support/stack.ts";
 
@@ -253,7 +254,7 @@ test("stop() waits for a timed-out call to settle and deletes nothing of its bat
 });
 
 test("Lambda's response rules", () => {
-  const records = [{ messageId: "m1" }, { messageId: "m2" }] as never[];
+  const records = [sqsRecord({ messageId: "m1", body: "{}" }), sqsRecord({ messageId: "m2", body: "{}" })];
   assert.equal(failedIdentifiers(undefined, records), new Set());
   assert.equal(failedIdentifiers(null, records), new Set());
   assert.equal(failedIdentifiers({}, records), new Set());

@@ -5,16 +5,14 @@
  * refuses in a message body (U+FFFE, U+FFFF) all reach the result unchanged.
  * Content never causes a 5xx.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { createDocumentClient, createS3Client } from "@cvpipe/aws/clients";
 import { tables } from "@cvpipe/core/topology";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { fixture } from "./support/fixtures.ts";
-import { sharedDir, startTestStack, type TestStack, until } from "./support/stack.ts";
+import { fixture, sharedFixture, sharedText } from "./support/fixtures.ts";
+import { startTestStack, type TestStack, until } from "./support/stack.ts";
 
 /** U+1F644 FACE WITH ROLLING EYES: the character that made a real CV fail with a 503. */
 const EMOJI = "\u{1F644}";
@@ -34,9 +32,9 @@ const SAMPLES = {
 const ALL = Object.values(SAMPLES).join(" | ");
 
 /** A real public CV (shared eval set) and a real posting. */
-const realCv = () => JSON.parse(readFileSync(join(sharedDir, "eval", "resumes", "01-backend-engineer.json"), "utf8"));
+const realCv = () => sharedFixture("eval/resumes/01-backend-engineer.json");
 const realJob = () => {
-  const text = readFileSync(join(sharedDir, "eval", "jobs", "01-backend-engineer-mixmax.md"), "utf8");
+  const text = sharedText("eval/jobs/01-backend-engineer-mixmax.md");
   const [head = "", ...rest] = text.split("\n\n");
   const field = (name: string) => new RegExp(`^${name}: (.*)$`, "m").exec(head)?.[1];
   return { title: field("title"), company: field("company"), description: rest.join("\n\n") };

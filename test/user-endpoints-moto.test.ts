@@ -4,17 +4,15 @@
  * moto; with only SQS configured fauxqs still starts, for S3. A job flows either
  * way. Skipped (test.skip) where moto_server is not installed.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
 import { ListQueuesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { buckets, queues } from "@cvpipe/core/topology";
-import { STACK_INFO_FILE, type StackInfo } from "@cvpipe/local/stack";
 import { test as uvuTest } from "uvu";
 import * as assert from "uvu/assert";
 import { fixture } from "./support/fixtures.ts";
 import { hasMotoServer, type Moto, startMoto } from "./support/moto.ts";
 import { onMoto, testSettings, unlessMoto } from "./support/stack.ts";
+import { readStackInfo } from "./support/stack-info.ts";
 import { bannerLine, listening, type StackProcess, spawnStack, waitReady } from "./support/stack-process.ts";
 
 const body = fixture("http/post-job.valid.json");
@@ -37,8 +35,6 @@ const jobFlows = async (stack: StackProcess, user: string): Promise<void> => {
   assert.is(job.result.resume.basics.name, "Dana Okafor");
 };
 
-const stackInfo = (dataDir: string): StackInfo => JSON.parse(readFileSync(join(dataDir, STACK_INFO_FILE), "utf8"));
-
 it("AWS_ENDPOINT_URL_SQS and _S3 at moto: no fauxqs, queues and bucket provisioned there, a job flows", async () => {
   const m = moto!;
   const settings = await testSettings();
@@ -50,7 +46,7 @@ it("AWS_ENDPOINT_URL_SQS and _S3 at moto: no fauxqs, queues and bucket provision
     assert.match(bannerLine(output, "SQS "), new RegExp(`user-configured \\(AWS_ENDPOINT_URL_SQS\\) ${m.endpoint}`));
     assert.match(bannerLine(output, "S3 "), new RegExp(`user-configured \\(AWS_ENDPOINT_URL_S3\\) ${m.endpoint}`));
     assert.match(bannerLine(output, "DynamoDB "), /emulated \(dynalite\)/);
-    const info = stackInfo(settings.dataDir);
+    const info = readStackInfo(settings.dataDir);
     assert.is(info.services.sqs.source, "configured");
     assert.is(info.services.s3.source, "configured");
     assert.not.ok(await listening(settings.sqsPort), "no fauxqs: both of its services are the user's");
@@ -88,7 +84,7 @@ it("only AWS_ENDPOINT_URL_SQS at moto: fauxqs still starts, for S3; provisioning
     const output = await waitReady(stack);
     assert.match(bannerLine(output, "SQS "), /user-configured \(AWS_ENDPOINT_URL_SQS\)/);
     assert.match(bannerLine(output, "S3 "), new RegExp(`emulated \\(fauxqs\\) http://127.0.0.1:${settings.sqsPort}`));
-    const info = stackInfo(settings.dataDir);
+    const info = readStackInfo(settings.dataDir);
     assert.is(info.services.s3.source, "emulated");
     assert.ok(await listening(settings.sqsPort), "fauxqs runs for S3");
     assert.ok(info.queues.tailoringJobs.url.startsWith(m.endpoint), info.queues.tailoringJobs.url);

@@ -9,15 +9,16 @@
  * backend nothing here starts a moto (support/stack.ts does).
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { type LocalKeys, readKeys } from "@cvpipe/local/jwt-keys";
 import type { LocalSettings } from "@cvpipe/local/settings";
-import { STACK_INFO_FILE, type StackInfo } from "@cvpipe/local/stack";
+import type { StackInfo } from "@cvpipe/local/stack";
 import { ApiClient } from "./api-client.ts";
 import { treeRss } from "./process-stats.ts";
 import { repoRoot, testSettings } from "./settings.ts";
+import { readStackInfo } from "./stack-info.ts";
 import { until } from "./until.ts";
 
 export interface StackProcess {
@@ -129,7 +130,7 @@ export const startStackProcess = async (options: StackProcessOptions): Promise<S
   await waitReady(stack, 60_000);
   return {
     ...stack,
-    info: JSON.parse(readFileSync(join(settings.dataDir, STACK_INFO_FILE), "utf8")) as StackInfo,
+    info: readStackInfo(settings.dataDir),
     keys: readKeys(settings.dataDir),
     dataDir: settings.dataDir,
     stop: async () => {

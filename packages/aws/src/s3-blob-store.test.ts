@@ -32,7 +32,7 @@ const capturingS3 = () => {
     (_next, context) => async (args) => {
       if (context.commandName === "PutObjectCommand") inputs.push(args.input);
       requests.push(args.request as HttpRequest);
-      return { output: { $metadata: {} } as never, response: {} };
+      return { output: { $metadata: {} }, response: {} };
     },
     { step: "finalizeRequest", priority: "low", name: "captureRequest" },
   );

@@ -1,5 +1,5 @@
 /** Found by the adversarial review of issue 15: log id filters and a vacuous verify check. */
-import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, type DescribeAlarmsCommandOutput } from "@aws-sdk/client-cloudwatch";
 import { stackLogRecord } from "@cvpipe/local/stack-log-lines";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -16,7 +16,10 @@ test("cvpipe logs --correlation 1 does not pick unrelated stack lines", () => {
 test("verify on a stage: 'every other alarm OK' does not pass when the stage has no other alarms", async () => {
   const send = CloudWatchClient.prototype.send;
   // DescribeAlarms answers nothing: the function, API and reporter alarms were never deployed.
-  CloudWatchClient.prototype.send = (async () => ({ MetricAlarms: [] })) as never;
+  const describeNoAlarms = async () => ({ MetricAlarms: [], $metadata: {} }) satisfies DescribeAlarmsCommandOutput;
+  // send is overloaded (a promise form generic over every command, and two callback forms); this fake is only the
+  // promise form of DescribeAlarms, the one command the alarm check sends, so it is cast to the whole send type.
+  CloudWatchClient.prototype.send = describeNoAlarms as unknown as CloudWatchClient["send"];
   try {
     const check = stageChecks("prod").find((c) => c.id === "alarm:others")!;
     const r = await check.run();

@@ -213,15 +213,17 @@ test("(B) the SENT write fails after SES accepted: retried in the run; if it nev
   let sentWrites = 0;
   let failSentWrites = 2;
   const flaky = {
-    send: async (command: { input: { UpdateExpression?: string } }) => {
-      if (command.input.UpdateExpression?.includes("sentAt") && failSentWrites > 0) {
+    send: async (command: Parameters<DynamoDBDocumentClient["send"]>[0]) => {
+      const input = command.input;
+      const update = "UpdateExpression" in input ? input.UpdateExpression : undefined;
+      if (update?.includes("sentAt") && failSentWrites > 0) {
         sentWrites += 1;
         failSentWrites -= 1;
         const error = new Error("We encountered an internal error. Please try again.");
         error.name = "InternalServerError";
         throw error;
       }
-      return db.documentClient.send(command as never);
+      return db.documentClient.send(command);
     },
   } as unknown as DynamoDBDocumentClient;
 

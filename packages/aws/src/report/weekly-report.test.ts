@@ -172,7 +172,7 @@ const countingClient = (): { client: DynamoDBDocumentClient; itemsRead: () => nu
   let read = 0;
   const client = {
     send: async (command: Parameters<DynamoDBDocumentClient["send"]>[0]) => {
-      const out = (await db.documentClient.send(command as never)) as { Items?: unknown[]; Item?: unknown };
+      const out = (await db.documentClient.send(command)) as { Items?: unknown[]; Item?: unknown };
       read += out.Items?.length ?? (out.Item ? 1 : 0);
       return out;
     },

@@ -7,12 +7,15 @@
 import { ConfigError } from "@cvpipe/core/errors";
 import { EMAIL_ACCEPTED, EMAIL_REFUSED } from "@cvpipe/core/testing/email-cases";
 import {
+  type BucketId,
   bucketNameEnv,
   buckets,
   type FunctionId,
   functionResources,
+  type QueueId,
   queueUrlEnv,
   retention,
+  type TableId,
   tableNameEnv,
 } from "@cvpipe/core/topology";
 import { test } from "uvu";
@@ -59,12 +62,12 @@ const CONFIGS = {
 
 test("each function's configuration requires exactly the resource variables the topology gives it, by name", () => {
   for (const fn of Object.keys(functionResources) as FunctionId[]) {
-    const uses: { queues: readonly string[]; tables: readonly string[]; buckets: readonly string[] } =
+    const uses: { queues: readonly QueueId[]; tables: readonly TableId[]; buckets: readonly BucketId[] } =
       functionResources[fn];
     const expected = [
-      ...uses.queues.map((q) => queueUrlEnv(q as never)),
-      ...uses.tables.map((t) => tableNameEnv(t as never)),
-      ...uses.buckets.map((b) => bucketNameEnv(b as never)),
+      ...uses.queues.map((q) => queueUrlEnv(q)),
+      ...uses.tables.map((t) => tableNameEnv(t)),
+      ...uses.buckets.map((b) => bucketNameEnv(b)),
     ].sort();
     // An empty environment: every missing required variable is named, and nothing else of the resources'.
     const message = refusal(() => parseConfig(fn, CONFIGS[fn], {})).message;
