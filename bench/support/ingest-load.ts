@@ -6,8 +6,10 @@
 import { randomUUID } from "node:crypto";
 import { CreateQueueCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { messageBody, messageGroupId } from "@cvpipe/core/contracts/message-envelope";
+import type { Posting } from "@cvpipe/core/contracts/posting";
 import type { TailoringJobMessage } from "@cvpipe/core/contracts/tailoring-job-message";
 import { systemClock } from "@cvpipe/core/ports/clock";
+import type { Resume } from "@cvpipe/core/resume/resume";
 import { evalPairs, loadJob, loadResume } from "@cvpipe/core/tailoring/testing/eval-set";
 import { mintToken } from "@cvpipe/local/jwt-keys";
 import type { StartedStackProcess } from "../../test/support/stack-process.ts";
@@ -16,7 +18,7 @@ import { type LoadResult, runLoad } from "./load.ts";
 export const TENANT = "bench";
 
 /** The job requests: the eval pairs, in turn (each posting its JSON Resume job file, as is). */
-export const jobRequests = (): Array<{ cv: unknown; job: unknown }> =>
+export const jobRequests = (): Array<{ cv: Resume; job: Posting }> =>
   evalPairs().map((p) => ({ cv: loadResume(p.resume), job: loadJob(p.jobJson) }));
 
 export interface Producer {
@@ -85,7 +87,7 @@ export const producer = async (stack: StartedStackProcess, users: number): Promi
         tenantId: TENANT,
         userId,
         submittedAt: new Date().toISOString(),
-        input: { inline: { cv: request.cv, posting: request.job, options: { engine: "local" } } as never },
+        input: { inline: { cv: { ...request.cv }, posting: request.job, options: { engine: "local" } } },
       };
       await sqs.send(
         new SendMessageCommand({
