@@ -14,18 +14,9 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { serviceEnv } from "./service-env.ts";
 import { type LocalService, planServices } from "./services.ts";
-import type { LocalSettings } from "./settings.ts";
+import { FIXED_SETTINGS } from "./testing/fixed-settings.ts";
 
-const settings: LocalSettings = {
-  dataDir: "/nonexistent",
-  apiPort: 3000,
-  sqsPort: 4566,
-  dynamoDbPort: 8000,
-  sesPort: 8005,
-  bedrockPort: 8011,
-  openaiPort: 8012,
-  region: "us-east-1",
-};
+const settings = FIXED_SETTINGS;
 const keys = { id: "LOCALTESTKEY", secret: "local-secret" };
 const emulatorAt = (service: LocalService): string => `http://127.0.0.1:${service === "ses" ? 8005 : 4566}`;
 

@@ -2,18 +2,9 @@ import { ConfigError } from "@cvpipe/core/errors";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { isAwsEndpoint, planServices } from "./services.ts";
-import type { LocalSettings } from "./settings.ts";
+import { FIXED_SETTINGS } from "./testing/fixed-settings.ts";
 
-const settings: LocalSettings = {
-  dataDir: "/nonexistent",
-  apiPort: 3000,
-  sqsPort: 4566,
-  dynamoDbPort: 8000,
-  sesPort: 8005,
-  bedrockPort: 8011,
-  openaiPort: 8012,
-  region: "us-east-1",
-};
+const settings = FIXED_SETTINGS;
 
 const refused = (env: Record<string, string>, pattern: RegExp): void => {
   try {

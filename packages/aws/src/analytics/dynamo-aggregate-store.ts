@@ -12,9 +12,15 @@ import {
   fenceAttribute,
   isMetaAttribute,
 } from "@cvpipe/core/analytics/aggregate";
-import type { AggregateBatchStore, ApplyEachResult, SlotRef } from "@cvpipe/core/analytics/fold-event";
 import { type IsoWeek, isoWeekEnd } from "@cvpipe/core/analytics/iso-week";
-import type { AggregateReader, AggregateStore, ApplyOutcome } from "@cvpipe/core/ports/analytics-stores";
+import type {
+  AggregateBatchStore,
+  AggregateReader,
+  AggregateStore,
+  ApplyEachResult,
+  ApplyOutcome,
+  SlotRef,
+} from "@cvpipe/core/ports/analytics-stores";
 import type { Clock } from "@cvpipe/core/ports/clock";
 import { retention } from "@cvpipe/core/topology";
 import { DAY_SECONDS, epochSeconds, expired } from "@cvpipe/core/ttl";

@@ -1,7 +1,13 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type { EventBatchStore, EventRef, NewEvent } from "@cvpipe/core/analytics/fold-event";
 import { AnalyticsEventMessage } from "@cvpipe/core/contracts/analytics-event-message";
-import type { EventStore, PutOnceOutcome, StoredEvent } from "@cvpipe/core/ports/analytics-stores";
+import type {
+  EventBatchStore,
+  EventRef,
+  EventStore,
+  NewEvent,
+  PutOnceOutcome,
+  StoredEvent,
+} from "@cvpipe/core/ports/analytics-stores";
 import type { Clock } from "@cvpipe/core/ports/clock";
 import { DAY_SECONDS, epochSeconds, expired } from "@cvpipe/core/ttl";
 import { conditionalWrite, dependencyFailure, isConditionalCheckFailed } from "../aws-errors.ts";

@@ -135,27 +135,19 @@
 import { isRetractionEvent } from "../contracts/analytics-event.ts";
 import type { AnalyticsEventMessage } from "../contracts/analytics-event-message.ts";
 import { DependencyError, ValidationError } from "../errors.ts";
-import type { AggregateStore, EventStore, StoredEvent } from "../ports/analytics-stores.ts";
-import { METRIC, type MetricName, type Metrics } from "../ports/metrics.ts";
-import { type AggregateIncrements, eventKey, incrementsFor } from "./aggregate.ts";
-import {
-  type AggregateBatchStore,
-  aggregateBatch,
-  type EventBatchStore,
-  eventBatch,
-  type NewEvent,
-  type SlotRef,
-} from "./fold-stores.ts";
-import type { IsoWeek } from "./iso-week.ts";
-
-export type {
+import type {
   AggregateBatchStore,
-  ApplyEachResult,
+  AggregateStore,
   EventBatchStore,
-  EventRef,
+  EventStore,
   NewEvent,
   SlotRef,
-} from "./fold-stores.ts";
+  StoredEvent,
+} from "../ports/analytics-stores.ts";
+import { METRIC, type MetricName, type Metrics } from "../ports/metrics.ts";
+import { type AggregateIncrements, eventKey, incrementsFor } from "./aggregate.ts";
+import { aggregateBatch, eventBatch } from "./fold-stores.ts";
+import type { IsoWeek } from "./iso-week.ts";
 
 /** SequenceNumbers are up to 128-bit decimal strings (≤ 39 digits); padded to 40 they compare as strings. */
 export const SEQUENCE_NUMBER_WIDTH = 40;

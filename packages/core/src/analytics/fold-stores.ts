@@ -15,15 +15,6 @@ import type {
   EventStore,
 } from "../ports/analytics-stores.ts";
 
-export type {
-  AggregateBatchStore,
-  ApplyEachResult,
-  EventBatchStore,
-  EventRef,
-  NewEvent,
-  SlotRef,
-} from "../ports/analytics-stores.ts";
-
 const hasEventBatch = (store: EventStore): store is EventStore & EventBatchStore =>
   typeof (store as Partial<EventBatchStore>).putEach === "function" &&
   typeof (store as Partial<EventBatchStore>).getEach === "function" &&

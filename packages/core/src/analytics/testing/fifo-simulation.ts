@@ -12,11 +12,11 @@
  * aggregates equal a brute-force recount whatever the failures.
  */
 
-import type { AggregateStore, EventStore } from "../../ports/analytics-stores.ts";
+import type { AggregateBatchStore, AggregateStore, EventBatchStore, EventStore } from "../../ports/analytics-stores.ts";
 import { seededRandom } from "../../testing/random.ts";
 import { queues } from "../../topology.ts";
 import { type AnalyticsRecord, type FoldDeps, type FoldOutcome, foldAnalyticsBatch } from "../fold-event.ts";
-import { type AggregateBatchStore, aggregateBatch, type EventBatchStore, eventBatch } from "../fold-stores.ts";
+import { aggregateBatch, eventBatch } from "../fold-stores.ts";
 import type { SampleMessage } from "./sample-events.ts";
 
 export type CrashPoint = "before-put" | "after-put" | "after-apply" | "after-mark" | "after-settle";

@@ -6,25 +6,23 @@
  */
 
 import type {
+  AggregateBatchStore,
   AggregateReader,
   AggregateStore,
+  ApplyEachResult,
   ApplyOutcome,
+  EventBatchStore,
   EventErasureRef,
+  EventRef,
   EventStore,
+  NewEvent,
   PutOnceOutcome,
+  SlotRef,
   StoredEvent,
   UserEventStore,
 } from "../../ports/analytics-stores.ts";
 import type { Clock } from "../../ports/clock.ts";
 import { type AggregateIncrements, type AggregateItem, applyIncrements, fenceAttribute } from "../aggregate.ts";
-import type {
-  AggregateBatchStore,
-  ApplyEachResult,
-  EventBatchStore,
-  EventRef,
-  NewEvent,
-  SlotRef,
-} from "../fold-stores.ts";
 import type { IsoWeek } from "../iso-week.ts";
 
 /** The clock of a memory store given none: always the same instant. */
