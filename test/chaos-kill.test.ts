@@ -35,7 +35,7 @@ import { isoWeekOf } from "@cvpipe/core/analytics/iso-week";
 import type { AnalyticsEventMessage } from "@cvpipe/core/contracts/analytics-event-message";
 import { outcomeEvent } from "@cvpipe/core/jobs/job-outcome";
 import type { JobRecord } from "@cvpipe/core/jobs/job-record";
-import { CLOCK_OFFSET_ENV, clockFromEnv } from "@cvpipe/core/ports/clock";
+import { CLOCK_OFFSET_ENV, clockFromEnv, clockOffsetTo, systemClock } from "@cvpipe/core/ports/clock";
 import { Rng } from "@cvpipe/core/testing/random";
 import { tables } from "@cvpipe/core/topology";
 import { mintToken, readKeys } from "@cvpipe/local/jwt-keys";
@@ -233,7 +233,7 @@ test("SIGKILLed while draining, restarted: no job or event lost or duplicated, r
   settings = await testSettings(mkdtempSync(join(DATA_PARENT, "cvpipe-chaos-")));
   logDir = mkdtempSync(join(tmpdir(), `cvpipe-chaos-${SEED}-logs-`));
   // One clock for the test and every stack process (spawnStack passes this environment on).
-  process.env[CLOCK_OFFSET_ENV] = String(START.getTime() - Date.now());
+  process.env[CLOCK_OFFSET_ENV] = String(clockOffsetTo(START));
   const clock = clockFromEnv(process.env);
   const stackEnv = {
     CVPIPE_VISIBILITY_TIMEOUT_SECONDS: String(VISIBILITY_TIMEOUT_SECONDS),
@@ -311,8 +311,8 @@ test("SIGKILLed while draining, restarted: no job or event lost or duplicated, r
       BACKLOG_WAIT_MS,
     ).catch(() => 0);
     const waitedMs = Math.round(performance.now() - waitStarted);
-    // Wall clock: what fauxqs's visibility deadlines are kept in.
-    const killedAt = Date.now();
+    // The system clock, not the test's: fauxqs keeps its visibility deadlines in it.
+    const killedAt = systemClock.now().getTime();
     stack.child.kill("SIGKILL");
     await stack.exited;
     const caught = inFlightAt(settings.dataDir, killedAt);

@@ -44,15 +44,17 @@ if (!available) console.log("# skipped: moto_server is not installed (it plays t
 
 let moto: Moto | undefined;
 const saved = new Map<string, string | undefined>();
-uvuTest.before(async () => {
-  if (!available) return;
-  moto = await startMoto();
-  // The stack's queues, tables and buckets go to moto: the user's endpoint, not the stack's emulators.
-  for (const name of ["AWS_ENDPOINT_URL_SQS", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_DYNAMODB"]) {
-    saved.set(name, process.env[name]);
-    process.env[name] = moto?.endpoint;
-  }
-});
+// Without moto every test is a skip (above), and there is nothing to start.
+if (available) {
+  uvuTest.before(async () => {
+    moto = await startMoto();
+    // The stack's queues, tables and buckets go to moto: the user's endpoint, not the stack's emulators.
+    for (const name of ["AWS_ENDPOINT_URL_SQS", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_DYNAMODB"]) {
+      saved.set(name, process.env[name]);
+      process.env[name] = moto.endpoint;
+    }
+  });
+}
 uvuTest.after(async () => {
   for (const [name, value] of saved) {
     if (value === undefined) delete process.env[name];

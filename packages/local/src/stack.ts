@@ -11,7 +11,6 @@
  * batch only when none of its own is running (SqsPoller's yieldTo). The
  * workers never stop; they take more slots again as soon as the API is idle.
  */
-
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
@@ -25,7 +24,7 @@ import {
 import { verifySenderIdentity } from "@cvpipe/aws/report/ses-mailer";
 import { parseCorsOrigins } from "@cvpipe/core/contracts/cors";
 import { ConfigError } from "@cvpipe/core/errors";
-import { CLOCK_OFFSET_ENV, clockFromEnv } from "@cvpipe/core/ports/clock";
+import { CLOCK_OFFSET_ENV, clockFromEnv, clockOffsetTo } from "@cvpipe/core/ports/clock";
 import {
   type FunctionId,
   functions,
@@ -292,7 +291,7 @@ export const startStack = async (options: StackOptions): Promise<RunningStack> =
   process.env[ID_SECRET_FILE_ENV] = idSecretFile;
   for (const [k, v] of Object.entries(localDefaults())) process.env[k] ??= v;
   if (options.clockOffsetMs !== undefined) process.env[CLOCK_OFFSET_ENV] = String(options.clockOffsetMs);
-  else if (options.clockStart) process.env[CLOCK_OFFSET_ENV] = String(options.clockStart.getTime() - Date.now());
+  else if (options.clockStart) process.env[CLOCK_OFFSET_ENV] = String(clockOffsetTo(options.clockStart));
   else delete process.env[CLOCK_OFFSET_ENV];
 
   let provisioned: Provisioned;

@@ -14,6 +14,12 @@ export const systemClock: Clock = { now: () => new Date() };
  */
 export const CLOCK_OFFSET_ENV = "CVPIPE_CLOCK_OFFSET_MS";
 
+/**
+ * The CLOCK_OFFSET_ENV value that makes "now" be `start` at this instant of the wall clock (the
+ * system's, which is what the offset shifts).
+ */
+export const clockOffsetTo = (start: Date, wall: Clock = systemClock): number => start.getTime() - wall.now().getTime();
+
 /** The clock a function runs on: the system clock, shifted by `CVPIPE_CLOCK_OFFSET_MS` when set. */
 export const clockFromEnv = (env: NodeJS.ProcessEnv): Clock => {
   const raw = env[CLOCK_OFFSET_ENV];
