@@ -15,15 +15,7 @@ import {
 } from "@cvpipe/aws/clients";
 import { DynamoJobStore } from "@cvpipe/aws/dynamo-job-store";
 import { clockFromEnv } from "@cvpipe/core/ports/clock";
-import {
-  type BucketId,
-  jobIndexes,
-  type QueueId,
-  queueNameOf,
-  queues,
-  resourceNames,
-  type TableId,
-} from "@cvpipe/core/topology";
+import { type BucketId, jobIndexes, type QueueId, queues, resourceNames, type TableId } from "@cvpipe/core/topology";
 import { DATA_DIR_ENV, settingsFromEnv } from "@cvpipe/local/settings";
 import { STACK_INFO_FILE, type StackInfo } from "@cvpipe/local/stack";
 import { STAGE_ENV } from "./cli-env.ts";
@@ -42,8 +34,6 @@ export interface QueueTarget {
   readonly dlqUrl: string;
   readonly dlqArn: string;
 }
-
-export { queueNameOf };
 
 export interface Target {
   /** "local" or the stage name. */

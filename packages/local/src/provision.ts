@@ -47,7 +47,7 @@ import {
   type TableSpec,
   tables,
 } from "@cvpipe/core/topology";
-import { BucketTakenError, checkResources, type ProvisionGuard, stageTags } from "./resource-guard.ts";
+import { BucketTakenError, checkResources, type ProvisionGuard, stageTags, tagList } from "./resource-guard.ts";
 
 export type { ProvisionGuard } from "./resource-guard.ts";
 
@@ -89,7 +89,7 @@ const createQueue = async (
   guard: ProvisionGuard | undefined,
 ): Promise<{ url: string; arn: string }> => {
   const mode = throughputAttributes(throughput);
-  const stageTagMap = guard?.sqs ? stageTags(guard) : undefined;
+  const stageTagMap = stageTags(guard, "sqs");
   const tags = stageTagMap ? { tags: stageTagMap } : {};
   let url: string;
   try {
@@ -187,12 +187,9 @@ const provisionTable = async (
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
   }
+  const tags = stageTags(guard, "dynamodb");
   await db.send(
-    new CreateTableCommand({
-      ...createTableInput(spec),
-      TableName: name,
-      ...(guard?.dynamodb && stageTags(guard) ? { Tags: tagList(stageTags(guard)) } : {}),
-    }),
+    new CreateTableCommand({ ...createTableInput(spec), TableName: name, ...(tags ? { Tags: tagList(tags) } : {}) }),
   );
   if (spec.ttlAttribute) {
     try {
@@ -218,10 +215,6 @@ export interface Provisioned {
   readonly buckets: Record<BucketId, string>;
   readonly tables: Record<TableId, string>;
 }
-
-/** The guard's tags as DynamoDB and S3 take them (a list; SQS takes the map). */
-const tagList = (tags: Readonly<Record<string, string>> | undefined): { Key: string; Value: string }[] =>
-  Object.entries(tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
 
 /**
  * Creates the bucket (kept if it is there) and sets its expiry where the topology gives one. On a
@@ -256,8 +249,8 @@ const provisionBucket = async (
     if (!/BucketAlreadyOwnedByYou|BucketAlreadyExists/.test(error.name)) throw error;
     created = false;
   }
-  const tags = stageTags(guarded);
-  if (guarded && created && tags) {
+  const tags = stageTags(guarded, "s3");
+  if (created && tags) {
     await s3.send(new PutBucketTaggingCommand({ Bucket: name, Tagging: { TagSet: tagList(tags) } }));
   }
   if (spec.expireAfterDays === undefined) return created;

@@ -154,6 +154,13 @@ export const checkResources = async (
   return existing;
 };
 
-/** The stage's tag for what the stack creates on a guarded service; none without a stage. */
-export const stageTags = (guard: ProvisionGuard | undefined): Record<string, string> | undefined =>
-  guard?.stage === undefined ? undefined : { [EMBEDDED_STACK_TAG]: guard.stage };
+/** The stage's tag for what the stack creates on `service`: none unless it is guarded and there is a stage. */
+export const stageTags = (
+  guard: ProvisionGuard | undefined,
+  service: "sqs" | "dynamodb" | "s3",
+): Record<string, string> | undefined =>
+  guard?.[service] && guard.stage !== undefined ? { [EMBEDDED_STACK_TAG]: guard.stage } : undefined;
+
+/** Tags as DynamoDB and S3 take them: a list (SQS takes the map). */
+export const tagList = (tags: Readonly<Record<string, string>>): { Key: string; Value: string }[] =>
+  Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));

@@ -133,7 +133,7 @@ const isOwnAddress = (url: string, service: LocalService, settings: LocalSetting
  */
 export const planServices = (settings: LocalSettings, env: Env): ServicePlan => {
   const useAws = parseUseAws(env[USE_AWS_ENV]);
-  localStage(env);
+  const stage = localStage(env);
   const plan = {} as Record<LocalService, ServiceSource>;
   for (const service of localServices) {
     const variable = endpointEnv(sdkServiceId[service]);
@@ -162,7 +162,7 @@ export const planServices = (settings: LocalSettings, env: Env): ServicePlan => 
     );
   }
   const withResources = real.filter((s) => s === "sqs" || s === "s3" || s === "dynamodb");
-  if (withResources.length > 0 && localStage(env) === undefined) {
+  if (withResources.length > 0 && stage === undefined) {
     throw new ConfigError(
       `real AWS for ${withResources.join(", ")} needs ${LOCAL_STAGE_ENV}: a stage name of your own (${STAGE_PATTERN.source}). The stack creates its queues, tables and buckets in your account under that stage's names (tailoring-jobs-<stage>.fifo, cvpipe-jobs-<stage>, cvpipe-payloads-<stage>, ...) and consumes from its queues; it refuses a deployed stage's. Or point ${withResources.map((s) => endpointEnv(sdkServiceId[s])).join(" / ")} at an emulator of your own (moto, LocalStack, DynamoDB Local)`,
     );

@@ -3,9 +3,10 @@ import { createSqsClient } from "@cvpipe/aws/clients";
 import { type DlqMessage, type KeptMessage, peekDlq, redriveDlq } from "@cvpipe/aws/dlq";
 import { type DeadMessage, describeDead, errorCodeOf, redriveFilter } from "@cvpipe/aws/dlq-triage";
 import type { QueueId } from "@cvpipe/core/topology";
+import { queueNameOf } from "@cvpipe/core/topology";
 import { parseCliArgs } from "../args.ts";
 import { progress } from "../progress.ts";
-import { jobStoreFor, queueNameOf, resolveTarget, UsageError } from "../stack-info.ts";
+import { jobStoreFor, resolveTarget, UsageError } from "../stack-info.ts";
 
 export const dlqHelp = `cvpipe dlq peek   --queue tailoring|analytics [--limit N] [--json]
 cvpipe dlq redrive --queue tailoring|analytics [--job ID] [--tenant T] [--error CODE] [--limit N] [--dry-run] [--json]

@@ -9,11 +9,11 @@ import {
   queueAlarms,
   stagedAlarmName,
 } from "@cvpipe/core/queue-alarms";
-import { type QueueSpec, queues } from "@cvpipe/core/topology";
+import { type QueueSpec, queueNameOf, queues } from "@cvpipe/core/topology";
 import { oldestAgeSeconds } from "@cvpipe/local/fauxqs-ages";
 import { parseCliArgs } from "../args.ts";
 import { formatTable } from "../output.ts";
-import { queueNameOf, resolveTarget } from "../stack-info.ts";
+import { resolveTarget } from "../stack-info.ts";
 
 export const queuesHelp = `cvpipe queues [--json]
   Depth of every queue and DLQ (visible, in flight and delayed messages), the age of each queue's
