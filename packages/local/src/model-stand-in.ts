@@ -104,11 +104,11 @@ export const serveStandIn = async <Recorded, Reply>(
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 /** What a stand-in answers a body over its limit. */
-export const tooLargeMessage = (maxBytes: number): string =>
+const tooLargeMessage = (maxBytes: number): string =>
   `the request body is over ${maxBytes} bytes, the most this stand-in reads`;
 
 /** A request body as JSON, or why it is not: empty, or not JSON (the parser's reason). */
-export const parseJsonBody = (raw: string): { ok: true; value: unknown } | { ok: false; problem: "empty" | string } => {
+const parseJsonBody = (raw: string): { ok: true; value: unknown } | { ok: false; problem: "empty" | string } => {
   if (raw.trim() === "") return { ok: false, problem: "empty" };
   try {
     return { ok: true, value: JSON.parse(raw) };
@@ -154,17 +154,22 @@ const shownIssues = (issues: readonly z.core.$ZodIssue[], prefix: readonly Prope
     return [{ path: formatPath("", path), message: issue.message }];
   });
 
-/** A request body checked against a protocol's schema: its value, or what is wrong (`path: rule`, the first path apart). */
-export const checkBody = <S extends z.ZodMiniType>(
+/** A request body checked against a protocol's schema: its value, or what is wrong (`path: rule`; the first path apart, null for the body itself). */
+const checkBody = <S extends z.ZodMiniType>(
   schema: S,
   value: unknown,
-): { ok: true; value: z.output<S> } | { ok: false; message: string; path: string } => {
+): { ok: true; value: z.output<S> } | { ok: false; message: string; path: string | null } => {
   const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return { ok: true, value: result.data };
   const issues = shownIssues(result.error.issues, []);
   const shown = issues.slice(0, SHOWN_ISSUES).map((i) => `${i.path}: ${i.message}`);
   const more = issues.length > SHOWN_ISSUES ? `; and ${issues.length - SHOWN_ISSUES} more` : "";
-  return { ok: false, message: `${shown.join("; ")}${more}`, path: issues[0]?.path ?? "(root)" };
+  const first = issues[0]?.path;
+  return {
+    ok: false,
+    message: `${shown.join("; ")}${more}`,
+    path: first === undefined || first === "(root)" ? null : first,
+  };
 };
 
 /** A request's body as read: its text, its JSON, and what to record (the raw text when it is not JSON, undefined when there is none). */
@@ -199,10 +204,7 @@ export const judgeBody = <S extends z.ZodMiniType>(
     return { ok: false, status: 400, message, path: null };
   }
   const checked = checkBody(schema, parsed.value);
-  if (!checked.ok) {
-    return { ok: false, status: 400, message: checked.message, path: checked.path === "(root)" ? null : checked.path };
-  }
-  return checked;
+  return checked.ok ? checked : { ok: false, status: 400, message: checked.message, path: checked.path };
 };
 
 /**
